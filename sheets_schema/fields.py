@@ -1,0 +1,311 @@
+"""Field types: each knows how to parse a column of cell strings, render a value back, and which widget edits it.
+
+A new type is one new class. Parsing is vectorised over a pandas Series of cell strings and returns the typed
+values plus, per cell, an optional problem (severity + Russian message). Nothing here raises on odd content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+ERROR = "ошибка"
+WARNING = "предупреждение"
+
+DATE_FORMAT = "%d.%m.%Y"
+
+
+@dataclass
+class Parsed:
+    """Result of parsing one column: typed values, and per-cell messages (None where the cell is fine)."""
+
+    values: pd.Series
+    errors: pd.Series  # object Series: message or None
+    warnings: pd.Series  # object Series: message or None
+
+
+def _none_like(s: pd.Series) -> pd.Series:
+    return pd.Series([None] * len(s), index=s.index, dtype=object)
+
+
+def _set(target: pd.Series, mask: pd.Series, message: str | pd.Series) -> None:
+    """Write a message where mask holds and no earlier message was written."""
+    m = mask & target.isna()
+    if m.any():
+        target[m] = message[m] if isinstance(message, pd.Series) else message
+
+
+class FieldType:
+    """Base class; subclasses set the pandas dtype, the python type and the widget name."""
+
+    name: ClassVar[str] = "text"
+    dtype: ClassVar[str] = "string"
+    python_type: ClassVar[type] = str
+    widget: ClassVar[str] = "text"
+
+    def parse(self, cells: pd.Series) -> Parsed:
+        """cells: stripped strings, '' for empty. Empty cells are handled by the caller (required check)."""
+        return Parsed(cells.astype("string"), _none_like(cells), _none_like(cells))
+
+    def render(self, value: Any) -> str:
+        """Typed value -> the cell string we write."""
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            return ""
+        return str(value)
+
+    def parse_one(self, text: str) -> tuple[Any, str | None, str | None]:
+        """Parse one cell (forms); returns (value, error, warning)."""
+        s = pd.Series([text.strip()], dtype=object)
+        p = self.parse(s)
+        value = p.values.iloc[0]
+        if value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            value = None
+        return value, p.errors.iloc[0], p.warnings.iloc[0]
+
+
+@dataclass(frozen=True)
+class Text(FieldType):
+    max_length: int = 500
+    name: ClassVar[str] = "text"
+    widget: ClassVar[str] = "text"
+
+    def parse(self, cells: pd.Series) -> Parsed:
+        errors = _none_like(cells)
+        _set(errors, cells.str.len() > self.max_length, f"Слишком длинный текст (больше {self.max_length} символов)")
+        return Parsed(cells.astype("string"), errors, _none_like(cells))
+
+
+@dataclass(frozen=True)
+class LongText(Text):
+    max_length: int = 5000
+    name: ClassVar[str] = "longtext"
+    widget: ClassVar[str] = "textarea"
+
+
+@dataclass(frozen=True)
+class Link(Text):
+    name: ClassVar[str] = "link"
+    widget: ClassVar[str] = "text"
+
+    def parse(self, cells: pd.Series) -> Parsed:
+        p = super().parse(cells)
+        bad = (cells != "") & ~cells.str.match(r"^https?://\S+$", na=False)
+        _set(p.errors, bad, "Ссылка должна начинаться с http:// или https://")
+        return p
+
+
+_INT_RE = r"^[+-]?\d+$"
+_NUM_RE = r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$"
+
+
+@dataclass(frozen=True)
+class Number(FieldType):
+    """A decimal number; a Russian decimal comma is read but flagged so the sheet can be tidied."""
+
+    min_value: float | None = None
+    max_value: float | None = None
+    integer: bool = False
+    name: ClassVar[str] = "number"
+    dtype: ClassVar[str] = "Float64"
+    python_type: ClassVar[type] = float
+    widget: ClassVar[str] = "number"
+
+    def parse(self, cells: pd.Series) -> Parsed:
+        errors, warnings = _none_like(cells), _none_like(cells)
+        txt = cells.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+        filled = txt != ""
+        numeric = txt.str.match(_NUM_RE, na=False)
+        _set(errors, filled & ~numeric, "Ожидается число")
+        comma = numeric & txt.str.contains(",", regex=False)
+        values = pd.to_numeric(txt.where(numeric).str.replace(",", ".", regex=False), errors="coerce")
+        _set(warnings, comma, "Десятичная запятая: прочитано как " + values.astype(str))
+        if self.integer:
+            frac = numeric & values.notna() & (values != np.floor(values))
+            _set(errors, frac, "Ожидается целое число")
+        lead = numeric & txt.str.match(r"^[+-]?0\d", na=False)
+        _set(warnings, lead, "Ведущий ноль: прочитано как " + values.map(_fmt_number))
+        if self.min_value is not None:
+            _set(errors, values < self.min_value, f"Значение меньше {_fmt_number(self.min_value)}")
+        if self.max_value is not None:
+            _set(errors, values > self.max_value, f"Значение больше {_fmt_number(self.max_value)}")
+        values = values.where(errors.isna())
+        return Parsed(values.astype("Int64" if self.integer else "Float64"), errors, warnings)
+
+    def render(self, value: Any) -> str:
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            return ""
+        return _fmt_number(value)
+
+
+def _fmt_number(v: Any) -> str:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if np.isnan(f):
+        return ""
+    return str(int(f)) if f == int(f) else f"{f:g}".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class Integer(Number):
+    integer: bool = True
+    name: ClassVar[str] = "integer"
+    dtype: ClassVar[str] = "Int64"
+    python_type: ClassVar[type] = int
+
+
+@dataclass(frozen=True)
+class Mark(Integer):
+    """A school mark, 1..5."""
+
+    min_value: float | None = 1
+    max_value: float | None = 5
+    name: ClassVar[str] = "mark"
+    widget: ClassVar[str] = "mark"
+
+    def parse(self, cells: pd.Series) -> Parsed:
+        p = super().parse(cells)
+        out_of_range = p.errors.fillna("").str.startswith("Значение")
+        p.errors[out_of_range] = "Отметка должна быть от 1 до 5"
+        return p
+
+
+@dataclass(frozen=True)
+class Date(FieldType):
+    """A date typed as ДД.ММ.ГГГГ (ISO ГГГГ-ММ-ДД is read too)."""
+
+    name: ClassVar[str] = "date"
+    dtype: ClassVar[str] = "datetime64[ns]"
+    python_type: ClassVar[type] = dt.date
+    widget: ClassVar[str] = "date"
+
+    def parse(self, cells: pd.Series) -> Parsed:
+        errors = _none_like(cells)
+        filled = cells != ""
+        ru = pd.to_datetime(cells.where(cells.str.match(r"^\d{1,2}\.\d{1,2}\.\d{4}$", na=False)),
+                            format=DATE_FORMAT, errors="coerce")
+        iso = pd.to_datetime(cells.where(cells.str.match(r"^\d{4}-\d{2}-\d{2}$", na=False)),
+                             format="%Y-%m-%d", errors="coerce")
+        values = ru.fillna(iso)
+        _set(errors, filled & values.isna(), "Ожидается дата в виде ДД.ММ.ГГГГ")
+        _set(errors, values.notna() & ((values.dt.year < 1900) | (values.dt.year > 2100)),
+             "Дата вне допустимого диапазона")
+        values = values.where(errors.isna())
+        return Parsed(values, errors, _none_like(cells))
+
+    def render(self, value: Any) -> str:
+        if value is None or value is pd.NaT or value is pd.NA:
+            return ""
+        if isinstance(value, str):
+            return value
+        return value.strftime(DATE_FORMAT)
+
+
+@dataclass(frozen=True)
+class Choice(FieldType):
+    """One of a fixed list; matching ignores case and surrounding spaces, the canonical spelling is kept."""
+
+    options: tuple[str, ...] = ()
+    name: ClassVar[str] = "choice"
+    dtype: ClassVar[str] = "category"
+    widget: ClassVar[str] = "select"
+
+    def parse(self, cells: pd.Series) -> Parsed:
+        errors = _none_like(cells)
+        canon = {o.casefold(): o for o in self.options}
+        values = cells.str.casefold().map(canon)
+        _set(errors, (cells != "") & values.isna(), "Допустимые значения: " + ", ".join(self.options))
+        categorical = pd.Series(pd.Categorical(values, categories=list(self.options)), index=cells.index)
+        return Parsed(categorical, errors, _none_like(cells))
+
+
+@dataclass(frozen=True)
+class YesNo(Choice):
+    options: tuple[str, ...] = ("да", "нет")
+    name: ClassVar[str] = "yesno"
+
+
+@dataclass(frozen=True)
+class Ref(FieldType):
+    """The id of a row in another worksheet; existence is checked across sheets by validation."""
+
+    sheet: str = ""
+    name: ClassVar[str] = "ref"
+    widget: ClassVar[str] = "ref"
+
+
+@dataclass(frozen=True)
+class RowId(FieldType):
+    """The row identifier generated by the app; people sort and insert rows, so rows are found by id."""
+
+    name: ClassVar[str] = "id"
+    widget: ClassVar[str] = "readonly"
+
+    def parse(self, cells: pd.Series) -> Parsed:
+        errors = _none_like(cells)
+        _set(errors, (cells != "") & ~cells.str.match(r"^[\w\-.]{1,64}$", na=False),
+             "Идентификатор может содержать только буквы, цифры, «-», «_» и «.»")
+        return Parsed(cells.astype("string"), errors, _none_like(cells))
+
+
+_SCORE_SPLIT = re.compile(r"[\s;]+")
+
+
+@dataclass(frozen=True)
+class Scores(FieldType):
+    """Per-task scores of one result in one cell, e.g. «1 0 2 2 1»; «-» marks a task left unscored."""
+
+    name: ClassVar[str] = "scores"
+    dtype: ClassVar[str] = "object"
+    python_type: ClassVar[type] = str
+    widget: ClassVar[str] = "scores"
+
+    def parse(self, cells: pd.Series) -> Parsed:
+        errors, warnings = _none_like(cells), _none_like(cells)
+        norm = cells.str.replace("\u00a0", " ", regex=False).str.strip()
+        ok = norm.str.match(r"^(?:(?:\d+(?:[.,]\d+)?|-)(?:[\s;]+|$))*$", na=False)
+        _set(errors, (norm != "") & ~ok, "Баллы по заданиям вводятся числами через пробел, например «1 0 2 2 1»")
+        comma = ok & norm.str.contains(r"\d,\d", regex=True)
+        _set(warnings, comma, "Десятичная запятая в баллах: прочитано как дробные баллы")
+        good = norm.where(ok & (norm != ""))
+        values = good.map(parse_scores, na_action="ignore")
+        return Parsed(values.astype(object), errors, warnings)
+
+    def render(self, value: Any) -> str:
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            return ""
+        if isinstance(value, str):
+            return value
+        return " ".join("-" if (v is None or v != v) else _fmt_number(v) for v in value)
+
+
+def parse_scores(text: str) -> tuple[float | None, ...]:
+    """'1 0 2,5 -' -> (1.0, 0.0, 2.5, None)."""
+    parts = [p for p in _SCORE_SPLIT.split(text.strip()) if p]
+    return tuple(None if p == "-" else float(p.replace(",", ".")) for p in parts)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a worksheet."""
+
+    key: str
+    header: str
+    type: FieldType = field(default_factory=Text)
+    required: bool = False
+    help: str = ""
+    unique: bool = False
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return self.type.options if isinstance(self.type, Choice) else ()
+
+    @property
+    def ref(self) -> str | None:
+        return self.type.sheet if isinstance(self.type, Ref) else None

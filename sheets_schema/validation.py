@@ -1,0 +1,235 @@
+"""Raw cell grids -> typed DataFrames plus a list of issues. Vectorised; never raises on what people typed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .base import Registry, Sheet
+from .fields import ERROR, WARNING
+
+ROW = "_row"  # column of the typed frames: the sheet row number the data came from
+
+Grid = Sequence[Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Issue:
+    sheet: str  # Russian tab title
+    row: int  # 1-based sheet row; 1 is the header row, 0 means the whole sheet
+    cell: str  # A1 address, '' when the issue is about a row or a sheet
+    column: str  # Russian header, '' when not about one column
+    value: str
+    message: str
+    severity: str = ERROR
+    sheet_key: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class Workbook:
+    """The validated workbook: one typed DataFrame per sheet key, and every issue found."""
+
+    frames: dict[str, pd.DataFrame]
+    issues: list[Issue] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        return self.frames[key]
+
+    def issues_of(self, sheet_key: str) -> list[Issue]:
+        return [i for i in self.issues if i.sheet_key == sheet_key]
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for i in self.issues if i.severity == ERROR)
+
+
+def col_letter(index: int) -> str:
+    """0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
+    if index < 0:
+        raise ValueError("column index must be >= 0")
+    out = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def a1(row: int, col_index: int) -> str:
+    return f"{col_letter(col_index)}{row}"
+
+
+def empty_frame(sheet: Sheet) -> pd.DataFrame:
+    cols = {f.key: pd.Series(dtype=f.type.dtype if f.type.dtype != "category" else object) for f in sheet.fields}
+    cols[ROW] = pd.Series(dtype="int64")
+    return pd.DataFrame(cols)
+
+
+class _Collector:
+    """Accumulates issues for one sheet; rows with an error are excluded from the typed frame."""
+
+    def __init__(self, sheet: Sheet, n_rows: int) -> None:
+        self.sheet = sheet
+        self.issues: list[Issue] = []
+        self.bad = np.zeros(n_rows, dtype=bool)
+
+    def add(self, row: int, cell: str, column: str, value: str, message: str, severity: str = ERROR) -> None:
+        self.issues.append(Issue(self.sheet.title, row, cell, column, value, message, severity, self.sheet.key))
+
+    def add_column(self, messages: pd.Series, cells: pd.Series, col_index: int, header: str, severity: str,
+                   rows: np.ndarray) -> None:
+        hit = messages.notna().to_numpy()
+        if not hit.any():
+            return
+        positions = np.flatnonzero(hit)
+        letter = col_letter(col_index)
+        msgs, vals = messages.to_numpy(), cells.to_numpy()
+        for p in positions:
+            r = int(rows[p])
+            self.issues.append(Issue(self.sheet.title, r, f"{letter}{r}", header, str(vals[p]), str(msgs[p]),
+                                     severity, self.sheet.key))
+        if severity == ERROR:
+            self.bad[positions] = True
+
+
+def _header_map(sheet: Sheet, header: list[str], col: _Collector) -> dict[str, int]:
+    """Field key -> column index in the sheet, by header text (people reorder columns). Reports drift."""
+    by_text: dict[str, int] = {}
+    for i, h in enumerate(header):
+        h = h.strip()
+        if not h:
+            continue
+        if h in by_text:
+            col.add(1, a1(1, i), h, h, f"Столбец «{h}» повторяется; используется первый ({col_letter(by_text[h])})")
+            continue
+        by_text[h] = i
+    known = set(sheet.headers)
+    mapping: dict[str, int] = {}
+    missing = []
+    for pos, f in enumerate(sheet.fields):
+        if f.header in by_text:
+            mapping[f.key] = by_text[f.header]
+        else:
+            missing.append((pos, f))
+    extra = {i: h for h, i in by_text.items() if h not in known}
+    for pos, f in missing:
+        guess = extra.get(pos)
+        if guess is not None:
+            msg = f"Нет столбца «{f.header}»: возможно, он переименован в «{guess}». Верните заголовок «{f.header}»"
+            col.add(1, a1(1, pos), guess, guess, msg, ERROR if f.required else WARNING)
+        else:
+            msg = f"Нет столбца «{f.header}»"
+            col.add(1, "", f.header, "", msg + ("" if not f.required else " (обязательный)"),
+                    ERROR if f.required else WARNING)
+    guessed = {pos for pos, _ in missing}
+    for i, h in extra.items():
+        if i not in guessed:
+            col.add(1, a1(1, i), h, h, f"Лишний столбец «{h}» не входит в форму листа и не учитывается", WARNING)
+    return mapping
+
+
+def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[Issue], set[str]]:
+    """Returns the typed frame (bad rows excluded), the issues, and every id present (for reference checks)."""
+    if grid is None:
+        col = _Collector(sheet, 0)
+        col.add(0, "", "", "", f"Лист «{sheet.title}» не найден в таблице", ERROR)
+        return empty_frame(sheet), col.issues, set()
+    header = [str(c) for c in grid[0]] if len(grid) else []
+    body = grid[1:]
+    n = len(body)
+    col = _Collector(sheet, n)
+    if not header:
+        if n or not len(grid):
+            col.add(1, "A1", "", "", "Нет строки заголовков", ERROR)
+        return empty_frame(sheet), col.issues, set()
+    mapping = _header_map(sheet, header, col)
+    if n == 0:
+        return empty_frame(sheet), col.issues, set()
+    width = max(len(header), max((len(r) for r in body), default=0))
+    raw = pd.DataFrame([list(r) + [""] * (width - len(r)) for r in body], dtype=object).fillna("")
+    raw = raw.astype(str).apply(lambda s: s.str.strip()) if width else raw
+    rows = np.arange(2, n + 2)
+    blank = (raw == "").all(axis=1).to_numpy() if width else np.ones(n, dtype=bool)
+    for p in np.flatnonzero(blank):
+        col.add(int(rows[p]), "", "", "", "Пустая строка (пропущена)", WARNING)
+    col.bad |= blank
+    out: dict[str, pd.Series] = {}
+    ids_all: set[str] = set()
+    for f in sheet.fields:
+        idx = mapping.get(f.key)
+        if idx is None:
+            out[f.key] = pd.Series([pd.NA] * n, dtype=f.type.dtype if f.type.dtype != "category" else object)
+            if f.required:
+                col.bad[:] = True
+            continue
+        cells = raw[idx].where(~blank, "")
+        parsed = f.type.parse(cells)
+        errors = parsed.errors.copy()
+        if f.required:
+            empty = (cells == "") & ~pd.Series(blank, index=cells.index)
+            errors[empty & errors.isna()] = "Обязательное поле не заполнено"
+        if f.unique:
+            dup = (cells != "") & errors.isna() & cells.duplicated(keep="first")
+            if dup.any():
+                firsts = cells.drop_duplicates(keep="first")
+                first_row = pd.Series(rows[firsts.index.to_numpy()], index=firsts.to_numpy())
+                errors[dup] = cells[dup].map(lambda v: f"Повтор значения «{v}»: оно уже есть в строке {first_row[v]}")
+            if f.key == "id":
+                ids_all = set(cells[cells != ""].tolist())
+        col.add_column(errors, cells, idx, f.header, ERROR, rows)
+        col.add_column(parsed.warnings.where(errors.isna()), cells, idx, f.header, WARNING, rows)
+        out[f.key] = parsed.values.reset_index(drop=True)
+    frame = pd.DataFrame(out)
+    frame[ROW] = rows
+    frame = frame[~col.bad].reset_index(drop=True)
+    return frame, col.issues, ids_all
+
+
+def validate_workbook(schema: Registry, grids: Mapping[str, Grid]) -> Workbook:
+    """grids: worksheet title -> cell grid (header row first), as a store reads it."""
+    from .rules import RULES  # the cross-field rules live beside the declarations
+
+    frames: dict[str, pd.DataFrame] = {}
+    issues: list[Issue] = []
+    ids: dict[str, set[str]] = {}
+    for sheet in schema:
+        frame, found, present = validate_sheet(sheet, grids.get(sheet.title))
+        frames[sheet.key], ids[sheet.key] = frame, present
+        issues.extend(found)
+    for sheet in schema:
+        frames[sheet.key] = _check_refs(sheet, frames[sheet.key], ids, grids.get(sheet.title), issues, schema)
+    for rule in RULES:
+        frames, found = rule(schema, frames)
+        issues.extend(found)
+    order = {s.key: i for i, s in enumerate(schema)}
+    issues.sort(key=lambda i: (order.get(i.sheet_key, 99), i.row, i.cell))
+    return Workbook(frames, issues)
+
+
+def _check_refs(sheet: Sheet, frame: pd.DataFrame, ids: dict[str, set[str]], grid: Grid | None,
+                issues: list[Issue], schema: Registry) -> pd.DataFrame:
+    if frame.empty or grid is None:
+        return frame
+    header = [str(h).strip() for h in grid[0]]
+    bad = np.zeros(len(frame), dtype=bool)
+    for fkey, target in sheet.refs.items():
+        values = frame[fkey]
+        filled = values.notna() & (values.astype("string") != "")
+        missing = (filled & ~values.isin(ids[target])).to_numpy()
+        if not missing.any():
+            continue
+        f = sheet.field(fkey)
+        col_idx = header.index(f.header) if f.header in header else 0
+        for p in np.flatnonzero(missing):
+            r = int(frame[ROW].iat[p])
+            issues.append(Issue(sheet.title, r, a1(r, col_idx), f.header, str(values.iat[p]),
+                                f"Ссылка на несуществующую строку листа «{schema[target].title}»: «{values.iat[p]}»",
+                                ERROR, sheet.key))
+        bad |= missing
+    return frame[~bad].reset_index(drop=True) if bad.any() else frame
