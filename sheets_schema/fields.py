@@ -7,8 +7,8 @@ values plus, per cell, an optional problem (severity + Russian message). Nothing
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -33,11 +33,14 @@ def _none_like(s: pd.Series) -> pd.Series:
     return pd.Series([None] * len(s), index=s.index, dtype=object)
 
 
-def _set(target: pd.Series, mask: pd.Series, message: str | pd.Series) -> None:
-    """Write a message where mask holds and no earlier message was written."""
-    m = mask & target.isna()
+def _set(target: pd.Series, mask: pd.Series, message: str | Callable[[pd.Series], pd.Series]) -> None:
+    """Write a message where mask holds and no earlier message was written.
+
+    A callable message gets the mask and builds per-cell texts only for the hit cells (keeps big sheets fast).
+    """
+    m = mask.fillna(False).astype(bool) & target.isna()
     if m.any():
-        target[m] = message[m] if isinstance(message, pd.Series) else message
+        target[m] = message(m) if callable(message) else message
 
 
 class FieldType:
@@ -65,7 +68,8 @@ class FieldType:
         value = p.values.iloc[0]
         if value is pd.NA or (isinstance(value, float) and np.isnan(value)):
             value = None
-        return value, p.errors.iloc[0], p.warnings.iloc[0]
+        error = p.errors.iloc[0]
+        return value, error, None if error is not None else p.warnings.iloc[0]
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,8 @@ class Link(Text):
         return p
 
 
-_INT_RE = r"^[+-]?\d+$"
-_NUM_RE = r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$"
+_INT_RE = r"^[+-]?[0-9]+$"
+_NUM_RE = r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$"
 
 
 @dataclass(frozen=True)
@@ -123,26 +127,27 @@ class Number(FieldType):
         _set(errors, filled & ~numeric, "Ожидается число")
         comma = numeric & txt.str.contains(",", regex=False)
         values = pd.to_numeric(txt.where(numeric).str.replace(",", ".", regex=False), errors="coerce")
-        _set(warnings, comma, "Десятичная запятая: прочитано как " + values.astype(str))
+        _set(warnings, comma, lambda m: "Число с десятичной запятой прочитано как " + values[m].map(fmt_number)
+             + " — проверьте, что это не опечатка")
         if self.integer:
             frac = numeric & values.notna() & (values != np.floor(values))
             _set(errors, frac, "Ожидается целое число")
-        lead = numeric & txt.str.match(r"^[+-]?0\d", na=False)
-        _set(warnings, lead, "Ведущий ноль: прочитано как " + values.map(_fmt_number))
+        lead = numeric & txt.str.match(r"^[+-]?0[0-9]", na=False)
+        _set(warnings, lead, lambda m: "Ведущий ноль: прочитано как " + values[m].map(fmt_number))
         if self.min_value is not None:
-            _set(errors, values < self.min_value, f"Значение меньше {_fmt_number(self.min_value)}")
+            _set(errors, values < self.min_value, f"Значение меньше {fmt_number(self.min_value)}")
         if self.max_value is not None:
-            _set(errors, values > self.max_value, f"Значение больше {_fmt_number(self.max_value)}")
+            _set(errors, values > self.max_value, f"Значение больше {fmt_number(self.max_value)}")
         values = values.where(errors.isna())
         return Parsed(values.astype("Int64" if self.integer else "Float64"), errors, warnings)
 
     def render(self, value: Any) -> str:
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
             return ""
-        return _fmt_number(value)
+        return fmt_number(value)
 
 
-def _fmt_number(v: Any) -> str:
+def fmt_number(v: Any) -> str:
     try:
         f = float(v)
     except (TypeError, ValueError):
@@ -188,9 +193,9 @@ class Date(FieldType):
     def parse(self, cells: pd.Series) -> Parsed:
         errors = _none_like(cells)
         filled = cells != ""
-        ru = pd.to_datetime(cells.where(cells.str.match(r"^\d{1,2}\.\d{1,2}\.\d{4}$", na=False)),
+        ru = pd.to_datetime(cells.where(cells.str.match(r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$", na=False)),
                             format=DATE_FORMAT, errors="coerce")
-        iso = pd.to_datetime(cells.where(cells.str.match(r"^\d{4}-\d{2}-\d{2}$", na=False)),
+        iso = pd.to_datetime(cells.where(cells.str.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", na=False)),
                              format="%Y-%m-%d", errors="coerce")
         values = ru.fillna(iso)
         _set(errors, filled & values.isna(), "Ожидается дата в виде ДД.ММ.ГГГГ")
@@ -254,9 +259,6 @@ class RowId(FieldType):
         return Parsed(cells.astype("string"), errors, _none_like(cells))
 
 
-_SCORE_SPLIT = re.compile(r"[\s;]+")
-
-
 @dataclass(frozen=True)
 class Scores(FieldType):
     """Per-task scores of one result in one cell, e.g. «1 0 2 2 1»; «-» marks a task left unscored."""
@@ -269,26 +271,44 @@ class Scores(FieldType):
     def parse(self, cells: pd.Series) -> Parsed:
         errors, warnings = _none_like(cells), _none_like(cells)
         norm = cells.str.replace("\u00a0", " ", regex=False).str.strip()
-        ok = norm.str.match(r"^(?:(?:\d+(?:[.,]\d+)?|-)(?:[\s;]+|$))*$", na=False)
+        ok = norm.str.match(r"^(?:[0-9]+(?:[.,][0-9]+)?|-)(?:[ \t\r\n;]+(?:[0-9]+(?:[.,][0-9]+)?|-))*[ \t\r\n;]*$", na=False)
         _set(errors, (norm != "") & ~ok, "Баллы по заданиям вводятся числами через пробел, например «1 0 2 2 1»")
-        comma = ok & norm.str.contains(r"\d,\d", regex=True)
+        comma = ok & norm.str.contains(r"[0-9],[0-9]", regex=True)
         _set(warnings, comma, "Десятичная запятая в баллах: прочитано как дробные баллы")
-        good = norm.where(ok & (norm != ""))
-        values = good.map(parse_scores, na_action="ignore")
-        return Parsed(values.astype(object), errors, warnings)
+        return Parsed(parse_scores_column(norm.where(ok & (norm != ""))), errors, warnings)
 
     def render(self, value: Any) -> str:
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
             return ""
         if isinstance(value, str):
             return value
-        return " ".join("-" if (v is None or v != v) else _fmt_number(v) for v in value)
+        return " ".join("-" if (v is None or v != v) else fmt_number(v) for v in value)
+
+
+def parse_scores_column(cells: pd.Series) -> pd.Series:
+    """Vectorised parse of well-formed score cells (NaN where empty) into tuples; splitting runs in arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = cells.astype(object).where(cells.notna(), None)
+    filled = cells.notna()
+    irregular = filled & cells.astype("str").str.contains(r"[\t\r\n;]|  ", regex=True)
+    if irregular.any():  # rare: runs of separators; normalise those few cells to single spaces in Python
+        cells[irregular] = [" ".join(c.replace(";", " ").split()) for c in cells[irregular]]
+    arr = pa.array(cells.tolist(), type=pa.string())
+    parts = pc.split_pattern(arr, " ")  # a plain split is ~6x faster than a regex split
+    flat = pc.list_flatten(parts)
+    numbers = pc.cast(pc.if_else(pc.equal(flat, "-"), None, pc.replace_substring(flat, ",", ".")), pa.float64())
+    values = numbers.to_pylist()
+    offsets = parts.offsets.to_pylist()
+    valid = parts.is_valid().to_pylist()
+    out = [tuple(values[a:b]) if ok else None for a, b, ok in zip(offsets[:-1], offsets[1:], valid, strict=True)]
+    return pd.Series(out, index=cells.index, dtype=object)
 
 
 def parse_scores(text: str) -> tuple[float | None, ...]:
     """'1 0 2,5 -' -> (1.0, 0.0, 2.5, None)."""
-    parts = [p for p in _SCORE_SPLIT.split(text.strip()) if p]
-    return tuple(None if p == "-" else float(p.replace(",", ".")) for p in parts)
+    return tuple(None if p == "-" else float(p.replace(",", ".")) for p in text.replace(";", " ").split())
 
 
 @dataclass(frozen=True)

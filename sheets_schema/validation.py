@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -152,8 +153,11 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
     if n == 0:
         return empty_frame(sheet), col.issues, set()
     width = max(len(header), max((len(r) for r in body), default=0))
-    raw = pd.DataFrame([list(r) + [""] * (width - len(r)) for r in body], dtype=object).fillna("")
-    raw = raw.astype(str).apply(lambda s: s.str.strip()) if width else raw
+    # Column-wise from the ragged rows (zip_longest pads in C); arrow-backed strings keep the str ops vectorised.
+    columns = list(itertools.zip_longest(*body, fillvalue=""))
+    raw = pd.DataFrame({i: pd.Series(c, dtype="str").fillna("").str.strip() for i, c in enumerate(columns)})
+    for i in range(len(columns), width):
+        raw[i] = pd.Series([""] * n, dtype="str")
     rows = np.arange(2, n + 2)
     blank = (raw == "").all(axis=1).to_numpy() if width else np.ones(n, dtype=bool)
     for p in np.flatnonzero(blank):
@@ -221,7 +225,8 @@ def _check_refs(sheet: Sheet, frame: pd.DataFrame, ids: dict[str, set[str]], gri
     for fkey, target in sheet.refs.items():
         values = frame[fkey]
         filled = values.notna() & (values.astype("string") != "")
-        missing = (filled & ~values.isin(ids[target])).to_numpy()
+        # object isin hashes in C; arrow-string isin converts every wanted value one by one
+        missing = (filled & ~values.astype(object).isin(ids[target])).to_numpy(dtype=bool)
         if not missing.any():
             continue
         f = sheet.field(fkey)

@@ -1,0 +1,1 @@
+"""edumon application: configuration, CLI, pages and the demo school."""

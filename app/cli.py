@@ -1,0 +1,165 @@
+"""`edumon` — one command line for the school's DB administrator and the deputy director."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+
+from sheets_schema import ERROR, SCHEMA
+from sync.store import StoreError
+
+from .config import Settings
+from .context import AppContext, ConfigError, build_context, store_is_empty
+
+cli = typer.Typer(help="edumon — мониторинг качества образования (ШСОКО)", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("edumon")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def friendly(fn: F) -> F:
+    """Errors a person can cause become a Russian message and an exit code, never a stack trace."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except ValidationError as exc:
+            errs = "; ".join(f"EDUMON_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
+            _fail(f"Неверные настройки: {errs}")
+        except ConfigError as exc:
+            _fail(str(exc))
+        except StoreError as exc:
+            log.error("store error in %s: %s", fn.__name__, exc)
+            _fail(f"Хранилище недоступно: {exc}")
+        except KeyboardInterrupt:
+            _fail("Прервано", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _context() -> AppContext:
+    return build_context(Settings())
+
+
+@cli.command()
+@friendly
+def demo(students: int = typer.Option(600, "--students", min=10, max=100_000, help="Сколько обучающихся"),
+         seed: int = typer.Option(42, "--seed", help="Зерно: одно зерно — одни и те же данные"),
+         force: bool = typer.Option(False, "--force", help="Перезаписать данные, если они уже есть"),
+         if_empty: bool = typer.Option(False, "--if-empty", help="Заполнить, только если хранилище пусто")) -> None:
+    """Заполнить хранилище демонстрационной школой (учебный год целиком)."""
+    from .demo import generate_demo
+
+    ctx = _context()
+    if not store_is_empty(ctx.store):
+        if if_empty:
+            typer.echo("В хранилище уже есть данные — демонстрационная школа не нужна.")
+            return
+        if not force:
+            _fail("В хранилище уже есть данные. Чтобы заменить их демонстрационной школой, добавьте --force.", 1)
+    typer.echo(f"Создаю демонстрационную школу: {students} обучающихся, зерно {seed}…")
+    school = generate_demo(students=students, seed=seed, academic_year=ctx.settings.academic_year)
+    ctx.ensure_layout()
+    with typer.progressbar(list(SCHEMA), label="Запись листов", show_pos=True) as sheets:
+        for sheet in sheets:
+            ctx.store.replace_sheet(sheet.title, school.grids[sheet.title])
+    total = sum(len(g) - 1 for g in school.grids.values())
+    typer.echo(f"Готово: {total} строк в {len(school.grids)} листах ({ctx.store.kind}).")
+    typer.echo(f"Намеренно испорченных ячеек для проверки: {len(school.planted)} — см. `edumon check`.")
+
+
+@cli.command()
+@friendly
+def check(as_json: bool = typer.Option(False, "--json", help="Вывести проблемы в JSON")) -> None:
+    """Проверить всю таблицу: проблемы по листам с адресами ячеек. Код выхода 1, если проблемы есть."""
+    ctx = _context()
+    if not ctx.cache.refresh():
+        _fail(f"Не удалось прочитать таблицу: {ctx.cache.status.last_error}")
+    issues = ctx.cache.workbook.issues
+    if as_json:
+        typer.echo(json.dumps([i.as_dict() for i in issues], ensure_ascii=False, indent=2))
+    elif not issues:
+        typer.echo("Проблем не найдено.")
+    else:
+        by_sheet: dict[str, list[Any]] = {}
+        for i in issues:
+            by_sheet.setdefault(i.sheet, []).append(i)
+        for sheet, items in by_sheet.items():
+            typer.secho(f"\n{sheet} — {len(items)}", bold=True)
+            for i in items:
+                where = i.cell or (f"строка {i.row}" if i.row else "лист")
+                value = f" «{i.value}»" if i.value else ""
+                mark = "✗" if i.severity == ERROR else "!"
+                typer.echo(f"  {mark} {where:<8} {i.column}{value}: {i.message}")
+        errors = sum(1 for i in issues if i.severity == ERROR)
+        typer.echo(f"\nВсего: {len(issues)} (ошибок {errors}, предупреждений {len(issues) - errors}). "
+                   "Строки с ошибками не учитываются в аналитике.")
+    raise typer.Exit(1 if issues else 0)
+
+
+@cli.command("init-sheets")
+@friendly
+def init_sheets() -> None:
+    """Создать недостающие листы с заголовками, списками и проверками; сообщить о расхождениях заголовков."""
+    ctx = _context()
+    report = ctx.ensure_layout()
+    for title in report.created:
+        typer.echo(f"Создан лист «{title}»")
+    for title in report.headers_written:
+        typer.echo(f"Заполнена строка заголовков листа «{title}»")
+    drift = False
+    for title, cols in report.renamed_columns.items():
+        for expected, found in cols:
+            drift = True
+            typer.secho(f"«{title}»: столбец «{expected}», похоже, переименован в «{found}»", fg=typer.colors.YELLOW)
+    for title, cols in report.missing_columns.items():
+        renamed = {e for e, _ in report.renamed_columns.get(title, [])}
+        for c in cols:
+            if c not in renamed:
+                drift = True
+                typer.secho(f"«{title}»: нет столбца «{c}»", fg=typer.colors.YELLOW)
+    for title, cols in report.extra_columns.items():
+        renamed_to = {f for _, f in report.renamed_columns.get(title, [])}
+        for c in cols:
+            if c not in renamed_to:
+                drift = True
+                typer.secho(f"«{title}»: лишний столбец «{c}»", fg=typer.colors.YELLOW)
+    typer.echo(f"Листов: создано {len(report.created)}, уже было {len(report.existing)}. "
+               + ("Данные людей не изменялись." if report.existing else ""))
+    if drift:
+        typer.echo("Заголовки не переписываются автоматически: исправьте их в таблице вручную.")
+
+
+@cli.command()
+@friendly
+def serve() -> None:
+    """Запустить веб-приложение."""
+    from .main import run
+
+    settings = Settings()
+    run(settings)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""Settings from EDUMON_* environment variables and .env. Secrets are paths here, never values in sheets or logs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EDUMON_", env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore")
+
+    backend: Literal["local", "google"] = Field("local", description="Хранилище: local (встроенное) или google")
+    data_dir: Path = Field(Path("data"), description="Каталог данных: встроенное хранилище, журнал, снимки")
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    academic_year: str = Field("2025/2026", pattern=r"^\d{4}/\d{4}$")
+    school_name: str = "МБОУ «Средняя общеобразовательная школа № 1»"
+    refresh_seconds: float = Field(300, ge=5, description="Как часто перечитывать таблицу целиком")
+    # Google Sheets
+    spreadsheet_key: str = ""
+    credentials_file: Path | None = None
+    google_base_url: str = "https://sheets.googleapis.com"
+    google_timeout: float = Field(30, gt=0)
+
+    @field_validator("academic_year")
+    @classmethod
+    def _consecutive_years(cls, v: str) -> str:
+        a, b = (int(x) for x in v.split("/"))
+        if b != a + 1:
+            raise ValueError("учебный год записывается как 2025/2026")
+        return v
+
+    @property
+    def local_store_path(self) -> Path:
+        return self.data_dir / "edumon.sqlite3"
+
+    def describe(self) -> dict[str, str]:
+        """Safe to print or log: no secret values, only whether a credentials file is configured."""
+        return {
+            "backend": self.backend, "data_dir": str(self.data_dir), "host": self.host, "port": str(self.port),
+            "academic_year": self.academic_year, "spreadsheet_key": self.spreadsheet_key or "—",
+            "credentials_file": "задан" if self.credentials_file else "не задан",
+        }

@@ -1,0 +1,52 @@
+"""Assembly: settings -> store -> cache. The one place that decides which store the product runs on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sheets_schema import SCHEMA
+from sync.cache import WorkbookCache
+from sync.layout import layouts_of
+from sync.local import LocalStore
+from sync.store import LayoutReport, SheetStore
+
+from .config import Settings
+
+
+class ConfigError(Exception):
+    """Settings that cannot work; the message is Russian and is shown to the person as is."""
+
+
+def open_store(settings: Settings) -> SheetStore:
+    if settings.backend == "local":
+        return LocalStore(settings.local_store_path)
+    if not settings.spreadsheet_key:
+        raise ConfigError("Для хранилища google задайте EDUMON_SPREADSHEET_KEY (ключ Google Таблицы)")
+    from sync.google import GoogleStore
+
+    if settings.credentials_file is not None and not settings.credentials_file.is_file():
+        raise ConfigError("Файл ключа сервисного аккаунта (EDUMON_CREDENTIALS_FILE) не найден")
+    return GoogleStore(settings.spreadsheet_key, settings.credentials_file, base_url=settings.google_base_url,
+                       timeout=settings.google_timeout)
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    store: SheetStore
+    cache: WorkbookCache
+
+    def ensure_layout(self) -> LayoutReport:
+        return self.store.ensure_layout(layouts_of(SCHEMA))
+
+
+def build_context(settings: Settings | None = None) -> AppContext:
+    settings = settings or Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = open_store(settings)
+    return AppContext(settings, store, WorkbookCache(store, SCHEMA))
+
+
+def store_is_empty(store: SheetStore) -> bool:
+    """True when no worksheet has any row below its header."""
+    return all(len(grid) <= 1 for grid in store.read_all().values())

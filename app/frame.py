@@ -1,0 +1,39 @@
+"""Shared page chrome: header with navigation, the data-quality badge and the cache status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from nicegui import ui
+
+from .state import ctx
+
+NAV = [("Обзор школы", "/"), ("Качество данных", "/issues")]
+
+
+@contextmanager
+def frame(title: str) -> Iterator[None]:
+    c = ctx()
+    workbook = c.cache.workbook
+    ui.page_title(f"{title} — edumon")
+    with ui.header().classes("items-center justify-between bg-indigo-8 q-px-md"):
+        with ui.row().classes("items-center gap-4"):
+            ui.label("edumon").classes("text-h6 text-weight-bold")
+            ui.label(c.settings.school_name).classes("text-subtitle2 opacity-80")
+            for label, target in NAV:
+                ui.link(label, target).classes("text-white no-underline")
+        with ui.row().classes("items-center gap-3"):
+            n = len(workbook.issues)
+            with ui.link(target="/issues").classes("no-underline").mark("issues-badge"):
+                ui.badge(f"Проблемы данных: {n}", color="negative" if workbook.error_count else
+                         ("warning" if n else "positive")).classes("text-body2 q-pa-sm")
+            status = c.cache.status
+            when = (dt.datetime.fromtimestamp(status.refreshed_at).strftime("%H:%M:%S")
+                    if status.refreshed_at else "—")
+            ui.label(f"Данные на {when}").classes("text-caption opacity-80").tooltip(
+                status.last_error or f"Учебный год {c.settings.academic_year}; хранилище: {c.store.kind}")
+    with ui.column().classes("w-full q-pa-md gap-4"):
+        ui.label(title).classes("text-h5")
+        yield

@@ -1,0 +1,42 @@
+"""Wiring only: build the context, register pages, schedule cache refreshes, run NiceGUI."""
+
+from __future__ import annotations
+
+import logging
+
+from nicegui import app, run as nicegui_run, ui
+
+from .config import Settings
+from .context import AppContext, build_context
+from .pages import issues, overview
+from .state import set_context
+
+log = logging.getLogger("edumon")
+
+
+def setup(ctx: AppContext) -> None:
+    """Register pages and background refresh for one context (also used by the UI tests)."""
+    set_context(ctx)
+    ctx.ensure_layout()
+    ctx.cache.refresh()  # pages must never open on an empty cache
+
+    async def refresh() -> None:
+        await nicegui_run.io_bound(ctx.cache.refresh)
+
+    app.timer(ctx.settings.refresh_seconds, refresh, immediate=False)
+    overview.create()
+    issues.create()
+
+
+def run(settings: Settings | None = None) -> None:
+    settings = settings or Settings()
+    ctx = build_context(settings)
+    setup(ctx)
+    url = f"http://{settings.host}:{settings.port}"
+    print(f"edumon: {url}  (хранилище: {ctx.store.kind}, учебный год {settings.academic_year})", flush=True)
+    ui.run(host=settings.host, port=settings.port, reload=False, show=False, title="edumon",
+           language="ru", favicon="📊", show_welcome_message=False)
+
+
+if __name__ in {"__main__", "__mp_main__"}:
+    run()

@@ -1,0 +1,1 @@
+"""One small module per page; each exposes create() which registers its routes."""

@@ -1,0 +1,48 @@
+"""Validation speed: a results sheet of N rows (per-task scores in one cell) through validate_workbook.
+
+Run: .venv/bin/python benchmarks/bench_validation.py [N ...]   (default 25,000 50,000 100,000)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+
+from sheets_schema import SCHEMA, validate_workbook
+
+
+def workbook(n: int, tasks: int = 10, seed: int = 1) -> dict[str, list[list[str]]]:
+    rng = np.random.default_rng(seed)
+    g: dict[str, list[list[str]]] = {s.title: [s.headers] for s in SCHEMA}
+    title = {s.key: s.title for s in SCHEMA}
+    g[title["departments"]].append(["d1", "ШМО", ""])
+    g[title["subjects"]].append(["s1", "Математика", "d1"])
+    g[title["classes"]].append(["c1", "9", "А", "универсальный"])
+    g[title["works"]].append(["w1", "Итоговая", "s1", "9", "итоговая", "год", "20.05.2026", str(2 * tasks),
+                              str(tasks // 2), str(tasks), str(int(tasks * 1.6))])
+    g[title["tasks"]] += [[f"k{i}", "w1", str(i + 1), "2", f"Элемент {i}", "базовый"] for i in range(tasks)]
+    n_students = n
+    g[title["students"]] += [[f"st{i}", "Фамилия", "Имя", "", "c1"] for i in range(n_students)]
+    scores = rng.integers(0, 3, size=(n, tasks))
+    totals = scores.sum(axis=1)
+    cells = [" ".join(map(str, row)) for row in scores]
+    g[title["results"]] += [[f"r{i}", "w1", f"st{i}", "да", cells[i], str(totals[i])] for i in range(n)]
+    return g
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [25_000, 50_000, 100_000]
+    print(f"{'rows':>8} {'seconds':>8} {'rows/s':>10}  (results + students sheets of that many rows)")
+    for n in sizes:
+        g = workbook(n)
+        t0 = time.perf_counter()
+        wb = validate_workbook(SCHEMA, g)
+        dt = time.perf_counter() - t0
+        assert not wb.issues, wb.issues[:3]
+        print(f"{n:>8} {dt:>8.3f} {n / dt:>10.0f}")
+
+
+if __name__ == "__main__":
+    main()

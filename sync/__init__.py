@@ -1,0 +1,1 @@
+"""The sync layer: the only place that talks to spreadsheets, files and SQLite."""

@@ -1,0 +1,43 @@
+"""Google's JSON error bodies: {"error": {"code": 429, "message": "...", "status": "RESOURCE_EXHAUSTED"}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+          409: "ABORTED", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
+
+NOT_FOUND = "Requested entity was not found."
+INTERNAL = "Internal error encountered."
+UNAUTHENTICATED = ("Request is missing required authentication credential. Expected OAuth 2 access token, login "
+                   "cookie or other valid authentication credential.")
+
+
+def quota_message(kind: str) -> str:
+    what = "Read" if kind == "read" else "Write"
+    return (f"Quota exceeded for quota metric '{what} requests' and limit '{what} requests per minute per user' of "
+            f"service 'sheets.googleapis.com' for consumer 'project_number:000000000000'.")
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "status": STATUS.get(self.code, "UNKNOWN")}}
+
+
+def bad_range(text: str) -> ApiError:
+    return ApiError(400, f"Unable to parse range: {text}")
+
+
+def grid_limits(echoed: str, rows: int, cols: int) -> ApiError:
+    return ApiError(400, f"Range ({echoed}) exceeds grid limits. Max rows: {rows}, max columns: {cols}")
+
+
+def cell_limit(limit: int) -> ApiError:
+    return ApiError(400, f"This action would increase the number of cells in the workbook above the limit of "
+                         f"{limit} cells.")
