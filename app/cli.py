@@ -58,13 +58,15 @@ def _context() -> AppContext:
 
 @cli.command()
 @friendly
-def demo(students: int = typer.Option(600, "--students", min=10, max=100_000, help="Сколько обучающихся"),
+def demo(students: int = typer.Option(600, "--students", help="Сколько обучающихся (10–100000)"),
          seed: int = typer.Option(42, "--seed", help="Зерно: одно зерно — одни и те же данные"),
          force: bool = typer.Option(False, "--force", help="Перезаписать данные, если они уже есть"),
          if_empty: bool = typer.Option(False, "--if-empty", help="Заполнить, только если хранилище пусто")) -> None:
     """Заполнить хранилище демонстрационной школой (учебный год целиком)."""
     from .demo import generate_demo
 
+    if not 10 <= students <= 100_000:
+        _fail(f"--students: число обучающихся должно быть от 10 до 100000, а указано {students}")
     ctx = _context()
     if not store_is_empty(ctx.store):
         if if_empty:

@@ -55,7 +55,7 @@ _ID_FORMATS = {"departments": "shmo-{:02d}", "subjects": "sub-{:02d}", "teachers
                "tasks": "tsk-{:04d}", "results": "r-{:06d}", "period_marks": "pm-{:06d}", "olympiads": "ol-{:04d}",
                "courses": "k-{:04d}", "attestations": "at-{:04d}", "portfolio": "pf-{:04d}", "practices": "ppo-{:03d}"}
 _GRADE_WEIGHTS = np.array([1.08, 1.06, 1.04, 1.02, 1.0, 0.98, 0.96, 0.94, 0.9, 0.55, 0.5])
-_LEVELS = dict(zip(C.TASK_LEVELS, (-1.8, -0.4, 0.6), strict=True))  # task difficulty on the ability scale
+_LEVELS = dict(zip(C.TASK_LEVELS, (-2.0, -0.5, 0.5), strict=True))  # task difficulty on the ability scale
 _LEVEL_POINTS = (0.36, 0.39, 0.25)  # share of a typical work's points per level, for expected period marks
 _SLOPE = 1.1
 _ABSENT = 0.05
@@ -365,7 +365,7 @@ class _SchoolYear:
             solved = np.flatnonzero(basic)[: (int(basic.sum()) - 1) // 2]
             pattern[solved] = w.maxima[solved]
             assert w.scores is not None and w.absent is not None and w.students is not None
-            if pattern.sum() < w.thresholds[1]:
+            if pattern.sum() < w.thresholds[1] or w.absent.all():
                 continue
             best = max(np.flatnonzero(~w.absent), key=lambda i: (self.theta[w.students[i]], -i))
             w.scores[best] = pattern
@@ -416,7 +416,7 @@ class _SchoolYear:
         older = np.flatnonzero(self.st_grade >= 4)
         star = older[np.argmax(self.theta[older])]
         for i in older:
-            if self.rng.random() < 0.25 + 0.1 * self.theta[i] or i == star:
+            if self.rng.random() < 0.14 + 0.12 * self.theta[i] or i == star:
                 grade = int(self.st_grade[i])
                 options = [s for s in V.OLYMPIAD_SUBJECTS if V.CURRICULUM[s][2][grade - 1]]
                 for s in self.rng.choice(options, size=int(self.rng.integers(1, 4)), replace=False):

@@ -30,12 +30,12 @@ def create() -> None:
             ui.label(f"Найдено {len(issues)}: ошибок {errors} (такие строки не учитываются в аналитике), "
                      f"предупреждений {len(issues) - errors}. Исправьте ячейки в таблице — данные обновятся "
                      "при следующем чтении.").classes("text-body1")
-            by_sheet: dict[str, list] = {}
+            by_sheet: dict[tuple[str, str], list] = {}
             for i in issues:
-                by_sheet.setdefault(i.sheet, []).append(i)
-            for sheet, items in by_sheet.items():
+                by_sheet.setdefault((i.sheet_key, i.sheet), []).append(i)
+            for (key, sheet), items in by_sheet.items():
                 with ui.expansion(f"{sheet} — {len(items)}", value=True).classes("w-full"):
                     rows = [{"cell": i.cell or (f"строка {i.row}" if i.row else "весь лист"), "column": i.column,
                              "value": i.value, "message": i.message, "severity": i.severity} for i in items]
                     ui.table(columns=COLUMNS, rows=rows, row_key="cell").classes("w-full").props(
-                        "dense flat wrap-cells").mark(f"issues-{sheet}")
+                        "dense flat wrap-cells").mark(f"issues-{key}")

@@ -1,0 +1,174 @@
+"""The standard school mark indicators (DOMAIN.md): distribution, успеваемость, качество, СОУ, средний балл.
+
+Vectorised over any grouping, so one call gives every class of every work; N = 0 gives NaN rates, never 0 and
+never an exception, because «no one wrote» and «everyone failed» must not look the same on a dashboard.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .labels import INDICATOR_LABELS
+
+MARKS = (5, 4, 3, 2, 1)
+COUNT_COLUMNS = ("n5", "n4", "n3", "n2", "n1")
+# Simonov's degree of learning: the weight of each mark in СОУ, %.
+SOU_WEIGHTS: Mapping[int, float] = {5: 100.0, 4: 64.0, 3: 36.0, 2: 16.0, 1: 7.0}
+RATE_COLUMNS = ("success_pct", "quality_pct", "sou_pct", "mean_mark")
+SUMMARY_COLUMNS = (*COUNT_COLUMNS, "N", "absent", "enrolled", *RATE_COLUMNS)
+LEVEL_COLUMNS = ("sou_level", "quality_level")
+PRESENT, ABSENT = "да", "нет"
+
+
+def _present_mask(df: pd.DataFrame, present_col: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """(wrote-flag, absent-flag) per row; a boolean column is accepted as well as «да»/«нет»."""
+    if present_col is None:
+        return np.ones(len(df), dtype=bool), np.zeros(len(df), dtype=bool)
+    col = df[present_col]
+    if pd.api.types.is_bool_dtype(col):
+        flag = col.fillna(False).to_numpy(dtype=bool)
+        return flag, ~flag & col.notna().to_numpy()
+    return (col == PRESENT).fillna(False).to_numpy(dtype=bool), (col == ABSENT).fillna(False).to_numpy(dtype=bool)
+
+
+def add_rates(counts: pd.DataFrame) -> pd.DataFrame:
+    """Rates from the counts n5..n1 and N; rows with N = 0 get NaN."""
+    out = counts.copy()
+    n = {c: out[c].to_numpy(dtype=float) for c in COUNT_COLUMNS}
+    denom = out["N"].to_numpy(dtype=float)
+    denom = np.where(denom > 0, denom, np.nan)
+    out["success_pct"] = (n["n5"] + n["n4"] + n["n3"]) / denom * 100.0
+    out["quality_pct"] = (n["n5"] + n["n4"]) / denom * 100.0
+    out["sou_pct"] = sum(n[f"n{m}"] * SOU_WEIGHTS[m] for m in MARKS) / denom
+    out["mean_mark"] = sum(n[f"n{m}"] * m for m in MARKS) / denom
+    return out
+
+
+def mark_summary(df: pd.DataFrame, by: Sequence[str] | None = None, mark_col: str = "mark",
+                 present_col: str | None = "present") -> pd.DataFrame:
+    """Mark distribution and rates per group (group keys as columns; one row when `by` is empty).
+
+    N counts rows that are present and have a mark; `absent` counts «нет»; `enrolled` counts every row, so a
+    present student whose result is not yet marked is enrolled but neither wrote nor absent. `present_col=None`
+    treats every marked row as written (period marks). Rows with a missing group key are left out of the groups.
+    """
+    by = list(by or [])
+    mark = df[mark_col].to_numpy(dtype=float, na_value=np.nan)
+    present, absent = _present_mask(df, present_col)
+    wrote = present & ~np.isnan(mark)
+    data: dict[str, Any] = {k: df[k].array for k in by}
+    for m, c in zip(MARKS, COUNT_COLUMNS, strict=True):
+        data[c] = (wrote & (mark == m)).astype(np.int64)
+    data["N"] = wrote.astype(np.int64)
+    data["absent"] = absent.astype(np.int64)
+    data["enrolled"] = np.ones(len(df), dtype=np.int64)
+    flat = pd.DataFrame(data, index=pd.RangeIndex(len(df)))
+    if by:
+        counts = flat.groupby(by, observed=True, sort=True, dropna=True).sum().reset_index()
+    else:
+        counts = flat.sum().to_frame().T.astype(np.int64)
+    return add_rates(counts)[[*by, *SUMMARY_COLUMNS]]
+
+
+@dataclass(frozen=True)
+class Band:
+    """One level band: values from `lower` up (strictly above `lower` when `strict`)."""
+
+    label: str
+    lower: float
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class LevelBands:
+    """Level bands of СОУ and quality, highest first.
+
+    The documented ranges are integer: СОУ 80–100 / 60–79 / ≤59, quality >60 / 31–59 / 20–30 / ≤19. A fractional
+    value between two ranges (59.5, 30.5, exactly 60 for quality) goes to the lower band: a level is claimed only
+    when it is fully reached. So СОУ 79.9 is «допустимый», quality 60.0 is «средний», 60.1 «высокий», 30.5 «низкий».
+    """
+
+    sou: tuple[Band, ...] = (Band("оптимальный", 80.0), Band("допустимый", 60.0), Band("критический", -math.inf))
+    quality: tuple[Band, ...] = (Band("высокий", 60.0, strict=True), Band("средний", 31.0), Band("низкий", 20.0),
+                                 Band("критический", -math.inf))
+
+
+LEVEL_BANDS = LevelBands()
+
+
+def classify(values: pd.Series | Sequence[float], bands: Sequence[Band]) -> pd.Series:
+    """Band label per value as an ordered categorical (lowest band first); NaN stays missing."""
+    v = pd.Series(values, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+    conds = [(v > b.lower) if b.strict else (v >= b.lower) for b in bands]
+    codes = np.select(conds, list(range(len(bands) - 1, -1, -1)), default=-1)
+    codes = np.where(np.isnan(v), -1, codes)
+    cats = [b.label for b in reversed(bands)]
+    index = values.index if isinstance(values, pd.Series) else None
+    return pd.Series(pd.Categorical.from_codes(codes, categories=cats, ordered=True), index=index)
+
+
+def with_levels(summary: pd.DataFrame, bands: LevelBands = LEVEL_BANDS) -> pd.DataFrame:
+    """Adds sou_level and quality_level beside the rates."""
+    out = summary.copy()
+    out["sou_level"] = classify(out["sou_pct"], bands.sou).to_numpy()
+    out["quality_level"] = classify(out["quality_pct"], bands.quality).to_numpy()
+    return out
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return float(value)
+    return value
+
+
+@dataclass(frozen=True)
+class MarkSummary:
+    """The indicators of one group (a class on one work, a student over a year), with Russian labels."""
+
+    n5: int
+    n4: int
+    n3: int
+    n2: int
+    n1: int
+    N: int
+    absent: int
+    enrolled: int
+    success_pct: float
+    quality_pct: float
+    sou_pct: float
+    mean_mark: float
+    sou_level: str | None = None
+    quality_level: str | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> MarkSummary:
+        values = {f.name: _clean(row.get(f.name)) for f in fields(cls)}
+        for f in fields(cls):
+            if f.name.endswith("_level") and values[f.name] is not None and isinstance(values[f.name], float):
+                values[f.name] = None  # NaN category
+        return cls(**values)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {f.name: INDICATOR_LABELS[f.name] for f in fields(self)}
+
+    def rows(self) -> list[tuple[str, Any]]:
+        """(Russian label, value) pairs in declaration order, for a справка's indicator table."""
+        return [(INDICATOR_LABELS[f.name], getattr(self, f.name)) for f in fields(self)]
+
+
+def summarize(df: pd.DataFrame, mark_col: str = "mark", present_col: str | None = "present",
+              bands: LevelBands = LEVEL_BANDS) -> MarkSummary:
+    """The whole frame as one group."""
+    row = with_levels(mark_summary(df, None, mark_col, present_col), bands).iloc[0]
+    return MarkSummary.from_row(row.to_dict())

@@ -1,0 +1,161 @@
+"""Staff and olympiad statistics for the municipal lab: composition, attestation due, courses, olympiads.
+
+A qualification category lasts five years from its date; professional development courses are due once in three
+years (DOMAIN.md). Every date rule takes the reference date `on` as an argument, so a report is reproducible.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sheets_schema.choices import CATEGORIES, EDUCATION, OLYMPIAD_STATUSES
+
+from .teachers import teacher_names
+
+NOT_GIVEN = "не указано"
+NO_CATEGORY = "без категории"
+CATEGORY_YEARS = 5
+COURSE_YEARS = 3
+EXPIRED, EXPIRING, NO_DATE = "категория истекла", "категория истекает", "не указана дата присвоения категории"
+NO_COURSES, OLD_COURSES = "курсов нет", "курсы более трёх лет назад"
+_, PRIZE, WINNER = OLYMPIAD_STATUSES
+
+
+@dataclass(frozen=True)
+class Bands:
+    """pd.cut bins and labels; `right` says which end of each interval is closed."""
+
+    bins: tuple[float, ...]
+    labels: tuple[str, ...]
+    right: bool
+
+    def cut(self, values: pd.Series) -> pd.Series:
+        v = pd.Series(values, dtype="Float64").astype(float)
+        return pd.cut(v, bins=list(self.bins), labels=list(self.labels), right=self.right)
+
+
+# «до 5, 5–10, 10–20, 20–30, свыше 30 лет»: intervals closed on the right, so exactly 5 years is «до 5 лет» and
+# «свыше 30» means more than 30, as written.
+EXPERIENCE_BANDS = Bands((-math.inf, 5, 10, 20, 30, math.inf),
+                         ("до 5 лет", "5–10 лет", "10–20 лет", "20–30 лет", "свыше 30 лет"), right=True)
+# Age in full years, intervals closed on the left: 30 is already «30–39 лет».
+AGE_BANDS = Bands((-math.inf, 30, 40, 50, 60, math.inf),
+                  ("моложе 30 лет", "30–39 лет", "40–49 лет", "50–59 лет", "60 лет и старше"), right=False)
+
+
+def full_years(born: pd.Series, on: Any) -> pd.Series:
+    """Age in full years on `on` (a birthday on `on` counts)."""
+    on = pd.Timestamp(on)
+    b = pd.to_datetime(born)
+    before_birthday = (b.dt.month > on.month) | ((b.dt.month == on.month) & (b.dt.day > on.day))
+    return (on.year - b.dt.year - before_birthday.astype(int)).astype("Int64")
+
+
+def _share_table(values: pd.Series, order: Sequence[str]) -> pd.DataFrame:
+    """Counts per group in the given order (zeros kept), then «не указано» if anything is missing."""
+    v = values.astype(object).where(values.notna(), NOT_GIVEN)
+    groups = [*order, *([NOT_GIVEN] if (v == NOT_GIVEN).any() else [])]
+    counts = v.value_counts().reindex(groups, fill_value=0)
+    total = int(counts.sum())
+    share = counts.to_numpy(dtype=float) / total * 100.0 if total else np.full(len(counts), np.nan)
+    return pd.DataFrame({"group": groups, "count": counts.to_numpy(dtype=np.int64), "share_pct": share})
+
+
+@dataclass(frozen=True)
+class StaffComposition:
+    """Staff by qualification category, education, experience band and age band (count and share, %)."""
+
+    total: int
+    by_category: pd.DataFrame
+    by_education: pd.DataFrame
+    by_experience: pd.DataFrame
+    by_age: pd.DataFrame
+    titles: dict[str, str] = field(default_factory=lambda: {
+        "by_category": "Квалификационная категория", "by_education": "Образование",
+        "by_experience": "Педагогический стаж", "by_age": "Возраст"})
+
+
+def staff_composition(teachers: pd.DataFrame, on: Any, positions: Sequence[str] | None = None,
+                      experience: Bands = EXPERIENCE_BANDS, age: Bands = AGE_BANDS) -> StaffComposition:
+    t = teachers if positions is None else teachers[teachers["position"].astype(object).isin(list(positions))]
+    return StaffComposition(
+        total=len(t),
+        by_category=_share_table(t["category"], CATEGORIES),
+        by_education=_share_table(t["education"], EDUCATION),
+        by_experience=_share_table(experience.cut(t["experience"]), experience.labels),
+        by_age=_share_table(age.cut(full_years(t["birth_date"], on)), age.labels),
+    )
+
+
+def attestation_due(teachers: pd.DataFrame, on: Any, months: int = 12,
+                    attestations: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Teachers whose category expires within `months` of `on` (or has expired): a category lasts five years from
+    category_date; when that is empty, from the teacher's latest attestation to the same category. A category
+    with no date at all is listed too, so the gap gets filled. «без категории» never expires.
+    """
+    on = pd.Timestamp(on)
+    t = teachers[teachers["category"].notna() & (teachers["category"].astype(object) != NO_CATEGORY)].copy()
+    since = t["category_date"]
+    if attestations is not None and not attestations.empty:
+        last = attestations.sort_values("date").drop_duplicates(["teacher_id", "category"], keep="last")
+        key = last["teacher_id"].astype(str) + "|" + last["category"].astype(str)
+        latest = pd.Series(last["date"].to_numpy(), index=key.to_numpy())
+        mine = (t["id"].astype(str) + "|" + t["category"].astype(str)).map(latest)
+        since = since.fillna(pd.to_datetime(mine))
+    t["category_date"] = since
+    t["expires"] = since + pd.DateOffset(years=CATEGORY_YEARS)
+    horizon = on + pd.DateOffset(months=months)
+    due = (t["expires"] <= horizon).fillna(False) | t["expires"].isna()
+    t = t[due.to_numpy(dtype=bool)]
+    t["attestation_status"] = np.where(t["expires"].isna(), NO_DATE,
+                                       np.where((t["expires"] < on).fillna(False), EXPIRED, EXPIRING))
+    t["teacher"] = t["id"].map(teacher_names(teachers)).astype(object)
+    out = t.rename(columns={"id": "teacher_id"})
+    cols = ["teacher_id", "teacher", "position", "category", "category_date", "expires", "attestation_status"]
+    return out[cols].sort_values(["expires", "teacher"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def no_recent_courses(teachers: pd.DataFrame, courses: pd.DataFrame, on: Any, years: int = COURSE_YEARS
+                      ) -> pd.DataFrame:
+    """Teachers with no course finished in the `years` before `on` (courses.end_date; future courses do not
+    count): the ones who never had one, then the longest ago first."""
+    on = pd.Timestamp(on)
+    done = courses[(courses["end_date"] <= on).fillna(False).to_numpy(dtype=bool)]
+    last = done.groupby("teacher_id")["end_date"].max()
+    t = teachers.assign(last_course_end=teachers["id"].map(last))
+    since = on - pd.DateOffset(years=years)
+    stale = t["last_course_end"].isna() | (t["last_course_end"] < since).fillna(False)
+    t = t[stale.to_numpy(dtype=bool)].copy()
+    t["course_status"] = np.where(t["last_course_end"].isna(), NO_COURSES, OLD_COURSES)
+    t["teacher"] = t["id"].map(teacher_names(teachers)).astype(object)
+    out = t.rename(columns={"id": "teacher_id"})
+    cols = ["teacher_id", "teacher", "position", "last_course_end", "course_status"]
+    return out[cols].sort_values(["last_course_end", "teacher"], na_position="first", kind="stable") \
+        .reset_index(drop=True)
+
+
+def olympiad_stats(olympiads: pd.DataFrame, subjects: pd.DataFrame, by: Sequence[str] = ("subject",
+                                                                                         "olympiad_level")
+                   ) -> pd.DataFrame:
+    """Per subject and stage: participants (every entry, winners included), prize-winners, winners and distinct
+    students. `by` may hold "subject", "subject_id" and/or "olympiad_level"."""
+    names = subjects.set_index("id")["name"]
+    o = pd.DataFrame({
+        "subject_id": olympiads["subject_id"].to_numpy(),
+        "subject": olympiads["subject_id"].map(names).astype(object).to_numpy(),
+        "olympiad_level": olympiads["level"],
+        "student_id": olympiads["student_id"].to_numpy(),
+        "participants": 1,
+        "prize_winners": (olympiads["status"] == PRIZE).fillna(False).astype(np.int64).to_numpy(),
+        "winners": (olympiads["status"] == WINNER).fillna(False).astype(np.int64).to_numpy(),
+    })
+    grouped = o.groupby(list(by), observed=True, sort=True, dropna=False)
+    out = grouped[["participants", "prize_winners", "winners"]].sum()
+    out["students"] = grouped["student_id"].nunique()
+    return out.reset_index()

@@ -1,0 +1,51 @@
+"""Shared fixtures: a demo school seeded once per session into an embedded store, and settings pointing at it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.demo import DemoSchool, generate_demo
+from sheets_schema import SCHEMA
+from sync.layout import layouts_of
+from sync.local import LocalStore
+
+DEMO_STUDENTS = 300
+DEMO_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def demo_school() -> DemoSchool:
+    return generate_demo(students=DEMO_STUDENTS, seed=DEMO_SEED)
+
+
+@pytest.fixture(scope="session")
+def seeded_dir(tmp_path_factory: pytest.TempPathFactory, demo_school: DemoSchool) -> Path:
+    """A data dir whose embedded store holds the demo school (read-only for tests: copy it before writing)."""
+    root = tmp_path_factory.mktemp("seeded")
+    store = LocalStore(root / "edumon.sqlite3")
+    store.ensure_layout(layouts_of(SCHEMA))
+    for sheet in SCHEMA:
+        store.replace_sheet(sheet.title, demo_school.grids[sheet.title])
+    return root
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, seeded_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of the seeded store, with EDUMON_* settings pointing at it."""
+    target = tmp_path / "data"
+    shutil.copytree(seeded_dir, target)
+    monkeypatch.setenv("EDUMON_DATA_DIR", str(target))
+    monkeypatch.setenv("EDUMON_BACKEND", "local")
+    yield target
+
+
+@pytest.fixture
+def empty_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "empty"
+    monkeypatch.setenv("EDUMON_DATA_DIR", str(target))
+    monkeypatch.setenv("EDUMON_BACKEND", "local")
+    return target
