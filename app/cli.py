@@ -2,58 +2,24 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
-from pydantic import ValidationError
 
 from sheets_schema import ERROR, SCHEMA
-from sync.store import StoreError
 
+from . import cli_writes
+from .cli_common import context as _context
+from .cli_common import fail as _fail
+from .cli_common import friendly
 from .config import Settings
-from .context import AppContext, ConfigError, build_context, store_is_empty
+from .context import store_is_empty
 
 cli = typer.Typer(help="edumon — мониторинг качества образования (ШСОКО)", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
-F = TypeVar("F", bound=Callable[..., Any])
-log = logging.getLogger("edumon")
-
-
-def _fail(message: str, code: int = 2) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(code)
-
-
-def friendly(fn: F) -> F:
-    """Errors a person can cause become a Russian message and an exit code, never a stack trace."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except ValidationError as exc:
-            errs = "; ".join(f"EDUMON_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
-            _fail(f"Неверные настройки: {errs}")
-        except ConfigError as exc:
-            _fail(str(exc))
-        except StoreError as exc:
-            log.error("store error in %s: %s", fn.__name__, exc)
-            _fail(f"Хранилище недоступно: {exc}")
-        except KeyboardInterrupt:
-            _fail("Прервано", 130)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _context() -> AppContext:
-    return build_context(Settings())
 
 
 @cli.command()
@@ -155,6 +121,9 @@ def serve() -> None:
 
     settings = Settings()
     run(settings)
+
+
+cli_writes.register(cli)
 
 
 def main() -> None:

@@ -8,7 +8,10 @@ from sheets_schema import SCHEMA
 from sync.cache import WorkbookCache
 from sync.layout import layouts_of
 from sync.local import LocalStore
+from sync.outbox import Outbox
 from sync.store import LayoutReport, SheetStore
+from sync.worker import Worker
+from sync.writer import WritePath
 
 from .config import Settings
 
@@ -35,6 +38,9 @@ class AppContext:
     settings: Settings
     store: SheetStore
     cache: WorkbookCache
+    outbox: Outbox
+    worker: Worker
+    writer: WritePath
 
     def ensure_layout(self) -> LayoutReport:
         return self.store.ensure_layout(layouts_of(SCHEMA))
@@ -44,7 +50,10 @@ def build_context(settings: Settings | None = None) -> AppContext:
     settings = settings or Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = open_store(settings)
-    return AppContext(settings, store, WorkbookCache(store, SCHEMA))
+    outbox = Outbox(settings.data_dir / "outbox.sqlite3")
+    cache = WorkbookCache(store, SCHEMA, pending=outbox.pending_commands)
+    worker = Worker(outbox, store, SCHEMA, on_applied=cache.refresh)
+    return AppContext(settings, store, cache, outbox, worker, WritePath(SCHEMA, outbox, cache, worker))
 
 
 def store_is_empty(store: SheetStore) -> bool:

@@ -274,6 +274,11 @@ class _SchoolYear:
                        education=str(self.rng.choice(C.EDUCATION, p=[0.8, 0.06, 0.12, 0.02])),
                        category_date=None if cat == "без категории" else
                        self.end - dt.timedelta(days=int(years_ago * 365.25)))
+        five_years = self.end - dt.timedelta(days=5 * 365 + 2)
+        due = [r for r in teachers if r["category_date"] is not None and r["category_date"] < five_years]
+        veterans = [r for r in teachers if r["category_date"] is not None and r["experience"] >= 7 and r not in due]
+        for r in veterans[: max(0, 2 + len(teachers) // 15 - len(due))]:  # some attestations are always due
+            r["category_date"] = five_years - dt.timedelta(days=int(self.rng.integers(20, 500)))
         for d, dep in self.depts.items():
             members = [t for t, dd in enumerate(dept_of) if dd == d]
             rank = {c: i for i, c in enumerate(C.CATEGORIES)}

@@ -24,6 +24,8 @@ def setup(ctx: AppContext) -> None:
         await nicegui_run.io_bound(ctx.cache.refresh)
 
     app.timer(ctx.settings.refresh_seconds, refresh, immediate=False)
+    app.on_startup(lambda: ctx.worker.start())
+    app.on_shutdown(lambda: ctx.worker.stop())
     overview.create()
     issues.create()
 

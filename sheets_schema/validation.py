@@ -66,6 +66,10 @@ def a1(row: int, col_index: int) -> str:
     return f"{col_letter(col_index)}{row}"
 
 
+def ref_message(target_title: str, value: object) -> str:
+    return f"Ссылка на несуществующую строку листа «{target_title}»: «{value}»"
+
+
 def empty_frame(sheet: Sheet) -> pd.DataFrame:
     cols = {f.key: pd.Series(dtype=f.type.dtype if f.type.dtype != "category" else object) for f in sheet.fields}
     cols[ROW] = pd.Series(dtype="int64")
@@ -234,7 +238,7 @@ def _check_refs(sheet: Sheet, frame: pd.DataFrame, ids: dict[str, set[str]], gri
         for p in np.flatnonzero(missing):
             r = int(frame[ROW].iat[p])
             issues.append(Issue(sheet.title, r, a1(r, col_idx), f.header, str(values.iat[p]),
-                                f"Ссылка на несуществующую строку листа «{schema[target].title}»: «{values.iat[p]}»",
+                                ref_message(schema[target].title, values.iat[p]),
                                 ERROR, sheet.key))
         bad |= missing
     return frame[~bad].reset_index(drop=True) if bad.any() else frame

@@ -85,3 +85,24 @@ def test_bad_cli_argument_is_refused(empty_data_dir: Path) -> None:
     assert "число обучающихся должно быть от 10 до 100000" in result.stderr
     assert not (empty_data_dir / "edumon.sqlite3").exists() or LocalStore(
         empty_data_dir / "edumon.sqlite3").read_all() == {}
+
+
+def test_audit_and_status_follow_a_write(data_dir: Path) -> None:
+    from app.config import Settings
+    from app.context import build_context
+    from sync.commands import WriteCommand
+
+    ctx = build_context(Settings())
+    ctx.cache.refresh()
+    row = ctx.cache.raw_row("students", ctx.cache.workbook["students"]["id"].iloc[0])
+    ctx.writer.submit([WriteCommand("update", "students", row["id"], {"middle_name": "Тестовна"},
+                                    expected={"middle_name": row["middle_name"]}, user="zam")])
+    pending = runner.invoke(cli, ["status"])
+    assert pending.exit_code == 0 and "Ожидают записи: 1" in pending.stdout
+    audit = runner.invoke(cli, ["audit", "--user", "zam", "--sheet", "Обучающиеся"])
+    assert f"«{row['middle_name']}» → «Тестовна»" in audit.stdout and "[ожидает записи]" in audit.stdout
+    ctx.worker.drain()
+    entries = json.loads(runner.invoke(cli, ["audit", "--json"]).stdout)
+    assert [(e["user"], e["status"]) for e in entries] == [("zam", "applied")]
+    assert "Ожидают записи: 0" in runner.invoke(cli, ["status"]).stdout
+    assert runner.invoke(cli, ["audit", "--sheet", "Нет такого"]).exit_code == 2

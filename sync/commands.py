@@ -1,0 +1,108 @@
+"""Write commands: the only way anything changes a sheet. Validated against the schema before they are accepted."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from sheets_schema import Registry
+from sheets_schema.rows import RowProblem, check_rows
+
+Op = Literal["append", "update", "delete"]
+OPS: tuple[str, ...] = ("append", "update", "delete")
+
+
+class CommandRejected(Exception):
+    """A command that does not pass the schema rules; `problems` carry Russian messages per field."""
+
+    def __init__(self, problems: Sequence[RowProblem], sheet_title: str = "") -> None:
+        self.problems = list(problems)
+        self.sheet_title = sheet_title
+        super().__init__("; ".join(p.message for p in self.problems))
+
+
+@dataclass(frozen=True)
+class WriteCommand:
+    op: Op
+    sheet: str  # sheet key
+    row_id: str
+    values: dict[str, str] = field(default_factory=dict)  # field key -> new cell text (append: the whole row)
+    expected: dict[str, str] = field(default_factory=dict)  # field key -> the cell text the user saw (update)
+    user: str = ""
+    op_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    created_at: float = field(default_factory=time.time)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def new_id(prefix: str) -> str:
+    """A row id that people can read and that never collides across concurrent writers."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def render_row(schema: Registry, sheet_key: str, values: Mapping[str, Any]) -> dict[str, str]:
+    """Typed values -> cell texts with each field type's own rendering (dates as ДД.ММ.ГГГГ, «4,5»...)."""
+    sheet = schema[sheet_key]
+    out: dict[str, str] = {}
+    for k, v in values.items():
+        out[k] = v if isinstance(v, str) else sheet.field(k).type.render(v)
+    return out
+
+
+def _current_rows(frame: pd.DataFrame | None, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    if frame is None or frame.empty:
+        return {}
+    sub = frame[frame["id"].astype(str).isin(list(ids))]
+    return {str(r["id"]): r for r in sub.to_dict("records")}
+
+
+def validate_commands(schema: Registry, commands: Sequence[WriteCommand],
+                      frames: Mapping[str, pd.DataFrame]) -> None:
+    """Raise CommandRejected when any command breaks a rule; nothing is accepted partially."""
+    problems: list[RowProblem] = []
+    title = ""
+    for sheet_key in dict.fromkeys(c.sheet for c in commands):
+        if sheet_key not in schema:
+            raise CommandRejected([RowProblem(0, "", f"Нет такого листа: «{sheet_key}»")])
+        sheet = schema[sheet_key]
+        title = sheet.title
+        mine = [c for c in commands if c.sheet == sheet_key]
+        for c in mine:
+            if c.op not in OPS:
+                raise CommandRejected([RowProblem(0, "", f"Неизвестная операция «{c.op}»")], title)
+            unknown = set(c.values) - set(sheet.keys)
+            if unknown:
+                raise CommandRejected([RowProblem(0, "", f"Нет таких столбцов на листе «{title}»: "
+                                                         + ", ".join(sorted(unknown)))], title)
+        current = _current_rows(frames.get(sheet_key), [c.row_id for c in mine if c.op != "append"])
+        candidates: list[dict[str, str]] = []
+        replacing: list[str] = []
+        for c in mine:
+            if c.op == "delete":
+                continue
+            if c.op == "update":
+                base = current.get(c.row_id)
+                if base is None:
+                    problems.append(RowProblem(0, "id", f"Строка «{c.row_id}» не найдена на листе «{title}» — "
+                                                        "возможно, её удалили; обновите страницу"))
+                    continue
+                row = {k: sheet.field(k).type.render(v) if not isinstance(v, str) else v
+                       for k, v in base.items() if k in sheet.keys}
+                row.update(c.values)
+                replacing.append(c.row_id)
+            else:
+                row = dict(c.values)
+                if row.get("id") != c.row_id:
+                    row["id"] = c.row_id
+            candidates.append(row)
+        if candidates:
+            problems += check_rows(schema, sheet_key, candidates, frames, replacing=replacing)
+    errors = [p for p in problems if p.severity == "ошибка"]
+    if errors:
+        raise CommandRejected(errors, title)
