@@ -11,10 +11,11 @@ import typer
 
 from sheets_schema import ERROR, SCHEMA
 
-from . import cli_writes
+from . import cli_users, cli_writes
 from .cli_common import context as _context
 from .cli_common import fail as _fail
 from .cli_common import friendly
+from .access import ROLE_TITLES
 from .config import Settings
 from .context import store_is_empty
 
@@ -29,6 +30,7 @@ def demo(students: int = typer.Option(600, "--students", help="Сколько о
          force: bool = typer.Option(False, "--force", help="Перезаписать данные, если они уже есть"),
          if_empty: bool = typer.Option(False, "--if-empty", help="Заполнить, только если хранилище пусто")) -> None:
     """Заполнить хранилище демонстрационной школой (учебный год целиком)."""
+    from .accounts import create_demo_accounts
     from .demo import generate_demo
 
     if not 10 <= students <= 100_000:
@@ -48,6 +50,12 @@ def demo(students: int = typer.Option(600, "--students", help="Сколько о
             ctx.store.replace_sheet(sheet.title, school.grids[sheet.title])
     total = sum(len(g) - 1 for g in school.grids.values())
     typer.echo(f"Готово: {total} строк в {len(school.grids)} листах ({ctx.store.kind}).")
+    ctx.cache.refresh()
+    created = create_demo_accounts(ctx.users, ctx.cache.workbook.frames)
+    if created:
+        typer.echo("\nУчётные записи (пароли показываются один раз; сменить: edumon users passwd ИМЯ):")
+        for a in created:
+            typer.echo(f"  {a.login:<10} {a.password:<14} {ROLE_TITLES[a.role]} — {a.name}")
     typer.echo(f"Намеренно испорченных ячеек для проверки: {len(school.planted)} — см. `edumon check`.")
 
 
@@ -124,6 +132,7 @@ def serve() -> None:
 
 
 cli_writes.register(cli)
+cli.add_typer(cli_users.users_cli, name="users")
 
 
 def main() -> None:

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     academic_year: str = Field("2025/2026", pattern=r"^\d{4}/\d{4}$")
     school_name: str = "МБОУ «Средняя общеобразовательная школа № 1»"
     refresh_seconds: float = Field(300, ge=5, description="Как часто перечитывать таблицу целиком")
+    session_secret: str = Field("", description="Секрет подписи сессий; если пуст — создаётся в каталоге данных")
+    session_hours: float = Field(10, gt=0, description="Через сколько часов сессия истекает")
     # Google Sheets
     spreadsheet_key: str = ""
     credentials_file: Path | None = None
@@ -44,4 +46,5 @@ class Settings(BaseSettings):
             "backend": self.backend, "data_dir": str(self.data_dir), "host": self.host, "port": str(self.port),
             "academic_year": self.academic_year, "spreadsheet_key": self.spreadsheet_key or "—",
             "credentials_file": "задан" if self.credentials_file else "не задан",
+            "session_secret": "задан" if self.session_secret else "в каталоге данных",
         }

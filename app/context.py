@@ -9,7 +9,9 @@ from sync.cache import WorkbookCache
 from sync.layout import layouts_of
 from sync.local import LocalStore
 from sync.outbox import Outbox
+from sync.secrets import load_or_create_secret
 from sync.store import LayoutReport, SheetStore
+from sync.users import UserStore
 from sync.worker import Worker
 from sync.writer import WritePath
 
@@ -41,6 +43,10 @@ class AppContext:
     outbox: Outbox
     worker: Worker
     writer: WritePath
+    users: UserStore
+
+    def session_secret(self) -> str:
+        return self.settings.session_secret or load_or_create_secret(self.settings.data_dir / "session_secret")
 
     def ensure_layout(self) -> LayoutReport:
         return self.store.ensure_layout(layouts_of(SCHEMA))
@@ -53,7 +59,8 @@ def build_context(settings: Settings | None = None) -> AppContext:
     outbox = Outbox(settings.data_dir / "outbox.sqlite3")
     cache = WorkbookCache(store, SCHEMA, pending=outbox.pending_commands)
     worker = Worker(outbox, store, SCHEMA, on_applied=cache.refresh)
-    return AppContext(settings, store, cache, outbox, worker, WritePath(SCHEMA, outbox, cache, worker))
+    return AppContext(settings, store, cache, outbox, worker, WritePath(SCHEMA, outbox, cache, worker),
+                      UserStore(settings.data_dir / "users.sqlite3"))
 
 
 def store_is_empty(store: SheetStore) -> bool:

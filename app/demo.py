@@ -403,7 +403,7 @@ class _SchoolYear:
                     share = sum(wt * _sigmoid(_SLOPE * (a - lv - shift))
                                 for wt, lv in zip(_LEVEL_POINTS, _LEVELS.values(), strict=True))
                     mark = _marks(share + self.rng.normal(0, 0.08, len(idx)), 0.25, 0.55, 0.8)  # teachers avoid a 2
-                    marks.append(np.minimum(5, mark + (boost & (self.rng.random(len(idx)) < 0.85))))
+                    marks.append(np.minimum(5, mark + boost))
                 marks.append(np.floor(np.mean(marks, axis=0) + 0.5).astype(int))  # the year mark rounds up at .5
                 for j, i in enumerate(idx):
                     for (period, _), m in zip((*periods, ("год", 1.0)), marks, strict=True):

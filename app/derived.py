@@ -24,20 +24,31 @@ class Derived:
 
     @cached_property
     def kinds(self) -> list[str]:
-        """Kinds of work that have results, in the order of the monitoring year."""
-        present = set(self.facts["kind"].dropna().astype(str))
-        return [k for k in WORK_KINDS if k in present]
+        return kinds_of(self.facts)
 
     @cached_property
-    def by_kind(self) -> pd.DataFrame:
-        """school → parallel → class indicators for every kind of work, in one roll-up."""
-        return class_rollup(self.facts.dropna(subset=["kind"]).assign(kind=lambda f: f["kind"].astype(str)),
-                            within=("kind",))
+    def _rollups(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return rollups(self.facts)
 
-    @cached_property
+    @property
     def year(self) -> pd.DataFrame:
-        """school → parallel → class over every work of the year."""
-        return class_rollup(self.facts)
+        return self._rollups[0]
+
+    @property
+    def by_kind(self) -> pd.DataFrame:
+        return self._rollups[1]
+
+
+def kinds_of(facts: pd.DataFrame) -> list[str]:
+    """Kinds of work that have results, in the order of the monitoring year."""
+    present = set(facts["kind"].dropna().astype(str))
+    return [k for k in WORK_KINDS if k in present]
+
+
+def rollups(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(school → parallel → class over the whole year, the same for every kind of work in one roll-up)."""
+    with_kind = facts.dropna(subset=["kind"]).assign(kind=lambda f: f["kind"].astype(str))
+    return class_rollup(facts), class_rollup(with_kind, within=("kind",))
 
 
 _lock = threading.Lock()

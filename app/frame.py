@@ -8,9 +8,12 @@ from contextlib import contextmanager
 
 from nicegui import ui
 
+from .access import ROLE_TITLES, can_open
+from .auth import current_account
 from .state import ctx
 
-NAV = [("Обзор школы", "/"), ("Качество данных", "/issues")]
+# (label, target, page key of app.access.PAGES): only pages the role may open are shown
+NAV = [("Обзор школы", "/", "overview"), ("Качество данных", "/issues", "issues")]
 
 
 @contextmanager
@@ -22,11 +25,14 @@ def frame(title: str) -> Iterator[None]:
         with ui.row().classes("items-center gap-4"):
             ui.label("edumon").classes("text-h6 text-weight-bold")
             ui.label(c.settings.school_name).classes("text-subtitle2 opacity-80")
-            for label, target in NAV:
-                ui.link(label, target).classes("text-white no-underline")
+            account = current_account()
+            for label, target, key in NAV:
+                if can_open(account, key):
+                    ui.link(label, target).classes("text-white no-underline")
         with ui.row().classes("items-center gap-3"):
             n = len(workbook.issues)
-            with ui.link(target="/issues").classes("no-underline").mark("issues-badge"):
+            badge_parent = ui.link(target="/issues") if can_open(current_account(), "issues") else ui.element()
+            with badge_parent.classes("no-underline").mark("issues-badge"):
                 ui.badge(f"Проблемы данных: {n}", color="negative" if workbook.error_count else
                          ("warning" if n else "positive")).classes("text-body2 q-pa-sm")
             status = c.cache.status
@@ -34,6 +40,9 @@ def frame(title: str) -> Iterator[None]:
                     if status.refreshed_at else "—")
             ui.label(f"Данные на {when}").classes("text-caption opacity-80").tooltip(
                 status.last_error or f"Учебный год {c.settings.academic_year}; хранилище: {c.store.kind}")
+            if account is not None:
+                ui.label(f"{account.name} ({ROLE_TITLES[account.role]})").classes("text-body2").mark("whoami")
+                ui.link("Выйти", "/logout").classes("text-white").mark("logout")
     with ui.column().classes("w-full q-pa-md gap-4"):
         ui.label(title).classes("text-h5")
         yield

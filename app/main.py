@@ -8,7 +8,7 @@ from nicegui import app, run as nicegui_run, ui
 
 from .config import Settings
 from .context import AppContext, build_context
-from .pages import issues, overview
+from .pages import issues, login, overview
 from .state import set_context
 
 log = logging.getLogger("edumon")
@@ -26,6 +26,7 @@ def setup(ctx: AppContext) -> None:
     app.timer(ctx.settings.refresh_seconds, refresh, immediate=False)
     app.on_startup(lambda: ctx.worker.start())
     app.on_shutdown(lambda: ctx.worker.stop())
+    login.create()
     overview.create()
     issues.create()
 
@@ -37,7 +38,7 @@ def run(settings: Settings | None = None) -> None:
     url = f"http://{settings.host}:{settings.port}"
     print(f"edumon: {url}  (хранилище: {ctx.store.kind}, учебный год {settings.academic_year})", flush=True)
     ui.run(host=settings.host, port=settings.port, reload=False, show=False, title="edumon",
-           language="ru", favicon="📊", show_welcome_message=False)
+           language="ru", favicon="📊", show_welcome_message=False, storage_secret=ctx.session_secret())
 
 
 if __name__ in {"__main__", "__mp_main__"}:

@@ -8,10 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from nicegui.testing import User
+
+from app.accounts import create_demo_accounts
 from app.demo import DemoSchool, generate_demo
-from sheets_schema import SCHEMA
+from sheets_schema import SCHEMA, validate_workbook
 from sync.layout import layouts_of
 from sync.local import LocalStore
+from sync.users import UserStore
+
+PASSWORD = "test-pass-123"
 
 DEMO_STUDENTS = 300
 DEMO_SEED = 7
@@ -30,7 +36,18 @@ def seeded_dir(tmp_path_factory: pytest.TempPathFactory, demo_school: DemoSchool
     store.ensure_layout(layouts_of(SCHEMA))
     for sheet in SCHEMA:
         store.replace_sheet(sheet.title, demo_school.grids[sheet.title])
+    users = UserStore(root / "users.sqlite3")
+    create_demo_accounts(users, validate_workbook(SCHEMA, demo_school.grids).frames, password=PASSWORD)
     return root
+
+
+async def sign_in(user: User, login: str, password: str = PASSWORD) -> None:
+    """Sign in through the real sign-in page, as a person would."""
+    await user.open("/login")
+    user.find(marker="login").type(login)
+    user.find(marker="password").type(password)
+    user.find(marker="sign-in").click()
+    await user.should_see(marker="whoami")
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from nicegui.testing import User
 from app.demo import DemoSchool
 from reports.labels import fmt_num
 from sheets_schema import SCHEMA, validate_workbook
+from tests.conftest import sign_in
 
 
 def _school_numbers(demo: DemoSchool) -> dict[str, float]:
@@ -24,6 +25,7 @@ def _school_numbers(demo: DemoSchool) -> dict[str, float]:
 
 
 async def test_overview_shows_school_indicators(data_dir: Path, demo_school: DemoSchool, user: User) -> None:
+    await sign_in(user, "zam")
     await user.open("/")
     expected = _school_numbers(demo_school)
     await user.should_see(content=f"{fmt_num(expected['success'], 1)} %", marker="card-success_pct")
@@ -32,6 +34,7 @@ async def test_overview_shows_school_indicators(data_dir: Path, demo_school: Dem
 
 
 async def test_overview_table_lists_parallels_and_classes(data_dir: Path, user: User) -> None:
+    await sign_in(user, "zam")
     await user.open("/")
     table = user.find(marker="overview-входная").elements.pop()
     assert isinstance(table, ui.table)
@@ -43,6 +46,7 @@ async def test_overview_table_lists_parallels_and_classes(data_dir: Path, user: 
 
 async def test_issues_badge_counts_planted_cells_and_opens_the_list(data_dir: Path, demo_school: DemoSchool,
                                                                     user: User) -> None:
+    await sign_in(user, "admin")
     await user.open("/")
     await user.should_see(f"Проблемы данных: {len(demo_school.planted)}")
     await user.open("/issues")
@@ -54,6 +58,11 @@ async def test_issues_badge_counts_planted_cells_and_opens_the_list(data_dir: Pa
 
 
 async def test_empty_store_shows_a_hint_not_an_error(empty_data_dir: Path, user: User) -> None:
+    from app.access import Role
+    from sync.users import UserStore
+
+    UserStore(empty_data_dir / "users.sqlite3").add("zam", "Зам", Role.DEPUTY, "test-pass-123")
+    await sign_in(user, "zam")
     await user.open("/")
     await user.should_see(marker="no-results")
     await user.should_see("Проблемы данных: 0")

@@ -6,6 +6,7 @@ from nicegui import ui
 
 from sheets_schema import ERROR
 
+from ..auth import page
 from ..frame import frame
 from ..state import ctx
 
@@ -19,7 +20,7 @@ COLUMNS = [
 
 
 def create() -> None:
-    @ui.page("/issues")
+    @page("/issues", "issues")
     def issues_page() -> None:
         with frame("Качество данных"):
             issues = ctx().cache.workbook.issues

@@ -11,7 +11,9 @@ from nicegui import ui
 
 from reports.labels import INDICATOR_LABELS, fmt_num
 
-from ..derived import derived_for
+from ..access import scope_of, visible_facts
+from ..auth import current_account, page
+from ..derived import derived_for, kinds_of, rollups
 from ..frame import frame
 from ..state import ctx
 
@@ -50,26 +52,31 @@ def _cards(school: pd.Series, caption: str) -> None:
 
 
 def create() -> None:
-    @ui.page("/")
+    @page("/", "overview")
     def overview_page() -> None:
         c = ctx()
-        with frame(f"Обзор школы — {c.settings.academic_year} учебный год"):
-            d = derived_for(c.cache.workbook)
-            if d.facts.empty:
+        account = current_account()
+        workbook = c.cache.workbook
+        scope = scope_of(account, workbook.frames)
+        title = "Обзор школы" if scope.everything else "Мои классы и предметы"
+        with frame(f"{title} — {c.settings.academic_year} учебный год"):
+            d = derived_for(workbook)
+            facts = visible_facts(d.facts, scope)
+            if facts.empty:
                 ui.label("Результатов мониторинговых работ пока нет. Заполните лист «Результаты» или загрузите "
                          "демонстрационную школу командой `edumon demo`.").mark("no-results")
                 return
-            year = d.year
+            year, by_kind = (d.year, d.by_kind) if scope.everything else rollups(facts)
+            kinds = d.kinds if scope.everything else kinds_of(facts)
             school = year[year["level"] == "school"].iloc[0]
             _cards(school, f"все работы года: писали {fmt_num(school['N'], 0)}")
             ui.label("Показатели по видам работ").classes("text-h6 q-mt-md")
-            by_kind = d.by_kind
             body = by_kind[by_kind["level"].isin(["school", "parallel", "class"])]
             with ui.tabs().classes("w-full") as tabs:
-                for kind in d.kinds:
+                for kind in kinds:
                     ui.tab(kind)
-            with ui.tab_panels(tabs, value=d.kinds[0]).classes("w-full"):
-                for kind in d.kinds:
+            with ui.tab_panels(tabs, value=kinds[0]).classes("w-full"):
+                for kind in kinds:
                     with ui.tab_panel(kind):
                         table = body[body["kind"] == kind]
                         ui.table(columns=_columns(), rows=_rows(table), row_key="key",

@@ -1,0 +1,188 @@
+"""Who may see and change what — declared once, enforced on the server for every page and every write command.
+
+Hiding a button is a courtesy; the rules here are the protection: page guards call `can_open`, the write path
+calls `authorize_commands`, and analytics are filtered through `visible_facts` before any page renders them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pandas as pd
+
+from sheets_schema import SCHEMA
+from sheets_schema.rows import RowProblem
+from sync.commands import CommandRejected, WriteCommand
+from sync.users import Account
+
+
+class Role(StrEnum):
+    TEACHER = "teacher"
+    CLASS_TEACHER = "class_teacher"
+    HEAD = "head_of_department"
+    DEPUTY = "deputy"
+    DB_ADMIN = "db_admin"
+    METHODOLOGIST = "methodologist"
+
+
+ROLE_TITLES: dict[str, str] = {
+    Role.TEACHER: "учитель",
+    Role.CLASS_TEACHER: "классный руководитель",
+    Role.HEAD: "руководитель ШМО",
+    Role.DEPUTY: "заместитель директора по УВР",
+    Role.DB_ADMIN: "администратор баз данных",
+    Role.METHODOLOGIST: "методист муниципальной лаборатории",
+}
+STAFF_ROLES = {Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD}  # linked to a row of «Педагоги»
+ALL = frozenset(Role)
+
+# page key -> roles that may open it
+PAGES: dict[str, frozenset[Role]] = {
+    "overview": ALL,
+    "issues": frozenset({Role.DEPUTY, Role.DB_ADMIN}),
+    "entry": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY, Role.DB_ADMIN}),
+    "grid": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),
+    "upload": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY, Role.DB_ADMIN}),
+    "work": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),
+    "student": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),
+    "reports": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY, Role.METHODOLOGIST}),
+    "snapshots": frozenset({Role.DB_ADMIN}),
+    "restore": frozenset({Role.DB_ADMIN}),
+    "users": frozenset({Role.DB_ADMIN}),
+    "status": frozenset({Role.DB_ADMIN, Role.DEPUTY}),
+}
+
+# sheet key -> roles that may write it; STAFF roles are further limited to their scope (see _in_scope)
+WRITE: dict[str, frozenset[Role]] = {
+    "results": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),
+    "period_marks": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),
+    "olympiads": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),
+    "portfolio": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),
+    "practices": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),
+    "works": frozenset({Role.DEPUTY}),
+    "tasks": frozenset({Role.DEPUTY}),
+    **{k: frozenset({Role.DEPUTY, Role.DB_ADMIN}) for k in ("departments", "subjects", "teachers", "classes",
+                                                           "students", "teaching_load", "courses",
+                                                           "attestations")},
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a staff member's rows are: (class, subject) pairs of the teaching load, own classes, department."""
+
+    everything: bool = False
+    pairs: frozenset[tuple[str, str]] = frozenset()
+    classes: frozenset[str] = frozenset()  # as class teacher
+    department: str = ""
+    department_subjects: frozenset[str] = frozenset()
+    teacher_id: str = ""
+    extra_teachers: frozenset[str] = field(default_factory=frozenset)  # a head sees the department's teachers
+
+    @property
+    def taught_classes(self) -> frozenset[str]:
+        return frozenset(c for c, _ in self.pairs)
+
+
+def scope_of(account: Account, frames: Mapping[str, pd.DataFrame]) -> Scope:
+    if account.role not in STAFF_ROLES:
+        return Scope(everything=account.role in {Role.DEPUTY, Role.DB_ADMIN, Role.METHODOLOGIST})
+    tid = account.teacher_id
+    load = frames["teaching_load"]
+    mine = load[load["teacher_id"] == tid]
+    pairs = frozenset(zip(mine["class_id"].astype(str), mine["subject_id"].astype(str), strict=True))
+    classes: frozenset[str] = frozenset()
+    if account.role == Role.CLASS_TEACHER:
+        cl = frames["classes"]
+        classes = frozenset(cl.loc[cl["class_teacher_id"] == tid, "id"].astype(str))
+    department, subjects, colleagues = "", frozenset(), frozenset()
+    if account.role == Role.HEAD:
+        t = frames["teachers"]
+        row = t[t["id"] == tid]
+        department = str(row["department_id"].iloc[0]) if len(row) and pd.notna(row["department_id"].iloc[0]) else ""
+        s = frames["subjects"]
+        subjects = frozenset(s.loc[s["department_id"] == department, "id"].astype(str)) if department else frozenset()
+        colleagues = frozenset(t.loc[t["department_id"] == department, "id"].astype(str)) if department else frozenset()
+    return Scope(False, pairs, classes, department, subjects, tid, colleagues)
+
+
+def can_open(account: Account | None, page: str) -> bool:
+    return account is not None and not account.disabled and Role(account.role) in PAGES.get(page, frozenset())
+
+
+def visible_facts(facts: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """Result facts a person may see: a teacher their (class, subject) pairs, a class teacher also all subjects of
+    their class, a head of department also every class in their department's subjects."""
+    if scope.everything or facts.empty:
+        return facts
+    pair = facts["class_id"].astype(str) + "\x1f" + facts["subject_id"].astype(str)
+    keep = pair.isin({f"{c}\x1f{s}" for c, s in scope.pairs})
+    if scope.classes:
+        keep |= facts["class_id"].astype(str).isin(scope.classes)
+    if scope.department_subjects:
+        keep |= facts["subject_id"].astype(str).isin(scope.department_subjects)
+    return facts[keep.fillna(False).to_numpy(dtype=bool)]
+
+
+def _row_values(cmd: WriteCommand, frames: Mapping[str, pd.DataFrame]) -> list[dict[str, str]]:
+    """The row as it is now (update/delete) and as it will be (append/update): both must be in scope."""
+    out = []
+    frame = frames.get(cmd.sheet)
+    if cmd.op != "append" and frame is not None:
+        cur = frame[frame["id"].astype(str) == cmd.row_id]
+        if len(cur):
+            old = {k: ("" if pd.isna(v) else str(v)) for k, v in cur.iloc[0].to_dict().items()}
+            out.append(old)
+            if cmd.op == "update":
+                out.append({**old, **cmd.values})
+    if cmd.op == "append":
+        out.append(dict(cmd.values))
+    return out
+
+
+def _lookup(frames: Mapping[str, pd.DataFrame], sheet: str, row_id: str, column: str) -> str:
+    f = frames[sheet]
+    hit = f.loc[f["id"].astype(str) == str(row_id), column]
+    return "" if hit.empty or pd.isna(hit.iloc[0]) else str(hit.iloc[0])
+
+
+def _in_scope(cmd: WriteCommand, row: dict[str, str], scope: Scope, frames: Mapping[str, pd.DataFrame]) -> bool:
+    def student_pair_ok(student_id: str, subject_id: str) -> bool:
+        cls = _lookup(frames, "students", student_id, "class_id")
+        return ((cls, subject_id) in scope.pairs or cls in scope.classes
+                or (subject_id != "" and subject_id in scope.department_subjects))
+
+    if cmd.sheet == "results":
+        subject = _lookup(frames, "works", row.get("work_id", ""), "subject_id")
+        return student_pair_ok(row.get("student_id", ""), subject)
+    if cmd.sheet in ("period_marks", "olympiads"):
+        return student_pair_ok(row.get("student_id", ""), row.get("subject_id", ""))
+    if cmd.sheet == "practices":
+        return row.get("teacher_id", "") == scope.teacher_id
+    if cmd.sheet == "portfolio":
+        if row.get("owner") == "учитель":
+            return row.get("teacher_id", "") == scope.teacher_id
+        cls = _lookup(frames, "students", row.get("student_id", ""), "class_id")
+        return cls in scope.classes or cls in scope.taught_classes
+    return False
+
+
+def authorize_commands(account: Account, commands: Sequence[WriteCommand], frames: Mapping[str, pd.DataFrame]
+                       ) -> None:
+    """Raise CommandRejected (Russian) unless every command is allowed for this account; nothing partial."""
+    if account.disabled:
+        raise CommandRejected([RowProblem(0, "", "Учётная запись отключена")])
+    role = Role(account.role)
+    scope: Scope | None = None
+    for i, cmd in enumerate(commands):
+        title = SCHEMA[cmd.sheet].title if cmd.sheet in SCHEMA else cmd.sheet
+        if role not in WRITE.get(cmd.sheet, frozenset()):
+            raise CommandRejected([RowProblem(i, "", f"Роль «{ROLE_TITLES[role]}» не может изменять лист «{title}»")],
+                                  title)
+        if role in STAFF_ROLES:
+            scope = scope or scope_of(account, frames)
+            if not all(_in_scope(cmd, row, scope, frames) for row in _row_values(cmd, frames)):
+                raise CommandRejected([RowProblem(i, "", f"Нет доступа: строка листа «{title}» относится к классу "
+                                                         "или предмету вне вашей нагрузки")], title)

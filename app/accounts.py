@@ -1,0 +1,71 @@
+"""Demo accounts: one per role, each staff account linked to a real teacher of the demo school."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sync.users import UserStore
+
+from .access import Role
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    login: str
+    password: str
+    role: str
+    name: str
+    teacher_id: str = ""
+
+
+def _teacher_name(teachers: pd.DataFrame, tid: str) -> str:
+    row = teachers[teachers["id"] == tid]
+    if row.empty:
+        return tid
+    r = row.iloc[0]
+    return " ".join(str(x) for x in (r["last_name"], r["first_name"], r["middle_name"]) if pd.notna(x) and x)
+
+
+def pick_demo_staff(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """role -> teacher id: the teacher with the largest load, a class teacher, a department head (all different)."""
+    load, classes, deps, teachers = frames["teaching_load"], frames["classes"], frames["departments"], frames["teachers"]
+    chosen: dict[str, str] = {}
+    if not load.empty:
+        chosen[Role.TEACHER] = str(load["teacher_id"].value_counts().index[0])
+    for tid in classes["class_teacher_id"].dropna().astype(str):
+        if tid not in chosen.values():
+            chosen[Role.CLASS_TEACHER] = tid
+            break
+    for tid in deps["head_id"].dropna().astype(str):
+        if tid not in chosen.values() and (teachers["id"] == tid).any():
+            chosen[Role.HEAD] = tid
+            break
+    return chosen
+
+
+def create_demo_accounts(users: UserStore, frames: Mapping[str, pd.DataFrame],
+                         password: str | None = None) -> list[DemoAccount]:
+    """Create the accounts that do not exist yet; returns those created (with their passwords, shown once)."""
+    staff = pick_demo_staff(frames)
+    plan = [
+        ("uchitel", Role.TEACHER), ("klruk", Role.CLASS_TEACHER), ("shmo", Role.HEAD), ("zam", Role.DEPUTY),
+        ("admin", Role.DB_ADMIN), ("metodist", Role.METHODOLOGIST),
+    ]
+    fixed_names = {Role.DEPUTY: "Заместитель директора по УВР", Role.DB_ADMIN: "Администратор баз данных",
+                   Role.METHODOLOGIST: "Методист муниципальной лаборатории"}
+    created = []
+    for login, role in plan:
+        if users.get(login) is not None:
+            continue
+        tid = staff.get(role, "")
+        if role in (Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD) and not tid:
+            continue
+        name = fixed_names.get(role) or _teacher_name(frames["teachers"], tid)
+        pw = password or secrets.token_urlsafe(9)
+        users.add(login, name, role, pw, teacher_id=tid)
+        created.append(DemoAccount(login, pw, role, name, tid))
+    return created

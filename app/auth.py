@@ -1,0 +1,72 @@
+"""Sessions and page guards. Every page is registered through `page()`, which checks the session and the role
+on the server before anything is rendered."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from fastapi.responses import RedirectResponse
+from nicegui import app, ui
+
+from sync.commands import WriteCommand
+from sync.users import Account
+
+from .access import authorize_commands, can_open
+from .state import ctx
+
+
+def current_account() -> Account | None:
+    """The signed-in account of this browser, or None when absent, expired or disabled."""
+    login = app.storage.user.get("login")
+    since = app.storage.user.get("signed_in_at", 0)
+    if not login:
+        return None
+    if time.time() - float(since) > ctx().settings.session_hours * 3600:
+        app.storage.user.clear()
+        return None
+    account = ctx().users.get(login)
+    if account is None or account.disabled:
+        app.storage.user.clear()
+        return None
+    return account
+
+
+def sign_in(account: Account) -> None:
+    app.storage.user.update({"login": account.login, "signed_in_at": time.time()})
+
+
+def sign_out() -> None:
+    app.storage.user.clear()
+
+
+def page(path: str, key: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """ui.page with the access rule of `key` (see access.PAGES) enforced before the page body runs."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @ui.page(path)
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            account = current_account()
+            if account is None:
+                return RedirectResponse(f"/login?next={path if '{' not in path else '/'}")
+            if not can_open(account, key):
+                from .frame import frame
+
+                with frame("Нет доступа"):
+                    ui.label("У вашей роли нет доступа к этой странице.").mark("forbidden")
+                return None
+            return fn(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def submit(account: Account, commands: Sequence[WriteCommand]) -> None:
+    """The only door for page writes: access rules first, then the durable write path (both raise
+    CommandRejected with Russian messages and change nothing)."""
+    authorize_commands(account, commands, ctx().cache.workbook.frames)
+    ctx().writer.submit(commands)

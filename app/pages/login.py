@@ -1,0 +1,50 @@
+"""Sign-in and sign-out."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from sync.users import TooManyAttempts
+
+from ..access import ROLE_TITLES
+from ..auth import current_account, sign_in, sign_out
+from ..state import ctx
+
+
+def create() -> None:
+    @ui.page("/login")
+    def login_page(next: str = "/") -> RedirectResponse | None:  # noqa: A002 - the query parameter's name
+        target = next if next.startswith("/") and not next.startswith("//") else "/"
+        if current_account() is not None:
+            return RedirectResponse(target)
+        ui.page_title("Вход — edumon")
+
+        def attempt() -> None:
+            try:
+                account = ctx().users.authenticate(login.value or "", password.value or "")
+            except TooManyAttempts as exc:
+                message.set_text(str(exc))
+                return
+            if account is None:
+                message.set_text("Неверное имя для входа или пароль")
+                password.set_value("")
+                return
+            sign_in(account)
+            ui.navigate.to(target)
+
+        with ui.card().classes("absolute-center w-96"):
+            ui.label("edumon").classes("text-h5")
+            ui.label(ctx().settings.school_name).classes("text-caption")
+            login = ui.input("Имя для входа").props("autofocus").classes("w-full").mark("login")
+            password = ui.input("Пароль", password=True, password_toggle_button=True).classes("w-full").mark(
+                "password").on("keydown.enter", attempt)
+            message = ui.label("").classes("text-negative").mark("login-message")
+            ui.button("Войти", on_click=attempt).classes("w-full").mark("sign-in")
+            ui.label("Роли: " + ", ".join(ROLE_TITLES.values())).classes("text-caption text-grey-7")
+        return None
+
+    @ui.page("/logout")
+    def logout_page() -> RedirectResponse:
+        sign_out()
+        return RedirectResponse("/login")
