@@ -35,7 +35,14 @@ def pick_demo_staff(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     load, classes, deps, teachers = frames["teaching_load"], frames["classes"], frames["departments"], frames["teachers"]
     chosen: dict[str, str] = {}
     if not load.empty:
-        chosen[Role.TEACHER] = str(load["teacher_id"].value_counts().index[0])
+        # the teacher whose load has the most monitoring works: the demo teacher should have results to see
+        works = frames["works"]
+        parallel = classes.set_index("id")["parallel"]
+        have = set(zip(works["subject_id"].astype(str), works["parallel"].astype("Int64"), strict=True))
+        rows = load.assign(par=load["class_id"].map(parallel).astype("Int64"))
+        with_works = rows[[(str(s), p) in have for s, p in zip(rows["subject_id"], rows["par"], strict=True)]]
+        counts = (with_works if not with_works.empty else rows)["teacher_id"].value_counts()
+        chosen[Role.TEACHER] = str(counts.index[0])
     for tid in classes["class_teacher_id"].dropna().astype(str):
         if tid not in chosen.values():
             chosen[Role.CLASS_TEACHER] = tid

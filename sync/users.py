@@ -117,15 +117,18 @@ class UserStore:
         with self._conn() as c:
             rows = c.execute("SELECT at, ok FROM sign_ins WHERE login = ? AND at > ? ORDER BY at DESC",
                              (login.strip().lower(), now - self.window - self.lockout)).fetchall()
-        failures = []
-        for at, ok in rows:
+        failures: list[float] = []
+        for at, ok in rows:  # newest first, up to the last successful sign-in
             if ok:
                 break
             failures.append(at)
-        recent = [a for a in failures if a > now - self.window]
-        if len(recent) >= self.max_failures:
-            return max(0.0, recent[0] + self.lockout - now)
-        return 0.0
+        failures.reverse()
+        locked_until = 0.0
+        k = self.max_failures
+        for i in range(k - 1, len(failures)):
+            if failures[i] - failures[i - k + 1] <= self.window:  # k failures inside one window: lock
+                locked_until = max(locked_until, failures[i] + self.lockout)
+        return max(0.0, locked_until - now)
 
     def authenticate(self, login: str, password: str, now: float | None = None) -> Account | None:
         """The account when the password is right; None otherwise. Raises TooManyAttempts while locked."""

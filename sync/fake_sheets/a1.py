@@ -70,7 +70,7 @@ class Rect:
 
 
 def split_sheet(text: str) -> tuple[str | None, str | None]:
-    """"'My ''x'' sheet'!A1:B2" -> ("My 'x' sheet", "A1:B2"); "A1:B2" -> (None, "A1:B2"); "Sheet1" -> ("Sheet1", None)."""
+    """"'My ''x'' sheet'!A1:B2" -> ("My 'x' sheet", "A1:B2"); "A1:B2" -> (None, "A1:B2"); "'S'" -> ("S", None)."""
     if text.startswith("'"):
         i, title = 1, []
         while i < len(text):

@@ -1,4 +1,5 @@
-"""Google field masks: "sheets(properties(sheetId,title)),spreadsheetId" for partial answers and property updates."""
+"""Google field masks ("sheets(properties(sheetId,title)),spreadsheetId", "gridProperties/rowCount") for partial
+answers and property updates."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from .errors import ApiError
 
 Mask = dict[str, "Mask"]  # {} below a name means "everything under it"
 
-_TOKEN = re.compile(r"\s*([A-Za-z_*][A-Za-z0-9_]*|[().,])")
+_TOKEN = re.compile(r"\s*([A-Za-z_*][A-Za-z0-9_]*|[().,/])")
 
 
 def parse_mask(text: str) -> Mask:
@@ -24,7 +25,7 @@ def parse_mask(text: str) -> Mask:
         while True:
             path = [tokens[pos]]
             pos += 1
-            while pos < len(tokens) and tokens[pos] == ".":
+            while pos < len(tokens) and tokens[pos] in "./":  # Google accepts "a/b" for "a.b"
                 path.append(tokens[pos + 1])
                 pos += 2
             sub: Mask = {}

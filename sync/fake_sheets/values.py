@@ -1,4 +1,4 @@
-"""spreadsheets.values.*: get, batchGet, update, batchUpdate, append, clear, batchClear — Google's answers and limits."""
+"""spreadsheets.values.*: get, batchGet, update, batchUpdate, append, clear, batchClear, answered like Google."""
 
 from __future__ import annotations
 
@@ -166,39 +166,77 @@ def batch_update(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+def _region(sheet: Sheet, r: int, c: int, bounds: Rect) -> Rect:
+    """The "table" around a cell, as Google finds it: grow a rectangle while any cell touching it (diagonals too)
+    holds a value. A fully blank row or column ends a table; a blank cell inside a row does not split it."""
+    assert bounds.row1 is not None and bounds.col1 is not None
+    last_row = min(bounds.row1, len(sheet.cells))
+
+    def row_has(i: int, c0: int, c1: int) -> bool:
+        if not bounds.row0 <= i < last_row:
+            return False
+        return any(v is not None for v in sheet.cells[i][max(c0, bounds.col0):min(c1, bounds.col1)])
+
+    def col_has(j: int, r0: int, r1: int) -> bool:
+        if not bounds.col0 <= j < bounds.col1:
+            return False
+        return any(sheet.get(i, j) is not None for i in range(max(r0, bounds.row0), min(r1, last_row)))
+
+    top, left, bottom, right = r, c, r + 1, c + 1
+    grown = True
+    while grown:
+        grown = False
+        while row_has(bottom, left - 1, right + 1):
+            bottom, grown = bottom + 1, True
+        while row_has(top - 1, left - 1, right + 1):
+            top, grown = top - 1, True
+        while col_has(right, top - 1, bottom + 1):
+            right, grown = right + 1, True
+        while col_has(left - 1, top - 1, bottom + 1):
+            left, grown = left - 1, True
+    return Rect(top, left, bottom, right)
+
+
+def find_table(sheet: Sheet, rect: Rect) -> Rect | None:
+    """The table values.append extends: the region of the first filled cell of the range (a single-cell range
+    looks from that cell down and right). Google's own choice among several tables is not documented; this
+    reproduces what recordings and bug reports show for ranges anchored at the table's first cell."""
+    bounds = Rect(rect.row0, rect.col0, None, None) if rect.single_cell else rect
+    bounds = bounds.clamp(sheet.rows, sheet.cols)
+    assert bounds.row1 is not None and bounds.col1 is not None
+    for i in range(bounds.row0, min(bounds.row1, len(sheet.cells))):
+        row = sheet.cells[i]
+        for j in range(bounds.col0, min(bounds.col1, len(row))):
+            if row[j] is not None:
+                return _region(sheet, i, j, bounds)
+    return None
+
+
 def append(book: Spreadsheet, text: str, body: dict[str, Any], input_option: str | None, insert_option: str | None,
            limit: int, include: bool = False, response_option: str = "FORMATTED_VALUE") -> dict[str, Any]:
-    """Values go after the last row holding data in the range ("the table"), from the range's first column."""
+    """Values go in the row after the table found in the range, from the table's first column."""
     parse = _parser(input_option)
     if insert_option not in (None, "OVERWRITE", "INSERT_ROWS"):
         raise ApiError(400, f"Invalid value at 'insert_data_option', \"{insert_option}\"")
     sheet, rect = resolve(book, text)
     rows = _rows_of(body.get("values"), body.get("majorDimension", "ROWS"))
-    search = rect.clamp(sheet.rows, sheet.cols)
-    assert search.row1 is not None and search.col1 is not None
-    first = last = -1
-    right = search.col0
-    for i in range(search.row0, min(search.row1, len(sheet.cells))):
-        row = sheet.cells[i][search.col0:search.col1]
-        if any(c is not None for c in row):
-            first = i if first < 0 else first
-            last = i
-            right = max(right, search.col0 + max(j for j, c in enumerate(row) if c is not None) + 1)
-    target = last + 1 if last >= 0 else search.row0
+    table = find_table(sheet, rect)
+    target, first_col = (table.row1, table.col0) if table else (rect.row0, rect.col0)
+    assert target is not None
     height, width = len(rows), max((len(r) for r in rows), default=0)
     new_rows = sheet.rows + height if insert_option == "INSERT_ROWS" else max(sheet.rows, target + height)
-    new_cols = max(sheet.cols, search.col0 + width)
+    new_cols = max(sheet.cols, first_col + width)
     if book.total_cells() - sheet.rows * sheet.cols + new_rows * new_cols > limit:
         raise cell_limit(limit)
     answer: dict[str, Any] = {"spreadsheetId": book.key}
-    if last >= 0:
-        answer["tableRange"] = echo(sheet.title, Rect(first, search.col0, last + 1, max(right, search.col0 + 1)))
+    if table:
+        answer["tableRange"] = echo(sheet.title, table)
     if insert_option == "INSERT_ROWS" and target < len(sheet.cells):
         sheet.cells[target:target] = [[] for _ in range(height)]
     sheet.rows, sheet.cols = new_rows, new_cols
-    write = _Write(sheet, Rect(target, search.col0, target + 1, search.col0 + 1), rows, text)
-    updates = {"spreadsheetId": book.key, **write.apply(parse)}
-    answer["updates"] = _with_data(updates, sheet, write.at, include, response_option)
+    write = _Write(sheet, Rect(target, first_col, target + 1, first_col + 1), rows, text)
+    answer["updates"] = _with_data({"spreadsheetId": book.key, **write.apply(parse)}, sheet, write.at, include,
+                                   response_option)
     return answer
 
 

@@ -1,0 +1,17 @@
+"""An in-repo fake of the Google Sheets API v4 subset that gspread and GoogleStore use, to test the Google path offline.
+
+    fake = FakeSheets(auto_create=True, faults=FaultPlan(rate=0.3, seed=1))
+    session = fake_session(fake)                         # in-process, through a requests adapter
+    server = start_server(fake)                          # or over loopback HTTP: server.base_url, server.token_uri
+
+`python -m sync.fake_sheets --port 8099` runs the loopback server alone (see __main__.py).
+"""
+
+from .adapter import FakeSheetsAdapter, fake_session
+from .api import FakeSheets
+from .credentials import write_service_account
+from .faults import FaultPlan
+from .server import FakeSheetsServer, start_server
+
+__all__ = ["FakeSheets", "FakeSheetsAdapter", "FakeSheetsServer", "FaultPlan", "fake_session", "start_server",
+           "write_service_account"]

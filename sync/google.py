@@ -1,0 +1,445 @@
+"""The Google store: a SheetStore over one Google spreadsheet, through gspread 6's HTTP client and a service account.
+
+Reads: the whole workbook in ONE values.batchGet, FORMATTED_VALUE, ROWS (plus a cached spreadsheets.get for titles).
+FORMATTED_VALUE returns the text a person sees: what we write RAW comes back byte-identical (strings are never
+formatted), and what people type keeps its shape — "4,5" or "12.10.2025" in a ru_RU sheet stay those strings, where
+UNFORMATTED_VALUE would turn them into 4.5 and a serial day number. A formula a person typed reads as its result,
+which is what they see too. gspread's numericise is never used.
+
+Writes are RAW (a typed "=IMPORTXML(...)" stays text) and batched: one values.append, one values.batchUpdate, or one
+spreadsheets.batchUpdate per call. Rows are located at write time by the id column, never by a remembered number.
+
+Idempotency: Google has no request ids, so a write retried after "applied, but the answer was lost" could apply twice.
+values.update/batchUpdate/clear are idempotent and retried blindly. Appends, row deletions and sheet creation are not:
+for them a lost answer makes the store look again (`_until_applied`) and send only what is still missing — an append
+skips rows whose id is already in the sheet (or, without an id column, rows that already form the sheet's tail).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from gspread.exceptions import APIError
+from gspread.utils import absolute_range_name, rowcol_to_a1
+
+from sheets_schema import ID_HEADER
+
+from .http import (
+    GOOGLE_BASE_URL,
+    AnswerLost,
+    RequestCounter,
+    RetryPolicy,
+    SheetsHTTPClient,
+    is_unknown_range,
+    load_credentials,
+    store_error,
+)
+from .store import (
+    Grid,
+    LayoutReport,
+    Row,
+    SheetLayout,
+    SheetNotFound,
+    StoreError,
+    WriteResult,
+    header_drift,
+    trim_grid,
+    trim_row,
+)
+
+__all__ = ["GoogleStore"]  # its errors (SheetsUnavailable, QuotaExhausted, SheetsRejected...) live in sync.http
+
+READ_PARAMS = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
+_META_FIELDS = "sheets(properties(sheetId,title,index,gridProperties),protectedRanges(range))"
+HEADER_NOTE = "Заголовки столбцов задаются схемой edumon; переименование ломает синхронизацию"
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    sheet_id: int
+    title: str
+    rows: int
+    cols: int
+    frozen: int
+    header_protected: bool
+
+
+Plan = Callable[[bool], Callable[[], Any] | None]
+
+
+class GoogleStore:
+    kind = "google"
+
+    def __init__(self, spreadsheet_key: str, credentials_file: str | Path | None,
+                 base_url: str = GOOGLE_BASE_URL, timeout: float = 30, max_retries: int = 6,
+                 max_retry_seconds: float = 120, session: requests.Session | None = None, *,
+                 metadata_ttl: float = 300.0) -> None:
+        if not spreadsheet_key:
+            raise StoreError("не задан ключ Google-таблицы")
+        self.key = spreadsheet_key
+        self.retry_policy = RetryPolicy(timeout, max_retries, max_retry_seconds)
+        self.counter = RequestCounter()
+        self._http = SheetsHTTPClient(load_credentials(credentials_file, base_url), session, base_url=base_url,
+                                      policy=self.retry_policy, counter=self.counter)
+        self._meta: list[_Sheet] | None = None
+        self._meta_at = 0.0
+        self._metadata_ttl = metadata_ttl  # sheets people add or rename by hand show up within this many seconds
+        self._headers: dict[str, list[str]] = {}  # last header row seen per sheet: guesses where the id column is
+        self._lock = threading.RLock()
+
+    # -- counters ------------------------------------------------------------------------------------------------
+    @property
+    def request_count(self) -> int:
+        return self.counter.total
+
+    def requests_in_last_minute(self, kind: str | None = None) -> int:
+        """Requests sent in the last 60 s; kind "read" or "write" (each has its own quota of 60), None for both."""
+        return self.counter.in_last_minute(kind)
+
+    def spreadsheet_id(self) -> str:
+        return self.key
+
+    # -- reads ---------------------------------------------------------------------------------------------------
+    def titles(self) -> list[str]:
+        with self._lock, self._errors():
+            return [s.title for s in self._sheets(fresh=True)]
+
+    def read_all(self) -> dict[str, Grid]:
+        with self._lock, self._errors(), self._http.operation():
+            for fresh in (False, True):
+                sheets = self._sheets(fresh)
+                try:
+                    data = self._http.values_batch_get(self.key, [absolute_range_name(s.title) for s in sheets],
+                                                       params=dict(READ_PARAMS))
+                except APIError as exc:
+                    if not fresh and is_unknown_range(exc):  # a sheet was renamed or deleted by hand
+                        continue
+                    raise
+                out = {s.title: trim_grid(vr.get("values", []))
+                       for s, vr in zip(sheets, data.get("valueRanges", []), strict=True)}
+                self._headers.update({t: [h.strip() for h in g[0]] for t, g in out.items() if g})
+                return out
+        raise AssertionError("unreachable")
+
+    # -- writes --------------------------------------------------------------------------------------------------
+    def append_rows(self, title: str, rows: Sequence[Sequence[str]]) -> None:
+        if not rows:
+            return
+        pending = [trim_row(r) for r in rows]
+
+        def plan(first: bool) -> Callable[[], Any] | None:
+            nonlocal pending
+            if not first:
+                pending = self._not_yet_appended(title, pending)
+            if not pending:
+                return None
+            body = {"values": pending}
+            # anchored at A1: Google extends the table around A1 from column A (a whole-sheet range can pick a
+            # table that starts further right when rows have blank cells: gspread issues #537, #735)
+            return lambda: self._http.values_append(self.key, absolute_range_name(title, "A1"), {
+                "valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS", "includeValuesInResponse": "false"},
+                body)
+
+        with self._lock, self._errors(title):
+            if self._find(title) is None:
+                raise SheetNotFound(f"worksheet {title!r} not found")
+            self._until_applied(plan)
+
+    def update_rows(self, title: str, id_header: str, changes: Mapping[str, Mapping[str, str]]) -> WriteResult:
+        with self._lock, self._errors(title), self._http.operation():
+            header, ids, _ = self._locate(title, id_header)
+            if header is None:
+                return WriteResult([], list(changes))
+            where = _positions(ids, changes)
+            applied, not_found, data = [], [], []
+            for rid, values in changes.items():
+                if rid not in where:
+                    not_found.append(rid)
+                    continue
+                applied.append(rid)
+                cells = {header.index(h): "" if v is None else str(v) for h, v in values.items() if h in header}
+                if not cells:
+                    continue
+                lo, hi = min(cells), max(cells)
+                row = [cells.get(c) for c in range(lo, hi + 1)]  # None: "leave this cell as it is"
+                data += [{"range": absolute_range_name(title, rowcol_to_a1(r + 1, lo + 1)), "values": [row]}
+                         for r in where[rid]]
+            if data:  # idempotent: a blind retry rewrites the same cells
+                self._http.values_batch_update(self.key, {"valueInputOption": "RAW", "data": data})
+            return WriteResult(applied, not_found)
+
+    def delete_rows(self, title: str, id_header: str, ids: Sequence[str]) -> WriteResult:
+        found: set[str] | None = None
+        wanted = set(ids)
+
+        def plan(first: bool) -> Callable[[], Any] | None:
+            nonlocal found
+            header, column, grid_rows = self._locate(title, id_header)
+            doomed = sorted(i for i, v in enumerate(column) if i > 0 and v in wanted) if header else []
+            if found is None:
+                found = {column[i] for i in doomed}
+            sheet = self._find(title)
+            if not doomed or sheet is None:
+                return None
+            requests_: list[dict[str, Any]] = []
+            if len(doomed) >= grid_rows - sheet.frozen:  # Google refuses to delete every non-frozen row
+                requests_.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "length": 1}})
+            requests_ += [{"deleteDimension": {"range": {"sheetId": sheet.sheet_id, "dimension": "ROWS",
+                                                         "startIndex": a, "endIndex": b}}}
+                          for a, b in reversed(_runs(doomed))]  # bottom-up, so earlier indexes stay valid
+            return lambda: self._batch(requests_)
+
+        with self._lock, self._errors(title):
+            self._until_applied(plan)
+        hit = found or set()
+        return WriteResult([i for i in ids if i in hit], [i for i in ids if i not in hit])
+
+    def replace_sheet(self, title: str, grid: Sequence[Sequence[str]]) -> None:
+        rows = trim_grid(grid)
+        height, width = len(rows), max((len(r) for r in rows), default=0)
+
+        def plan(first: bool) -> Callable[[], Any] | None:
+            sheet = self._find(title, fresh=True)
+            if sheet is None:
+                new_id = _new_id([s.sheet_id for s in self._sheets()])
+                reqs = [_add_sheet(title, new_id, max(height, 1000), max(width, 26))]
+            else:
+                reqs = _grow(sheet, height, width)
+                reqs.append({"updateCells": {"range": {"sheetId": sheet.sheet_id}, "fields": "userEnteredValue"}})
+            return lambda: self._batch(reqs)  # creates or resizes and clears values (formatting stays)
+
+        with self._lock, self._errors(title):
+            self._until_applied(plan)
+            if rows:
+                self._http.values_update(self.key, absolute_range_name(title, "A1"),
+                                         params={"valueInputOption": "RAW"}, body={"values": rows})
+
+    def ensure_layout(self, layouts: Sequence[SheetLayout]) -> LayoutReport:
+        report: LayoutReport | None = None
+
+        def plan(first: bool) -> Callable[[], Any] | None:
+            nonlocal report
+            sheets = {s.title: s for s in self._sheets(fresh=True)}
+            existing = [lay for lay in layouts if lay.title in sheets]
+            headers = self._header_rows([lay.title for lay in existing])
+            blank = [t for t, h in headers.items() if not any(h)]
+            empty = {t for t, g in self._grids(blank).items() if not g}  # header written only into empty sheets
+            rep, reqs, used = LayoutReport(), [], [s.sheet_id for s in sheets.values()]
+            for lay in layouts:
+                if lay.title not in sheets:
+                    rep.created.append(lay.title)
+                    used.append(_new_id(used))
+                    reqs.append(_add_sheet(lay.title, used[-1], 1000, max(len(lay.headers), 1), frozen=1))
+                    reqs += _layout_requests(used[-1], lay, list(lay.headers), True, 1000, len(lay.headers), 1,
+                                             False)
+                    continue
+                s, header = sheets[lay.title], headers[lay.title]
+                rep.existing.append(lay.title)
+                if lay.title in empty:
+                    rep.headers_written.append(lay.title)
+                    header = list(lay.headers)
+                missing, extra, renamed = header_drift(lay.headers, header)
+                for target, value in ((rep.missing_columns, missing), (rep.extra_columns, extra),
+                                      (rep.renamed_columns, renamed)):
+                    if value:
+                        target[lay.title] = value  # type: ignore[index]
+                reqs += _layout_requests(s.sheet_id, lay, header, lay.title in empty, s.rows, s.cols, s.frozen,
+                                         s.header_protected)
+            report = report or rep
+            return (lambda: self._batch(reqs)) if reqs else None
+
+        with self._lock, self._errors():
+            self._until_applied(plan)
+        assert report is not None
+        return report
+
+    # -- helpers -------------------------------------------------------------------------------------------------
+    @contextmanager
+    def _errors(self, title: str | None = None) -> Iterator[None]:
+        try:
+            yield
+        except APIError as exc:
+            if is_unknown_range(exc):
+                self._meta = None  # a sheet was renamed or deleted by hand
+            raise store_error(exc, self.key, title) from None
+
+    def _until_applied(self, plan: Plan) -> None:
+        """Run a non-idempotent write; after a lost answer, plan again from what the sheet now holds."""
+        with self._http.operation() as budget:
+            first = True
+            while (send := plan(first)) is not None:
+                try:
+                    with self._http.answer_may_be_lost():
+                        send()
+                    return
+                except AnswerLost as lost:
+                    self._meta = None
+                    budget.wait(lost.failure)
+                    first = False
+
+    def _batch(self, reqs: list[dict[str, Any]]) -> None:
+        reply = self._http.batch_update(self.key, {"requests": reqs})
+        for r in reply.get("replies", []):
+            if "addSheet" in r and self._meta is not None:
+                self._meta.append(_sheet_of({"properties": r["addSheet"]["properties"]}))
+
+    def _sheets(self, fresh: bool = False) -> list[_Sheet]:
+        if fresh or self._meta is None or time.monotonic() - self._meta_at > self._metadata_ttl:
+            meta = self._http.fetch_sheet_metadata(self.key, params={"includeGridData": "false",
+                                                                     "fields": _META_FIELDS})
+            self._meta = [_sheet_of(s) for s in meta.get("sheets", [])]
+            self._meta_at = time.monotonic()
+        return self._meta
+
+    def _find(self, title: str, fresh: bool = False) -> _Sheet | None:
+        for s in self._sheets(fresh):
+            if s.title == title:
+                return s
+        return None if fresh else self._find(title, fresh=True)
+
+    def _header_rows(self, titles: list[str]) -> dict[str, Row]:
+        return {t: [h.strip() for h in (g or [[]])[0]] for t, g in self._grids(titles, "1:1").items()}
+
+    def _grids(self, titles: list[str], cells: str | None = None) -> dict[str, Grid]:
+        if not titles:
+            return {}
+        data = self._http.values_batch_get(self.key, [absolute_range_name(t, cells) for t in titles],
+                                           params=dict(READ_PARAMS))
+        return {t: trim_grid(vr.get("values", [])) for t, vr in zip(titles, data["valueRanges"], strict=True)}
+
+    def _locate(self, title: str, id_header: str) -> tuple[list[str] | None, list[str], int]:
+        """(header row, id column cells with row 0 = header, grid row count) — one batchGet when the guess is right."""
+        known = self._headers.get(title, [])
+        guess = known.index(id_header) if id_header in known else 0
+        letter = rowcol_to_a1(1, guess + 1).rstrip("1")
+        data = self._http.values_batch_get(self.key, [absolute_range_name(title, "1:1"),
+                                                      absolute_range_name(title, f"{letter}:{letter}")],
+                                           params=dict(READ_PARAMS))
+        head_vr, col_vr = data["valueRanges"]
+        header = [h.strip() for h in (head_vr.get("values") or [[]])[0]]
+        self._headers[title] = header
+        if id_header not in header:
+            return None, [], 0
+        col = header.index(id_header)
+        if col != guess:  # columns were moved by hand since we last looked
+            letter = rowcol_to_a1(1, col + 1).rstrip("1")
+            col_vr = self._http.values_batch_get(self.key, [absolute_range_name(title, f"{letter}:{letter}")],
+                                                 params=dict(READ_PARAMS))["valueRanges"][0]
+        column = [r[0].strip() if r else "" for r in col_vr.get("values", [])]
+        m = re.search(r"(\d+)$", col_vr.get("range", ""))
+        return header, column, int(m.group(1)) if m else len(column)
+
+    def _not_yet_appended(self, title: str, rows: list[Row]) -> list[Row]:
+        """After a lost append answer: the rows Google does not hold yet."""
+        grid = self._grids([title])[title]
+        ids = [r[0].strip() if r else "" for r in rows]
+        if grid and grid[0] and grid[0][0].strip() == ID_HEADER and all(ids) and len(set(ids)) == len(ids):
+            present = {r[0].strip() for r in grid[1:] if r}
+            return [r for r, i in zip(rows, ids, strict=True) if i not in present]
+        return [] if len(grid) >= len(rows) and grid[len(grid) - len(rows):] == trim_grid(rows) else rows
+
+
+# -- pure helpers ----------------------------------------------------------------------------------------------------
+def _sheet_of(entry: Mapping[str, Any]) -> _Sheet:
+    p = entry["properties"]
+    grid = p.get("gridProperties", {})
+    protected = any(pr.get("range", {}).get("startRowIndex", 0) == 0 for pr in entry.get("protectedRanges", []))
+    return _Sheet(int(p.get("sheetId", 0)), p["title"], int(grid.get("rowCount", 0)),
+                  int(grid.get("columnCount", 0)), int(grid.get("frozenRowCount", 0)), protected)
+
+
+def _positions(column: list[str], wanted: Mapping[str, Any] | Sequence[str]) -> dict[str, list[int]]:
+    keys = set(wanted)
+    out: dict[str, list[int]] = {}
+    for i, v in enumerate(column):
+        if i > 0 and v in keys:
+            out.setdefault(v, []).append(i)
+    return out
+
+
+def _runs(indexes: list[int]) -> list[tuple[int, int]]:
+    """Sorted row indexes -> half-open runs [(2, 4), (7, 8)] so adjacent rows go in one deleteDimension."""
+    runs: list[tuple[int, int]] = []
+    for i in indexes:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
+
+
+def _new_id(used: Sequence[int]) -> int:
+    while (candidate := random.randint(1, 2**31 - 1)) in used:
+        pass
+    return candidate
+
+
+def _add_sheet(title: str, sheet_id: int, rows: int, cols: int, frozen: int = 0) -> dict[str, Any]:
+    grid = {"rowCount": rows, "columnCount": cols, **({"frozenRowCount": frozen} if frozen else {})}
+    return {"addSheet": {"properties": {"sheetId": sheet_id, "title": title, "gridProperties": grid}}}
+
+
+def _grow(sheet: _Sheet, rows: int, cols: int) -> list[dict[str, Any]]:
+    out = []
+    for dim, have, need in (("ROWS", sheet.rows, rows), ("COLUMNS", sheet.cols, cols)):
+        if need > have:
+            out.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": dim, "length": need - have}})
+    return out
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _layout_requests(sid: int, lay: SheetLayout, header: list[str], write_header: bool, rows: int, cols: int,
+                     frozen: int, protected: bool) -> list[dict[str, Any]]:
+    """Header text and notes, frozen + bold + protected header, dropdowns, number ranges, widths — by header text."""
+    out: list[dict[str, Any]] = []
+    if write_header and len(header) > cols:
+        out += _grow(_Sheet(sid, lay.title, rows, cols, frozen, protected), 0, len(header))
+    fields = [f for f, on in (("userEnteredValue", write_header), ("note", bool(lay.notes))) if on]
+    if fields:
+        cells = [{**({"userEnteredValue": {"stringValue": h}} if write_header else {}),
+                  **({"note": lay.notes[h]} if h in lay.notes else {})} for h in header]
+        out.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0},
+                                    "rows": [{"values": cells}], "fields": ",".join(fields)}})
+    if frozen < 1:
+        out.append({"updateSheetProperties": {"properties": {"sheetId": sid, "gridProperties": {"frozenRowCount": 1}},
+                                              "fields": "gridProperties.frozenRowCount"}})
+    head = {"sheetId": sid, "startRowIndex": 0, "endRowIndex": 1}
+    out.append({"repeatCell": {"range": head, "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                               "fields": "userEnteredFormat.textFormat.bold"}})
+    if not protected:
+        out.append({"addProtectedRange": {"protectedRange": {"range": head, "description": HEADER_NOTE,
+                                                             "warningOnly": True}}})
+    at = {h: i for i, h in reversed(list(enumerate(header))) if h}
+    for h, options in lay.choices.items():
+        if h in at:
+            out.append(_validation(sid, at[h], "ONE_OF_LIST", [str(o) for o in options]))
+    for h, (lo, hi) in lay.number_ranges.items():
+        if h in at and h not in lay.choices and (lo is not None or hi is not None):
+            kind = "NUMBER_BETWEEN" if lo is not None and hi is not None else \
+                "NUMBER_GREATER_THAN_EQ" if lo is not None else "NUMBER_LESS_THAN_EQ"
+            out.append(_validation(sid, at[h], kind, [_num(v) for v in (lo, hi) if v is not None]))
+    for h, px in lay.widths.items():
+        if h in at:
+            out.append({"updateDimensionProperties": {
+                "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": at[h], "endIndex": at[h] + 1},
+                "properties": {"pixelSize": px}, "fields": "pixelSize"}})
+    return out
+
+
+def _validation(sid: int, col: int, kind: str, values: list[str]) -> dict[str, Any]:
+    return {"setDataValidation": {
+        "range": {"sheetId": sid, "startRowIndex": 1, "startColumnIndex": col, "endColumnIndex": col + 1},
+        "rule": {"condition": {"type": kind, "values": [{"userEnteredValue": v} for v in values]},
+                 "strict": True, "showCustomUi": kind == "ONE_OF_LIST"}}}
