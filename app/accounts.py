@@ -32,7 +32,8 @@ def _teacher_name(teachers: pd.DataFrame, tid: str) -> str:
 
 def pick_demo_staff(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     """role -> teacher id: the teacher with the largest load, a class teacher, a department head (all different)."""
-    load, classes, deps, teachers = frames["teaching_load"], frames["classes"], frames["departments"], frames["teachers"]
+    load, classes = frames["teaching_load"], frames["classes"]
+    deps, teachers = frames["departments"], frames["teachers"]
     chosen: dict[str, str] = {}
     if not load.empty:
         # the teacher whose load has the most monitoring works: the demo teacher should have results to see

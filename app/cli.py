@@ -11,11 +11,11 @@ import typer
 
 from sheets_schema import ERROR, SCHEMA
 
-from . import cli_users, cli_writes
+from . import cli_reports, cli_snapshots, cli_users, cli_writes
+from .access import ROLE_TITLES
 from .cli_common import context as _context
 from .cli_common import fail as _fail
 from .cli_common import friendly
-from .access import ROLE_TITLES
 from .config import Settings
 from .context import store_is_empty
 
@@ -132,6 +132,8 @@ def serve() -> None:
 
 
 cli_writes.register(cli)
+cli_snapshots.register(cli)
+cli_reports.register(cli)
 cli.add_typer(cli_users.users_cli, name="users")
 
 

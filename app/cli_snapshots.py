@@ -1,6 +1,6 @@
 """`edumon snapshot`, `edumon snapshots list|verify|diff|prune`, `edumon restore` — registered on the main CLI.
 
-app/cli.py calls `register(cli)` after `friendly` is defined; the commands reach the store only through sync.
+The commands reach the store and the files only through sync.snapshots / sync.retention.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import click
@@ -17,18 +17,15 @@ import typer
 from sync import retention
 from sync import snapshots as snap
 
+from .cli_common import context as _context
+from .cli_common import fail, friendly
 from .config import Settings
-from .context import AppContext, build_context
 
 F = TypeVar("F", bound=Callable[..., Any])
 KIND = {snap.MANUAL: "вручную", snap.SCHEDULED: "по расписанию", snap.SAFETY: "страховочный"}
 _ABORT = (click.exceptions.Abort, getattr(typer, "Abort", click.exceptions.Abort))  # typer >= 0.17 has its own
+SHEET_HELP = "Только этот лист (название или ключ); можно повторять"
 STATUS = {"added": "новый лист", "removed": "листа нет", "changed": "изменён", "same": "без изменений"}
-
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(code)
 
 
 def _snapshot_errors(fn: F) -> F:
@@ -39,15 +36,11 @@ def _snapshot_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except snap.SnapshotError as exc:
-            _fail(str(exc))
+            fail(str(exc), 1)
         except OSError as exc:
-            _fail(f"Не удалось записать или прочитать снимок: {exc.strerror or exc}")
+            fail(f"Не удалось записать или прочитать снимок: {exc.strerror or exc}", 1)
 
     return wrapper  # type: ignore[return-value]
-
-
-def _context() -> AppContext:
-    return build_context(Settings())
 
 
 def fmt_size(n: int) -> str:
@@ -145,12 +138,12 @@ def verify_cmd(ref: str = typer.Argument("", metavar="[ID]", help="Снимок 
         for w in result.warnings:
             typer.secho(f"    ! {w}", fg=typer.colors.YELLOW)
     if bad:
-        _fail(f"Повреждённых снимков: {bad} из {len(targets)}. Восстановление из них невозможно.")
+        fail(f"Повреждённых снимков: {bad} из {len(targets)}. Восстановление из них невозможно.", 1)
 
 
 def diff_cmd(old: str = typer.Argument(..., metavar="A", help="Снимок (id, начало id, latest)"),
              new: str = typer.Argument(..., metavar="B", help="Снимок или current — текущие данные"),
-             sheet: list[str] = typer.Option([], "--sheet", help="Только этот лист (название или ключ); можно повторять"),
+             sheet: list[str] = typer.Option([], "--sheet", help=SHEET_HELP),
              limit: int = typer.Option(50, "--limit", help="Сколько строк показывать в каждом разделе")) -> None:
     """Сравнить два снимка (или снимок с текущими данными): добавленные, удалённые и изменённые строки по id."""
     settings = Settings()
@@ -166,7 +159,8 @@ def prune_cmd(dry_run: bool = typer.Option(False, "--dry-run", help="Тольк�
     """Удалить старые снимки по правилам хранения (7 дней, 5 недель, 12 месяцев; снимки с примечанием остаются)."""
     schedule = retention.SnapshotSchedule()
     result = retention.prune(Settings().data_dir, schedule.keep_daily, schedule.keep_weekly, schedule.keep_monthly,
-                             keep_safety_days=schedule.keep_safety_days, dry_run=dry_run)
+                             keep_safety_days=schedule.keep_safety_days, zone=schedule.zone(datetime.now(UTC)),
+                             dry_run=dry_run)
     verb = "Будет удалено" if dry_run else "Удалено"
     typer.echo(f"{verb}: {len(result.deleted)}; остаётся: {len(result.kept)}")
     for sid in result.deleted:
@@ -174,7 +168,7 @@ def prune_cmd(dry_run: bool = typer.Option(False, "--dry-run", help="Тольк�
 
 
 def restore_cmd(ref: str = typer.Argument(..., metavar="ID", help="Снимок (id, начало id или latest)"),
-                sheet: list[str] = typer.Option([], "--sheet", help="Только этот лист (название или ключ); можно повторять"),
+                sheet: list[str] = typer.Option([], "--sheet", help=SHEET_HELP),
                 yes: bool = typer.Option(False, "--yes", "-y", help="Не спрашивать подтверждения")) -> None:
     """Восстановить листы из снимка: покажет изменения, спросит подтверждение, сначала сделает страховочный снимок."""
     ctx = _context()
@@ -191,9 +185,9 @@ def restore_cmd(ref: str = typer.Argument(..., metavar="ID", help="Снимок 
         try:
             agreed = typer.confirm(f"Заменить листы ({len(titles)}) содержимым снимка {info.id}?", default=False)
         except _ABORT:
-            _fail("Восстановление не выполнено: нет подтверждения. В скрипте добавьте --yes.")
+            fail("Восстановление не выполнено: нет подтверждения. В скрипте добавьте --yes.", 1)
         if not agreed:
-            _fail("Восстановление отменено, данные не изменены.")
+            fail("Восстановление отменено, данные не изменены.", 1)
     with _bar("Восстановление") as report:
         result = snap.restore(ctx.store, ctx.settings.data_dir, info.id, titles, progress=report)
     typer.echo(f"Восстановлено листов: {len(result.sheets)}, строк: {result.rows}.")
@@ -202,8 +196,7 @@ def restore_cmd(ref: str = typer.Argument(..., metavar="ID", help="Снимок 
 
 
 def register(cli: typer.Typer) -> None:
-    """Add the snapshot commands to the main CLI (call after `friendly` is defined in app/cli.py)."""
-    from .cli import friendly
+    """Add the snapshot commands to the main CLI: `edumon snapshot`, `edumon snapshots …`, `edumon restore`."""
 
     def wrap(fn: F) -> F:
         return friendly(_snapshot_errors(fn))

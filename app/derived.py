@@ -47,8 +47,8 @@ def kinds_of(facts: pd.DataFrame) -> list[str]:
 
 def rollups(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(school → parallel → class over the whole year, the same for every kind of work in one roll-up)."""
-    with_kind = facts.dropna(subset=["kind"]).assign(kind=lambda f: f["kind"].astype(str))
-    return class_rollup(facts), class_rollup(with_kind, within=("kind",))
+    # kind stays categorical: its categories follow WORK_KINDS, the order of the monitoring year
+    return class_rollup(facts), class_rollup(facts.dropna(subset=["kind"]), within=("kind",))
 
 
 _lock = threading.Lock()

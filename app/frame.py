@@ -13,7 +13,9 @@ from .auth import current_account
 from .state import ctx
 
 # (label, target, page key of app.access.PAGES): only pages the role may open are shown
-NAV = [("Обзор школы", "/", "overview"), ("Качество данных", "/issues", "issues")]
+NAV = [("Обзор школы", "/", "overview"), ("Ввод данных", "/entry", "entry"), ("Ввод результатов", "/grid", "grid"),
+       ("Загрузка таблиц", "/upload", "upload"), ("Аналитика", "/dashboard", "reports"),
+       ("Качество данных", "/issues", "issues"), ("Снимки", "/admin/snapshots", "snapshots")]
 
 
 @contextmanager

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from nicegui import app, run as nicegui_run, ui
+from nicegui import app, ui
+from nicegui import run as nicegui_run
+
+from sync.retention import SnapshotSchedule, run_scheduled
 
 from .config import Settings
 from .context import AppContext, build_context
-from .pages import issues, login, overview
+from .pages import dashboard, entry, grid, issues, login, overview, snapshots, upload, work
 from .state import set_context
 
 log = logging.getLogger("edumon")
@@ -28,6 +31,18 @@ def setup(ctx: AppContext) -> None:
     app.on_shutdown(lambda: ctx.worker.stop())
     login.create()
     overview.create()
+    entry.create()
+    grid.create()
+    upload.create()
+    work.create()
+    dashboard.create()
+    snapshots.create(pause=ctx.worker.paused)
+    schedule = SnapshotSchedule()
+
+    async def nightly() -> None:
+        await nicegui_run.io_bound(run_scheduled, ctx.store, ctx.settings.data_dir, None, schedule)
+
+    app.timer(60, nightly, immediate=False)
     issues.create()
 
 

@@ -23,7 +23,7 @@ from .marks import marks_by_thresholds, pct_to_mark, threshold_problems
 from .objectivity import Objectivity, ObjectivityRules, Signal, last_period_marks, objectivity
 from .periods import CALENDAR, PeriodCalendar, in_period
 from .risk import RiskRules, students_at_risk
-from .rollup import CLASS_AXIS, SUBJECT_AXIS, Level, children, class_rollup, rollup, subject_rollup
+from .rollup import CLASS_AXIS, SUBJECT_AXIS, Level, children, class_rollup, parallel_label, rollup, subject_rollup
 from .staff import (
     AGE_BANDS,
     EXPERIENCE_BANDS,
@@ -44,8 +44,8 @@ __all__ = [
     "RiskRules", "Signal", "StaffComposition", "Table", "WeakRule", "attestation_due", "backtest", "children",
     "class_rollup", "classify", "column_title", "column_titles", "dynamics", "element_analysis", "exam_forecast",
     "forecast_next", "in_period", "last_period_marks", "mark_summary", "marks_by_thresholds", "no_recent_courses",
-    "objectivity", "olympiad_stats", "pct_to_mark", "predict", "results_facts", "rollup", "select", "solved_share",
-    "staff_composition", "students_at_risk", "subject_rollup", "summarize", "task_analysis", "teacher_facts",
-    "teachers_by_profile", "theil_sen", "threshold_problems", "titled", "trend_points", "unpack_scores",
-    "with_levels",
+    "objectivity", "olympiad_stats", "parallel_label", "pct_to_mark", "predict", "results_facts", "rollup", "select",
+    "solved_share", "staff_composition", "students_at_risk", "subject_rollup", "summarize", "task_analysis",
+    "teacher_facts", "teachers_by_profile", "theil_sen", "threshold_problems", "titled", "trend_points",
+    "unpack_scores", "with_levels",
 ]

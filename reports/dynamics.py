@@ -11,6 +11,7 @@ import pandas as pd
 
 from sheets_schema.choices import WORK_KINDS
 
+from .groups import map_values
 from .indicators import LEVEL_BANDS, RATE_COLUMNS, SUMMARY_COLUMNS, LevelBands, mark_summary, with_levels
 
 DYNAMICS_KINDS: tuple[str, ...] = WORK_KINDS[:3]
@@ -38,16 +39,21 @@ def dynamics(facts: pd.DataFrame, subject_id: str | None = None, by: Sequence[st
         keep = keep & (facts["subject_id"] == subject_id).fillna(False).to_numpy(dtype=bool)
     f = facts[keep]
     keys = [*by, "work_id"]
+    labels = list(dict.fromkeys(lab for key in by for lab in _LABELS.get(key, ())))
+    cols = [*by, *labels, "step", "work_id", "work", "kind", "date", *SUMMARY_COLUMNS, "mean_pct",
+            "sou_level", "quality_level", *CHANGE_COLUMNS]
+    if f.empty:
+        return pd.DataFrame(columns=cols)
     out = with_levels(mark_summary(f, by=keys), bands)
     mean_pct = f.groupby(keys, observed=True, sort=False)["pct"].mean().rename("mean_pct").reset_index()
     out = out.merge(mean_pct, on=keys, how="left")
     works = f.drop_duplicates("work_id").set_index("work_id")[["work", "kind", "date"]]
     for c in ("work", "kind", "date"):
-        out[c] = out["work_id"].map(works[c]).to_numpy()
+        out[c] = map_values(out["work_id"], works[c]).array
     for key in by:
         for label in _LABELS.get(key, ()):
             names = f.drop_duplicates(key).set_index(key)[label]
-            out[label] = out[key].map(names).astype(object)
+            out[label] = map_values(out[key], names).array
     out["_rank"] = kind_rank(out["kind"])
     out = out.sort_values([*by, "_rank", "date", "work_id"], kind="stable").drop(columns="_rank")
     out = out.reset_index(drop=True)
@@ -56,8 +62,4 @@ def dynamics(facts: pd.DataFrame, subject_id: str | None = None, by: Sequence[st
     for c in TRACKED:
         values = out[c].astype(float)
         out[f"{c}_change"] = values.groupby([out[k] for k in by], sort=False).diff() if by else values.diff()
-    labels = [lab for key in by for lab in _LABELS.get(key, ()) if lab in out.columns]
-    labels = list(dict.fromkeys(labels))
-    cols = [*by, *labels, "step", "work_id", "work", "kind", "date", *SUMMARY_COLUMNS, "mean_pct",
-            "sou_level", "quality_level", *CHANGE_COLUMNS]
     return out[cols]

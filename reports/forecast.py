@@ -7,13 +7,14 @@ A single point gives a flat forecast. Forecasts and bands are clipped to 0–100
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .groups import map_values
 from .indicators import LEVEL_BANDS, LevelBands, mark_summary, with_levels
 from .marks import pct_to_mark
 
@@ -40,13 +41,18 @@ def theil_sen(points: pd.DataFrame, by: Sequence[str], y: str = "pct") -> pd.Dat
     together by size, so a whole school is a few numpy calls rather than one Python loop per student.
     """
     by = list(by)
-    pts = points.sort_values([*by, "date"], kind="stable").reset_index(drop=True)
+    pts = points.dropna(subset=["date", y]).sort_values([*by, "date"], kind="stable").reset_index(drop=True)
+    columns = [*by, "n_points", "first_date", "slope", "intercept", "sigma", "last_date", "last_pct", "_gap"]
+    if pts.empty:
+        empty = {"n_points": np.zeros(0, np.int64), "first_date": np.zeros(0, "datetime64[ns]"),
+                 "last_date": np.zeros(0, "datetime64[ns]")}
+        return pd.DataFrame({c: pts[c] if c in by else empty.get(c, np.zeros(0)) for c in columns})
     g = pts.groupby(by, observed=True, sort=False).ngroup().to_numpy() if by else np.zeros(len(pts), dtype=int)
-    n_groups = int(g.max()) + 1 if len(g) else 0
+    n_groups = int(g.max()) + 1
     size = np.bincount(g, minlength=n_groups)
     start = np.cumsum(size) - size
     dates = pts["date"].to_numpy(dtype="datetime64[ns]")
-    first = dates[start] if n_groups else dates[:0]
+    first = dates[start]
     x = (dates - np.repeat(first, size)) / DAY
     yv = pts[y].to_numpy(dtype=float)
     slope, intercept, sigma = np.zeros(n_groups), np.zeros(n_groups), np.full(n_groups, np.nan)
@@ -65,8 +71,7 @@ def theil_sen(points: pd.DataFrame, by: Sequence[str], y: str = "pct") -> pd.Dat
     last = start + size - 1
     keys = pts.iloc[start][by].reset_index(drop=True) if by else pd.DataFrame(index=range(n_groups))
     return keys.assign(n_points=size, first_date=first, slope=slope, intercept=intercept, sigma=sigma,
-                       last_date=dates[last] if n_groups else dates[:0], last_pct=yv[last] if n_groups else yv[:0],
-                       _gap=_median_gap(x, start, size))
+                       last_date=dates[last], last_pct=yv[last], _gap=_median_gap(x, start, size))[columns]
 
 
 def _median_gap(x: np.ndarray, start: np.ndarray, size: np.ndarray) -> np.ndarray:
@@ -74,8 +79,8 @@ def _median_gap(x: np.ndarray, start: np.ndarray, size: np.ndarray) -> np.ndarra
     gaps = np.diff(x)
     own = np.ones(len(gaps), dtype=bool)
     own[start[start > 0] - 1] = False  # a diff across two groups is not a gap
-    gid = np.repeat(np.arange(len(size)), size)[1:][own] if len(x) else np.zeros(0, dtype=int)
-    frame = pd.DataFrame({"g": gid, "gap": gaps[own] if len(x) else gaps})
+    gid = np.repeat(np.arange(len(size)), size)[1:][own]
+    frame = pd.DataFrame({"g": gid, "gap": gaps[own]})
     med = frame.groupby("g")["gap"].median()
     return med.reindex(range(len(size))).fillna(0.0).to_numpy()
 
@@ -107,7 +112,7 @@ def _labelled(out: pd.DataFrame, facts: pd.DataFrame, by: Sequence[str]) -> pd.D
         for label in _LABELS.get(key, ()):
             if label not in out.columns:
                 names = facts.drop_duplicates(key).set_index(key)[label]
-                out[label] = out[key].map(names).astype(object)
+                out[label] = map_values(out[key], names).array
     labels = [lab for key in by for lab in _LABELS.get(key, ())]
     return out[[*by, *dict.fromkeys(labels), *FORECAST_COLUMNS]]
 
@@ -130,27 +135,29 @@ class ExamForecast:
     classes: pd.DataFrame
 
 
-def exam_forecast(facts: pd.DataFrame, exam: Mapping[str, Any], band_k: float = 1.96,
+def exam_forecast(facts: pd.DataFrame, works: pd.DataFrame, exam_id: str, band_k: float = 1.96,
                   bands: LevelBands = LEVEL_BANDS) -> ExamForecast:
     """Expected ОГЭ/ЕГЭ marks: each student's trend in the exam's subject (works of the exam's parallel before its
     date, exams themselves excluded) projected to the exam date, mapped through the exam work's thresholds.
-    `exam` is a row of the works sheet (id, subject_id, parallel, date, max_score, threshold_3/4/5).
+    `works` is the works sheet; `exam_id` names the exam work (its date, maximum and thresholds are used).
     """
-    before = (facts["subject_id"] == exam["subject_id"]).fillna(False) & (facts["parallel"] == exam["parallel"]) \
-        .fillna(False) & (facts["date"] < pd.Timestamp(exam["date"])).fillna(False) \
-        & ~facts["kind"].astype(object).isin(EXAM_KINDS)
-    f = facts[before.to_numpy(dtype=bool)]
+    exam = works.set_index("id").loc[exam_id]
+    same_subject = (facts["subject_id"] == exam["subject_id"]).fillna(False)
+    same_parallel = (facts["parallel"] == exam["parallel"]).fillna(False)
+    before = (facts["date"] < pd.Timestamp(exam["date"])).fillna(False)
+    not_exam = ~facts["kind"].astype(object).isin(EXAM_KINDS)
+    f = facts[(same_subject & same_parallel & before & not_exam).to_numpy(dtype=bool)]
     by = ["student_id"]
     st = _labelled(predict(theil_sen(trend_points(f, by), by), exam["date"], band_k), f, by)
-    st["class_id"] = st["student_id"].map(f.drop_duplicates("student_id").set_index("student_id")["class_id"])
+    st["class_id"] = map_values(st["student_id"], f.drop_duplicates("student_id").set_index("student_id")["class_id"])
     t = [float(exam[c]) for c in ("max_score", "threshold_3", "threshold_4", "threshold_5")]
     st["forecast_score"] = st["forecast_pct"] * t[0] / 100.0
     for col, pct in (("forecast_mark", "forecast_pct"), ("low_mark", "low_pct"), ("high_mark", "high_pct")):
         st[col] = pct_to_mark(st[pct], *t).where(st[pct].notna())
     classes = with_levels(mark_summary(st, by=["class_id"], mark_col="forecast_mark", present_col=None), bands)
     names = f.drop_duplicates("class_id").set_index("class_id")["class"]
-    classes.insert(1, "class", classes["class_id"].map(names).astype(object))
-    return ExamForecast(str(exam["id"]), st, classes)
+    classes.insert(1, "class", map_values(classes["class_id"], names).array)
+    return ExamForecast(str(exam_id), st, classes)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .groups import group_category_counts, group_codes, group_counts
 from .labels import INDICATOR_LABELS
 
 MARKS = (5, 4, 3, 2, 1)
@@ -37,43 +38,42 @@ def _present_mask(df: pd.DataFrame, present_col: str | None) -> tuple[np.ndarray
     return (col == PRESENT).fillna(False).to_numpy(dtype=bool), (col == ABSENT).fillna(False).to_numpy(dtype=bool)
 
 
-def add_rates(counts: pd.DataFrame) -> pd.DataFrame:
-    """Rates from the counts n5..n1 and N; rows with N = 0 get NaN."""
-    out = counts.copy()
-    n = {c: out[c].to_numpy(dtype=float) for c in COUNT_COLUMNS}
-    denom = out["N"].to_numpy(dtype=float)
+def rates(counts: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """success_pct, quality_pct, sou_pct and mean_mark from the counts n5..n1 and N; N = 0 gives NaN."""
+    n = {c: np.asarray(counts[c], dtype=float) for c in COUNT_COLUMNS}
+    denom = np.asarray(counts["N"], dtype=float)
     denom = np.where(denom > 0, denom, np.nan)
-    out["success_pct"] = (n["n5"] + n["n4"] + n["n3"]) / denom * 100.0
-    out["quality_pct"] = (n["n5"] + n["n4"]) / denom * 100.0
-    out["sou_pct"] = sum(n[f"n{m}"] * SOU_WEIGHTS[m] for m in MARKS) / denom
-    out["mean_mark"] = sum(n[f"n{m}"] * m for m in MARKS) / denom
-    return out
+    return {
+        "success_pct": (n["n5"] + n["n4"] + n["n3"]) / denom * 100.0,
+        "quality_pct": (n["n5"] + n["n4"]) / denom * 100.0,
+        "sou_pct": sum(n[f"n{m}"] * SOU_WEIGHTS[m] for m in MARKS) / denom,
+        "mean_mark": sum(n[f"n{m}"] * m for m in MARKS) / denom,
+    }
 
 
 def mark_summary(df: pd.DataFrame, by: Sequence[str] | None = None, mark_col: str = "mark",
                  present_col: str | None = "present") -> pd.DataFrame:
     """Mark distribution and rates per group (group keys as columns; one row when `by` is empty).
 
-    N counts rows that are present and have a mark; `absent` counts «нет»; `enrolled` counts every row, so a
+    N counts rows that are present and have a mark 1–5; `absent` counts «нет»; `enrolled` counts every row, so a
     present student whose result is not yet marked is enrolled but neither wrote nor absent. `present_col=None`
     treats every marked row as written (period marks). Rows with a missing group key are left out of the groups.
     """
     by = list(by or [])
     mark = df[mark_col].to_numpy(dtype=float, na_value=np.nan)
     present, absent = _present_mask(df, present_col)
-    wrote = present & ~np.isnan(mark)
-    data: dict[str, Any] = {k: df[k].array for k in by}
-    for m, c in zip(MARKS, COUNT_COLUMNS, strict=True):
-        data[c] = (wrote & (mark == m)).astype(np.int64)
-    data["N"] = wrote.astype(np.int64)
-    data["absent"] = absent.astype(np.int64)
-    data["enrolled"] = np.ones(len(df), dtype=np.int64)
-    flat = pd.DataFrame(data, index=pd.RangeIndex(len(df)))
-    if by:
-        counts = flat.groupby(by, observed=True, sort=True, dropna=True).sum().reset_index()
-    else:
-        counts = flat.sum().to_frame().T.astype(np.int64)
-    return add_rates(counts)[[*by, *SUMMARY_COLUMNS]]
+    wrote = present & np.isin(mark, MARKS)
+    codes, keys = group_codes(df, by)
+    n = len(keys)
+    category = np.where(wrote, 5 - np.nan_to_num(mark, nan=5.0), -1).astype(np.int64)  # 5 -> 0, …, 1 -> 4
+    by_mark = group_category_counts(codes, n, category, len(MARKS))
+    data: dict[str, Any] = {k: keys[k].array for k in by}
+    data |= {c: by_mark[:, i] for i, c in enumerate(COUNT_COLUMNS)}
+    data["N"] = by_mark.sum(axis=1)
+    data["absent"] = group_counts(codes, n, absent)
+    data["enrolled"] = group_counts(codes, n)
+    data |= rates(data)
+    return pd.DataFrame(data, index=pd.RangeIndex(n))
 
 
 @dataclass(frozen=True)
@@ -104,31 +104,27 @@ LEVEL_BANDS = LevelBands()
 
 def classify(values: pd.Series | Sequence[float], bands: Sequence[Band]) -> pd.Series:
     """Band label per value as an ordered categorical (lowest band first); NaN stays missing."""
-    v = pd.Series(values, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+    v = np.asarray(pd.Series(values, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
     conds = [(v > b.lower) if b.strict else (v >= b.lower) for b in bands]
     codes = np.select(conds, list(range(len(bands) - 1, -1, -1)), default=-1)
     codes = np.where(np.isnan(v), -1, codes)
-    cats = [b.label for b in reversed(bands)]
+    dtype = pd.CategoricalDtype([b.label for b in reversed(bands)], ordered=True)
     index = values.index if isinstance(values, pd.Series) else None
-    return pd.Series(pd.Categorical.from_codes(codes, categories=cats, ordered=True), index=index)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=index)
 
 
 def with_levels(summary: pd.DataFrame, bands: LevelBands = LEVEL_BANDS) -> pd.DataFrame:
     """Adds sou_level and quality_level beside the rates."""
-    out = summary.copy()
-    out["sou_level"] = classify(out["sou_pct"], bands.sou).to_numpy()
-    out["quality_level"] = classify(out["quality_pct"], bands.quality).to_numpy()
-    return out
+    return summary.assign(sou_level=classify(summary["sou_pct"], bands.sou),
+                          quality_level=classify(summary["quality_pct"], bands.quality))
 
 
-def _clean(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        return float(value)
-    return value
+def _plain(value: Any, as_type: type) -> Any:
+    """A numpy scalar or a missing value as a plain Python value: NaN for a missing rate, None for a missing level."""
+    if as_type is str:
+        return None if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) \
+            else str(value)
+    return as_type(value)
 
 
 @dataclass(frozen=True)
@@ -152,11 +148,10 @@ class MarkSummary:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> MarkSummary:
-        values = {f.name: _clean(row.get(f.name)) for f in fields(cls)}
-        for f in fields(cls):
-            if f.name.endswith("_level") and values[f.name] is not None and isinstance(values[f.name], float):
-                values[f.name] = None  # NaN category
-        return cls(**values)
+        """From one row of mark_summary (with_levels adds the levels; without them they stay None)."""
+        types = {**dict.fromkeys(COUNT_COLUMNS + ("N", "absent", "enrolled"), int),
+                 **dict.fromkeys(RATE_COLUMNS, float), **dict.fromkeys(LEVEL_COLUMNS, str)}
+        return cls(**{f.name: _plain(row.get(f.name), types[f.name]) for f in fields(cls)})
 
     @property
     def labels(self) -> dict[str, str]:

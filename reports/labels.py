@@ -85,7 +85,7 @@ INDICATOR_LABELS: dict[str, str] = {
     "quality_level": "Уровень качества знаний",
     "pct": "% от максимального балла",
     # roll-ups: comparison with the level above
-    "level": "Уровень",
+    "level": "Уровень свода",
     "depth": "Глубина",
     "label": "Наименование",
     "success_pct_vs_parent": "Успеваемость: разница с уровнем выше, п. п.",
@@ -113,7 +113,7 @@ INDICATOR_LABELS: dict[str, str] = {
     "tasks": "Задания",
     "weak": "Слабый элемент",
     # objectivity
-    "scope": "Уровень",
+    "scope": "Уровень свода",
     "period_mark": "Отметка за период",
     "mark_period": "Период отметки",
     "comparison": "Сравнение с отметкой за период",
@@ -152,7 +152,6 @@ INDICATOR_LABELS: dict[str, str] = {
     "actual_pct": "Фактический результат, %",
     "error": "Ошибка прогноза, п. п.",
     # staff and olympiads
-    "group": "Группа",
     "count": "Человек",
     "share_pct": "Доля, %",
     "experience_band": "Стаж",

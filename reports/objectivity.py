@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .groups import first_rows, group_codes, group_counts, lookup
 from .indicators import PRESENT
 from .labels import SCHOOL_LABEL, fmt_num
-from .periods import CALENDAR, PERIOD_RANK, PeriodCalendar
+from .periods import CALENDAR, PERIOD_RANK, PERIODS, PeriodCalendar
 from .tasks import Cells, solved_share
 
 LOWERED, CONFIRMED, RAISED = "понизили", "подтвердили", "повысили"
@@ -60,105 +61,129 @@ class Objectivity:
     signals: list[Signal] = field(default_factory=list)
 
 
+def _codes_in(col: pd.Series, other: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of two key columns over one shared vocabulary (-1 = missing or not in `col`)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy().astype(np.int64), lookup(pd.Index(col.cat.categories), other)
+    codes, uniques = pd.factorize(col)
+    return codes.astype(np.int64), lookup(pd.Index(uniques), other)
+
+
 def last_period_marks(results: pd.DataFrame, period_marks: pd.DataFrame,
                       calendar: PeriodCalendar = CALENDAR) -> pd.DataFrame:
-    """For each result (result_id, student_id, subject_id, date): the mark of the latest period of that subject
-    that ended strictly before the work date. Ties in end date (2 четверть and 1 полугодие) go to the higher rank,
-    then to the quarter. Columns: result_id, period_mark, mark_period; results with no such mark are absent.
+    """For each result (student_id, subject_id, date), aligned with `results`: the mark of the latest period of
+    that subject that ended strictly before the work date, and that period (missing when there is none). Ties in
+    end date (2 четверть and 1 полугодие) go to the higher rank, then to the quarter.
     """
-    r = results[["result_id", "student_id", "subject_id", "date"]]
-    pm = period_marks[["student_id", "subject_id", "period", "mark"]].dropna(subset=["mark"])
-    pm = pm.assign(period=pm["period"].astype(object))
-    m = r.merge(pm, on=["student_id", "subject_id"], how="inner")
-    if m.empty:
-        return pd.DataFrame({"result_id": pd.Series(dtype="string"), "period_mark": pd.Series(dtype="Int64"),
-                             "mark_period": pd.Series(dtype=object)})
-    year = calendar.academic_year(m["date"])
-    end = pd.Series(pd.NaT, index=m.index, dtype="datetime64[ns]")
-    for period in calendar.ends:
-        hit = (m["period"] == period).to_numpy()
-        if hit.any():
-            end[hit] = calendar.period_end(period, year[hit]).to_numpy()
-    m = m.assign(_end=end, _rank=m["period"].map(PERIOD_RANK).fillna(0),
-                 _quarter=m["period"].astype(str).str.contains("четверть").astype(int))
-    m = m[(m["_end"] < m["date"]).fillna(False).to_numpy(dtype=bool)]
-    m = m.sort_values(["result_id", "_end", "_rank", "_quarter"], kind="stable").drop_duplicates("result_id",
-                                                                                               keep="last")
-    return pd.DataFrame({"result_id": m["result_id"].to_numpy(), "period_mark": m["mark"].astype("Int64").array,
-                         "mark_period": m["period"].to_numpy()})
+    st_r, st_p = _codes_in(results["student_id"], period_marks["student_id"])
+    sb_r, sb_p = _codes_in(results["subject_id"], period_marks["subject_id"])
+    width = int(max(sb_r.max(initial=0), sb_p.max(initial=0))) + 1
+    pcode = pd.Index(list(PERIODS)).get_indexer(period_marks["period"].astype(object))
+    ok = (st_p >= 0) & (sb_p >= 0) & (pcode >= 0) & period_marks["mark"].notna().to_numpy()
+    right = pd.DataFrame({"_k": (st_p * width + sb_p)[ok], "_p": pcode[ok],
+                          "_m": period_marks["mark"].to_numpy(dtype=float, na_value=np.nan)[ok]})
+    known = (st_r >= 0) & (sb_r >= 0)
+    left = pd.DataFrame({"_k": (st_r * width + sb_r)[known], "_i": np.flatnonzero(known)})
+    m = left.merge(right, on="_k", how="inner", sort=False)
+    i, p, mark = m["_i"].to_numpy(), m["_p"].to_numpy(), m["_m"].to_numpy()
+    dates = results["date"].to_numpy(dtype="datetime64[ns]")[i]
+    end = _period_ends(calendar, dates, p)
+    before = end < dates
+    i, p, end, mark = i[before], p[before], end[before], mark[before]
+    rank = np.array([PERIOD_RANK[x] for x in PERIODS])[p]
+    quarter = np.array(["четверть" in x for x in PERIODS])[p]
+    order = np.lexsort((quarter, rank, end.astype(np.int64), i))
+    last = order[np.r_[i[order][1:] != i[order][:-1], True]] if len(order) else order
+    out_mark = np.full(len(results), np.nan)
+    out_period = np.full(len(results), None, dtype=object)
+    out_mark[i[last]] = mark[last]
+    out_period[i[last]] = np.array(PERIODS, dtype=object)[p[last]]
+    return pd.DataFrame({"period_mark": pd.array(out_mark, dtype="Float64").astype("Int64"),
+                         "mark_period": out_period}, index=results.index)
+
+
+def _period_ends(calendar: PeriodCalendar, dates: np.ndarray, period_codes: np.ndarray) -> np.ndarray:
+    """End of each row's period in the academic year of its date: a small (year × period) table, then a take."""
+    years = calendar.academic_year(pd.Series(dates)).to_numpy(dtype=float, na_value=np.nan)
+    known = ~np.isnan(years)
+    uniq = np.unique(years[known]).astype(int)
+    table = np.full((len(uniq), len(PERIODS)), np.datetime64("NaT"), dtype="datetime64[ns]")
+    for col, period in enumerate(PERIODS):
+        if period in calendar.ends:
+            table[:, col] = calendar.period_end(period, pd.Series(uniq, dtype="Int64")).to_numpy(
+                dtype="datetime64[ns]")
+    row = np.searchsorted(uniq, np.where(known, years, uniq[0] if len(uniq) else 0).astype(int))
+    out = table[row, period_codes] if len(uniq) else np.full(len(dates), np.datetime64("NaT"), "datetime64[ns]")
+    return np.where(known, out, np.datetime64("NaT"))
 
 
 def objectivity(facts: pd.DataFrame, period_marks: pd.DataFrame, tasks: pd.DataFrame,
                 rules: ObjectivityRules = ObjectivityRules(), calendar: PeriodCalendar = CALENDAR,
                 cells: Cells | None = None) -> Objectivity:
-    """ВПР marks vs period marks per class and school, and the signals that cross `rules`' thresholds."""
+    """ВПР marks vs period marks per class and school, and the signals that cross `rules`' thresholds.
+    Pass `cells` unpacked from the same `facts` to reuse them."""
     keep = facts["kind"].astype(object).isin(list(rules.kinds)).to_numpy()
     wrote = ((facts["present"] == PRESENT).fillna(False) & facts["mark"].notna()).to_numpy(dtype=bool)
-    v = facts[keep & wrote].reset_index(drop=True)
+    rows = np.flatnonzero(keep & wrote)
+    v = facts.iloc[rows].reset_index(drop=True)
     cols = ["result_id", "work_id", "work", "subject_id", "subject", "date", "class_id", "class", "student_id",
             "student", "mark"]
-    st = v[cols].merge(last_period_marks(v, period_marks, calendar), on="result_id", how="left")
-    diff = st["mark"].astype("Float64") - st["period_mark"].astype("Float64")
-    st["comparison"] = np.select([(diff < 0).fillna(False), (diff == 0).fillna(False), (diff > 0).fillna(False)],
-                                 [LOWERED, CONFIRMED, RAISED], default=None)
-    solved = solved_share(v, tasks, rules.basic_levels, cells=_subset(cells, v))
-    st = st.merge(solved[["result_id", "n_scored", "solved_pct"]], on="result_id", how="left")
-    st["basic_solved_pct"] = st.pop("solved_pct")
-    assessable = (st.pop("n_scored").fillna(0) > 0).to_numpy()
-    st["high_but_basic_failed"] = assessable & (st["mark"] >= rules.high_mark).fillna(False).to_numpy(dtype=bool) \
-        & (st["basic_solved_pct"] < rules.basic_solved_pct).fillna(False).to_numpy(dtype=bool)
-    st["_assessable"] = assessable
-    summary = pd.concat([_counts(st, ["work_id"], "school"), _counts(st, ["work_id", "class_id"], "class")],
-                        ignore_index=True)
-    info = v.drop_duplicates("work_id").set_index("work_id")[["work", "subject", "date"]]
-    for c in info.columns:
-        summary[c] = summary["work_id"].map(info[c]).to_numpy()
-    names = v.drop_duplicates("class_id").set_index("class_id")["class"]
-    summary["class"] = summary["class_id"].map(names).astype(object).where(summary["scope"] == "class",
-                                                                          SCHOOL_LABEL)
-    summary = summary.sort_values(["date", "work_id", "scope", "class"], ascending=[True, True, False, True],
-                                  kind="stable").reset_index(drop=True)
-    summary = summary[["scope", "work_id", "work", "subject", "date", "class_id", "class", *COUNT_COLUMNS]]
-    return Objectivity(st.drop(columns="_assessable"), summary, _signals(summary, rules))
+    st = pd.concat([v[cols], last_period_marks(v, period_marks, calendar)], axis=1)
+    diff = st["mark"].to_numpy(dtype=float, na_value=np.nan) - st["period_mark"].to_numpy(dtype=float,
+                                                                                         na_value=np.nan)
+    st["comparison"] = pd.Categorical.from_codes(np.select([diff < 0, diff == 0, diff > 0], [0, 1, 2], -1),
+                                                 categories=[LOWERED, CONFIRMED, RAISED])
+    if cells is not None and cells.facts is facts:
+        solved = solved_share(facts, tasks, rules.basic_levels, cells=cells).iloc[rows].reset_index(drop=True)
+    else:
+        solved = solved_share(v, tasks, rules.basic_levels)
+    st["basic_solved_pct"] = solved["solved_pct"].to_numpy()
+    assessable = solved["n_scored"].to_numpy() > 0
+    high = (st["mark"] >= rules.high_mark).fillna(False).to_numpy(dtype=bool)
+    st["high_but_basic_failed"] = assessable & high & (st["basic_solved_pct"] < rules.basic_solved_pct).to_numpy()
+    flags = {"compared": ~np.isnan(diff), "no_period_mark": st["period_mark"].isna().to_numpy(),
+             "lowered": diff < 0, "confirmed": diff == 0, "raised": diff > 0, "assessable": assessable,
+             "high_but_basic_failed": st["high_but_basic_failed"].to_numpy()}
+    parts = [_counts(v, ["work_id"], "school", flags), _counts(v, ["work_id", "class_id"], "class", flags)]
+    summary = pd.concat(parts, ignore_index=True)
+    if len(summary):
+        order = np.lexsort((summary["class_id"].cat.codes.to_numpy(), (summary["scope"] == "class").to_numpy(),
+                            summary["work_id"].cat.codes.to_numpy()))
+        summary = summary.iloc[order].reset_index(drop=True)
+    return Objectivity(st, summary, _signals(summary, rules))
 
 
-def _subset(cells: Cells | None, v: pd.DataFrame) -> Cells | None:
-    """Reuse pre-unpacked cells only when they cover exactly these results."""
-    if cells is None or len(cells.facts) != len(v):
-        return None
-    same = cells.facts["result_id"].to_numpy() == v["result_id"].to_numpy()
-    return cells if bool(np.all(same)) else None
-
-
-def _counts(st: pd.DataFrame, by: list[str], scope: str) -> pd.DataFrame:
-    flags = pd.DataFrame({
-        **{k: st[k] for k in by},
-        "N": 1,
-        "compared": st["comparison"].notna().astype(np.int64),
-        "no_period_mark": st["period_mark"].isna().astype(np.int64),
-        "lowered": (st["comparison"] == LOWERED).astype(np.int64),
-        "confirmed": (st["comparison"] == CONFIRMED).astype(np.int64),
-        "raised": (st["comparison"] == RAISED).astype(np.int64),
-        "assessable": st["_assessable"].astype(np.int64),
-        "high_but_basic_failed": st["high_but_basic_failed"].astype(np.int64),
-    })
-    out = flags.groupby(by, sort=True, dropna=True).sum().reset_index()
-    compared = out["compared"].to_numpy(dtype=float)
-    compared = np.where(compared > 0, compared, np.nan)
+def _counts(v: pd.DataFrame, by: list[str], scope: str, flags: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Counts and shares per group of ВПР results (a work, or a work and a class)."""
+    codes, keys = group_codes(v, by)
+    n = len(keys)
+    first = first_rows(codes, n)  # the first row of each group names it
+    data: dict[str, object] = {"scope": np.full(n, scope, dtype=object), "work_id": keys["work_id"].array}
+    data |= {c: v[c].array.take(first) for c in ("work", "subject", "date")}
+    if "class_id" in by:
+        data |= {"class_id": keys["class_id"].array, "class": v["class"].array.take(first).astype(object)}
+    else:
+        dtype = v["class_id"].dtype
+        data["class_id"] = pd.Categorical.from_codes(np.full(n, -1), dtype=dtype) if isinstance(
+            dtype, pd.CategoricalDtype) else pd.array([None] * n, dtype="string")
+        data["class"] = np.full(n, SCHOOL_LABEL, dtype=object)
+    data["N"] = group_counts(codes, n)
+    data |= {c: group_counts(codes, n, m) for c, m in flags.items()}
+    compared = np.where(data["compared"] > 0, data["compared"], np.nan)
     for c in ("lowered", "confirmed", "raised"):
-        out[f"{c}_pct"] = out[c].to_numpy(dtype=float) / compared * 100.0
-    assessable = out["assessable"].to_numpy(dtype=float)
-    out["high_but_basic_failed_pct"] = out["high_but_basic_failed"].to_numpy(dtype=float) / np.where(
-        assessable > 0, assessable, np.nan) * 100.0
-    out.insert(0, "scope", scope)
-    if "class_id" not in out.columns:
-        out["class_id"] = pd.Series([pd.NA] * len(out), dtype="string")
-    return out
+        data[f"{c}_pct"] = data[c] / compared * 100.0
+    assessable = np.where(data["assessable"] > 0, data["assessable"], np.nan)
+    data["high_but_basic_failed_pct"] = data["high_but_basic_failed"] / assessable * 100.0
+    return pd.DataFrame(data, index=pd.RangeIndex(n))[["scope", "work_id", "work", "subject", "date", "class_id",
+                                                       "class", *COUNT_COLUMNS]]
 
 
 def _signals(summary: pd.DataFrame, rules: ObjectivityRules) -> list[Signal]:
+    raised = (summary["compared"] >= rules.min_students) & (summary["raised_pct"] > rules.raised_pct)
+    failed = (summary["assessable"] >= rules.min_students) & (
+        summary["high_but_basic_failed_pct"] > rules.high_but_basic_failed_pct)
     found: list[Signal] = []
-    for row in summary.to_dict("records"):
+    for row in summary[(raised | failed).to_numpy()].to_dict("records"):
         school = row["scope"] == "school"
         where = "школа в целом" if school else f"класс {row['class']}"
         work = f"«{row['work']}» ({row['subject']})"

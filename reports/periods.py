@@ -46,9 +46,12 @@ class PeriodCalendar:
     def period_end(self, period: str, academic_year: pd.Series) -> pd.Series:
         """End date of `period` in each given academic year (datetime64, NaT where the year is missing)."""
         month, day = self.ends[period]
-        year = academic_year.astype("Float64") + (1 if month < self.start_month else 0)
-        parts = pd.DataFrame({"year": year, "month": month, "day": day}, index=academic_year.index)
-        return pd.to_datetime(parts.astype("Float64"), errors="coerce")
+        year = academic_year.to_numpy(dtype=float, na_value=np.nan) + (1 if month < self.start_month else 0)
+        known = ~np.isnan(year)
+        months = (np.where(known, year, 1970) - 1970).astype(np.int64) * 12 + (month - 1)
+        dates = months.astype("datetime64[M]").astype("datetime64[D]") + (day - 1)
+        return pd.Series(np.where(known, dates, np.datetime64("NaT")).astype("datetime64[ns]"),
+                         index=academic_year.index)
 
     def quarter_of(self, dates: pd.Series) -> pd.Series:
         """The quarter a date falls in; summer dates after the 3rd quarter count to the 4th (ОГЭ in June)."""

@@ -17,85 +17,118 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .forecast import MONTH_DAYS, theil_sen, trend_points
+from .forecast import MONTH_DAYS, theil_sen
+from .groups import first_rows, group_codes
 from .indicators import PRESENT
 from .labels import fmt_num
 
+_COLUMNS = ("student_id", "student", "class_id", "class", "subject", "work", "date", "pct", "mark")
 RISK_COLUMNS = ("student_id", "student", "class_id", "class", "n_twos", "n_low", "own_mean_pct", "slope_per_month",
                 "reasons")
 
 
 @dataclass(frozen=True)
 class RiskRules:
+    """Thresholds of the rules in the module docstring; the defaults flag two «2» or two results ≥ 20 points and
+    ≥ 1 standard deviation below the student's own mean of at least four results."""
+
     min_twos: int = 2
     z_below: float = 1.0
-    min_drop_pp: float = 15.0
+    min_drop_pp: float = 20.0
     min_results: int = 4
     min_low: int = 2
     falling_per_month: float | None = None  # e.g. 5.0: flag a slope of −5 п. п. a month or steeper
 
 
-def _describe(rows: pd.DataFrame) -> pd.Series:
-    """«Алгебра, «Входная» (15.09.2025)» per result row."""
-    date = rows["date"].dt.strftime("%d.%m.%Y").fillna("")
-    return rows["subject"].astype(str) + ", «" + rows["work"].astype(str) + "» (" + date + ")"
-
-
 def students_at_risk(facts: pd.DataFrame, rules: RiskRules = RiskRules()) -> pd.DataFrame:
-    """One row per student who meets a rule: counts, own mean, trend and the reasons text (Russian)."""
+    """One row per student who meets a rule: counts, own mean, trend and the reasons text (Russian), in the
+    order of the fact frame's student categories (class, then name)."""
     written = (facts["present"] == PRESENT).fillna(False).to_numpy(dtype=bool)
-    w = facts[written & (facts["mark"].notna() | facts["pct"].notna()).to_numpy()]
-    w = w.sort_values(["student_id", "date"], kind="stable")
-    is_two = (w["mark"] == 2).fillna(False).to_numpy(dtype=bool)
-    grouped = w.groupby("student_id", sort=False)["pct"]
-    count, mean, std = grouped.transform("count"), grouped.transform("mean"), grouped.transform("std")
+    usable = written & (facts["mark"].notna() | facts["pct"].notna()).to_numpy(dtype=bool)
+    w = facts.loc[usable, list(_COLUMNS)].reset_index(drop=True)
+    g, keys = group_codes(w, ["student_id"])
+    n = len(keys)
+    pct = w["pct"].to_numpy(dtype=float)
+    has = ~np.isnan(pct) & (g >= 0)
+    gh, ph = g[has], pct[has]
+    count = np.bincount(gh, minlength=n).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = ((w["pct"] - mean) / std.where(std > 0)).to_numpy(dtype=float)
-    low = (count >= rules.min_results).to_numpy() & (z <= -rules.z_below) & \
-        ((mean - w["pct"]).to_numpy(dtype=float) >= rules.min_drop_pp)
-    per = pd.DataFrame({"student_id": w["student_id"].to_numpy(), "two": is_two.astype(np.int64),
-                        "low": low.astype(np.int64), "pct": w["pct"].to_numpy(dtype=float)})
-    stats = per.groupby("student_id", sort=False).agg(n_twos=("two", "sum"), n_low=("low", "sum"),
-                                                      own_mean_pct=("pct", "mean"))
-    flagged = (stats["n_twos"] >= rules.min_twos) | (stats["n_low"] >= rules.min_low)
+        mean = np.bincount(gh, weights=ph, minlength=n) / count
+        var = (np.bincount(gh, weights=ph * ph, minlength=n) - count * mean * mean) / (count - 1)
+        std = np.sqrt(np.clip(var, 0.0, None))
+        gi = np.maximum(g, 0)
+        z = (pct - mean[gi]) / np.where(std[gi] > 0, std[gi], np.nan)
+    low = (g >= 0) & (count[gi] >= rules.min_results) & (z <= -rules.z_below) & \
+        (mean[gi] - pct >= rules.min_drop_pp)
+    two = (g >= 0) & (w["mark"] == 2).fillna(False).to_numpy(dtype=bool)
+    n_twos = np.bincount(g[two], minlength=n)
+    n_low = np.bincount(g[low], minlength=n)
+    flagged = (n_twos >= rules.min_twos) | (n_low >= rules.min_low)
     if rules.falling_per_month is not None:
-        slopes = _slopes(w)
-        flagged |= (slopes.reindex(stats.index) <= -rules.falling_per_month).fillna(False)
-        stats["slope_per_month"] = slopes.reindex(stats.index)
-    stats = stats[flagged.to_numpy()]
-    if "slope_per_month" not in stats.columns:
-        stats["slope_per_month"] = _slopes(w[w["student_id"].isin(stats.index)]).reindex(stats.index)
-    if stats.empty:
+        slope = _slopes(w, g, n, np.ones(n, dtype=bool))
+        flagged |= slope <= -rules.falling_per_month
+    else:
+        slope = _slopes(w, g, n, flagged)
+    chosen = np.flatnonzero(flagged)
+    if not len(chosen):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in RISK_COLUMNS})
-    mine = w["student_id"].isin(stats.index).to_numpy()
-    sel, sel_two, sel_low = w[mine], is_two[mine], low[mine]
-    desc = _describe(sel)
-    twos_text = desc[sel_two].groupby(sel["student_id"][sel_two], sort=False).agg("; ".join)
-    low_rows = sel[sel_low]
-    low_text = (desc[sel_low] + " — " + low_rows["pct"].map(lambda v: fmt_num(v, 0)) + " %").groupby(
-        low_rows["student_id"], sort=False).agg("; ".join)
-    info = sel.drop_duplicates("student_id").set_index("student_id")[["student", "class_id", "class"]]
-    out = stats.join(info).reset_index()
-    out["reasons"] = [_reasons(r, twos_text.get(r["student_id"], ""), low_text.get(r["student_id"], ""), rules)
-                      for r in out.to_dict("records")]
-    return out[list(RISK_COLUMNS)].sort_values(["class", "student"], kind="stable").reset_index(drop=True)
+    rows = first_rows(g, n)[chosen]
+    twos_text, low_text = _details(w, g, flagged & (n_twos >= rules.min_twos), two, flagged & (n_low >= rules.min_low),
+                                   low)
+    out = pd.DataFrame({
+        "student_id": keys["student_id"].array.take(chosen), "student": w["student"].array.take(rows),
+        "class_id": w["class_id"].array.take(rows), "class": w["class"].array.take(rows),
+        "n_twos": n_twos[chosen], "n_low": n_low[chosen], "own_mean_pct": mean[chosen],
+        "slope_per_month": slope[chosen],
+    })
+    out["reasons"] = [_reasons(int(a), int(b), m, s, twos_text.get(k, ""), low_text.get(k, ""), rules)
+                      for k, a, b, m, s in zip(chosen, n_twos[chosen], n_low[chosen], mean[chosen], slope[chosen],
+                                               strict=True)]
+    return out
 
 
-def _slopes(w: pd.DataFrame) -> pd.Series:
-    """Theil–Sen slope of % of maximum per student, п. п. per month."""
-    fit = theil_sen(trend_points(w, ["student_id"]), ["student_id"])
-    return pd.Series(fit["slope"].to_numpy() * MONTH_DAYS, index=fit["student_id"].to_numpy())
+def _slopes(w: pd.DataFrame, g: np.ndarray, n: int, which: np.ndarray) -> np.ndarray:
+    """Theil–Sen slope of % of maximum (п. п. per month) for the chosen students, NaN for the rest."""
+    mine = (g >= 0) & which[np.maximum(g, 0)] & w["pct"].notna().to_numpy()
+    out = np.full(n, np.nan)
+    if not mine.any():
+        return out
+    pts = pd.DataFrame({"_g": g[mine], "date": w["date"].to_numpy()[mine], "pct": w["pct"].to_numpy()[mine]})
+    pts = pts.groupby(["_g", "date"], sort=True)["pct"].mean().reset_index()
+    fit = theil_sen(pts, ["_g"])
+    out[fit["_g"].to_numpy()] = fit["slope"].to_numpy() * MONTH_DAYS
+    return out
 
 
-def _reasons(row: dict, twos: str, low: str, rules: RiskRules) -> str:
+def _details(w: pd.DataFrame, g: np.ndarray, want_two: np.ndarray, two: np.ndarray, want_low: np.ndarray,
+             low: np.ndarray) -> tuple[dict[int, str], dict[int, str]]:
+    """Per student (group number): the works with «2», and the works far below the usual level with their %."""
+    gi = np.maximum(g, 0)
+    two, low = two & want_two[gi], low & want_low[gi]
+    rows = np.flatnonzero(two | low)
+    rows = rows[np.argsort(w["date"].to_numpy()[rows], kind="stable")]
+    dates = w["date"].iloc[rows].dt.strftime("%d.%m.%Y").fillna("").to_numpy()
+    twos: dict[int, list[str]] = {}
+    lows: dict[int, list[str]] = {}
+    columns = zip(g[rows], w["subject"].to_numpy(dtype=object)[rows], w["work"].to_numpy(dtype=object)[rows], dates,
+                  w["pct"].to_numpy(dtype=float)[rows], two[rows], low[rows], strict=True)
+    for student, subject, work, date, pct, is_two, is_low in columns:
+        text = f"{subject}, «{work}» ({date})"
+        if is_two:
+            twos.setdefault(student, []).append(text)
+        if is_low:
+            lows.setdefault(student, []).append(f"{text} — {fmt_num(pct, 0)} %")
+    return ({k: "; ".join(v) for k, v in twos.items()}, {k: "; ".join(v) for k, v in lows.items()})
+
+
+def _reasons(n_twos: int, n_low: int, own_mean: float, slope: float, twos: str, low: str, rules: RiskRules) -> str:
     parts = []
-    if row["n_twos"] >= rules.min_twos:
-        parts.append(f"Отметка «2» в {row['n_twos']} {_works(row['n_twos'])}: {twos}")
-    if row["n_low"] >= rules.min_low:
-        parts.append(f"Результат намного ниже своего обычного уровня ({fmt_num(row['own_mean_pct'], 0)} % "
-                     f"от максимума) в {row['n_low']} {_works(row['n_low'])}: {low}")
-    slope = row["slope_per_month"]
-    if slope is not None and not np.isnan(slope) and slope < 0:
+    if n_twos >= rules.min_twos:
+        parts.append(f"Отметка «2» в {n_twos} {_works(n_twos)}: {twos}")
+    if n_low >= rules.min_low:
+        parts.append(f"Результат намного ниже своего обычного уровня ({fmt_num(own_mean, 0)} % от максимума) "
+                     f"в {n_low} {_works(n_low)}: {low}")
+    if not np.isnan(slope) and slope < 0:
         parts.append(f"Результаты снижаются: {fmt_num(slope)} п. п. в месяц")
     return ". ".join(parts) + "."
 

@@ -4,14 +4,16 @@ and show how far a class is above or below its parallel (or a teacher below the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
-from .indicators import LEVEL_BANDS, LEVEL_COLUMNS, RATE_COLUMNS, SUMMARY_COLUMNS, LevelBands, mark_summary, with_levels
+from .groups import first_rows, map_values
+from .indicators import LEVEL_BANDS, RATE_COLUMNS, SUMMARY_COLUMNS, LevelBands, classify, mark_summary
 from .labels import SCHOOL_LABEL
 from .teachers import teacher_facts
 
@@ -19,19 +21,25 @@ DELTA_SUFFIX = "_vs_parent"
 DELTA_COLUMNS = tuple(f"{c}{DELTA_SUFFIX}" for c in RATE_COLUMNS)
 
 
+def parallel_label(parallel: Any) -> str:
+    """9 -> «9-е классы»; 3 -> «3-и классы» (третьи)."""
+    return f"{parallel}-{'и' if int(parallel) == 3 else 'е'} классы"
+
+
 @dataclass(frozen=True)
 class Level:
-    """One level of a hierarchy: the fact column that identifies a group and the one that names it."""
+    """One level of a hierarchy: the fact column that identifies a group and the one that names it (or, for a
+    level with no name column, a function of its key: a parallel is named by its number)."""
 
     name: str
     key: str | None = None
     label: str | None = None
-    label_template: str = "{}"  # used when the level has no label column (a parallel is named by its number)
+    label_of: Callable[[Any], str] = str
 
 
 CLASS_AXIS: tuple[Level, ...] = (
     Level("school"),
-    Level("parallel", "parallel", label_template="{}-е классы"),
+    Level("parallel", "parallel", label_of=parallel_label),
     Level("class", "class_id", "class"),
     Level("student", "student_id", "student"),
 )
@@ -43,13 +51,37 @@ SUBJECT_AXIS: tuple[Level, ...] = (
 )
 
 
-def _labels(src: pd.DataFrame, summary: pd.DataFrame, level: Level) -> pd.Series:
+def _labels(src: pd.DataFrame, summary: pd.DataFrame, level: Level) -> pd.Categorical:
+    """The name of each group, as a categorical (cheap to build and to concatenate for 100,000 students)."""
+    n = len(summary)
     if level.key is None:
-        return pd.Series(SCHOOL_LABEL, index=summary.index, dtype=object)
+        return pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), categories=[SCHOOL_LABEL])
+    keys = summary[level.key]
     if level.label is None:
-        return summary[level.key].map(lambda v: level.label_template.format(v)).astype(object)
+        return pd.Categorical([level.label_of(v) for v in keys])
+    key_col, label_col = src[level.key], src[level.label]
+    if isinstance(key_col.dtype, pd.CategoricalDtype) and isinstance(label_col.dtype, pd.CategoricalDtype) \
+            and isinstance(keys.dtype, pd.CategoricalDtype):
+        first = first_rows(key_col.cat.codes.to_numpy().astype(np.int64), len(key_col.cat.categories))
+        label_codes = np.append(label_col.cat.codes.to_numpy(), -1)[first]  # the label of a key's first row
+        codes = keys.cat.codes.to_numpy()
+        return pd.Categorical.from_codes(np.where(codes >= 0, label_codes[np.maximum(codes, 0)], -1),
+                                         categories=label_col.cat.categories)
     names = src[[level.key, level.label]].drop_duplicates(level.key).set_index(level.key)[level.label]
-    return summary[level.key].map(names).astype(object)
+    return pd.Categorical(map_values(keys, names).to_numpy(dtype=object, na_value=None))
+
+
+def _object_categories(cat: pd.Categorical) -> pd.Categorical:
+    """Same values over object categories, so categoricals built from text of any storage can be unioned."""
+    categories = pd.Index(np.asarray(cat.categories, dtype=object), dtype=object)
+    return pd.Categorical.from_codes(cat.codes, categories=categories)
+
+
+def _missing(dtype: Any, n: int) -> Any:
+    """An all-missing column of a key's dtype, so the concat of levels keeps categoricals categorical."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.Categorical.from_codes(np.full(n, -1), dtype=dtype)
+    return pd.array([None] * n, dtype=dtype)
 
 
 def rollup(facts: pd.DataFrame, axis: Sequence[Level] = CLASS_AXIS, *, within: Sequence[str] = (),
@@ -59,9 +91,13 @@ def rollup(facts: pd.DataFrame, axis: Sequence[Level] = CLASS_AXIS, *, within: S
 
     `within` adds leading keys computed separately (e.g. ("work_id",) gives every work's roll-up in one call);
     `sources` replaces the facts for a level by name (the teacher level reads teacher facts). Rows come in tree
-    order: each parent followed by its children.
+    order: each parent followed by its children, in display order.
     """
     sources = sources or {}
+    key_cols = [*within, *(lv.key for lv in axis if lv.key is not None)]
+    dtypes = {k: facts[k].dtype for k in within}
+    dtypes |= {lv.key: sources.get(lv.name, facts)[lv.key].dtype for lv in axis if lv.key is not None}
+    level_dtype = pd.CategoricalDtype([lv.name for lv in axis], ordered=True)
     keys: list[str] = list(within)
     parts: list[pd.DataFrame] = []
     parent: pd.DataFrame | None = None
@@ -70,51 +106,58 @@ def rollup(facts: pd.DataFrame, axis: Sequence[Level] = CLASS_AXIS, *, within: S
         if level.key is not None:
             keys.append(level.key)
         src = sources.get(level.name, facts)
-        summary = with_levels(mark_summary(src, by=keys), bands)
-        summary.insert(0, "level", level.name)
-        summary.insert(1, "depth", depth)
-        summary["label"] = _labels(src, summary, level)
+        summary = mark_summary(src, by=keys)
+        n = len(summary)
+        data: dict[str, Any] = {"level": pd.Categorical.from_codes(np.full(n, depth), dtype=level_dtype),
+                                "depth": np.full(n, depth)}
+        data |= {k: summary[k].array if k in keys else _missing(dtypes[k], n) for k in key_cols}
+        data["label"] = _labels(src, summary, level)
+        data |= {c: summary[c].to_numpy() for c in SUMMARY_COLUMNS}
+        data["sou_level"] = classify(summary["sou_pct"], bands.sou).array
+        data["quality_level"] = classify(summary["quality_pct"], bands.quality).array
         if parent is None:
-            for c in DELTA_COLUMNS:
-                summary[c] = np.nan
+            data |= {c: np.full(n, np.nan) for c in DELTA_COLUMNS}
         else:
             up = parent[[*parent_keys, *RATE_COLUMNS]]
             if parent_keys:
                 joined = summary[parent_keys].merge(up, on=parent_keys, how="left")
             else:
-                joined = pd.DataFrame({c: np.repeat(up[c].to_numpy(), len(summary)) for c in RATE_COLUMNS})
-            for c in RATE_COLUMNS:
-                summary[f"{c}{DELTA_SUFFIX}"] = summary[c].to_numpy() - joined[c].to_numpy(dtype=float)
-        parts.append(summary)
+                joined = pd.DataFrame({c: np.repeat(up[c].to_numpy(), n) for c in RATE_COLUMNS})
+            data |= {f"{c}{DELTA_SUFFIX}": summary[c].to_numpy() - joined[c].to_numpy(dtype=float)
+                     for c in RATE_COLUMNS}
+        parts.append(pd.DataFrame(data, index=pd.RangeIndex(n)))
         parent, parent_keys = summary, list(keys)
-    key_cols = [*within, *(lv.key for lv in axis if lv.key is not None)]
-    columns = ["level", "depth", *key_cols, "label", *SUMMARY_COLUMNS, *LEVEL_COLUMNS, *DELTA_COLUMNS]
-    out = pd.concat([p.reindex(columns=columns) for p in parts], ignore_index=True)
-    out = out.astype({k: parts[-1][k].dtype for k in key_cols})  # keep Int64 / string keys through the concat
+    labels = union_categoricals([_object_categories(p["label"].array) for p in parts])
+    out = pd.concat([p.drop(columns="label") for p in parts], ignore_index=True)
+    out.insert(out.columns.get_loc("n5"), "label", labels)
     return _tree_order(out, within, axis)
 
 
 def _tree_order(frame: pd.DataFrame, within: Sequence[str], axis: Sequence[Level]) -> pd.DataFrame:
-    """Parents first, then their children sorted by name (a parallel by its number); a missing key sorts first,
-    which puts each parent row before its children.
+    """Parents first, then their children in display order. A missing key ranks -1, which puts each parent row
+    before its children. Categorical keys rank by code (results_facts orders categories for display); other keys
+    rank by their label (a parallel by its number).
     """
-    sort_cols: dict[str, pd.Series] = {f"_s{i}": frame[k] for i, k in enumerate(within)}
-    for lv in axis:
-        if lv.key is None:
-            continue
-        if lv.label is None:
-            sort_cols[f"_s_{lv.name}"] = frame[lv.key]
-        else:
-            own = frame[frame["level"] == lv.name]
-            names = pd.Series(own["label"].to_numpy(), index=own[lv.key].to_numpy())
-            names = names[~names.index.duplicated()]
-            sort_cols[f"_s_{lv.name}"] = frame[lv.key].map(names).astype(object)
-        sort_cols[f"_k_{lv.name}"] = frame[lv.key]  # namesakes: keep each group's rows together
-    if not sort_cols or frame.empty:
+    if frame.empty:
         return frame
-    keyed = frame.assign(**sort_cols)
-    ordered = keyed.sort_values(list(sort_cols), na_position="first", kind="stable")
-    return ordered.drop(columns=list(sort_cols)).reset_index(drop=True)
+    ranks = [_rank(frame, k, None) for k in within]
+    ranks += [_rank(frame, lv.key, lv) for lv in axis if lv.key is not None]
+    if not ranks:
+        return frame
+    return frame.iloc[np.lexsort(ranks[::-1])].reset_index(drop=True)
+
+
+def _rank(frame: pd.DataFrame, key: str, level: Level | None) -> np.ndarray:
+    col = frame[key]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy()
+    if level is None or level.label is None:
+        codes, _ = pd.factorize(col, sort=True, use_na_sentinel=True)
+        return codes
+    own = frame.loc[(frame["level"] == level.name).to_numpy(), [key, "label"]].drop_duplicates(key)
+    ordered = own.sort_values("label", kind="stable")[key]
+    return pd.Index(ordered.to_numpy(dtype=object, na_value=None)).get_indexer(col.to_numpy(dtype=object,
+                                                                                          na_value=None))
 
 
 def class_rollup(facts: pd.DataFrame, *, within: Sequence[str] = (), bands: LevelBands = LEVEL_BANDS

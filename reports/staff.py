@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,6 +16,8 @@ import pandas as pd
 
 from sheets_schema.choices import CATEGORIES, EDUCATION, OLYMPIAD_STATUSES
 
+from .groups import map_values
+from .labels import Table, column_title
 from .teachers import teacher_names
 
 NOT_GIVEN = "не указано"
@@ -57,39 +59,45 @@ def full_years(born: pd.Series, on: Any) -> pd.Series:
     return (on.year - b.dt.year - before_birthday.astype(int)).astype("Int64")
 
 
-def _share_table(values: pd.Series, order: Sequence[str]) -> pd.DataFrame:
-    """Counts per group in the given order (zeros kept), then «не указано» if anything is missing."""
+def _share_table(values: pd.Series, order: Sequence[str], name: str) -> pd.DataFrame:
+    """Counts per group in the given order (zeros kept), then «не указано» if anything is missing; the group column
+    is named after what it groups by, so its title comes from the schema or INDICATOR_LABELS."""
     v = values.astype(object).where(values.notna(), NOT_GIVEN)
     groups = [*order, *([NOT_GIVEN] if (v == NOT_GIVEN).any() else [])]
     counts = v.value_counts().reindex(groups, fill_value=0)
     total = int(counts.sum())
     share = counts.to_numpy(dtype=float) / total * 100.0 if total else np.full(len(counts), np.nan)
-    return pd.DataFrame({"group": groups, "count": counts.to_numpy(dtype=np.int64), "share_pct": share})
+    return pd.DataFrame({name: groups, "count": counts.to_numpy(dtype=np.int64), "share_pct": share})
 
 
 @dataclass(frozen=True)
 class StaffComposition:
-    """Staff by qualification category, education, experience band and age band (count and share, %)."""
+    """Staff by qualification category, education, experience band and age band (count and share, %); the first
+    column of each table names its grouping (category, education, experience_band, age_band)."""
 
     total: int
     by_category: pd.DataFrame
     by_education: pd.DataFrame
     by_experience: pd.DataFrame
     by_age: pd.DataFrame
-    titles: dict[str, str] = field(default_factory=lambda: {
-        "by_category": "Квалификационная категория", "by_education": "Образование",
-        "by_experience": "Педагогический стаж", "by_age": "Возраст"})
+
+    def tables(self) -> dict[str, Table]:
+        """Each breakdown as a titled table, titled by its grouping column."""
+        frames = {"by_category": self.by_category, "by_education": self.by_education,
+                  "by_experience": self.by_experience, "by_age": self.by_age}
+        return {key: Table(column_title(frame.columns[0]), frame) for key, frame in frames.items()}
 
 
 def staff_composition(teachers: pd.DataFrame, on: Any, positions: Sequence[str] | None = None,
                       experience: Bands = EXPERIENCE_BANDS, age: Bands = AGE_BANDS) -> StaffComposition:
+    """The staff on date `on` (age in full years on it), optionally only the given positions."""
     t = teachers if positions is None else teachers[teachers["position"].astype(object).isin(list(positions))]
     return StaffComposition(
         total=len(t),
-        by_category=_share_table(t["category"], CATEGORIES),
-        by_education=_share_table(t["education"], EDUCATION),
-        by_experience=_share_table(experience.cut(t["experience"]), experience.labels),
-        by_age=_share_table(age.cut(full_years(t["birth_date"], on)), age.labels),
+        by_category=_share_table(t["category"], CATEGORIES, "category"),
+        by_education=_share_table(t["education"], EDUCATION, "education"),
+        by_experience=_share_table(experience.cut(t["experience"]), experience.labels, "experience_band"),
+        by_age=_share_table(age.cut(full_years(t["birth_date"], on)), age.labels, "age_band"),
     )
 
 
@@ -106,7 +114,7 @@ def attestation_due(teachers: pd.DataFrame, on: Any, months: int = 12,
         last = attestations.sort_values("date").drop_duplicates(["teacher_id", "category"], keep="last")
         key = last["teacher_id"].astype(str) + "|" + last["category"].astype(str)
         latest = pd.Series(last["date"].to_numpy(), index=key.to_numpy())
-        mine = (t["id"].astype(str) + "|" + t["category"].astype(str)).map(latest)
+        mine = map_values(t["id"].astype(str) + "|" + t["category"].astype(str), latest)
         since = since.fillna(pd.to_datetime(mine))
     t["category_date"] = since
     t["expires"] = since + pd.DateOffset(years=CATEGORY_YEARS)
@@ -115,7 +123,7 @@ def attestation_due(teachers: pd.DataFrame, on: Any, months: int = 12,
     t = t[due.to_numpy(dtype=bool)]
     t["attestation_status"] = np.where(t["expires"].isna(), NO_DATE,
                                        np.where((t["expires"] < on).fillna(False), EXPIRED, EXPIRING))
-    t["teacher"] = t["id"].map(teacher_names(teachers)).astype(object)
+    t["teacher"] = map_values(t["id"], teacher_names(teachers)).array
     out = t.rename(columns={"id": "teacher_id"})
     cols = ["teacher_id", "teacher", "position", "category", "category_date", "expires", "attestation_status"]
     return out[cols].sort_values(["expires", "teacher"], na_position="last", kind="stable").reset_index(drop=True)
@@ -128,12 +136,12 @@ def no_recent_courses(teachers: pd.DataFrame, courses: pd.DataFrame, on: Any, ye
     on = pd.Timestamp(on)
     done = courses[(courses["end_date"] <= on).fillna(False).to_numpy(dtype=bool)]
     last = done.groupby("teacher_id")["end_date"].max()
-    t = teachers.assign(last_course_end=teachers["id"].map(last))
+    t = teachers.assign(last_course_end=map_values(teachers["id"], last))
     since = on - pd.DateOffset(years=years)
     stale = t["last_course_end"].isna() | (t["last_course_end"] < since).fillna(False)
     t = t[stale.to_numpy(dtype=bool)].copy()
     t["course_status"] = np.where(t["last_course_end"].isna(), NO_COURSES, OLD_COURSES)
-    t["teacher"] = t["id"].map(teacher_names(teachers)).astype(object)
+    t["teacher"] = map_values(t["id"], teacher_names(teachers)).array
     out = t.rename(columns={"id": "teacher_id"})
     cols = ["teacher_id", "teacher", "position", "last_course_end", "course_status"]
     return out[cols].sort_values(["last_course_end", "teacher"], na_position="first", kind="stable") \
@@ -148,7 +156,7 @@ def olympiad_stats(olympiads: pd.DataFrame, subjects: pd.DataFrame, by: Sequence
     names = subjects.set_index("id")["name"]
     o = pd.DataFrame({
         "subject_id": olympiads["subject_id"].to_numpy(),
-        "subject": olympiads["subject_id"].map(names).astype(object).to_numpy(),
+        "subject": map_values(olympiads["subject_id"], names).array,
         "olympiad_level": olympiads["level"],
         "student_id": olympiads["student_id"].to_numpy(),
         "participants": 1,

@@ -14,6 +14,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
+from .groups import group_codes
 from .indicators import PRESENT
 
 TASK_COLUMNS = ("work_id", "number", "task_id", "element", "task_level", "task_max")
@@ -34,7 +35,7 @@ class WeakRule:
 class Cells:
     """Every scored cell of every written result: which fact row, which task, what score (NaN = not scored)."""
 
-    facts: pd.DataFrame  # written results that have scores, reset index
+    facts: pd.DataFrame  # the facts that were unpacked, as given
     tasks: pd.DataFrame  # tasks sorted by work and number, columns TASK_COLUMNS, reset index
     row: np.ndarray  # position in `facts`
     task: np.ndarray  # position in `tasks`
@@ -54,51 +55,68 @@ def unpack_scores(facts: pd.DataFrame, tasks: pd.DataFrame) -> Cells:
     """Flattens the score tuples; scores beyond the work's task list (or of works with no tasks) are dropped."""
     tt = task_table(tasks)
     written = (facts["present"] == PRESENT).fillna(False).to_numpy(dtype=bool) & facts["scores"].notna().to_numpy()
-    f = facts[written].reset_index(drop=True)
-    lengths = np.fromiter((len(s) for s in f["scores"]), dtype=np.int64, count=len(f))
+    source = np.flatnonzero(written)
+    scores = facts["scores"].to_numpy()[source].tolist()
+    lengths = np.fromiter(map(len, scores), dtype=np.int64, count=len(scores))
     if not lengths.sum() or tt.empty:
         empty = np.zeros(0, dtype=np.int64)
-        return Cells(f, tt, empty, empty, np.zeros(0, dtype=float))
-    flat = np.array(list(chain.from_iterable(f["scores"])), dtype=float)  # None -> NaN
-    row = np.repeat(np.arange(len(f)), lengths)
+        return Cells(facts, tt, empty, empty, np.zeros(0, dtype=float))
+    flat = np.array(list(chain.from_iterable(scores)), dtype=float)  # None -> NaN
+    local = np.repeat(np.arange(len(scores)), lengths)
     pos = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     work_index = pd.Index(tt["work_id"].drop_duplicates())
     n_tasks = tt.groupby("work_id", sort=False).size().reindex(work_index).to_numpy()
     task_start = np.cumsum(n_tasks) - n_tasks
-    wpos = work_index.get_indexer(f["work_id"].to_numpy())[row]
+    wpos = _work_positions(facts["work_id"], work_index)[source][local]
     known = wpos >= 0
     wpos = np.where(known, wpos, 0)
     task = task_start[wpos] + pos
     keep = known & (pos < n_tasks[wpos])
     keep[keep] = tt["task_max"].to_numpy()[task[keep]] > 0
-    return Cells(f, tt, row[keep], task[keep], flat[keep])
+    return Cells(facts, tt, source[local][keep], task[keep], flat[keep])
 
 
-def _group_codes(frame: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Group number per row (-1 where a key is missing) and the key values of each group number."""
-    if not by:
-        return np.zeros(len(frame), dtype=np.int64), pd.DataFrame(index=[0])
-    codes = frame.groupby(list(by), observed=True, sort=True, dropna=True).ngroup()
-    codes = codes.fillna(-1).to_numpy(dtype=np.int64)
-    keys = frame.loc[codes >= 0, list(by)].assign(_g=codes[codes >= 0]).drop_duplicates("_g").set_index("_g")
-    return codes, keys.sort_index()
+def _work_positions(work_ids: pd.Series, work_index: pd.Index) -> np.ndarray:
+    """Position of each row's work among the works that have tasks (-1 = none); categoricals map by code."""
+    if isinstance(work_ids.dtype, pd.CategoricalDtype):
+        by_code = work_index.get_indexer(work_ids.cat.categories)
+        codes = work_ids.cat.codes.to_numpy()
+        return np.where(codes >= 0, by_code[np.maximum(codes, 0)] if len(by_code) else -1, -1)
+    return work_index.get_indexer(work_ids)
 
 
-def _cell_frame(cells: Cells, by: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    codes, keys = _group_codes(cells.facts, by)
-    g = codes[cells.row]
-    ok = g >= 0
-    score = cells.score[ok]
-    task_max = cells.tasks["task_max"].to_numpy()[cells.task[ok]]
+def _aggregate(cells: Cells, by: Sequence[str], item: np.ndarray, n_items: int
+               ) -> tuple[pd.DataFrame, np.ndarray, dict[str, np.ndarray]]:
+    """Sums per (group, item) over the cells, item being a task or a content element of each cell's task.
+
+    Returns the group keys of each output row, its item, and the sums; rows come sorted by group then item.
+    """
+    codes, keys = group_codes(cells.facts, by)
+    g, it, score, task = codes[cells.row], item, cells.score, cells.task
+    if not (g >= 0).all():  # results with a missing key (a class row gone) belong to no group
+        ok = g >= 0
+        g, it, score, task = g[ok], it[ok], score[ok], task[ok]
+    task_max = cells.tasks["task_max"].to_numpy()[task]
     scored = ~np.isnan(score)
     s0 = np.where(scored, score, 0.0)
-    frame = pd.DataFrame({
-        "_g": g[ok], "_t": cells.task[ok], "n_scored": scored.astype(np.int64), "score_sum": s0,
-        "max_sum": np.where(scored, task_max, 0.0),
-        "n_full": (scored & (s0 >= task_max)).astype(np.int64),
-        "n_zero": (scored & (s0 <= 0)).astype(np.int64),
-    })
-    return frame, keys
+    combo = g * n_items + it
+    space = len(keys) * n_items
+    if space <= 20_000_000:  # dense lookup: two passes of bincount, no sort
+        uniq = np.flatnonzero(np.bincount(combo, minlength=space))
+        slot = np.full(space, -1, dtype=np.int64)
+        slot[uniq] = np.arange(len(uniq))
+        inverse = slot[combo]
+    else:
+        uniq, inverse = np.unique(combo, return_inverse=True)
+
+    def count(where: np.ndarray) -> np.ndarray:
+        return np.bincount(inverse[where], minlength=len(uniq))
+
+    sums = {"n_scored": count(scored), "n_full": count(scored & (s0 >= task_max)), "n_zero": count(scored & (s0 <= 0)),
+            "score_sum": np.bincount(inverse, weights=s0, minlength=len(uniq)),
+            "max_sum": np.bincount(inverse[scored], weights=task_max[scored], minlength=len(uniq))}
+    group_rows = keys.iloc[uniq // n_items].reset_index(drop=True) if by else pd.DataFrame(index=range(len(uniq)))
+    return group_rows, uniq % n_items, sums
 
 
 def _pct(num: pd.Series | np.ndarray, den: pd.Series | np.ndarray) -> np.ndarray:
@@ -110,44 +128,43 @@ def task_analysis(facts: pd.DataFrame, tasks: pd.DataFrame, by: Sequence[str] = 
                   cells: Cells | None = None) -> pd.DataFrame:
     """Per group (by=("class_id",) a class, ("parallel",) a parallel, () the school) and task: how many were scored,
     the mean score, % of the maximum, and the shares who solved it fully / partly / not at all (of those scored).
-    Pass `cells` from unpack_scores to reuse the unpacking across several calls.
+    Pass `cells` from unpack_scores to reuse the unpacking across several calls. Sorted by group, work, number.
     """
-    cells = cells or unpack_scores(facts, tasks)
-    frame, keys = _cell_frame(cells, by)
-    agg = frame.groupby(["_g", "_t"], sort=True).sum().reset_index()
-    n = agg["n_scored"].to_numpy(dtype=float)
-    out = keys.reindex(agg["_g"].to_numpy()).reset_index(drop=True)
-    out = pd.concat([out, cells.tasks.iloc[agg["_t"].to_numpy()].reset_index(drop=True)], axis=1)
-    out["n_scored"] = agg["n_scored"].to_numpy()
-    out["mean_score"] = np.where(n > 0, agg["score_sum"].to_numpy() / np.where(n > 0, n, 1), np.nan)
-    out["pct_of_max"] = _pct(agg["score_sum"], agg["max_sum"])
-    full, zero = agg["n_full"].to_numpy(), agg["n_zero"].to_numpy()
-    out["full_pct"] = _pct(full, n)
-    out["partial_pct"] = _pct(n - full - zero, n)
-    out["zero_pct"] = _pct(zero, n)
-    cols = [*by, *TASK_COLUMNS, *TASK_MEASURES]
-    return out[cols].sort_values([*by, "work_id", "number"], kind="stable").reset_index(drop=True)
+    cells = cells if cells is not None else unpack_scores(facts, tasks)
+    tt = cells.tasks
+    groups, items, sums = _aggregate(cells, by, cells.task, len(tt))
+    n = sums["n_scored"].astype(float)
+    full, zero = sums["n_full"], sums["n_zero"]
+    data = {k: groups[k].array for k in by}
+    data |= {c: tt[c].array.take(items) for c in TASK_COLUMNS}
+    data |= {"n_scored": sums["n_scored"], "mean_score": _pct(sums["score_sum"], n) / 100.0,
+             "pct_of_max": _pct(sums["score_sum"], sums["max_sum"]), "full_pct": _pct(full, n),
+             "partial_pct": _pct(n - full - zero, n), "zero_pct": _pct(zero, n)}
+    return pd.DataFrame(data, index=pd.RangeIndex(len(items)))
 
 
 def element_analysis(facts: pd.DataFrame, tasks: pd.DataFrame, by: Sequence[str] = ("class_id",),
                      weak: WeakRule = WeakRule(), cells: Cells | None = None) -> pd.DataFrame:
     """Per group, work and content element: the mean share of the maximum over the element's tasks (scored points /
     maximum of the scored tasks, so a hard two-point task weighs twice a one-point one) and the weak flag.
+    Sorted by group and work, weakest element first.
     """
-    cells = cells or unpack_scores(facts, tasks)
-    frame, keys = _cell_frame(cells, by)
+    cells = cells if cells is not None else unpack_scores(facts, tasks)
     tt = cells.tasks
     element_of_task = tt.groupby(["work_id", "element"], sort=False).ngroup().to_numpy()
-    frame["_e"] = element_of_task[frame["_t"].to_numpy()]
-    agg = frame.groupby(["_g", "_e"], sort=True)[["n_scored", "score_sum", "max_sum"]].sum().reset_index()
-    elements = tt.assign(_e=element_of_task).groupby("_e", sort=True).agg(
-        work_id=("work_id", "first"), element=("element", "first"),
-        tasks=("number", lambda s: ", ".join(str(x) for x in sorted(s))))
-    out = keys.reindex(agg["_g"].to_numpy()).reset_index(drop=True)
-    out = pd.concat([out, elements.reindex(agg["_e"].to_numpy()).reset_index(drop=True)], axis=1)
-    for c in ("n_scored", "score_sum", "max_sum"):
-        out[c] = agg[c].to_numpy()
-    out["pct_of_max"] = _pct(out["score_sum"], out["max_sum"])
+    n_elements = int(element_of_task.max()) + 1 if len(element_of_task) else 0
+    groups, items, sums = _aggregate(cells, by, element_of_task[cells.task], n_elements)
+    first = np.unique(element_of_task, return_index=True)[1]
+    numbers: list[list[int]] = [[] for _ in range(n_elements)]
+    for e, number in zip(element_of_task, tt["number"].tolist(), strict=True):
+        numbers[e].append(number)
+    listed = np.array([", ".join(str(x) for x in sorted(ns)) for ns in numbers], dtype=object)
+    data = {k: groups[k].array for k in by}
+    data |= {c: tt[c].array.take(first[items]) for c in ("work_id", "element")}
+    data["tasks"] = listed[items]
+    data |= {c: sums[c] for c in ("n_scored", "score_sum", "max_sum")}
+    data["pct_of_max"] = _pct(sums["score_sum"], sums["max_sum"])
+    out = pd.DataFrame(data, index=pd.RangeIndex(len(items)))
     out["weak"] = mark_weak(out, [*by, "work_id"], weak)
     cols = [*by, "work_id", "element", *ELEMENT_MEASURES]
     return out[cols].sort_values([*by, "work_id", "pct_of_max"], kind="stable").reset_index(drop=True)
@@ -166,19 +183,14 @@ def mark_weak(table: pd.DataFrame, group: Sequence[str], rule: WeakRule) -> pd.S
 
 def solved_share(facts: pd.DataFrame, tasks: pd.DataFrame, levels: Sequence[str] = ("базовый",),
                  cells: Cells | None = None) -> pd.DataFrame:
-    """Per result: tasks of the given difficulty levels scored, solved fully, and the solved share (%).
-
-    Objectivity uses it for «high mark but basic tasks failed».
+    """Per fact row (aligned with `facts`): tasks of the given difficulty levels scored, solved fully, and the
+    solved share (%; NaN when none was scored). Objectivity uses it for «high mark but basic tasks failed».
     """
-    cells = cells or unpack_scores(facts, tasks)
+    cells = cells if cells is not None and cells.facts is facts else unpack_scores(facts, tasks)
     in_level = cells.tasks["task_level"].astype(object).isin(list(levels)).to_numpy()[cells.task]
     scored = in_level & ~np.isnan(cells.score)
     task_max = cells.tasks["task_max"].to_numpy()[cells.task]
-    n_scored = np.bincount(cells.row, weights=scored.astype(float), minlength=len(cells.facts))
-    solved = (scored & (cells.score >= task_max)).astype(float)
-    n_solved = np.bincount(cells.row, weights=solved, minlength=len(cells.facts))
-    return pd.DataFrame({
-        "result_id": cells.facts["result_id"].to_numpy(),
-        "n_scored": n_scored.astype(np.int64), "n_solved": n_solved.astype(np.int64),
-        "solved_pct": _pct(n_solved, n_scored),
-    })
+    n_scored = np.bincount(cells.row[scored], minlength=len(facts))
+    n_solved = np.bincount(cells.row[scored & (cells.score >= task_max)], minlength=len(facts))
+    return pd.DataFrame({"n_scored": n_scored, "n_solved": n_solved, "solved_pct": _pct(n_solved, n_scored)},
+                        index=facts.index)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from .facts import frames_of
+from .facts import display_order, frames_of, positions, take
+from .groups import lookup, map_values
 from .indicators import LEVEL_BANDS, LevelBands, mark_summary, with_levels
 from .labels import person_label
 
@@ -19,6 +21,14 @@ def teacher_names(teachers: pd.DataFrame) -> pd.Series:
     return pd.Series(names.to_numpy(), index=teachers["id"].to_numpy())
 
 
+def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of a key column and what they stand for (categoricals already carry both)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy(), pd.Index(col.cat.categories, dtype=object)
+    codes, uniques = pd.factorize(col.to_numpy(dtype=object, na_value=None))
+    return codes, pd.Index(uniques, dtype=object)
+
+
 def teacher_facts(facts: pd.DataFrame, workbook: Any) -> pd.DataFrame:
     """Facts with teacher_id and teacher: work.subject_id == load.subject_id and student's class == load.class_id.
 
@@ -27,9 +37,22 @@ def teacher_facts(facts: pd.DataFrame, workbook: Any) -> pd.DataFrame:
     are left out here (they still count for the class, the subject and the school).
     """
     frames = frames_of(workbook)
-    load = frames["teaching_load"][["teacher_id", "class_id", "subject_id"]].drop_duplicates()
-    out = facts.merge(load, on=["class_id", "subject_id"], how="inner", sort=False)
-    out["teacher"] = out["teacher_id"].map(teacher_names(frames["teachers"])).astype(object)
+    load, teachers = frames["teaching_load"], frames["teachers"]
+    fc, classes = _codes(facts["class_id"])
+    fs, subjects = _codes(facts["subject_id"])
+    lc, ls = lookup(classes, load["class_id"]), lookup(subjects, load["subject_id"])
+    lt = positions(teachers["id"], load["teacher_id"])
+    width = len(subjects) + 1
+    ok = (lc >= 0) & (ls >= 0) & (lt >= 0)
+    right = pd.DataFrame({"_k": (lc * width + ls)[ok], "_t": lt[ok]}).drop_duplicates()
+    known = (fc >= 0) & (fs >= 0)
+    left = pd.DataFrame({"_k": (fc * width + fs)[known], "_i": np.flatnonzero(known)})
+    pairs = left.merge(right, on="_k", how="inner", sort=False).sort_values(["_i", "_t"], kind="stable")
+    out = facts.iloc[pairs["_i"].to_numpy()].reset_index(drop=True)
+    t = pairs["_t"].to_numpy()
+    order = display_order(teachers["last_name"], teachers["first_name"], teachers["middle_name"])
+    out["teacher_id"] = take(teachers["id"], t, order)
+    out["teacher"] = take(pd.Series(teacher_names(teachers).to_numpy()), t, order)
     return out
 
 
@@ -39,5 +62,5 @@ def teachers_by_profile(tfacts: pd.DataFrame, bands: LevelBands = LEVEL_BANDS) -
     """
     summary = with_levels(mark_summary(tfacts, by=["teacher_id", "profile"]), bands)
     names = tfacts.drop_duplicates("teacher_id").set_index("teacher_id")["teacher"]
-    summary.insert(1, "teacher", summary["teacher_id"].map(names).astype(object))
+    summary.insert(1, "teacher", map_values(summary["teacher_id"], names).array)
     return summary.sort_values(["teacher", "profile"], kind="stable").reset_index(drop=True)

@@ -7,8 +7,8 @@ values plus, per cell, an optional problem (severity + Russian message). Nothing
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -271,7 +271,8 @@ class Scores(FieldType):
     def parse(self, cells: pd.Series) -> Parsed:
         errors, warnings = _none_like(cells), _none_like(cells)
         norm = cells.str.replace("\u00a0", " ", regex=False).str.strip()
-        ok = norm.str.match(r"^(?:[0-9]+(?:[.,][0-9]+)?|-)(?:[ \t\r\n;]+(?:[0-9]+(?:[.,][0-9]+)?|-))*[ \t\r\n;]*$", na=False)
+        one = r"(?:[0-9]+(?:[.,][0-9]+)?|-)"  # a score or «-»; plain classes keep the match inside arrow
+        ok = norm.str.match(rf"^{one}(?:[ \t\r\n;]+{one})*[ \t\r\n;]*$", na=False)
         _set(errors, (norm != "") & ~ok, "Баллы по заданиям вводятся числами через пробел, например «1 0 2 2 1»")
         comma = ok & norm.str.contains(r"[0-9],[0-9]", regex=True)
         _set(warnings, comma, "Десятичная запятая в баллах: прочитано как дробные баллы")

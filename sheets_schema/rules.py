@@ -32,7 +32,8 @@ def threshold_problem(max_score: float, t3: float, t4: float, t5: float, labels:
         return (f"«{labels['threshold_3']}» < «{labels['threshold_4']}» < «{labels['threshold_5']}» "
                 f"должно выполняться, а сейчас {fmt_number(t3)}, {fmt_number(t4)}, {fmt_number(t5)}")
     if t5 > max_score:
-        return f"«{labels['threshold_5']}» ({fmt_number(t5)}) больше, чем «{labels['max_score']}» ({fmt_number(max_score)})"
+        return (f"«{labels['threshold_5']}» ({fmt_number(t5)}) больше, чем «{labels['max_score']}» "
+                f"({fmt_number(max_score)})")
     return None
 
 
@@ -71,6 +72,8 @@ def scores_matrix(scores: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def task_maxima(tasks: pd.DataFrame, work_ids: pd.Series, width: int) -> tuple[np.ndarray, np.ndarray]:
     """Per result row: the maxima of its work's tasks in task-number order (NaN-padded) and the task count."""
+    if tasks.empty:
+        return np.full((len(work_ids), width), np.nan), np.full(len(work_ids), -1, dtype=np.int64)
     ordered = tasks.sort_values(["work_id", "number"])
     pos = ordered.groupby("work_id").cumcount().to_numpy()
     n_tasks = ordered.groupby("work_id").size()
@@ -99,8 +102,10 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
     works = frames["works"].set_index("id")
     bad = np.zeros(len(res), dtype=bool)
 
+    positions = res.attrs.get("columns", {})
+
     def report(mask: np.ndarray, key: str, message: Callable[[int], str]) -> None:
-        col = sheet.keys.index(key)
+        col = positions.get(key, sheet.keys.index(key))
         for p in np.flatnonzero(mask & ~bad):
             r = int(res[ROW].iat[p])
             v = res[key].iat[p]
@@ -138,7 +143,9 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
     report(total > w["max_score"].to_numpy(dtype=float, na_value=np.nan), "total",
            lambda p: f"«{labels['total']}» больше максимального балла работы")
     thresholds = [w[f"threshold_{m}"].to_numpy(dtype=float, na_value=np.nan) for m in (3, 4, 5)]
-    derived = score_to_mark(res["total"], *thresholds).where(known_work)
+    # first grade is taught without marks (безотметочное обучение): no mark is derived there
+    graded = known_work & (w["parallel"].to_numpy(dtype=float, na_value=np.nan) != 1)
+    derived = score_to_mark(res["total"], *thresholds).where(graded)
     wrong = (res["mark"].notna() & derived.notna() & (res["mark"] != derived)).to_numpy(dtype=bool)
     report(wrong, "mark", lambda p: f"Отметка {res['mark'].iat[p]} не соответствует сумме баллов "
                                     f"{fmt_number(total[p])}: по критериям работы это «{derived.iat[p]}»")
@@ -153,4 +160,44 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
     return dict(frames, results=res[~bad].reset_index(drop=True)), issues
 
 
-RULES: list[Rule] = [validate_work_thresholds, validate_results]
+def _row_rule(schema: Registry, frames: Frames, sheet_key: str, field_key: str, bad: np.ndarray,
+              message: Callable[[int], str]) -> tuple[Frames, list[Issue]]:
+    """Report each bad row on one field's cell and drop it from the typed frame (a row-level cross-field rule)."""
+    sheet, frame = schema[sheet_key], frames[sheet_key]
+    col = sheet.keys.index(field_key)
+    issues = [Issue(sheet.title, int(frame[ROW].iat[p]), a1(int(frame[ROW].iat[p]), col), sheet.header_of(field_key),
+                    sheet.field(field_key).type.render(frame[field_key].iat[p]) if pd.notna(frame[field_key].iat[p])
+                    else "", message(int(p)), ERROR, sheet.key) for p in np.flatnonzero(bad)]
+    return (dict(frames, **{sheet_key: frame[~bad].reset_index(drop=True)}) if bad.any() else frames), issues
+
+
+def validate_course_dates(schema: Registry, frames: Frames) -> tuple[Frames, list[Issue]]:
+    """Courses cannot end before they start."""
+    c = frames["courses"]
+    if c.empty:
+        return frames, []
+    labels = schema["courses"].column_titles()
+    bad = (c["start_date"].notna() & c["end_date"].notna() & (c["end_date"] < c["start_date"])).to_numpy(dtype=bool)
+    return _row_rule(schema, frames, "courses", "end_date", bad,
+                     lambda p: f"«{labels['end_date']}» раньше, чем «{labels['start_date']}» "
+                               f"({c['start_date'].iat[p]:%d.%m.%Y})")
+
+
+def validate_portfolio_owner(schema: Registry, frames: Frames) -> tuple[Frames, list[Issue]]:
+    """A student's portfolio entry names the student; a teacher's names the teacher."""
+    pf = frames["portfolio"]
+    if pf.empty:
+        return frames, []
+    labels = schema["portfolio"].column_titles()
+    out: list[Issue] = []
+    for owner, key in (("ученик", "student_id"), ("учитель", "teacher_id")):
+        empty = pf[key].isna() | (pf[key].astype("string").str.strip() == "")
+        bad = ((pf["owner"] == owner) & empty).fillna(False).to_numpy(dtype=bool)
+        frames, found = _row_rule(schema, frames, "portfolio", key, bad,
+                                  lambda p, o=owner, k=key: f"«{labels['owner']}» = {o}: заполните «{labels[k]}»")
+        pf = frames["portfolio"]
+        out += found
+    return frames, out
+
+
+RULES: list[Rule] = [validate_work_thresholds, validate_results, validate_course_dates, validate_portfolio_owner]

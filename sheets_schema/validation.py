@@ -187,7 +187,8 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
             if dup.any():
                 firsts = cells.drop_duplicates(keep="first")
                 first_row = pd.Series(rows[firsts.index.to_numpy()], index=firsts.to_numpy())
-                errors[dup] = cells[dup].map(lambda v: f"Повтор значения «{v}»: оно уже есть в строке {first_row[v]}")
+                errors[dup] = cells[dup].map(lambda v, first=first_row: f"Повтор значения «{v}»: оно уже есть в "
+                                                                        f"строке {first[v]}")
             if f.key == "id":
                 ids_all = set(cells[cells != ""].tolist())
         col.add_column(errors, cells, idx, f.header, ERROR, rows)
@@ -196,6 +197,7 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
     frame = pd.DataFrame(out)
     frame[ROW] = rows
     frame = frame[~col.bad].reset_index(drop=True)
+    frame.attrs["columns"] = dict(mapping)  # field key -> column index in the sheet: rules address real cells
     return frame, col.issues, ids_all
 
 

@@ -12,7 +12,7 @@ spreadsheets.batchUpdate per call. Rows are located at write time by the id colu
 Idempotency: Google has no request ids, so a write retried after "applied, but the answer was lost" could apply twice.
 values.update/batchUpdate/clear are idempotent and retried blindly. Appends, row deletions and sheet creation are not:
 for them a lost answer makes the store look again (`_until_applied`) and send only what is still missing — an append
-skips rows whose id is already in the sheet (or, without an id column, rows that already form the sheet's tail).
+skips rows whose id is already in the sheet (without an id column: a batch already held as a block).
 """
 
 from __future__ import annotations
@@ -115,20 +115,15 @@ class GoogleStore:
 
     def read_all(self) -> dict[str, Grid]:
         with self._lock, self._errors(), self._http.operation():
-            for fresh in (False, True):
-                sheets = self._sheets(fresh)
-                try:
-                    data = self._http.values_batch_get(self.key, [absolute_range_name(s.title) for s in sheets],
-                                                       params=dict(READ_PARAMS))
-                except APIError as exc:
-                    if not fresh and is_unknown_range(exc):  # a sheet was renamed or deleted by hand
-                        continue
+            try:
+                sheets = self._sheets()
+                grids = self._grids([s.title for s in sheets])
+            except APIError as exc:
+                if not is_unknown_range(exc):  # else a cached title was renamed or deleted by hand: look again
                     raise
-                out = {s.title: trim_grid(vr.get("values", []))
-                       for s, vr in zip(sheets, data.get("valueRanges", []), strict=True)}
-                self._headers.update({t: [h.strip() for h in g[0]] for t, g in out.items() if g})
-                return out
-        raise AssertionError("unreachable")
+                grids = self._grids([s.title for s in self._sheets(fresh=True)])
+        self._headers.update({t: [h.strip() for h in g[0]] for t, g in grids.items() if g})
+        return grids
 
     # -- writes --------------------------------------------------------------------------------------------------
     def append_rows(self, title: str, rows: Sequence[Sequence[str]]) -> None:
@@ -268,8 +263,8 @@ class GoogleStore:
         try:
             yield
         except APIError as exc:
-            if is_unknown_range(exc):
-                self._meta = None  # a sheet was renamed or deleted by hand
+            if exc.code == 400:
+                self._meta = None  # a sheet renamed, deleted or re-frozen by hand: look again next time
             raise store_error(exc, self.key, title) from None
 
     def _until_applied(self, plan: Plan) -> None:
@@ -320,7 +315,7 @@ class GoogleStore:
         """(header row, id column cells with row 0 = header, grid row count) — one batchGet when the guess is right."""
         known = self._headers.get(title, [])
         guess = known.index(id_header) if id_header in known else 0
-        letter = rowcol_to_a1(1, guess + 1).rstrip("1")
+        letter = _col(guess)
         data = self._http.values_batch_get(self.key, [absolute_range_name(title, "1:1"),
                                                       absolute_range_name(title, f"{letter}:{letter}")],
                                            params=dict(READ_PARAMS))
@@ -331,7 +326,7 @@ class GoogleStore:
             return None, [], 0
         col = header.index(id_header)
         if col != guess:  # columns were moved by hand since we last looked
-            letter = rowcol_to_a1(1, col + 1).rstrip("1")
+            letter = _col(col)
             col_vr = self._http.values_batch_get(self.key, [absolute_range_name(title, f"{letter}:{letter}")],
                                                  params=dict(READ_PARAMS))["valueRanges"][0]
         column = [r[0].strip() if r else "" for r in col_vr.get("values", [])]
@@ -339,13 +334,19 @@ class GoogleStore:
         return header, column, int(m.group(1)) if m else len(column)
 
     def _not_yet_appended(self, title: str, rows: list[Row]) -> list[Row]:
-        """After a lost append answer: the rows Google does not hold yet."""
+        """After a lost append answer: the rows Google does not hold yet, judged by the id column wherever it is;
+        without one, the batch counts as applied when the sheet holds it as a block (append is all-or-nothing)."""
         grid = self._grids([title])[title]
-        ids = [r[0].strip() if r else "" for r in rows]
-        if grid and grid[0] and grid[0][0].strip() == ID_HEADER and all(ids) and len(set(ids)) == len(ids):
-            present = {r[0].strip() for r in grid[1:] if r}
-            return [r for r, i in zip(rows, ids, strict=True) if i not in present]
-        return [] if len(grid) >= len(rows) and grid[len(grid) - len(rows):] == trim_grid(rows) else rows
+        header = [h.strip() for h in grid[0]] if grid else []
+        if ID_HEADER in header:
+            c = header.index(ID_HEADER)
+            ids = [r[c].strip() if len(r) > c else "" for r in rows]
+            if all(ids) and len(set(ids)) == len(ids):
+                present = {r[c].strip() for r in grid[1:] if len(r) > c}
+                return [r for r, i in zip(rows, ids, strict=True) if i not in present]
+        block = trim_grid(rows)
+        found = any(grid[i:i + len(block)] == block for i in range(1, len(grid) - len(block) + 1))
+        return [] if found else rows
 
 
 # -- pure helpers ----------------------------------------------------------------------------------------------------
@@ -355,6 +356,10 @@ def _sheet_of(entry: Mapping[str, Any]) -> _Sheet:
     protected = any(pr.get("range", {}).get("startRowIndex", 0) == 0 for pr in entry.get("protectedRanges", []))
     return _Sheet(int(p.get("sheetId", 0)), p["title"], int(grid.get("rowCount", 0)),
                   int(grid.get("columnCount", 0)), int(grid.get("frozenRowCount", 0)), protected)
+
+
+def _col(index: int) -> str:
+    return rowcol_to_a1(1, index + 1)[:-1]
 
 
 def _positions(column: list[str], wanted: Mapping[str, Any] | Sequence[str]) -> dict[str, list[int]]:

@@ -256,7 +256,7 @@ class SheetsHTTPClient(HTTPClient):
                 failure = Failure("не удалось соединиться (тайм-аут)", False)
             except requests.Timeout:
                 failure = Failure(f"нет ответа за {self.timeout} с", True)
-            except requests.ConnectionError as exc:
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
                 failure = Failure(f"соединение разорвано ({type(exc).__name__})", True)
             else:
                 if resp.ok:

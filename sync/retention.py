@@ -1,6 +1,7 @@
 """Scheduled snapshots and grandfather-father-son retention.
 
-Retention rules (`keep_reasons`), days, ISO weeks and months counted in UTC back from `now`:
+Retention rules (`keep_reasons`), days, ISO weeks and months counted back from `now` in the schedule's time zone
+(UTC when none is given), so that "a day" is the school's day:
 - the newest snapshot is never deleted;
 - the newest snapshot of each of the last `keep_daily` days, of each of the last `keep_weekly` ISO weeks and of each
   of the last `keep_monthly` months (every snapshot takes part, whatever its kind);
@@ -24,8 +25,16 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from .snapshots import (MANUAL, SAFETY, SCHEDULED, SnapshotError, SnapshotInfo, list_snapshots, snapshots_root,
-                        take_snapshot)
+from .snapshots import (
+    MANUAL,
+    SAFETY,
+    SCHEDULED,
+    SnapshotError,
+    SnapshotInfo,
+    list_snapshots,
+    snapshots_root,
+    take_snapshot,
+)
 from .store import SheetStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -96,7 +105,7 @@ def run_scheduled(store: SheetStore, data_dir: str | Path, now: datetime | None 
         info = take_snapshot(store, data_dir, kind=SCHEDULED, now=now)
         log.info("scheduled snapshot %s: %d rows, %d bytes", info.id, info.data_rows, info.size_bytes)
         prune(data_dir, schedule.keep_daily, schedule.keep_weekly, schedule.keep_monthly, now,
-              keep_safety_days=schedule.keep_safety_days)
+              keep_safety_days=schedule.keep_safety_days, zone=schedule.zone(now))
         return info
     except (StoreError, SnapshotError, OSError) as exc:
         log.warning("scheduled snapshot failed: %s", exc)
@@ -122,10 +131,10 @@ def _months_back(day: date, n: int) -> tuple[int, int]:
 
 
 def keep_reasons(snapshots: Sequence[Dated], now: datetime, keep_daily: int = 7, keep_weekly: int = 5,
-                 keep_monthly: int = 12, keep_safety_days: int = 30) -> dict[str, list[str]]:
+                 keep_monthly: int = 12, keep_safety_days: int = 30, zone: tzinfo = UTC) -> dict[str, list[str]]:
     """id -> why it is kept (Russian, for the log and the page); an id missing from the answer may be deleted."""
-    now = _aware(now).astimezone(UTC)
-    today = now.date()
+    now = _aware(now)
+    today = now.astimezone(zone).date()
     reasons: dict[str, list[str]] = {}
     ordered = sorted(snapshots, key=lambda s: (_aware(s.created_at), s.id))
 
@@ -135,7 +144,7 @@ def keep_reasons(snapshots: Sequence[Dated], now: datetime, keep_daily: int = 7,
     def newest_per(bucket: Callable[[date], object], wanted: set[object], label: Callable[[object], str]) -> None:
         newest: dict[object, Dated] = {}
         for s in ordered:
-            b = bucket(_aware(s.created_at).astimezone(UTC).date())
+            b = bucket(_aware(s.created_at).astimezone(zone).date())
             if b in wanted:
                 newest[b] = s
         for b, s in newest.items():
@@ -169,12 +178,13 @@ class PruneResult:
 
 
 def prune(data_dir: str | Path, keep_daily: int = 7, keep_weekly: int = 5, keep_monthly: int = 12,
-          now: datetime | None = None, *, keep_safety_days: int = 30, dry_run: bool = False) -> PruneResult:
+          now: datetime | None = None, *, keep_safety_days: int = 30, zone: tzinfo = UTC,
+          dry_run: bool = False) -> PruneResult:
     """Delete the snapshots no rule keeps. A folder is renamed aside first, so none is ever seen half-deleted."""
     now = _aware(now or datetime.now(UTC))
     snaps = list_snapshots(data_dir)
     good = [s for s in snaps if not s.broken]
-    reasons = keep_reasons(good, now, keep_daily, keep_weekly, keep_monthly, keep_safety_days)
+    reasons = keep_reasons(good, now, keep_daily, keep_weekly, keep_monthly, keep_safety_days, zone)
     result = PruneResult(reasons, [s.id for s in good if s.id not in reasons], [s.id for s in snaps if s.broken])
     if dry_run:
         return result

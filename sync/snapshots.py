@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import logging
 import os
@@ -26,7 +27,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -37,7 +38,7 @@ from openpyxl.styles import Font
 
 from sheets_schema import ID_HEADER, SCHEMA, SCHEMA_VERSION, col_letter
 
-from .store import Grid, SheetStore, trim_grid
+from .store import Grid, SheetStore, StoreError, trim_grid
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,10 @@ class SnapshotNotFound(SnapshotError):
 
 class SnapshotCorrupt(SnapshotError):
     pass
+
+
+class RestoreInterrupted(SnapshotError):
+    """The store failed part-way through a restore; the message names the safety snapshot."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,11 @@ def grid_sha256(grid: Sequence[Sequence[object]]) -> str:
     return hashlib.sha256(canonical_bytes(grid)).hexdigest()
 
 
+def _digest(grid: Grid) -> str:
+    """grid_sha256 of a grid that is already trimmed; hashes it as is, so a stray null can never pass as ""."""
+    return hashlib.sha256(json.dumps(grid, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
 def snapshots_root(data_dir: str | Path) -> Path:
     return Path(data_dir) / "snapshots"
 
@@ -124,8 +134,12 @@ def now_utc() -> datetime:
 
 # -- taking ------------------------------------------------------------------------------------------------------
 def take_snapshot(store: SheetStore, data_dir: str | Path, note: str = "", *, kind: str = MANUAL,
-                  now: datetime | None = None, progress: Progress | None = None) -> SnapshotInfo:
-    """The whole workbook in ONE read_all, written atomically (a temp folder renamed into place when complete)."""
+                  now: datetime | None = None, progress: Progress | None = None, workbook: bool = True) -> SnapshotInfo:
+    """The whole workbook in ONE read_all, written atomically (a temp folder renamed into place when complete).
+
+    `workbook=False` skips workbook.xlsx (openpyxl is most of the time): restore's safety snapshot is on the
+    person's critical path, and `workbook_bytes` builds the xlsx from the Parquet when someone asks for it.
+    """
     report = progress or (lambda _f, _m: None)
     report(0.0, "Чтение таблицы")
     grids = store.read_all()
@@ -133,39 +147,47 @@ def take_snapshot(store: SheetStore, data_dir: str | Path, note: str = "", *, ki
     if store.kind == "local":
         sid = Path(sid).name  # never a full path of the server's disk
     return write_snapshot(grids, data_dir, store_kind=store.kind, spreadsheet_id=sid, note=note, kind=kind,
-                          now=now, progress=lambda f, m: report(0.2 + 0.8 * f, m))
+                          now=now, progress=lambda f, m: report(0.1 + 0.9 * f, m), workbook=workbook)
 
 
 def write_snapshot(grids: dict[str, Grid], data_dir: str | Path, *, store_kind: str, spreadsheet_id: str,
                    note: str = "", kind: str = MANUAL, now: datetime | None = None,
-                   progress: Progress | None = None) -> SnapshotInfo:
+                   progress: Progress | None = None, workbook: bool = True) -> SnapshotInfo:
     report = progress or (lambda _f, _m: None)
     created = (now or now_utc()).astimezone(UTC).replace(microsecond=0)
+    grids = {t: trim_grid(g) for t, g in grids.items()}
+    # Progress is weighted by rows; an xlsx row costs about twenty Parquet rows.
+    total, done = max(sum(len(g) for g in grids.values()) * (21 if workbook else 1), 1), 0
     root = snapshots_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".tmp-{created:%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
         keys = {s.title: s.key for s in SCHEMA}
-        entries, total = [], max(sum(len(g) for g in grids.values()), 1)
-        done = 0
-        for pos, (title, raw) in enumerate(grids.items(), start=1):
-            report(0.6 * done / total, f"Лист «{title}»")
-            grid = trim_grid(raw)
+        entries = []
+        for pos, (title, grid) in enumerate(grids.items(), start=1):
+            report(done / total, f"Лист «{title}»")
             name = f"{keys[title] if title in keys else f'sheet-{pos:02d}'}.parquet"
             pq.write_table(_to_table(grid, title), tmp / name, compression="zstd")
+            _fsync(tmp / name)
             entries.append({"title": title, "key": keys.get(title), "file": name, "rows": len(grid),
-                            "columns": max((len(r) for r in grid), default=0), "sha256": grid_sha256(grid),
+                            "columns": max((len(r) for r in grid), default=0), "sha256": _digest(grid),
                             **_file_facts(tmp / name)})
             done += len(grid)
-        report(0.6, "workbook.xlsx")
-        _write_xlsx(tmp / WORKBOOK, {t: trim_grid(g) for t, g in grids.items()})
+        files = {}
+        if workbook:
+            def step(title: str, rows: int) -> None:
+                nonlocal done
+                report(done / total, f"{WORKBOOK}: лист «{title}»")
+                done += 20 * rows
+            write_xlsx(tmp / WORKBOOK, grids, step)
+            files[WORKBOOK] = _file_facts(tmp / WORKBOOK)
         manifest: dict[str, Any] = {
             "format": FORMAT, "id": "", "created_at": created.isoformat().replace("+00:00", "Z"),
             "store": store_kind, "spreadsheet_id": spreadsheet_id, "schema_version": SCHEMA_VERSION,
-            "kind": kind, "note": note.strip(), "sheets": entries, "files": {WORKBOOK: _file_facts(tmp / WORKBOOK)},
+            "kind": kind, "note": note.strip(), "sheets": entries, "files": files,
         }
-        report(0.95, "Сохранение")
+        report(0.99, "Сохранение")
         final = _move_into_place(tmp, root, created, manifest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -226,24 +248,28 @@ _BOLD = Font(bold=True)
 _XLSX_MAX_ROWS, _XLSX_MAX_CELL = 1_048_576, 32_767
 
 
-def _write_xlsx(path: Path, grids: dict[str, Grid]) -> None:
+def write_xlsx(path: Path | BinaryIO, grids: dict[str, Grid], step: Callable[[str, int], None] | None = None) -> None:
     """For people: every cell written as text (a "=1+1" or "#N/A" stays text), bold frozen header."""
     wb = XlsxWorkbook(write_only=True)
     used: set[str] = set()
     for title, grid in grids.items():
+        if step:
+            step(title, len(grid))
         ws = wb.create_sheet(_xlsx_title(title, used))
         ws.freeze_panes = "A2"
+        # A write-only sheet writes each row out inside append(), so one unstyled cell per column is reused.
+        spare = [WriteOnlyCell(ws) for _ in range(max((len(r) for r in grid), default=0))]
         for i, row in enumerate(grid[:_XLSX_MAX_ROWS]):
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:_XLSX_MAX_CELL])
-                cell.data_type = "s"
+            cells = [WriteOnlyCell(ws) for _ in row] if i == 0 else spare[:len(row)]
+            for cell, value in zip(cells, row, strict=True):
+                cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:_XLSX_MAX_CELL] if value else None
+                cell.data_type = "s"  # never "f" for "=1+1" nor "e" for "#N/A"
                 if i == 0:
                     cell.font = _BOLD
-                cells.append(cell)
             ws.append(cells)
     wb.save(path)
-    _fsync(path)
+    if isinstance(path, Path):
+        _fsync(path)
 
 
 def _xlsx_title(title: str, used: set[str]) -> str:
@@ -294,9 +320,13 @@ def read_info(path: Path) -> SnapshotInfo:
         if raw.get("manifest_sha256") != _manifest_checksum(raw):
             raise SnapshotCorrupt(f"снимок {path.name}: {MANIFEST} изменён после создания (контрольная сумма)")
         sheets = tuple(SheetEntry(**{k: s[k] for k in SheetEntry.__dataclass_fields__}) for s in raw["sheets"])
+        if raw["id"] != path.name:
+            raise SnapshotCorrupt(f"снимок {path.name}: в {MANIFEST} записан другой идентификатор {raw['id']}")
         for s in sheets:
             if not _safe_name(s.file) or not _HEX64.match(s.sha256) or not _HEX64.match(s.file_sha256):
                 raise SnapshotCorrupt(f"снимок {path.name}: неверная запись о листе «{s.title}»")
+        if not all(_safe_name(name) and set(f) == {"bytes", "file_sha256"} for name, f in raw["files"].items()):
+            raise SnapshotCorrupt(f"снимок {path.name}: неверный список файлов в {MANIFEST}")
         size = sum(s.bytes for s in sheets) + sum(int(f["bytes"]) for f in raw["files"].values())
         return SnapshotInfo(raw["id"], path, datetime.fromisoformat(raw["created_at"]), str(raw["kind"]),
                             str(raw["note"]), str(raw["store"]), str(raw["spreadsheet_id"]),
@@ -329,8 +359,6 @@ def list_snapshots(data_dir: str | Path) -> list[SnapshotInfo]:
             continue
         try:
             info = read_info(path)
-            if info.id != path.name:
-                raise SnapshotCorrupt(f"снимок {path.name}: в {MANIFEST} записан другой идентификатор {info.id}")
         except SnapshotCorrupt as exc:
             size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
             info = SnapshotInfo(path.name, path, id_time(path.name), size_bytes=size, broken=str(exc))
@@ -383,16 +411,15 @@ def verify_snapshot(path: Path) -> VerifyResult:
             result.problems.append(f"{where}: не читается ({exc})")
             continue
         if len(grid) != s.rows or max((len(r) for r in grid), default=0) != s.columns or (
-                grid_sha256(grid) != s.sha256):
+                _digest(grid) != s.sha256):
             result.problems.append(f"{where}: ячейки не совпадают с контрольной суммой")
             continue
         grids[s.title] = grid
-    book = path / WORKBOOK
-    raw = json.loads((path / MANIFEST).read_text(encoding="utf-8"))["files"][WORKBOOK]
-    if not book.is_file():
-        result.warnings.append(f"{WORKBOOK} отсутствует (данные снимка в Parquet-файлах целы)")
-    elif _file_facts(book) != {"bytes": raw["bytes"], "file_sha256": raw["file_sha256"]}:
-        result.warnings.append(f"{WORKBOOK} изменён после создания (данные снимка в Parquet-файлах целы)")
+    for name, facts in json.loads((path / MANIFEST).read_text(encoding="utf-8"))["files"].items():
+        if not (path / name).is_file():
+            result.warnings.append(f"{name} отсутствует (данные снимка в Parquet-файлах целы)")
+        elif _file_facts(path / name) != facts:
+            result.warnings.append(f"{name} изменён после создания (данные снимка в Parquet-файлах целы)")
     if result.ok:
         result.grids = grids
     return result
@@ -414,10 +441,13 @@ def load_grids(data_dir: str | Path, ref: str) -> tuple[SnapshotInfo, dict[str, 
 def workbook_bytes(data_dir: str | Path, ref: str) -> tuple[str, bytes]:
     """(download file name, content) of a snapshot's workbook.xlsx."""
     info = resolve(data_dir, ref)
-    try:
-        return f"edumon-{info.id}.xlsx", (info.path / WORKBOOK).read_bytes()
-    except OSError:
-        raise SnapshotCorrupt(f"В снимке {info.id} нет файла {WORKBOOK}") from None
+    name, book = f"edumon-{info.id}.xlsx", info.path / WORKBOOK
+    if book.is_file() and verify_snapshot(info.path).warnings == []:
+        return name, book.read_bytes()
+    _, grids = load_grids(data_dir, info.id)  # not written (safety snapshot) or re-saved by hand: rebuild it
+    out = io.BytesIO()
+    write_xlsx(out, grids)
+    return name, out.getvalue()
 
 
 def pick_sheets(available: Sequence[str], wanted: Sequence[str] | None) -> list[str]:
@@ -543,7 +573,7 @@ def diff_workbooks(old: dict[str, Grid], new: dict[str, Grid], sheets: Sequence[
     return WorkbookDiff([diff_grids(t, old.get(t), new.get(t)) for t in titles if t in old or t in new])
 
 
-# -- diff and restore over snapshots --------------------------------------------------------------------------------------------
+# -- diff and restore over snapshots -----------------------------------------------------------------------------------
 def grids_of(data_dir: str | Path, ref: str, store: SheetStore | None = None) -> tuple[str, dict[str, Grid]]:
     """(label, grids) of a snapshot ref, or of the live store for "current"."""
     if ref.strip().lower() in CURRENT:
@@ -593,11 +623,20 @@ def restore(store: SheetStore, data_dir: str | Path, ref: str, sheets: Sequence[
     chosen = pick_sheets(list(grids), sheets)
     with (pause or contextlib.nullcontext)():
         safety = take_snapshot(store, data_dir, f"перед восстановлением из {info.id}", kind=SAFETY, now=now,
-                               progress=lambda f, m: report(0.1 + 0.3 * f, f"Страховочный снимок: {m}"))
-        total, done = max(sum(len(grids[t]) for t in chosen), 1), 0
+                               progress=lambda f, m: report(0.1 + 0.3 * f, f"Страховочный снимок: {m}"),
+                               workbook=False)
+        total, done, restored = max(sum(len(grids[t]) for t in chosen), 1), 0, []
         for title in chosen:
             report(0.4 + 0.6 * done / total, f"Восстановление листа «{title}»")
-            store.replace_sheet(title, grids[title])
+            try:
+                store.replace_sheet(title, grids[title])
+            except StoreError as exc:
+                log.error("restore from %s stopped at worksheet %r: %s", info.id, title, exc)
+                raise RestoreInterrupted(
+                    f"Восстановление прервано на листе «{title}»: {exc}. Уже восстановлены: "
+                    f"{', '.join(restored) or 'ни одного листа'}. Прежние данные — в страховочном снимке {safety.id}; "
+                    f"повторите восстановление, когда хранилище станет доступно.") from exc
+            restored.append(title)
             done += len(grids[title])
             log.info("restored worksheet %r from snapshot %s (%d rows)", title, info.id, len(grids[title]))
     report(1.0, "Готово")

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from nicegui.testing import User
 
 from app.accounts import create_demo_accounts

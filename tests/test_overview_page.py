@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from nicegui import ui
 from nicegui.testing import User
 
@@ -40,8 +39,10 @@ async def test_overview_table_lists_parallels_and_classes(data_dir: Path, user: 
     assert isinstance(table, ui.table)
     labels = [r["label"].strip("\u2003") for r in table.rows]
     assert labels[0] == "Школа"
-    assert "5-е классы" in labels and "5«А»" in labels
-    assert labels.index("5-е классы") < labels.index("5«А»")
+    from reports.rollup import parallel_label
+
+    assert parallel_label(5) in labels and "5«А»" in labels
+    assert labels.index(parallel_label(5)) < labels.index("5«А»")
 
 
 async def test_issues_badge_counts_planted_cells_and_opens_the_list(data_dir: Path, demo_school: DemoSchool,

@@ -180,3 +180,28 @@ def test_anything_in_any_cell_never_raises() -> None:
     g[T["results"]].append(["only-id"])
     wb = validate_workbook(SCHEMA, g)
     assert wb.error_count > 0
+
+
+def test_cross_field_issue_points_at_the_real_column_when_columns_were_moved() -> None:
+    g = base_grids()
+    grid = g[T["results"]]
+    order = [0, 6, 1, 2, 3, 4, 5]  # «Отметка» moved to column B by hand
+    g[T["results"]] = [[r[i] if i < len(r) else "" for i in order] for r in grid]
+    g[T["results"]][1][1] = "3"  # total 5 means «5» by the thresholds
+    assert [(i.cell, i.column) for i in validate_workbook(SCHEMA, g).issues] == [("B2", "Отметка")]
+
+
+def test_results_without_tasks_do_not_crash() -> None:
+    g = base_grids()
+    g[T["tasks"]] = [H["tasks"]]
+    wb = validate_workbook(SCHEMA, g)
+    assert wb.issues == [] and wb["results"]["total"].iloc[0] == 5
+
+
+def test_first_grade_gets_no_derived_mark() -> None:
+    g = base_grids()
+    g[T["classes"]][1][1] = "1"
+    g[T["works"]][1][3] = "1"
+    g[T["results"]][1] = ["r1", "w1", "st1", "да", "1 2 2"]
+    wb = validate_workbook(SCHEMA, g)
+    assert wb.issues == [] and wb["results"]["mark"].isna().all() and wb["results"]["total"].iloc[0] == 5

@@ -31,8 +31,8 @@ def _rows(table: pd.DataFrame) -> list[dict[str, Any]]:
     rows = []
     for rec in table.to_dict("records"):
         indent = "\u2003" * max(int(rec["depth"]), 0)
-        row = {"key": f"{rec['level']}:{rec.get('parallel')}:{rec.get('class_id')}", "label": indent + str(rec["label"]),
-               "level": rec["level"]}
+        row = {"key": f"{rec['level']}:{rec.get('parallel')}:{rec.get('class_id')}",
+               "label": indent + str(rec["label"]), "level": rec["level"]}
         for c in SHOWN:
             digits = 2 if c == "mean_mark" else (1 if c.endswith("_pct") else 0)
             row[c] = fmt_num(rec[c], digits)

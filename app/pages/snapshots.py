@@ -16,6 +16,9 @@ from nicegui import run, ui
 from sync import snapshots as snap
 from sync.store import StoreError
 
+from ..access import can_open
+from ..auth import current_account
+from ..auth import page as guarded_page
 from ..cli_snapshots import KIND, STATUS, fmt_size, fmt_time
 from ..frame import frame
 from ..state import ctx
@@ -43,11 +46,20 @@ class _Page:
     items: list[snap.SnapshotInfo] = field(default_factory=list)
     checked: dict[str, str] = field(default_factory=dict)
     busy: bool = False
+    started: bool = False  # the bar appears with the first long action and then shows the last one's end
     progress: float = 0.0
     step: str = ""
 
     def report(self, fraction: float, step: str) -> None:
         self.progress, self.step = round(fraction, 3), step
+
+    def start(self) -> bool:
+        """False (with a hint) while another snapshot or restore of this page is still running."""
+        if self.busy:
+            ui.notify("Подождите: предыдущее действие ещё выполняется", type="warning")
+            return False
+        self.busy, self.started, self.progress, self.step = True, True, 0.0, ""
+        return True
 
     @property
     def options(self) -> dict[str, str]:
@@ -113,7 +125,7 @@ def _diff_view(diff: snap.WorkbookDiff) -> None:
 def create(pause: Callable[[], AbstractContextManager[object]] | None = None) -> None:
     """`pause` holds the write worker while a restore replaces worksheets (the outbox provides it)."""
 
-    @ui.page("/admin/snapshots")
+    @guarded_page("/admin/snapshots", "snapshots")
     async def snapshots_page() -> None:
         c = ctx()
         data_dir = c.settings.data_dir
@@ -125,31 +137,31 @@ def create(pause: Callable[[], AbstractContextManager[object]] | None = None) ->
                 ui.label("Снимков пока нет. Сделайте первый кнопкой выше.").mark("no-snapshots")
             ui.table(columns=COLUMNS, rows=_rows(page), row_key="id", pagination=20).classes("w-full").props(
                 "dense flat wrap-cells").mark("snapshots-table")
-            for pick in (chosen, old, new):
-                pick.set_options({**page.options, **({"current": "Текущие данные"} if pick is new else {})},
-                                 value=pick.value if pick.value in page.options or pick.value == "current" else None)
-            for pick in (sheets, diff_sheet):
-                pick.set_options(page.sheet_titles, value=[v for v in pick.value or [] if v in page.sheet_titles])
 
         async def reload() -> None:
             items = await _call(snap.list_snapshots, data_dir)
             if items is not _FAILED:
                 page.items = items
-            table.refresh()
+            for pick in (chosen, old, new):
+                pick.set_options({**page.options, **({"current": "Текущие данные"} if pick is new else {})},
+                                 value=pick.value if pick.value in page.options or pick.value == "current" else None)
+            for pick in (sheets, diff_sheet):
+                pick.set_options(page.sheet_titles, value=[v for v in pick.value or [] if v in page.sheet_titles])
+            await table.refresh()
 
         async def take() -> None:
-            page.busy, page.progress = True, 0.0
+            if not page.start():
+                return
             try:
                 info = await _call(snap.take_snapshot, c.store, data_dir, note.value or "", progress=page.report)
             finally:
                 page.busy = False
             if info is not _FAILED:
-                ui.notify(f"Снимок {info.id} сделан: {info.data_rows} строк, {fmt_size(info.size_bytes)}",
-                          type="positive")
                 note.value = ""
-                chosen.value = None
                 await reload()
                 chosen.value = info.id
+                ui.notify(f"Снимок {info.id} сделан: {info.data_rows} строк, {fmt_size(info.size_bytes)}",
+                          type="positive")
 
         def selected() -> str | None:
             if not chosen.value:
@@ -170,9 +182,9 @@ def create(pause: Callable[[], AbstractContextManager[object]] | None = None) ->
                     "text-positive" if result.ok else "text-negative").mark("verify-result")
                 for line in [*result.problems, *result.warnings]:
                     ui.label(line).classes("text-caption")
+            await table.refresh()
             ui.notify(f"Снимок {sid} цел" if result.ok else f"Снимок {sid} повреждён",
                       type="positive" if result.ok else "negative")
-            table.refresh()
 
         async def download() -> None:
             if (sid := selected()) and (got := await _call(snap.workbook_bytes, data_dir, sid)) is not _FAILED:
@@ -192,6 +204,9 @@ def create(pause: Callable[[], AbstractContextManager[object]] | None = None) ->
                 _diff_view(diff)
 
         async def ask_restore() -> None:
+            if not can_open(current_account(), "restore"):  # checked on the server at the moment of the action
+                ui.notify("У вашей роли нет права восстанавливать данные из снимков", type="negative")
+                return
             if not (sid := selected()):
                 return
             plan = await _call(snap.plan_restore, c.store, data_dir, sid, sheets.value or None)
@@ -210,28 +225,32 @@ def create(pause: Callable[[], AbstractContextManager[object]] | None = None) ->
                     ui.button("Восстановить", color="negative", on_click=lambda: dialog.submit(True)).mark(
                         "restore-confirm")
                     ui.button("Отмена", on_click=lambda: dialog.submit(False)).props("flat")
-            if await dialog:
+            agreed = await dialog
+            dialog.delete()
+            if agreed:
                 await do_restore(info.id, [s.title for s in diff.changed])
 
         async def do_restore(sid: str, titles: list[str]) -> None:
-            page.busy, page.progress = True, 0.0
+            if not can_open(current_account(), "restore") or not page.start():
+                return
             try:
                 result = await _call(snap.restore, c.store, data_dir, sid, titles, pause=pause, progress=page.report)
                 if result is not _FAILED:
                     await _call(c.cache.refresh)
-                    ui.notify(f"Восстановлено листов: {len(result.sheets)}, строк: {result.rows}. Страховочный "
-                              f"снимок: {result.safety.id}", type="positive", multi_line=True)
             finally:
                 page.busy = False
             await reload()
+            if result is not _FAILED:
+                ui.notify(f"Восстановлено листов: {len(result.sheets)}, строк: {result.rows}. Страховочный "
+                          f"снимок: {result.safety.id}", type="positive", multi_line=True)
 
         with frame("Снимки таблицы"):
             with ui.row().classes("items-end gap-4"):
                 note = ui.input("Примечание к снимку (необязательно)").classes("min-w-[360px]").mark("snapshot-note")
                 ui.button("Сделать снимок", icon="photo_camera", on_click=take).mark("take-snapshot")
             ui.linear_progress(show_value=False).bind_value_from(page, "progress").bind_visibility_from(
-                page, "busy").mark("snapshot-progress")
-            ui.label().bind_text_from(page, "step").bind_visibility_from(page, "busy")
+                page, "started").mark("snapshot-progress")
+            ui.label().bind_text_from(page, "step").bind_visibility_from(page, "started").mark("snapshot-step")
             with ui.row().classes("items-end gap-4"):
                 chosen = ui.select({}, label="Снимок").classes("min-w-[360px]").mark("snapshot-pick")
                 sheets = ui.select([], label="Листы для восстановления (все, если пусто)", multiple=True,

@@ -10,6 +10,7 @@ from .errors import ApiError, bad_range, cell_limit, grid_limits
 from .state import Cell, Sheet, Spreadsheet, parse_raw, parse_user_entered, render
 
 RENDER_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
+CELL_CHARS = 50_000
 
 
 def resolve(book: Spreadsheet, text: str) -> tuple[Sheet, Rect]:
@@ -118,6 +119,9 @@ class _Write:
             raise grid_limits(echo(sheet.title, Rect(r0, c0, r0 + max(self.height, 1), c0 + max(self.width, 1))),
                               sheet.rows, sheet.cols)
         self.at = Rect(r0, c0, r0 + max(self.height, 1), c0 + max(self.width, 1))
+        if any(isinstance(v, str) and len(v) > CELL_CHARS for row in rows for v in row):
+            raise ApiError(400, f"Your input contains more than the maximum of {CELL_CHARS} characters in a single "
+                                f"cell.")
 
     def apply(self, parse: Callable[[Any], Cell]) -> dict[str, Any]:
         cells = 0

@@ -1,0 +1,118 @@
+"""Results grid: /grid?work=<id>&class=<id> — students of a class × tasks of a work, saved as one batch.
+
+The grid itself is forms.results_grid.ResultsGrid; this page picks the work and the class, reads the students and
+their existing results from the cache, and submits the grid's changes through the write path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fastapi import Request
+from nicegui import ui
+
+from forms.grid import work_spec
+from forms.results_grid import ResultsGrid
+from reports.labels import class_label
+from sheets_schema import ID_HEADER, SCHEMA
+
+from ..access import scope_of
+from ..auth import current_account, page
+from ..frame import frame
+from ..state import ctx
+from .entry import frames, raw_rows, ref_labels, submit_changes
+
+
+def class_students(class_id: str) -> list[tuple[str, str]]:
+    """(id, «Фамилия Имя») of the students of a class, alphabetically."""
+    st = ctx().cache.workbook["students"]
+    mine = st[st["class_id"].astype(str) == class_id]
+    names = (mine["last_name"].astype(str) + " " + mine["first_name"].astype(str)).str.strip()
+    return sorted(zip(mine["id"].astype(str), names, strict=True), key=lambda p: p[1].casefold())
+
+
+def existing_results(work_id: str, student_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """student id -> raw cells of their result for the work: valid, pending and hand-broken rows alike."""
+    wanted = set(student_ids)
+    res = ctx().cache.workbook["results"]
+    ids = list(res.loc[(res["work_id"].astype(str) == work_id) & res["student_id"].astype(str).isin(wanted), "id"]
+               .astype(str))
+    grid = ctx().cache.grid("results")
+    if grid:
+        header = [h.strip() for h in grid[0]]
+        sheet = SCHEMA["results"]
+        cols = [header.index(h) if h in header else -1 for h in (ID_HEADER, sheet.header_of("work_id"),
+                                                                 sheet.header_of("student_id"))]
+        if min(cols) >= 0:
+            i, w, s = cols
+            ids += [r[i].strip() for r in grid[1:] if len(r) > max(cols) and r[w].strip() == work_id
+                    and r[s].strip() in wanted]
+    out: dict[str, dict[str, str]] = {}
+    for raw in raw_rows("results", ids).values():
+        sid = raw.get("student_id", "").strip()
+        if raw.get("work_id", "").strip() == work_id and sid in wanted:
+            out.setdefault(sid, raw)
+    return out
+
+
+def classes_for(parallel: int | None, subject_id: str | None = None) -> dict[str, str]:
+    """id -> «9«А»» of the classes of a parallel; with a subject, only those the signed-in person teaches (staff
+    roles) — the write path refuses the others anyway, this only keeps the list honest."""
+    frames_ = ctx().cache.workbook.frames
+    cls = frames_["classes"]
+    if parallel is not None:
+        cls = cls[cls["parallel"] == parallel]
+    account = current_account() if subject_id is not None else None
+    if account is not None:
+        scope = scope_of(account, frames_)
+        if not scope.everything:
+            ok = [(c, subject_id) in scope.pairs or c in scope.classes or subject_id in scope.department_subjects
+                  for c in cls["id"].astype(str)]
+            cls = cls[ok]
+    labels = class_label(cls["parallel"], cls["letter"]).astype(str)
+    return dict(sorted(zip(cls["id"].astype(str), labels, strict=True), key=lambda p: (len(p[1]), p[1])))
+
+
+def subject_of(work_id: str) -> str:
+    works = ctx().cache.workbook["works"]
+    hit = works.loc[works["id"].astype(str) == work_id, "subject_id"]
+    return str(hit.iloc[0]) if len(hit) else ""
+
+
+def create() -> None:
+    @page("/grid", "grid")
+    def grid_page(request: Request) -> None:
+        work_id = request.query_params.get("work", "")
+        class_id = request.query_params.get("class", "")
+        with frame("Ввод результатов работы"):
+            spec = work_spec(frames(), work_id) if work_id else None
+            classes = classes_for(spec.parallel, subject_of(work_id)) if spec else {}
+
+            def go(work: str | None, cls: str | None) -> None:
+                ui.navigate.to(f"/grid?work={work or ''}&class={cls or ''}")
+
+            with ui.row().classes("w-full items-center gap-4"):
+                ui.select(ref_labels("works"), value=work_id if spec else None, with_input=True, label="Работа",
+                          on_change=lambda e: go(e.value, None)).classes("w-[480px]").mark("grid-work")
+                ui.select(classes, value=class_id if class_id in classes else None, label="Класс",
+                          on_change=lambda e: go(work_id, e.value)).classes("w-40").mark("grid-class")
+            if spec is None:
+                ui.label("Выберите работу и класс." if not work_id else
+                         "Работа не найдена или содержит ошибки (см. «Качество данных»).").mark("grid-hint")
+                return
+            if not spec.tasks:
+                ui.label("У работы нет заданий — добавьте их на странице работы.").mark("grid-hint")
+                ui.link("Открыть работу", f"/entry/works/{work_id}")
+                return
+            if class_id not in classes:
+                ui.label(f"Выберите класс {spec.parallel}-й параллели из вашей нагрузки.").mark("grid-hint")
+                return
+            students = class_students(class_id)
+            if not students:
+                ui.label("В классе нет обучающихся.").mark("grid-hint")
+                return
+            ui.label("Введите баллы за задания (стрелки и Enter — как в таблице; Ctrl+V вставляет блок из Excel). "
+                     "Сумма и отметка считаются сами по критериям работы.").classes("text-body2 text-grey-8")
+            ResultsGrid(spec, students, existing_results(work_id, [s for s, _ in students]), frames=frames,
+                        on_save=submit_changes)
+            ui.link("Скачать шаблон xlsx для этого класса", f"/upload?work={work_id}&class={class_id}")

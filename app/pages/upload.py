@@ -1,0 +1,161 @@
+"""Templates and uploads: /upload — download an xlsx for a work and a class or for any worksheet, upload it filled.
+
+An upload is read and checked in memory (forms.upload_file, forms.importer) in a worker thread; nothing is written
+unless every cell is right, and then everything is written in one batch.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from nicegui import events, run, ui
+
+from forms.changes import RowChange
+from forms.grid import work_spec
+from forms.ids import new_row_id
+from forms.importer import CellProblem, ImportPlan, plan_results_import, plan_sheet_import
+from forms.templates import SERVICE_TITLE, sheet_template, work_template
+from forms.upload_file import MAX_UPLOAD_BYTES, UploadRejected, read_xlsx
+from sheets_schema import SCHEMA
+
+from ..auth import current_account, page
+from ..frame import frame
+from ..state import ctx
+from .entry import frames, raw_rows, ref_labels, submit_changes
+from .grid import class_students, classes_for, existing_results, subject_of
+
+
+def make_plan(data: bytes, filename: str, fallback_sheet: str | None) -> ImportPlan:
+    """Bytes of an uploaded file -> what it would write (blocking: run in a thread)."""
+    book = read_xlsx(data, filename)
+    meta = book.meta(SERVICE_TITLE)
+    wb = ctx().cache.workbook
+    if meta.get("kind") == "results":
+        spec = work_spec(wb.frames, meta.get("work_id", ""))
+        class_id = meta.get("class_id", "")
+        if spec is None:
+            raise UploadRejected("Работа из шаблона не найдена (возможно, её удалили) — скачайте шаблон заново")
+        classes = classes_for(spec.parallel)
+        if class_id not in classes:
+            raise UploadRejected("Класс из шаблона не найден — скачайте шаблон заново")
+        students = class_students(class_id)
+        existing = existing_results(spec.work_id, [s for s, _ in students])
+        return plan_results_import(book, SCHEMA, spec, classes[class_id], students, existing, wb.frames,
+                                   lambda: new_row_id("results"))
+    key = meta.get("sheet") if meta.get("sheet") in SCHEMA else None
+    key = key or next((s.key for s in SCHEMA if s.title in book.sheets), None) or fallback_sheet
+    if key is None:
+        raise UploadRejected("Не понятно, какой это лист: названия листов в файле не совпадают с листами таблицы")
+    return plan_sheet_import(book, SCHEMA, key, wb.frames, lambda ids: raw_rows(key, ids))
+
+
+class _Report:
+    """The list under the uploads: every problem with its cell, or what was written."""
+
+    def __init__(self) -> None:
+        self.box = ui.column().classes("w-full gap-1").mark("import-report")
+
+    def show(self, headline: str, problems: list[CellProblem] | None = None, ok: bool = False) -> None:
+        self.box.clear()
+        with self.box:
+            ui.label(headline).classes("text-h6 " + ("text-positive" if ok else "text-negative")).mark(
+                "import-summary" if ok else "import-headline")
+            for p in problems or []:
+                ui.label(p.text()).classes("text-negative" if p.severity == "ошибка" else "text-orange-9").mark(
+                    "import-error" if p.severity == "ошибка" else "import-warning")
+
+
+async def _import(e: events.UploadEventArguments, report: _Report, fallback_sheet: str | None) -> None:
+    account = current_account()
+    data = await e.file.read()
+    try:
+        plan = await run.io_bound(make_plan, data, e.file.name, fallback_sheet)
+    except UploadRejected as exc:
+        report.show(f"Файл «{e.file.name}» не загружен: {exc}")
+        return
+    if plan.errors:
+        report.show(f"Файл «{e.file.name}» не загружен: ошибок {len(plan.errors)}. Исправьте ячейки и загрузите "
+                    "снова — пока ничего не записано.", plan.problems)
+        return
+    changes: list[RowChange] = plan.changes
+    problems = await submit_changes(changes, account) if changes else []
+    if problems:
+        report.show("Таблица изменилась, пока файл проверялся; ничего не записано:", plan.locate(problems))
+        return
+    report.show(("Записано. " if changes else "Изменений нет. ") + plan.summary(), plan.problems, ok=True)
+
+
+def _download(data: bytes, filename: str) -> None:
+    ui.download.content(data, filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def create() -> None:
+    @page("/upload", "upload")
+    def upload_page(request: Request) -> None:
+        work_id = request.query_params.get("work", "")
+        class_id = request.query_params.get("class", "")
+        with frame("Шаблоны и загрузка таблиц"):
+            with ui.tabs() as tabs:
+                ui.tab("results", "Результаты работы")
+                ui.tab("sheet", "Любой лист")
+            with ui.tab_panels(tabs, value="results").classes("w-full"):
+                with ui.tab_panel("results"):
+                    _results_panel(work_id, class_id)
+                with ui.tab_panel("sheet"):
+                    _sheet_panel()
+
+
+def _uploader(report: _Report, marker: str, fallback: ui.select | None = None) -> ui.upload:
+    return ui.upload(label="Загрузить заполненный .xlsx (до 10 МБ)", auto_upload=True,
+                     max_file_size=MAX_UPLOAD_BYTES,
+                     on_upload=lambda e: _import(e, report, fallback.value if fallback else None),
+                     on_rejected=lambda: ui.notify("Файл больше 10 МБ: разделите его на части", type="negative"),
+                     ).props('accept=".xlsx"').classes("w-96").mark(marker)
+
+
+def _results_panel(work_id: str, class_id: str) -> None:
+    ui.label("Шаблон: обучающиеся класса с их id (скрытый столбец), столбец на каждое задание с максимальным баллом, "
+             "выпадающие списки и проверка баллов. Заполните и загрузите обратно.").classes("text-body2")
+    with ui.row().classes("items-center gap-4"):
+        work = ui.select(ref_labels("works"), value=work_id or None, with_input=True, label="Работа").classes(
+            "w-[480px]").mark("upload-work")
+        cls = ui.select({}, label="Класс").classes("w-40").mark("upload-class")
+
+    def classes_of_work() -> None:
+        spec = work_spec(frames(), work.value or "")
+        cls.options = classes_for(spec.parallel, subject_of(spec.work_id)) if spec else {}
+        cls.value = class_id if class_id in cls.options else None
+        cls.update()
+
+    work.on_value_change(lambda _: classes_of_work())
+    classes_of_work()
+
+    async def download() -> None:
+        spec = work_spec(frames(), work.value or "")
+        if spec is None or not cls.value:
+            ui.notify("Выберите работу и класс", type="warning")
+            return
+        students = class_students(cls.value)
+        data = await run.io_bound(work_template, spec, cls.value, cls.options.get(cls.value, ""), students,
+                                  existing_results(spec.work_id, [s for s, _ in students]), SCHEMA.version)
+        _download(data, f"Результаты {spec.work_id} {cls.options.get(cls.value, '')}.xlsx")
+
+    ui.button("Скачать шаблон", icon="download", on_click=download).mark("download-results")
+    report = _Report()
+    _uploader(report, "upload-results")
+
+
+def _sheet_panel() -> None:
+    with ui.row().classes("items-center gap-4"):
+        sheet = ui.select({s.key: s.title for s in SCHEMA}, value="students", label="Лист").classes("w-64").mark(
+            "upload-sheet-key")
+        with_rows = ui.checkbox("С текущими строками (чтобы исправлять уже внесённые)").mark("upload-with-rows")
+
+    async def download() -> None:
+        key = sheet.value
+        refs = {f.ref: ref_labels(f.ref) for f in SCHEMA[key].fields if f.ref}
+        rows = list(raw_rows(key, ctx().cache.workbook[key]["id"].astype(str)).values()) if with_rows.value else []
+        _download(await run.io_bound(sheet_template, SCHEMA, key, refs, rows), f"{SCHEMA[key].title}.xlsx")
+
+    ui.button("Скачать шаблон листа", icon="download", on_click=download).mark("download-sheet")
+    report = _Report()
+    _uploader(report, "upload-sheet", sheet)

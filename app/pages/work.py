@@ -1,0 +1,148 @@
+"""A monitoring work: participants, indicators against the parallel / previous work / school, per-task and
+per-element tables with the weakest elements, students at risk, and the справка as docx, xlsx or pdf.
+Reads the cache only; everything is filtered to what the signed-in person may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from fastapi import Request
+from nicegui import run, ui
+
+from reports.export_docx import work_docx
+from reports.export_pdf import work_pdf
+from reports.export_xlsx import work_xlsx
+from reports.labels import column_title, fmt_num
+from reports.narrative import (
+    CLASS_COLUMNS,
+    COMPARISON_COLUMNS,
+    ELEMENT_COLUMNS,
+    RISK_COLUMNS,
+    TASK_COLUMNS,
+    WorkNotFound,
+    WorkReport,
+    cell_value,
+    work_report,
+)
+from sync.convert import MISSING_OFFICE, ConversionError, docx_to_pdf, find_office
+
+from ..access import scope_of, visible_facts
+from ..auth import current_account, page
+from ..derived import derived_for
+from ..frame import frame
+from ..state import ctx
+
+CARDS = ("enrolled", "N", "absent", "success_pct", "quality_pct", "sou_pct", "mean_mark")
+
+
+def table(frame_: pd.DataFrame, columns: Sequence[str], marker: str, titles: dict[str, str] | None = None) -> ui.table:
+    """A read-only table with Russian titles from reports.labels and справка-style cell text."""
+    titles = titles or {}
+    cols = [{"name": c, "label": titles.get(c, column_title(c)), "field": c,
+             "align": "left" if frame_[c].dtype == object or c in ("label", "class", "element") else "right"}
+            for c in columns]
+    rows = [{"_key": i, **{c: cell_value(c, rec[c]) for c in columns}}
+            for i, rec in enumerate(frame_[list(columns)].to_dict("records"))]
+    return ui.table(columns=cols, rows=rows, row_key="_key", pagination=0).classes("w-full").props(
+        "dense flat wrap-cells").mark(marker)
+
+
+def _cards(report: WorkReport) -> None:
+    s = report.summary
+    with ui.row().classes("gap-3"):
+        for key in CARDS:
+            value = getattr(s, key)
+            digits = 2 if key == "mean_mark" else (1 if key.endswith("_pct") else 0)
+            text = fmt_num(value, digits) + (" %" if key.endswith("_pct") and value == value else "")
+            with ui.card().classes("min-w-[140px]"):
+                ui.label(column_title(key).replace(", %", "")).classes("text-caption text-grey-8")
+                ui.label(text).classes("text-h5").mark(f"work-{key}")
+
+
+def _downloads(report: WorkReport) -> None:
+    base = f"spravka-{report.work_id}" + (f"-{report.class_id}" if report.class_id else "")
+
+    def docx() -> None:
+        ui.download.content(work_docx(report), f"{base}.docx",
+                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+    def xlsx() -> None:
+        ui.download.content(work_xlsx(report), f"{base}.xlsx",
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    async def pdf() -> None:
+        if find_office() is None:  # say so at once instead of building a docx nobody can convert
+            ui.notify(MISSING_OFFICE, type="warning", multi_line=True)
+            return
+        try:
+            data = await run.io_bound(work_pdf, report, docx_to_pdf)
+        except ConversionError as exc:
+            ui.notify(str(exc), type="warning", multi_line=True)
+            return
+        ui.download.content(data, f"{base}.pdf", "application/pdf")
+
+    with ui.row().classes("gap-2"):
+        ui.button("Справка (Word)", icon="description", on_click=docx).mark("download-docx")
+        ui.button("Таблицы (Excel)", icon="table_view", on_click=xlsx).mark("download-xlsx")
+        ui.button("Справка (PDF)", icon="picture_as_pdf", on_click=pdf).mark("download-pdf")
+
+
+def render(report: WorkReport, class_links: Sequence[tuple[str, str]] = ()) -> None:
+    """The work's page body; `class_links` are (class id, name) pairs that open a class справка."""
+    ui.label(f"{report.subject} · {report.kind} · {report.date or 'дата не указана'} · {report.scope_label}"
+             ).classes("text-subtitle1").mark("work-meta")
+    ui.label(report.purpose).classes("text-body2 text-grey-8")
+    _downloads(report)
+    _cards(report)
+    ui.label("Сравнение").classes("text-h6")
+    table(report.comparisons, COMPARISON_COLUMNS, "work-comparisons", {"label": "Группа"})
+    if len(report.classes):
+        ui.label("По классам").classes("text-h6")
+        table(report.classes, CLASS_COLUMNS, "work-classes")
+        with ui.row().classes("gap-2"):
+            for cid, name in class_links:
+                ui.link(f"Справка {name}", f"/work/{report.work_id}?class={cid}").mark(f"work-class-{cid}")
+    ui.label("Анализ выполнения заданий").classes("text-h6")
+    table(report.tasks, TASK_COLUMNS, "work-tasks")
+    ui.label("Анализ по элементам содержания (слабые — менее 50 % от максимума)").classes("text-h6")
+    table(report.elements, ELEMENT_COLUMNS, "work-elements")
+    ui.label("Обучающиеся группы риска").classes("text-h6")
+    if len(report.at_risk):
+        table(report.at_risk, RISK_COLUMNS, "work-risk")
+    else:
+        ui.label("Нет.").mark("work-risk-none")
+    ui.label("Выводы").classes("text-h6")
+    with ui.column().classes("gap-1").mark("work-conclusions"):
+        for text in report.conclusions:
+            ui.label(f"• {text}")
+    ui.label("Рекомендации").classes("text-h6")
+    with ui.column().classes("gap-1").mark("work-recommendations"):
+        for i, text in enumerate(report.recommendations, start=1):
+            ui.label(f"{i}. {text}")
+
+
+def create() -> None:
+    @page("/work/{work_id}", "work")
+    def work_page(work_id: str, request: Request) -> None:
+        c = ctx()
+        workbook = c.cache.workbook
+        scope = scope_of(current_account(), workbook.frames)
+        facts = visible_facts(derived_for(workbook).facts, scope)
+        class_id = request.query_params.get("class") or None
+        mine = facts[(facts["work_id"] == work_id).fillna(False).to_numpy(dtype=bool)]
+        try:
+            report = work_report(facts, workbook.frames, work_id, class_id=class_id)
+        except WorkNotFound as exc:
+            with frame("Мониторинговая работа"):
+                ui.label(str(exc)).mark("work-not-found")
+            return
+        with frame(report.title):
+            if mine.empty and not scope.everything:
+                ui.label("Результатов этой работы в ваших классах и предметах нет.").mark("work-no-access")
+                return
+            pairs = mine[["class_id", "class"]].dropna().drop_duplicates("class_id")
+            if class_id is not None:
+                ui.link("← вся параллель", f"/work/{work_id}").mark("work-back")
+            render(report, [(str(a), str(b)) for a, b in pairs.itertuples(index=False)])

@@ -1,0 +1,83 @@
+"""Snapshot and restore of a demo school: time, size, and (Google over the in-process fake) API requests.
+
+Run: .venv/bin/python benchmarks/bench_snapshots.py [STUDENTS]   (default 10,000)
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.demo import generate_demo
+from sync import snapshots as snap
+from sync.local import LocalStore
+from sync.store import SheetStore
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - started
+
+
+def _google() -> tuple[SheetStore, Callable[[], int]] | None:
+    try:
+        from sync.fake_sheets import FakeSheets, fake_session
+        from sync.google import GoogleStore
+    except ImportError:
+        return None
+    fake = FakeSheets(auto_create=True)
+    key = fake.create_spreadsheet()
+    store = GoogleStore(key, None, base_url="https://fake.local", session=fake_session(fake, ("https://fake.local/",)))
+    return store, lambda: len(fake.api_requests())
+
+
+def bench(name: str, store: SheetStore, grids: dict[str, list[list[str]]], root: Path,
+          requests: Callable[[], int] | None) -> None:
+    for title, grid in grids.items():
+        store.replace_sheet(title, grid)
+    before = requests() if requests else 0
+    info, t_snap = _timed(lambda: snap.take_snapshot(store, root, "benchmark"))
+    after_snap = requests() if requests else 0
+    bare, t_bare = _timed(lambda: snap.take_snapshot(store, root, workbook=False))
+    parquet = sum(s.bytes for s in info.sheets)
+    xlsx = info.size_bytes - parquet - (info.path / snap.MANIFEST).stat().st_size
+    _, t_verify = _timed(lambda: snap.verify(root, info.id))
+    mid = requests() if requests else 0
+    result, t_restore = _timed(lambda: snap.restore(store, root, info.id))
+    after = requests() if requests else 0
+    same = {t: g for t, g in store.read_all().items() if t in grids} == grids
+    print(f"\n{name}: {info.data_rows:,} data rows in {len(info.sheets)} worksheets".replace(",", " "))
+    print(f"  snapshot (read + Parquet + xlsx) {t_snap:7.2f} s   size {info.size_bytes / 2**20:6.1f} MiB "
+          f"(Parquet {parquet / 2**20:.1f} MiB, workbook.xlsx {xlsx / 2**20:.1f} MiB)")
+    print(f"  snapshot without workbook.xlsx   {t_bare:7.2f} s   size {bare.size_bytes / 2**20:6.1f} MiB")
+    print(f"  verify                           {t_verify:7.2f} s")
+    print(f"  restore (verify + safety + write){t_restore:7.2f} s   {len(result.sheets)} worksheets; "
+          f"byte-identical: {'yes' if same else 'NO'}")
+    if requests:
+        print(f"  API requests: snapshot {after_snap - before}, restore {after - mid} "
+              f"(safety snapshot read + one replace per worksheet)")
+
+
+def main() -> None:
+    students = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    school, t_gen = _timed(lambda: generate_demo(students=students))
+    print(f"demo school of {students} students generated in {t_gen:.1f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        bench("local store (SQLite)", LocalStore(root / "local" / "edumon.sqlite3"), school.grids, root / "local",
+              None)
+        google = _google()
+        if google is None:
+            print("\nGoogle store: sync.google / sync.fake_sheets not available in this checkout — skipped")
+        else:
+            bench("Google store over the in-process fake Sheets API", google[0], school.grids, root / "google",
+                  google[1])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""The results grid on a page: AG Grid cells typed like a spreadsheet, a pasted block, one batch on save.
+
+The logic lives in `forms.grid`; this module only shows it. Totals and marks are recomputed on the server after
+every edit (one source of truth with the import and the sheet check) and pushed to the row that changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from nicegui import events, ui
+
+from sheets_schema import ERROR, SCHEMA
+from sheets_schema.fields import fmt_number
+from sheets_schema.rows import check_rows
+
+from . import grid as g
+from .changes import RowChange
+from .entry_form import Frames, SaveResult, problem_lines, resolve
+from .ids import new_row_id
+
+_BAD = "(p) => !!(p.data && p.data._bad && p.data._bad[p.colDef.field])"
+_TIP = "(p) => (p.data && p.data._bad && p.data._bad[p.colDef.field]) || undefined"
+_CSS = ".edumon-bad-cell { background-color: #ffcdd2 !important; outline: 1px solid #e53935; }"
+# Paste a block copied from Excel / Google Sheets straight into the grid (AG Grid Community has no clipboard
+# module): the text and the focused cell go to the server, which applies it with forms.grid.apply_paste.
+_ON_READY = """(params) => {
+  const el = getElement(__ID__);
+  el.$el.addEventListener('paste', (e) => {
+    if (params.api.getEditingCells().length) return;
+    const text = (e.clipboardData || window.clipboardData).getData('text/plain');
+    if (!text) return;
+    e.preventDefault();
+    const cell = params.api.getFocusedCell();
+    const node = cell ? params.api.getDisplayedRowAtIndex(cell.rowIndex) : null;
+    el.$emit('pasteBlock', {text: text, rowId: node ? node.id : null, colId: cell ? cell.column.getColId() : null});
+  });
+}"""
+
+
+class ResultsGrid(ui.column):
+    """Students of one class × tasks of one work. `on_save(changes)` is the page's write; it returns problems."""
+
+    def __init__(self, spec: g.WorkSpec, students: Sequence[tuple[str, str]],
+                 existing: Mapping[str, Mapping[str, str]], *, frames: Callable[[], Frames],
+                 on_save: Callable[[list[RowChange]], SaveResult],
+                 new_id: Callable[[], str] = lambda: new_row_id("results")) -> None:
+        super().__init__()
+        self.classes("w-full gap-2").mark("results-grid")
+        self.spec, self.frames, self.on_save, self.new_id = spec, frames, on_save, new_id
+        self.existing = {sid: dict(raw) for sid, raw in existing.items()}
+        self.rows = g.build_rows(spec, students, existing)
+        ui.add_css(_CSS)
+        with self:
+            with ui.row().classes("items-center gap-2"):
+                ui.button("Вставить из таблицы", icon="content_paste", on_click=self.open_paste).props(
+                    "outline").mark("paste-open")
+                ui.button("Сохранить", icon="save", on_click=self.save).mark("grid-save")
+                self.status = ui.label("").classes("text-body2").mark("grid-status")
+            self.aggrid = ui.aggrid(self._options(), auto_size_columns=False).classes("w-full").style(
+                f"height: {min(90 + 42 * len(self.rows), 720)}px").mark("results-aggrid")
+            self.aggrid.options[":onGridReady"] = _ON_READY.replace("__ID__", str(self.aggrid.id))
+            self.aggrid.on("cellValueChanged", self._on_cell)
+            self.aggrid.on("pasteBlock", self._on_paste_event)
+            self.messages = ui.column().classes("gap-0").mark("grid-messages")
+        self._paste_dialog()
+        self._show_messages()
+
+    # -- grid ----------------------------------------------------------------------------------------------------
+    def _options(self) -> dict[str, Any]:
+        spec = self.spec
+        bad = {"cellClassRules": {":edumon-bad-cell": _BAD}, ":tooltipValueGetter": _TIP}
+        cols: list[dict[str, Any]] = [
+            {"field": "student", "headerName": "Обучающийся", "pinned": "left", "width": 230},
+            {"field": g.ABSENT_COL, "headerName": "Не писал", "cellDataType": "boolean", "editable": True,
+             "width": 100, **bad},
+        ]
+        for i, t in enumerate(spec.tasks):
+            tip = f"Задание {t.number}: {t.element}" + (f" ({t.level})" if t.level else "")
+            cols.append({"field": g.task_col(i), "headerName": f"{t.number} (макс. {fmt_number(t.max_score)})",
+                         "headerTooltip": tip, "editable": True, "cellDataType": "text", "width": 95, **bad})
+        cols += [{"field": "total", "headerName": f"Сумма (из {fmt_number(spec.max_score)})", "width": 120},
+                 {"field": "mark", "headerName": "Отметка", "width": 100}]
+        return {"columnDefs": cols, "rowData": self.records(), ":getRowId": "(p) => p.data.student_id",
+                "defaultColDef": {"sortable": False, "resizable": True, "suppressMovable": True},
+                "enterNavigatesVertically": True, "enterNavigatesVerticallyAfterEdit": True,
+                "stopEditingWhenCellsLoseFocus": True, "undoRedoCellEditing": True, "tooltipShowDelay": 200}
+
+    def records(self) -> list[dict[str, Any]]:
+        return [g.to_record(self.spec, r) for r in self.rows]
+
+    def _push(self, rows: Sequence[g.GridRow]) -> None:
+        """Send recomputed rows to the browser without rebuilding the grid (focus and scroll stay)."""
+        self.aggrid.options["rowData"] = self.records()
+        self.aggrid.run_grid_method("applyTransaction", {"update": [g.to_record(self.spec, r) for r in rows]})
+        self._show_messages()
+
+    def row_of(self, student_id: str) -> g.GridRow | None:
+        return next((r for r in self.rows if r.student_id == student_id), None)
+
+    def set_cell(self, student_id: str, col: str, value: Any) -> None:
+        """One edited cell (what AG Grid reports after an edit; tests call it too)."""
+        row = self.row_of(student_id)
+        if row is not None:
+            g.set_cell(row, col, value)
+            self._push([row])
+
+    def _on_cell(self, e: events.GenericEventArguments) -> None:
+        args = e.args or {}
+        self.set_cell(str(args.get("rowId") or (args.get("data") or {}).get("student_id")), str(args.get("colId")),
+                      args.get("newValue"))
+
+    # -- paste ---------------------------------------------------------------------------------------------------
+    def paste(self, text: str, start_row: int = 0, start_col: str | None = None) -> g.PasteReport:
+        report = g.apply_paste(self.spec, self.rows, g.parse_tsv(text), start_row, start_col)
+        self._push(self.rows)
+        note = f"Вставлено ячеек: {report.cells}"
+        self.status.text = note + (". " + "; ".join(report.messages) if report.messages else "")
+        return report
+
+    def _on_paste_event(self, e: events.GenericEventArguments) -> None:
+        args = e.args or {}
+        index = next((i for i, r in enumerate(self.rows) if r.student_id == args.get("rowId")), 0)
+        col = args.get("colId")
+        self.paste(str(args.get("text") or ""), index, col if col in self.spec.editable_cols else None)
+
+    def _paste_dialog(self) -> None:
+        with ui.dialog() as self.dialog, ui.card().classes("w-[720px] max-w-full"):
+            ui.label("Вставить из таблицы").classes("text-h6")
+            ui.label("Скопируйте блок ячеек в Excel или Google Таблицах (Ctrl+C) и вставьте сюда (Ctrl+V). Если в "
+                     "первом столбце фамилии, строки найдутся по ним; «н» в ячейке балла значит «не писал».")
+            self.paste_text = ui.textarea("Ячейки через табуляцию").classes("w-full").props(
+                "outlined input-style='font-family: monospace'").mark("paste-text")
+            with ui.row().classes("w-full gap-4"):
+                self.paste_row = ui.select({i: r.student for i, r in enumerate(self.rows)}, value=0,
+                                           label="С какого обучающегося").classes("grow").mark("paste-row")
+                self.paste_col = ui.select({c: self.spec.col_title(c) for c in self.spec.editable_cols},
+                                           value=self.spec.editable_cols[min(1, len(self.spec.editable_cols) - 1)],
+                                           label="С какого столбца").classes("w-48").mark("paste-col")
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Отмена", on_click=self.dialog.close).props("flat")
+                ui.button("Вставить", on_click=self._paste_from_dialog).mark("paste-apply")
+
+    def open_paste(self) -> None:
+        self.paste_text.value = ""
+        self.dialog.open()
+
+    def _paste_from_dialog(self) -> None:
+        self.paste(self.paste_text.value or "", int(self.paste_row.value or 0), self.paste_col.value)
+        self.dialog.close()
+
+    # -- messages and save ---------------------------------------------------------------------------------------
+    def _show_messages(self, extra: Sequence[str] = ()) -> None:
+        self.messages.clear()
+        with self.messages:
+            for line in [*g.grid_messages(self.spec, self.rows), *extra]:
+                ui.label(line).classes("text-negative")
+
+    async def save(self) -> bool:
+        """Check every cell and every result row, then hand ONE batch of changes to the page."""
+        if g.grid_messages(self.spec, self.rows):
+            self._show_messages()
+            self.status.text = "Исправьте выделенные ячейки — ничего не сохранено"
+            return False
+        changes, sources = g.plan_results(self.spec, self.rows, self.existing, self.new_id)
+        if not changes:
+            self.status.text = "Изменений нет"
+            return True
+        candidates = [c.values if c.op == "append" else {**self.existing[s.student_id], **c.values}
+                      for c, s in zip(changes, sources, strict=True)]
+        replacing = [c.row_id for c in changes if c.op == "update"]
+        problems = check_rows(SCHEMA, "results", candidates, self.frames(), replacing=replacing)
+        problems = [p for p in problems if p.severity == ERROR] or await resolve(self.on_save(changes))
+        if problems:
+            fields = {f.key: f for f in SCHEMA["results"].fields}
+            self._show_messages([problem_lines(fields, [p], f"{sources[p.index].student}: ")[0]
+                                 if p.index < len(sources) else p.message for p in problems])
+            self.status.text = "Не сохранено — см. сообщения под таблицей"
+            return False
+        for c, s in zip(changes, sources, strict=True):
+            self.existing.setdefault(s.student_id, {"id": c.row_id}).update(c.values)
+        added = sum(c.op == "append" for c in changes)
+        self.status.text = f"Сохранено: добавлено {added}, изменено {len(changes) - added}"
+        self._show_messages()
+        return True

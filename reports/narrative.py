@@ -1,0 +1,295 @@
+"""The analytical справка of one monitoring work (or of one class on it) as data: indicators, comparisons, tables
+and Russian conclusions and recommendations prepared from the numbers. Exporters (docx, xlsx) and pages only lay
+it out; nothing here touches files or the UI.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .facts import select
+from .indicators import MarkSummary, summarize
+from .labels import LEVEL_NAMES, column_title, fmt_date, fmt_num
+from .risk import students_at_risk
+from .rollup import children, class_rollup
+from .tasks import WeakRule, element_analysis, task_analysis, unpack_scores
+
+RATES = ("success_pct", "quality_pct", "sou_pct", "mean_mark")
+COMPARISON_COLUMNS = ("label", "N", *RATES)
+CLASS_COLUMNS = ("class", "enrolled", "N", "absent", "n5", "n4", "n3", "n2", *RATES, "quality_pct_vs_parent",
+                 "sou_level")
+TASK_COLUMNS = ("number", "element", "task_level", "task_max", "mean_score", "pct_of_max", "full_pct",
+                "partial_pct", "zero_pct", "weak")
+ELEMENT_COLUMNS = ("element", "tasks", "pct_of_max", "weak")
+RISK_COLUMNS = ("student", "class", "mark", "n_twos", "own_mean_pct", "reasons")
+DISTRIBUTION = ("n5", "n4", "n3", "n2")
+WEAK_MARK = "слабый"
+# a class this far below its parallel (п. п. of quality) gets its own recommendation
+FAR_BELOW_PP = 10.0
+
+
+class WorkNotFound(LookupError):
+    """The work id is not in the bank of works; the message is Russian and names the id."""
+
+    def __init__(self, work_id: str) -> None:
+        super().__init__(f"Работа «{work_id}» не найдена в банке мониторинговых работ")
+        self.work_id = work_id
+
+
+@dataclass(frozen=True)
+class WorkReport:
+    work_id: str
+    title: str
+    subject: str
+    kind: str
+    date: str
+    parallel: Any
+    class_id: str | None  # set for the справка of one class
+    scope_label: str  # «9-е классы» or «9«А»»
+    purpose: str
+    summary: MarkSummary
+    comparisons: pd.DataFrame  # COMPARISON_COLUMNS: this group, then the parallel / previous work / school
+    classes: pd.DataFrame  # CLASS_COLUMNS, empty for a class справка
+    tasks: pd.DataFrame  # TASK_COLUMNS
+    elements: pd.DataFrame  # ELEMENT_COLUMNS, weakest first
+    at_risk: pd.DataFrame  # RISK_COLUMNS
+    conclusions: tuple[str, ...]
+    recommendations: tuple[str, ...]
+
+    @property
+    def heading(self) -> str:
+        return f"Аналитическая справка по итогам работы «{self.title}»"
+
+    def distribution(self) -> list[tuple[str, int]]:
+        """(«5», count) … («2», count) for the distribution table and chart."""
+        return [(column_title(c), int(getattr(self.summary, c))) for c in DISTRIBUTION]
+
+    def weak_elements(self) -> list[str]:
+        return [str(e) for e in self.elements.loc[self.elements["weak"].astype(bool), "element"]]
+
+
+def _value(row: Mapping[str, Any], key: str) -> Any:
+    v = row.get(key)
+    return None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
+
+
+def _delta_words(delta: float, unit: str = "п. п.") -> str:
+    """+4.1 -> «на 4,1 п. п. выше»; |delta| < 0.05 -> «на уровне»."""
+    if delta is None or math.isnan(delta):
+        return ""
+    if abs(delta) < 0.05:
+        return "на уровне"
+    return f"на {fmt_num(abs(delta))} {unit} {'выше' if delta > 0 else 'ниже'}"
+
+
+def _students(n: int) -> str:
+    """Russian plural after a count: 1 обучающийся, 2 обучающихся."""
+    return "обучающийся" if n % 10 == 1 and n % 100 != 11 else "обучающихся"
+
+
+def _pct(value: float) -> str:
+    return f"{fmt_num(value)} %"
+
+
+def _comparison_row(label: str, s: MarkSummary) -> dict[str, Any]:
+    return {"label": label, "N": s.N, **{c: getattr(s, c) for c in RATES}}
+
+
+def _previous_work(facts: pd.DataFrame, work: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(work id, «title (date)») of the latest earlier work in the same subject and parallel, if any."""
+    same = facts[(facts["subject_id"] == work["subject_id"]).fillna(False).to_numpy(dtype=bool)
+                 & (facts["parallel"] == work["parallel"]).fillna(False).to_numpy(dtype=bool)
+                 & (facts["date"] < pd.Timestamp(work["date"])).fillna(False).to_numpy(dtype=bool)]
+    if same.empty or pd.isna(work["date"]):
+        return None
+    last = same.sort_values("date", kind="stable").iloc[-1]
+    return str(last["work_id"]), f"{last['work']} ({fmt_date(last['date'])})"
+
+
+def work_report(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id: str, *,
+                class_id: str | None = None, weak: WeakRule = WeakRule()) -> WorkReport:
+    """The справка of one work over `facts` (the year's facts a person may see); `class_id` narrows it to a class
+    and compares the class with its parallel. Raises WorkNotFound for an unknown work id."""
+    works = frames["works"]
+    hit = works[works["id"].astype(str) == str(work_id)]
+    if hit.empty:
+        raise WorkNotFound(work_id)
+    work = hit.iloc[0].to_dict()
+    subjects = frames["subjects"]
+    subject_row = subjects[subjects["id"] == work["subject_id"]]
+    subject = str(subject_row["name"].iloc[0]) if len(subject_row) else str(work["subject_id"] or "")
+    parallel = work["parallel"]
+    all_of_work = select(facts, work_id=str(work_id))
+    mine = all_of_work
+    scope_label = f"{parallel}-{'и' if str(parallel) == '3' else 'е'} классы" if _value(work, "parallel") else "все"
+    if class_id is not None:
+        mine = all_of_work[(all_of_work["class_id"] == class_id).fillna(False).to_numpy(dtype=bool)]
+        names = mine["class"].dropna().astype(str)
+        scope_label = names.iloc[0] if len(names) else str(class_id)
+    summary = summarize(mine)
+    kind = str(work.get("kind") or "")
+
+    # comparisons: this group, its parallel (for a class), the previous work, the school (same subject and kind)
+    rows = [_comparison_row(f"Данная работа: {scope_label}", summary)]
+    parallel_summary = summarize(all_of_work) if class_id is not None else None
+    if parallel_summary is not None:
+        rows.append(_comparison_row("Параллель", parallel_summary))
+    previous = _previous_work(facts, work)
+    previous_summary = None
+    if previous is not None:
+        prev = select(facts, work_id=previous[0])
+        if class_id is not None:
+            prev = prev[(prev["class_id"] == class_id).fillna(False).to_numpy(dtype=bool)]
+        previous_summary = summarize(prev)
+        rows.append(_comparison_row(f"Предыдущая работа: {previous[1]}", previous_summary))
+    school = facts[(facts["subject_id"] == work["subject_id"]).fillna(False).to_numpy(dtype=bool)
+                   & (facts["kind"].astype(object) == kind).to_numpy(dtype=bool)]
+    school_summary = summarize(school)
+    rows.append(_comparison_row(f"Школа: {subject}, работы вида «{kind}»", school_summary))
+    comparisons = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+
+    # classes beside their parallel
+    if class_id is None and not all_of_work.empty:
+        cr = children(class_rollup(all_of_work), "class")
+        classes = cr.rename(columns={"label": "class"})[list(CLASS_COLUMNS)]
+    else:
+        classes = pd.DataFrame(columns=list(CLASS_COLUMNS))
+
+    cells = unpack_scores(mine, frames["tasks"])
+    elements = element_analysis(mine, frames["tasks"], by=(), weak=weak, cells=cells)
+    elements = elements[elements["work_id"].astype(str) == str(work_id)].reset_index(drop=True)
+    tasks = task_analysis(mine, frames["tasks"], by=(), cells=cells)
+    tasks = tasks[tasks["work_id"].astype(str) == str(work_id)].reset_index(drop=True)
+    weak_set = set(elements.loc[elements["weak"], "element"].astype(str))
+    tasks["weak"] = tasks["element"].astype(str).isin(weak_set).to_numpy()
+    tasks = tasks[list(TASK_COLUMNS)]
+    elements = elements[list(ELEMENT_COLUMNS)]
+
+    at_risk = _at_risk(facts, mine)
+    conclusions, recommendations = _narrative(summary, scope_label, parallel_summary, previous, previous_summary,
+                                              school_summary, subject, kind, classes, elements, at_risk, mine)
+    date = fmt_date(work.get("date")) if _value(work, "date") is not None else ""
+    purpose = (f"Цель: определить уровень достижения планируемых результатов по предмету «{subject}» "
+               f"обучающимися ({scope_label}); вид работы — {kind}"
+               + (f", период — {work['period']}" if _value(work, "period") else "") + ".")
+    return WorkReport(str(work_id), str(work.get("title") or work_id), subject, kind, date, parallel, class_id,
+                      scope_label, purpose, summary, comparisons, classes, tasks, elements, at_risk,
+                      tuple(conclusions), tuple(recommendations))
+
+
+def _at_risk(facts: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
+    """Students who wrote this work and are at risk over the year, with their mark on this work."""
+    wrote = mine[(mine["present"] == "да").fillna(False).to_numpy(dtype=bool)]
+    ids = set(wrote["student_id"].dropna().astype(str))
+    if not ids:
+        return pd.DataFrame(columns=list(RISK_COLUMNS))
+    theirs = facts[facts["student_id"].astype(str).isin(ids).to_numpy(dtype=bool)]
+    risk = students_at_risk(theirs)
+    if risk.empty:
+        return pd.DataFrame(columns=list(RISK_COLUMNS))
+    marks = wrote.drop_duplicates("student_id").set_index(wrote["student_id"].drop_duplicates().astype(str))["mark"]
+    risk = risk.assign(mark=risk["student_id"].astype(str).map(marks).to_numpy())
+    return risk[list(RISK_COLUMNS)].reset_index(drop=True)
+
+
+def _narrative(s: MarkSummary, scope: str, parallel: MarkSummary | None, previous: tuple[str, str] | None,
+               prev: MarkSummary | None, school: MarkSummary, subject: str, kind: str, classes: pd.DataFrame,
+               elements: pd.DataFrame, at_risk: pd.DataFrame, mine: pd.DataFrame) -> tuple[list[str], list[str]]:
+    out: list[str] = []
+    rec: list[str] = []
+    if s.N == 0:
+        out.append(f"Отметки за работу ({scope}) ещё не выставлены: писавших с отметкой нет, показатели не "
+                   "рассчитываются.")
+        rec.append("Внести результаты и отметки в лист «Результаты» и сформировать справку повторно.")
+        return out, rec
+    absent_pct = s.absent / s.enrolled * 100 if s.enrolled else float("nan")
+    out.append(f"По списку {s.enrolled} {_students(s.enrolled)}, работу писали {s.N}, отсутствовали {s.absent}"
+               f" ({_pct(absent_pct)}).")
+    out.append(f"Успеваемость ({scope}) — {_pct(s.success_pct)}, качество знаний — {_pct(s.quality_pct)}, "
+               f"СОУ — {_pct(s.sou_pct)} (уровень «{s.sou_level}»), средний балл — {fmt_num(s.mean_mark, 2)}.")
+    out.append(f"Отметки: «5» — {s.n5}, «4» — {s.n4}, «3» — {s.n3}, «2» — {s.n2}.")
+    if parallel is not None and parallel.N:
+        words = _delta_words(s.quality_pct - parallel.quality_pct)
+        out.append(f"Качество знаний {scope} — {_pct(s.quality_pct)}, {words} параллели "
+                   f"({_pct(parallel.quality_pct)}).")
+    for rec_row in classes.to_dict("records"):
+        delta = _value(rec_row, "quality_pct_vs_parent")
+        if delta is None or not rec_row["N"]:
+            continue
+        out.append(f"Качество знаний {rec_row['class']} — {_pct(rec_row['quality_pct'])}, "
+                   f"{_delta_words(delta)} параллели.")
+    if prev is not None and previous is not None and prev.N:
+        d_q = s.quality_pct - prev.quality_pct
+        d_s = s.success_pct - prev.success_pct
+        out.append(f"По сравнению с предыдущей работой «{previous[1]}» качество знаний "
+                   f"{_change_words(d_q, 'о')}, успеваемость {_change_words(d_s, 'а')}".rstrip(".") + ".")
+    if school.N:
+        out.append(f"Качество знаний {_delta_words(s.quality_pct - school.quality_pct)} среднего по школе "
+                   f"для работ вида «{kind}» по предмету «{subject}» ({_pct(school.quality_pct)}).")
+    weak = elements[elements["weak"].astype(bool)]
+    if len(weak):
+        listed = "; ".join(f"{e} ({_pct(p)})" for e, p in zip(weak["element"], weak["pct_of_max"], strict=True))
+        out.append(f"Слабо освоены элементы содержания: {listed}.")
+        rec.append(f"Включить в уроки и домашние задания отработку тем: {'; '.join(map(str, weak['element']))}; "
+                   "через 3–4 недели провести повторную диагностику по этим элементам.")
+    elif len(elements):
+        out.append("Все элементы содержания освоены не ниже 50 % от максимального балла.")
+    twos = mine[(mine["mark"] == 2).fillna(False).to_numpy(dtype=bool)]
+    if len(twos):
+        names = ", ".join(sorted(twos["student"].dropna().astype(str)))
+        out.append(f"Отметку «2» получили: {names} (всего {len(twos)}).")
+        rec.append("Для обучающихся, получивших «2», составить индивидуальные планы ликвидации пробелов и "
+                   "провести повторную работу.")
+    if len(at_risk):
+        out.append(f"В группе риска по итогам года {len(at_risk)} {_students(len(at_risk))} из писавших работу.")
+        rec.append("Классным руководителям обсудить результаты обучающихся группы риска с родителями; учителям "
+                   "организовать индивидуальные консультации.")
+    far = [str(r["class"]) for r in classes.to_dict("records")
+           if _value(r, "quality_pct_vs_parent") is not None and r["quality_pct_vs_parent"] <= -FAR_BELOW_PP]
+    if far:
+        rec.append(f"Учителям {', '.join(far)} проанализировать причины отставания от параллели по качеству знаний "
+                   "и скорректировать рабочие программы.")
+    if s.sou_level == "критический":
+        rec.append("СОУ на критическом уровне: рассмотреть результаты на заседании ШМО и взять класс (параллель) "
+                   "на контроль администрации.")
+    if not rec:
+        rec.append("Результаты стабильные: продолжить работу по программе, поддерживать мотивацию обучающихся "
+                   "с высокими результатами.")
+    return out, rec
+
+
+def _change_words(delta: float, ending: str) -> str:
+    """«выросло на 7,5 п. п.» / «снизилась на 3,2 п. п.»; `ending` agrees the verb: «о» (качество), «а»."""
+    if delta is None or math.isnan(delta):
+        return "не сравнивается"
+    if abs(delta) < 0.05:
+        return f"не изменил{ending}сь"
+    verb = f"выросл{ending}" if delta > 0 else f"снизил{ending}сь"
+    return f"{verb} на {fmt_num(abs(delta))} п. п."
+
+
+def cell_value(column: str, value: Any) -> Any:
+    """A table cell as a person reads it in a справка (text), for docx and the pages."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if column == "weak":
+        return WEAK_MARK if bool(value) else ""
+    if isinstance(value, (bool, np.bool_)):
+        return "да" if value else "нет"
+    if column == "mean_mark":
+        return fmt_num(value, 2)
+    if column in ("mean_score",):
+        return fmt_num(value, 2)
+    if isinstance(value, (float, np.floating)):
+        return fmt_num(value, 1)
+    return str(value)
+
+
+def level_name(level: str) -> str:
+    return LEVEL_NAMES.get(level, level)

@@ -1,0 +1,82 @@
+"""Real-browser harness: `edumon serve` in a subprocess and headless Chromium through Selenium.
+
+Debian's chromium and chromium-driver are installed by .ci/run; where they are missing the tests skip and say so.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+needs_browser = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="нет Chromium: установите пакеты chromium и chromium-driver (apt-get), .ci/run делает это сам")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(data_dir: Path) -> Iterator[str]:
+    """Run the real server on a free loopback port; yields its URL."""
+    port = free_port()
+    env = {**os.environ, "EDUMON_DATA_DIR": str(data_dir), "EDUMON_PORT": str(port), "EDUMON_HOST": "127.0.0.1",
+           "EDUMON_BACKEND": "local", "EDUMON_REFRESH_SECONDS": "5"}
+    env.pop("NICEGUI_USER_SIMULATION", None)
+    env.pop("PYTEST_CURRENT_TEST", None)
+    log = open(data_dir / "server.log", "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError("server exited: " + (data_dir / "server.log").read_text(encoding="utf-8"))
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("server did not start in 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@contextmanager
+def chromium(tmp: Path) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM or ""
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1400,1000", f"--user-data-dir={tmp / 'chrome-profile'}"):
+        opts.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER or ""), options=opts)
+    driver.implicitly_wait(10)
+    try:
+        yield driver
+    finally:
+        driver.quit()

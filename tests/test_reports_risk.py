@@ -1,0 +1,99 @@
+"""Students at risk: each rule on its own, and the reasons text."""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import pandas as pd
+import pytest
+
+from reports.facts import results_facts
+from reports.risk import RISK_COLUMNS, RiskRules, students_at_risk
+from tests.test_reports_factory import School
+
+DATES = ["15.09.2025", "15.10.2025", "15.11.2025", "15.12.2025", "15.01.2026"]
+
+
+@functools.cache  # built once per module; the tests only read it
+def facts() -> pd.DataFrame:
+    """Algebra works of max 10 (thresholds 4/6/8), % of max = total × 10.
+
+    Антонов  80 80 80 40 40   marks 5 5 5 3 3  -> two results far below his usual 64 %
+    Борисов  30 20 60 60      marks 2 2 4 4    -> two «2»
+    Волков   70 70 70 70      steady           -> nothing
+    Громов   80 80 20         one «2», too few results for a usual level -> nothing
+    Дёмин    «2», then absent                  -> nothing
+    """
+    s = School()
+    sub, c = s.subject("Алгебра"), s.klass(7, "А")
+    works = [s.work(sub, parallel=7, kind="промежуточная (рубежная)", date=d, title=f"Работа {i + 1}")
+             for i, d in enumerate(DATES)]
+    plan = {"Антонов": [8, 8, 8, 4, 4], "Борисов": [3, 2, 6, 6], "Волков": [7, 7, 7, 7], "Громов": [8, 8, 2],
+            "Дёмин": [2, None]}
+    for name, totals in plan.items():
+        p = s.student(c, name)
+        for w, total in zip(works, totals, strict=False):
+            s.result(w, p, total=total, present="нет" if total is None else "да")
+    for w in works[:2]:  # results of a student missing from the students sheet belong to nobody
+        s.result(w, "unknown-student", total=1)
+    return results_facts(s.frames())
+
+
+def test_default_rules_flag_the_two_students_with_reasons() -> None:
+    table = students_at_risk(facts())
+    assert list(table.columns) == list(RISK_COLUMNS)
+    assert table["student"].astype(str).tolist() == ["Антонов Иван", "Борисов Иван"]
+    a, b = table.iloc[0], table.iloc[1]
+    # Антонов: mean (3*80 + 2*40)/5 = 64; sample sd sqrt((3*16² + 2*24²)/4) = sqrt(480) = 21.9;
+    # z(40) = -24/21.9 = -1.095 <= -1 and 24 >= 20 points below -> two low results, no «2»
+    assert (a["n_twos"], a["n_low"], a["own_mean_pct"]) == (0, 2, 64.0)
+    assert a["class"] == "7«А»"
+    assert "Результат намного ниже своего обычного уровня (64 % от максимума) в 2 работах" in a["reasons"]
+    assert "Алгебра, «Работа 4» (15.12.2025) — 40 %; Алгебра, «Работа 5» (15.01.2026) — 40 %" in a["reasons"]
+    # Theil–Sen over days 0, 30, 61, 91, 122: median of ten pairwise slopes = mean of the 5th and 6th,
+    # (-40/92 - 40/122) / 2 per day -> × 30 = -11.44 per month
+    slope = (-40 / 92 - 40 / 122) / 2 * 30
+    assert a["slope_per_month"] == pytest.approx(slope)
+    assert "Результаты снижаются: −11,4 п. п. в месяц" in a["reasons"]
+    # Борисов: two «2»; mean 42.5, sd 20.6: only 20 % is far below (z -1.09, 22.5 points) -> one low, not two
+    assert (b["n_twos"], b["n_low"]) == (2, 1)
+    assert b["reasons"] == ("Отметка «2» в 2 работах: Алгебра, «Работа 1» (15.09.2025); "
+                            "Алгебра, «Работа 2» (15.10.2025).")
+    assert b["slope_per_month"] > 0  # rising, so no trend sentence
+
+
+@pytest.mark.parametrize(("rules", "flagged"), [
+    (RiskRules(min_twos=1), {"Антонов", "Борисов", "Громов", "Дёмин"}),  # a single «2» is enough
+    (RiskRules(min_twos=3), {"Антонов"}),
+    (RiskRules(min_results=6), {"Борисов"}),  # Антонов has only 5 results: no usual level
+    (RiskRules(min_drop_pp=25.0), {"Борисов"}),  # Антонов's lows are 24 points below
+    (RiskRules(z_below=1.1), {"Борисов"}),  # z = -1.095 is not at or below -1.1
+    (RiskRules(min_low=1, min_twos=99), {"Антонов", "Борисов"}),
+    # trends: Антонов -11.4 per month; Громов 80, 80, 20 on days 0, 30, 61 -> median slope -60/61 -> -29.5
+    (RiskRules(min_twos=99, min_low=99, falling_per_month=10.0), {"Антонов", "Громов"}),
+    (RiskRules(min_twos=99, min_low=99, falling_per_month=12.0), {"Громов"}),
+    (RiskRules(min_twos=99, min_low=99, falling_per_month=30.0), set()),
+])
+def test_rules_are_configurable(rules: RiskRules, flagged: set[str]) -> None:
+    table = students_at_risk(facts(), rules)
+    assert {name.split()[0] for name in table["student"].astype(str)} == flagged
+
+
+def test_trend_only_reason() -> None:
+    table = students_at_risk(facts(), RiskRules(min_twos=99, min_low=99, falling_per_month=10.0))
+    assert table["reasons"].tolist() == ["Результаты снижаются: −11,4 п. п. в месяц.",
+                                         "Результаты снижаются: −29,5 п. п. в месяц."]
+
+
+def test_nobody_at_risk_gives_an_empty_table_with_the_columns() -> None:
+    table = students_at_risk(facts(), RiskRules(min_twos=99, min_low=99))
+    assert table.empty and list(table.columns) == list(RISK_COLUMNS)
+
+
+def test_steady_student_has_no_z_score_and_is_never_low() -> None:
+    table = students_at_risk(facts(), RiskRules(min_twos=99, min_low=1, min_drop_pp=0.0, z_below=0.0))
+    # with every threshold at zero, everyone below their own mean counts, but Волков never deviates
+    names = {name.split()[0] for name in table["student"].astype(str)}
+    assert "Волков" not in names and "Антонов" in names
+    assert not math.isnan(table["own_mean_pct"].iloc[0])
