@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sheets_schema import col_letter  # one A1 helper for the whole project
+
 _CELL = re.compile(r"^\$?([A-Za-z]*)\$?(\d*)$")
 _SIMPLE_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LOOKS_LIKE_CELL = re.compile(r"^([A-Za-z]{1,3}\d+|[Rr]\d+[Cc]\d+)$")
@@ -12,16 +14,6 @@ _LOOKS_LIKE_CELL = re.compile(r"^([A-Za-z]{1,3}\d+|[Rr]\d+[Cc]\d+)$")
 
 class A1Error(ValueError):
     """The text is not an A1 range (the API answers 400 «Unable to parse range»)."""
-
-
-def col_letter(index: int) -> str:
-    """0-based column index -> letters (0 -> A, 26 -> AA)."""
-    out = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def col_index(letters: str) -> int:
