@@ -24,6 +24,15 @@ def sign_in(driver, url: str, login: str) -> None:
     WebDriverWait(driver, 20).until(EC.presence_of_element_located((By.XPATH, "//*[contains(., 'Выйти')]")))
 
 
+def success_card(page_text: str) -> float:
+    """The school's «Успеваемость» headline card, e.g. «88,5 %» -> 88.5."""
+    import re
+
+    match = re.search(r"Успеваемость\n([0-9]+,[0-9]) %", page_text)
+    assert match, page_text[:500]
+    return float(match.group(1).replace(",", "."))
+
+
 def text_of(driver) -> str:
     return driver.find_element(By.TAG_NAME, "body").text
 
@@ -50,3 +59,56 @@ def test_teacher_is_refused_the_data_quality_page(tmp_path: Path, seeded_dir: Pa
         driver.get(url + "/issues")
         WebDriverWait(driver, 20).until(lambda d: "нет доступа" in text_of(d).lower())
         assert "Мои классы и предметы" not in text_of(driver)
+
+
+def _teacher_work_and_class(data: Path) -> tuple[str, str, int, int]:
+    """A work and class in the demo teacher's load that already has results: (work, class, students, tasks)."""
+    from sheets_schema import SCHEMA, validate_workbook
+    from sync.local import LocalStore
+    from sync.users import UserStore
+
+    frames = validate_workbook(SCHEMA, LocalStore(data / "edumon.sqlite3").read_all()).frames
+    tid = UserStore(data / "users.sqlite3").get("uchitel").teacher_id
+    load = frames["teaching_load"]
+    mine = load[load["teacher_id"] == tid]
+    parallel = frames["classes"].set_index("id")["parallel"]
+    works, tasks, students = frames["works"], frames["tasks"], frames["students"]
+    for c, s in zip(mine["class_id"], mine["subject_id"], strict=True):
+        for w in works.itertuples():
+            if w.subject_id == s and w.parallel == parallel[c] and w.parallel > 1:
+                return (w.id, c, int((students["class_id"] == c).sum()), int((tasks["work_id"] == w.id).sum()))
+    raise AssertionError("the demo teacher has no work with results")
+
+
+def test_teacher_enters_results_in_the_grid_and_the_deputy_sees_the_overview_change(tmp_path: Path,
+                                                                                     seeded_dir: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(seeded_dir, data)
+    work_id, class_id, n_students, n_tasks = _teacher_work_and_class(data)
+    with served(data) as url, chromium(tmp_path) as driver:
+        sign_in(driver, url, "zam")
+        WebDriverWait(driver, 20).until(lambda d: "Обзор школы" in text_of(d))
+        before = text_of(driver)
+        driver.get(url + "/logout")
+        sign_in(driver, url, "uchitel")
+        driver.get(f"{url}/grid?work={work_id}&class={class_id}")
+        try:
+            # Quasar buttons are rendered in capitals, so compare case-insensitively
+            WebDriverWait(driver, 30).until(lambda d: "вставить из таблицы" in text_of(d).lower())
+        except Exception as exc:
+            raise AssertionError(f"grid did not open for {work_id}/{class_id}: {text_of(driver)[:300]} {driver.current_url}\n"
+                                 + (data / "server.log").read_text(encoding="utf-8")[-1500:]) from exc
+        driver.find_element(By.XPATH, "//button[contains(., 'Вставить из таблицы')]").click()
+        area = WebDriverWait(driver, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "textarea")))
+        block = "\n".join("\t".join(["0"] * n_tasks) for _ in range(n_students))  # everyone: zero points
+        driver.execute_script("arguments[0].value = arguments[1];"
+                              "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", area, block)
+        driver.find_element(By.XPATH, "//button[.//span[normalize-space()='Вставить'] or normalize-space()='Вставить']"
+                            ).click()
+        driver.find_element(By.XPATH, "//button[contains(., 'Сохранить')]").click()
+        WebDriverWait(driver, 30).until(lambda d: "Сохранено" in text_of(d))
+        driver.get(url + "/logout")
+        sign_in(driver, url, "zam")
+        WebDriverWait(driver, 20).until(lambda d: "Обзор школы" in text_of(d))
+        after = text_of(driver)
+        assert success_card(after) < success_card(before)  # a whole class now has «2»: the school's success fell
