@@ -96,7 +96,8 @@ def test_teacher_enters_results_in_the_grid_and_the_deputy_sees_the_overview_cha
             # Quasar buttons are rendered in capitals, so compare case-insensitively
             WebDriverWait(driver, 30).until(lambda d: "вставить из таблицы" in text_of(d).lower())
         except Exception as exc:
-            raise AssertionError(f"grid did not open for {work_id}/{class_id}: {text_of(driver)[:300]} {driver.current_url}\n"
+            raise AssertionError(f"grid did not open for {work_id}/{class_id}: {text_of(driver)[:300]} "
+                                 f"{driver.current_url}\n"
                                  + (data / "server.log").read_text(encoding="utf-8")[-1500:]) from exc
         driver.find_element(By.XPATH, "//button[contains(., 'Вставить из таблицы')]").click()
         area = WebDriverWait(driver, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "textarea")))
