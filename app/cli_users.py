@@ -52,26 +52,26 @@ def passwd(login: str, password: str = typer.Option(None, "--password")) -> None
     typer.echo("Пароль изменён.")
 
 
+def _set_disabled(login: str, disabled: bool) -> None:
+    try:
+        context().users.set_disabled(login, disabled)
+    except UserError as exc:
+        fail(str(exc))
+    typer.echo(f"Пользователь «{login}» {'отключён' if disabled else 'включён'}.")
+
+
 @users_cli.command("disable")
 @friendly
 def disable(login: str) -> None:
     """Отключить пользователя (войти он больше не сможет)."""
-    try:
-        context().users.set_disabled(login, True)
-    except UserError as exc:
-        fail(str(exc))
-    typer.echo(f"Пользователь «{login}» отключён.")
+    _set_disabled(login, True)
 
 
 @users_cli.command("enable")
 @friendly
 def enable(login: str) -> None:
     """Снова включить пользователя."""
-    try:
-        context().users.set_disabled(login, False)
-    except UserError as exc:
-        fail(str(exc))
-    typer.echo(f"Пользователь «{login}» включён.")
+    _set_disabled(login, False)
 
 
 @users_cli.command("list")
