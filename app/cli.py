@@ -98,23 +98,16 @@ def init_sheets() -> None:
         typer.echo(f"Создан лист «{title}»")
     for title in report.headers_written:
         typer.echo(f"Заполнена строка заголовков листа «{title}»")
-    drift = False
-    for title, cols in report.renamed_columns.items():
-        for expected, found in cols:
-            drift = True
-            typer.secho(f"«{title}»: столбец «{expected}», похоже, переименован в «{found}»", fg=typer.colors.YELLOW)
+    drift = [f"«{t}»: столбец «{e}», похоже, переименован в «{f}»"
+             for t, pairs in report.renamed_columns.items() for e, f in pairs]
     for title, cols in report.missing_columns.items():
         renamed = {e for e, _ in report.renamed_columns.get(title, [])}
-        for c in cols:
-            if c not in renamed:
-                drift = True
-                typer.secho(f"«{title}»: нет столбца «{c}»", fg=typer.colors.YELLOW)
+        drift += [f"«{title}»: нет столбца «{c}»" for c in cols if c not in renamed]
     for title, cols in report.extra_columns.items():
-        renamed_to = {f for _, f in report.renamed_columns.get(title, [])}
-        for c in cols:
-            if c not in renamed_to:
-                drift = True
-                typer.secho(f"«{title}»: лишний столбец «{c}»", fg=typer.colors.YELLOW)
+        renamed = {f for _, f in report.renamed_columns.get(title, [])}
+        drift += [f"«{title}»: лишний столбец «{c}»" for c in cols if c not in renamed]
+    for line in drift:
+        typer.secho(line, fg=typer.colors.YELLOW)
     typer.echo(f"Листов: создано {len(report.created)}, уже было {len(report.existing)}. "
                + ("Данные людей не изменялись." if report.existing else ""))
     if drift:

@@ -10,6 +10,17 @@ import numpy as np
 import pandas as pd
 
 
+def dense_unique(codes: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(codes, return_inverse=True) for codes in [0, space): two bincount passes and no sort when the
+    space is small enough to hold in memory, which is the usual case for school-sized groupings."""
+    if space <= _DENSE_LIMIT:
+        uniq = np.flatnonzero(np.bincount(codes, minlength=space))
+        lookup = np.full(space, -1, dtype=np.int64)
+        lookup[uniq] = np.arange(len(uniq))
+        return uniq, lookup[codes]
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    return uniq, inverse.reshape(-1)
+
 def lookup(vocabulary: pd.Index, keys: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
     """Position of each key in `vocabulary` (-1 = not there or missing). Keys are factorized first, so a column
     of 100,000 ids costs one hash pass plus a lookup of its few thousand distinct values."""
@@ -61,15 +72,7 @@ def group_codes(df: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, pd.Dat
     for codes, uniques in parts:
         size = max(_size(uniques), 1)
         combined = current * size + codes[valid]
-        space = n_groups * size
-        if space <= _DENSE_LIMIT:
-            uniq = np.flatnonzero(np.bincount(combined, minlength=space))
-            lookup = np.full(space, -1, dtype=np.int64)
-            lookup[uniq] = np.arange(len(uniq))
-            current = lookup[combined]
-        else:
-            uniq, current = np.unique(combined, return_inverse=True)
-            current = current.reshape(-1)
+        uniq, current = dense_unique(combined, n_groups * size)
         table = [t[uniq // size] for t in table] + [uniq % size]
         n_groups = len(uniq)
     out = np.full(len(df), -1, dtype=np.int64)

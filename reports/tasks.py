@@ -14,7 +14,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from .groups import group_codes
+from .groups import dense_unique, group_codes
 from .indicators import PRESENT
 
 TASK_COLUMNS = ("work_id", "number", "task_id", "element", "task_level", "task_max")
@@ -100,14 +100,7 @@ def _aggregate(cells: Cells, by: Sequence[str], item: np.ndarray, n_items: int
     scored = ~np.isnan(score)
     s0 = np.where(scored, score, 0.0)
     combo = g * n_items + it
-    space = len(keys) * n_items
-    if space <= 20_000_000:  # dense lookup: two passes of bincount, no sort
-        uniq = np.flatnonzero(np.bincount(combo, minlength=space))
-        slot = np.full(space, -1, dtype=np.int64)
-        slot[uniq] = np.arange(len(uniq))
-        inverse = slot[combo]
-    else:
-        uniq, inverse = np.unique(combo, return_inverse=True)
+    uniq, inverse = dense_unique(combo, len(keys) * n_items)
 
     def count(where: np.ndarray) -> np.ndarray:
         return np.bincount(inverse[where], minlength=len(uniq))
