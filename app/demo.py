@@ -53,11 +53,13 @@ def trim_row(row: list[str]) -> list[str]:
 _ID_FORMATS = {"departments": "shmo-{:02d}", "subjects": "sub-{:02d}", "teachers": "t-{:03d}",
                "classes": "cls-{:04d}", "students": "st-{:05d}", "teaching_load": "ld-{:04d}", "works": "w-{:03d}",
                "tasks": "tsk-{:04d}", "results": "r-{:06d}", "period_marks": "pm-{:06d}", "olympiads": "ol-{:04d}",
-               "courses": "k-{:04d}", "attestations": "at-{:04d}", "portfolio": "pf-{:04d}", "practices": "ppo-{:03d}"}
+               "courses": "k-{:04d}", "attestations": "at-{:04d}", "portfolio": "pf-{:04d}", "practices": "ppo-{:03d}",
+               "work_stages": "ws-{:04d}"}
 _GRADE_WEIGHTS = np.array([1.08, 1.06, 1.04, 1.02, 1.0, 0.98, 0.96, 0.94, 0.9, 0.55, 0.5])
 _LEVELS = dict(zip(C.TASK_LEVELS, (-2.0, -0.5, 0.5), strict=True))  # task difficulty on the ability scale
 _LEVEL_POINTS = (0.36, 0.39, 0.25)  # share of a typical work's points per level, for expected period marks
 _SLOPE = 1.1
+_LENIENCY = 0.08  # period marks lean a little above a single test, as teachers' marks do
 _ABSENT = 0.05
 
 
@@ -147,6 +149,7 @@ class _SchoolYear:
         self.olympiads()
         self.qualification()
         self.portfolio_and_practices()
+        self.cycle_notes()
 
     def classes_and_students(self) -> None:
         profiles = [p for p in C.PROFILES if p != "универсальный"]
@@ -337,6 +340,18 @@ class _SchoolYear:
             self.works.append(_Work(rec, s, g, kind, date, maxima, difficulty, levels, (t3, t4, t5)))
         self.works.sort(key=lambda w: (w.grade, w.date, w.rec["id"]))
 
+    def cycle_notes(self) -> None:
+        """A note for every stage of the monitoring cycle each work has reached (no randomness: the rest of the
+        demo does not shift when this changes)."""
+        for w in sorted(self.works, key=lambda w: w.rec["id"]):
+            reached = C.CYCLE_STAGES.index(w.rec["stage"]) + 1
+            t3, t4, t5 = w.thresholds
+            facts = {"subject": w.subject, "grade": w.grade, "kind": w.kind, "tasks": len(w.maxima),
+                     "max": int(w.maxima.sum()), "t3": t3, "t4": t4, "t5": t5, "date": w.date.strftime("%d.%m.%Y")}
+            for stage, offset, text in V.STAGE_NOTES[:reached]:
+                self.new("work_stages", work_id=w.rec["id"], stage=stage, date=w.date + dt.timedelta(days=offset),
+                         note=text.format(**facts), author="Заместитель директора по УВР")
+
     @staticmethod
     def period_of(d: dt.date, grade: int) -> str:
         if grade >= 10:
@@ -362,8 +377,8 @@ class _SchoolYear:
         self.plant_overachievers()
 
     def plant_overachievers(self) -> None:
-        """Two ВПР results with a high total but most basic tasks failed: the ФИС ОКО sign of unobjective checking."""
-        done = 0
+        """Two ВПР results of one class with a high total but most basic tasks failed: the ФИС ОКО sign of
+        unobjective checking, visible as a class signal."""
         for w in [w for w in self.works if w.kind == "ВПР"][1::3]:
             basic = np.array([lv == "базовый" for lv in w.levels])
             pattern = np.where(basic, 0, w.maxima)
@@ -372,12 +387,16 @@ class _SchoolYear:
             assert w.scores is not None and w.absent is not None and w.students is not None
             if pattern.sum() < w.thresholds[1] or w.absent.all():
                 continue
-            best = max(np.flatnonzero(~w.absent), key=lambda i: (self.theta[w.students[i]], -i))
-            w.scores[best] = pattern
-            self.special_results.add((w.rec["id"], self.records["students"][w.students[best]]["id"]))
-            done += 1
-            if done == 2:
-                break
+            present = np.flatnonzero(~w.absent)
+            best = max(present, key=lambda i: (self.theta[w.students[i]], -i))
+            same_class = [i for i in present if self.st_class[w.students[i]] == self.st_class[w.students[best]]]
+            pair = sorted(same_class, key=lambda i: (-self.theta[w.students[i]], i))[:2]
+            if len(pair) < 2:
+                continue
+            for i in pair:
+                w.scores[i] = pattern
+                self.special_results.add((w.rec["id"], self.records["students"][w.students[i]]["id"]))
+            return
 
     def period_marks(self) -> None:
         """Period marks consistent with ability; a few classes (and one math teacher) inflate them against the ВПР."""
@@ -402,7 +421,7 @@ class _SchoolYear:
                     a = self.ability(idx, s, t)
                     share = sum(wt * _sigmoid(_SLOPE * (a - lv - shift))
                                 for wt, lv in zip(_LEVEL_POINTS, _LEVELS.values(), strict=True))
-                    mark = _marks(share + self.rng.normal(0, 0.08, len(idx)), 0.25, 0.55, 0.8)  # teachers avoid a 2
+                    mark = _marks(share + _LENIENCY + self.rng.normal(0, 0.05, len(idx)), 0.25, 0.55, 0.8)  # avoid a 2
                     marks.append(np.minimum(5, mark + boost))
                 marks.append(np.floor(np.mean(marks, axis=0) + 0.5).astype(int))  # the year mark rounds up at .5
                 for j, i in enumerate(idx):

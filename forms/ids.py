@@ -11,7 +11,7 @@ from collections.abc import Mapping
 ID_PREFIXES: dict[str, str] = {
     "departments": "shmo", "subjects": "sub", "teachers": "t", "classes": "cls", "students": "st",
     "teaching_load": "ld", "works": "w", "tasks": "tsk", "results": "r", "period_marks": "pm", "olympiads": "ol",
-    "courses": "k", "attestations": "at", "portfolio": "pf", "practices": "ppo",
+    "courses": "k", "attestations": "at", "portfolio": "pf", "practices": "ppo", "work_stages": "ws",
 }
 
 

@@ -31,6 +31,7 @@ class ObjectivityRules:
 
     kinds: tuple[str, ...] = ("ВПР",)
     raised_pct: float = 15.0  # signal when the share of raised marks is above this
+    lowered_pct: float = 60.0  # signal when more than this share got a lower ВПР mark: period marks look inflated
     high_mark: int = 4  # «high total» = a ВПР mark of at least this
     basic_levels: tuple[str, ...] = ("базовый",)
     basic_solved_pct: float = 50.0  # a student «failed the basics» when fully solving fewer basic tasks than this
@@ -45,7 +46,7 @@ class Signal:
     scope: str  # "school" | "class"
     work_id: str
     class_id: str | None
-    indicator: str  # "raised_pct" | "high_but_basic_failed_pct"
+    indicator: str  # "raised_pct" | "lowered_pct" | "high_but_basic_failed_pct"
     value: float
     threshold: float
     message: str
@@ -180,10 +181,11 @@ def _counts(v: pd.DataFrame, by: list[str], scope: str, flags: dict[str, np.ndar
 
 def _signals(summary: pd.DataFrame, rules: ObjectivityRules) -> list[Signal]:
     raised = (summary["compared"] >= rules.min_students) & (summary["raised_pct"] > rules.raised_pct)
+    lowered = (summary["compared"] >= rules.min_students) & (summary["lowered_pct"] > rules.lowered_pct)
     failed = (summary["assessable"] >= rules.min_students) & (
         summary["high_but_basic_failed_pct"] > rules.high_but_basic_failed_pct)
     found: list[Signal] = []
-    for row in summary[(raised | failed).to_numpy()].to_dict("records"):
+    for row in summary[(raised | lowered | failed).to_numpy()].to_dict("records"):
         school = row["scope"] == "school"
         where = "школа в целом" if school else f"класс {row['class']}"
         work = f"«{row['work']}» ({row['subject']})"
@@ -194,6 +196,12 @@ def _signals(summary: pd.DataFrame, rules: ObjectivityRules) -> list[Signal]:
                 f"{SIGNAL_PREFIX}: {where}, {work} — отметку выше отметки за период получили "
                 f"{fmt_num(row['raised_pct'])} % обучающихся ({row['raised']} из {row['compared']}); "
                 f"порог — {fmt_num(rules.raised_pct)} %."))
+        if row["compared"] >= rules.min_students and row["lowered_pct"] > rules.lowered_pct:
+            found.append(Signal(
+                row["scope"], row["work_id"], class_id, "lowered_pct", float(row["lowered_pct"]), rules.lowered_pct,
+                f"{SIGNAL_PREFIX}: {where}, {work} — отметку ниже отметки за период получили "
+                f"{fmt_num(row['lowered_pct'])} % обучающихся ({row['lowered']} из {row['compared']}): отметки "
+                f"за период могут быть завышены; порог — {fmt_num(rules.lowered_pct)} %."))
         share = row["high_but_basic_failed_pct"]
         if row["assessable"] >= rules.min_students and share > rules.high_but_basic_failed_pct:
             found.append(Signal(

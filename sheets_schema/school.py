@@ -98,6 +98,16 @@ TASKS = Sheet("tasks", "Задания", (
     Field("level", "Уровень сложности", Choice(C.TASK_LEVELS), required=True),
 ))
 
+WORK_STAGES = Sheet("work_stages", "Этапы мониторинга", (
+    _id(),
+    Field("work_id", "Работа", Ref("works"), required=True),
+    Field("stage", "Этап мониторинга", Choice(C.CYCLE_STAGES), required=True),
+    Field("date", "Дата", Date(), required=True),
+    Field("note", "Что сделано на этапе", LongText(), required=True,
+          help="Проблема, цели, инструменты, ход проведения, итоги обработки и анализа, рекомендации"),
+    Field("author", "Автор", Text(max_length=200)),
+), label_field="note")
+
 RESULTS = Sheet("results", "Результаты", (
     _id(),
     Field("work_id", "Работа", Ref("works"), required=True),
@@ -167,6 +177,6 @@ PRACTICES = Sheet("practices", "ППО", (
 ), label_field="topic")
 
 SCHEMA = Registry([
-    DEPARTMENTS, SUBJECTS, TEACHERS, CLASSES, STUDENTS, TEACHING_LOAD, WORKS, TASKS, RESULTS, PERIOD_MARKS,
-    OLYMPIADS, COURSES, ATTESTATIONS, PORTFOLIO, PRACTICES,
+    DEPARTMENTS, SUBJECTS, TEACHERS, CLASSES, STUDENTS, TEACHING_LOAD, WORKS, TASKS, WORK_STAGES, RESULTS,
+    PERIOD_MARKS, OLYMPIADS, COURSES, ATTESTATIONS, PORTFOLIO, PRACTICES,
 ], version=SCHEMA_VERSION)

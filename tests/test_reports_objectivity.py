@@ -119,9 +119,13 @@ def test_signals_are_worded_as_things_to_check() -> None:
     (ObjectivityRules(raised_pct=40.0, high_but_basic_failed_pct=100.0), [("school", "raised_pct")]),
     (ObjectivityRules(raised_pct=39.9, high_but_basic_failed_pct=100.0), [("school", "raised_pct"),
                                                                           ("class", "raised_pct")]),
-    # with min_students=1 the one-student 5«Б» may be flagged too, but it raised nobody
+    # with min_students=1 the one-student 5«Б» may be flagged too: it raised nobody, but its one student got a
+    # lower ВПР mark than the period mark (100 % lowered > 60 %)
     (ObjectivityRules(raised_pct=0.0, high_but_basic_failed_pct=100.0, min_students=1),
-     [("school", "raised_pct"), ("class", "raised_pct")]),
+     [("school", "raised_pct"), ("class", "raised_pct"), ("class", "lowered_pct")]),
+    # lowered: the school 2 of 7 = 28.6 % is above 25 %, 5«А» 1 of 5 = 20 % is not
+    (ObjectivityRules(raised_pct=100.0, lowered_pct=25.0, high_but_basic_failed_pct=100.0),
+     [("school", "lowered_pct")]),
     # a stricter «basics» rule: fewer than 60 % solved also catches S2 (50 %, «5») -> 2 of 6 in 5«А» (33 %),
     # the school 2 of 8 (25 %) stays under 30 %
     (ObjectivityRules(raised_pct=100.0, basic_solved_pct=60.0, high_but_basic_failed_pct=30.0), [
