@@ -47,6 +47,8 @@ PAGES: dict[str, frozenset[Role]] = {
     "upload": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY, Role.DB_ADMIN}),
     "work": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),
     "student": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),
+    "my": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),
+    "teacher_portfolio": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY, Role.METHODOLOGIST}),
     "reports": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY, Role.METHODOLOGIST}),
     "snapshots": frozenset({Role.DB_ADMIN}),
     "restore": frozenset({Role.DB_ADMIN}),
@@ -62,6 +64,7 @@ WRITE: dict[str, frozenset[Role]] = {
     "portfolio": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),
     "practices": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),
     "works": frozenset({Role.DEPUTY}),
+    "work_stages": frozenset({Role.DEPUTY, Role.HEAD}),
     "tasks": frozenset({Role.DEPUTY}),
     **{k: frozenset({Role.DEPUTY, Role.DB_ADMIN}) for k in ("departments", "subjects", "teachers", "classes",
                                                            "students", "teaching_load", "courses",
@@ -106,6 +109,38 @@ def scope_of(account: Account, frames: Mapping[str, pd.DataFrame]) -> Scope:
         subjects = frozenset(s.loc[s["department_id"] == department, "id"].astype(str)) if department else frozenset()
         colleagues = frozenset(t.loc[t["department_id"] == department, "id"].astype(str)) if department else frozenset()
     return Scope(False, pairs, classes, department, subjects, tid, colleagues)
+
+
+def teacher_scope(frames: Mapping[str, pd.DataFrame], teacher_id: str) -> Scope:
+    """The scope of a teacher's own classes as the deputy looks at them: the load's pairs plus the classes they
+    lead as class teacher (whatever role their account has)."""
+    return scope_of(Account(login="", name="", role=Role.CLASS_TEACHER, teacher_id=teacher_id), frames)
+
+
+def scope_classes(scope: Scope, frames: Mapping[str, pd.DataFrame]) -> frozenset[str] | None:
+    """Classes whose students a person may see (None = every class): the classes they teach, the class they lead,
+    and for a head of department every class taught a subject of the department."""
+    if scope.everything:
+        return None
+    out = set(scope.taught_classes) | set(scope.classes)
+    if scope.department_subjects:
+        load = frames["teaching_load"]
+        out |= set(load.loc[load["subject_id"].astype(str).isin(scope.department_subjects), "class_id"].astype(str))
+    return frozenset(out)
+
+
+def can_see_student(scope: Scope, frames: Mapping[str, pd.DataFrame], student_id: str) -> bool:
+    """A student of a class in `scope_classes` (an unknown student is nobody's but the whole school's)."""
+    if scope.everything:
+        return True
+    allowed = scope_classes(scope, frames) or frozenset()
+    return _lookup(frames, "students", student_id, "class_id") in allowed - {""}
+
+
+def can_see_teacher(scope: Scope, teacher_id: str) -> bool:
+    """The teacher themself, the head of their department (its teachers), or a person who sees everything."""
+    return scope.everything or (teacher_id != "" and (teacher_id == scope.teacher_id
+                                                      or teacher_id in scope.extra_teachers))
 
 
 def can_open(account: Account | None, page: str) -> bool:
@@ -159,6 +194,8 @@ def _in_scope(cmd: WriteCommand, row: dict[str, str], scope: Scope, frames: Mapp
         return student_pair_ok(row.get("student_id", ""), subject)
     if cmd.sheet in ("period_marks", "olympiads"):
         return student_pair_ok(row.get("student_id", ""), row.get("subject_id", ""))
+    if cmd.sheet == "work_stages":  # a head of department keeps the cycle of their department's works
+        return _lookup(frames, "works", row.get("work_id", ""), "subject_id") in scope.department_subjects
     if cmd.sheet == "practices":
         return row.get("teacher_id", "") == scope.teacher_id
     if cmd.sheet == "portfolio":

@@ -13,8 +13,9 @@ from .auth import current_account
 from .state import ctx
 
 # (label, target, page key of app.access.PAGES): only pages the role may open are shown
-NAV = [("Обзор школы", "/", "overview"), ("Ввод данных", "/entry", "entry"), ("Ввод результатов", "/grid", "grid"),
-       ("Загрузка таблиц", "/upload", "upload"), ("Аналитика", "/dashboard", "reports"),
+NAV = [("Обзор школы", "/", "overview"), ("Мой кабинет", "/my", "my"), ("Ввод данных", "/entry", "entry"),
+       ("Ввод результатов", "/grid", "grid"), ("Загрузка таблиц", "/upload", "upload"),
+       ("Аналитика", "/dashboard", "reports"), ("Педагоги", "/teachers", "teacher_portfolio"),
        ("Качество данных", "/issues", "issues"), ("Снимки", "/admin/snapshots", "snapshots")]
 
 

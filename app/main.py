@@ -11,7 +11,7 @@ from sync.retention import SnapshotSchedule, run_scheduled
 
 from .config import Settings
 from .context import AppContext, build_context
-from .pages import dashboard, entry, grid, issues, login, overview, snapshots, upload, work
+from .pages import dashboard, entry, grid, issues, login, overview, portfolio, snapshots, teacher_home, upload, work
 from .state import set_context
 
 log = logging.getLogger("edumon")
@@ -36,6 +36,8 @@ def setup(ctx: AppContext) -> None:
     upload.create()
     work.create()
     dashboard.create()
+    teacher_home.create()
+    portfolio.create()
     snapshots.create(pause=ctx.worker.paused)
     schedule = SnapshotSchedule()
 

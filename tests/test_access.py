@@ -157,3 +157,24 @@ def test_passwords_are_stored_as_argon2_hashes(tmp_path: Path) -> None:
     users.add("zam", "Зам", Role.DEPUTY, "секретный-пароль")
     (stored,) = sqlite3.connect(tmp_path / "u.sqlite3").execute("SELECT password_hash FROM users").fetchone()
     assert stored.startswith("$argon2") and "секретный" not in stored
+
+
+@pytest.mark.parametrize(("role", "own_department", "allowed"), [
+    (Role.HEAD, True, True), (Role.HEAD, False, False), (Role.DEPUTY, False, True), (Role.TEACHER, True, False),
+    (Role.CLASS_TEACHER, True, False), (Role.METHODOLOGIST, True, False),
+])
+def test_who_may_keep_the_monitoring_cycle_of_a_work(frames, role: Role, own_department: bool,
+                                                      allowed: bool) -> None:
+    head = account(Role.HEAD, frames)
+    subjects = scope_of(head, frames).department_subjects
+    works = frames["works"]
+    inside = works["subject_id"].astype(str).isin(subjects)
+    work_id = str(works.loc[inside if own_department else ~inside, "id"].iloc[0])
+    cmd = WriteCommand("append", "work_stages", "ws-new", {"work_id": work_id, "stage": "анализ",
+                                                           "date": "01.04.2026", "note": "Анализ"}, user="t")
+    acc = head if role == Role.HEAD else account(role, frames)
+    if allowed:
+        authorize_commands(acc, [cmd], frames)
+    else:
+        with pytest.raises(CommandRejected):
+            authorize_commands(acc, [cmd], frames)

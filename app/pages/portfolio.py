@@ -1,0 +1,243 @@
+"""Printable portfolios: a student's (/student/{id}) and a teacher's (/teacher/{id}), plus the list of teachers a
+person may open (/teachers). Reads the cache only; who may see whom is decided by app.access on the server.
+
+Also the small page helpers the teacher's dashboard shares: tables whose cells link somewhere, and printing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+from nicegui import ui
+
+from reports import portfolio as pf
+from reports.labels import column_title, fmt_date, fmt_num
+
+from ..access import can_open, can_see_student, can_see_teacher, scope_of
+from ..auth import current_account, page
+from ..derived import derived_for
+from ..frame import frame
+from ..state import ctx
+from .work import table
+
+# Hide the chrome, the buttons and the table pagers on paper; keep tables whole across pages where possible.
+PRINT_CSS = """
+@media print {
+  .q-header, .q-footer, .q-drawer, .no-print, .q-btn, .q-table__bottom { display: none !important; }
+  .q-page-container { padding-top: 0 !important; }
+  .nicegui-content { padding: 0 !important; }
+  .q-table tr { break-inside: avoid; }
+  a, a.text-primary { color: inherit !important; text-decoration: none !important; }
+}
+"""
+INDICATORS = ("N", "success_pct", "quality_pct", "sou_pct", "mean_mark")
+CLASS_COLUMNS = ("class", "subject", *INDICATORS)
+RESULT_COLUMNS = ("date", "subject", "work", "kind", "total", "max_score", "pct", "mark")
+OLYMPIAD_COLUMNS = ("event_date", "subject", "olympiad_level", "status", "olympiad_score")
+ACHIEVEMENT_COLUMNS = ("event_date", "portfolio_kind", "title", "achievement_level", "result", "link")
+AWARD_COLUMNS = ("event_date", "student", "class", "subject", "olympiad_level", "status", "olympiad_score")
+TITLES = pf.TITLES
+
+
+def dashboard_url(parallel: Any, class_id: str) -> str:
+    return "/dashboard?" + urlencode({"parallel": parallel, "class": class_id})
+
+
+def printable() -> None:
+    """Print CSS for this page and a «Печать» button that prints in the browser (no round trip)."""
+    ui.add_css(PRINT_CSS)
+    ui.button("Печать", icon="print").props("outline").classes("no-print").on(
+        "click", js_handler="() => window.print()").mark("print")
+
+
+def _shown(frame_: pd.DataFrame) -> pd.DataFrame:
+    """Dates as people write them, text as plain objects (the table helper aligns those left and renders the
+    rest)."""
+    out = frame_.copy()
+    for c in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[c]):
+            out[c] = pd.Series([fmt_date(v) if pd.notna(v) else "" for v in out[c]], index=out.index, dtype=object)
+        elif isinstance(out[c].dtype, (pd.CategoricalDtype, pd.StringDtype)):
+            out[c] = out[c].astype(object)
+    return out
+
+
+def linked_table(frame_: pd.DataFrame, columns: Sequence[str], marker: str,
+                 links: Mapping[str, Sequence[str]] | None = None, titles: Mapping[str, str] | None = None,
+                 new_tab: Sequence[str] = ()) -> ui.table:
+    """work.table() whose cells of the given columns are links (href per row; an empty href leaves plain text)."""
+    t = table(_shown(frame_), columns, marker, {**TITLES, **(titles or {})})
+    for column, hrefs in (links or {}).items():
+        key = f"href_{column}"
+        for row, href in zip(t.rows, hrefs, strict=True):
+            row[key] = href
+        target = ' target="_blank" rel="noopener"' if column in new_tab else ""
+        t.add_slot(f"body-cell-{column}",
+                   f'<q-td :props="props"><a v-if="props.row.{key}" :href="props.row.{key}"{target} '
+                   f'class="text-primary">{{{{ props.value }}}}</a><span v-else>{{{{ props.value }}}}</span></q-td>')
+    t.update()
+    return t
+
+
+def section(title: str, frame_: pd.DataFrame, empty_marker: str) -> bool:
+    """A section heading; says «Нет.» (with a marker) and returns False when there is nothing to show."""
+    ui.label(title).classes("text-h6 q-mt-md")
+    if frame_.empty:
+        ui.label("Нет.").classes("text-grey-7").mark(empty_marker)
+        return False
+    return True
+
+
+def class_table(rows: pd.DataFrame, marker: str, extra: Sequence[str] = (),
+                extra_links: Mapping[str, Sequence[str]] | None = None,
+                titles: Mapping[str, str] | None = None) -> ui.table:
+    """(class, subject) rows with their indicators; the class opens the deputy drill-down of that class."""
+    links = {"class": [dashboard_url(p, c) for p, c in zip(rows["parallel"], rows["class_id"], strict=True)],
+             **(extra_links or {})}
+    return linked_table(rows, (*CLASS_COLUMNS, *extra), marker, links, titles)
+
+
+def _refuse(title: str, text: str, marker: str) -> None:
+    with frame(title):
+        ui.label(text).mark(marker)
+
+
+def _student_chart(results: pd.DataFrame) -> None:
+    done = results[results["pct"].notna().to_numpy(dtype=bool)]
+    points = [{"value": [pd.Timestamp(d).strftime("%Y-%m-%d"), v], "name": str(w)}
+              for d, v, w in zip(done["date"], pf.chart_points(done["pct"]), done["work"], strict=True)]
+    ui.echart({
+        "title": {"text": "Результаты работ, % от максимального балла", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "item", ":formatter": "p => p.name + '<br>' + "
+                    "new Date(p.value[0]).toLocaleDateString('ru-RU') + ': ' + p.value[1] + ' %'"},
+        "xAxis": {"type": "time", "axisLabel": {
+            ":formatter": "v => new Date(v).toLocaleDateString('ru-RU', {month: 'short', year: 'numeric'})"}},
+        "yAxis": {"type": "value", "min": 0, "max": 100, "name": "%"},
+        "series": [{"type": "line", "name": "% от максимума", "data": points, "symbolSize": 8}],
+    }).classes("w-full max-w-[900px] h-72").mark("student-chart")
+
+
+def student_page(student_id: str) -> None:
+    workbook = ctx().cache.workbook
+    frames = workbook.frames
+    account = current_account()
+    card = pf.student_card(frames["students"], frames["classes"], student_id)
+    if card is None:
+        return _refuse("Портфолио обучающегося", "Обучающийся не найден.", "student-not-found")
+    if not can_see_student(scope_of(account, frames), frames, student_id):
+        return _refuse("Портфолио обучающегося", "Нет доступа: этот обучающийся не учится в ваших классах.",
+                       "student-forbidden")
+    facts = derived_for(workbook).facts
+    with frame(f"Портфолио обучающегося: {card['name']}"):
+        with ui.row().classes("items-center gap-4"):
+            ui.label(f"Класс: {card['class'] or '—'}").classes("text-subtitle1").mark("student-class")
+            printable()
+        results = pf.student_results(facts, student_id)
+        if section("Результаты мониторинговых работ", results, "student-results-none"):
+            _student_chart(results)
+            links = [f"/work/{w}?class={c}" for w, c in zip(results["work_id"], results["class_id"], strict=True)]
+            linked_table(results, RESULT_COLUMNS, "student-results", {"work": links} if can_open(account, "work")
+                         else {})
+        marks = pf.student_period_marks(frames["period_marks"], frames["subjects"], student_id)
+        if section("Отметки за период", marks, "student-marks-none"):
+            linked_table(marks, list(marks.columns), "student-marks")  # a period's title is its name
+        olympiads = pf.student_olympiads(frames["olympiads"], frames["subjects"], student_id)
+        if section("Олимпиады", olympiads, "student-olympiads-none"):
+            linked_table(olympiads, OLYMPIAD_COLUMNS, "student-olympiads")
+        mine = pf.achievements(frames["portfolio"], pf.STUDENT_OWNER, student_id)
+        if section("Достижения", mine, "student-achievements-none"):
+            linked_table(mine, ACHIEVEMENT_COLUMNS, "student-achievements", {"link": list(mine["link"])},
+                         new_tab=("link",))
+    return None
+
+
+def _teacher_card(card: Mapping[str, Any]) -> None:
+    since = fmt_date(card["category_date"]) if pd.notna(card["category_date"]) else ""
+    lines = [(column_title("position"), card["position"]), (column_title("department"), card["department"]),
+             (column_title("category"), f"{card['category']}" + (f" (с {since})" if since else "")),
+             (column_title("education"), card["education"]),
+             (column_title("experience"), fmt_num(card["experience"], 0))]
+    with ui.grid(columns=2).classes("gap-x-6 gap-y-1").mark("teacher-card"):
+        for label, value in lines:
+            ui.label(label).classes("text-grey-8")
+            ui.label("—" if value is None or (not isinstance(value, str) and pd.isna(value)) or value == ""
+                     else str(value))
+
+
+def teacher_page(teacher_id: str) -> None:
+    workbook = ctx().cache.workbook
+    frames = workbook.frames
+    account = current_account()
+    card = pf.teacher_card(frames["teachers"], frames["departments"], teacher_id)
+    if card is None:
+        return _refuse("Портфолио педагога", "Педагог не найден.", "teacher-not-found")
+    scope = scope_of(account, frames)
+    if not can_see_teacher(scope, teacher_id):
+        return _refuse("Портфолио педагога", "Нет доступа: портфолио педагога открывают сам педагог, руководитель "
+                       "его ШМО, заместитель директора и методист.", "teacher-forbidden")
+    facts = derived_for(workbook).facts
+    pairs = pf.load_pairs(frames["teaching_load"], teacher_id)
+    with frame(f"Портфолио педагога: {card['name']}"):
+        with ui.row().classes("items-center gap-4"):
+            if can_open(account, "my") and (scope.everything or teacher_id == scope.teacher_id):
+                ui.link("Кабинет педагога", f"/my?teacher={teacher_id}").classes("no-print").mark("teacher-home")
+            printable()
+        _teacher_card(card)
+        classes = pf.pair_indicators(facts, pairs, frames["classes"], frames["subjects"])
+        if section("Классы и предметы (нагрузка)", classes, "teacher-classes-none"):
+            class_table(classes, "teacher-classes")
+        courses = pf.teacher_courses(frames["courses"], teacher_id)
+        if section("Курсы повышения квалификации", courses, "teacher-courses-none"):
+            linked_table(courses, ("course", "provider", "hours", "start_date", "course_end"), "teacher-courses")
+        attestations = pf.teacher_attestations(frames["attestations"], teacher_id)
+        if section("Аттестация", attestations, "teacher-attestations-none"):
+            linked_table(attestations, ("attestation_date", "attestation_category"), "teacher-attestations")
+        awards = pf.taught_awards(frames["olympiads"], frames["students"], frames["classes"], frames["subjects"],
+                                  pairs)
+        if section("Победители и призёры олимпиад среди обучающихся педагога", awards, "teacher-awards-none"):
+            links = [f"/student/{s}" if can_open(account, "student") and can_see_student(scope, frames, s) else ""
+                     for s in awards["student_id"]]
+            linked_table(awards, AWARD_COLUMNS, "teacher-awards", {"student": links})
+        practices = pf.teacher_practices(frames["practices"], teacher_id)
+        if section("Передовой педагогический опыт (ППО)", practices, "teacher-practices-none"):
+            linked_table(practices, ("event_date", "topic", "practice_level", "description"), "teacher-practices")
+        mine = pf.achievements(frames["portfolio"], pf.TEACHER_OWNER, teacher_id)
+        if section("Достижения", mine, "teacher-achievements-none"):
+            linked_table(mine, ACHIEVEMENT_COLUMNS, "teacher-achievements", {"link": list(mine["link"])},
+                         new_tab=("link",))
+    return None
+
+
+def teachers_page() -> None:
+    frames = ctx().cache.workbook.frames
+    scope = scope_of(current_account(), frames)
+    t = frames["teachers"]
+    ids = [str(i) for i in t["id"] if can_see_teacher(scope, str(i))]
+    cards = [pf.teacher_card(t, frames["departments"], i) for i in ids]
+    rows = pd.DataFrame([c for c in cards if c is not None] or None,
+                        columns=["teacher_id", "name", "position", "department", "category"])
+    rows = rows.sort_values("name", kind="stable").reset_index(drop=True)
+    with frame("Портфолио педагогов"):
+        if rows.empty:
+            ui.label("Нет педагогов, чьё портфолио вам доступно.").mark("teachers-none")
+            return
+        linked_table(rows, ("name", "position", "department", "category"), "teachers",
+                     {"name": [f"/teacher/{i}" for i in rows["teacher_id"]]}, titles={"name": "Педагог"})
+
+
+def create() -> None:
+    @page("/student/{student_id}", "student")
+    def _student(student_id: str) -> None:
+        student_page(student_id)
+
+    @page("/teacher/{teacher_id}", "teacher_portfolio")
+    def _teacher(teacher_id: str) -> None:
+        teacher_page(teacher_id)
+
+    @page("/teachers", "teacher_portfolio")
+    def _teachers() -> None:
+        teachers_page()
+

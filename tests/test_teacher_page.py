@@ -1,0 +1,211 @@
+"""«Мой кабинет» (/my) through the user fixture: the teacher's own classes with quality computed here by hand, a
+work of their load without results, weak tasks, the class teacher's class, and who may open whose dashboard."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from app.demo import DemoSchool
+from app.state import ctx
+from reports import results_facts, students_at_risk
+from reports.labels import fmt_num
+from sheets_schema import SCHEMA, Workbook, validate_workbook
+from sync.commands import WriteCommand
+from sync.users import UserStore
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")  # the outbox worker is drained by hand
+
+
+@pytest.fixture(scope="module")
+def workbook(demo_school: DemoSchool) -> Workbook:
+    return validate_workbook(SCHEMA, demo_school.grids)
+
+
+@pytest.fixture(scope="module")
+def facts(workbook: Workbook) -> pd.DataFrame:
+    return results_facts(workbook)
+
+
+def teacher_of(data_dir: Path, login: str) -> str:
+    return UserStore(data_dir / "users.sqlite3").get(login).teacher_id
+
+
+def class_name(workbook: Workbook, class_id: str) -> str:
+    c = workbook["classes"]
+    row = c[c["id"] == class_id].iloc[0]
+    return f"{row['parallel']}«{row['letter']}»"
+
+
+def quality(facts: pd.DataFrame, class_id: str, subject_id: str | None = None) -> str:
+    """(n5 + n4) / N × 100 over the year's written, marked results, by hand; «—» when nobody wrote."""
+    f = facts[(facts["class_id"] == class_id).to_numpy(dtype=bool)]
+    if subject_id is not None:
+        f = f[(f["subject_id"] == subject_id).to_numpy(dtype=bool)]
+    marks = [int(m) for p, m in zip(f["present"], f["mark"], strict=True) if p == "да" and pd.notna(m)]
+    return fmt_num(sum(m >= 4 for m in marks) / len(marks) * 100, 1) if marks else "—"
+
+
+def rows_of(user: User, marker: str) -> list[dict]:
+    return user.find(marker=marker).elements.pop().rows
+
+
+async def test_the_teacher_sees_exactly_their_classes_with_the_right_quality(data_dir: Path, workbook: Workbook,
+                                                                            facts: pd.DataFrame, user: User) -> None:
+    tid = teacher_of(data_dir, "uchitel")
+    load = workbook["teaching_load"]
+    mine = load[load["teacher_id"] == tid]
+    subjects = workbook["subjects"].set_index("id")["name"]
+    expected = {(class_name(workbook, c), subjects[s]): quality(facts, c, s)
+                for c, s in zip(mine["class_id"], mine["subject_id"], strict=True)}
+    await sign_in(user, "uchitel")
+    await user.open("/my")
+    rows = rows_of(user, "my-classes")
+    assert {(r["class"], r["subject"]): r["quality_pct"] for r in rows} == expected
+    assert len(rows) == len(expected)
+    assert any(v != "—" for v in expected.values())
+    for r in rows:  # the class opens the drill-down, «работы класса» the class's works below
+        cid = r["href_class"].split("class=")[1]
+        assert r["href_class"] == f"/dashboard?parallel={class_name(workbook, cid).split('«')[0]}&class={cid}"
+        assert r["href_works_link"] == f"#works-{cid}"
+
+    classes = sorted(set(mine["class_id"]), key=lambda c: (int(class_name(workbook, c).split("«")[0]), c))
+    chart = user.find(marker="my-quality-chart").elements.pop()
+    assert isinstance(chart, ui.echart)
+    assert chart.options["xAxis"]["data"] == [class_name(workbook, c) for c in classes]
+    pairs = set(zip(mine["class_id"], mine["subject_id"], strict=True))
+    in_load = facts[[(c, s) in pairs for c, s in zip(facts["class_id"], facts["subject_id"], strict=True)]]
+    assert [fmt_num(v, 1) for v in chart.options["series"][0]["data"]] == [quality(in_load, c) for c in classes]
+
+    # the works of each class link to the class справка; nothing from outside the load
+    for c in classes:
+        works = rows_of(user, f"my-works-{c}")
+        ids = {r["href_work"].split("/work/")[1].split("?")[0] for r in works}
+        theirs = in_load[(in_load["class_id"] == c).to_numpy(dtype=bool)]
+        assert ids == set(theirs["work_id"].astype(str))
+        assert all(r["href_work"].endswith(f"?class={c}") for r in works)
+    await user.should_see(marker="my-portfolio")
+
+    risk = students_at_risk(in_load)  # the rules of reports.risk over the load's results only
+    assert len(risk)
+    assert [(r["student"], r["href_student"]) for r in rows_of(user, "my-risk")] == [
+        (str(n), f"/student/{i}") for n, i in zip(risk["student"], risk["student_id"], strict=True)]
+
+
+async def test_weak_tasks_are_the_tasks_below_half_of_the_maximum(data_dir: Path, workbook: Workbook,
+                                                                 facts: pd.DataFrame, user: User) -> None:
+    tid = teacher_of(data_dir, "uchitel")
+    load = workbook["teaching_load"]
+    pairs = set(zip(load.loc[load["teacher_id"] == tid, "class_id"], load.loc[load["teacher_id"] == tid,
+                                                                                "subject_id"], strict=True))
+    tasks = workbook["tasks"].sort_values(["work_id", "number"])
+    maxima = {w: list(g["max_score"]) for w, g in tasks.groupby("work_id")}
+    scored: dict[tuple[str, str, int], list[float]] = defaultdict(list)
+    for rec in facts.to_dict("records"):
+        if (rec["class_id"], rec["subject_id"]) not in pairs or rec["present"] != "да" or rec["scores"] is None:
+            continue
+        for i, s in enumerate(rec["scores"][:len(maxima.get(rec["work_id"], []))]):
+            if s is not None:
+                scored[(rec["class_id"], rec["work_id"], i + 1)].append(s)
+    titles = workbook["works"].set_index("id")["title"]
+    weak = {(class_name(workbook, c), titles[w], n, fmt_num(sum(v) / (len(v) * maxima[w][n - 1]) * 100, 1))
+            for (c, w, n), v in scored.items() if maxima[w][n - 1] > 0 and sum(v) / (len(v) * maxima[w][n - 1]) < 0.5}
+    await sign_in(user, "uchitel")
+    await user.open("/my")
+    rows = rows_of(user, "my-weak-tasks")
+    assert weak and {(r["class"], r["work"], int(r["number"]), r["pct_of_max"]) for r in rows} == weak
+    assert len(rows) == len(weak)
+    await user.should_see(marker="my-weak-elements")
+
+
+async def test_a_work_without_results_for_a_class_is_listed_with_a_link_to_the_grid(
+        data_dir: Path, workbook: Workbook, user: User) -> None:
+    tid = teacher_of(data_dir, "uchitel")
+    load, classes = workbook["teaching_load"], workbook["classes"]
+    row = load[load["teacher_id"] == tid].iloc[0]
+    parallel = int(classes.loc[classes["id"] == row["class_id"], "parallel"].iloc[0])
+    same_parallel = set(classes.loc[classes["parallel"] == parallel, "id"])
+    mine = set(load.loc[(load["teacher_id"] == tid) & (load["subject_id"] == row["subject_id"]), "class_id"])
+    await sign_in(user, "uchitel")
+    await user.open("/my")
+    await user.should_see(marker="my-missing-none")  # every work of the demo bank has results in these classes
+
+    ctx().writer.submit([WriteCommand("append", "works", "w-new", {
+        "id": "w-new", "title": "Диагностическая работа без результатов", "subject_id": row["subject_id"],
+        "parallel": str(parallel), "kind": "диагностическая", "date": "20.02.2026", "max_score": "10",
+        "threshold_3": "4", "threshold_4": "6", "threshold_5": "8"}, user="setup")])
+    ctx().worker.drain()
+    await user.open("/my")
+    rows = [r for r in rows_of(user, "my-missing") if r["work"] == "Диагностическая работа без результатов"]
+    expected = mine & same_parallel
+    assert {r["class"] for r in rows} == {class_name(workbook, c) for c in expected}
+    assert {r["href_enter"] for r in rows} == {f"/grid?work=w-new&class={c}" for c in expected}
+    assert all(r["date"] == "20.02.2026" for r in rows)
+
+
+async def test_the_class_teacher_also_sees_their_class_in_every_subject(data_dir: Path, workbook: Workbook,
+                                                                       facts: pd.DataFrame, user: User) -> None:
+    tid = teacher_of(data_dir, "klruk")
+    classes, load = workbook["classes"], workbook["teaching_load"]
+    own = classes.loc[classes["class_teacher_id"] == tid, "id"].iloc[0]
+    subjects = workbook["subjects"].set_index("id")["name"]
+    in_class = load[load["class_id"] == own]
+    expected = {subjects[s]: quality(facts, own, s) for s in set(in_class["subject_id"])}
+    await sign_in(user, "klruk")
+    await user.open("/my")
+    rows = rows_of(user, f"my-own-{own}")
+    assert {r["subject"]: r["quality_pct"] for r in rows} == expected
+    students = workbook["students"]
+    await user.should_see(marker=f"my-own-students-{own}")
+    first = students[students["class_id"] == own].sort_values(["last_name", "first_name"]).iloc[0]
+    await user.should_see(f"{first['last_name']} {first['first_name']}")
+
+
+async def test_the_deputy_opens_a_given_teachers_dashboard(data_dir: Path, workbook: Workbook, facts: pd.DataFrame,
+                                                           user: User) -> None:
+    load = workbook["teaching_load"]
+    tid = "t-001"
+    mine = load[load["teacher_id"] == tid]
+    subjects = workbook["subjects"].set_index("id")["name"]
+    expected = {(class_name(workbook, c), subjects[s]): quality(facts, c, s)
+                for c, s in zip(mine["class_id"], mine["subject_id"], strict=True)}
+    await sign_in(user, "zam")
+    await user.open("/my")
+    assert any(r["href_name"] == f"/my?teacher={tid}" for r in rows_of(user, "my-teachers"))
+    await user.open(f"/my?teacher={tid}")
+    assert {(r["class"], r["subject"]): r["quality_pct"] for r in rows_of(user, "my-classes")} == expected
+    own = workbook["classes"].loc[workbook["classes"]["class_teacher_id"] == tid, "id"]
+    for c in own:  # t-001 leads classes: the deputy sees those blocks too
+        await user.should_see(marker=f"my-own-{c}")
+    await user.open("/my?teacher=t-999")
+    await user.should_see(marker="my-unknown")
+
+
+async def test_a_teacher_may_not_open_another_teachers_dashboard(data_dir: Path, user: User) -> None:
+    tid = teacher_of(data_dir, "uchitel")
+    other = teacher_of(data_dir, "klruk")
+    await sign_in(user, "uchitel")
+    await user.open(f"/my?teacher={other}")
+    await user.should_see(marker="my-forbidden")
+    await user.should_see("Нет доступа")
+    await user.should_not_see(marker="my-classes")
+    await user.open(f"/my?teacher={tid}")  # their own, spelled out, is fine
+    await user.should_see(marker="my-classes")
+
+
+async def test_the_dashboard_is_in_the_navigation_of_staff_only(data_dir: Path, user: User) -> None:
+    await sign_in(user, "shmo")
+    await user.should_see("Мой кабинет")
+    await user.open("/my")
+    await user.should_see(marker="my-classes")
+    await user.open("/logout")
+    await sign_in(user, "admin")
+    await user.should_not_see("Мой кабинет")
+    await user.open("/my")
+    await user.should_see(marker="forbidden")
