@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import pandas as pd
 import pytest
@@ -10,10 +11,21 @@ from nicegui import ui
 from nicegui.testing import User
 
 from app.demo import DemoSchool
-from reports import children, class_rollup, results_facts, subject_rollup
+from app.pages.dashboard import url
+from reports import (
+    children,
+    class_rollup,
+    objectivity,
+    results_facts,
+    select,
+    students_at_risk,
+    subject_rollup,
+    summarize,
+)
 from reports.labels import fmt_num
 from reports.rollup import parallel_label
 from sheets_schema import SCHEMA, validate_workbook
+from sheets_schema.choices import WORK_KINDS
 from sync.convert import find_office
 from tests.conftest import sign_in
 
@@ -85,7 +97,7 @@ async def test_work_page_shows_the_report_and_offers_downloads(data_dir: Path, t
     if find_office() is None:  # a Russian notification, no crash
         await user.should_see("LibreOffice не установлен")
     else:
-        assert (await user.download.next()).content.startswith(b"%PDF")
+        assert (await user.download.next(timeout=60)).content.startswith(b"%PDF")  # LibreOffice takes seconds
 
 
 async def test_unknown_work_is_a_russian_message(data_dir: Path, user: User) -> None:
@@ -117,3 +129,250 @@ async def test_a_teacher_sees_no_results_of_other_teachers_works(data_dir: Path,
     await user.should_see(marker="work-no-access")
     await user.open(f"/work/{theirs.iloc[0]}")
     await user.should_see(marker="work-tasks")
+
+
+# -- the deputy director's dashboard: cards, filters, charts and panels (issue: dashboard) -----------------------
+
+QUARTERS = ("1 четверть", "2 четверть", "3 четверть", "4 четверть")
+
+
+def wrote(facts: pd.DataFrame) -> pd.DataFrame:
+    return facts[((facts["present"] == "да") & facts["mark"].notna()).to_numpy(dtype=bool)]
+
+
+def in_parallel(facts: pd.DataFrame, parallel: int) -> pd.DataFrame:
+    return facts[(facts["parallel"] == parallel).fillna(False).to_numpy(dtype=bool)]
+
+
+def quality(facts: pd.DataFrame) -> float:
+    """Quality by hand: the share of «4» and «5» among those who wrote."""
+    marks = wrote(facts)["mark"].astype(int)
+    return float((marks >= 4).mean() * 100)
+
+
+def pct_text(value: float) -> str:
+    return f"{fmt_num(value, 1)} %"
+
+
+def element_of(user: User, marker: str) -> ui.element:
+    found = user.find(marker=marker).elements
+    assert len(found) == 1, (marker, len(found))
+    return next(iter(found))
+
+
+def select_value(user: User, marker: str) -> str:
+    el = element_of(user, marker)
+    assert isinstance(el, ui.select)
+    return el.value
+
+
+def pick(user: User, marker: str, value: str) -> None:
+    """Choose a filter value (the user fixture cannot open Quasar popups): on_change navigates."""
+    el = element_of(user, marker)
+    assert isinstance(el, ui.select)
+    el.value = value
+
+
+def markers_under(user: User, marker: str, prefix: str) -> set[str]:
+    root = element_of(user, marker)
+    return {m for e in root.descendants() for m in e._markers if m.startswith(prefix)}
+
+
+async def test_cards_show_the_year_and_the_last_period_against_the_previous(data_dir: Path, tables,
+                                                                            user: User) -> None:
+    facts, _, _ = tables
+    year = summarize(facts)
+    quarters = [q for q in QUARTERS if len(wrote(select(facts, period=q)))]
+    last, prev = summarize(select(facts, period=quarters[-1])), summarize(select(facts, period=quarters[-2]))
+    await sign_in(user, "zam")
+    await user.open("/dashboard")
+    await user.should_see(content=pct_text(year.quality_pct), marker="card-year-quality_pct")
+    await user.should_see(content=pct_text(year.success_pct), marker="card-year-success_pct")
+    await user.should_see(content=pct_text(year.sou_pct), marker="card-year-sou_pct")
+    await user.should_see(content=fmt_num(year.mean_mark, 2), marker="card-year-mean_mark")
+    await user.should_see(content=str(year.N), marker="card-year-N")
+    assert year.N == len(wrote(facts)) and year.quality_pct == pytest.approx(quality(facts))
+    await user.should_see(content=quarters[-1], marker="card-period-title")
+    await user.should_see(content=f"«{quarters[-2]}»", marker="card-period-previous")
+    await user.should_see(content=pct_text(last.quality_pct), marker="card-period-quality_pct")
+    delta = last.quality_pct - prev.quality_pct
+    await user.should_see(content=("+" if delta > 0 else "") + fmt_num(delta, 1) + " п. п.",
+                          marker="card-period-quality_pct-change")
+    await user.should_see(content=("+" if last.N > prev.N else "") + fmt_num(last.N - prev.N, 0),
+                          marker="card-period-N-change")
+    # the year's card opens the school's parallels, the period's the same view for its period
+    assert element_of(user, "card-year-quality_pct").props["href"] == "/dashboard"
+    assert element_of(user, "card-period-N").props["href"] == f"/dashboard?period={quote_plus(quarters[-1])}"
+
+
+async def test_a_filter_changes_every_card_and_keeps_its_url(data_dir: Path, tables, user: User) -> None:
+    facts, _, _ = tables
+    vpr = select(facts, kind="ВПР")
+    await sign_in(user, "zam")
+    await user.open("/dashboard")
+    pick(user, "filter-kind", "ВПР")
+    await user.should_see(content=pct_text(quality(vpr)), marker="card-year-quality_pct")
+    await user.should_see(content=str(len(wrote(vpr))), marker="card-year-N")
+    assert user.back_history[-1] == f"/dashboard?kind={quote_plus('ВПР')}"
+    pick(user, "filter-parallel", "5")  # a parallel is a filter and the parallel's level at once
+    both = in_parallel(vpr, 5)
+    await user.should_see(content=pct_text(quality(both)), marker="card-year-quality_pct")
+    await user.should_see(marker="dashboard-classes")
+    assert select_value(user, "filter-kind") == "ВПР"
+    await user.open(f"/dashboard?period={quote_plus('2 четверть')}&subject=sub-01")
+    q2 = select(facts, period="2 четверть", subject_id="sub-01")
+    await user.should_see(content=pct_text(quality(q2)), marker="card-period-quality_pct")
+    await user.should_see(content=str(len(wrote(q2))), marker="card-period-N")
+    assert (select_value(user, "filter-period"), select_value(user, "filter-subject")) == ("2 четверть", "sub-01")
+
+
+async def test_drill_down_to_a_student_with_a_filter_kept(data_dir: Path, tables, user: User) -> None:
+    facts, _, _ = tables
+    final = select(facts, kind="итоговая")
+    table = class_rollup(final)
+    cls = children(table, "class", parallel=5).iloc[1]
+    student = children(table, "student", class_id=cls["class_id"]).iloc[0]
+    await sign_in(user, "zam")
+    await user.open(f"/dashboard?kind={quote_plus('итоговая')}")
+    user.find(marker=f"drill-{parallel_label(5)}").click()
+    await user.should_see(marker="dashboard-classes")
+    user.find(marker=f"cell-{cls['class_id']}-quality_pct").click()  # a number opens the level below, too
+    await user.should_see(marker="dashboard-students")
+    await user.should_see(fmt_num(cls["quality_pct"], 1))
+    user.find(marker=f"drill-{student['label']}").click()
+    await user.should_see(marker="student-works")
+    await user.should_see(fmt_num(student["quality_pct"], 1))
+    assert select_value(user, "filter-kind") == "итоговая"
+    assert user.back_history[-1] == url({"kind": "итоговая", "parallel": 5, "class": cls["class_id"],
+                                         "student": student["student_id"]})
+    mine = final[(final["student_id"] == student["student_id"]).to_numpy(dtype=bool)]
+    kinds = [lab.text for lab in element_of(user, "student-works").default_slot.children if isinstance(lab, ui.label)
+             and lab.text in WORK_KINDS]
+    assert kinds == ["итоговая"] * len(mine)
+
+
+async def test_drill_down_to_a_teacher_with_a_filter_kept(data_dir: Path, demo_school: DemoSchool, tables,
+                                                        user: User) -> None:
+    facts, _, _ = tables
+    wb = validate_workbook(SCHEMA, demo_school.grids)
+    q4 = select(facts, period="4 четверть")
+    table = subject_rollup(q4, wb)
+    teacher = table[table["level"] == "teacher"].iloc[0]
+    dep = children(table, "department", department_id=teacher["department_id"]).iloc[0]
+    subj = children(table, "subject", department_id=teacher["department_id"], subject_id=teacher["subject_id"]).iloc[0]
+    await sign_in(user, "zam")
+    await user.open(f"/dashboard?period={quote_plus('4 четверть')}")
+    user.find(marker="axis-subjects").click()
+    await user.should_see(marker="dashboard-departments")
+    user.find(marker=f"drill-{dep['label']}").click()
+    await user.should_see(marker="dashboard-subjects")
+    user.find(marker=f"cell-{subj['subject_id']}-N").click()
+    await user.should_see(marker="dashboard-teachers")
+    assert select_value(user, "filter-subject") == subj["subject_id"]  # the subject's level is its filter too
+    user.find(marker=f"drill-{teacher['label']}").click()
+    await user.should_see(marker="dashboard-teacher")
+    await user.should_see(fmt_num(teacher["quality_pct"], 1))
+    await user.should_see(fmt_num(teacher["N"], 0))
+    assert select_value(user, "filter-period") == "4 четверть"
+    assert "period=4+" in user.back_history[-1] and f"teacher={teacher['teacher_id']}" in user.back_history[-1]
+
+
+async def test_the_by_class_chart_shows_the_rollup_and_a_bar_opens_its_class(data_dir: Path, tables,
+                                                                             user: User) -> None:
+    facts, classes, _ = tables
+    rows = children(classes, "class")
+    rows = rows[rows["N"] > 0].reset_index(drop=True)
+    await sign_in(user, "zam")
+    await user.open("/dashboard")
+    chart = element_of(user, "dashboard-by-class")
+    assert isinstance(chart, ui.echart)
+    assert chart.options["xAxis"]["data"] == [str(x) for x in rows["label"]]
+    for series, column in zip(chart.options["series"], ("success_pct", "quality_pct", "sou_pct"), strict=True):
+        assert series["data"] == [round(float(v), 1) for v in rows[column]], column
+    i = 3
+    user.find(marker="dashboard-by-class").trigger("componentClick", {
+        "componentType": "series", "seriesType": "bar", "seriesIndex": 1, "seriesName": "Качество знаний",
+        "name": str(rows["label"][i]), "dataIndex": i, "data": 0, "dataType": None, "value": 0})
+    await user.should_see(marker="dashboard-students")
+    assert user.back_history[-1] == url({"parallel": int(rows["parallel"][i]), "class": rows["class_id"][i]})
+    # the dynamics line of a parallel: quality pooled over the works of each kind, by hand
+    await user.open("/dashboard")
+    dyn = element_of(user, "dashboard-dynamics")
+    assert isinstance(dyn, ui.echart)
+    five = in_parallel(facts, 5)
+    line = next(s for s in dyn.options["series"] if s["name"] == parallel_label(5))
+    assert dyn.options["xAxis"]["data"] == ["входная", "промежуточная (рубежная)", "итоговая"]
+    assert line["data"] == [round(quality(select(five, kind=k)), 1) for k in dyn.options["xAxis"]["data"]]
+
+
+async def test_the_objectivity_panel_lists_the_flagged_classes(data_dir: Path, demo_school: DemoSchool, tables,
+                                                               user: User) -> None:
+    facts, _, _ = tables
+    wb = validate_workbook(SCHEMA, demo_school.grids)
+    found = objectivity(facts, wb["period_marks"], wb["tasks"])
+    flagged = {s.class_id for s in found.signals if s.scope == "class"}
+    assert flagged
+    await sign_in(user, "zam")
+    await user.open("/dashboard")
+    await user.should_see(marker="objectivity-panel")
+    assert markers_under(user, "objectivity-panel", "objectivity-flag-") == {f"objectivity-flag-{c}" for c in flagged}
+    assert len(user.find(marker="objectivity-signal").elements) == len(found.signals)
+    cid = sorted(flagged)[0]
+    user.find(marker=f"objectivity-flag-{cid}").click()
+    await user.should_see(marker="dashboard-students")
+    assert f"class={cid}" in user.back_history[-1]
+
+
+async def test_the_risk_panel_counts_the_students_at_risk_and_links_them(data_dir: Path, tables,
+                                                                         user: User) -> None:
+    facts, _, _ = tables
+    risk = students_at_risk(facts)
+    await sign_in(user, "zam")
+    await user.open("/dashboard")
+    await user.should_see(content=str(len(risk)), marker="risk-count")
+    links = markers_under(user, "risk-top", "risk-")
+    assert len(links) == min(10, len(risk)) and {m.removeprefix("risk-") for m in links} <= set(risk["student_id"])
+    most = risk.sort_values("n_twos", ascending=False, kind="stable").iloc[0]
+    assert element_of(user, f"risk-{most['student_id']}").props["href"] == f"/student/{most['student_id']}"
+    await user.open("/dashboard?kind=ВПР&parallel=5")  # the panel follows the filters
+    five = select(facts, kind="ВПР")
+    await user.should_see(content=str(len(students_at_risk(in_parallel(five, 5)))),
+                          marker="risk-count")
+
+
+async def test_the_data_quality_panel_counts_the_issues(data_dir: Path, demo_school: DemoSchool, user: User) -> None:
+    issues = validate_workbook(SCHEMA, demo_school.grids).issues
+    errors = sum(i.severity == "ошибка" for i in issues)
+    await sign_in(user, "zam")
+    await user.open("/dashboard")
+    await user.should_see(content=f"Ошибок: {errors}", marker="quality-errors")
+    await user.should_see(content=f"Предупреждений: {len(issues) - errors}", marker="quality-warnings")
+    await user.should_see(marker="quality-issues-link")
+    await user.open("/logout")
+    await sign_in(user, "uchitel")
+    await user.open("/dashboard")
+    await user.should_see(marker="quality-errors")
+    await user.should_not_see(marker="quality-issues-link")
+
+
+async def test_a_teacher_sees_only_their_classes_on_the_dashboard(data_dir: Path, demo_school: DemoSchool, tables,
+                                                                  user: User) -> None:
+    from sync.users import UserStore
+
+    facts, _, _ = tables
+    teacher_id = UserStore(data_dir / "users.sqlite3").get("uchitel").teacher_id
+    load = validate_workbook(SCHEMA, demo_school.grids)["teaching_load"]
+    mine = load[load["teacher_id"] == teacher_id]
+    pairs = pd.Series(list(zip(facts["class_id"].astype(str), facts["subject_id"].astype(str), strict=True)))
+    theirs = facts[pairs.isin(set(zip(mine["class_id"], mine["subject_id"], strict=True))).to_numpy()]
+    labels = [str(c) for c in wrote(theirs)["class"].cat.remove_unused_categories().cat.categories]
+    assert 0 < len(labels) < facts["class_id"].nunique()
+    await sign_in(user, "uchitel")
+    await user.open("/dashboard")
+    await user.should_see(content=str(len(wrote(theirs))), marker="card-year-N")
+    await user.should_see(content=pct_text(quality(theirs)), marker="card-year-quality_pct")
+    chart = element_of(user, "dashboard-by-class")
+    assert chart.options["xAxis"]["data"] == labels
+    other = next(p for p in range(1, 12) if p not in set(theirs["parallel"].dropna().astype(int)))
+    await user.open(f"/dashboard?parallel={other}")
+    await user.should_see(marker="no-results")

@@ -1,14 +1,20 @@
-"""Drill-down dashboard along both hierarchies of DOMAIN.md, driven by query parameters so every level has a URL:
+"""The deputy director's dashboard: headline cards, a drill-down along both hierarchies of DOMAIN.md, charts and
+the objectivity, risk and data-quality panels. Everything is driven by query parameters, so every view has a URL:
 
+- filters: period (a period name, none = the whole year), kind (a kind of work), subject (a subject id),
+  parallel (a parallel number); every number on the page is computed over the filtered facts;
 - school → parallel → class → student: /dashboard?parallel=9&class=cls-0001&student=st-00001
 - school → department → subject → teacher: /dashboard?department=shmo-01&subject=sub-01&teacher=t-001
+  (axis=subjects opens this hierarchy at the school level).
 
-Every row links one level down; the mark distribution of the current level is an ECharts bar chart.
+`parallel` and `subject` are at once filters and levels: filtering by a parallel is drilling into it on one axis
+and narrowing the other, so the two never contradict each other. Every link keeps the other filters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,37 +22,94 @@ import pandas as pd
 from fastapi import Request
 from nicegui import ui
 
-from reports.labels import INDICATOR_LABELS, LEVEL_NAMES, column_title, fmt_date, fmt_num
+from reports.dashboard import WHOLE_YEAR, Filters, headline, narrow, periods_with_results
+from reports.labels import INDICATOR_LABELS, LEVEL_NAMES, column_title, fmt_num
 from reports.rollup import children, class_rollup, parallel_label, subject_rollup
+from reports.teachers import teacher_facts
 
-from ..access import scope_of, visible_facts
+from ..access import can_open, scope_of, visible_facts
 from ..auth import current_account, page
-from ..derived import derived_for
+from ..derived import derived_for, kinds_of
 from ..frame import frame
 from ..state import ctx
+from . import dashboard_panels as panels
+from .dashboard_panels import digits_of, distribution_chart
 
 SHOWN = ("N", "absent", "n5", "n4", "n3", "n2", "success_pct", "quality_pct", "sou_pct", "mean_mark",
          "quality_pct_vs_parent")
-MARKS = ("n5", "n4", "n3", "n2")
-MARK_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828")
-CLASS_KEYS = ("parallel", "class", "student")
-SUBJECT_KEYS = ("department", "subject", "teacher")
-# query parameter -> roll-up column and level name
-COLUMN = {"parallel": "parallel", "class": "class_id", "student": "student_id", "department": "department_id",
-          "subject": "subject_id", "teacher": "teacher_id"}
+FILTER_KEYS = ("period", "kind", "subject", "parallel")
+LEVEL_KEYS = ("axis", "class", "student", "department", "teacher")
+ALL_OF = {"period": WHOLE_YEAR, "kind": "Все виды работ", "subject": "Все предметы", "parallel": "Все параллели"}
+FILTER_TITLES = {"period": "Период", "kind": column_title("kind"), "subject": column_title("subject"),
+                 "parallel": column_title("parallel")}
 
 
 def url(params: Mapping[str, Any]) -> str:
-    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    clean = {k: v for k, v in params.items() if v is not None and not (isinstance(v, str) and v == "")}
     return "/dashboard" + (f"?{urlencode(clean)}" if clean else "")
 
 
-def _digits(column: str) -> int:
-    return 2 if column.startswith("mean_mark") else (1 if column.endswith("_pct") or "_vs_" in column else 0)
+def _text(value: Any) -> str | None:
+    """A key as a query value: 9 -> "9"; missing -> None."""
+    return None if value is None or pd.isna(value) else str(value)
 
 
-def level_table(rows: pd.DataFrame, link_of: Any, marker: str, first_title: str) -> None:
-    """Rows of one level: the name links one level down, then the indicators (titles from reports.labels)."""
+@dataclass(frozen=True)
+class View:
+    """The URL's state: the filters and the drill-down position."""
+
+    q: Mapping[str, str]
+
+    @property
+    def subjects(self) -> bool:
+        return self.q.get("axis") == "subjects" or bool(self.q.get("department") or self.q.get("teacher"))
+
+    def filters(self) -> dict[str, str]:
+        return {k: self.q[k] for k in FILTER_KEYS if self.q.get(k)}
+
+    def on_classes(self, levels: Mapping[str, Any]) -> str:
+        return url({**self.filters(), **{k: _text(v) for k, v in levels.items()}})
+
+    def on_subjects(self, levels: Mapping[str, Any]) -> str:
+        return url({**self.filters(), "axis": "subjects", **{k: _text(v) for k, v in levels.items()}})
+
+    def class_link(self, parallel: Any, class_id: str) -> str:
+        return self.on_classes({"parallel": parallel, "class": class_id})
+
+    def refiltered(self, key: str, value: str | None) -> str:
+        """This view with one filter changed; levels that the change makes meaningless are dropped."""
+        new = {**self.q, key: value}
+        if key == "parallel":
+            new |= {"class": None, "student": None}
+        if key == "subject":
+            new |= {"department": None, "teacher": None, "axis": "subjects" if self.subjects else None}
+        return url(new)
+
+
+def filter_bar(view: View, visible: pd.DataFrame, filters: Filters) -> None:
+    """The four filters as selects over what the person's visible facts contain; a change opens the new URL."""
+    subjects = visible[["subject_id", "subject"]].dropna().drop_duplicates("subject_id").sort_values("subject")
+    parallels = sorted(int(p) for p in visible["parallel"].dropna().unique())
+    options = {
+        "period": {p: p for p in periods_with_results(visible)},
+        "kind": {k: k for k in kinds_of(visible)},
+        "subject": {str(a): str(b) for a, b in zip(subjects["subject_id"], subjects["subject"], strict=True)},
+        "parallel": {str(p): parallel_label(p) for p in parallels},
+    }
+    current = filters.query()
+    with ui.row().classes("items-center gap-3").mark("dashboard-filters"):
+        for key in FILTER_KEYS:
+            value = current.get(key, "")
+            choices = {"": ALL_OF[key], **options[key]}
+            choices.setdefault(value, value)  # a filter from the URL that the data no longer has stays visible
+            ui.select(choices, value=value, label=FILTER_TITLES[key],
+                      on_change=lambda e, key=key: ui.navigate.to(view.refiltered(key, e.value or None))
+                      ).classes("min-w-[200px]").mark(f"filter-{key}")
+
+
+def level_table(rows: pd.DataFrame, link_of: Callable[[Mapping[str, Any]], str], marker: str, first_title: str,
+                key: str | None = None) -> None:
+    """Rows of one level: the name and every number open the level below (titles from reports.labels)."""
     with ui.grid(columns=len(SHOWN) + 1).classes("w-full gap-x-4 gap-y-1 items-center").mark(marker):
         ui.label(first_title).classes("text-weight-bold")
         for c in SHOWN:
@@ -59,22 +122,14 @@ def level_table(rows: pd.DataFrame, link_of: Any, marker: str, first_title: str)
             else:
                 ui.label(str(rec["label"]))
             for c in SHOWN:
-                ui.label(fmt_num(rec[c], _digits(c))).classes("text-right")
+                text = fmt_num(rec[c], digits_of(c))
+                if target and key:
+                    ui.link(text, target).classes("text-right text-black no-underline").mark(f"cell-{rec[key]}-{c}")
+                else:
+                    ui.label(text).classes("text-right")
 
 
-def distribution_chart(row: Mapping[str, Any], title: str) -> None:
-    data = [{"value": int(row[c]), "itemStyle": {"color": color}} for c, color in zip(MARKS, MARK_COLORS,
-                                                                                           strict=True)]
-    ui.echart({
-        "title": {"text": f"Распределение отметок: {title}", "textStyle": {"fontSize": 14}},
-        "tooltip": {},
-        "xAxis": {"type": "category", "data": [INDICATOR_LABELS[c] for c in MARKS]},
-        "yAxis": {"type": "value", "name": "Отметок"},
-        "series": [{"type": "bar", "data": data}],
-    }).classes("w-full max-w-[560px] h-64").mark("dashboard-chart")
-
-
-def crumbs(items: Sequence[tuple[str, str]]) -> None:
+def crumbs(items: list[tuple[str, str]]) -> None:
     with ui.row().classes("items-center gap-1").mark("breadcrumbs"):
         for i, (label, target) in enumerate(items):
             if i:
@@ -90,124 +145,145 @@ def _one(table: pd.DataFrame, level: str, **keys: Any) -> pd.Series | None:
     return rows.iloc[0] if len(rows) else None
 
 
-def _student_works(facts: pd.DataFrame, student_id: str) -> None:
-    mine = facts[(facts["student_id"] == student_id).fillna(False).to_numpy(dtype=bool)].sort_values("date")
-    cols = ("date", "subject", "work", "kind", "present", "total", "max_score", "pct", "mark")
-    with ui.grid(columns=len(cols)).classes("w-full gap-x-4 gap-y-1").mark("student-works"):
-        for c in cols:
-            ui.label(column_title(c)).classes("text-weight-bold text-caption")
-        for rec in mine.to_dict("records"):
-            for c in cols:
-                value = rec[c]
-                if c == "work":
-                    ui.link(str(value), f"/work/{rec['work_id']}")
-                elif c == "date":
-                    ui.label(fmt_date(value))
-                elif c in ("total", "max_score", "pct", "mark"):
-                    ui.label(fmt_num(value, 1 if c == "pct" else 0))
-                else:
-                    ui.label("" if value is None or value is pd.NA else str(value))
+def _missing(path: list[tuple[str, str]], text: str) -> None:
+    crumbs(path)
+    ui.label(text).mark("no-results")
 
 
-def _class_axis(facts: pd.DataFrame, table: pd.DataFrame, q: Mapping[str, str]) -> None:
-    parallel, class_id, student_id = q.get("parallel"), q.get("class"), q.get("student")
-    school = _one(table, "school")
-    path = [("Школа", url({}))]
-    if school is None:
-        ui.label("Результатов пока нет.").mark("no-results")
-        return
-    if not parallel:
+@dataclass(frozen=True)
+class Node:
+    """Where the drill-down stands: its name, its level, the fact columns that single it out among the filtered
+    facts (teacher_id only in teacher facts), and how the dynamics chart draws its lines."""
+
+    title: str
+    level: str
+    keys: Mapping[str, Any]
+    lines_by: str  # one line per parallel, class or student
+
+
+def _class_axis(facts: pd.DataFrame, table: pd.DataFrame, view: View, p: int | None) -> Node | None:
+    class_id, student_id = view.q.get("class"), view.q.get("student")
+    path = [("Школа", view.on_classes({"parallel": None}))]
+    if p is None:
         crumbs(path)
-        distribution_chart(school, "школа")
-        level_table(children(table, "parallel"), lambda r: url({"parallel": r["parallel"]}), "dashboard-parallels",
-                    "Параллель")
-        return
-    p = int(parallel) if parallel.isdigit() else parallel
+        distribution_chart(_one(table, "school"), "школа")
+        level_table(children(table, "parallel"), lambda r: view.on_classes({"parallel": r["parallel"]}),
+                    "dashboard-parallels", "Параллель", "parallel")
+        return Node("школа", "school", {}, "parallel")
     node = _one(table, "parallel", parallel=p)
-    path.append((parallel_label(p) if isinstance(p, int) else str(p), url({"parallel": parallel})))
+    path.append((parallel_label(p), view.on_classes({"parallel": p})))
     if node is None:
-        crumbs(path)
-        ui.label("Нет результатов для этой параллели.").mark("no-results")
-        return
+        return _missing(path, "Нет результатов для этой параллели.")
     if not class_id:
         crumbs(path)
         distribution_chart(node, path[-1][0])
-        level_table(children(table, "class", parallel=p), lambda r: url({"parallel": parallel, "class": r["class_id"]}),
-                    "dashboard-classes", column_title("class"))
-        return
+        level_table(children(table, "class", parallel=p), lambda r: view.class_link(p, r["class_id"]),
+                    "dashboard-classes", column_title("class"), "class_id")
+        return Node(path[-1][0], "parallel", {}, "class_id")
     cnode = _one(table, "class", class_id=class_id)
     if cnode is None:
-        crumbs(path)
-        ui.label("Нет результатов для этого класса.").mark("no-results")
-        return
-    path.append((str(cnode["label"]), url({"parallel": parallel, "class": class_id})))
+        return _missing(path, "Нет результатов для этого класса.")
+    path.append((str(cnode["label"]), view.class_link(p, class_id)))
     if not student_id:
         crumbs(path)
         distribution_chart(cnode, str(cnode["label"]))
         level_table(children(table, "student", class_id=class_id),
-                    lambda r: url({"parallel": parallel, "class": class_id, "student": r["student_id"]}),
-                    "dashboard-students", column_title("student"))
-        return
+                    lambda r: view.on_classes({"parallel": p, "class": class_id, "student": r["student_id"]}),
+                    "dashboard-students", column_title("student"), "student_id")
+        return Node(str(cnode["label"]), "class", {"class_id": class_id}, "class_id")
     snode = _one(table, "student", student_id=student_id)
     if snode is None:
-        crumbs(path)
-        ui.label("Нет результатов этого обучающегося.").mark("no-results")
-        return
+        return _missing(path, "Нет результатов этого обучающегося.")
     path.append((str(snode["label"]), ""))
     crumbs(path)
     distribution_chart(snode, str(snode["label"]))
     level_table(pd.DataFrame([snode]), lambda r: "", "dashboard-student", LEVEL_NAMES["student"].capitalize())
+    ui.link("Карточка обучающегося", f"/student/{student_id}").mark("student-card")
     ui.label("Работы обучающегося").classes("text-h6")
-    _student_works(facts, student_id)
+    panels.student_works(facts, student_id)
+    return Node(str(snode["label"]), "student", {"class_id": class_id, "student_id": student_id}, "student_id")
 
 
-def _subject_axis(table: pd.DataFrame, q: Mapping[str, str]) -> None:
-    dep, subj, teacher = q.get("department"), q.get("subject"), q.get("teacher")
-    school = _one(table, "school")
-    path = [("Школа", url({"axis": "subjects"}))]
-    if school is None:
-        ui.label("Результатов пока нет.").mark("no-results")
-        return
+def _department_of(facts: pd.DataFrame, subject_id: str) -> str | None:
+    deps = narrow(facts, subject_id=subject_id)["department_id"].dropna()
+    return str(deps.iloc[0]) if len(deps) else None
+
+
+def _subject_axis(facts: pd.DataFrame, table: pd.DataFrame, view: View) -> Node | None:
+    subj, teacher = view.q.get("subject"), view.q.get("teacher")
+    dep = view.q.get("department") or (_department_of(facts, subj) if subj else None)
+    path = [("Школа", view.on_subjects({"subject": None}))]
     if not dep:
         crumbs(path)
-        level_table(children(table, "department"), lambda r: url({"department": r["department_id"]}),
-                    "dashboard-departments", column_title("department"))
-        return
+        level_table(children(table, "department"), lambda r: view.on_subjects({"department": r["department_id"]}),
+                    "dashboard-departments", column_title("department"), "department_id")
+        return Node("школа", "school", {}, "parallel")
     dnode = _one(table, "department", department_id=dep)
     if dnode is None:
-        crumbs(path)
-        ui.label("Нет результатов для этого ШМО.").mark("no-results")
-        return
-    path.append((str(dnode["label"]), url({"department": dep})))
+        return _missing(path, "Нет результатов для этого ШМО.")
+    path.append((str(dnode["label"]), view.on_subjects({"department": dep, "subject": None})))
     if not subj:
         crumbs(path)
         distribution_chart(dnode, str(dnode["label"]))
         level_table(children(table, "subject", department_id=dep),
-                    lambda r: url({"department": dep, "subject": r["subject_id"]}), "dashboard-subjects",
-                    column_title("subject"))
-        return
+                    lambda r: view.on_subjects({"department": dep, "subject": r["subject_id"]}), "dashboard-subjects",
+                    column_title("subject"), "subject_id")
+        return Node(str(dnode["label"]), "department", {"department_id": dep}, "parallel")
     snode = _one(table, "subject", department_id=dep, subject_id=subj)
     if snode is None:
-        crumbs(path)
-        ui.label("Нет результатов по этому предмету.").mark("no-results")
-        return
-    path.append((str(snode["label"]), url({"department": dep, "subject": subj})))
+        return _missing(path, "Нет результатов по этому предмету.")
+    path.append((str(snode["label"]), view.on_subjects({"department": dep, "subject": subj})))
+    keys = {"department_id": dep, "subject_id": subj}
     if not teacher:
         crumbs(path)
         distribution_chart(snode, str(snode["label"]))
         level_table(children(table, "teacher", department_id=dep, subject_id=subj),
-                    lambda r: url({"department": dep, "subject": subj, "teacher": r["teacher_id"]}),
-                    "dashboard-teachers", column_title("teacher"))
-        return
+                    lambda r: view.on_subjects({"department": dep, "subject": subj, "teacher": r["teacher_id"]}),
+                    "dashboard-teachers", column_title("teacher"), "teacher_id")
+        return Node(str(snode["label"]), "subject", keys, "parallel")
     tnode = _one(table, "teacher", department_id=dep, subject_id=subj, teacher_id=teacher)
     if tnode is None:
-        crumbs(path)
-        ui.label("Нет результатов этого педагога.").mark("no-results")
-        return
+        return _missing(path, "Нет результатов этого педагога.")
     path.append((str(tnode["label"]), ""))
     crumbs(path)
     distribution_chart(tnode, str(tnode["label"]))
     level_table(pd.DataFrame([tnode]), lambda r: "", "dashboard-teacher", LEVEL_NAMES["teacher"].capitalize())
+    return Node(str(tnode["label"]), "teacher", {**keys, "teacher_id": teacher}, "class_id")
+
+
+def _charts(node: Node, mine: pd.DataFrame, teachers: pd.DataFrame, view: View) -> None:
+    """By class (above the class level), dynamics and teachers by profile, all over the node's facts."""
+    parallel_of = mine.drop_duplicates("class_id").set_index("class_id")["parallel"]
+    lines: dict[str, Callable[[Any], str]] = {
+        "parallel": lambda key: view.on_classes({"parallel": key}),
+        "class_id": lambda key: view.class_link(parallel_of.get(key), str(key)),
+    }
+    with ui.row().classes("w-full gap-4"):
+        if node.level not in ("class", "student"):
+            panels.class_chart(mine, node.title, view.class_link)
+        panels.dynamics_chart(mine, node.lines_by, node.title, lines.get(node.lines_by))
+        if node.level != "student":
+            panels.teachers_chart(teachers, node.title)
+
+
+def _analytics(facts: pd.DataFrame, table: pd.DataFrame | None, view: View, parallel: int | None,
+               workbook: Any) -> None:
+    """The drill-down, the charts and the panels of the node it stands on; `table` is the class roll-up when the
+    page already has it."""
+    tfacts = teacher_facts(facts, workbook)
+    if view.subjects:
+        node = _subject_axis(facts, subject_rollup(facts, workbook), view)
+    else:
+        node = _class_axis(facts, class_rollup(facts) if table is None else table, view, parallel)
+    if node is None:
+        return
+    mine = narrow(tfacts if "teacher_id" in node.keys else facts, **node.keys)
+    _charts(node, mine, narrow(tfacts, **node.keys), view)
+    with ui.row().classes("w-full gap-8 items-start no-wrap"):
+        with ui.column().classes("w-1/2"):
+            panels.objectivity_panel(mine, workbook.frames, view.class_link)
+        with ui.column().classes("w-1/2"):
+            panels.risk_panel(mine)
 
 
 def create() -> None:
@@ -215,19 +291,28 @@ def create() -> None:
     def dashboard_page(request: Request) -> None:
         c = ctx()
         workbook = c.cache.workbook
-        scope = scope_of(current_account(), workbook.frames)
+        account = current_account()
+        scope = scope_of(account, workbook.frames)
         d = derived_for(workbook)
-        facts = visible_facts(d.facts, scope)
-        q = {k: v for k, v in request.query_params.items() if k in (*CLASS_KEYS, *SUBJECT_KEYS, "axis")}
-        subjects = q.get("axis") == "subjects" or any(q.get(k) for k in SUBJECT_KEYS)
+        visible = visible_facts(d.facts, scope)
+        filters = Filters.from_query(request.query_params)
+        levels = {k: v for k, v in request.query_params.items() if k in LEVEL_KEYS and v}
+        view = View({**levels, **filters.query()})
         with frame("Аналитика: от школы к классу и педагогу"):
             with ui.row().classes("gap-4"):
-                ui.link("Параллели и классы", url({})).mark("axis-classes")
-                ui.link("ШМО, предметы и педагоги", url({"axis": "subjects"})).mark("axis-subjects")
-            if facts.empty:
+                ui.link("Параллели и классы", view.on_classes({})).mark("axis-classes")
+                ui.link("ШМО, предметы и педагоги", view.on_subjects({})).mark("axis-subjects")
+            if visible.empty:
                 ui.label("Результатов мониторинговых работ пока нет.").mark("no-results")
                 return
-            if subjects:
-                _subject_axis(subject_rollup(facts, workbook), q)
+            filter_bar(view, visible, filters)
+            facts = filters.apply(visible)
+            if facts.empty:
+                ui.label("Нет результатов при выбранных фильтрах.").mark("no-results")
             else:
-                _class_axis(facts, d.year if scope.everything else class_rollup(facts), q)
+                panels.cards(headline(filters.without_period().apply(visible), filters.period),
+                             lambda card: url({**view.filters(), "period": card.period}),
+                             lambda card: url({**view.filters(), "period": card.period, "axis": "subjects"}))
+                cached = scope.everything and not filters.query()  # the whole school's year is computed once
+                _analytics(facts, d.year if cached else None, view, filters.parallel, workbook)
+            panels.quality_panel(workbook.issues, can_open(account, "issues"))

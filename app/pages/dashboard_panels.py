@@ -1,0 +1,269 @@
+"""The dashboard's cards, charts and panels. Each draws what a pure function of reports.dashboard (or another
+reports module) returns for facts the page has already filtered to what the person may see; links come from the
+page, so every panel keeps the filters of the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+from nicegui import ui
+from nicegui.events import EChartPointClickEventArguments
+
+from reports.dashboard import (
+    BAR_COLUMNS,
+    CARD_COLUMNS,
+    SHARE_COLUMNS,
+    Card,
+    by_class,
+    chart_series,
+    flagged_classes,
+    issue_counts,
+    kind_dynamics,
+    objectivity_by_class,
+    rounded,
+    top_at_risk,
+)
+from reports.dynamics import kind_rank
+from reports.labels import INDICATOR_LABELS, column_title, fmt_date, fmt_num
+from reports.objectivity import objectivity
+from reports.risk import students_at_risk
+from reports.teachers import teachers_by_profile
+
+MARKS = ("n5", "n4", "n3", "n2")
+MARK_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828")
+BAR_COLORS = ("#2e7d32", "#1565c0", "#6a1b9a")
+TOP_AT_RISK = 10
+# titles reports.labels does not have
+CHANGE_TO = "Изменение к периоду «{period}»"
+WORKS_TITLE = "Работ ВПР"
+CHART_CLASSES = "w-full max-w-[640px] h-80"
+
+ClassLink = Callable[[Any, str], str]  # (parallel, class id) -> drill-down URL of the class
+
+
+def digits_of(column: str) -> int:
+    return 2 if column.startswith("mean_mark") else (1 if column.endswith("_pct") or "_vs_" in column else 0)
+
+
+def value_text(column: str, value: Any) -> str:
+    text = fmt_num(value, digits_of(column))
+    return f"{text} %" if column.endswith("_pct") and text != "—" else text
+
+
+def change_text(column: str, value: float) -> str:
+    """+2,3 п. п. / −0,05 / ±0: the change of a card against the previous period."""
+    digits = digits_of(column)
+    if value != value:
+        return "—"
+    text = "±0" if round(value, digits) == 0 else ("+" if value > 0 else "") + fmt_num(value, digits)
+    return text + (" п. п." if column.endswith("_pct") else "")
+
+
+def cards(groups: Sequence[Card], link_of: Callable[[Card], str], subjects_link: Callable[[Card], str]) -> None:
+    """Headline cards: one row per group (the year, the last or the chosen period); every value opens the
+    parallels and classes of that period, a second link the departments."""
+    with ui.column().classes("gap-2").mark("dashboard-cards"):
+        for card in groups:
+            slug = "year" if card.period is None else "period"
+            with ui.row().classes("items-baseline gap-3"):
+                ui.label(card.title).classes("text-subtitle1 text-weight-bold").mark(f"card-{slug}-title")
+                if card.previous:
+                    ui.label(CHANGE_TO.format(period=card.previous)).classes("text-caption text-grey-7").mark(
+                        f"card-{slug}-previous")
+                ui.link("по ШМО и педагогам ›", subjects_link(card)).classes("text-caption").mark(
+                    f"card-{slug}-subjects")
+            with ui.row().classes("gap-3"):
+                for col in CARD_COLUMNS:
+                    with ui.card().classes("min-w-[150px] q-pa-sm"):
+                        ui.label(INDICATOR_LABELS[col].replace(", %", "")).classes("text-caption text-grey-8")
+                        ui.link(value_text(col, getattr(card.summary, col)), link_of(card)).classes(
+                            "text-h5 no-underline").mark(f"card-{slug}-{col}")
+                        if col in card.change:
+                            delta = card.change[col]
+                            color = "text-grey-7" if delta != delta or delta == 0 or col == "N" else (
+                                "text-positive" if delta > 0 else "text-negative")
+                            ui.label(change_text(col, delta)).classes(f"text-caption {color}").mark(
+                                f"card-{slug}-{col}-change")
+
+
+def distribution_chart(row: Mapping[str, Any], title: str) -> None:
+    data = [{"value": int(row[c]), "itemStyle": {"color": color}} for c, color in zip(MARKS, MARK_COLORS,
+                                                                                           strict=True)]
+    ui.echart({
+        "title": {"text": f"Распределение отметок: {title}", "textStyle": {"fontSize": 14}},
+        "tooltip": {},
+        "xAxis": {"type": "category", "data": [INDICATOR_LABELS[c] for c in MARKS]},
+        "yAxis": {"type": "value", "name": "Отметок"},
+        "series": [{"type": "bar", "data": data}],
+    }).classes("w-full max-w-[560px] h-64").mark("dashboard-chart")
+
+
+def class_chart(facts: pd.DataFrame, title: str, class_link: ClassLink) -> None:
+    """Success, quality and СОУ per class as grouped bars; a click on a bar opens that class."""
+    rows = by_class(facts)
+    if rows.empty:
+        return
+    targets = [class_link(p, str(c)) for p, c in zip(rows["parallel"], rows["class_id"], strict=True)]
+
+    def opened(e: EChartPointClickEventArguments) -> None:
+        if 0 <= e.data_index < len(targets):
+            ui.navigate.to(targets[e.data_index])
+
+    ui.echart({
+        "title": {"text": f"Показатели по классам: {title}", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 24},
+        "grid": {"top": 64},
+        "xAxis": {"type": "category", "data": [str(x) for x in rows["label"]]},
+        "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value} %"}},
+        "series": [{"type": "bar", "name": INDICATOR_LABELS[c].replace(", %", ""), "itemStyle": {"color": color},
+                    "data": [rounded(v) for v in rows[c]]} for c, color in zip(BAR_COLUMNS, BAR_COLORS, strict=True)],
+    }, on_point_click=opened).classes(CHART_CLASSES).mark("dashboard-by-class")
+
+
+def dynamics_chart(facts: pd.DataFrame, by: str, title: str, link_of: Callable[[Any], str] | None = None) -> None:
+    """Quality across входная → промежуточная → итоговая, a line per group (parallel, class or student); a click
+    on a point opens its group when `link_of` is given."""
+    table = kind_dynamics(facts, by)
+    if table.empty:
+        ui.label("Нет результатов входных, промежуточных и итоговых работ для графика динамики."
+                 ).classes("text-caption text-grey-7").mark("dashboard-dynamics-none")
+        return
+    kinds = list(dict.fromkeys(table.sort_values("kind", key=_kind_key, kind="stable")["kind"]))
+    _, series = chart_series(table, "key", "kind", "quality_pct", kinds)
+    names = dict(zip(table["key"], table["label"], strict=False))
+    keys = list(series)
+
+    def opened(e: EChartPointClickEventArguments) -> None:
+        if link_of is not None and 0 <= e.series_index < len(keys):
+            ui.navigate.to(link_of(keys[e.series_index]))
+
+    ui.echart({
+        "title": {"text": f"Динамика качества знаний: {title}", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 24, "type": "scroll"},
+        "grid": {"top": 64},
+        "xAxis": {"type": "category", "data": kinds, "axisLabel": {"interval": 0}},
+        "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value} %"}},
+        "series": [{"type": "line", "name": str(names[k]), "connectNulls": True, "data": series[k]} for k in keys],
+    }, on_point_click=opened).classes(CHART_CLASSES).mark("dashboard-dynamics")
+
+
+def _kind_key(kinds: pd.Series) -> pd.Series:
+    return pd.Series(kind_rank(kinds), index=kinds.index)
+
+
+def teachers_chart(tfacts: pd.DataFrame, title: str) -> None:
+    """Quality per teacher, a bar per class profile: does a teacher do as well in a profile class?"""
+    table = teachers_by_profile(tfacts) if len(tfacts) else pd.DataFrame()
+    table = table[(table["N"] > 0).to_numpy()] if len(table) else table
+    if table.empty:
+        return
+    teachers, series = chart_series(table, "profile", "teacher", "quality_pct")
+    ui.echart({
+        "title": {"text": f"Качество знаний по профилям классов: {title}", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 24, "type": "scroll"},
+        "grid": {"top": 64},
+        "xAxis": {"type": "category", "data": [str(t) for t in teachers], "axisLabel": {"interval": 0,
+                                                                                       "rotate": 30}},
+        "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value} %"}},
+        "series": [{"type": "bar", "name": str(p), "data": v} for p, v in series.items()],
+    }).classes(CHART_CLASSES).mark("dashboard-teachers-profile")
+
+
+def student_works(facts: pd.DataFrame, student_id: str) -> None:
+    """Every work of one student under the filters, each opening its справка."""
+    mine = facts[(facts["student_id"] == student_id).fillna(False).to_numpy(dtype=bool)].sort_values("date")
+    cols = ("date", "subject", "work", "kind", "present", "total", "max_score", "pct", "mark")
+    with ui.grid(columns=len(cols)).classes("w-full gap-x-4 gap-y-1").mark("student-works"):
+        for c in cols:
+            ui.label(column_title(c)).classes("text-weight-bold text-caption")
+        for rec in mine.to_dict("records"):
+            for c in cols:
+                value = rec[c]
+                if c == "work":
+                    ui.link(str(value), f"/work/{rec['work_id']}")
+                elif c == "date":
+                    ui.label(fmt_date(value))
+                elif c in ("total", "max_score", "pct", "mark"):
+                    ui.label(fmt_num(value, 1 if c == "pct" else 0))
+                else:
+                    ui.label("" if value is None or value is pd.NA else str(value))
+
+
+def objectivity_panel(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], class_link: ClassLink) -> None:
+    """ВПР marks against the period marks per class, and the signals to check; a flagged class opens its
+    drill-down."""
+    ui.label("Объективность результатов ВПР").classes("text-h6")
+    with ui.column().classes("w-full gap-2").mark("objectivity-panel"):
+        found = objectivity(facts, frames["period_marks"], frames["tasks"])
+        table = objectivity_by_class(found.summary)
+        if table.empty:
+            ui.label("Нет результатов ВПР при выбранных фильтрах.").mark("objectivity-none")
+            return
+        parallel = facts.drop_duplicates("class_id").set_index("class_id")["parallel"]
+        flagged = flagged_classes(found.signals)
+        cols = ("works", "compared", *SHARE_COLUMNS)
+        with ui.grid(columns=len(cols) + 1).classes("gap-x-4 gap-y-1 items-center").mark("objectivity-classes"):
+            ui.label(column_title("class")).classes("text-weight-bold text-caption")
+            for c in cols:
+                ui.label(WORKS_TITLE if c == "works" else INDICATOR_LABELS[c]).classes("text-weight-bold text-caption")
+            for rec in table.to_dict("records"):
+                cid = str(rec["class_id"])
+                ui.link(str(rec["class"]), class_link(parallel.get(cid), cid)).classes(
+                    "text-weight-bold text-negative" if cid in flagged else "")
+                for c in cols:
+                    ui.label(value_text(c, rec[c])).classes("text-right")
+        if not found.signals:
+            ui.label("Признаков необъективности не найдено.").mark("objectivity-no-signals")
+            return
+        with ui.row().classes("items-center gap-2").mark("objectivity-flagged"):
+            ui.label(f"{INDICATOR_LABELS['signals']}: классы").classes("text-weight-bold")
+            names = dict(zip(table["class_id"].astype(str), table["class"].astype(str), strict=True))
+            for cid in flagged:
+                ui.link(names.get(cid, cid), class_link(parallel.get(cid), cid)).mark(f"objectivity-flag-{cid}")
+        with ui.expansion(f"{INDICATOR_LABELS['signals']} ({len(found.signals)})").classes("w-full"):
+            for signal in found.signals:
+                ui.label(signal.message).classes("text-body2").mark("objectivity-signal")
+
+
+def risk_panel(facts: pd.DataFrame) -> None:
+    """How many students are at risk and the ones to look at first, each opening the student's page."""
+    ui.label("Обучающиеся группы риска").classes("text-h6")
+    with ui.column().classes("w-full gap-1").mark("risk-panel"):
+        risk = students_at_risk(facts)
+        with ui.row().classes("items-baseline gap-2"):
+            ui.label("Всего:")
+            ui.label(str(len(risk))).classes("text-h5").mark("risk-count")
+        if risk.empty:
+            return
+        top = top_at_risk(risk, TOP_AT_RISK)
+        if len(risk) > len(top):
+            ui.label(f"Первые {len(top)}: больше всего отметок «2» и результатов намного ниже обычного уровня."
+                     ).classes("text-caption text-grey-7")
+        cols = ("class", "n_twos", "n_low", "own_mean_pct")
+        with ui.grid(columns=len(cols) + 1).classes("gap-x-4 gap-y-1 items-center").mark("risk-top"):
+            for c in ("student", *cols):
+                ui.label(column_title(c)).classes("text-weight-bold text-caption")
+            for rec in top.to_dict("records"):
+                sid = str(rec["student_id"])
+                ui.link(str(rec["student"]), f"/student/{sid}").mark(f"risk-{sid}").tooltip(str(rec["reasons"]))
+                ui.label(str(rec["class"] or ""))
+                for c in cols[1:]:
+                    ui.label(value_text(c, rec[c])).classes("text-right")
+        ui.label("Причины — в подсказке у фамилии и на странице обучающегося.").classes("text-caption text-grey-7")
+
+
+def quality_panel(issues: Sequence[Any], may_open: bool) -> None:
+    """Errors and warnings of the data-quality check; the list itself for the roles that may open it."""
+    errors, warnings = issue_counts(issues)
+    with ui.row().classes("items-center gap-3").mark("quality-panel"):
+        ui.label("Качество данных:").classes("text-weight-bold")
+        ui.badge(f"Ошибок: {errors}", color="negative" if errors else "positive").mark("quality-errors")
+        ui.badge(f"Предупреждений: {warnings}", color="warning" if warnings else "positive").mark("quality-warnings")
+        if may_open:
+            ui.link("Открыть список проблем", "/issues").mark("quality-issues-link")
