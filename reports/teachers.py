@@ -24,7 +24,7 @@ def teacher_names(teachers: pd.DataFrame) -> pd.Series:
 def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Integer codes of a key column and what they stand for (categoricals already carry both)."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy(), pd.Index(col.cat.categories, dtype=object)
+        return col.cat.codes.to_numpy().astype(np.int64), pd.Index(col.cat.categories, dtype=object)
     codes, uniques = pd.factorize(col.to_numpy(dtype=object, na_value=None))
     return codes, pd.Index(uniques, dtype=object)
 

@@ -171,3 +171,26 @@ def test_empty_facts_roll_up_to_an_empty_school() -> None:
     school_row = row(table, "school")
     assert school_row["N"] == 0 and math.isnan(school_row["sou_pct"])
     assert (table["level"] == "school").all()
+
+
+def test_teacher_facts_cover_every_load_pair_of_a_large_school() -> None:
+    """Past 127 class × subject pairs the pair key must not overflow the categoricals' int8 codes."""
+    s = School()
+    subjects = [s.subject(f"Предмет {i}") for i in range(12)]
+    teacher = s.teacher("Петрова")
+    expected = 0
+    for g in range(1, 12):
+        cls = s.klass(g, "А")
+        student = s.student(cls, "Иванов")
+        for subj in subjects:
+            s.load(teacher, cls, subj)
+            work = s.work(subj, parallel=g)
+            s.result(work, student, mark=4)
+            expected += 1
+    frames = s.frames()
+    facts = results_facts(frames)
+    assert len(facts) == expected == 132
+    tf = teacher_facts(facts, frames)
+    assert len(tf) == 132 and set(tf["teacher_id"]) == {teacher}
+    assert sorted(zip(tf["class_id"], tf["subject_id"], strict=True)) == sorted(
+        zip(facts["class_id"], facts["subject_id"], strict=True))
