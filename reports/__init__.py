@@ -3,6 +3,7 @@
 Typical use: `facts = results_facts(workbook)` once per cache refresh, then any indicator over `select(facts, …)`.
 """
 
+from .document import Chart, Figures, Paragraph, Section, Spravka, TableBlock
 from .dynamics import DYNAMICS_KINDS, dynamics
 from .facts import FACT_COLUMNS, results_facts, select
 from .forecast import Backtest, ExamForecast, backtest, exam_forecast, forecast_next, predict, theil_sen, trend_points
@@ -24,6 +25,17 @@ from .objectivity import Objectivity, ObjectivityRules, Signal, last_period_mark
 from .periods import CALENDAR, PeriodCalendar, in_period
 from .risk import RiskRules, students_at_risk
 from .rollup import CLASS_AXIS, SUBJECT_AXIS, Level, children, class_rollup, parallel_label, rollup, subject_rollup
+from .spravka import (
+    ClassNotFound,
+    ParallelNotFound,
+    PeriodNotFound,
+    SpravkaNotFound,
+    TeacherNotFound,
+    class_spravka,
+    parallel_spravka,
+    school_spravka,
+    teacher_spravka,
+)
 from .staff import (
     AGE_BANDS,
     EXPERIENCE_BANDS,
@@ -34,6 +46,7 @@ from .staff import (
     olympiad_stats,
     staff_composition,
 )
+from .staff_report import olympiad_document, staff_document
 from .tasks import Cells, WeakRule, element_analysis, solved_share, task_analysis, unpack_scores
 from .teachers import teacher_facts, teachers_by_profile
 
@@ -48,4 +61,8 @@ __all__ = [
     "solved_share", "staff_composition", "students_at_risk", "subject_rollup", "summarize", "task_analysis",
     "teacher_facts", "teachers_by_profile", "theil_sen", "threshold_problems", "titled", "trend_points",
     "unpack_scores", "with_levels",
+    # справки as documents (reports.document); the exporters (export_docx, export_xlsx, export_pdf) lay them out
+    "Chart", "ClassNotFound", "Figures", "Paragraph", "ParallelNotFound", "PeriodNotFound", "Section", "Spravka",
+    "SpravkaNotFound", "TableBlock", "TeacherNotFound", "class_spravka", "olympiad_document", "parallel_spravka",
+    "school_spravka", "staff_document", "teacher_spravka",
 ]

@@ -1,137 +1,178 @@
-"""The справка of a monitoring work as a Word document (python-docx), built in memory: `work_docx(report)` returns
-bytes. A distribution chart is drawn only when matplotlib is installed (it is optional and never required).
+"""Any справка as a Word document (python-docx), built in memory: `spravka_docx(doc)` returns bytes. Sections are
+numbered, weak rows of a table are shaded and set in red, charts are pictures, and the conclusions and
+recommendations are ordinary paragraphs the deputy edits before the pedagogical council.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import io
-from collections.abc import Sequence
 
-import pandas as pd
 from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt, RGBColor
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 
-from .labels import column_title
-from .narrative import (
-    CLASS_COLUMNS,
-    COMPARISON_COLUMNS,
-    ELEMENT_COLUMNS,
-    RISK_COLUMNS,
-    TASK_COLUMNS,
-    WorkReport,
-    cell_value,
-)
+from .charts import chart_png
+from .document import Chart, Figures, Paragraph, Spravka, TableBlock, cell_value
+from .labels import fmt_num
+from .narrative import WorkReport
 
 WEAK_COLOR = RGBColor(0xC0, 0x00, 0x00)
+WEAK_SHADE = "F8D7DA"
+WIDE_TABLE = 10  # columns from which a table is set in a smaller font
+PICTURE_WIDTH = Cm(16)
+MARGIN = Cm(1.5)
+TEXT_WIDTH = Cm(21) - 2 * MARGIN  # A4
+CELL_CHARS = 28  # a longer value wraps instead of widening its column further
+WORD_CHARS = 16  # a text column is at least as wide as its longest word, up to this many letters
+SHORT_CHARS, TITLE_CHARS = 10, 7  # values this short (numbers, dates) are «short»; title words wrap past 7
+CHAR, CHAR_SMALL, CELL_PAD = Cm(0.19), Cm(0.17), Cm(0.3)  # width of a character at 9 and 8 pt, cell padding
+TABLE_STYLE, SMALL_STYLE = "TableText", "TableTextSmall"  # paragraph styles of table cells: 9 and 8 pt
 
 
-def has_chart_support() -> bool:
-    """True when matplotlib is importable (the docx then carries a distribution chart)."""
-    return importlib.util.find_spec("matplotlib") is not None
+def _shade(cell: _Cell, fill: str) -> None:
+    props = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    props.append(shd)
 
 
-def _table(doc: Document, frame: pd.DataFrame, columns: Sequence[str], *, titles: dict[str, str] | None = None,
-           weak_rows: Sequence[bool] | None = None) -> None:
-    titles = titles or {}
-    table = doc.add_table(rows=1, cols=len(columns))
+def _widths(header: list[str], rows: list[list[str]], char: int) -> list[int]:
+    """Column widths (EMU). Short columns (numbers, dates) get what their values and, up to a point, their title
+    words need. Text columns (names, topics, reasons) first get room for their longest word, so no word breaks,
+    then share the rest by how much more their longest value asks for; a table that still does not fit shrinks."""
+
+    def chars(n: int) -> float:
+        return n * char + CELL_PAD
+
+    fixed: dict[int, float] = {}
+    least: dict[int, float] = {}
+    want: dict[int, float] = {}
+    for j, title in enumerate(header):
+        values = [r[j] for r in rows]
+        longest = max(map(len, values), default=0)
+        title_word = min(max((len(w) for w in title.split()), default=1), TITLE_CHARS)
+        if longest <= SHORT_CHARS:
+            fixed[j] = chars(max(longest + 1, title_word))
+        else:
+            word = max((len(w) for v in values for w in v.split()), default=1)
+            least[j] = chars(max(min(word, WORD_CHARS), title_word))
+            want[j] = max(chars(min(longest, CELL_CHARS)), least[j])
+    room = TEXT_WIDTH - sum(fixed.values())
+    extra = sum(want.values()) - sum(least.values())
+    widths = dict(fixed)
+    for j in want:
+        if room >= sum(want.values()):
+            widths[j] = want[j] * room / sum(want.values())
+        else:
+            spare = max(room - sum(least.values()), 0.0)
+            widths[j] = least[j] + (spare * (want[j] - least[j]) / extra if extra else 0.0)
+    scale = min(1.0, TEXT_WIDTH / sum(widths.values()))
+    return [int(widths[j] * scale) for j in range(len(header))]
+
+
+def _grid(doc: DocxDocument, header: list[str], rows: list[list[str]], weak: list[bool], style_id: str) -> None:
+    """A bordered table; cell text takes its size from a paragraph style (far faster than per-run fonts)."""
+    table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
-    for cell, c in zip(table.rows[0].cells, columns, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(titles.get(c, column_title(c)))
-        run.bold = True
-        run.font.size = Pt(9)
-    for i, rec in enumerate(frame[list(columns)].to_dict("records")):
-        cells = table.add_row().cells
-        weak = bool(weak_rows[i]) if weak_rows is not None else False
-        for cell, c in zip(cells, columns, strict=True):
-            run = cell.paragraphs[0].add_run(str(cell_value(c, rec[c])))
-            run.font.size = Pt(9)
-            if weak:
-                run.bold = True
-                run.font.color.rgb = WEAK_COLOR
+    table.autofit = False
+    widths = _widths(header, rows, CHAR_SMALL if style_id == SMALL_STYLE else CHAR)
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        col.w = width
+    for tr in table._tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths, strict=True):
+            tc.width = width
+    for i, (row, texts) in enumerate(zip(table.rows, [header, *rows], strict=True)):
+        is_weak = i > 0 and weak[i - 1]
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+            para = cell.paragraphs[0]
+            para._p.style = style_id
+            if i == 0 or is_weak:
+                for run in para.runs:
+                    run.bold = True
+                    if is_weak:
+                        run.font.color.rgb = WEAK_COLOR
+            if is_weak:
+                _shade(cell, WEAK_SHADE)
 
 
-def _chart_png(report: WorkReport) -> bytes | None:
-    if not has_chart_support():
-        return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    labels, counts = zip(*report.distribution(), strict=True)
-    fig, ax = plt.subplots(figsize=(5, 2.8), dpi=120)
-    ax.bar(labels, counts, color=["#2e7d32", "#1565c0", "#f9a825", "#c62828"])
-    ax.set_title("Распределение отметок")
-    ax.set_ylabel("Обучающихся")
-    buf = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()
+def _table(doc: DocxDocument, block: TableBlock) -> None:
+    records = block.records()
+    rows = [[str(cell_value(c, rec[c])) for c in block.columns] for rec in records]
+    _grid(doc, [block.title_of(c) for c in block.columns], rows, [block.is_weak(i) for i in range(len(rows))],
+          SMALL_STYLE if len(block.columns) >= WIDE_TABLE else TABLE_STYLE)
 
 
-def work_docx(report: WorkReport) -> bytes:
+def _chart(doc: DocxDocument, chart: Chart) -> None:
+    if chart.data_table:
+        header = [chart.x_title, *chart.categories]
+        digits = 0 if chart.integral else 1
+        rows = [[name, *(fmt_num(v, digits) for v in values)] for name, values in chart.series.items()]
+        _grid(doc, header, rows, [False] * len(rows), TABLE_STYLE)
+    doc.add_picture(io.BytesIO(chart_png(chart)), width=PICTURE_WIDTH)
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _figures(doc: DocxDocument, block: Figures) -> None:
+    parts = []
+    for i, (label, value) in enumerate(block.items):
+        label = label if i == 0 or label[1:2].isupper() else label[:1].lower() + label[1:]
+        parts.append(f"{label}: {cell_value(block.column_of(i), value)}")
+    doc.add_paragraph("; ".join(parts) + ".")
+
+
+def spravka_docx(spravka: Spravka) -> bytes:
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(12)
-    title = doc.add_heading(report.heading, level=1)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(f"Предмет: {report.subject}. Вид работы: {report.kind}. Дата проведения: {report.date or '—'}. "
-                      f"Участники: {report.scope_label}.")
-    doc.add_paragraph(report.purpose)
-
-    s = report.summary
-    doc.add_heading("1. Участники", level=2)
-    doc.add_paragraph(f"{column_title('enrolled')}: {s.enrolled}; {column_title('N').lower()}: {s.N}; "
-                      f"{column_title('absent').lower()}: {s.absent}.")
-
-    doc.add_heading("2. Распределение отметок", level=2)
-    dist = report.distribution()
-    table = doc.add_table(rows=2, cols=len(dist))
-    table.style = "Table Grid"
-    for i, (label, count) in enumerate(dist):
-        table.rows[0].cells[i].text = label
-        table.rows[1].cells[i].text = str(count)
-    png = _chart_png(report)
-    if png is not None:
-        doc.add_picture(io.BytesIO(png))
-
-    doc.add_heading("3. Показатели и сравнение", level=2)
-    _table(doc, report.comparisons, COMPARISON_COLUMNS, titles={"label": "Группа"})
-    if len(report.classes):
-        doc.add_heading("4. Результаты по классам", level=2)
-        _table(doc, report.classes, CLASS_COLUMNS)
-
-    doc.add_heading("5. Анализ выполнения заданий", level=2)
-    if len(report.tasks):
-        _table(doc, report.tasks, TASK_COLUMNS, weak_rows=list(report.tasks["weak"]))
-    else:
-        doc.add_paragraph("Баллы по заданиям не внесены.")
-    doc.add_heading("6. Анализ по элементам содержания", level=2)
-    if len(report.elements):
-        _table(doc, report.elements, ELEMENT_COLUMNS, weak_rows=list(report.elements["weak"]))
-        doc.add_paragraph("Слабые элементы (менее 50 % от максимального балла) выделены.").italic = True
-    else:
-        doc.add_paragraph("Баллы по заданиям не внесены.")
-
-    doc.add_heading("7. Обучающиеся группы риска", level=2)
-    if len(report.at_risk):
-        _table(doc, report.at_risk, RISK_COLUMNS)
-    else:
-        doc.add_paragraph("Обучающихся группы риска нет.")
-
-    doc.add_heading("8. Выводы", level=2)
-    for text in report.conclusions:
+    for name, size in ((TABLE_STYLE, 9), (SMALL_STYLE, 8)):
+        cell_style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        cell_style.base_style = style
+        cell_style.font.size = Pt(size)
+        cell_style.paragraph_format.space_after = Pt(0)
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = MARGIN
+        section.top_margin = section.bottom_margin = Cm(1.5)
+    doc.add_heading(spravka.heading, level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for label, value in spravka.meta:
+        para = doc.add_paragraph()
+        para.add_run(f"{label}: ").bold = True
+        para.add_run(value)
+    if spravka.purpose:
+        doc.add_paragraph(spravka.purpose)
+    for number, section in enumerate(spravka.sections, start=1):
+        doc.add_heading(f"{number}. {section.title}", level=2)
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                doc.add_paragraph().add_run(block.text).italic = block.note
+            elif isinstance(block, Figures):
+                _figures(doc, block)
+            elif isinstance(block, TableBlock):
+                _table(doc, block)
+            else:
+                _chart(doc, block)
+    number = len(spravka.sections)
+    doc.add_heading(f"{number + 1}. Выводы", level=2)
+    for text in spravka.conclusions:
         doc.add_paragraph(text, style="List Bullet")
-    doc.add_heading("9. Рекомендации", level=2)
-    for text in report.recommendations:
+    doc.add_heading(f"{number + 2}. Рекомендации", level=2)
+    for text in spravka.recommendations:
         doc.add_paragraph(text, style="List Number")
     doc.add_paragraph("")
-    doc.add_paragraph("Заместитель директора по УВР ____________________")
+    doc.add_paragraph(spravka.signature)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def work_docx(report: WorkReport) -> bytes:
+    return spravka_docx(report.document())

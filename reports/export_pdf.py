@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .export_docx import work_docx
+from .document import Spravka
+from .export_docx import spravka_docx
 from .narrative import WorkReport
 
 Converter = Callable[[bytes], bytes]
@@ -20,5 +21,9 @@ def pdf_from_docx(docx: bytes, convert: Converter) -> bytes:
     return pdf
 
 
+def spravka_pdf(spravka: Spravka, convert: Converter) -> bytes:
+    return pdf_from_docx(spravka_docx(spravka), convert)
+
+
 def work_pdf(report: WorkReport, convert: Converter) -> bytes:
-    return pdf_from_docx(work_docx(report), convert)
+    return spravka_pdf(report.document(), convert)

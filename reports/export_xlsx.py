@@ -1,51 +1,55 @@
-"""The справка of a monitoring work as an Excel workbook (openpyxl), built in memory: `work_xlsx(report)` returns
-bytes. Numbers stay numbers (formatted, not text) so the deputy can recalculate; the mark distribution carries a
-native Excel bar chart.
+"""Any справка as an Excel workbook (openpyxl), built in memory: `spravka_xlsx(doc)` returns bytes.
+
+The «Справка» sheet holds the heading, meta, every section (short tables inline, long ones on their own sheets),
+the conclusions and recommendations. Numbers stay numbers with number formats so the deputy can recalculate, and
+every chart is a native Excel chart over the cells that hold its numbers.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.cell import Cell
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .labels import column_title
-from .narrative import (
-    CLASS_COLUMNS,
-    COMPARISON_COLUMNS,
-    ELEMENT_COLUMNS,
-    RISK_COLUMNS,
-    TASK_COLUMNS,
-    WEAK_MARK,
-    WorkReport,
-)
+from .document import WEAK_MARK, Chart, Figures, Paragraph, Spravka, TableBlock
+from .narrative import WorkReport
+from .staff_report import Frames, olympiad_document, staff_document
 
+MAIN_SHEET = "Справка"
 HEADER_FILL = PatternFill("solid", fgColor="DDE3F0")
 WEAK_FILL = PatternFill("solid", fgColor="F8D7DA")
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(bold=True)
+DATE_FORMAT = "DD.MM.YYYY"
+CHART_ROWS = 16  # rows a chart covers at the default height
+MAIN_WIDTHS = (48, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14)
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-def _number_format(column: str) -> str | None:
-    if column in ("mean_mark", "mean_score"):
+def number_format(column: str) -> str | None:
+    if column in ("mean_mark", "mean_score", "mean_mark_vs_parent", "mean_mark_change"):
         return "0.00"
-    if column.endswith("_pct") or column.endswith("_vs_parent") or column == "pct_of_max":
+    if column.endswith(("_pct", "_vs_parent", "_change", "_vs_parallel", "_vs_school")) or column == "pct_of_max":
         return "0.0"
     return None
 
 
-def _plain(column: str, value: Any) -> Any:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+def plain(column: str, value: Any) -> Any:
+    """A cell value Excel keeps as a number, a date or text."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None
     if column == "weak":
         return WEAK_MARK if bool(value) else ""
@@ -55,106 +59,164 @@ def _plain(column: str, value: Any) -> Any:
         return int(value)
     if isinstance(value, np.floating):
         return float(value)
-    if isinstance(value, (int, float, str)):
+    if isinstance(value, (pd.Timestamp, np.datetime64)):
+        return pd.Timestamp(value).to_pydatetime()
+    if isinstance(value, (int, float, str, datetime)):
         return value
     return str(value)
 
 
+def _put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
+    """A cell that never becomes a formula: text starting with «=» stays text."""
+    cell = ws.cell(row, col, value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    if isinstance(value, datetime):
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
 def write_table(ws: Worksheet, top: int, frame: pd.DataFrame, columns: Sequence[str], *,
                 titles: dict[str, str] | None = None, weak: Sequence[bool] | None = None) -> int:
-    """Header plus rows starting at row `top`; returns the next free row."""
-    titles = titles or {}
-    for j, c in enumerate(columns, start=1):
-        cell = ws.cell(top, j, titles.get(c, column_title(c)))
+    """Header plus rows starting at row `top`; returns the next free row (one blank row after the table)."""
+    block = TableBlock(frame, tuple(columns), titles or {}, tuple(weak or ()))
+    return _write_block(ws, top, block)
+
+
+def _write_block(ws: Worksheet, top: int, block: TableBlock) -> int:
+    for j, c in enumerate(block.columns, start=1):
+        cell = _put(ws, top, j, block.title_of(c))
         cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for i, rec in enumerate(frame[list(columns)].to_dict("records"), start=1):
-        for j, c in enumerate(columns, start=1):
-            cell = ws.cell(top + i, j, _plain(c, rec[c]))
+    for i, rec in enumerate(block.records(), start=1):
+        weak = block.is_weak(i - 1)
+        for j, c in enumerate(block.columns, start=1):
+            cell = _put(ws, top + i, j, plain(c, rec[c]))
             cell.border = BORDER
-            fmt = _number_format(c)
+            fmt = number_format(c)
             if fmt:
                 cell.number_format = fmt
-            if weak is not None and bool(weak[i - 1]):
+            if weak:
                 cell.fill = WEAK_FILL
-    return top + len(frame) + 2
+    return top + len(block.frame) + 2
 
 
-def _widths(ws: Worksheet, widths: Sequence[int]) -> None:
+def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
 
 
-def work_xlsx(report: WorkReport) -> bytes:
+def _fitted_widths(block: TableBlock) -> list[float]:
+    """A width per column from its title and longest value (titles wrap, so they count less)."""
+    out = []
+    for c in block.columns:
+        longest = max((len(str(plain(c, v) or "")) for v in block.frame[c]), default=0)
+        out.append(float(min(max(longest + 2, len(block.title_of(c)) * 0.6, 8), 60)))
+    return out
+
+
+def _sheet_title(wb: Workbook, name: str) -> str:
+    """A legal, unused sheet name: no []:*?/\\, at most 31 characters, «(2)» appended on a clash."""
+    base = _BAD_SHEET_CHARS.sub(" ", name).strip()[:31] or "Лист"
+    title, n = base, 1
+    while title in wb.sheetnames:
+        n += 1
+        title = f"{base[:31 - len(f' ({n})')]} ({n})"
+    return title
+
+
+def _chart(ws: Worksheet, top: int, chart: Chart) -> int:
+    """The chart's numbers as a small table at `top`, and a native chart over those cells beside it."""
+    names = list(chart.series)
+    for j, title in enumerate([chart.x_title, *names], start=1):
+        cell = _put(ws, top, j, title)
+        cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, BORDER
+    fmt = "0" if chart.integral else "0.0"
+    for i, category in enumerate(chart.categories, start=1):
+        _put(ws, top + i, 1, category).border = BORDER
+        for j, name in enumerate(names, start=2):
+            cell = _put(ws, top + i, j, chart.series[name][i - 1])
+            cell.border, cell.number_format = BORDER, fmt
+    bottom = top + len(chart.categories)
+    native = BarChart() if chart.kind == "bar" else LineChart()
+    if chart.kind == "bar":
+        native.type = "col"
+    native.title = chart.title
+    native.y_axis.title = chart.y_title or None
+    native.x_axis.title = chart.x_title or None
+    native.add_data(Reference(ws, min_col=2, max_col=1 + len(names), min_row=top, max_row=bottom),
+                    titles_from_data=True)
+    native.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=bottom))
+    if len(names) == 1:
+        native.legend = None
+    native.height, native.width = 7, 14
+    ws.add_chart(native, f"{get_column_letter(len(names) + 3)}{top}")
+    return max(bottom + 2, top + CHART_ROWS + 1)
+
+
+def spravka_xlsx(spravka: Spravka) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = "Справка"
-    ws["A1"] = report.heading
-    ws["A1"].font = Font(bold=True, size=14)
-    info = [("Предмет", report.subject), ("Вид работы", report.kind), ("Дата проведения", report.date),
-            ("Участники", report.scope_label), ("Цель", report.purpose)]
+    ws.title = MAIN_SHEET
+    _put(ws, 1, 1, spravka.heading).font = Font(bold=True, size=14)
     row = 3
-    for label, value in info:
-        ws.cell(row, 1, label).font = BOLD
-        ws.cell(row, 2, value)
+    for label, value in spravka.meta:
+        _put(ws, row, 1, label).font = BOLD
+        _put(ws, row, 2, value)
+        row += 1
+    if spravka.purpose:
+        _put(ws, row, 1, spravka.purpose)
         row += 1
     row += 1
-    s = report.summary
-    ws.cell(row, 1, "Участники").font = BOLD
-    row += 1
-    for key in ("enrolled", "N", "absent"):
-        ws.cell(row, 1, column_title(key))
-        ws.cell(row, 2, int(getattr(s, key)))
+    for number, section in enumerate(spravka.sections, start=1):
+        _put(ws, row, 1, f"{number}. {section.title}").font = Font(bold=True, size=12)
         row += 1
-    row += 1
-    ws.cell(row, 1, "Распределение отметок").font = BOLD
-    row += 1
-    head = row
-    ws.cell(head, 1, "Отметка").font = BOLD
-    ws.cell(head, 2, "Обучающихся").font = BOLD
-    for label, count in report.distribution():
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                _put(ws, row, 1, block.text).font = Font(italic=block.note)
+                row += 1
+            elif isinstance(block, Figures):
+                for i, (label, value) in enumerate(block.items):
+                    _put(ws, row, 1, label)
+                    cell = _put(ws, row, 2, plain(block.column_of(i), value))
+                    cell.number_format = number_format(block.column_of(i)) or cell.number_format
+                    row += 1
+                row += 1
+            elif isinstance(block, TableBlock) and block.sheet:
+                sheet = wb.create_sheet(_sheet_title(wb, block.sheet))
+                _write_block(sheet, 1, block)
+                _widths(sheet, _fitted_widths(block))
+                sheet.freeze_panes = "A2"
+                _put(ws, row, 1, f"Таблица — на листе «{sheet.title}».").font = Font(italic=True)
+                row += 1
+            elif isinstance(block, TableBlock):
+                row = _write_block(ws, row, block)
+            else:
+                row = _chart(ws, row, block)
         row += 1
-        ws.cell(row, 1, label)
-        ws.cell(row, 2, count)
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = "Распределение отметок"
-    chart.y_axis.title = "Обучающихся"
-    chart.x_axis.title = "Отметка"
-    chart.add_data(Reference(ws, min_col=2, min_row=head, max_row=row), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=row))
-    chart.legend = None
-    chart.height, chart.width = 7, 12
-    ws.add_chart(chart, f"D{head}")
-    row = max(row + 2, head + 16)
-    ws.cell(row, 1, "Показатели и сравнение").font = BOLD
-    row = write_table(ws, row + 1, report.comparisons, COMPARISON_COLUMNS, titles={"label": "Группа"})
-    ws.cell(row, 1, "Выводы").font = BOLD
-    for text in report.conclusions:
-        row += 1
-        ws.cell(row, 1, text)
-    row += 2
-    ws.cell(row, 1, "Рекомендации").font = BOLD
-    for i, text in enumerate(report.recommendations, start=1):
-        row += 1
-        ws.cell(row, 1, f"{i}. {text}")
-    _widths(ws, (48, 12, 14, 14, 12, 12))
-
-    if len(report.classes):
-        wc = wb.create_sheet("Классы")
-        write_table(wc, 1, report.classes, CLASS_COLUMNS)
-        _widths(wc, [10] + [12] * (len(CLASS_COLUMNS) - 1))
-    wt = wb.create_sheet("Задания")
-    write_table(wt, 1, report.tasks, TASK_COLUMNS, weak=list(report.tasks["weak"]))
-    _widths(wt, (8, 48, 12, 10, 12, 12, 12, 12, 12, 12))
-    we = wb.create_sheet("Элементы содержания")
-    write_table(we, 1, report.elements, ELEMENT_COLUMNS, weak=list(report.elements["weak"]))
-    _widths(we, (56, 14, 14, 14))
-    wr = wb.create_sheet("Группа риска")
-    write_table(wr, 1, report.at_risk, RISK_COLUMNS)
-    _widths(wr, (28, 10, 10, 10, 14, 100))
-    for sheet in wb.worksheets[1:]:
-        sheet.freeze_panes = "A2"
+    for title, lines in (("Выводы", spravka.conclusions), ("Рекомендации", spravka.recommendations)):
+        _put(ws, row, 1, title).font = Font(bold=True, size=12)
+        for i, text in enumerate(lines, start=1):
+            row += 1
+            _put(ws, row, 1, text if title == "Выводы" else f"{i}. {text}")
+        row += 2
+    _put(ws, row, 1, spravka.signature)
+    _widths(ws, MAIN_WIDTHS)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def work_xlsx(report: WorkReport) -> bytes:
+    return spravka_xlsx(report.document())
+
+
+def staff_xlsx(frames: Frames, on_date: Any) -> bytes:
+    """Staff statistics on `on_date`: composition (with a native chart of the categories), attestation due within
+    12 months, teachers without courses in three years."""
+    return spravka_xlsx(staff_document(frames, on_date))
+
+
+def olympiad_xlsx(frames: Frames) -> bytes:
+    """Olympiad results by subject and stage (with a native chart by stage) and the winners and prize-winners."""
+    return spravka_xlsx(olympiad_document(frames))

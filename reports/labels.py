@@ -63,6 +63,15 @@ SCHEMA_COLUMNS: dict[str, tuple[str, str]] = {
     "olympiad_level": ("olympiads", "level"),
     "status": ("olympiads", "status"),
     "course_end": ("courses", "end_date"),
+    "course_title": ("courses", "title"),
+    "provider": ("courses", "provider"),
+    "course_hours": ("courses", "hours"),
+    "load_hours": ("teaching_load", "hours"),
+    "attestation_date": ("attestations", "date"),
+    "attestation_category": ("attestations", "category"),
+    "olympiad_score": ("olympiads", "score"),
+    "mentor": ("olympiads", "teacher_id"),
+    "class_teacher": ("classes", "class_teacher_id"),
 }
 
 # Every computed column, once. Percentages are of students who wrote (N) unless the label says otherwise.
@@ -165,6 +174,19 @@ INDICATOR_LABELS: dict[str, str] = {
     "prize_winners": "Призёров",
     "winners": "Победителей",
     "students": "Обучающихся (без повторов)",
+    # справки over a period (many works): counts of results, not of students
+    "group": "Группа",
+    "students_count": "Обучающихся",
+    "marks_count": "Отметок",
+    "class_size": "Обучающихся по списку",
+    "students_wrote": "Писали хотя бы одну работу",
+    "classes_count": "Классов",
+    "works_count": "Проведено работ",
+    "written": "Написано работ",
+    "missed": "Пропущено работ",
+    "at_risk": "В группе риска",
+    "quality_pct_vs_parallel": "Качество знаний: разница с параллелью, п. п.",
+    "quality_pct_vs_school": "Качество знаний: разница со школой, п. п.",
 }
 
 LEVEL_NAMES: dict[str, str] = {

@@ -10,14 +10,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from .document import WEAK_MARK as WEAK_MARK  # re-exported: pages and exporters import it from here
+from .document import Chart, Figures, Paragraph, Section, Spravka, TableBlock, table_or_text
+from .document import cell_value as cell_value
 from .facts import select
 from .indicators import MarkSummary, summarize
 from .labels import LEVEL_NAMES, column_title, fmt_date, fmt_num
 from .risk import students_at_risk
-from .rollup import children, class_rollup
+from .rollup import children, class_rollup, parallel_label
 from .tasks import WeakRule, element_analysis, task_analysis, unpack_scores
 
 RATES = ("success_pct", "quality_pct", "sou_pct", "mean_mark")
@@ -29,7 +31,7 @@ TASK_COLUMNS = ("number", "element", "task_level", "task_max", "mean_score", "pc
 ELEMENT_COLUMNS = ("element", "tasks", "pct_of_max", "weak")
 RISK_COLUMNS = ("student", "class", "mark", "n_twos", "own_mean_pct", "reasons")
 DISTRIBUTION = ("n5", "n4", "n3", "n2")
-WEAK_MARK = "слабый"
+MARK_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828")
 # a class this far below its parallel (п. п. of quality) gets its own recommendation
 FAR_BELOW_PP = 10.0
 
@@ -73,13 +75,49 @@ class WorkReport:
     def weak_elements(self) -> list[str]:
         return [str(e) for e in self.elements.loc[self.elements["weak"].astype(bool), "element"]]
 
+    def document(self) -> Spravka:
+        """The справка in the document model every exporter renders."""
+        s = self.summary
+        no_scores = "Баллы по заданиям не внесены."
+        sections = [
+            Section("Участники", (Figures.of((k, getattr(s, k)) for k in ("enrolled", "N", "absent")),)),
+            Section("Распределение отметок", (distribution_chart(s),) if s.N else (Paragraph("Отметок нет."),)),
+            Section("Показатели и сравнение", (TableBlock(self.comparisons, COMPARISON_COLUMNS,
+                                                          {"label": column_title("group")}),)),
+        ]
+        if len(self.classes):
+            sections.append(Section("Результаты по классам", (TableBlock(self.classes, CLASS_COLUMNS,
+                                                                         sheet="Классы"),)))
+        sections.append(Section("Анализ выполнения заданий", table_or_text(
+            self.tasks, TASK_COLUMNS, no_scores, weak="weak", sheet="Задания")))
+        elements = table_or_text(self.elements, ELEMENT_COLUMNS, no_scores, weak="weak", sheet="Элементы содержания")
+        if len(self.elements):
+            elements += (Paragraph(WEAK_NOTE, note=True),)
+        sections.append(Section("Анализ по элементам содержания", elements))
+        sections.append(Section("Обучающиеся группы риска", table_or_text(
+            self.at_risk, RISK_COLUMNS, "Обучающихся группы риска нет.", sheet="Группа риска")))
+        meta = (("Предмет", self.subject), ("Вид работы", self.kind), ("Дата проведения", self.date or "—"),
+                ("Участники", self.scope_label))
+        return Spravka(self.heading, meta, self.purpose, tuple(sections), self.conclusions, self.recommendations)
 
-def _value(row: Mapping[str, Any], key: str) -> Any:
+
+WEAK_NOTE = "Слабые элементы (менее 50 % от максимального балла) выделены."
+
+
+def distribution_chart(s: MarkSummary, unit: str = "students_count", title: str = "Распределение отметок") -> Chart:
+    """Counts of «5» … «2» as a bar chart with its numbers (the distribution table of every справка); `unit` is
+    what is counted: students on one work, marks («marks_count») over many."""
+    return Chart("bar", title, tuple(column_title(c) for c in DISTRIBUTION),
+                 {column_title(unit): [int(getattr(s, c)) for c in DISTRIBUTION]},
+                 y_title=column_title(unit), x_title=column_title("mark"), colors=MARK_COLORS, data_table=True)
+
+
+def value_or_none(row: Mapping[str, Any], key: str) -> Any:
     v = row.get(key)
     return None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
 
 
-def _delta_words(delta: float, unit: str = "п. п.") -> str:
+def delta_words(delta: float, unit: str = "п. п.") -> str:
     """+4.1 -> «на 4,1 п. п. выше»; |delta| < 0.05 -> «на уровне»."""
     if delta is None or math.isnan(delta):
         return ""
@@ -88,16 +126,32 @@ def _delta_words(delta: float, unit: str = "п. п.") -> str:
     return f"на {fmt_num(abs(delta))} {unit} {'выше' if delta > 0 else 'ниже'}"
 
 
-def _students(n: int) -> str:
-    """Russian plural after a count: 1 обучающийся, 2 обучающихся."""
-    return "обучающийся" if n % 10 == 1 and n % 100 != 11 else "обучающихся"
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The Russian form of a noun after the count n: 1 класс, 2 класса, 5 классов (11–14 take `many`)."""
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
 
 
-def _pct(value: float) -> str:
+def students_word(n: int) -> str:
+    """After a count: 1 обучающийся, 2 обучающихся, 5 обучающихся (a participle: genitive from two on)."""
+    return plural(n, "обучающийся", "обучающихся", "обучающихся")
+
+
+def pct_text(value: float) -> str:
     return f"{fmt_num(value)} %"
 
 
-def _comparison_row(label: str, s: MarkSummary) -> dict[str, Any]:
+def indicator_sentence(scope: str, s: MarkSummary) -> str:
+    """«Успеваемость (9«А») — 75 %, качество знаний — 50 %, СОУ — 54 % (уровень «…»), средний балл — 3,5.»"""
+    return (f"Успеваемость ({scope}) — {pct_text(s.success_pct)}, качество знаний — {pct_text(s.quality_pct)}, "
+            f"СОУ — {pct_text(s.sou_pct)} (уровень «{s.sou_level}»), средний балл — {fmt_num(s.mean_mark, 2)}.")
+
+
+def comparison_row(label: str, s: MarkSummary) -> dict[str, Any]:
     return {"label": label, "N": s.N, **{c: getattr(s, c) for c in RATES}}
 
 
@@ -127,7 +181,7 @@ def work_report(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id
     parallel = work["parallel"]
     all_of_work = select(facts, work_id=str(work_id))
     mine = all_of_work
-    scope_label = f"{parallel}-{'и' if str(parallel) == '3' else 'е'} классы" if _value(work, "parallel") else "все"
+    scope_label = parallel_label(parallel) if value_or_none(work, "parallel") else "все"
     if class_id is not None:
         mine = all_of_work[(all_of_work["class_id"] == class_id).fillna(False).to_numpy(dtype=bool)]
         names = mine["class"].dropna().astype(str)
@@ -136,10 +190,10 @@ def work_report(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id
     kind = str(work.get("kind") or "")
 
     # comparisons: this group, its parallel (for a class), the previous work, the school (same subject and kind)
-    rows = [_comparison_row(f"Данная работа: {scope_label}", summary)]
+    rows = [comparison_row(f"Данная работа: {scope_label}", summary)]
     parallel_summary = summarize(all_of_work) if class_id is not None else None
     if parallel_summary is not None:
-        rows.append(_comparison_row("Параллель", parallel_summary))
+        rows.append(comparison_row("Параллель", parallel_summary))
     previous = _previous_work(facts, work)
     previous_summary = None
     if previous is not None:
@@ -147,11 +201,11 @@ def work_report(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id
         if class_id is not None:
             prev = prev[(prev["class_id"] == class_id).fillna(False).to_numpy(dtype=bool)]
         previous_summary = summarize(prev)
-        rows.append(_comparison_row(f"Предыдущая работа: {previous[1]}", previous_summary))
+        rows.append(comparison_row(f"Предыдущая работа: {previous[1]}", previous_summary))
     school = facts[(facts["subject_id"] == work["subject_id"]).fillna(False).to_numpy(dtype=bool)
                    & (facts["kind"].astype(object) == kind).to_numpy(dtype=bool)]
     school_summary = summarize(school)
-    rows.append(_comparison_row(f"Школа: {subject}, работы вида «{kind}»", school_summary))
+    rows.append(comparison_row(f"Школа: {subject}, работы вида «{kind}»", school_summary))
     comparisons = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
 
     # classes beside their parallel
@@ -174,10 +228,10 @@ def work_report(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id
     at_risk = _at_risk(facts, mine)
     conclusions, recommendations = _narrative(summary, scope_label, parallel_summary, previous, previous_summary,
                                               school_summary, subject, kind, classes, elements, at_risk, mine)
-    date = fmt_date(work.get("date")) if _value(work, "date") is not None else ""
+    date = fmt_date(work.get("date")) if value_or_none(work, "date") is not None else ""
     purpose = (f"Цель: определить уровень достижения планируемых результатов по предмету «{subject}» "
                f"обучающимися ({scope_label}); вид работы — {kind}"
-               + (f", период — {work['period']}" if _value(work, "period") else "") + ".")
+               + (f", период — {work['period']}" if value_or_none(work, "period") else "") + ".")
     return WorkReport(str(work_id), str(work.get("title") or work_id), subject, kind, date, parallel, class_id,
                       scope_label, purpose, summary, comparisons, classes, tasks, elements, at_risk,
                       tuple(conclusions), tuple(recommendations))
@@ -209,32 +263,31 @@ def _narrative(s: MarkSummary, scope: str, parallel: MarkSummary | None, previou
         rec.append("Внести результаты и отметки в лист «Результаты» и сформировать справку повторно.")
         return out, rec
     absent_pct = s.absent / s.enrolled * 100 if s.enrolled else float("nan")
-    out.append(f"По списку {s.enrolled} {_students(s.enrolled)}, работу писали {s.N}, отсутствовали {s.absent}"
-               f" ({_pct(absent_pct)}).")
-    out.append(f"Успеваемость ({scope}) — {_pct(s.success_pct)}, качество знаний — {_pct(s.quality_pct)}, "
-               f"СОУ — {_pct(s.sou_pct)} (уровень «{s.sou_level}»), средний балл — {fmt_num(s.mean_mark, 2)}.")
+    out.append(f"По списку {s.enrolled} {students_word(s.enrolled)}, работу писали {s.N}, отсутствовали {s.absent}"
+               f" ({pct_text(absent_pct)}).")
+    out.append(indicator_sentence(scope, s))
     out.append(f"Отметки: «5» — {s.n5}, «4» — {s.n4}, «3» — {s.n3}, «2» — {s.n2}.")
     if parallel is not None and parallel.N:
-        words = _delta_words(s.quality_pct - parallel.quality_pct)
-        out.append(f"Качество знаний {scope} — {_pct(s.quality_pct)}, {words} параллели "
-                   f"({_pct(parallel.quality_pct)}).")
+        words = delta_words(s.quality_pct - parallel.quality_pct)
+        out.append(f"Качество знаний {scope} — {pct_text(s.quality_pct)}, {words} параллели "
+                   f"({pct_text(parallel.quality_pct)}).")
     for rec_row in classes.to_dict("records"):
-        delta = _value(rec_row, "quality_pct_vs_parent")
+        delta = value_or_none(rec_row, "quality_pct_vs_parent")
         if delta is None or not rec_row["N"]:
             continue
-        out.append(f"Качество знаний {rec_row['class']} — {_pct(rec_row['quality_pct'])}, "
-                   f"{_delta_words(delta)} параллели.")
+        out.append(f"Качество знаний {rec_row['class']} — {pct_text(rec_row['quality_pct'])}, "
+                   f"{delta_words(delta)} параллели.")
     if prev is not None and previous is not None and prev.N:
         d_q = s.quality_pct - prev.quality_pct
         d_s = s.success_pct - prev.success_pct
         out.append(f"По сравнению с предыдущей работой «{previous[1]}» качество знаний "
-                   f"{_change_words(d_q, 'о')}, успеваемость {_change_words(d_s, 'а')}".rstrip(".") + ".")
+                   f"{change_words(d_q, 'о')}, успеваемость {change_words(d_s, 'а')}".rstrip(".") + ".")
     if school.N:
-        out.append(f"Качество знаний {_delta_words(s.quality_pct - school.quality_pct)} среднего по школе "
-                   f"для работ вида «{kind}» по предмету «{subject}» ({_pct(school.quality_pct)}).")
+        out.append(f"Качество знаний {delta_words(s.quality_pct - school.quality_pct)} среднего по школе "
+                   f"для работ вида «{kind}» по предмету «{subject}» ({pct_text(school.quality_pct)}).")
     weak = elements[elements["weak"].astype(bool)]
     if len(weak):
-        listed = "; ".join(f"{e} ({_pct(p)})" for e, p in zip(weak["element"], weak["pct_of_max"], strict=True))
+        listed = "; ".join(f"{e} ({pct_text(p)})" for e, p in zip(weak["element"], weak["pct_of_max"], strict=True))
         out.append(f"Слабо освоены элементы содержания: {listed}.")
         rec.append(f"Включить в уроки и домашние задания отработку тем: {'; '.join(map(str, weak['element']))}; "
                    "через 3–4 недели провести повторную диагностику по этим элементам.")
@@ -247,11 +300,11 @@ def _narrative(s: MarkSummary, scope: str, parallel: MarkSummary | None, previou
         rec.append("Для обучающихся, получивших «2», составить индивидуальные планы ликвидации пробелов и "
                    "провести повторную работу.")
     if len(at_risk):
-        out.append(f"В группе риска по итогам года {len(at_risk)} {_students(len(at_risk))} из писавших работу.")
+        out.append(f"В группе риска по итогам года {len(at_risk)} {students_word(len(at_risk))} из писавших работу.")
         rec.append("Классным руководителям обсудить результаты обучающихся группы риска с родителями; учителям "
                    "организовать индивидуальные консультации.")
     far = [str(r["class"]) for r in classes.to_dict("records")
-           if _value(r, "quality_pct_vs_parent") is not None and r["quality_pct_vs_parent"] <= -FAR_BELOW_PP]
+           if value_or_none(r, "quality_pct_vs_parent") is not None and r["quality_pct_vs_parent"] <= -FAR_BELOW_PP]
     if far:
         rec.append(f"Учителям {', '.join(far)} проанализировать причины отставания от параллели по качеству знаний "
                    "и скорректировать рабочие программы.")
@@ -264,7 +317,7 @@ def _narrative(s: MarkSummary, scope: str, parallel: MarkSummary | None, previou
     return out, rec
 
 
-def _change_words(delta: float, ending: str) -> str:
+def change_words(delta: float, ending: str) -> str:
     """«выросло на 7,5 п. п.» / «снизилась на 3,2 п. п.»; `ending` agrees the verb: «о» (качество), «а»."""
     if delta is None or math.isnan(delta):
         return "не сравнивается"
@@ -272,23 +325,6 @@ def _change_words(delta: float, ending: str) -> str:
         return f"не изменил{ending}сь"
     verb = f"выросл{ending}" if delta > 0 else f"снизил{ending}сь"
     return f"{verb} на {fmt_num(abs(delta))} п. п."
-
-
-def cell_value(column: str, value: Any) -> Any:
-    """A table cell as a person reads it in a справка (text), for docx and the pages."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if column == "weak":
-        return WEAK_MARK if bool(value) else ""
-    if isinstance(value, (bool, np.bool_)):
-        return "да" if value else "нет"
-    if column == "mean_mark":
-        return fmt_num(value, 2)
-    if column in ("mean_score",):
-        return fmt_num(value, 2)
-    if isinstance(value, (float, np.floating)):
-        return fmt_num(value, 1)
-    return str(value)
 
 
 def level_name(level: str) -> str:

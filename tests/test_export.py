@@ -10,16 +10,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from app.demo import DemoSchool
 from reports import results_facts
-from reports.export_docx import has_chart_support, work_docx
-from reports.export_pdf import pdf_from_docx, work_pdf
+from reports.export_docx import WEAK_SHADE, work_docx
+from reports.export_pdf import pdf_from_docx, spravka_pdf, work_pdf
 from reports.export_xlsx import work_xlsx
 from reports.labels import INDICATOR_LABELS, column_title, fmt_num
 from reports.narrative import WorkNotFound, WorkReport, work_report
+from reports.spravka import class_spravka
 from sheets_schema import SCHEMA, Workbook, validate_workbook
 from sync import convert
 
@@ -98,7 +100,17 @@ def test_docx_carries_the_numbers_counted_from_the_results(report: WorkReport, w
     for rec in report.classes.to_dict("records"):
         assert f"Качество знаний {rec['class']} — {fmt_num(rec['quality_pct'])} %" in text
     assert "Рекомендации" in text
-    assert len(Document(io.BytesIO(work_docx(report))).inline_shapes) == (1 if has_chart_support() else 0)
+    assert len(Document(io.BytesIO(work_docx(report))).inline_shapes) == 1  # the distribution chart
+
+
+def test_docx_shades_exactly_the_weak_element_rows(report: WorkReport) -> None:
+    doc = Document(io.BytesIO(work_docx(report)))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == column_title("element"))
+    weak_col = [c.text for c in table.rows[0].cells].index(INDICATOR_LABELS["weak"])
+    for row in table.rows[1:]:
+        fills = {shd.get(qn("w:fill")) for shd in row._tr.iter(qn("w:shd"))}
+        assert (WEAK_SHADE in fills) == (row.cells[weak_col].text == "слабый")
+    assert report.weak_elements(), "the demo work has weak elements, so the check above saw some"
 
 
 def test_xlsx_keeps_numbers_as_numbers_and_has_a_bar_chart(report: WorkReport, workbook: Workbook,
@@ -167,8 +179,11 @@ def test_missing_libreoffice_is_a_clear_message(monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.mark.skipif(convert.find_office() is None, reason="LibreOffice (soffice) не установлен")
-def test_libreoffice_converts_the_docx_to_pdf(report: WorkReport) -> None:
+def test_libreoffice_converts_the_docx_to_pdf(report: WorkReport, facts: pd.DataFrame, workbook: Workbook) -> None:
     assert work_pdf(report, convert.docx_to_pdf).startswith(b"%PDF")
+    class_id = str(workbook["classes"]["id"].iloc[5])
+    doc = class_spravka(facts, workbook.frames, class_id, "2 четверть", on="2026-01-10")
+    assert spravka_pdf(doc, convert.docx_to_pdf).startswith(b"%PDF")
 
 
 def _cli():
