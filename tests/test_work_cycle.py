@@ -113,3 +113,25 @@ async def test_a_teacher_reads_the_cycle_but_has_no_form(data_dir: Path, user: U
     await user.open(f"/work/{work['id']}")
     await user.should_see(marker="work-cycle")
     await user.should_not_see(marker="stage-form")
+
+
+async def test_a_head_keeps_the_cycle_of_department_works_only(data_dir: Path, user: User) -> None:
+    from app.access import scope_of
+    from sync.users import UserStore
+
+    head = UserStore(data_dir / "users.sqlite3").get("shmo")
+    frames = ctx().cache.workbook.frames
+    scope = scope_of(head, frames)
+    works = frames["works"]
+    inside = works["subject_id"].astype(str).isin(scope.department_subjects)
+    own = str(works.loc[inside, "id"].iloc[0])
+    # a work of another department in a parallel the head does not teach: no results to see, no form either
+    taught = {str(s) for _, s in scope.pairs}
+    foreign = str(works.loc[~inside & ~works["subject_id"].astype(str).isin(taught), "id"].iloc[0])
+    await sign_in(user, "shmo")
+    await user.open(f"/work/{own}")
+    await user.should_see(marker="stage-form")
+    await user.open(f"/work/{foreign}")
+    await user.should_see(marker="work-no-access")
+    await user.should_not_see(marker="stage-form")
+    await user.should_not_see(marker="work-cycle")

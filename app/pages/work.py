@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 from fastapi import Request
-from nicegui import run, ui
+from nicegui import ui
 
 from reports.export_docx import work_docx
 from reports.export_pdf import work_pdf
@@ -26,13 +26,15 @@ from reports.narrative import (
     cell_value,
     work_report,
 )
-from sync.convert import MISSING_OFFICE, ConversionError, docx_to_pdf, find_office
+from sync.convert import docx_to_pdf
 
 from ..access import scope_of, visible_facts
 from ..auth import current_account, page
 from ..derived import derived_for
 from ..frame import frame
 from ..state import ctx
+from .downloads import export_buttons, report_exports
+from .work_cycle import cycle_panel, may_keep_cycle
 
 CARDS = ("enrolled", "N", "absent", "success_pct", "quality_pct", "sou_pct", "mean_mark")
 
@@ -63,30 +65,8 @@ def _cards(report: WorkReport) -> None:
 
 def _downloads(report: WorkReport) -> None:
     base = f"spravka-{report.work_id}" + (f"-{report.class_id}" if report.class_id else "")
-
-    def docx() -> None:
-        ui.download.content(work_docx(report), f"{base}.docx",
-                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-
-    def xlsx() -> None:
-        ui.download.content(work_xlsx(report), f"{base}.xlsx",
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-    async def pdf() -> None:
-        if find_office() is None:  # say so at once instead of building a docx nobody can convert
-            ui.notify(MISSING_OFFICE, type="warning", multi_line=True)
-            return
-        try:
-            data = await run.io_bound(work_pdf, report, docx_to_pdf)
-        except ConversionError as exc:
-            ui.notify(str(exc), type="warning", multi_line=True)
-            return
-        ui.download.content(data, f"{base}.pdf", "application/pdf")
-
-    with ui.row().classes("gap-2"):
-        ui.button("Справка (Word)", icon="description", on_click=docx).mark("download-docx")
-        ui.button("Таблицы (Excel)", icon="table_view", on_click=xlsx).mark("download-xlsx")
-        ui.button("Справка (PDF)", icon="picture_as_pdf", on_click=pdf).mark("download-pdf")
+    export_buttons(report_exports(base, lambda: work_docx(report), lambda: work_xlsx(report),
+                                  lambda: work_pdf(report, docx_to_pdf)))
 
 
 def render(report: WorkReport, class_links: Sequence[tuple[str, str]] = ()) -> None:
@@ -138,11 +118,17 @@ def create() -> None:
             with frame("Мониторинговая работа"):
                 ui.label(str(exc)).mark("work-not-found")
             return
+        account = current_account()
+        works = workbook.frames["works"]
+        work = works[works["id"].astype(str) == work_id].iloc[0].to_dict()
         with frame(report.title):
             if mine.empty and not scope.everything:
                 ui.label("Результатов этой работы в ваших классах и предметах нет.").mark("work-no-access")
+                if may_keep_cycle(account, work_id, workbook.frames):  # a head plans the works of the department
+                    cycle_panel(work, workbook.frames, account)
                 return
             pairs = mine[["class_id", "class"]].dropna().drop_duplicates("class_id")
             if class_id is not None:
                 ui.link("← вся параллель", f"/work/{work_id}").mark("work-back")
             render(report, [(str(a), str(b)) for a, b in pairs.itertuples(index=False)])
+            cycle_panel(work, workbook.frames, account)

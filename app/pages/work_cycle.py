@@ -17,8 +17,10 @@ from forms.ids import new_row_id
 from reports.labels import fmt_date
 from sheets_schema import SCHEMA
 from sheets_schema.choices import CYCLE_STAGES
+from sync.commands import CommandRejected, WriteCommand
 from sync.users import Account
 
+from ..access import authorize_commands
 from .entry import can_write, submit_changes
 
 STAGES = SCHEMA["work_stages"]
@@ -52,6 +54,19 @@ def stage_changes(work: Mapping[str, Any], stage: str, note: str, account: Accou
     return changes
 
 
+def may_keep_cycle(account: Account | None, work_id: str, frames: Mapping[str, pd.DataFrame]) -> bool:
+    """Whether the server would accept a stage note on this work from this person: the same rule decides whether
+    the form is shown, so nobody fills in a note that is refused on saving."""
+    if account is None:
+        return False
+    probe = WriteCommand("append", "work_stages", "probe", {"work_id": work_id}, user=account.login)
+    try:
+        authorize_commands(account, [probe], frames)
+    except CommandRejected:
+        return False
+    return True
+
+
 def cycle_panel(work: Mapping[str, Any], frames: Mapping[str, pd.DataFrame], account: Account) -> None:
     """The stepper of stages with their notes and, for those who may keep the cycle, the form for the next note."""
     all_notes = frames["work_stages"]
@@ -73,7 +88,7 @@ def cycle_panel(work: Mapping[str, Any], frames: Mapping[str, pd.DataFrame], acc
                 for rec in mine.to_dict("records"):
                     author = f" — {rec['author']}" if isinstance(rec.get("author"), str) and rec["author"] else ""
                     ui.label(f"{rec['note']}{author}").classes("whitespace-pre-line")
-    if can_write("work_stages", account):
+    if may_keep_cycle(account, str(work["id"]), frames):
         _stage_form(work, reached, account)
 
 

@@ -1,0 +1,70 @@
+"""Buttons that build a file (справка, tables, staff report) off the event loop and hand it to the browser, with a
+progress bar while it is being built. Pages pass builders that return bytes; nothing here knows about reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from nicegui import run, ui
+
+from sync.convert import MISSING_OFFICE, ConversionError, find_office
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+
+
+@dataclass(frozen=True)
+class Export:
+    label: str
+    icon: str
+    marker: str
+    filename: str
+    media_type: str
+    build: Callable[[], bytes]
+    needs_office: bool = False  # pdf: converted by LibreOffice, refused at once with a message when it is absent
+
+
+def export_buttons(exports: Sequence[Export]) -> None:
+    """One button per export; while a file is built the buttons are disabled and a progress bar runs."""
+    buttons: list[ui.button] = []
+    with ui.column().classes("gap-1"):
+        with ui.row().classes("gap-2"):
+            for export in exports:
+                buttons.append(ui.button(export.label, icon=export.icon).mark(export.marker))
+        progress = ui.linear_progress(show_value=False).props("indeterminate").classes("w-96").mark("export-progress")
+        status = ui.label("").classes("text-caption text-grey-8").mark("export-status")
+        progress.visible = status.visible = False
+
+    def busy(on: bool, text: str = "") -> None:
+        progress.visible = status.visible = on
+        status.text = text
+        for b in buttons:
+            b.set_enabled(not on)
+
+    async def produce(export: Export) -> None:
+        if export.needs_office and find_office() is None:  # say so at once instead of building what nobody converts
+            ui.notify(MISSING_OFFICE, type="warning", multi_line=True)
+            return
+        busy(True, f"Формируется файл «{export.filename}»…")
+        try:
+            data = await run.io_bound(export.build)
+        except ConversionError as exc:
+            ui.notify(str(exc), type="warning", multi_line=True)
+            return
+        finally:
+            busy(False)
+        ui.download.content(data, export.filename, export.media_type)
+
+    for button, export in zip(buttons, exports, strict=True):
+        button.on_click(lambda e=export: produce(e))
+
+
+def report_exports(base: str, docx: Callable[[], bytes], xlsx: Callable[[], bytes], pdf: Callable[[], bytes]
+                   ) -> list[Export]:
+    """The usual trio of a справка: Word, Excel and PDF, files named `base`.docx and so on."""
+    return [Export("Справка (Word)", "description", "download-docx", f"{base}.docx", DOCX, docx),
+            Export("Таблицы (Excel)", "table_view", "download-xlsx", f"{base}.xlsx", XLSX, xlsx),
+            Export("Справка (PDF)", "picture_as_pdf", "download-pdf", f"{base}.pdf", PDF, pdf, needs_office=True)]
