@@ -130,7 +130,7 @@ class Spravka:
     """One analytical справка. `meta` are (label, value) lines under the heading (subject, class, period, date)."""
 
     heading: str
-    meta: tuple[tuple[str, str], ...]
+    meta: tuple[tuple[str, str | int], ...]  # a count stays a number in Excel
     purpose: str
     sections: tuple[Section, ...]
     conclusions: tuple[str, ...]

@@ -146,7 +146,7 @@ def spravka_docx(spravka: Spravka) -> bytes:
     for label, value in spravka.meta:
         para = doc.add_paragraph()
         para.add_run(f"{label}: ").bold = True
-        para.add_run(value)
+        para.add_run(str(value))
     if spravka.purpose:
         doc.add_paragraph(spravka.purpose)
     for number, section in enumerate(spravka.sections, start=1):

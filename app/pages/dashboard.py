@@ -33,6 +33,7 @@ from ..derived import derived_for, kinds_of
 from ..frame import frame
 from ..state import ctx
 from . import dashboard_panels as panels
+from .dashboard_exports import exports_panel
 from .dashboard_panels import digits_of, distribution_chart
 
 SHOWN = ("N", "absent", "n5", "n4", "n3", "n2", "success_pct", "quality_pct", "sou_pct", "mean_mark",
@@ -267,7 +268,7 @@ def _charts(node: Node, mine: pd.DataFrame, teachers: pd.DataFrame, view: View) 
 
 
 def _analytics(facts: pd.DataFrame, table: pd.DataFrame | None, view: View, parallel: int | None,
-               workbook: Any) -> None:
+               workbook: Any) -> Node | None:
     """The drill-down, the charts and the panels of the node it stands on; `table` is the class roll-up when the
     page already has it."""
     tfacts = teacher_facts(facts, workbook)
@@ -276,7 +277,7 @@ def _analytics(facts: pd.DataFrame, table: pd.DataFrame | None, view: View, para
     else:
         node = _class_axis(facts, class_rollup(facts) if table is None else table, view, parallel)
     if node is None:
-        return
+        return None
     mine = narrow(tfacts if "teacher_id" in node.keys else facts, **node.keys)
     _charts(node, mine, narrow(tfacts, **node.keys), view)
     with ui.row().classes("w-full gap-8 items-start no-wrap"):
@@ -284,6 +285,7 @@ def _analytics(facts: pd.DataFrame, table: pd.DataFrame | None, view: View, para
             panels.objectivity_panel(mine, workbook.frames, view.class_link)
         with ui.column().classes("w-1/2"):
             panels.risk_panel(mine)
+    return node
 
 
 def create() -> None:
@@ -314,5 +316,10 @@ def create() -> None:
                              lambda card: url({**view.filters(), "period": card.period}),
                              lambda card: url({**view.filters(), "period": card.period, "axis": "subjects"}))
                 cached = scope.everything and not filters.query()  # the whole school's year is computed once
-                _analytics(facts, d.year if cached else None, view, filters.parallel, workbook)
+                slot = ui.element("div")  # the level's downloads go above its analytics, once the level is known
+                node = _analytics(facts, d.year if cached else None, view, filters.parallel, workbook)
+                if node is not None:
+                    with slot:
+                        exports_panel(node.level, node.keys, filters.parallel, filters.without_period().apply(visible),
+                                      workbook.frames, filters.period, scope.everything)
             panels.quality_panel(workbook.issues, can_open(account, "issues"))

@@ -1,0 +1,60 @@
+"""The справка of the level the dashboard stands on (the school's period, a parallel, a class, a teacher) and, for
+those who see the whole school, the staff and olympiad workbooks — built off the event loop with a progress bar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+from nicegui import ui
+
+from reports.document import Spravka
+from reports.export_docx import spravka_docx
+from reports.export_pdf import spravka_pdf
+from reports.export_xlsx import olympiad_xlsx, spravka_xlsx, staff_xlsx
+from reports.spravka import class_spravka, parallel_spravka, school_spravka, teacher_spravka
+from sync.convert import docx_to_pdf
+
+from .downloads import XLSX, Export, export_buttons, report_exports
+
+
+def level_spravka(level: str, keys: Mapping[str, Any], parallel: int | None, facts: pd.DataFrame,
+                  frames: Mapping[str, pd.DataFrame], period: str | None
+                  ) -> tuple[str, Callable[[], Spravka]] | None:
+    """(file name stem, builder) of the справка for a dashboard level, or None where the level has none."""
+    tag = f"-{period.replace(' ', '_')}" if period else ""
+    if level == "school" and parallel is None:
+        return f"spravka-shkola{tag}", lambda: school_spravka(facts, frames, period)
+    if level in ("school", "parallel") and parallel is not None:
+        return f"spravka-parallel-{parallel}{tag}", lambda: parallel_spravka(facts, frames, parallel, period)
+    if level == "class":
+        cid = str(keys["class_id"])
+        return f"spravka-{cid}{tag}", lambda: class_spravka(facts, frames, cid, period)
+    if level == "teacher":
+        tid = str(keys["teacher_id"])
+        return f"spravka-{tid}{tag}", lambda: teacher_spravka(facts, frames, tid, period)
+    return None
+
+
+def exports_panel(level: str, keys: Mapping[str, Any], parallel: int | None, facts: pd.DataFrame,
+                  frames: Mapping[str, pd.DataFrame], period: str | None, whole_school: bool) -> None:
+    """Download buttons for the current level; `facts` are what the person sees under the filters except the
+    period, which the справка takes itself."""
+    found = level_spravka(level, keys, parallel, facts, frames, period)
+    exports: list[Export] = []
+    if found is not None:
+        stem, build = found
+        exports += report_exports(stem, lambda: spravka_docx(build()), lambda: spravka_xlsx(build()),
+                                  lambda: spravka_pdf(build(), docx_to_pdf))
+    if whole_school and level == "school" and parallel is None:
+        today = dt.date.today()
+        exports += [Export("Кадры (Excel)", "groups", "download-staff", f"kadry-{today:%Y-%m-%d}.xlsx", XLSX,
+                           lambda: staff_xlsx(frames, today)),
+                    Export("Олимпиады (Excel)", "emoji_events", "download-olympiads", "olimpiady.xlsx", XLSX,
+                           lambda: olympiad_xlsx(frames))]
+    if exports:
+        with ui.column().classes("gap-1").mark("dashboard-exports"):
+            export_buttons(exports)
