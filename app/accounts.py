@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from reports.portfolio import full_names
 from sync.users import UserStore
 
 from .access import Role
@@ -23,11 +24,8 @@ class DemoAccount:
 
 
 def _teacher_name(teachers: pd.DataFrame, tid: str) -> str:
-    row = teachers[teachers["id"] == tid]
-    if row.empty:
-        return tid
-    r = row.iloc[0]
-    return " ".join(str(x) for x in (r["last_name"], r["first_name"], r["middle_name"]) if pd.notna(x) and x)
+    row = teachers[(teachers["id"] == tid).fillna(False).to_numpy(dtype=bool)]
+    return tid if row.empty else str(full_names(row).iloc[0])
 
 
 def pick_demo_staff(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:

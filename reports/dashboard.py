@@ -9,7 +9,6 @@ filter, e.g. ЕГЭ) has only half-year works.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -202,8 +201,9 @@ def chart_series(frame: pd.DataFrame, row: str, column: str, value: str, columns
 
 
 def rounded(value: Any, digits: int = 1) -> float | None:
-    """A number for a chart: rounded, and None for a missing value (JSON has no NaN)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    """A number for a chart (every chart of the app: the dashboard's, the portfolios'): rounded, and None for a
+    missing value of any kind — None, pd.NA, NaN of any float type, NaT (JSON has no NaN)."""
+    if value is None or pd.isna(value):
         return None
     return round(float(value), digits)
 

@@ -7,7 +7,7 @@ A teacher's classes are the (class, subject) pairs of the teaching load, the sam
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -16,6 +16,7 @@ import pandas as pd
 from sheets_schema import SCHEMA
 from sheets_schema.choices import OLYMPIAD_LEVELS, OLYMPIAD_STATUSES, PERIODS
 
+from .facts import display_order
 from .indicators import COUNT_COLUMNS, RATE_COLUMNS, mark_summary
 from .labels import class_label, person_label
 from .tasks import WeakRule, element_analysis, task_analysis
@@ -56,15 +57,30 @@ def _mask(frame: pd.DataFrame, column: str, value: str) -> np.ndarray:
     return (_ids(frame[column]) == str(value)).to_numpy(dtype=bool)
 
 
+def _class_rank(parallel: pd.Series, letter: pd.Series) -> np.ndarray:
+    """Each row's class in school order (0 first; rows of one class share it): reports.facts.display_order by
+    parallel, then letter (as text, so a fact frame's categorical letter sorts like the sheet's), missing last."""
+    keys = pd.DataFrame({"parallel": parallel.to_numpy(), "letter": letter.astype("string").to_numpy()})
+    order = display_order(keys["parallel"], keys["letter"])
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.cumsum(~keys.iloc[order].duplicated().to_numpy()) - 1
+    return rank
+
+
 def _class_names(classes: pd.DataFrame) -> pd.DataFrame:
-    """id -> class label, parallel and a sort rank (parallel, then letter)."""
+    """id -> class label, parallel and a sort rank (school order)."""
     out = pd.DataFrame({"class_id": _ids(classes["id"]).to_numpy(),
                         "class": class_label(classes["parallel"], classes["letter"]).to_numpy(),
                         "parallel": classes["parallel"].to_numpy()})
-    order = classes.reset_index(drop=True).sort_values(["parallel", "letter"], kind="stable").index.to_numpy()
-    rank = np.empty(len(out), dtype=np.int64)
-    rank[order] = np.arange(len(out))
-    return out.assign(_rank=rank).drop_duplicates("class_id")
+    return out.assign(_rank=_class_rank(classes["parallel"], classes["letter"])).drop_duplicates("class_id")
+
+
+def full_names(people: pd.DataFrame) -> pd.Series:
+    """«Фамилия Имя Отчество» of rows with last, first and middle names (students, teachers):
+    reports.labels.person_label with the middle name after the first one; missing parts are left out."""
+    middle = people["middle_name"].astype("string").fillna("")
+    first = (people["first_name"].astype("string").fillna("") + " " + middle).str.strip()
+    return person_label(people["last_name"], first)
 
 
 # ---- the teacher's classes -------------------------------------------------------------------------------------
@@ -127,30 +143,33 @@ def class_totals(facts: pd.DataFrame, pairs: pd.DataFrame, classes: pd.DataFrame
 def works_of(facts: pd.DataFrame) -> pd.DataFrame:
     """Per work and class in the facts: title, subject, kind, date and the indicators; by class, then date."""
     if facts.empty:
-        cols = ["work_id", "class_id", "work", "subject", "kind", "date", "class", *COUNT_COLUMNS, "N", "absent",
-                "enrolled", *RATE_COLUMNS]
+        cols = ["work_id", "class_id", *COUNT_COLUMNS, "N", "absent", "enrolled", *RATE_COLUMNS, "work", "subject",
+                "kind", "date", "class"]
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     summary = _summary(facts, ["work_id", "class_id"])
     first = facts.assign(work_id=_ids(facts["work_id"]).to_numpy(), class_id=_ids(facts["class_id"]).to_numpy())
     first = first.drop_duplicates(["work_id", "class_id"])[["work_id", "class_id", "work", "subject", "kind", "date",
                                                             "class", "parallel", "letter"]]
     out = summary.merge(first, on=["work_id", "class_id"], how="left")
+    out["_rank"] = _class_rank(out["parallel"], out["letter"])
     for c in ("work", "subject", "kind", "class"):
         out[c] = out[c].astype(object)
-    return out.sort_values(["parallel", "letter", "date", "work"], kind="stable").drop(
-        columns=["parallel", "letter"]).reset_index(drop=True)
+    return out.sort_values(["_rank", "date", "work"], kind="stable").drop(
+        columns=["parallel", "letter", "_rank"]).reset_index(drop=True)
 
 
 def works_without_results(works: pd.DataFrame, classes: pd.DataFrame, subjects: pd.DataFrame, pairs: pd.DataFrame,
-                          facts: pd.DataFrame) -> pd.DataFrame:
-    """Works of the bank for a parallel and subject of the pairs whose results for that class are missing: none
-    entered, or every row without a total and a mark. One row per (work, class), by date then class."""
+                          facts: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Works of the bank for a parallel and subject of the pairs, dated on or before `today` (a work planned for
+    later is not missing yet), whose results for that class are missing: none entered, or every row without a total
+    and a mark. One row per (work, class), by date then class."""
     cls = _class_names(classes)
     p = pairs.merge(cls, on="class_id", how="inner")
     bank = pd.DataFrame({"work_id": _ids(works["id"]).to_numpy(), "work": works["title"].to_numpy(),
                          "subject_id": _ids(works["subject_id"]).to_numpy(),
                          "parallel": works["parallel"].to_numpy(), "kind": works["kind"].astype(object).to_numpy(),
                          "date": works["date"].to_numpy()})
+    bank = bank[(bank["date"] <= pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool)]
     p = p.assign(parallel=p["parallel"].astype("Int64"))
     bank = bank.assign(parallel=bank["parallel"].astype("Int64"))
     due = p.merge(bank, on=["subject_id", "parallel"], how="inner")
@@ -165,30 +184,33 @@ def works_without_results(works: pd.DataFrame, classes: pd.DataFrame, subjects: 
 
 
 def _work_and_class(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
-    """Adds the class label, the work title and its date to a per-class task/element table."""
-    names = facts.assign(work_id=_ids(facts["work_id"]).to_numpy(), class_id=_ids(facts["class_id"]).to_numpy())
-    works = names.drop_duplicates("work_id").set_index("work_id")
-    classes = names.drop_duplicates("class_id").set_index("class_id")
+    """Adds the class label, the work title and its date to a per-class task/element table, sorted by date, then
+    class in school order, then weakest first (merges, so an empty table or empty facts give an empty frame with
+    the same columns)."""
+    f = facts.assign(work_id=_ids(facts["work_id"]).to_numpy(), class_id=_ids(facts["class_id"]).to_numpy())
+    works = f.drop_duplicates("work_id")
+    works = pd.DataFrame({"work_id": works["work_id"].to_numpy(), "work": works["work"].astype(object).to_numpy(),
+                          "date": works["date"].to_numpy()})
+    classes = f.drop_duplicates("class_id")
+    classes = pd.DataFrame({"class_id": classes["class_id"].to_numpy(),
+                            "class": classes["class"].astype(object).to_numpy(),
+                            "_rank": _class_rank(classes["parallel"], classes["letter"])})
     t = table.assign(work_id=_ids(table["work_id"]).to_numpy(), class_id=_ids(table["class_id"]).to_numpy())
-    t["class"] = t["class_id"].map(classes["class"].astype(object))
-    t["work"] = t["work_id"].map(works["work"].astype(object))
-    t["date"] = t["work_id"].map(works["date"])
-    return t
+    t = t.merge(classes, on="class_id", how="left").merge(works, on="work_id", how="left")
+    t = t.sort_values(["date", "_rank", "pct_of_max"], kind="stable", na_position="last")
+    return t.drop(columns="_rank").reset_index(drop=True)
 
 
 def weak_tasks(facts: pd.DataFrame, tasks: pd.DataFrame, below_pct: float = WEAK_BELOW_PCT) -> pd.DataFrame:
     """Tasks whose class result is below `below_pct` % of the maximum, per class and work, weakest first."""
     table = task_analysis(facts, tasks, by=("class_id",))
-    table = table[(table["pct_of_max"] < below_pct).fillna(False).to_numpy(dtype=bool)]
-    out = _work_and_class(table, facts)
-    return out.sort_values(["date", "class", "pct_of_max"], kind="stable").reset_index(drop=True)
+    return _work_and_class(table[(table["pct_of_max"] < below_pct).fillna(False).to_numpy(dtype=bool)], facts)
 
 
 def weak_elements(facts: pd.DataFrame, tasks: pd.DataFrame, below_pct: float = WEAK_BELOW_PCT) -> pd.DataFrame:
     """Content elements below `below_pct` % of the maximum, per class and work («анализ по элементам»)."""
     table = element_analysis(facts, tasks, by=("class_id",), weak=WeakRule(below_pct=below_pct))
-    out = _work_and_class(table[table["weak"].to_numpy(dtype=bool)], facts)
-    return out.sort_values(["date", "class", "pct_of_max"], kind="stable").reset_index(drop=True)
+    return _work_and_class(table[table["weak"].to_numpy(dtype=bool)], facts)
 
 
 def class_students(students: pd.DataFrame, classes: pd.DataFrame, class_ids: set[str] | frozenset[str]
@@ -211,7 +233,7 @@ def student_card(students: pd.DataFrame, classes: pd.DataFrame, student_id: str)
     if row.empty:
         return None
     r = row.iloc[0]
-    name = " ".join(str(x) for x in (r["last_name"], r["first_name"], r["middle_name"]) if pd.notna(x) and x != "")
+    name = str(full_names(row).iloc[0])
     cls = _class_names(classes).set_index("class_id")
     class_id = "" if pd.isna(r["class_id"]) else str(r["class_id"])
     return {"student_id": str(student_id), "name": name, "class_id": class_id,
@@ -285,8 +307,7 @@ def teacher_card(teachers: pd.DataFrame, departments: pd.DataFrame, teacher_id: 
     r = row.iloc[0]
     deps = pd.Series(departments["name"].to_numpy(), index=_ids(departments["id"]).to_numpy())
     dep = "" if pd.isna(r["department_id"]) else str(r["department_id"])
-    full = " ".join(str(x) for x in (r["last_name"], r["first_name"], r["middle_name"]) if pd.notna(x) and x != "")
-    return {"teacher_id": str(teacher_id), "name": full,
+    return {"teacher_id": str(teacher_id), "name": str(full_names(row).iloc[0]),
             "short": str(teacher_names(row).iloc[0]), "position": r["position"], "department_id": dep,
             "department": deps.get(dep, ""), "category": r["category"], "category_date": r["category_date"],
             "education": r["education"], "experience": r["experience"]}
@@ -326,9 +347,9 @@ def taught_awards(olympiads: pd.DataFrame, students: pd.DataFrame, classes: pd.D
     rows = _olympiad_rows(won, subjects)
     class_of = pd.Series(_ids(students["class_id"]).to_numpy(), index=_ids(students["id"]).to_numpy())
     class_of = class_of[~class_of.index.duplicated()]
-    rows["class_id"] = rows["student_id"].map(class_of).fillna("")
+    rows["class_id"] = _ids(rows["student_id"].map(class_of))
     key = rows["class_id"] + "\x1f" + rows["subject_id"]
-    rows = rows[key.isin(set(pairs["class_id"] + "\x1f" + pairs["subject_id"])).to_numpy(dtype=bool)]
+    rows = rows[key.isin(set(_ids(pairs["class_id"]) + "\x1f" + _ids(pairs["subject_id"]))).to_numpy(dtype=bool)]
     people = students.drop_duplicates("id")
     student_names = pd.Series(person_label(people["last_name"], people["first_name"]).to_numpy(),
                               index=_ids(people["id"]).to_numpy())
@@ -337,8 +358,3 @@ def taught_awards(olympiads: pd.DataFrame, students: pd.DataFrame, classes: pd.D
     rows["_stage"] = rows["olympiad_level"].map({level: i for i, level in enumerate(OLYMPIAD_LEVELS)})
     return rows.sort_values(["_stage", "event_date", "student"], ascending=[False, True, True], kind="stable",
                             na_position="last").drop(columns="_stage").reset_index(drop=True)
-
-
-def chart_points(values: Iterable[Any]) -> list[float | None]:
-    """Numbers for an ECharts series: rounded to 0.1, missing as None (JSON has no NaN)."""
-    return [None if v is None or pd.isna(v) else round(float(v), 1) for v in values]

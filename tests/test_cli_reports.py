@@ -88,7 +88,7 @@ def test_staff_and_olympiads_xlsx(data_dir: Path, tmp_path: Path, frames, monkey
     assert result.exit_code == 0, result.output
     ws = load_workbook(out)["Справка"]
     assert [c.tagname for c in ws._charts] == ["barChart"]
-    assert first_values(ws)["Педагогов"] == str(len(frames["teachers"]))
+    assert first_values(ws)["Педагогов"] == len(frames["teachers"])  # a number, not text
     monkeypatch.chdir(tmp_path)  # the default file name lands in the current folder
     result = invoke("olympiads")
     assert result.exit_code == 0, result.output

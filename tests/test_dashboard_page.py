@@ -246,9 +246,12 @@ async def test_drill_down_to_a_student_with_a_filter_kept(data_dir: Path, tables
     assert user.back_history[-1] == url({"kind": "итоговая", "parallel": 5, "class": cls["class_id"],
                                          "student": student["student_id"]})
     mine = final[(final["student_id"] == student["student_id"]).to_numpy(dtype=bool)]
-    kinds = [lab.text for lab in element_of(user, "student-works").default_slot.children if isinstance(lab, ui.label)
-             and lab.text in WORK_KINDS]
-    assert kinds == ["итоговая"] * len(mine)
+    works = element_of(user, "student-works")  # the portfolio's results table
+    assert isinstance(works, ui.table)
+    assert [r["kind"] for r in works.rows] == ["итоговая"] * len(mine)
+    assert all(r["kind"] in WORK_KINDS for r in works.rows)
+    assert sorted(r["href_work"] for r in works.rows) == sorted(  # a work opens its справка for the student's class
+        f"/work/{w}?class={cls['class_id']}" for w in mine["work_id"])
 
 
 async def test_drill_down_to_a_teacher_with_a_filter_kept(data_dir: Path, demo_school: DemoSchool, tables,
@@ -338,6 +341,28 @@ async def test_the_risk_panel_counts_the_students_at_risk_and_links_them(data_di
     five = select(facts, kind="ВПР")
     await user.should_see(content=str(len(students_at_risk(in_parallel(five, 5)))),
                           marker="risk-count")
+
+
+async def test_a_student_at_risk_without_a_class_shows_no_nan(data_dir: Path, tables, user: User,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A student whose class is unknown has a missing categorical class: the panel leaves the cell empty."""
+    from app.pages import dashboard_panels
+    from reports.dashboard import top_at_risk
+
+    facts, _, _ = tables
+    first = top_at_risk(students_at_risk(facts), 10)["student_id"].iloc[0]
+
+    def classless(f: pd.DataFrame) -> pd.DataFrame:
+        risk = students_at_risk(f)
+        return risk.assign(**{"class": pd.Categorical(risk["class"].astype(object).where(risk["student_id"] != first))})
+
+    monkeypatch.setattr(dashboard_panels, "students_at_risk", classless)
+    await sign_in(user, "zam")
+    await user.open("/dashboard")
+    cells = [e.text for e in element_of(user, "risk-top").default_slot.children if isinstance(e, ui.label)]
+    assert "nan" not in cells and "None" not in cells
+    assert element_of(user, f"risk-{first}").text  # the student is listed, with an empty class cell
+    assert "" in cells
 
 
 async def test_the_data_quality_panel_counts_the_issues(data_dir: Path, demo_school: DemoSchool, user: User) -> None:

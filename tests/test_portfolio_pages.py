@@ -215,3 +215,107 @@ async def test_who_may_open_a_teacher_portfolio(data_dir: Path, workbook: Workbo
     assert awards and all(r["href_student"] == "" for r in awards)
     await user.open(f"/student/{workbook['students']['id'].iloc[0]}")  # the lab aggregates; no student pages
     await user.should_see(marker="forbidden")
+
+
+def head_sees(data_dir: Path, workbook: Workbook) -> tuple[str, object]:
+    """shmo's teacher id and the (class, subject) rule of their scope, by hand: a pair of their load, or any class in
+    a subject of their department (their account is a head of department, not a class teacher)."""
+    tid = teacher_of(data_dir, "shmo")
+    t, s, load = workbook["teachers"], workbook["subjects"], workbook["teaching_load"]
+    dep = t.loc[t["id"] == tid, "department_id"].iloc[0]
+    subjects = set(s.loc[s["department_id"] == dep, "id"])
+    pairs = set(zip(load.loc[load["teacher_id"] == tid, "class_id"], load.loc[load["teacher_id"] == tid, "subject_id"],
+                    strict=True))
+    return tid, lambda class_id, subject_id: (class_id, subject_id) in pairs or subject_id in subjects
+
+
+async def test_the_head_of_department_sees_a_students_results_in_the_departments_subjects_only(
+        data_dir: Path, workbook: Workbook, user: User) -> None:
+    _, sees = head_sees(data_dir, workbook)
+    students, res, pm, ol = workbook["students"], workbook["results"], workbook["period_marks"], workbook["olympiads"]
+    works = workbook["works"].set_index("id")
+    subjects = workbook["subjects"].set_index("id")["name"]
+    class_of = students.set_index("id")["class_id"]
+
+    def split(frame: pd.DataFrame, subject_of: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+        keep = [sees(class_of.get(sid), sub) for sid, sub in zip(frame["student_id"], subject_of, strict=True)]
+        return frame[keep], frame[[not k for k in keep]]
+
+    shown_res, hidden_res = split(res, res["work_id"].map(works["subject_id"]))
+    shown_pm, hidden_pm = split(pm, pm["subject_id"])
+    # a student of a class in shmo's scope with results and period marks in subjects shmo neither teaches nor heads
+    sid = sorted(set(shown_res["student_id"]) & set(hidden_res["student_id"]) & set(shown_pm["student_id"])
+                 & set(hidden_pm["student_id"]))[0]
+    await sign_in(user, "shmo")
+    await user.open(f"/student/{sid}")
+    expected = []
+    for r in shown_res[shown_res["student_id"] == sid].itertuples():
+        w = works.loc[r.work_id]
+        pct = r.total / w["max_score"] * 100 if r.present == "да" and pd.notna(r.total) else None
+        expected.append((fmt_date(w["date"]), subjects[w["subject_id"]], w["title"],
+                         fmt_num(r.total, 1) if pd.notna(r.total) else "—", fmt_num(pct, 1) if pct is not None else "—",
+                         str(int(r.mark)) if pd.notna(r.mark) else "—"))
+    rows = rows_of(user, "student-results")
+    got = sorted((r["date"], r["subject"], r["work"], r["total"], r["pct"], r["mark"]) for r in rows)
+    assert got == sorted(expected)
+    hidden = {subjects[works.loc[w, "subject_id"]] for w in hidden_res.loc[hidden_res["student_id"] == sid, "work_id"]}
+    assert hidden and not hidden & {r["subject"] for r in rows}
+    await user.should_see(marker="student-scope-note")  # the page says that other subjects are left out
+    chart = user.find(marker="student-chart").elements.pop()
+    assert len(chart.options["series"][0]["data"]) == sum(e[4] != "—" for e in expected)
+
+    mine = shown_pm[shown_pm["student_id"] == sid]
+    marks = {r["subject"]: r for r in rows_of(user, "student-marks")}
+    assert set(marks) == {subjects[x] for x in mine["subject_id"]}
+    for subject_id, period, mark in zip(mine["subject_id"], mine["period"], mine["mark"], strict=True):
+        assert marks[subjects[subject_id]][period] == str(int(mark))
+
+    # olympiads: a student in scope with an entry shmo may see and one they may not
+    shown_ol, hidden_ol = split(ol, ol["subject_id"])
+    both = sorted(set(shown_ol["student_id"]) & set(hidden_ol["student_id"]))
+    assert both, "the demo has such a student"
+    await user.open(f"/student/{both[0]}")
+    got = sorted((r["subject"], r["olympiad_score"]) for r in rows_of(user, "student-olympiads"))
+    theirs = shown_ol[shown_ol["student_id"] == both[0]]
+    assert got == sorted((subjects[x], fmt_num(sc, 1)) for x, sc in zip(theirs["subject_id"], theirs["score"],
+                                                                       strict=True))
+
+
+async def test_the_class_teacher_sees_every_subject_of_their_students(data_dir: Path, workbook: Workbook,
+                                                                      user: User) -> None:
+    tid = teacher_of(data_dir, "klruk")
+    classes, students, res = workbook["classes"], workbook["students"], workbook["results"]
+    own = set(classes.loc[classes["class_teacher_id"] == tid, "id"])
+    sid = sorted(set(res["student_id"]) & set(students.loc[students["class_id"].isin(own), "id"]))[0]
+    await sign_in(user, "klruk")
+    await user.open(f"/student/{sid}")
+    assert len(rows_of(user, "student-results")) == int((res["student_id"] == sid).sum())
+    await user.should_not_see(marker="student-scope-note")
+
+
+async def test_the_head_of_department_sees_a_colleagues_load_and_awards_within_their_scope(
+        data_dir: Path, workbook: Workbook, user: User) -> None:
+    tid, sees = head_sees(data_dir, workbook)
+    t, load, students, ol = workbook["teachers"], workbook["teaching_load"], workbook["students"], workbook["olympiads"]
+    subjects = workbook["subjects"].set_index("id")["name"]
+    dep = t.loc[t["id"] == tid, "department_id"].iloc[0]
+    class_of = students.set_index("id")["class_id"]
+    won = ol[ol["status"].isin(["призёр", "победитель"])]
+
+    def load_of(teacher: str) -> set[tuple[str, str]]:
+        mine = load[load["teacher_id"] == teacher]
+        return set(zip(mine["class_id"], mine["subject_id"], strict=True))
+
+    colleague = next(c for c in sorted(t.loc[(t["department_id"] == dep) & (t["id"] != tid), "id"])
+                     if any(not sees(*p) for p in load_of(c)) and any(sees(*p) for p in load_of(c)))
+    visible = {p for p in load_of(colleague) if sees(*p)}
+    await sign_in(user, "shmo")
+    await user.open(f"/teacher/{colleague}")
+    rows = rows_of(user, "teacher-classes")
+    names = {c: f"{r['parallel']}«{r['letter']}»" for c, r in workbook["classes"].set_index("id").iterrows()}
+    assert sorted((r["class"], r["subject"]) for r in rows) == sorted((names[c], subjects[x]) for c, x in visible)
+    expected = {(sid, sub) for sid, sub in zip(won["student_id"], won["subject_id"], strict=True)
+                if (class_of.get(sid), sub) in visible}
+    awards = rows_of(user, "teacher-awards") if expected else []
+    assert {(r["href_student"].removeprefix("/student/"), r["subject"]) for r in awards} == {
+        (sid, subjects[sub]) for sid, sub in expected}

@@ -6,6 +6,7 @@ import functools
 import math
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -189,6 +190,9 @@ def test_chart_series_one_list_per_row_value_with_gaps_as_none() -> None:
                                                                          {"a": [1.3, None, None],
                                                                           "b": [None, 3.0, None]})
     assert [rounded(x) for x in (None, pd.NA, float("nan"), 2.345)] == [None, None, None, 2.3]
+    # the one rounding of every chart (the portfolios' too): numpy's NaN of any width, NaT, integers
+    assert [rounded(x) for x in (np.float32("nan"), np.float64(33.333), pd.NaT, np.int64(7))] == [
+        None, 33.3, None, 7.0]
 
 
 def test_objectivity_by_class_pools_the_works_of_a_class() -> None:

@@ -10,13 +10,16 @@ Work w4 (математика, 6): Егоров «5».  Work w5 (математ�
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
+from collections.abc import Callable
 
 import pandas as pd
 import pytest
 
 from reports import portfolio as pf
+from reports.dashboard import rounded
 from reports.facts import results_facts
 from tests.test_reports_factory import School
 
@@ -140,8 +143,7 @@ def test_class_totals_for_the_chart() -> None:
     assert list(totals["class"]) == ["5«А»", "5«Б»"]
     assert list(totals["N"]) == [8, 2]
     assert list(totals["quality_pct"]) == pytest.approx([62.5, 0.0])
-    assert pf.chart_points(totals["quality_pct"]) == [62.5, 0.0]
-    assert pf.chart_points([float("nan"), 33.333, None]) == [None, 33.3, None]
+    assert [rounded(v) for v in totals["quality_pct"]] == [62.5, 0.0]  # the chart's points
 
 
 def test_works_of_a_class_with_their_indicators() -> None:
@@ -159,15 +161,30 @@ def test_works_of_a_class_with_their_indicators() -> None:
 def test_works_without_results() -> None:
     frames, ids = school()
     missing = pf.works_without_results(frames["works"], frames["classes"], frames["subjects"], pairs_of("t1"),
-                                       facts())
+                                       facts(), dt.date(2026, 6, 1))
     # w5 has no rows at all (5«А», 5«Б»); w2 in 5«Б» has rows, all without total and mark. w3 is not taught in
     # 5«Б» by Орлова, w4 is another parallel. By date: w5 (01.02.2026) before w2 (10.05.2026).
     assert list(zip(missing["work_id"], missing["class"], strict=True)) == [
         (ids["w5"], "5«А»"), (ids["w5"], "5«Б»"), (ids["w2"], "5«Б»")]
     assert list(missing["subject"]) == ["математика"] * 3
     assert list(missing["date"].dt.strftime("%d.%m.%Y")) == ["01.02.2026", "01.02.2026", "10.05.2026"]
-    none = pf.works_without_results(frames["works"], frames["classes"], frames["subjects"], pairs_of("t2"), facts())
+    none = pf.works_without_results(frames["works"], frames["classes"], frames["subjects"], pairs_of("t2"), facts(),
+                                    dt.date(2026, 6, 1))
     assert none.empty  # w4 has Егоров's result
+
+
+@pytest.mark.parametrize(("today", "expected"), [
+    (dt.date(2025, 9, 1), []),  # the start of the year: w5 (01.02.2026) and w2 (10.05.2026) are still planned
+    (dt.date(2026, 1, 31), []),
+    (dt.date(2026, 2, 1), [("w5", "5«А»"), ("w5", "5«Б»")]),  # the day of w5 counts
+    (dt.date(2026, 5, 9), [("w5", "5«А»"), ("w5", "5«Б»")]),  # w2 is the day after
+    (pd.Timestamp("2026-05-10"), [("w5", "5«А»"), ("w5", "5«Б»"), ("w2", "5«Б»")]),
+])
+def test_works_planned_for_later_are_not_missing_yet(today: dt.date, expected: list[tuple[str, str]]) -> None:
+    frames, ids = school()
+    missing = pf.works_without_results(frames["works"], frames["classes"], frames["subjects"], pairs_of("t1"),
+                                       facts(), today)
+    assert list(zip(missing["work_id"], missing["class"], strict=True)) == [(ids[w], c) for w, c in expected]
 
 
 def test_weak_tasks_and_elements_below_half() -> None:
@@ -184,6 +201,30 @@ def test_weak_tasks_and_elements_below_half() -> None:
     assert list(zip(elements["class"], elements["element"], elements["tasks"], strict=True)) == [
         ("5«Б»", "Уравнения", "2, 3")]
     assert elements["pct_of_max"].iloc[0] == pytest.approx(25.0)
+
+
+def test_weak_tasks_and_elements_follow_school_order_of_classes() -> None:
+    """«10«А»» sorts before «5«А»» as text; a справка lists 5«А» first. Both classes wrote on the same day: task 1
+    is 1 of 4 points (25 %) in both, the element «Дроби» likewise."""
+    s = School()
+    sub = s.subject("математика")
+    teacher = s.teacher("Орлова")
+    c10, c5 = s.klass(10, "А"), s.klass(5, "А")  # the sheet lists 10«А» first, too
+    works = {}
+    for parallel, cls in ((10, c10), (5, c5)):
+        s.load(teacher, cls, sub)
+        works[cls] = s.work(sub, parallel=parallel, date="10.09.2025", title=f"Входная, {parallel} класс",
+                            tasks=[(4, "Дроби", "базовый"), (6, "Уравнения", "базовый")])
+        s.result(works[cls], s.student(cls, f"Ученик {parallel}"), "1 6")
+    frames = s.frames()
+    mine = pf.pair_facts(results_facts(frames), pf.load_pairs(frames["teaching_load"], teacher))
+    tasks = pf.weak_tasks(mine, frames["tasks"])
+    assert list(zip(tasks["class"], tasks["number"], tasks["pct_of_max"], strict=True)) == [
+        ("5«А»", 1, 25.0), ("10«А»", 1, 25.0)]
+    elements = pf.weak_elements(mine, frames["tasks"])
+    assert list(zip(elements["class"], elements["element"], strict=True)) == [("5«А»", "Дроби"), ("10«А»", "Дроби")]
+    works_table = pf.works_of(mine)
+    assert list(works_table["class"]) == ["5«А»", "10«А»"]
 
 
 def test_class_students_by_class_then_name() -> None:
@@ -256,3 +297,79 @@ def test_prize_winners_taught_follow_the_load() -> None:
     assert set(won["class"]) == {"5«А»"}
     other = pf.taught_awards(*args, pairs_of("t2"))
     assert list(other["student"]) == ["Егоров Иван"]
+
+
+# ---- a teacher whose classes have no results yet, and a school with nothing at all --------------------------------
+
+def _calls(frames: dict[str, pd.DataFrame], fx: pd.DataFrame, pairs: pd.DataFrame, student: str, teacher: str
+           ) -> dict[str, Callable[[], pd.DataFrame]]:
+    """Every table of reports.portfolio, for one teacher's pairs and one student."""
+    return {
+        "pair_facts": lambda: pf.pair_facts(fx, pairs),
+        "pair_indicators": lambda: pf.pair_indicators(fx, pairs, frames["classes"], frames["subjects"]),
+        "class_totals": lambda: pf.class_totals(fx, pairs, frames["classes"]),
+        "works_of": lambda: pf.works_of(pf.pair_facts(fx, pairs)),
+        "works_without_results": lambda: pf.works_without_results(frames["works"], frames["classes"],
+                                                                  frames["subjects"], pairs, fx, dt.date(2026, 6, 1)),
+        "weak_tasks": lambda: pf.weak_tasks(pf.pair_facts(fx, pairs), frames["tasks"]),
+        "weak_elements": lambda: pf.weak_elements(pf.pair_facts(fx, pairs), frames["tasks"]),
+        "class_students": lambda: pf.class_students(frames["students"], frames["classes"], set(pairs["class_id"])),
+        "student_results": lambda: pf.student_results(fx, student),
+        "student_olympiads": lambda: pf.student_olympiads(frames["olympiads"], frames["subjects"], student),
+        "achievements": lambda: pf.achievements(frames["portfolio"], pf.STUDENT_OWNER, student),
+        "teacher_courses": lambda: pf.teacher_courses(frames["courses"], teacher),
+        "teacher_attestations": lambda: pf.teacher_attestations(frames["attestations"], teacher),
+        "teacher_practices": lambda: pf.teacher_practices(frames["practices"], teacher),
+        "taught_awards": lambda: pf.taught_awards(frames["olympiads"], frames["students"], frames["classes"],
+                                                  frames["subjects"], pairs),
+    }
+
+
+def _full_columns() -> dict[str, list[str]]:
+    frames, ids = school()
+    out = {}
+    for name, call in _calls(frames, facts(), pairs_of("t1"), ids["Аксёнов"], ids["t1"]).items():
+        table = call()
+        assert len(table), f"{name}: the hand-built school has rows, so the columns below are the real ones"
+        out[name] = list(table.columns)
+    return out
+
+
+def test_a_teacher_whose_classes_have_no_results_gets_empty_tables_with_the_columns() -> None:
+    """The /my crash: a teacher's load without any results (weak tasks cast an empty date column to float)."""
+    frames, ids = school()
+    no_facts = facts().iloc[0:0]
+    full = _full_columns()
+    for name, call in _calls(frames, no_facts, pairs_of("t1"), ids["Аксёнов"], ids["t1"]).items():
+        table = call()
+        assert list(table.columns) == full[name], name
+        if name in ("pair_facts", "works_of", "weak_tasks", "weak_elements", "student_results"):
+            assert table.empty, name
+    rows = pf.pair_indicators(no_facts, pairs_of("t1"), frames["classes"], frames["subjects"])
+    assert list(rows["N"]) == [0, 0, 0] and rows["quality_pct"].isna().all()  # the load is listed, nobody wrote
+    missing = pf.works_without_results(frames["works"], frames["classes"], frames["subjects"], pairs_of("t1"),
+                                       no_facts, dt.date(2026, 6, 1))
+    # nothing entered: every work of the bank for the pairs' parallel and subject is missing in every class
+    assert sorted(zip(missing["work_id"], missing["class"], strict=True)) == sorted([
+        (ids["w1"], "5«А»"), (ids["w1"], "5«Б»"), (ids["w3"], "5«А»"), (ids["w5"], "5«А»"), (ids["w5"], "5«Б»"),
+        (ids["w2"], "5«А»"), (ids["w2"], "5«Б»")])
+
+
+def test_a_school_with_nothing_gets_empty_tables_with_the_columns() -> None:
+    frames = School().frames()
+    no_pairs = pf.load_pairs(frames["teaching_load"], "t-404")
+    assert list(no_pairs.columns) == pf.PAIR_KEYS and no_pairs.empty
+    full = _full_columns()
+    for name, call in _calls(frames, results_facts(frames), no_pairs, "st-404", "t-404").items():
+        table = call()
+        assert table.empty, name
+        assert list(table.columns) == full[name], name
+    assert pf.student_card(frames["students"], frames["classes"], "st-404") is None
+    assert pf.teacher_card(frames["teachers"], frames["departments"], "t-404") is None
+    assert list(pf.student_period_marks(frames["period_marks"], frames["subjects"], "st-404").columns) == ["subject"]
+
+
+def test_full_names_leave_out_missing_parts() -> None:
+    people = pd.DataFrame({"last_name": ["Орлова", "Петров", None], "first_name": ["Анна", "Пётр", "Ида"],
+                           "middle_name": ["Петровна", None, ""]})
+    assert list(pf.full_names(people)) == ["Орлова Анна Петровна", "Петров Пётр", "Ида"]

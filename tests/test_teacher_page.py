@@ -11,6 +11,7 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
+from app.access import Role
 from app.demo import DemoSchool
 from app.state import ctx
 from reports import results_facts, students_at_risk
@@ -18,7 +19,7 @@ from reports.labels import fmt_num
 from sheets_schema import SCHEMA, Workbook, validate_workbook
 from sync.commands import WriteCommand
 from sync.users import UserStore
-from tests.conftest import sign_in
+from tests.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")  # the outbox worker is drained by hand
 
@@ -54,6 +55,15 @@ def quality(facts: pd.DataFrame, class_id: str, subject_id: str | None = None) -
 
 def rows_of(user: User, marker: str) -> list[dict]:
     return user.find(marker=marker).elements.pop().rows
+
+
+def page_markers(user: User) -> set[str]:
+    """Every marker on the open page that belongs to the dashboard (my-…): which blocks it shows."""
+    return {m for el in user.client.layout.descendants() for m in el._markers if m.startswith("my-")}
+
+
+def page_texts(user: User) -> list[str]:
+    return [el.text for el in user.client.layout.descendants() if isinstance(el, ui.label)]
 
 
 async def test_the_teacher_sees_exactly_their_classes_with_the_right_quality(data_dir: Path, workbook: Workbook,
@@ -209,3 +219,69 @@ async def test_the_dashboard_is_in_the_navigation_of_staff_only(data_dir: Path, 
     await user.should_not_see("Мой кабинет")
     await user.open("/my")
     await user.should_see(marker="forbidden")
+
+
+async def test_a_teacher_without_results_or_load_sees_no_data_instead_of_an_error(
+        data_dir: Path, workbook: Workbook, facts: pd.DataFrame, user: User) -> None:
+    """/my used to answer 500 (weak tasks over no facts) for every teacher whose classes have no results."""
+    load = workbook["teaching_load"]
+    have = set(zip(facts["class_id"].astype(str), facts["subject_id"].astype(str), strict=True))
+    pairs = {t: set(zip(g["class_id"], g["subject_id"], strict=True)) for t, g in load.groupby("teacher_id")}
+    no_results = sorted(t for t, p in pairs.items() if not p & have)
+    no_load = sorted(set(workbook["teachers"]["id"]) - set(pairs))
+    assert no_results and no_load, "the demo has teachers of subjects without works and a teacher without load"
+    await sign_in(user, "zam")
+    await user.open(f"/my?teacher={no_results[0]}")
+    await user.should_see("Нет данных: результаты работ по классам педагога ещё не введены.", marker="my-no-data")
+    assert {(r["subject"], r["N"]) for r in rows_of(user, "my-classes")} == {
+        (workbook["subjects"].set_index("id").loc[s, "name"], "0") for _, s in pairs[no_results[0]]}
+    for empty in ("my-works-none", "my-weak-tasks-none", "my-weak-elements-none", "my-risk-none"):
+        await user.should_see(marker=empty)
+    await user.open(f"/my?teacher={no_load[0]}")
+    await user.should_see("Нет данных: в учебной нагрузке нет классов и предметов этого педагога.",
+                          marker="my-no-data")
+    await user.should_not_see(marker="my-classes")
+
+    # an account linked to a teacher id the «Педагоги» sheet does not have (deleted, mistyped)
+    UserStore(data_dir / "users.sqlite3").add("prizrak", "Призрак", Role.TEACHER, PASSWORD, teacher_id="t-404")
+    await user.open("/logout")
+    await sign_in(user, "prizrak")
+    await user.open("/my")
+    await user.should_see("Нет данных: в учебной нагрузке нет классов и предметов вашей учётной записи.",
+                          marker="my-no-data")
+
+
+async def test_the_deputy_sees_the_blocks_the_teacher_sees_under_neutral_headings(
+        data_dir: Path, workbook: Workbook, user: User) -> None:
+    """uchitel has the role «учитель» but leads classes by the «Классы» sheet: both views show those classes."""
+    tid = teacher_of(data_dir, "uchitel")
+    classes = workbook["classes"]
+    led = sorted(classes.loc[classes["class_teacher_id"] == tid, "id"])
+    assert led, "the demo's teacher account leads classes"
+    first = class_name(workbook, led[0])
+    await sign_in(user, "uchitel")
+    await user.open("/my")
+    own = page_markers(user)
+    assert {f"my-own-{c}" for c in led} <= own
+    await user.should_see("Мои классы и предметы")
+    await user.should_see("Работы, проведённые в моих классах")
+    await user.should_see(f"Мой класс {first} (классное руководство): все предметы", marker=f"my-own-title-{led[0]}")
+
+    await user.open("/logout")
+    await sign_in(user, "zam")
+    await user.open(f"/my?teacher={tid}")
+    assert page_markers(user) == own
+    texts = page_texts(user)
+    assert "Классы и предметы педагога" in texts and "Работы, проведённые в классах педагога" in texts
+    assert f"Классный руководитель: {first} — все предметы класса" in texts
+    assert not [t for t in texts if "Мои " in t or "Мой класс" in t or "моих" in t or "вашим" in t], texts
+
+
+def test_the_demo_accounts_carry_the_teachers_full_names(data_dir: Path, workbook: Workbook) -> None:
+    users = UserStore(data_dir / "users.sqlite3")
+    t = workbook["teachers"].set_index("id")
+    for login in ("uchitel", "klruk", "shmo"):
+        account = users.get(login)
+        row = t.loc[account.teacher_id]
+        assert account.name == " ".join(x for x in (row["last_name"], row["first_name"], row["middle_name"])
+                                        if pd.notna(x) and x)

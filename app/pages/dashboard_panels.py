@@ -12,6 +12,7 @@ import pandas as pd
 from nicegui import ui
 from nicegui.events import EChartPointClickEventArguments
 
+from reports import portfolio as pf
 from reports.dashboard import (
     BAR_COLUMNS,
     CARD_COLUMNS,
@@ -27,10 +28,14 @@ from reports.dashboard import (
     top_at_risk,
 )
 from reports.dynamics import kind_rank
-from reports.labels import INDICATOR_LABELS, column_title, fmt_date, fmt_num
+from reports.labels import INDICATOR_LABELS, column_title, fmt_num
 from reports.objectivity import objectivity
 from reports.risk import students_at_risk
 from reports.teachers import teachers_by_profile
+
+from ..access import can_open
+from ..auth import current_account
+from .portfolio import results_table
 
 MARKS = ("n5", "n4", "n3", "n2")
 MARK_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828")
@@ -176,23 +181,9 @@ def teachers_chart(tfacts: pd.DataFrame, title: str) -> None:
 
 
 def student_works(facts: pd.DataFrame, student_id: str) -> None:
-    """Every work of one student under the filters, each opening its справка."""
-    mine = facts[(facts["student_id"] == student_id).fillna(False).to_numpy(dtype=bool)].sort_values("date")
-    cols = ("date", "subject", "work", "kind", "present", "total", "max_score", "pct", "mark")
-    with ui.grid(columns=len(cols)).classes("w-full gap-x-4 gap-y-1").mark("student-works"):
-        for c in cols:
-            ui.label(column_title(c)).classes("text-weight-bold text-caption")
-        for rec in mine.to_dict("records"):
-            for c in cols:
-                value = rec[c]
-                if c == "work":
-                    ui.link(str(value), f"/work/{rec['work_id']}")
-                elif c == "date":
-                    ui.label(fmt_date(value))
-                elif c in ("total", "max_score", "pct", "mark"):
-                    ui.label(fmt_num(value, 1 if c == "pct" else 0))
-                else:
-                    ui.label("" if value is None or value is pd.NA else str(value))
+    """Every work of one student under the filters: the portfolio's results table, each work opening its справка
+    for the student's class (for the roles that may open a справка)."""
+    results_table(pf.student_results(facts, student_id), "student-works", can_open(current_account(), "work"))
 
 
 def objectivity_panel(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], class_link: ClassLink) -> None:
@@ -252,7 +243,7 @@ def risk_panel(facts: pd.DataFrame) -> None:
             for rec in top.to_dict("records"):
                 sid = str(rec["student_id"])
                 ui.link(str(rec["student"]), f"/student/{sid}").mark(f"risk-{sid}").tooltip(str(rec["reasons"]))
-                ui.label(str(rec["class"] or ""))
+                ui.label(str(rec["class"]) if pd.notna(rec["class"]) else "")
                 for c in cols[1:]:
                     ui.label(value_text(c, rec[c])).classes("text-right")
         ui.label("Причины — в подсказке у фамилии и на странице обучающегося.").classes("text-caption text-grey-7")

@@ -1,7 +1,10 @@
 """Printable portfolios: a student's (/student/{id}) and a teacher's (/teacher/{id}), plus the list of teachers a
-person may open (/teachers). Reads the cache only; who may see whom is decided by app.access on the server.
+person may open (/teachers). Reads the cache only; who may see whom is decided by app.access on the server, and
+what they see of a portfolio goes through app.access.visible_facts: results, period marks and olympiads of the
+(class, subject) pairs in the person's scope only.
 
-Also the small page helpers the teacher's dashboard shares: tables whose cells link somewhere, and printing.
+Also the small page helpers the teacher's dashboard and the drill-down dashboard share: tables whose cells link
+somewhere, a student's results table, and printing.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import pandas as pd
 from nicegui import ui
 
 from reports import portfolio as pf
+from reports.dashboard import rounded
 from reports.labels import column_title, fmt_date, fmt_num
 
-from ..access import can_open, can_see_student, can_see_teacher, scope_of
+from ..access import Scope, can_open, can_see_student, can_see_teacher, scope_of, visible_facts
 from ..auth import current_account, page
 from ..derived import derived_for
 from ..frame import frame
@@ -100,6 +104,21 @@ def class_table(rows: pd.DataFrame, marker: str, extra: Sequence[str] = (),
     return linked_table(rows, (*CLASS_COLUMNS, *extra), marker, links, titles)
 
 
+def results_table(results: pd.DataFrame, marker: str, work_links: bool) -> ui.table:
+    """A student's works (pf.student_results): date, subject, work, kind, total, % and mark; with `work_links` each
+    work opens its справка for the student's class."""
+    links = [f"/work/{w}" + (f"?class={c}" if pd.notna(c) and str(c) != "" else "")
+             for w, c in zip(results["work_id"], results["class_id"], strict=True)]
+    return linked_table(results, RESULT_COLUMNS, marker, {"work": links} if work_links else None)
+
+
+def visible_rows(rows: pd.DataFrame, class_id: str, scope: Scope) -> pd.DataFrame:
+    """A student's rows of a sheet with a subject (period marks, olympiads) that the person may see: the (class,
+    subject) rule of visible_facts, applied to the student's class and each row's subject."""
+    keys = pd.DataFrame({"class_id": class_id, "subject_id": rows["subject_id"].astype(object)}, index=rows.index)
+    return rows.loc[visible_facts(keys, scope).index]
+
+
 def _refuse(title: str, text: str, marker: str) -> None:
     with frame(title):
         ui.label(text).mark(marker)
@@ -107,8 +126,8 @@ def _refuse(title: str, text: str, marker: str) -> None:
 
 def _student_chart(results: pd.DataFrame) -> None:
     done = results[results["pct"].notna().to_numpy(dtype=bool)]
-    points = [{"value": [pd.Timestamp(d).strftime("%Y-%m-%d"), v], "name": str(w)}
-              for d, v, w in zip(done["date"], pf.chart_points(done["pct"]), done["work"], strict=True)]
+    points = [{"value": [pd.Timestamp(d).strftime("%Y-%m-%d"), rounded(v)], "name": str(w)}
+              for d, v, w in zip(done["date"], done["pct"], done["work"], strict=True)]
     ui.echart({
         "title": {"text": "Результаты работ, % от максимального балла", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "item", ":formatter": "p => p.name + '<br>' + "
@@ -127,29 +146,33 @@ def student_page(student_id: str) -> None:
     card = pf.student_card(frames["students"], frames["classes"], student_id)
     if card is None:
         return _refuse("Портфолио обучающегося", "Обучающийся не найден.", "student-not-found")
-    if not can_see_student(scope_of(account, frames), frames, student_id):
+    scope = scope_of(account, frames)
+    if not can_see_student(scope, frames, student_id):
         return _refuse("Портфолио обучающегося", "Нет доступа: этот обучающийся не учится в ваших классах.",
                        "student-forbidden")
-    facts = derived_for(workbook).facts
+    facts = visible_facts(derived_for(workbook).facts, scope)
+    mine = {key: visible_rows(frames[key][(frames[key]["student_id"] == student_id).fillna(False).to_numpy(
+        dtype=bool)], card["class_id"], scope) for key in ("period_marks", "olympiads")}
     with frame(f"Портфолио обучающегося: {card['name']}"):
         with ui.row().classes("items-center gap-4"):
             ui.label(f"Класс: {card['class'] or '—'}").classes("text-subtitle1").mark("student-class")
             printable()
+        if not scope.everything and card["class_id"] not in scope.classes:
+            ui.label("Показаны предметы, которые вы ведёте или курируете в классе обучающегося.").classes(
+                "text-caption text-grey-7").mark("student-scope-note")
         results = pf.student_results(facts, student_id)
         if section("Результаты мониторинговых работ", results, "student-results-none"):
             _student_chart(results)
-            links = [f"/work/{w}?class={c}" for w, c in zip(results["work_id"], results["class_id"], strict=True)]
-            linked_table(results, RESULT_COLUMNS, "student-results", {"work": links} if can_open(account, "work")
-                         else {})
-        marks = pf.student_period_marks(frames["period_marks"], frames["subjects"], student_id)
+            results_table(results, "student-results", can_open(account, "work"))
+        marks = pf.student_period_marks(mine["period_marks"], frames["subjects"], student_id)
         if section("Отметки за период", marks, "student-marks-none"):
             linked_table(marks, list(marks.columns), "student-marks")  # a period's title is its name
-        olympiads = pf.student_olympiads(frames["olympiads"], frames["subjects"], student_id)
+        olympiads = pf.student_olympiads(mine["olympiads"], frames["subjects"], student_id)
         if section("Олимпиады", olympiads, "student-olympiads-none"):
             linked_table(olympiads, OLYMPIAD_COLUMNS, "student-olympiads")
-        mine = pf.achievements(frames["portfolio"], pf.STUDENT_OWNER, student_id)
-        if section("Достижения", mine, "student-achievements-none"):
-            linked_table(mine, ACHIEVEMENT_COLUMNS, "student-achievements", {"link": list(mine["link"])},
+        achieved = pf.achievements(frames["portfolio"], pf.STUDENT_OWNER, student_id)
+        if section("Достижения", achieved, "student-achievements-none"):
+            linked_table(achieved, ACHIEVEMENT_COLUMNS, "student-achievements", {"link": list(achieved["link"])},
                          new_tab=("link",))
     return None
 
@@ -178,8 +201,8 @@ def teacher_page(teacher_id: str) -> None:
     if not can_see_teacher(scope, teacher_id):
         return _refuse("Портфолио педагога", "Нет доступа: портфолио педагога открывают сам педагог, руководитель "
                        "его ШМО, заместитель директора и методист.", "teacher-forbidden")
-    facts = derived_for(workbook).facts
-    pairs = pf.load_pairs(frames["teaching_load"], teacher_id)
+    facts = visible_facts(derived_for(workbook).facts, scope)
+    pairs = visible_facts(pf.load_pairs(frames["teaching_load"], teacher_id), scope)  # the viewer's part of the load
     with frame(f"Портфолио педагога: {card['name']}"):
         with ui.row().classes("items-center gap-4"):
             if can_open(account, "my") and (scope.everything or teacher_id == scope.teacher_id):

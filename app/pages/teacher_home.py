@@ -1,11 +1,13 @@
 """«Мой кабинет» (/my): a teacher's own classes and subjects with their indicators, the works conducted in them,
-weak tasks and content elements, students at risk, works still without results, and for a class teacher their
-class across all subjects. The deputy opens any teacher's with /my?teacher=t-001 (and a list without it).
-Reads the cache only; analytics come from reports.portfolio and reports.risk.
+weak tasks and content elements, students at risk, works still without results, and for a class teacher (per the
+classes sheet, whatever the account's role) their class across all subjects. The deputy opens any teacher's with
+/my?teacher=t-001 (and a list without it): the same blocks, headed neutrally. Reads the cache only; analytics come
+from reports.portfolio and reports.risk.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import pandas as pd
@@ -13,10 +15,12 @@ from fastapi import Request
 from nicegui import ui
 
 from reports import portfolio as pf
+from reports.dashboard import rounded
+from reports.labels import class_label
 from reports.risk import students_at_risk
 from reports.teachers import teacher_names
 
-from ..access import Role, Scope, can_open, scope_of, teacher_scope
+from ..access import Role, Scope, can_open, teacher_scope
 from ..auth import current_account, page
 from ..derived import derived_for
 from ..frame import frame
@@ -37,7 +41,7 @@ def _quality_chart(totals: pd.DataFrame) -> None:
         "tooltip": {},
         "xAxis": {"type": "category", "data": [str(c) for c in totals["class"]]},
         "yAxis": {"type": "value", "min": 0, "max": 100, "name": "%"},
-        "series": [{"type": "bar", "name": "Качество знаний", "data": pf.chart_points(totals["quality_pct"]),
+        "series": [{"type": "bar", "name": "Качество знаний", "data": [rounded(v) for v in totals["quality_pct"]],
                     "itemStyle": {"color": "#1565c0"}}],
     }).classes("w-full max-w-[720px] h-64").mark("my-quality-chart")
 
@@ -61,9 +65,10 @@ def _students(frames: Mapping[str, pd.DataFrame], class_ids: list[str], marker: 
                     ui.link(str(name), f"/student/{sid}")
 
 
-def _works(mine: pd.DataFrame) -> None:
+def _works(mine: pd.DataFrame, own: bool) -> None:
     works = pf.works_of(mine)
-    if not section("Работы, проведённые в моих классах", works, "my-works-none"):
+    if not section("Работы, проведённые в моих классах" if own else "Работы, проведённые в классах педагога", works,
+                   "my-works-none"):
         return
     for class_id, rows in works.groupby("class_id", sort=False):
         ui.link_target(f"works-{class_id}")
@@ -72,12 +77,20 @@ def _works(mine: pd.DataFrame) -> None:
         linked_table(rows, WORK_COLUMNS, f"my-works-{class_id}", {"work": links})
 
 
-def _own_class(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, class_id: str) -> None:
+def _class_name(classes: pd.DataFrame, class_id: str) -> str:
+    row = classes[(classes["id"] == class_id).fillna(False).to_numpy(dtype=bool)]
+    label = class_label(row["parallel"], row["letter"])
+    return str(label.iloc[0]) if len(label) and pd.notna(label.iloc[0]) else class_id
+
+
+def _own_class(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, class_id: str, own: bool) -> None:
     """A class teacher's own class: every subject taught in it, its students at risk and their portfolios."""
     pairs = pf.class_pairs(frames["teaching_load"], {class_id})
     rows = pf.pair_indicators(facts, pairs, frames["classes"], frames["subjects"])
-    name = rows["class"].iloc[0] if len(rows) else class_id
-    ui.label(f"Мой класс {name} (классное руководство): все предметы").classes("text-h6 q-mt-lg")
+    name = _class_name(frames["classes"], class_id)
+    ui.label(f"Мой класс {name} (классное руководство): все предметы" if own
+             else f"Классный руководитель: {name} — все предметы класса").classes("text-h6 q-mt-lg").mark(
+        f"my-own-title-{class_id}")
     if rows.empty:
         ui.label("Нагрузка по классу не заполнена.").mark(f"my-own-{class_id}-none")
         return
@@ -86,7 +99,9 @@ def _own_class(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, class_id
     _students(frames, [class_id], f"my-own-students-{class_id}")
 
 
-def home(teacher_id: str, scope: Scope) -> None:
+def home(teacher_id: str, scope: Scope, own: bool) -> None:
+    """The dashboard of the teacher of `scope` (app.access.teacher_scope: the load and the classes they lead);
+    `own` when they look at it themself, else the headings speak of «педагог»."""
     workbook = ctx().cache.workbook
     frames = workbook.frames
     facts = derived_for(workbook).facts
@@ -95,21 +110,30 @@ def home(teacher_id: str, scope: Scope) -> None:
     with ui.row().classes("items-center gap-4"):
         ui.link("Портфолио педагога", f"/teacher/{teacher_id}").mark("my-portfolio")
         ui.link("Ввод результатов", "/grid").mark("my-grid")
+    if not scope.pairs:
+        ui.label("Нет данных: в учебной нагрузке нет классов и предметов "
+                 + ("вашей учётной записи." if own else "этого педагога.")).mark("my-no-data")
+        if not scope.classes:
+            return
+    elif mine.empty:
+        ui.label("Нет данных: результаты работ по " + ("вашим классам" if own else "классам педагога")
+                 + " ещё не введены.").mark("my-no-data")
     rows = pf.pair_indicators(facts, pairs, frames["classes"], frames["subjects"])
-    if section("Мои классы и предметы", rows, "my-classes-none"):
+    if section("Мои классы и предметы" if own else "Классы и предметы педагога", rows, "my-classes-none"):
         rows = rows.assign(works_link="работы класса")
         class_table(rows, "my-classes", extra=("works_link",),
                     extra_links={"works_link": [f"#works-{c}" for c in rows["class_id"]]}, titles=TITLES)
         ui.label(f"Показатели — по всем работам учебного года; {TITLES['works_link'].lower()} класса — ниже."
                  ).classes("text-caption text-grey-7")
         _quality_chart(pf.class_totals(facts, pairs, frames["classes"]))
-    missing = pf.works_without_results(frames["works"], frames["classes"], frames["subjects"], pairs, facts)
+    missing = pf.works_without_results(frames["works"], frames["classes"], frames["subjects"], pairs, facts,
+                                       dt.date.today())
     if section("Работы без результатов", missing, "my-missing-none"):
         missing = missing.assign(enter="ввести")
         linked_table(missing, MISSING_COLUMNS, "my-missing", {
             "enter": [f"/grid?work={w}&class={c}" for w, c in zip(missing["work_id"], missing["class_id"],
                                                                   strict=True)]}, titles=TITLES)
-    _works(mine)
+    _works(mine, own)
     tasks = pf.weak_tasks(mine, frames["tasks"])
     if section("Слабые задания (менее 50 % от максимума)", tasks, "my-weak-tasks-none"):
         linked_table(tasks, WEAK_TASK_COLUMNS, "my-weak-tasks", {
@@ -120,7 +144,7 @@ def home(teacher_id: str, scope: Scope) -> None:
     _risk(mine, "my-risk")
     _students(frames, sorted(scope.taught_classes), "my-students")
     for class_id in sorted(scope.classes):
-        _own_class(frames, facts, class_id)
+        _own_class(frames, facts, class_id, own)
 
 
 def _teacher_list(frames: Mapping[str, pd.DataFrame]) -> None:
@@ -153,7 +177,7 @@ def create() -> None:
                     ui.label("Педагог не найден.").mark("my-unknown")
                 return
             with frame(f"Кабинет педагога: {card['short']}"):
-                home(asked, teacher_scope(frames, asked))
+                home(asked, teacher_scope(frames, asked), own=asked == account.teacher_id)
             return
         if asked and asked != account.teacher_id:
             with frame("Мой кабинет"):
@@ -164,5 +188,5 @@ def create() -> None:
             with frame("Мой кабинет"):
                 ui.label("Учётная запись не связана с педагогом: обратитесь к администратору.").mark("my-unlinked")
             return
-        with frame("Мой кабинет"):
-            home(account.teacher_id, scope_of(account, frames))
+        with frame("Мой кабинет"):  # the blocks the deputy sees of this teacher, whatever the account's role
+            home(account.teacher_id, teacher_scope(frames, account.teacher_id), own=True)
