@@ -96,10 +96,9 @@ def scope_of(account: Account, frames: Mapping[str, pd.DataFrame]) -> Scope:
     load = frames["teaching_load"]
     mine = load[load["teacher_id"] == tid]
     pairs = frozenset(zip(mine["class_id"].astype(str), mine["subject_id"].astype(str), strict=True))
-    classes: frozenset[str] = frozenset()
-    if account.role == Role.CLASS_TEACHER:
-        cl = frames["classes"]
-        classes = frozenset(cl.loc[cl["class_teacher_id"] == tid, "id"].astype(str))
+    # the classes sheet says who leads a class: that person sees the whole class whatever their account's role
+    cl = frames["classes"]
+    classes = frozenset(cl.loc[(cl["class_teacher_id"] == tid).fillna(False).to_numpy(dtype=bool), "id"].astype(str))
     department, subjects, colleagues = "", frozenset(), frozenset()
     if account.role == Role.HEAD:
         t = frames["teachers"]
@@ -113,8 +112,8 @@ def scope_of(account: Account, frames: Mapping[str, pd.DataFrame]) -> Scope:
 
 def teacher_scope(frames: Mapping[str, pd.DataFrame], teacher_id: str) -> Scope:
     """The scope of a teacher's own classes as the deputy looks at them: the load's pairs plus the classes they
-    lead as class teacher (whatever role their account has)."""
-    return scope_of(Account(login="", name="", role=Role.CLASS_TEACHER, teacher_id=teacher_id), frames)
+    lead as class teacher."""
+    return scope_of(Account(login="", name="", role=Role.TEACHER, teacher_id=teacher_id), frames)
 
 
 def scope_classes(scope: Scope, frames: Mapping[str, pd.DataFrame]) -> frozenset[str] | None:

@@ -218,21 +218,23 @@ async def test_who_may_open_a_teacher_portfolio(data_dir: Path, workbook: Workbo
 
 
 def head_sees(data_dir: Path, workbook: Workbook) -> tuple[str, object]:
-    """shmo's teacher id and the (class, subject) rule of their scope, by hand: a pair of their load, or any class in
-    a subject of their department (their account is a head of department, not a class teacher)."""
+    """shmo's teacher id and the (class, subject) rule of their scope, by hand: a pair of their load, any class in
+    a subject of their department, or every subject of a class they lead per the classes sheet."""
     tid = teacher_of(data_dir, "shmo")
     t, s, load = workbook["teachers"], workbook["subjects"], workbook["teaching_load"]
+    led = set(workbook["classes"].loc[workbook["classes"]["class_teacher_id"] == tid, "id"])
     dep = t.loc[t["id"] == tid, "department_id"].iloc[0]
     subjects = set(s.loc[s["department_id"] == dep, "id"])
     pairs = set(zip(load.loc[load["teacher_id"] == tid, "class_id"], load.loc[load["teacher_id"] == tid, "subject_id"],
                     strict=True))
-    return tid, lambda class_id, subject_id: (class_id, subject_id) in pairs or subject_id in subjects
+    return tid, lambda class_id, subject_id: ((class_id, subject_id) in pairs or subject_id in subjects
+                                              or class_id in led)
 
 
 async def test_the_head_of_department_sees_a_students_results_in_the_departments_subjects_only(
         data_dir: Path, workbook: Workbook, user: User) -> None:
     _, sees = head_sees(data_dir, workbook)
-    students, res, pm, ol = workbook["students"], workbook["results"], workbook["period_marks"], workbook["olympiads"]
+    students, res, pm = workbook["students"], workbook["results"], workbook["period_marks"]
     works = workbook["works"].set_index("id")
     subjects = workbook["subjects"].set_index("id")["name"]
     class_of = students.set_index("id")["class_id"]
@@ -270,15 +272,23 @@ async def test_the_head_of_department_sees_a_students_results_in_the_departments
     for subject_id, period, mark in zip(mine["subject_id"], mine["period"], mine["mark"], strict=True):
         assert marks[subjects[subject_id]][period] == str(int(mark))
 
-    # olympiads: a student in scope with an entry shmo may see and one they may not
-    shown_ol, hidden_ol = split(ol, ol["subject_id"])
-    both = sorted(set(shown_ol["student_id"]) & set(hidden_ol["student_id"]))
-    assert both, "the demo has such a student"
-    await user.open(f"/student/{both[0]}")
-    got = sorted((r["subject"], r["olympiad_score"]) for r in rows_of(user, "student-olympiads"))
-    theirs = shown_ol[shown_ol["student_id"] == both[0]]
-    assert got == sorted((subjects[x], fmt_num(sc, 1)) for x, sc in zip(theirs["subject_id"], theirs["score"],
-                                                                       strict=True))
+
+
+def test_olympiads_and_period_marks_follow_the_class_subject_rule() -> None:
+    """visible_rows on hand-built rows: a teacher of (9А, алгебра), a head of the «филология» subjects, a class
+    teacher of 9А, the deputy."""
+    from app.access import Scope
+    from app.pages.portfolio import visible_rows
+
+    rows = pd.DataFrame({"subject_id": ["alg", "rus", "bio"], "score": [10, 20, 30]}, index=[5, 6, 7])
+    teacher = Scope(pairs=frozenset({("9a", "alg")}))
+    head = Scope(department_subjects=frozenset({"rus"}))
+    lead = Scope(classes=frozenset({"9a"}))
+    assert visible_rows(rows, "9a", teacher)["score"].tolist() == [10]
+    assert visible_rows(rows, "9b", teacher).empty
+    assert visible_rows(rows, "9b", head)["score"].tolist() == [20]
+    assert visible_rows(rows, "9a", lead)["score"].tolist() == [10, 20, 30]
+    assert visible_rows(rows, "9b", Scope(everything=True))["score"].tolist() == [10, 20, 30]
 
 
 async def test_the_class_teacher_sees_every_subject_of_their_students(data_dir: Path, workbook: Workbook,
