@@ -285,3 +285,25 @@ def test_the_demo_accounts_carry_the_teachers_full_names(data_dir: Path, workboo
         row = t.loc[account.teacher_id]
         assert account.name == " ".join(x for x in (row["last_name"], row["first_name"], row["middle_name"])
                                         if pd.notna(x) and x)
+
+
+
+async def test_the_teacher_downloads_their_own_spravka_from_the_dashboard(data_dir: Path, facts: pd.DataFrame,
+                                                                        workbook: Workbook, user: User) -> None:
+    import io
+
+    from docx import Document
+
+    tid = teacher_of(data_dir, "uchitel")
+    load = workbook["teaching_load"]
+    mine_load = load[load["teacher_id"] == tid]
+    pairs = set(zip(mine_load["class_id"], mine_load["subject_id"], strict=True))
+    mine = facts[[(c, s) in pairs for c, s in zip(facts["class_id"], facts["subject_id"], strict=True)]]
+    marks = [int(m) for p, m in zip(mine["present"], mine["mark"], strict=True) if p == "да" and pd.notna(m)]
+    quality_pct = sum(m >= 4 for m in marks) / len(marks) * 100  # by hand over the teacher's load
+    await sign_in(user, "uchitel")
+    await user.open("/my")
+    user.find(marker="teacher-download-docx").click()
+    doc = Document(io.BytesIO((await user.download.next(timeout=60)).content))
+    text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    assert f"{fmt_num(quality_pct)} %" in text or fmt_num(quality_pct) in text

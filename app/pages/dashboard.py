@@ -321,5 +321,5 @@ def create() -> None:
                 if node is not None:
                     with slot:
                         exports_panel(node.level, node.keys, filters.parallel, filters.without_period().apply(visible),
-                                      workbook.frames, filters.period, scope.everything)
+                                      workbook.frames, filters.period, scope.everything, "dashboard-")
             panels.quality_panel(workbook.issues, can_open(account, "issues"))

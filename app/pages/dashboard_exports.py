@@ -40,7 +40,8 @@ def level_spravka(level: str, keys: Mapping[str, Any], parallel: int | None, fac
 
 
 def exports_panel(level: str, keys: Mapping[str, Any], parallel: int | None, facts: pd.DataFrame,
-                  frames: Mapping[str, pd.DataFrame], period: str | None, whole_school: bool) -> None:
+                  frames: Mapping[str, pd.DataFrame], period: str | None, whole_school: bool,
+                  marker_prefix: str = "") -> None:
     """Download buttons for the current level; `facts` are what the person sees under the filters except the
     period, which the справка takes itself."""
     found = level_spravka(level, keys, parallel, facts, frames, period)
@@ -48,7 +49,7 @@ def exports_panel(level: str, keys: Mapping[str, Any], parallel: int | None, fac
     if found is not None:
         stem, build = found
         exports += report_exports(stem, lambda: spravka_docx(build()), lambda: spravka_xlsx(build()),
-                                  lambda: spravka_pdf(build(), docx_to_pdf))
+                                  lambda: spravka_pdf(build(), docx_to_pdf), marker_prefix)
     if whole_school and level == "school" and parallel is None:
         today = dt.date.today()
         exports += [Export("Кадры (Excel)", "groups", "download-staff", f"kadry-{today:%Y-%m-%d}.xlsx", XLSX,
@@ -56,5 +57,5 @@ def exports_panel(level: str, keys: Mapping[str, Any], parallel: int | None, fac
                     Export("Олимпиады (Excel)", "emoji_events", "download-olympiads", "olimpiady.xlsx", XLSX,
                            lambda: olympiad_xlsx(frames))]
     if exports:
-        with ui.column().classes("gap-1").mark("dashboard-exports"):
+        with ui.column().classes("gap-1").mark(f"{marker_prefix}exports"):
             export_buttons(exports)

@@ -62,9 +62,11 @@ def export_buttons(exports: Sequence[Export]) -> None:
         button.on_click(lambda e=export: produce(e))
 
 
-def report_exports(base: str, docx: Callable[[], bytes], xlsx: Callable[[], bytes], pdf: Callable[[], bytes]
-                   ) -> list[Export]:
-    """The usual trio of a справка: Word, Excel and PDF, files named `base`.docx and so on."""
-    return [Export("Справка (Word)", "description", "download-docx", f"{base}.docx", DOCX, docx),
-            Export("Таблицы (Excel)", "table_view", "download-xlsx", f"{base}.xlsx", XLSX, xlsx),
-            Export("Справка (PDF)", "picture_as_pdf", "download-pdf", f"{base}.pdf", PDF, pdf, needs_office=True)]
+def report_exports(base: str, docx: Callable[[], bytes], xlsx: Callable[[], bytes], pdf: Callable[[], bytes],
+                   marker_prefix: str = "") -> list[Export]:
+    """The usual trio of a справка: Word, Excel and PDF, files named `base`.docx and so on; `marker_prefix` tells
+    several trios on one page apart."""
+    return [Export("Справка (Word)", "description", f"{marker_prefix}download-docx", f"{base}.docx", DOCX, docx),
+            Export("Таблицы (Excel)", "table_view", f"{marker_prefix}download-xlsx", f"{base}.xlsx", XLSX, xlsx),
+            Export("Справка (PDF)", "picture_as_pdf", f"{marker_prefix}download-pdf", f"{base}.pdf", PDF, pdf,
+                   needs_office=True)]

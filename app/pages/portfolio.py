@@ -25,6 +25,7 @@ from ..auth import current_account, page
 from ..derived import derived_for
 from ..frame import frame
 from ..state import ctx
+from .dashboard_exports import exports_panel
 from .work import table
 
 # Hide the chrome, the buttons and the table pagers on paper; keep tables whole across pages where possible.
@@ -212,6 +213,10 @@ def teacher_page(teacher_id: str) -> None:
         classes = pf.pair_indicators(facts, pairs, frames["classes"], frames["subjects"])
         if section("Классы и предметы (нагрузка)", classes, "teacher-classes-none"):
             class_table(classes, "teacher-classes")
+            if (classes["N"] > 0).any():
+                with ui.row().classes("items-center gap-2 no-print").mark("teacher-spravka"):
+                    ui.label("Справка по педагогу за год:").classes("text-body2")
+                    exports_panel("teacher", {"teacher_id": teacher_id}, None, facts, frames, None, False, "teacher-")
         courses = pf.teacher_courses(frames["courses"], teacher_id)
         if section("Курсы повышения квалификации", courses, "teacher-courses-none"):
             linked_table(courses, ("course", "provider", "hours", "start_date", "course_end"), "teacher-courses")

@@ -20,11 +20,12 @@ from reports.labels import class_label
 from reports.risk import students_at_risk
 from reports.teachers import teacher_names
 
-from ..access import Role, Scope, can_open, teacher_scope
+from ..access import Role, Scope, can_open, scope_of, teacher_scope, visible_facts
 from ..auth import current_account, page
 from ..derived import derived_for
 from ..frame import frame
 from ..state import ctx
+from .dashboard_exports import exports_panel
 from .portfolio import class_table, linked_table, section
 
 WORK_COLUMNS = ("date", "work", "subject", "kind", "N", "success_pct", "quality_pct", "sou_pct", "mean_mark")
@@ -83,7 +84,8 @@ def _class_name(classes: pd.DataFrame, class_id: str) -> str:
     return str(label.iloc[0]) if len(label) and pd.notna(label.iloc[0]) else class_id
 
 
-def _own_class(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, class_id: str, own: bool) -> None:
+def _own_class(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, class_id: str, own: bool,
+               seen: pd.DataFrame) -> None:
     """A class teacher's own class: every subject taught in it, its students at risk and their portfolios."""
     pairs = pf.class_pairs(frames["teaching_load"], {class_id})
     rows = pf.pair_indicators(facts, pairs, frames["classes"], frames["subjects"])
@@ -95,6 +97,10 @@ def _own_class(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, class_id
         ui.label("Нагрузка по классу не заполнена.").mark(f"my-own-{class_id}-none")
         return
     class_table(rows, f"my-own-{class_id}")
+    if (seen["class_id"] == class_id).any():
+        with ui.row().classes("items-center gap-2").mark(f"my-class-spravka-{class_id}"):
+            ui.label(f"Справка по классу {name} за год:").classes("text-body2")
+            exports_panel("class", {"class_id": class_id}, None, seen, frames, None, False, f"class-{class_id}-")
     _risk(pf.pair_facts(facts, pairs), f"my-own-risk-{class_id}")
     _students(frames, [class_id], f"my-own-students-{class_id}")
 
@@ -110,6 +116,12 @@ def home(teacher_id: str, scope: Scope, own: bool) -> None:
     with ui.row().classes("items-center gap-4"):
         ui.link("Портфолио педагога", f"/teacher/{teacher_id}").mark("my-portfolio")
         ui.link("Ввод результатов", "/grid").mark("my-grid")
+    # справки compare with what the person looking may see (the whole school for the deputy)
+    seen = visible_facts(facts, scope_of(current_account(), frames))
+    if not mine.empty:
+        with ui.row().classes("items-center gap-2").mark("my-teacher-spravka"):
+            ui.label("Справка по педагогу за год:").classes("text-body2")
+            exports_panel("teacher", {"teacher_id": teacher_id}, None, seen, frames, None, False, "teacher-")
     if not scope.pairs:
         ui.label("Нет данных: в учебной нагрузке нет классов и предметов "
                  + ("вашей учётной записи." if own else "этого педагога.")).mark("my-no-data")
@@ -144,7 +156,7 @@ def home(teacher_id: str, scope: Scope, own: bool) -> None:
     _risk(mine, "my-risk")
     _students(frames, sorted(scope.taught_classes), "my-students")
     for class_id in sorted(scope.classes):
-        _own_class(frames, facts, class_id, own)
+        _own_class(frames, facts, class_id, own, seen)
 
 
 def _teacher_list(frames: Mapping[str, pd.DataFrame]) -> None:
