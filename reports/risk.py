@@ -6,7 +6,8 @@ Rules (RiskRules, all configurable), applied to the facts passed in — select()
   deviation (sample, over the student's written results, at least `min_results` of them) at most −z_below and at
   least `min_drop_pp` points below the own mean (the drop rule keeps a very even student from being flagged for a
   small dip);
-- optionally a falling trend (Theil–Sen slope of % of maximum) steeper than `falling_per_month`.
+- optionally a falling trend (Theil–Sen slope of % of maximum) steeper than `falling_per_month`, over results
+  at least `min_trend_days` apart (a trend sentence in the reasons needs the same span).
 The own level mixes subjects on purpose: it is the student's usual level across everything they write.
 """
 
@@ -38,6 +39,7 @@ class RiskRules:
     min_results: int = 4
     min_low: int = 2
     falling_per_month: float | None = None  # e.g. 5.0: flag a slope of −5 п. п. a month or steeper
+    min_trend_days: int = 28  # a trend over results closer together than this is noise, not a trend
 
 
 def students_at_risk(facts: pd.DataFrame, rules: RiskRules = RiskRules()) -> pd.DataFrame:
@@ -65,10 +67,10 @@ def students_at_risk(facts: pd.DataFrame, rules: RiskRules = RiskRules()) -> pd.
     n_low = np.bincount(g[low], minlength=n)
     flagged = (n_twos >= rules.min_twos) | (n_low >= rules.min_low)
     if rules.falling_per_month is not None:
-        slope = _slopes(w, g, n, np.ones(n, dtype=bool))
+        slope = _slopes(w, g, n, np.ones(n, dtype=bool), rules.min_trend_days)
         flagged |= slope <= -rules.falling_per_month
     else:
-        slope = _slopes(w, g, n, flagged)
+        slope = _slopes(w, g, n, flagged, rules.min_trend_days)
     chosen = np.flatnonzero(flagged)
     if not len(chosen):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in RISK_COLUMNS})
@@ -87,8 +89,9 @@ def students_at_risk(facts: pd.DataFrame, rules: RiskRules = RiskRules()) -> pd.
     return out
 
 
-def _slopes(w: pd.DataFrame, g: np.ndarray, n: int, which: np.ndarray) -> np.ndarray:
-    """Theil–Sen slope of % of maximum (п. п. per month) for the chosen students, NaN for the rest."""
+def _slopes(w: pd.DataFrame, g: np.ndarray, n: int, which: np.ndarray, min_days: int) -> np.ndarray:
+    """Theil–Sen slope of % of maximum (п. п. per month) for the chosen students, NaN for the rest and for those
+    whose results span fewer than `min_days` days (two works three days apart make no monthly trend)."""
     mine = (g >= 0) & which[np.maximum(g, 0)] & w["pct"].notna().to_numpy()
     out = np.full(n, np.nan)
     if not mine.any():
@@ -97,6 +100,16 @@ def _slopes(w: pd.DataFrame, g: np.ndarray, n: int, which: np.ndarray) -> np.nda
     pts = pts.groupby(["_g", "date"], sort=True)["pct"].mean().reset_index()
     fit = theil_sen(pts, ["_g"])
     out[fit["_g"].to_numpy()] = fit["slope"].to_numpy() * MONTH_DAYS
+    dates = pts["date"].to_numpy(dtype="datetime64[ns]")
+    gs = pts["_g"].to_numpy()
+    first = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    last = first.copy()
+    order = np.argsort(gs, kind="stable")  # pts are sorted by (_g, date): first and last date of each student
+    starts = np.r_[0, np.flatnonzero(np.diff(gs[order])) + 1]
+    ends = np.r_[starts[1:], len(order)] - 1
+    first[gs[order][starts]], last[gs[order][starts]] = dates[order][starts], dates[order][ends]
+    span = (last - first) / np.timedelta64(1, "D")
+    out[~(span >= min_days)] = np.nan
     return out
 
 

@@ -97,3 +97,23 @@ def test_steady_student_has_no_z_score_and_is_never_low() -> None:
     names = {name.split()[0] for name in table["student"].astype(str)}
     assert "Волков" not in names and "Антонов" in names
     assert not math.isnan(table["own_mean_pct"].iloc[0])
+
+
+def test_no_monthly_trend_from_results_a_few_days_apart() -> None:
+    """Two «2» on works 3 days apart after a «5» the day before: flagged for the «2», but 80 → 20 → 20 over four
+    days is no trend of «−450 п. п. в месяц»; the same results a month apart do give one."""
+    def table(dates: list[str]) -> pd.Series:
+        s = School()
+        sub, c = s.subject("Алгебра"), s.klass(7, "А")
+        p = s.student(c, "Ершов")
+        for i, (d, total) in enumerate(zip(dates, [8, 2, 2], strict=True)):
+            s.result(s.work(sub, parallel=7, date=d, title=f"Работа {i + 1}"), p, total=total)
+        return students_at_risk(results_facts(s.frames())).iloc[0]
+
+    close = table(["10.03.2026", "11.03.2026", "14.03.2026"])
+    assert close["n_twos"] == 2 and math.isnan(close["slope_per_month"])
+    assert "снижаются" not in close["reasons"]
+    apart = table(["10.01.2026", "10.02.2026", "10.03.2026"])
+    # Theil–Sen over days 0, 31, 59: slopes -60/31, -60/59, 0/28 -> median -60/59 per day -> × 30 a month
+    assert apart["slope_per_month"] == pytest.approx(-60 / 59 * 30)
+    assert "Результаты снижаются" in apart["reasons"]
