@@ -180,35 +180,27 @@ def _counts(v: pd.DataFrame, by: list[str], scope: str, flags: dict[str, np.ndar
 
 
 def _signals(summary: pd.DataFrame, rules: ObjectivityRules) -> list[Signal]:
-    raised = (summary["compared"] >= rules.min_students) & (summary["raised_pct"] > rules.raised_pct)
-    lowered = (summary["compared"] >= rules.min_students) & (summary["lowered_pct"] > rules.lowered_pct)
-    failed = (summary["assessable"] >= rules.min_students) & (
-        summary["high_but_basic_failed_pct"] > rules.high_but_basic_failed_pct)
+    # (indicator, threshold, count column, base column, what the students got, what it may mean)
+    checks = (
+        ("raised_pct", rules.raised_pct, "raised", "compared", "отметку выше отметки за период", ""),
+        ("lowered_pct", rules.lowered_pct, "lowered", "compared", "отметку ниже отметки за период",
+         ": отметки за период могут быть завышены"),
+        ("high_but_basic_failed_pct", rules.high_but_basic_failed_pct, "high_but_basic_failed", "assessable",
+         f"отметку «{rules.high_mark}» и выше при выполнении менее {fmt_num(rules.basic_solved_pct)} % заданий "
+         "базового уровня", ""),
+    )
+    hits = {c[0]: ((summary[c[3]] >= rules.min_students) & (summary[c[0]] > c[1])).to_numpy() for c in checks}
     found: list[Signal] = []
-    for row in summary[(raised | lowered | failed).to_numpy()].to_dict("records"):
+    for i in np.flatnonzero(np.logical_or.reduce(list(hits.values()))):
+        row = summary.iloc[i]
         school = row["scope"] == "school"
         where = "школа в целом" if school else f"класс {row['class']}"
         work = f"«{row['work']}» ({row['subject']})"
-        class_id = None if school else row["class_id"]
-        if row["compared"] >= rules.min_students and row["raised_pct"] > rules.raised_pct:
-            found.append(Signal(
-                row["scope"], row["work_id"], class_id, "raised_pct", float(row["raised_pct"]), rules.raised_pct,
-                f"{SIGNAL_PREFIX}: {where}, {work} — отметку выше отметки за период получили "
-                f"{fmt_num(row['raised_pct'])} % обучающихся ({row['raised']} из {row['compared']}); "
-                f"порог — {fmt_num(rules.raised_pct)} %."))
-        if row["compared"] >= rules.min_students and row["lowered_pct"] > rules.lowered_pct:
-            found.append(Signal(
-                row["scope"], row["work_id"], class_id, "lowered_pct", float(row["lowered_pct"]), rules.lowered_pct,
-                f"{SIGNAL_PREFIX}: {where}, {work} — отметку ниже отметки за период получили "
-                f"{fmt_num(row['lowered_pct'])} % обучающихся ({row['lowered']} из {row['compared']}): отметки "
-                f"за период могут быть завышены; порог — {fmt_num(rules.lowered_pct)} %."))
-        share = row["high_but_basic_failed_pct"]
-        if row["assessable"] >= rules.min_students and share > rules.high_but_basic_failed_pct:
-            found.append(Signal(
-                row["scope"], row["work_id"], class_id, "high_but_basic_failed_pct", float(share),
-                rules.high_but_basic_failed_pct,
-                f"{SIGNAL_PREFIX}: {where}, {work} — отметку «{rules.high_mark}» и выше при выполнении менее "
-                f"{fmt_num(rules.basic_solved_pct)} % заданий базового уровня получили {fmt_num(share)} % "
-                f"обучающихся ({row['high_but_basic_failed']} из {row['assessable']}); "
-                f"порог — {fmt_num(rules.high_but_basic_failed_pct)} %."))
+        for indicator, threshold, count, base, got, meaning in checks:
+            if hits[indicator][i]:
+                found.append(Signal(
+                    row["scope"], row["work_id"], None if school else row["class_id"], indicator,
+                    float(row[indicator]), threshold,
+                    f"{SIGNAL_PREFIX}: {where}, {work} — {got} получили {fmt_num(row[indicator])} % обучающихся "
+                    f"({row[count]} из {row[base]}){meaning}; порог — {fmt_num(threshold)} %."))
     return found
