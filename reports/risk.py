@@ -120,7 +120,8 @@ def _details(w: pd.DataFrame, g: np.ndarray, want_two: np.ndarray, two: np.ndarr
     two, low = two & want_two[gi], low & want_low[gi]
     rows = np.flatnonzero(two | low)
     rows = rows[np.argsort(w["date"].to_numpy()[rows], kind="stable")]
-    dates = w["date"].iloc[rows].dt.strftime("%d.%m.%Y").fillna("").to_numpy()
+    codes, days = pd.factorize(w["date"].iloc[rows])  # a few dozen work dates: format each once
+    dates = np.append(pd.Series(days).dt.strftime("%d.%m.%Y").fillna("").to_numpy(dtype=object), "")[codes]
     twos: dict[int, list[str]] = {}
     lows: dict[int, list[str]] = {}
     columns = zip(g[rows], w["subject"].to_numpy(dtype=object)[rows], w["work"].to_numpy(dtype=object)[rows], dates,
