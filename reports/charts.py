@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from dataclasses import replace
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -19,9 +20,30 @@ PALETTE = ("#1565c0", "#2e7d32", "#f9a825", "#c62828", "#6a1b9a", "#00838f", "#e
 WIDTH_IN, HEIGHT_IN, DPI = 6.4, 3.2, 150
 MAX_LABELLED_BARS = 30  # more bars than this carry no value labels (they would overlap)
 LINE_FRACTION = 0.045  # one line of 8 pt tick labels as a share of the figure height
+MANY_CATEGORIES = 8  # more categories than this get slanted, unwrapped x labels (wrapped ones run together)
+
+
+def with_data(chart: Chart) -> Chart:
+    """The chart without the bar categories that have no value in any series (a parallel without marks); line
+    charts keep their gaps. Nothing is dropped when every category is empty."""
+    if chart.kind != "bar":
+        return chart
+    keep = [i for i in range(len(chart.categories)) if any(v[i] is not None for v in chart.series.values())]
+    if not keep or len(keep) == len(chart.categories):
+        return chart
+    return replace(chart, categories=tuple(chart.categories[i] for i in keep),
+                   series={n: tuple(v[i] for i in keep) for n, v in chart.series.items()})
+
+
+def tick_layout(categories: tuple[str, ...]) -> tuple[list[str], float]:
+    """x tick labels and their rotation: wrapped and level for a few categories, slanted in one line for many."""
+    if len(categories) > MANY_CATEGORIES:
+        return list(categories), 45.0
+    return [textwrap.fill(c, max(6, min(14, 90 // max(len(categories), 1)))) for c in categories], 0.0
 
 
 def chart_png(chart: Chart) -> bytes:
+    chart = with_data(chart)
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.subplots()
@@ -46,8 +68,9 @@ def chart_png(chart: Chart) -> bytes:
                 if not np.isnan(v):
                     ax.annotate(fmt_num(v), (xi, v), textcoords="offset points", xytext=(0, 5), ha="center",
                                 fontsize=7)
-    labels = [textwrap.fill(c, max(6, min(14, 90 // max(len(chart.categories), 1)))) for c in chart.categories]
-    ax.set_xticks(x, labels, fontsize=8 if len(labels) <= 8 else 6.5)
+    labels, rotation = tick_layout(chart.categories)
+    ax.set_xticks(x, labels, fontsize=8 if len(labels) <= MANY_CATEGORIES else 6.5, rotation=rotation,
+                  ha="right" if rotation else "center", rotation_mode="anchor" if rotation else "default")
     ax.set_title(chart.title, fontsize=10)
     ax.set_ylabel(chart.y_title, fontsize=8)
     ax.set_xlabel(chart.x_title, fontsize=8)
@@ -60,6 +83,8 @@ def chart_png(chart: Chart) -> bytes:
         right = 0.98 - min(0.3, 0.012 * max(len(n) for n in names) + 0.06)
     # fixed margins instead of tight_layout: a second full draw would double the time of every chart
     lines = max((label.count("\n") + 1 for label in labels), default=1)
+    if rotation:  # a slanted label takes the height of its length
+        lines = min(4, max(1, max((len(label) for label in labels), default=1) // 5))
     fig.subplots_adjust(left=0.09, right=right, top=0.9,
                         bottom=0.08 + LINE_FRACTION * lines + (0.06 if chart.x_title else 0.0))
     buf = io.BytesIO()

@@ -53,13 +53,17 @@ class Figures:
 @dataclass(frozen=True, eq=False)
 class TableBlock:
     """A table of report columns (titles from labels.column_title unless overridden). `weak` flags the rows to
-    highlight; `sheet` puts the table on its own Excel sheet of that name (long tables), else it stays inline."""
+    highlight; `sheet` puts the table on its own Excel sheet of that name (long tables), else it stays inline;
+    `word=False` keeps the table out of Word (a full list whose summary the Word text carries), `excel=False` out of
+    Excel (the short Word version of a list Excel has in full)."""
 
     frame: pd.DataFrame
     columns: tuple[str, ...]
     titles: Mapping[str, str] = field(default_factory=dict)
     weak: tuple[bool, ...] = ()
     sheet: str | None = None
+    word: bool = True
+    excel: bool = True
 
     def __post_init__(self) -> None:
         missing = [c for c in self.columns if c not in self.frame.columns]
@@ -103,6 +107,11 @@ class Chart:
         object.__setattr__(self, "series", clean)
 
     @property
+    def empty(self) -> bool:
+        """No value in any series: the exporters draw nothing rather than bare axes."""
+        return all(v is None for vs in self.series.values() for v in vs)
+
+    @property
     def integral(self) -> bool:
         """All values are whole numbers (counts): Excel then shows them without decimals."""
         return all(v is None or float(v).is_integer() for vs in self.series.values() for v in vs)
@@ -130,7 +139,7 @@ class Spravka:
     """One analytical справка. `meta` are (label, value) lines under the heading (subject, class, period, date)."""
 
     heading: str
-    meta: tuple[tuple[str, str | int], ...]  # a count stays a number in Excel
+    meta: tuple[tuple[str, str | int | pd.Timestamp], ...]  # a count stays a number, a date a date in Excel
     purpose: str
     sections: tuple[Section, ...]
     conclusions: tuple[str, ...]

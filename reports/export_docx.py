@@ -29,7 +29,8 @@ MARGIN = Cm(1.5)
 TEXT_WIDTH = Cm(21) - 2 * MARGIN  # A4
 CELL_CHARS = 28  # a longer value wraps instead of widening its column further
 WORD_CHARS = 16  # a text column is at least as wide as its longest word, up to this many letters
-SHORT_CHARS, TITLE_CHARS = 10, 7  # values this short (numbers, dates) are «short»; title words wrap past 7
+SHORT_CHARS = 10  # values this short (numbers, dates) are «short»
+BOLD, CAPITAL = 1.1, 1.35  # a bold letter is wider than a plain one, a capital wider than a small one
 CHAR, CHAR_SMALL, CELL_PAD = Cm(0.19), Cm(0.17), Cm(0.3)  # width of a character at 9 and 8 pt, cell padding
 TABLE_STYLE, SMALL_STYLE = "TableText", "TableTextSmall"  # paragraph styles of table cells: 9 and 8 pt
 
@@ -43,9 +44,15 @@ def _shade(cell: _Cell, fill: str) -> None:
     props.append(shd)
 
 
+def _title_word(title: str, char: int) -> float:
+    """Width of the widest word of a header title set in bold (EMU), padding included: no title word breaks."""
+    words = title.split() or [""]
+    return max(sum(char * (CAPITAL if c.isupper() else 1.0) for c in w) for w in words) * BOLD + CELL_PAD
+
+
 def _widths(header: list[str], rows: list[list[str]], char: int) -> list[int]:
-    """Column widths (EMU). Short columns (numbers, dates) get what their values and, up to a point, their title
-    words need. Text columns (names, topics, reasons) first get room for their longest word, so no word breaks,
+    """Column widths (EMU). Short columns (numbers, dates) get what their values and their widest bold title word
+    need, first. Text columns (names, topics, reasons) first get room for their longest word, so no word breaks,
     then share the rest by how much more their longest value asks for; a table that still does not fit shrinks."""
 
     def chars(n: int) -> float:
@@ -57,12 +64,12 @@ def _widths(header: list[str], rows: list[list[str]], char: int) -> list[int]:
     for j, title in enumerate(header):
         values = [r[j] for r in rows]
         longest = max(map(len, values), default=0)
-        title_word = min(max((len(w) for w in title.split()), default=1), TITLE_CHARS)
+        title_word = _title_word(title, char)
         if longest <= SHORT_CHARS:
-            fixed[j] = chars(max(longest + 1, title_word))
+            fixed[j] = max(chars(longest + 1), title_word)
         else:
             word = max((len(w) for v in values for w in v.split()), default=1)
-            least[j] = chars(max(min(word, WORD_CHARS), title_word))
+            least[j] = max(chars(min(word, WORD_CHARS)), min(title_word, chars(WORD_CHARS)))
             want[j] = max(chars(min(longest, CELL_CHARS)), least[j])
     room = TEXT_WIDTH - sum(fixed.values())
     extra = sum(want.values()) - sum(least.values())
@@ -78,7 +85,13 @@ def _widths(header: list[str], rows: list[list[str]], char: int) -> list[int]:
 
 
 def _grid(doc: DocxDocument, header: list[str], rows: list[list[str]], weak: list[bool], style_id: str) -> None:
-    """A bordered table; cell text takes its size from a paragraph style (far faster than per-run fonts)."""
+    """A bordered table; cell text takes its size from a paragraph style (far faster than per-run fonts). Right
+    after another table an empty paragraph comes first, else Word merges the two into one grid."""
+    last = doc.element.body[-1] if len(doc.element.body) else None
+    if last is not None and last.tag == qn("w:sectPr"):
+        last = last.getprevious()
+    if last is not None and last.tag == qn("w:tbl"):
+        doc.add_paragraph()
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
     table.autofit = False
@@ -146,7 +159,7 @@ def spravka_docx(spravka: Spravka) -> bytes:
     for label, value in spravka.meta:
         para = doc.add_paragraph()
         para.add_run(f"{label}: ").bold = True
-        para.add_run(str(value))
+        para.add_run(str(cell_value("", value)))
     if spravka.purpose:
         doc.add_paragraph(spravka.purpose)
     for number, section in enumerate(spravka.sections, start=1):
@@ -157,8 +170,9 @@ def spravka_docx(spravka: Spravka) -> bytes:
             elif isinstance(block, Figures):
                 _figures(doc, block)
             elif isinstance(block, TableBlock):
-                _table(doc, block)
-            else:
+                if block.word:
+                    _table(doc, block)
+            elif not block.empty:
                 _chart(doc, block)
     number = len(spravka.sections)
     doc.add_heading(f"{number + 1}. Выводы", level=2)

@@ -144,6 +144,7 @@ def _chart(ws: Worksheet, top: int, chart: Chart) -> int:
     native.title = chart.title
     native.y_axis.title = chart.y_title or None
     native.x_axis.title = chart.x_title or None
+    native.x_axis.delete = native.y_axis.delete = False  # openpyxl hides both axes by default
     native.add_data(Reference(ws, min_col=2, max_col=1 + len(names), min_row=top, max_row=bottom),
                     titles_from_data=True)
     native.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=bottom))
@@ -162,7 +163,7 @@ def spravka_xlsx(spravka: Spravka) -> bytes:
     row = 3
     for label, value in spravka.meta:
         _put(ws, row, 1, label).font = BOLD
-        _put(ws, row, 2, value)
+        _put(ws, row, 2, plain("", value))
         row += 1
     if spravka.purpose:
         _put(ws, row, 1, spravka.purpose)
@@ -172,6 +173,8 @@ def spravka_xlsx(spravka: Spravka) -> bytes:
         _put(ws, row, 1, f"{number}. {section.title}").font = Font(bold=True, size=12)
         row += 1
         for block in section.blocks:
+            if isinstance(block, TableBlock) and not block.excel:
+                continue
             if isinstance(block, Paragraph):
                 _put(ws, row, 1, block.text).font = Font(italic=block.note)
                 row += 1
@@ -191,7 +194,7 @@ def spravka_xlsx(spravka: Spravka) -> bytes:
                 row += 1
             elif isinstance(block, TableBlock):
                 row = _write_block(ws, row, block)
-            else:
+            elif not block.empty:
                 row = _chart(ws, row, block)
         row += 1
     for title, lines in (("Выводы", spravka.conclusions), ("Рекомендации", spravka.recommendations)):

@@ -183,6 +183,8 @@ INDICATOR_LABELS: dict[str, str] = {
     "classes_count": "Классов",
     "works_count": "Проведено работ",
     "written": "Написано работ",
+    "written_marked": "Написано работ с отметкой",
+    "signs": "Признаки",
     "missed": "Пропущено работ",
     "at_risk": "В группе риска",
     "quality_pct_vs_parallel": "Качество знаний: разница с параллелью, п. п.",

@@ -15,12 +15,13 @@ import pandas as pd
 from sheets_schema import SCHEMA
 from sheets_schema.choices import PERIODS
 
+from .dashboard import periods_with_results, previous_period
 from .document import Block, Chart, Figures, Paragraph, Section, TableBlock, table_or_text
 from .dynamics import DYNAMICS_KINDS
 from .facts import select
 from .groups import map_values
 from .indicators import RATE_COLUMNS, MarkSummary, mark_summary, summarize, with_levels
-from .labels import column_title, fmt_date, fmt_num
+from .labels import column_title, fmt_num
 from .narrative import (
     FAR_BELOW_PP,
     WEAK_NOTE,
@@ -45,12 +46,17 @@ WEAK_COLUMNS = ("subject", "work", "element", "tasks", "pct_of_max", "weak")
 RISK_COLUMNS = ("student", "class", "n_twos", "n_low", "own_mean_pct", "reasons")
 OBJECTIVITY_COLUMNS = ("work", "subject", "class", "compared", "lowered_pct", "confirmed_pct", "raised_pct",
                        "high_but_basic_failed_pct")
+OBJECTIVITY_SHEET = "Объективность"
+RISK_TOP = 20  # students at risk listed in Word; Excel has them all
 WEAKEST_MIN, WEAKEST_MAX = 5, 25  # rows of the weak-element table: at least the 5 weakest, at most 25
 LAGGING_NOTE = "Выделены строки, где качество знаний ниже {against} на {pp} п. п. и более."
 PERIOD_YEAR = "год"
 NO_MARKS_YET = "Отметок за период нет."
 STABLE = ("Результаты стабильные: продолжить работу по программам, поддерживать мотивацию обучающихся с высокими "
           "результатами.")
+NO_MARKS_BY_LAW = ("в 1 классе отметки не выставляются (безотметочное обучение): анализ проводится по проценту "
+                   "выполнения от максимального балла")
+WRITTEN_TITLES = {"written": column_title("written_marked")}  # N counts the works that got a mark
 NO_MARKS = ("Внести результаты и отметки мониторинговых работ периода в лист «Результаты» и сформировать справку "
             "повторно.")
 
@@ -103,13 +109,42 @@ def period_meta(facts: pd.DataFrame, period: str | None, on: pd.Timestamp) -> tu
     if len(years):
         first = int(years.mode().iloc[0])
         meta.append(("Учебный год", f"{first}/{first + 1}"))
-    meta.append(("Дата составления", fmt_date(on)))
+    meta.append(("Дата составления", pd.Timestamp(on)))
     return tuple(meta)
 
 
 def reference_date(on: Any) -> pd.Timestamp:
     """The date a справка is made on (today by default); date rules (attestation, courses) count from it."""
     return pd.Timestamp.today().normalize() if on is None else pd.Timestamp(on)
+
+
+def previous(scope: pd.DataFrame, period: str | None) -> tuple[str, MarkSummary] | None:
+    """(the previous period with marks, the scope's indicators in it) for a quarter or a half-year; `scope` holds
+    the scope's results of every period. None for the year or when there is no earlier period with marks."""
+    if period in (None, PERIOD_YEAR):
+        return None
+    before = previous_period(periods_with_results(scope), period)
+    if before is None:
+        return None
+    s = summarize(period_facts(scope, before))
+    return (before, s) if s.N else None
+
+
+def previous_rows(prev: tuple[str, MarkSummary] | None) -> list[tuple[str, MarkSummary]]:
+    return [(f"Предыдущий период: {prev[0]}", prev[1])] if prev is not None else []
+
+
+def previous_sentences(scope: str, s: MarkSummary, prev: tuple[str, MarkSummary] | None) -> list[str]:
+    """«По сравнению с предыдущим периодом (1 четверть) качество знаний (9«А») выросло на …» (the change of the
+    rounded values, as the reader sees them)."""
+    if prev is None or not s.N:
+        return []
+    name, p = prev
+    d_q = round(s.quality_pct, 1) - round(p.quality_pct, 1)
+    d_s = round(s.success_pct, 1) - round(p.success_pct, 1)
+    return [f"По сравнению с предыдущим периодом ({name}) качество знаний ({scope}) {change_words(d_q, 'о')} "
+            f"(с {pct_text(p.quality_pct)} до {pct_text(s.quality_pct)}), успеваемость "
+            f"{change_words(d_s, 'а')}".rstrip(".") + "."]
 
 
 # -- small wording helpers ----------------------------------------------------------------------------------------
@@ -167,7 +202,8 @@ def comparison(rows: Sequence[tuple[str, MarkSummary]]) -> pd.DataFrame:
 
 
 def comparison_section(title: str, rows: Sequence[tuple[str, MarkSummary]]) -> Section:
-    return Section(title, (TableBlock(comparison(rows), COMPARE_COLUMNS, {"label": column_title("group")}),))
+    return Section(title, (TableBlock(comparison(rows), COMPARE_COLUMNS, {"label": column_title("group"),
+                                                                          **WRITTEN_TITLES}),))
 
 
 def indicator_table_section(title: str, table: pd.DataFrame, columns: Sequence[str], empty: str, against: str, *,
@@ -176,7 +212,7 @@ def indicator_table_section(title: str, table: pd.DataFrame, columns: Sequence[s
     """A table with the rows lagging `against` their parent highlighted (and a note saying so), optionally with a
     chart below."""
     blocks: tuple[Block, ...] = table_or_text(table, columns, empty, weak=lagging(table, lag_column).tolist(),
-                                              sheet=sheet)
+                                              titles=WRITTEN_TITLES, sheet=sheet)
     if len(table) and lagging(table, lag_column).any():
         blocks += (Paragraph(LAGGING_NOTE.format(against=against, pp=fmt_num(FAR_BELOW_PP)), note=True),)
     if chart is not None and len(table):
@@ -192,10 +228,13 @@ class Participants:
     wrote: int  # distinct students with at least one written work
     works: int
     summary: MarkSummary  # over all results of the scope: N = written works, absent = missed works
+    mean_pct: float = float("nan")  # mean % of the maximum over the written works (grade 1 has no marks)
 
     def figures(self, extra: Sequence[tuple[str, Any]] = ()) -> Figures:
+        pct = (("mean_pct", self.mean_pct),) if self.unmarked else ()
         return Figures.of((*extra, ("class_size", self.enrolled), ("students_wrote", self.wrote),
-                           ("works_count", self.works), ("written", self.summary.N), ("missed", self.summary.absent)))
+                           ("works_count", self.works), ("written_marked", self.summary.N),
+                           ("missed", self.summary.absent), *pct))
 
     def section(self, extra: Sequence[tuple[str, Any]] = ()) -> Section:
         chart = distribution_chart(self.summary, "marks_count") if self.summary.N else Paragraph(NO_MARKS_YET)
@@ -209,6 +248,9 @@ class Participants:
         done = plural(self.works, "проведена", "проведено", "проведено")
         out = [f"{where} по списку {self.enrolled} {students_word(self.enrolled)}; {period_words(period)} {done} "
                f"{works}, написано работ с отметкой — {s.N}, пропущено — {s.absent}."]
+        if self.unmarked:
+            return [*out, f"{whose} {period_words(period)} нет работ с выставленными отметками: "
+                          f"{NO_MARKS_BY_LAW}; средний % выполнения — {pct_text(self.mean_pct)}."], []
         if self.empty:
             return [*out, f"{whose} {period_words(period)} нет работ с выставленными отметками: показатели не "
                           "рассчитываются."], [NO_MARKS]
@@ -218,10 +260,21 @@ class Participants:
     def empty(self) -> bool:
         return self.summary.N == 0
 
+    @property
+    def unmarked(self) -> bool:
+        """Works were written and scored but none got a mark (grade 1: no marks by law)."""
+        return self.empty and not np.isnan(self.mean_pct)
+
+
+def mean_pct(facts: pd.DataFrame) -> float:
+    """Mean % of the maximum over the written works (NaN when none was scored)."""
+    pct = pd.to_numeric(written_rows(facts)["pct"], errors="coerce").dropna()
+    return float(pct.mean()) if len(pct) else float("nan")
+
 
 def participants(facts: pd.DataFrame, enrolled: int) -> Participants:
     return Participants(enrolled, int(written_rows(facts)["student_id"].nunique()), int(facts["work_id"].nunique()),
-                        summarize(facts))
+                        summarize(facts), mean_pct(facts))
 
 
 def indicator_sentences(scope: str, s: MarkSummary) -> list[str]:
@@ -231,7 +284,8 @@ def indicator_sentences(scope: str, s: MarkSummary) -> list[str]:
 def against_sentence(scope: str, s: MarkSummary, parent: MarkSummary, parent_words: str) -> str:
     """«Качество знаний (9«А») — 50 %, на 5 п. п. ниже параллели (55 %).»"""
     return (f"Качество знаний ({scope}) — {pct_text(s.quality_pct)}, "
-            f"{delta_words(s.quality_pct - parent.quality_pct)} {parent_words} ({pct_text(parent.quality_pct)}).")
+            f"{delta_words(round(s.quality_pct, 1) - round(parent.quality_pct, 1))} {parent_words} "
+            f"({pct_text(parent.quality_pct)}).")
 
 
 def extremes_sentence(table: pd.DataFrame, label: str, prefix: str = "", quote: bool = True) -> str | None:
@@ -269,10 +323,19 @@ def by_kind(facts: pd.DataFrame, kinds: Sequence[str] | None = None, group: str 
     out = summaries(f, by)
     works = f.groupby(by, observed=True)["work_id"].nunique().rename("works_count").reset_index()
     out = out.merge(works, on=by, how="left")
-    out = out[out["written"] > 0].reset_index(drop=True)
-    quality = out["quality_pct"].astype(float)
-    out["quality_pct_change"] = quality.groupby(out[group].astype(object)).diff() if group else quality.diff()
+    wrote = written_rows(f).assign(pct=lambda d: pd.to_numeric(d["pct"], errors="coerce"))
+    pct = wrote.groupby(by, observed=True)["pct"].mean().rename("mean_pct").reset_index()
+    out = out.merge(pct, on=by, how="left")
+    out = out[((out["written"] > 0) | out["mean_pct"].notna()).to_numpy()].reset_index(drop=True)
+    for column in ("quality_pct", "mean_pct"):
+        values = out[column].astype(float)
+        out[f"{column}_change"] = values.groupby(out[group].astype(object)).diff() if group else values.diff()
     return out
+
+
+def marked(table: pd.DataFrame) -> bool:
+    """Some row of the table has marks (else it is analysed by % of the maximum, as grade 1 is)."""
+    return bool((table["written"] > 0).any()) if "written" in table else False
 
 
 def dynamics_chart(table: pd.DataFrame, group_label: str | None = None, title: str = "Динамика показателей"
@@ -287,12 +350,14 @@ def dynamics_chart(table: pd.DataFrame, group_label: str | None = None, title: s
         values = dict(zip(rows["kind"].astype(object), rows[column].astype(float), strict=True))
         return [values.get(k) for k in kinds]
 
+    main = "quality_pct" if marked(table) else "mean_pct"
     if group_label is None:
-        series = {column_title(c): at(table, c) for c in ("success_pct", "quality_pct", "sou_pct")}
+        columns = ("success_pct", "quality_pct", "sou_pct") if marked(table) else ("mean_pct",)
+        series = {column_title(c): at(table, c) for c in columns}
     else:
-        series = {str(name): at(rows, "quality_pct") for name, rows in
+        series = {str(name): at(rows, main) for name, rows in
                   table.groupby(table[group_label].astype(object), sort=False)}
-        title = f"{title}: {column_title('quality_pct').lower()}"
+        title = f"{title}: {column_title(main).lower()}"
     return Chart("line", title, tuple(kinds), series, y_title="%", x_title=column_title("kind"))
 
 
@@ -302,17 +367,30 @@ def dynamics_section(table: pd.DataFrame, columns: Sequence[str], group_label: s
     if chart is None:
         return Section("Динамика результатов", (Paragraph(
             f"За период проведены работы менее чем двух видов из {quoted(DYNAMICS_KINDS)}: динамика не строится."),))
-    return Section("Динамика результатов", (TableBlock(table, tuple(columns)), chart, *extra))
+    if not marked(table):
+        columns = (*(c for c in columns if c in ("class", "subject", "kind", "works_count")), "mean_pct",
+                   "mean_pct_change")
+    return Section("Динамика результатов", (TableBlock(table, tuple(columns), WRITTEN_TITLES), chart, *extra))
 
 
 def dynamics_sentences(table: pd.DataFrame, scope: str) -> tuple[list[str], list[str]]:
     """From the first kind to the last of one group's by_kind table: how quality and success moved; a fall of
     10 п. п. or more gets a recommendation."""
+    if not marked(table):
+        rows = table.dropna(subset=["mean_pct"]) if "mean_pct" in table else table.iloc[:0]
+        if len(rows) < 2:
+            return [], []
+        first, last = rows.iloc[0], rows.iloc[-1]
+        d = round(float(last["mean_pct"]), 1) - round(float(first["mean_pct"]), 1)
+        moved = "не изменился" if abs(d) < 0.05 else f"{'вырос' if d > 0 else 'снизился'} на {fmt_num(abs(d))} п. п."
+        return [f"От работ вида «{first['kind']}» к работам вида «{last['kind']}» средний % выполнения ({scope}) "
+                f"{moved} (с {pct_text(first['mean_pct'])} до {pct_text(last['mean_pct'])})."], []
+    table = table[(table["written"] > 0).to_numpy()]
     if len(table) < 2:
         return [], []
     first, last = table.iloc[0], table.iloc[-1]
-    d_q = float(last["quality_pct"]) - float(first["quality_pct"])
-    d_s = float(last["success_pct"]) - float(first["success_pct"])
+    d_q = round(float(last["quality_pct"]), 1) - round(float(first["quality_pct"]), 1)  # as the reader sees them
+    d_s = round(float(last["success_pct"]), 1) - round(float(first["success_pct"]), 1)
     out = [f"От работ вида «{first['kind']}» к работам вида «{last['kind']}» качество знаний ({scope}) "
            f"{change_words(d_q, 'о')} (с {pct_text(first['quality_pct'])} до {pct_text(last['quality_pct'])}), "
            f"успеваемость {change_words(d_s, 'а')}".rstrip(".") + "."]
@@ -363,7 +441,8 @@ def weak_sentences(table: pd.DataFrame, n_weak: int, most: int = 5) -> tuple[lis
     listed = "; ".join(f"{e} ({s}, {pct_text(p)})" for e, s, p in zip(weak["element"], weak["subject"],
                                                                        weak["pct_of_max"], strict=True))
     word = plural(n_weak, "элемент", "элемента", "элементов")
-    out = [f"В работах периода слабо освоены (менее 50 % от максимума) {n_weak} {word} содержания; наиболее "
+    verb = plural(n_weak, "освоен", "освоены", "освоены")  # «освоен 21 элемент», «освоены 2 элемента»
+    out = [f"В работах периода слабо {verb} (менее 50 % от максимума) {n_weak} {word} содержания; наиболее "
            f"слабые: {listed}."]
     topics = "; ".join(dict.fromkeys(str(e) for e in weak["element"]))
     rec = [f"Включить в уроки и домашние задания отработку тем: {topics}; через 3–4 недели провести повторную "
@@ -382,8 +461,18 @@ def risk_table(facts: pd.DataFrame) -> pd.DataFrame:
 
 
 def risk_section(table: pd.DataFrame, sheet: str | None = "Группа риска") -> Section:
-    return Section("Обучающиеся группы риска", table_or_text(table, RISK_COLUMNS, "Обучающихся группы риска нет.",
-                                                             sheet=sheet))
+    """The list of students at risk; past RISK_TOP students Word gets the RISK_TOP with the most «2» and low results
+    and a sentence, the full list stays in Excel."""
+    if len(table) <= RISK_TOP:
+        return Section("Обучающиеся группы риска", table_or_text(table, RISK_COLUMNS,
+                                                                 "Обучающихся группы риска нет.", sheet=sheet))
+    top = table.sort_values(["n_twos", "n_low", "own_mean_pct"], ascending=[False, False, True], kind="stable")
+    where = f"лист «{sheet}»" if sheet else "лист «Справка»"
+    return Section("Обучающиеся группы риска", (
+        Paragraph(f"Показаны {RISK_TOP} из {len(table)} обучающихся группы риска — с наибольшим числом «2» и низких "
+                  f"результатов; полный список — в таблице Excel ({where})."),
+        TableBlock(top.head(RISK_TOP).reset_index(drop=True), RISK_COLUMNS, excel=False),
+        TableBlock(table.reset_index(drop=True), RISK_COLUMNS, sheet=sheet, word=False)))
 
 
 def risk_sentences(n_risk: int, wrote: int, whom: str) -> tuple[list[str], list[str]]:
@@ -413,12 +502,26 @@ def objectivity_section(table: pd.DataFrame, signals: Sequence[Signal]) -> Secti
     """None when no ВПР mark could be compared with a period mark (nothing to say)."""
     if table.empty:
         return None
-    flagged = {(str(s.work_id), None if s.class_id is None else str(s.class_id)) for s in signals}
+    signs: dict[tuple[str, str | None], list[str]] = {}
+    for s in signals:
+        signs.setdefault((str(s.work_id), None if s.class_id is None else str(s.class_id)), []).append(s.message)
     rows = zip(table["work_id"].astype(object), table["class_id"].astype(object), strict=True)
-    weak = tuple((str(w), None if pd.isna(c) else str(c)) in flagged for w, c in rows)
-    blocks: list[Block] = [TableBlock(table, OBJECTIVITY_COLUMNS, weak=weak, sheet="Объективность")]
-    blocks += [Paragraph(s.message) for s in signals] or [Paragraph("Признаков необъективности результатов ВПР "
-                                                                    "не выявлено.")]
+    keys = [(str(w), None if pd.isna(c) else str(c)) for w, c in rows]
+    weak = tuple(k in signs for k in keys)
+    flagged = table[list(weak)].assign(signs=[" ".join(signs[k]) for k in keys if k in signs])
+    n = len(table)
+    compared = count_words(n, "сопоставление", "сопоставления", "сопоставлений")
+    full = f"полная таблица — на листе Excel «{OBJECTIVITY_SHEET}»."
+    if len(flagged):
+        summary = (f"Отметки ВПР сопоставлены с отметками за период ({compared} по работам и классам); признаки "
+                   f"необъективности — в {len(flagged)} из них (в таблице); {full}")
+    else:
+        summary = f"Признаков необъективности результатов ВПР не выявлено ({compared}); {full}"
+    blocks: list[Block] = [Paragraph(summary)]
+    if len(flagged):
+        blocks.append(TableBlock(flagged.reset_index(drop=True), (*OBJECTIVITY_COLUMNS, "signs"),
+                                 weak=(True,) * len(flagged)))
+    blocks.append(TableBlock(table, OBJECTIVITY_COLUMNS, weak=weak, sheet=OBJECTIVITY_SHEET, word=False))
     return Section("Объективность результатов ВПР", tuple(blocks))
 
 

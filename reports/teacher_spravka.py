@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from sheets_schema import SCHEMA
+
 from . import sections as sec
 from .document import Figures, Section, Spravka, table_or_text
 from .dynamics import DYNAMICS_KINDS
@@ -62,6 +64,13 @@ def _works(mine: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["date", "work", "class"], kind="stable").reset_index(drop=True)
 
 
+def _planned(frames: Frames, subject_ids: set[str], period: str | None) -> bool:
+    """Some monitoring work of the teacher's subjects is in the bank of works for the period."""
+    works = frames["works"]
+    subject = works["subject_id"].astype(str).isin(subject_ids).to_numpy(dtype=bool)
+    return bool((subject & in_period(works["period"], works["date"], period).to_numpy(dtype=bool)).any())
+
+
 def _olympiads(frames: Frames, load: pd.DataFrame, period: str | None) -> pd.DataFrame:
     """Olympiad entries of the period of students in the classes where the teacher teaches that subject."""
     entries = olympiad_entries(frames)
@@ -83,7 +92,8 @@ def _qualification(frames: Frames, t: Mapping[str, Any], on: pd.Timestamp, olymp
     facts = Figures.of((
         ("position", str(t.get("position") or "—")),
         ("department", str(dept["name"].iloc[0]) if len(dept) else "—"),
-        ("category", category), ("category_date", fmt_date(since) or "—"), ("expires", fmt_date(expires) or "—"),
+        ("category", category), ("category_date", pd.Timestamp(since) if not pd.isna(since) else "—"),
+        ("expires", expires if expires is not None else "—"),
         ("education", str(t.get("education") or "—")),
         ("experience", t.get("experience") if not pd.isna(t.get("experience")) else "—"),
     ))
@@ -134,15 +144,17 @@ def _qualification(frames: Frames, t: Mapping[str, Any], on: pd.Timestamp, olymp
 
 
 def teacher_spravka(facts: pd.DataFrame, frames: Frames, teacher_id: str, period: str | None = None, *,
-                    on: Any = None) -> Spravka:
+                    on: Any = None, base: pd.DataFrame | None = None) -> Spravka:
     """A teacher's classes and subjects against the parallel and the school, the works conducted, dynamics, weak
-    elements and students at risk in their classes, ВПР objectivity, and qualification facts."""
+    elements and students at risk in their classes, ВПР objectivity, and qualification facts. `base` (all results
+    of the school, `facts` by default) gives only the parallel's and the school's indicators compared with."""
     t = find_teacher(frames, teacher_id)
     tid = str(t["id"])
     day = sec.reference_date(on)
     name = str(person_label(pd.Series([t["last_name"]]), pd.Series([t["first_name"]]),
                             pd.Series([t.get("middle_name")]), initials=True).iloc[0])
     f = sec.period_facts(facts, period)
+    whole = f if base is None else sec.period_facts(base, period)
     tf = teacher_facts(f, frames)
     mine = tf[(tf["teacher_id"].astype(object) == tid).to_numpy(dtype=bool)].reset_index(drop=True)
     load = _rows(frames["teaching_load"], "teacher_id", tid)
@@ -151,13 +163,17 @@ def teacher_spravka(facts: pd.DataFrame, frames: Frames, teacher_id: str, period
     who = sec.participants(mine, enrolled)
     s = who.summary
     subject_ids = set(load["subject_id"].astype(str))
-    same = f[f["subject_id"].astype(object).isin(subject_ids).to_numpy(dtype=bool)]
-    pairs = _pairs(mine, f) if len(mine) else pd.DataFrame(columns=[*PAIR_COLUMNS, "pair", "written"])
+    same = whole[whole["subject_id"].astype(object).isin(subject_ids).to_numpy(dtype=bool)]
+    pairs = _pairs(mine, whole) if len(mine) else pd.DataFrame(columns=[*PAIR_COLUMNS, "pair", "written"])
     several = mine["subject_id"].nunique() > 1
     kinds = sec.by_kind(mine, DYNAMICS_KINDS, group="subject_id" if several else None)
     if several:
         kinds = kinds.assign(subject=sec.name_column(kinds, mine, "subject_id", "subject"))
     found = sec.findings(mine, frames)
+    prev = None
+    if period not in (None, sec.PERIOD_YEAR):
+        every = teacher_facts(facts, frames)
+        prev = sec.previous(every[(every["teacher_id"].astype(object) == tid).to_numpy(dtype=bool)], period)
     olympiads = _olympiads(frames, load, period)
     qualification, q_out, q_rec = _qualification(frames, t, day, olympiads)
 
@@ -167,8 +183,9 @@ def teacher_spravka(facts: pd.DataFrame, frames: Frames, teacher_id: str, period
         sec.indicator_table_section("Результаты по классам и предметам", pairs, PAIR_COLUMNS,
                                 "Результатов в классах педагога за период нет.", "параллели по тому же предмету",
                                 lag_column="quality_pct_vs_parallel"),
-        sec.comparison_section("Сравнение со школой", [(name, s), ("Школа: те же предметы", summarize(same)),
-                                                  ("Школа: все предметы", summarize(f))]),
+        sec.comparison_section("Сравнение со школой", [(name, s), *sec.previous_rows(prev),
+                                                  ("Школа: те же предметы", summarize(same)),
+                                                  ("Школа: все предметы", summarize(whole))]),
         Section("Проведённые работы", table_or_text(_works(mine) if len(mine) else pd.DataFrame(), WORK_COLUMNS,
                                                      "Работ за период нет.", sheet="Работы")),
         sec.dynamics_section(kinds, ("subject", *sec.KIND_COLUMNS) if several else sec.KIND_COLUMNS,
@@ -180,9 +197,16 @@ def teacher_spravka(facts: pd.DataFrame, frames: Frames, teacher_id: str, period
     subjects = ", ".join(sorted({str(names.get(s, s)) for s in subject_ids})) or "—"
     where = f"В классах педагога ({sec.count_words(len(class_ids), 'класс', 'класса', 'классов')})"
     opening, no_marks = who.sentences(where, "В классах педагога", period)
+    if load.empty:  # nothing to enter results for: say why the справка has no numbers instead
+        opening, no_marks = [f"У педагога нет учебной нагрузки (лист «{SCHEMA['teaching_load'].title}»): классов и "
+                             "предметов для анализа результатов нет."], []
+    elif who.empty and not who.unmarked and not _planned(frames, subject_ids, period):
+        opening, no_marks = [f"По предметам педагога ({subjects}) мониторинговые работы {sec.period_words(period)} "
+                             "не проводились: показатели не рассчитываются."], []
     out, rec = [*q_out, *opening], [*q_rec, *no_marks]
     if not who.empty:
         out += sec.indicator_sentences(name, s)
+        out += sec.previous_sentences(name, s, prev)
         out.append(sec.against_sentence("обучающиеся педагога", s, summarize(same),
                                     "среднего по школе по тем же предметам"))
         out += [x for x in (sec.extremes_sentence(pairs, "pair", "в ", quote=False),) if x]
@@ -197,6 +221,9 @@ def teacher_spravka(facts: pd.DataFrame, frames: Frames, teacher_id: str, period
         sec.extend(out, rec, sec.dynamics_sentences(sec.by_kind(mine, DYNAMICS_KINDS), name))
         sec.extend(out, rec, found.sentences(who.wrote, "Педагогу совместно с классными руководителями"))
         rec += sec.sou_recommendation(s, "результаты педагога")
+    elif who.unmarked:
+        sec.extend(out, rec, sec.dynamics_sentences(sec.by_kind(mine, DYNAMICS_KINDS), name))
+        sec.extend(out, rec, found.sentences(who.wrote, "Педагогу совместно с классными руководителями"))
     meta = (("Педагог", name), ("Предметы", subjects), *sec.period_meta(f, period, day))
     purpose = (f"Цель: оценить результаты обучающихся педагога {sec.period_words(period)} в сравнении с параллелью и "
                "школой, выявить слабо освоенные элементы содержания и обучающихся группы риска, подвести итоги "

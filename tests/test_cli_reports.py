@@ -61,7 +61,7 @@ def test_parallel_and_school_xlsx_carry_native_charts(data_dir: Path, tmp_path: 
     facts = results_facts(frames)
     ninth = facts[(facts["parallel"] == 9).fillna(False).to_numpy(dtype=bool)]
     wrote = ninth[(ninth["present"] == "да") & ninth["mark"].notna()]
-    assert first_values(ws)[column_title("written")] == len(wrote)
+    assert first_values(ws)[column_title("written_marked")] == len(wrote)
 
     out = tmp_path / "s.xlsx"
     result = invoke("school", "--period", "2 полугодие", "--format", "xlsx", "--out", str(out))

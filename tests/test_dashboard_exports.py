@@ -60,8 +60,25 @@ async def test_class_spravka_from_the_class_level_with_a_period(data_dir: Path, 
     await user.should_not_see(marker="download-staff")  # the staff workbook is offered at the school level only
 
 
-async def test_a_teacher_gets_no_staff_workbook(data_dir: Path, user: User) -> None:
+async def test_the_school_row_of_a_filtered_class_spravka_is_the_whole_school(data_dir: Path, user: User) -> None:
+    facts = results_facts(ctx().cache.workbook)
+    q = select(facts, period="2 четверть")
+    cls = q[q["mark"].notna()].iloc[0]
+    school, par = summarize(q), summarize(q[q["parallel"] == cls["parallel"]])
+    assert school.N != par.N
+    await sign_in(user, "zam")
+    await user.open(f"/dashboard?period=2+четверть&parallel={cls['parallel']}&class={cls['class_id']}")
+    await user.should_see(marker="dashboard-exports")
+    user.find(marker="dashboard-download-xlsx").click()
+    book = load_workbook(io.BytesIO((await user.download.next(timeout=60)).content))
+    rows = {row[0]: row for ws in book.worksheets for row in ws.iter_rows(values_only=True) if row and row[0]}
+    assert rows["Школа"][1] == school.N and rows["Школа"][3] == pytest.approx(school.quality_pct)
+    assert rows[f"{cls['parallel']}-е классы"][1] == par.N
+
+
+async def test_a_teacher_gets_no_school_spravka_and_no_staff_workbook(data_dir: Path, user: User) -> None:
     await sign_in(user, "uchitel")
     await user.open("/dashboard")
-    await user.should_see(marker="dashboard-exports")
+    await user.should_see(marker="axis-classes")
+    await user.should_not_see(marker="dashboard-download-docx")  # the school and parallel справки need the school
     await user.should_not_see(marker="download-staff")

@@ -10,14 +10,17 @@ import pandas as pd
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from docx.shared import Cm
 from openpyxl import load_workbook
 
 from reports import results_facts
+from reports.charts import chart_png, tick_layout, with_data
 from reports.document import Chart, Paragraph, Section, Spravka, TableBlock
 from reports.export_docx import WEAK_SHADE, spravka_docx
 from reports.export_xlsx import olympiad_xlsx, spravka_xlsx, staff_xlsx
 from reports.labels import column_title, fmt_num
 from reports.narrative import plural
+from reports.sections import dynamics_sentences, weak_sentences
 from reports.spravka import (
     ClassNotFound,
     ParallelNotFound,
@@ -140,6 +143,41 @@ def test_plural(n: int, form: str) -> None:
     assert plural(n, "класс", "класса", "классов") == form
 
 
+@pytest.mark.parametrize(("n", "verb", "noun"), [(1, "освоен", "элемент"), (2, "освоены", "элемента"),
+                                                 (5, "освоены", "элементов"), (21, "освоен", "элемент")])
+def test_weak_elements_sentence_agrees_the_verb(n: int, verb: str, noun: str) -> None:
+    table = pd.DataFrame({"subject": ["Алгебра"], "work": ["w"], "element": ["Функции"], "tasks": ["2"],
+                          "pct_of_max": [40.0], "weak": [True]})
+    out, _ = weak_sentences(table, n)
+    assert out[0].startswith(f"В работах периода слабо {verb} (менее 50 % от максимума) {n} {noun} содержания;")
+
+
+def test_changes_are_the_difference_of_the_shown_values() -> None:
+    table = pd.DataFrame({"kind": ["входная", "итоговая"], "written": [10, 10], "quality_pct": [58.84, 69.26],
+                          "success_pct": [90.04, 90.0]})
+    out, _ = dynamics_sentences(table, "школа")
+    # shown 58,8 % and 69,3 %: 10,5 п. п. (not 69,26 − 58,84 = 10,42 -> «10,4»); 90,0 and 90,0: unchanged
+    assert "качество знаний (школа) выросло на 10,5 п. п. (с 58,8 % до 69,3 %), успеваемость не изменилась." in out[0]
+
+
+def test_department_note_reads_plainly() -> None:
+    """Алгебра «5», «5» and Геометрия «3», «3» in one department: geometry is 50 п. п. below the department."""
+    s = School()
+    d = s.department("Математика")
+    alg, geo = s.subject("Алгебра", d), s.subject("Геометрия", d)
+    cid = s.klass(9, "А")
+    w1, w2 = s.work(alg), s.work(geo, date="16.09.2025")
+    for last in ("Ан", "Бо"):
+        p = s.student(cid, last)
+        s.result(w1, p, total=9)
+        s.result(w2, p, total=5)
+    frames = s.frames()
+    doc = school_spravka(results_facts(frames), frames, on=ON)
+    notes = [b.text for b in doc.section("Результаты по ШМО и предметам").blocks if isinstance(b, Paragraph)]
+    assert notes == ["Выделены строки, где качество знаний ниже среднего по ШМО (для предмета) или по школе (для "
+                     "ШМО) на 10 п. п. и более."]
+
+
 # -- class --------------------------------------------------------------------------------------------------------
 
 def test_class_subject_table_is_worked_by_hand() -> None:
@@ -168,7 +206,7 @@ def test_class_docx_carries_the_numbers_one_chart_and_the_weak_rows() -> None:
     assert "Аналитическая справка по итогам мониторинга качества обучения в 9«А» классе за 1 четверть" in text
     assert "Классный руководитель: Смирнова О. П." in text
     assert f"{column_title('class_size')}: 4; писали хотя бы одну работу: 4; проведено работ: 2; " \
-           "написано работ: 7; пропущено работ: 1." in text
+           "написано работ с отметкой: 7; пропущено работ: 1." in text
     alg = next(r for t in tables for r in t if r[0] == "Алгебра")
     assert alg == ["Алгебра", "4", "1", "1", "1", "1", "75", "50", "54", "3,5", fmt_num(50.0 - 500 / 7)]
     distribution = next(t for t in tables if t[0][1:] == ["«5»", "«4»", "«3»", "«2»"])
@@ -181,6 +219,18 @@ def test_class_docx_carries_the_numbers_one_chart_and_the_weak_rows() -> None:
     ]
     subjects = next(t for t in d.tables if t.rows[0].cells[0].text == column_title("subject"))
     assert [shaded(r) for r in subjects.rows[1:]] == [True, False]
+
+
+def test_docx_short_columns_fit_their_bold_title_words() -> None:
+    frames, ids = school()
+    _, _, d = docx_of(class_spravka(facts(), frames, ids["a9"], Q1, on=ON))
+    table = next(t for t in d.tables if t.rows[0].cells[0].text == column_title("subject"))  # 11 columns, 8 pt
+    widths = {c.text: c.width for c in table.rows[0].cells}
+    # «Написано»: 8 letters × 0,17 cm × 1,1 (bold) + 0,3 cm padding = 1,796 cm (was 7 letters: 1,49 cm);
+    # «СОУ,»: (3 capitals × 1,35 + 1) × 0,17 cm × 1,1 + 0,3 cm = 1,244 cm (was 0,98 cm)
+    assert widths[column_title("written_marked")] >= Cm(1.79)
+    assert widths[column_title("sou_pct")] >= Cm(1.24)
+    assert sum(widths.values()) <= Cm(18) + 11  # still within the A4 text width
 
 
 def test_class_conclusions_are_prepared_from_the_numbers() -> None:
@@ -221,9 +271,32 @@ def test_class_over_the_year_has_dynamics_and_a_student_at_risk() -> None:
     assert "Группа риска" in wb.sheetnames and "Динамика по предметам" in wb.sheetnames
 
 
+def test_a_quarter_is_compared_with_the_previous_quarter() -> None:
+    frames, ids = school()
+    doc = class_spravka(facts(), frames, ids["a9"], "4 четверть", on=ON)
+    rows = {r["label"]: r for r in table_of(doc, "Сравнение с параллелью и школой").records()}
+    # 4th quarter: 5,5,4,2 -> quality 3/4, success 3/4; the 1st (no results in the 2nd and 3rd): 5,4,3,2,4,4,3 ->
+    # quality 4/7, success 6/7
+    prev = rows["Предыдущий период: 1 четверть"]
+    assert (prev["written"], prev["quality_pct"], prev["success_pct"]) == (7, pytest.approx(400 / 7),
+                                                                           pytest.approx(600 / 7))
+    assert "По сравнению с предыдущим периодом (1 четверть) качество знаний (9«А») выросло на 17,9 п. п. " \
+           "(с 57,1 % до 75 %), успеваемость снизилась на 10,7 п. п." in doc.conclusions
+    assert "Предыдущий период" not in str(table_of(class_spravka(facts(), frames, ids["a9"], Q1, on=ON),
+                                                   "Сравнение с параллелью и школой").records())
+    school_doc = school_spravka(facts(), frames, "4 четверть", on=ON)
+    # the school's 1st quarter: 9 marks of w1, w3, w4 and 9 of 12 with «4»/«5»
+    first = row_of(table_of(school_doc, "Основные показатели"), "label", "Предыдущий период: 1 четверть")
+    assert first["quality_pct"] == pytest.approx(75.0)
+    teacher_doc = teacher_spravka(facts(), frames, ids["t1"], "4 четверть", on=ON)
+    # Петрова's algebra: 1st quarter 5,4,3,2,5,4,5 -> 5/7; 4th 5,5,4,2,5,4,5 -> 6/7
+    assert row_of(table_of(teacher_doc, "Сравнение со школой"), "label",
+                  "Предыдущий период: 1 четверть")["quality_pct"] == pytest.approx(500 / 7)
+
+
 def test_class_is_found_by_name_and_unknown_input_is_a_russian_error() -> None:
     frames, ids = school()
-    for name in ("9А", "9«А»", "9 а", ids["a9"]):
+    for name in ("9А", "9«А»", "9 а", "9A", "9a", ids["a9"]):  # «9A», «9a»: Latin letters typed for Cyrillic
         assert find_class(frames, name)["id"] == ids["a9"]
     with pytest.raises(ClassNotFound, match="Класс «9Я» не найден в листе «Классы»"):
         class_spravka(facts(), frames, "9Я")
@@ -245,6 +318,71 @@ def test_a_class_without_marks_says_so_and_draws_nothing() -> None:
     _, _, d = docx_of(doc)
     assert len(d.inline_shapes) == 0
     assert load_workbook(io.BytesIO(spravka_xlsx(doc)))["Справка"]._charts == []
+
+
+def test_a_restricted_view_is_compared_with_the_whole_parallel_and_school() -> None:
+    frames, ids = school()
+    seen = facts()[(facts()["subject_id"] == ids["rus"]).to_numpy()]  # Смирнова sees only her Russian in 9«А»
+    doc = class_spravka(seen, frames, ids["a9"], on=ON, base=facts())
+    rows = {r["label"]: r for r in table_of(doc, "Сравнение с параллелью и школой").records()}
+    # 9«А» Russian: 4,4,3 -> quality 2/3; the parallel (all works of 9«А» and 9«Б»): 13 of 17; the school adds
+    # 8«А» 5,5 -> 15 of 19
+    assert rows["9«А»"]["quality_pct"] == pytest.approx(200 / 3)
+    assert (rows["9-е классы"]["written"], rows["9-е классы"]["quality_pct"]) == (17, pytest.approx(1300 / 17))
+    assert (rows["Школа"]["written"], rows["Школа"]["quality_pct"]) == (19, pytest.approx(1500 / 19))
+    assert "на 9,8 п. п. ниже параллели (76,5 %)" in "\n".join(doc.conclusions)  # 66,7 − 76,5
+
+
+def test_a_teachers_own_view_is_compared_with_the_whole_school() -> None:
+    frames, ids = school()
+    seen = facts()[(facts()["subject_id"] == ids["alg"]).to_numpy() & facts()["parallel"].eq(9).to_numpy()]
+    doc = teacher_spravka(seen, frames, ids["t1"], on=ON, base=facts())
+    rows = {r["label"]: r for r in table_of(doc, "Сравнение со школой").records()}
+    # algebra school-wide adds 8«А» 5,5: 13 of 16; all subjects: 15 of 19
+    assert rows["Школа: те же предметы"]["quality_pct"] == pytest.approx(1300 / 16)
+    assert rows["Школа: все предметы"]["quality_pct"] == pytest.approx(1500 / 19)
+    a = row_of(table_of(doc, "Результаты по классам и предметам"), "class", "9«А»")
+    assert a["quality_pct_vs_school"] == pytest.approx(62.5 - 1300 / 16)
+
+
+def test_first_grade_is_analysed_by_percent_of_the_maximum() -> None:
+    """1«А» (no marks by law): входная 2+2 and 1+1 of 10, итоговая 4+4 and 3+3 of 10 (tasks «Счёт», «Чтение»)."""
+    s = School()
+    mat = s.subject("Математика")
+    cid = s.klass(1, "А")
+    tasks = [(5, "Счёт", "базовый"), (5, "Чтение", "базовый")]
+    w1 = s.work(mat, parallel=1, kind="входная", date="15.09.2025", period=Q1, tasks=tasks)
+    w2 = s.work(mat, parallel=1, kind="итоговая", date="20.05.2026", period="4 четверть", tasks=tasks)
+    for last, first, final in (("Ан", "2 2", "4 4"), ("Бо", "1 1", "3 3")):
+        p = s.student(cid, last)
+        s.result(w1, p, first)
+        s.result(w2, p, final)
+    frames = s.frames()
+    frames["results"]["mark"] = pd.Series(pd.NA, index=frames["results"].index, dtype="Int64")  # no marks by law
+    f = results_facts(frames)
+    assert f["mark"].isna().all()
+    doc = class_spravka(f, frames, cid, on=ON)
+    # входная: 4 and 2 of 10 -> 30 %; итоговая: 8 and 6 -> 70 %; all four works: 50 %
+    dynamics = table_of(doc, "Динамика результатов")
+    assert dynamics.columns == ("kind", "works_count", "mean_pct", "mean_pct_change")
+    assert [r["mean_pct"] for r in dynamics.records()] == pytest.approx([30.0, 70.0])
+    text = "\n".join(doc.conclusions)
+    assert "в 1 классе отметки не выставляются (безотметочное обучение)" in text
+    assert "средний % выполнения — 50 %." in text
+    assert "средний % выполнения (1«А») вырос на 40 п. п. (с 30 % до 70 %)." in text
+    # входная: «Счёт» and «Чтение» each (2+1) of 2 × 5 = 30 % -> weak, and it reaches the conclusions
+    assert "наиболее слабые: Счёт (Математика, 30 %); Чтение (Математика, 30 %)." in text
+    assert any(r.startswith("Включить в уроки") for r in doc.recommendations)
+    assert not any(r.startswith("Внести результаты и отметки") for r in doc.recommendations)
+    assert [c.title for c in doc.charts()] == ["Динамика показателей"]  # no empty distribution or rates charts
+    assert doc.charts()[0].series == {column_title("mean_pct"): (30.0, 70.0)}
+    school_doc = school_spravka(f, frames, on=ON)
+    assert "Успеваемость и качество знаний по параллелям" not in [c.title for c in school_doc.charts()]
+    blank = Chart("bar", "Пусто", ("1-е",), {"Качество": [None]})
+    bare = Spravka("h", (), "", (Section("s", (blank,)),), (), ())
+    _, _, d = docx_of(bare)
+    assert blank.empty and len(d.inline_shapes) == 0  # no chart drawn with bare axes
+    assert load_workbook(io.BytesIO(spravka_xlsx(bare)))["Справка"]._charts == []
 
 
 # -- parallel -----------------------------------------------------------------------------------------------------
@@ -314,6 +452,20 @@ def test_teacher_classes_against_parallel_and_school_with_qualification() -> Non
         teacher_spravka(facts(), frames, "t-нет")
 
 
+def test_a_teacher_without_load_or_monitored_subjects_is_told_so() -> None:
+    frames, ids = school()
+    doc = teacher_spravka(facts(), frames, ids["t3"], on=ON)  # Орлов: no teaching load
+    assert "У педагога нет учебной нагрузки (лист «Нагрузка»): классов и предметов для анализа результатов нет." \
+        in doc.conclusions
+    assert not any("Внести результаты" in r for r in doc.recommendations)
+    doc = teacher_spravka(facts(), frames, ids["t2"], "4 четверть", on=ON)  # Russian had no work in the 4th quarter
+    assert "По предметам педагога (Русский язык) мониторинговые работы за 4 четверть не проводились: показатели не " \
+           "рассчитываются." in doc.conclusions
+    assert not any("Внести результаты" in r for r in doc.recommendations)
+    assert any("Внести результаты" in r for r in teacher_spravka(facts().iloc[:0], frames, ids["t1"], on=ON)
+               .recommendations)  # algebra was not written at all: entering the results is the advice
+
+
 def test_teacher_period_keeps_only_the_quarter() -> None:
     frames, ids = school()
     doc = teacher_spravka(facts(), frames, ids["t1"], Q1, on=ON)
@@ -352,6 +504,57 @@ def test_school_headline_parallels_dynamics_and_risk() -> None:
     assert "ШМО и предметы" in wb.sheetnames
 
 
+def test_an_empty_school_spravka_has_no_empty_headings_or_tables() -> None:
+    s = School()
+    s.student(s.klass(5, "А"), "Иванов")
+    frames = s.frames()
+    doc = school_spravka(results_facts(frames), frames, on=ON)
+    assert [b.text for b in doc.section("Результаты по видам работ").blocks] == ["Работ за период нет."]
+    assert not doc.tables()  # no table with only a header (the risk counts by parallel included)
+    assert doc.section("Обучающиеся группы риска").blocks[0].text == "Писавших работы за период нет."
+    _, tables, _ = docx_of(doc)
+    assert tables == [] or all(len(t) > 1 for t in tables)
+
+
+def test_many_parallels_get_short_slanted_labels_and_empty_ones_are_dropped() -> None:
+    frames, _ = school()
+    chart = next(c for c in school_spravka(facts(), frames, on=ON).charts() if "параллелям" in c.title)
+    assert chart.categories == ("8-е", "9-е")  # not «8-е классы»: eleven of those ran together
+    eleven = tuple(f"{p}-е" for p in range(1, 12))
+    assert tick_layout(eleven) == (list(eleven), 45.0)  # more than 8 categories: one line each, slanted
+    assert tick_layout(("9«А»", "9«Б»"))[1] == 0.0
+    bars = Chart("bar", "t", ("1-е", "2-е", "3-е"), {"Качество": [None, 50.0, 40.0], "Успеваемость": [None, 90, 80]})
+    kept = with_data(bars)
+    assert (kept.categories, kept.series["Качество"]) == (("2-е", "3-е"), (50.0, 40.0))
+    assert chart_png(bars).startswith(b"\x89PNG")
+
+
+def test_a_long_risk_list_is_cut_to_20_in_word_and_kept_whole_in_excel() -> None:
+    """25 students of 6«А», each with «2» on two works (thresholds 4/6/8: a total of 1 is «2»); the first five
+    also have a «2» on a third work, so they lead the Word list."""
+    s = School()
+    sub = s.subject("Математика")
+    cid = s.klass(6, "А")
+    works = [s.work(sub, parallel=6, date=d, title=f"Работа {i}") for i, d in
+             enumerate(("15.09.2025", "15.10.2025", "15.11.2025"), start=1)]
+    for i in range(25):
+        p = s.student(cid, f"Ученик{i:02d}")
+        for w in works[:3 if i >= 20 else 2]:
+            s.result(w, p, total=1)
+    frames = s.frames()
+    doc = school_spravka(results_facts(frames), frames, on=ON)
+    blocks = doc.section("Обучающиеся группы риска").blocks
+    assert blocks[-3].text == ("Показаны 20 из 25 обучающихся группы риска — с наибольшим числом «2» и низких "
+                               "результатов; полный список — в таблице Excel (лист «Группа риска»).")
+    word, full = blocks[-2], blocks[-1]
+    assert (len(word.frame), word.excel, len(full.frame), full.word) == (20, False, 25, False)
+    assert list(word.frame["n_twos"][:5]) == [3] * 5 and list(word.frame["n_twos"][5:]) == [2] * 15
+    _, tables, _ = docx_of(doc)
+    assert sorted(len(t) - 1 for t in tables if t[0][0] == column_title("student")) == [20]
+    wb = load_workbook(io.BytesIO(spravka_xlsx(doc)))
+    assert wb["Группа риска"].max_row == 26
+
+
 # -- objectivity --------------------------------------------------------------------------------------------------
 
 def vpr_school() -> tuple[dict[str, pd.DataFrame], str]:
@@ -364,6 +567,11 @@ def vpr_school() -> tuple[dict[str, pd.DataFrame], str]:
         p = s.student(c, f"Ученик{i}")
         s.period_mark(p, sub, "3 четверть", 3)
         s.result(w, p, total=1, mark=mark)
+    b = s.klass(7, "Б")  # 7«Б» confirms its period marks: nothing to flag
+    for i in range(6):
+        p = s.student(b, f"Ученица{i}")
+        s.period_mark(p, sub, "3 четверть", 4)
+        s.result(w, p, total=1, mark=4)
     return s.frames(), c
 
 
@@ -374,11 +582,33 @@ def test_objectivity_signal_reaches_the_class_and_school_spravka() -> None:
     table = table_of(doc, "Объективность результатов ВПР")
     row = table.records()[0]
     assert row["compared"] == 6 and row["raised_pct"] == pytest.approx(500 / 6) and table.weak == (True,)
+    assert "класс 7«А»" in row["signs"] and "83,3 %" in row["signs"]
     messages = [b.text for b in doc.section("Объективность результатов ВПР").blocks if isinstance(b, Paragraph)]
-    assert len(messages) == 1 and "класс 7«А»" in messages[0] and "83,3 %" in messages[0]
+    assert messages == ["Отметки ВПР сопоставлены с отметками за период (1 сопоставление по работам и классам); "
+                        "признаки необъективности — в 1 из них (в таблице); полная таблица — на листе Excel "
+                        "«Объективность»."]
     assert any("выявлен 1 признак, требующий проверки" in c for c in doc.conclusions)
-    school_doc = school_spravka(f, frames, on=ON)  # the school row and the class row both cross 15 %
+    school_doc = school_spravka(f, frames, on=ON)  # the school row (5 of 12 raised) and 7«А» both cross 15 %
     assert any("выявлено 2 признака, требующих проверки" in c for c in school_doc.conclusions)
+    section = school_doc.section("Объективность результатов ВПР")
+    assert sum(isinstance(b, Paragraph) for b in section.blocks) == 1  # one sentence, no paragraph per signal
+    flagged, full = (b for b in section.blocks if isinstance(b, TableBlock))
+    # school, 7«А», 7«Б»: all three in the full table (Excel only), the two flagged ones in Word with their signs
+    assert (len(flagged.frame), flagged.columns[-1], len(full.frame), full.word) == (2, "signs", 3, False)
+    _, tables, _ = docx_of(school_doc)
+    word = [t for t in tables if t[0][-1] == column_title("signs")]
+    assert len(word) == 1 and len(word[0]) == 3
+    assert not any(t[0][0] == column_title("work") and t[0][-1] != column_title("signs") for t in tables)
+    wb = load_workbook(io.BytesIO(spravka_xlsx(school_doc)))
+    assert wb["Объективность"].max_row == 4  # header and three rows
+
+
+def test_consecutive_word_tables_are_kept_apart() -> None:
+    frames, ids = school()
+    d = Document(io.BytesIO(spravka_docx(teacher_spravka(facts(), frames, ids["t1"], on=ON))))
+    tags = [c.tag for c in d.element.body.iterchildren()]
+    assert tags.count(qn("w:tbl")) > 3
+    assert not any(a == b == qn("w:tbl") for a, b in zip(tags, tags[1:], strict=False))  # Word would merge them
 
 
 # -- staff and olympiads ------------------------------------------------------------------------------------------
@@ -426,7 +656,28 @@ def test_olympiad_xlsx_counts_by_subject_and_stage_and_lists_the_winners() -> No
     ]
 
 
+def test_counts_and_dates_stay_numbers_and_dates_in_xlsx() -> None:
+    frames, ids = school()
+    ws = load_workbook(io.BytesIO(olympiad_xlsx(frames)))["Справка"]
+    assert first_rows(ws, 2)["Участий"] == [4]  # four entries, a number, not the text «4»
+    ws = load_workbook(io.BytesIO(spravka_xlsx(teacher_spravka(facts(), frames, ids["t1"], on=ON))))["Справка"]
+    values = first_rows(ws, 2)
+    for label, day in (("Дата составления", "2026-03-01"), (column_title("category_date"), "2021-01-10"),
+                       (column_title("expires"), "2026-01-10")):
+        cell = next(ws.cell(r, 2) for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == label)
+        assert values[label] == [pd.Timestamp(day).to_pydatetime()] and cell.number_format == "DD.MM.YYYY"
+    text, _, _ = docx_of(teacher_spravka(facts(), frames, ids["t1"], on=ON))
+    assert "Дата составления: 01.03.2026" in text and "10.01.2021" in text  # Word still reads DD.MM.YYYY
+
+
 # -- the generic exporters ----------------------------------------------------------------------------------------
+
+def test_native_charts_show_their_axes() -> None:
+    frames, _ = school()
+    wb = load_workbook(io.BytesIO(spravka_xlsx(school_spravka(facts(), frames, on=ON))))
+    axes = [(c.x_axis.delete, c.y_axis.delete) for c in wb["Справка"]._charts]
+    assert len(axes) == 3 and set(axes) == {(False, False)}
+
 
 def test_native_chart_references_the_cells_holding_its_numbers() -> None:
     frame = pd.DataFrame({"label": ["А", "Б"], "quality_pct": [40.0, 75.5]})
@@ -472,7 +723,7 @@ def test_demo_class_spravka_counts_match_the_results_sheet(demo) -> None:
     mine = res[res["student_id"].isin(students) & res["work_id"].isin(half)]
     wrote = mine[(mine["present"] == "да") & mine["mark"].notna()]
     figures = dict(doc.section("Участники и распределение отметок").blocks[0].items)
-    assert figures[column_title("written")] == len(wrote)
+    assert figures[column_title("written_marked")] == len(wrote)
     assert figures[column_title("missed")] == int((mine["present"] == "нет").sum())
     assert figures[column_title("class_size")] == len(students)
     quality = (wrote["mark"] >= 4).mean() * 100

@@ -320,6 +320,6 @@ def create() -> None:
                 node = _analytics(facts, d.year if cached else None, view, filters.parallel, workbook)
                 if node is not None:
                     with slot:
-                        exports_panel(node.level, node.keys, filters.parallel, filters.without_period().apply(visible),
-                                      workbook.frames, filters.period, scope.everything, "dashboard-")
+                        exports_panel(node.level, node.keys, filters.parallel, visible, workbook.frames,
+                                      filters.period, scope.everything, "dashboard-", base=d.facts)
             panels.quality_panel(workbook.issues, can_open(account, "issues"))

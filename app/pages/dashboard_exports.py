@@ -22,29 +22,37 @@ from .downloads import XLSX, Export, export_buttons, report_exports
 
 
 def level_spravka(level: str, keys: Mapping[str, Any], parallel: int | None, facts: pd.DataFrame,
-                  frames: Mapping[str, pd.DataFrame], period: str | None
-                  ) -> tuple[str, Callable[[], Spravka]] | None:
-    """(file name stem, builder) of the справка for a dashboard level, or None where the level has none."""
+                  frames: Mapping[str, pd.DataFrame], period: str | None, base: pd.DataFrame | None = None,
+                  whole_school: bool = True) -> tuple[str, Callable[[], Spravka]] | None:
+    """(file name stem, builder) of the справка for a dashboard level, or None where the level has none. The school
+    and parallel справки are only for those who see the whole school (`whole_school`); `base` (all results of the
+    school) gives the parallel's and the school's indicators the class and teacher справки compare with."""
     tag = f"-{period.replace(' ', '_')}" if period else ""
     if level == "school" and parallel is None:
+        if not whole_school:
+            return None
         return f"spravka-shkola{tag}", lambda: school_spravka(facts, frames, period)
     if level in ("school", "parallel") and parallel is not None:
-        return f"spravka-parallel-{parallel}{tag}", lambda: parallel_spravka(facts, frames, parallel, period)
+        if not whole_school:
+            return None
+        return f"spravka-parallel-{parallel}{tag}", lambda: parallel_spravka(facts, frames, parallel, period,
+                                                                             base=base)
     if level == "class":
         cid = str(keys["class_id"])
-        return f"spravka-{cid}{tag}", lambda: class_spravka(facts, frames, cid, period)
+        return f"spravka-{cid}{tag}", lambda: class_spravka(facts, frames, cid, period, base=base)
     if level == "teacher":
         tid = str(keys["teacher_id"])
-        return f"spravka-{tid}{tag}", lambda: teacher_spravka(facts, frames, tid, period)
+        return f"spravka-{tid}{tag}", lambda: teacher_spravka(facts, frames, tid, period, base=base)
     return None
 
 
 def exports_panel(level: str, keys: Mapping[str, Any], parallel: int | None, facts: pd.DataFrame,
                   frames: Mapping[str, pd.DataFrame], period: str | None, whole_school: bool,
-                  marker_prefix: str = "") -> None:
-    """Download buttons for the current level; `facts` are what the person sees under the filters except the
-    period, which the справка takes itself."""
-    found = level_spravka(level, keys, parallel, facts, frames, period)
+                  marker_prefix: str = "", base: pd.DataFrame | None = None) -> None:
+    """Download buttons for the current level. `facts` are the detail rows the person may see, not filtered by
+    kind, subject or parallel (the справка takes the period itself); `base` — all results of the school, used
+    only for the parallel's and the school's indicators (`facts` when not given)."""
+    found = level_spravka(level, keys, parallel, facts, frames, period, base, whole_school)
     exports: list[Export] = []
     if found is not None:
         stem, build = found

@@ -216,7 +216,8 @@ def teacher_page(teacher_id: str) -> None:
             if (classes["N"] > 0).any():
                 with ui.row().classes("items-center gap-2 no-print").mark("teacher-spravka"):
                     ui.label("Справка по педагогу за год:").classes("text-body2")
-                    exports_panel("teacher", {"teacher_id": teacher_id}, None, facts, frames, None, False, "teacher-")
+                    exports_panel("teacher", {"teacher_id": teacher_id}, None, facts, frames, None, False, "teacher-",
+                                  base=derived_for(workbook).facts)
         courses = pf.teacher_courses(frames["courses"], teacher_id)
         if section("Курсы повышения квалификации", courses, "teacher-courses-none"):
             linked_table(courses, ("course", "provider", "hours", "start_date", "course_end"), "teacher-courses")

@@ -100,7 +100,8 @@ def _own_class(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, class_id
     if (seen["class_id"] == class_id).any():
         with ui.row().classes("items-center gap-2").mark(f"my-class-spravka-{class_id}"):
             ui.label(f"Справка по классу {name} за год:").classes("text-body2")
-            exports_panel("class", {"class_id": class_id}, None, seen, frames, None, False, f"class-{class_id}-")
+            exports_panel("class", {"class_id": class_id}, None, seen, frames, None, False, f"class-{class_id}-",
+                          base=facts)
     _risk(pf.pair_facts(facts, pairs), f"my-own-risk-{class_id}")
     _students(frames, [class_id], f"my-own-students-{class_id}")
 
@@ -121,7 +122,8 @@ def home(teacher_id: str, scope: Scope, own: bool) -> None:
     if not mine.empty:
         with ui.row().classes("items-center gap-2").mark("my-teacher-spravka"):
             ui.label("Справка по педагогу за год:").classes("text-body2")
-            exports_panel("teacher", {"teacher_id": teacher_id}, None, seen, frames, None, False, "teacher-")
+            exports_panel("teacher", {"teacher_id": teacher_id}, None, seen, frames, None, False, "teacher-",
+                          base=facts)
     if not scope.pairs:
         ui.label("Нет данных: в учебной нагрузке нет классов и предметов "
                  + ("вашей учётной записи." if own else "этого педагога.")).mark("my-no-data")
