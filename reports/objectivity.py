@@ -191,8 +191,8 @@ def _signals(summary: pd.DataFrame, rules: ObjectivityRules) -> list[Signal]:
     )
     hits = {c[0]: ((summary[c[3]] >= rules.min_students) & (summary[c[0]] > c[1])).to_numpy() for c in checks}
     found: list[Signal] = []
-    for i in np.flatnonzero(np.logical_or.reduce(list(hits.values()))):
-        row = summary.iloc[i]
+    flagged = np.flatnonzero(np.logical_or.reduce(list(hits.values())))
+    for i, row in zip(flagged, summary.iloc[flagged].to_dict("records"), strict=True):
         school = row["scope"] == "school"
         where = "школа в целом" if school else f"класс {row['class']}"
         work = f"«{row['work']}» ({row['subject']})"
