@@ -4,12 +4,15 @@ progress bar while it is being built. Pages pass builders that return bytes; not
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from nicegui import run, ui
 
 from sync.convert import MISSING_OFFICE, ConversionError, find_office
+
+log = logging.getLogger("edumon.downloads")
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,8 +54,13 @@ def export_buttons(exports: Sequence[Export]) -> None:
         busy(True, f"Формируется файл «{export.filename}»…")
         try:
             data = await run.io_bound(export.build)
-        except ConversionError as exc:
+        except (ConversionError, LookupError) as exc:  # no LibreOffice; a class or teacher gone since the page opened
             ui.notify(str(exc), type="warning", multi_line=True)
+            return
+        except Exception:  # our fault: log it with context, tell the person in Russian, keep the page alive
+            log.exception("building %s failed", export.filename)
+            ui.notify(f"Не удалось сформировать файл «{export.filename}». Ошибка записана в журнал сервера.",
+                      type="negative", multi_line=True)
             return
         finally:
             busy(False)
