@@ -6,12 +6,14 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from nicegui.testing import User
 
 from app.accounts import create_demo_accounts
 from app.demo import DemoSchool, generate_demo
-from sheets_schema import SCHEMA, validate_workbook
+from reports import results_facts
+from sheets_schema import SCHEMA, Workbook, validate_workbook
 from sync.layout import layouts_of
 from sync.local import LocalStore
 from sync.users import UserStore
@@ -38,6 +40,23 @@ def seeded_dir(tmp_path_factory: pytest.TempPathFactory, demo_school: DemoSchool
     users = UserStore(root / "users.sqlite3")
     create_demo_accounts(users, validate_workbook(SCHEMA, demo_school.grids).frames, password=PASSWORD)
     return root
+
+
+@pytest.fixture(scope="session")
+def workbook(demo_school: DemoSchool) -> Workbook:
+    """The demo school validated (read-only: tests must not change its frames)."""
+    return validate_workbook(SCHEMA, demo_school.grids)
+
+
+@pytest.fixture(scope="session")
+def facts(workbook: Workbook) -> pd.DataFrame:
+    """The demo school's result facts (read-only)."""
+    return results_facts(workbook)
+
+
+def teacher_of(data_dir: Path, login: str) -> str:
+    """The teacher row behind a demo account of the seeded data dir."""
+    return UserStore(data_dir / "users.sqlite3").get(login).teacher_id
 
 
 async def sign_in(user: User, login: str, password: str = PASSWORD) -> None:

@@ -14,28 +14,16 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from app.demo import DemoSchool
-from reports import results_facts
 from reports.export_docx import WEAK_SHADE, work_docx
 from reports.export_pdf import pdf_from_docx, spravka_pdf, work_pdf
 from reports.export_xlsx import work_xlsx
 from reports.labels import INDICATOR_LABELS, column_title, fmt_num
 from reports.narrative import WorkNotFound, WorkReport, work_report
 from reports.spravka import class_spravka
-from sheets_schema import SCHEMA, Workbook, validate_workbook
+from sheets_schema import Workbook
 from sync import convert
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def workbook(demo_school: DemoSchool) -> Workbook:
-    return validate_workbook(SCHEMA, demo_school.grids)
-
-
-@pytest.fixture(scope="module")
-def facts(workbook: Workbook) -> pd.DataFrame:
-    return results_facts(workbook)
 
 
 def _plain_numbers(workbook: Workbook, work_id: str, class_id: str | None = None) -> dict[str, float]:

@@ -10,28 +10,11 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from app.demo import DemoSchool
-from reports import results_facts
 from reports.labels import fmt_date, fmt_num
-from sheets_schema import SCHEMA, Workbook, validate_workbook
-from sync.users import UserStore
-from tests.conftest import sign_in
+from sheets_schema import Workbook
+from tests.conftest import sign_in, teacher_of
 
 pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")
-
-
-@pytest.fixture(scope="module")
-def workbook(demo_school: DemoSchool) -> Workbook:
-    return validate_workbook(SCHEMA, demo_school.grids)
-
-
-@pytest.fixture(scope="module")
-def facts(workbook: Workbook) -> pd.DataFrame:
-    return results_facts(workbook)
-
-
-def teacher_of(data_dir: Path, login: str) -> str:
-    return UserStore(data_dir / "users.sqlite3").get(login).teacher_id
 
 
 def rows_of(user: User, marker: str) -> list[dict]:

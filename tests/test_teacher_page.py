@@ -12,30 +12,15 @@ from nicegui import ui
 from nicegui.testing import User
 
 from app.access import Role
-from app.demo import DemoSchool
 from app.state import ctx
-from reports import results_facts, students_at_risk
+from reports import students_at_risk
 from reports.labels import fmt_num
-from sheets_schema import SCHEMA, Workbook, validate_workbook
+from sheets_schema import Workbook
 from sync.commands import WriteCommand
 from sync.users import UserStore
-from tests.conftest import PASSWORD, sign_in
+from tests.conftest import PASSWORD, sign_in, teacher_of
 
 pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")  # the outbox worker is drained by hand
-
-
-@pytest.fixture(scope="module")
-def workbook(demo_school: DemoSchool) -> Workbook:
-    return validate_workbook(SCHEMA, demo_school.grids)
-
-
-@pytest.fixture(scope="module")
-def facts(workbook: Workbook) -> pd.DataFrame:
-    return results_facts(workbook)
-
-
-def teacher_of(data_dir: Path, login: str) -> str:
-    return UserStore(data_dir / "users.sqlite3").get(login).teacher_id
 
 
 def class_name(workbook: Workbook, class_id: str) -> str:
