@@ -151,6 +151,14 @@ def _missing(path: list[tuple[str, str]], text: str) -> None:
     ui.label(text).mark("no-results")
 
 
+def _leaf(path: list[tuple[str, str]], node: pd.Series, level: str) -> None:
+    """The last level of a hierarchy (a student, a teacher): its crumb, distribution and one row of indicators."""
+    path.append((str(node["label"]), ""))
+    crumbs(path)
+    distribution_chart(node, str(node["label"]))
+    level_table(pd.DataFrame([node]), lambda r: "", f"dashboard-{level}", LEVEL_NAMES[level].capitalize())
+
+
 @dataclass(frozen=True)
 class Node:
     """Where the drill-down stands: its name, its level, the fact columns that single it out among the filtered
@@ -195,10 +203,7 @@ def _class_axis(facts: pd.DataFrame, table: pd.DataFrame, view: View, p: int | N
     snode = _one(table, "student", student_id=student_id)
     if snode is None:
         return _missing(path, "Нет результатов этого обучающегося.")
-    path.append((str(snode["label"]), ""))
-    crumbs(path)
-    distribution_chart(snode, str(snode["label"]))
-    level_table(pd.DataFrame([snode]), lambda r: "", "dashboard-student", LEVEL_NAMES["student"].capitalize())
+    _leaf(path, snode, "student")
     ui.link("Карточка обучающегося", f"/student/{student_id}").mark("student-card")
     ui.label("Работы обучающегося").classes("text-h6")
     panels.student_works(facts, student_id)
@@ -245,10 +250,7 @@ def _subject_axis(facts: pd.DataFrame, table: pd.DataFrame, view: View) -> Node 
     tnode = _one(table, "teacher", department_id=dep, subject_id=subj, teacher_id=teacher)
     if tnode is None:
         return _missing(path, "Нет результатов этого педагога.")
-    path.append((str(tnode["label"]), ""))
-    crumbs(path)
-    distribution_chart(tnode, str(tnode["label"]))
-    level_table(pd.DataFrame([tnode]), lambda r: "", "dashboard-teacher", LEVEL_NAMES["teacher"].capitalize())
+    _leaf(path, tnode, "teacher")
     return Node(str(tnode["label"]), "teacher", {**keys, "teacher_id": teacher}, "class_id")
 
 
