@@ -31,7 +31,7 @@ def _boxed(fn: Callable[..., R], args: tuple[Any, ...], kwargs: dict[str, Any]) 
 def _cancelled(fn: Callable[..., Any]) -> Cancelled:
     log.info("background call %s was cancelled", getattr(fn, "__name__", fn))
     try:
-        if context.client.has_socket_connection:
+        if not context.client.is_deleted:
             ui.notify(NOTICE, type="warning", multi_line=True)
     except RuntimeError:  # no page around (a timer of the app): nobody to tell
         pass
