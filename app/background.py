@@ -1,7 +1,8 @@
 """Blocking work off the event loop. NiceGUI's run.io_bound / run.cpu_bound return None when a call is cancelled
 (the page closed, the server stopping); here a cancelled call never looks like a result: the person sees a
 Russian notice and the caller's code after the await does not run (Cancelled is a CancelledError, which NiceGUI
-drops quietly — the shape NiceGUI 4 will have).
+drops quietly — the shape NiceGUI 4 will have). A timer's callback must suppress Cancelled: NiceGUI stops a
+timer for good when its callback raises CancelledError.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -27,11 +28,14 @@ def setup(ctx: AppContext) -> None:
     set_context(ctx)
     first_read(ctx)  # pages must never open on an empty cache: the store, or its last good local copy
 
+    # a timer stops for good when its callback raises CancelledError: timers swallow Cancelled and try next time
     async def refresh() -> None:
-        await background.io_bound(ctx.cache.refresh)
+        with contextlib.suppress(background.Cancelled):
+            await background.io_bound(ctx.cache.refresh)
 
     async def recover() -> None:
-        await background.io_bound(catch_up, ctx)
+        with contextlib.suppress(background.Cancelled):
+            await background.io_bound(catch_up, ctx)
 
     app.timer(ctx.settings.refresh_seconds, refresh, immediate=False)
     app.timer(CATCH_UP_SECONDS, recover)
@@ -50,7 +54,8 @@ def setup(ctx: AppContext) -> None:
     schedule = SnapshotSchedule()
 
     async def nightly() -> None:
-        await background.io_bound(run_scheduled, ctx.store, ctx.settings.data_dir, None, schedule)
+        with contextlib.suppress(background.Cancelled):
+            await background.io_bound(run_scheduled, ctx.store, ctx.settings.data_dir, None, schedule)
 
     app.timer(60, nightly, immediate=False)
     issues.create()
