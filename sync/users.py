@@ -137,11 +137,11 @@ class UserStore:
 
     def _verify(self, stored: str | None, password: str) -> bool:
         """One argon2 verification, against a dummy hash when there is no usable account."""
-        if stored is None:
-            if not self._dummy_hash:
-                self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(24))
-            stored = self._dummy_hash
-        self.verifications += 1
+        if not self._dummy_hash:  # made on the first attempt of anyone, so no later attempt pays for it
+            self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(24))
+        stored = self._dummy_hash if stored is None else stored
+        with self._lock:
+            self.verifications += 1
         try:
             return self._hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
@@ -153,16 +153,21 @@ class UserStore:
         `client` identifies where the attempt comes from (the browser's address)."""
         now = self.clock() if now is None else now
         login = login.strip().lower()
-        wait = self.locked_for(login, client, now)
-        if wait > 0:
-            raise TooManyAttempts(wait)
-        with self._conn() as c:
-            r = c.execute("SELECT password_hash, disabled FROM users WHERE login = ?", (login,)).fetchone()
+        with self._lock:  # decide and count the attempt at once: parallel guesses cannot slip past the throttle
+            wait = self.locked_for(login, client, now)
+            if wait > 0:
+                raise TooManyAttempts(wait)
+            with self._conn() as c:  # counted as a failure until the password proves right
+                attempt = c.execute("INSERT INTO sign_ins (login, at, ok, client) VALUES (?, ?, 0, ?)",
+                                    (login, now, client)).lastrowid
+                r = c.execute("SELECT password_hash, disabled FROM users WHERE login = ?", (login,)).fetchone()
         usable = r is not None and not r[1]
         ok = self._verify(r[0] if usable else None, password) and usable
+        if not ok:
+            return None
         with self._lock, self._conn() as c:
-            c.execute("INSERT INTO sign_ins (login, at, ok, client) VALUES (?, ?, ?, ?)", (login, now, int(ok), client))
-        return self.get(login) if ok else None
+            c.execute("UPDATE sign_ins SET ok = 1 WHERE rowid = ?", (attempt,))
+        return self.get(login)
 
     def failed_sign_ins(self, since: float, at_least: int = 3) -> list[tuple[str, str, int, float]]:
         """(login, client, failures, last failure) with at least `at_least` failures since `since`, most first:

@@ -57,6 +57,22 @@ def test_the_pair_waits_longer_after_each_failure_and_the_right_password_waits_t
     assert users.locked_for("zam", ATTACKER) == 0  # a success forgives the pair
 
 
+def test_parallel_guesses_cannot_slip_past_the_throttle(users: UserStore) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def guess(_: int) -> str:
+        try:
+            return "checked" if users.authenticate("zam", "guess", client=ATTACKER) is None else "in"
+        except TooManyAttempts:
+            return "refused"
+
+    before = users.verifications
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(guess, range(16)))  # all at the same moment of the injected clock
+    assert sorted(set(outcomes)) == ["checked", "refused"] and outcomes.count("checked") == 3
+    assert users.verifications == before + 3  # only the 3 free attempts reached argon2
+
+
 def test_failures_from_another_client_never_lock_the_owner_out(users: UserStore) -> None:
     for _ in range(8):
         tick(users, 1000)  # the attacker waits out every delay: 8 failures, the last one asks for 64 s
