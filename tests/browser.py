@@ -26,7 +26,7 @@ needs_browser = pytest.mark.skipif(
 
 
 STARTUP_LIMIT = 180  # seconds: a busy 2-core machine imports pandas and NiceGUI slowly
-WAIT = 60  # seconds for any page condition in Chromium
+WAIT = 180  # seconds for any page condition in Chromium (a page after a write recomputes analytics)
 
 
 def free_port() -> int:
@@ -86,7 +86,7 @@ def chromium(tmp: Path) -> Iterator[object]:
                 "--disable-sync", "--window-size=1400,1000", f"--user-data-dir={tmp / 'chrome-profile'}"):
         opts.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER or ""), options=opts)
-    driver.implicitly_wait(WAIT)
+    driver.implicitly_wait(30)
     try:
         yield driver
     finally:
