@@ -116,3 +116,39 @@ async def test_pages_show_the_time_of_the_last_good_read_during_an_outage(data_d
     when = dt.datetime.fromtimestamp(ctx().cache.status.refreshed_at).strftime("%d.%m.%Y %H:%M:%S")
     await user.should_see(f"Показаны данные последнего успешного чтения от {when}")
     assert len(ctx().cache.workbook["students"]) > 0  # the school is there, from the copy
+
+
+def test_edumon_serve_starts_while_the_sheets_api_fails_and_lays_it_out_when_it_is_back(tmp_path: Path) -> None:
+    """The real server in a subprocess against the fake Sheets API over loopback."""
+    import urllib.request
+
+    from sync.fake_sheets import start_server
+    from tests.browser import served
+    from tests.waits import wait_until
+
+    fake = FakeSheets()
+    fake.create_spreadsheet("school")
+    server = start_server(fake)
+    try:
+        env = {"EDUMON_BACKEND": "google", "EDUMON_SPREADSHEET_KEY": "school", "EDUMON_GOOGLE_BASE_URL":
+               server.base_url, "EDUMON_GOOGLE_TIMEOUT": "2"}
+        settings = Settings(data_dir=tmp_path / "data", backend="google", spreadsheet_key="school",
+                            google_base_url=server.base_url, google_timeout=2)
+        ctx = build_context(settings)
+        ctx.ensure_layout()
+        for title, grid in base_grids().items():
+            ctx.store.replace_sheet(title, grid)
+        assert first_read(ctx) is True  # the last good copy
+        ctx.outbox.close()
+
+        olympiads = SCHEMA["olympiads"].title
+        fake.books["school"].sheets = [s for s in fake.books["school"].sheets if s.title != olympiads]
+        fake.faults = FaultPlan(always="500")  # Google is down
+        with served(settings.data_dir, env) as url:
+            with urllib.request.urlopen(url + "/login", timeout=120) as response:
+                assert response.status == 200
+            fake.faults = FaultPlan()  # Google is back: the server lays the spreadsheet out by itself
+            wait_until(lambda: fake.books["school"].by_title(olympiads) is not None, limit=300,
+                       what="the missing worksheet created once the API answers")
+    finally:
+        server.shutdown()
