@@ -64,5 +64,6 @@ def banner(ctx: AppContext) -> None:
             if status.refreshed_at else "—")
     with ui.row().classes("w-full bg-orange-2 text-orange-10 q-pa-sm items-center").mark("outage-banner"):
         ui.icon("cloud_off")
-        ui.label(f"Таблица сейчас недоступна. Показаны данные последнего успешного чтения от {when}. "
+        state = "Таблица ещё читается после запуска" if status.last_error == NOT_YET else "Таблица сейчас недоступна"
+        ui.label(f"{state}. Показаны данные последнего успешного чтения от {when}. "
                  "Новые записи сохраняются и попадут в таблицу, когда она снова станет доступна.")
