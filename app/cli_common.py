@@ -10,6 +10,7 @@ from typing import Any, NoReturn, TypeVar
 import typer
 from pydantic import ValidationError
 
+from sync.lease import LeaseHeld
 from sync.store import StoreError
 
 from .config import Settings
@@ -38,6 +39,8 @@ def friendly(fn: F) -> F:
             fail(f"Неверные настройки: {errs}")
         except ConfigError as exc:
             fail(str(exc))
+        except LeaseHeld as exc:
+            fail(str(exc), 1)
         except StoreError as exc:
             log.error("store error in %s: %s", fn.__name__, exc)
             fail(f"Хранилище недоступно: {exc}")

@@ -5,6 +5,7 @@ The commands reach the store and the files only through sync.snapshots / sync.re
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ import typer
 
 from sync import retention
 from sync import snapshots as snap
+from sync.lease import writes_held
 
 from .cli_common import context as _context
 from .cli_common import fail, friendly
@@ -188,8 +190,12 @@ def restore_cmd(ref: str = typer.Argument(..., metavar="ID", help="Снимок 
             fail("Восстановление не выполнено: нет подтверждения. В скрипте добавьте --yes.", 1)
         if not agreed:
             fail("Восстановление отменено, данные не изменены.", 1)
+    def pause() -> contextlib.AbstractContextManager[None]:
+        """The outbox write lock: a running server's worker finishes its cycle and waits until we are done."""
+        return writes_held(ctx.outbox.path, "edumon restore")
+
     with _bar("Восстановление") as report:
-        result = snap.restore(ctx.store, ctx.settings.data_dir, info.id, titles, progress=report)
+        result = snap.restore(ctx.store, ctx.settings.data_dir, info.id, titles, pause=pause, progress=report)
     typer.echo(f"Восстановлено листов: {len(result.sheets)}, строк: {result.rows}.")
     typer.echo(f"Страховочный снимок прежних данных: {result.safety.id} — "
                f"вернуть их можно командой `edumon restore {result.safety.id}`.")

@@ -86,3 +86,8 @@ def register(cli: typer.Typer) -> None:
         typer.echo(f"Последняя ошибка: {st.last_error or 'нет'}")
         if st.requests_last_minute is not None:
             typer.echo(f"Запросов к Google за минуту: {st.requests_last_minute} из 60 разрешённых")
+        failed = ctx.users.failed_sign_ins(since=dt.datetime.now().timestamp() - 24 * 3600)
+        typer.echo("Неудачные входы за сутки (3 и больше по одному имени с одного адреса): "
+                   + ("нет" if not failed else ""))
+        for login, client, n, last in failed[:20]:
+            typer.echo(f"  {login} с адреса {client or '—'}: {n}, последняя попытка {_when(last)}")

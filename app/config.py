@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     refresh_seconds: float = Field(300, ge=5, description="Как часто перечитывать таблицу целиком")
     session_secret: str = Field("", description="Секрет подписи сессий; если пуст — создаётся в каталоге данных")
     session_hours: float = Field(10, gt=0, description="Через сколько часов сессия истекает")
+    cookie_secure: bool = Field(False, description="Cookie сессии только по HTTPS (включите за HTTPS-прокси)")
     # Google Sheets
     spreadsheet_key: str = ""
     credentials_file: Path | None = None
@@ -47,4 +48,5 @@ class Settings(BaseSettings):
             "academic_year": self.academic_year, "spreadsheet_key": self.spreadsheet_key or "—",
             "credentials_file": "задан" if self.credentials_file else "не задан",
             "session_secret": "задан" if self.session_secret else "в каталоге данных",
+            "cookie_secure": "да" if self.cookie_secure else "нет",
         }

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from sheets_schema import SCHEMA
 from sync.cache import WorkbookCache
+from sync.files import private_dir, private_file
+from sync.lastgood import LastGoodCopy
 from sync.layout import layouts_of
 from sync.local import LocalStore
 from sync.outbox import Outbox
@@ -24,7 +27,7 @@ class ConfigError(Exception):
 
 def open_store(settings: Settings) -> SheetStore:
     if settings.backend == "local":
-        return LocalStore(settings.local_store_path)
+        return LocalStore(private_file(settings.local_store_path))
     if not settings.spreadsheet_key:
         raise ConfigError("Для хранилища google задайте EDUMON_SPREADSHEET_KEY (ключ Google Таблицы)")
     from sync.google import GoogleStore
@@ -44,6 +47,9 @@ class AppContext:
     worker: Worker
     writer: WritePath
     users: UserStore
+    copy: LastGoodCopy
+    layout_applied: bool = False  # ensure_layout succeeded in this process (a store down at start gets it later)
+    _layout_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def session_secret(self) -> str:
         return self.settings.session_secret or load_or_create_secret(self.settings.data_dir / "session_secret")
@@ -51,16 +57,27 @@ class AppContext:
     def ensure_layout(self) -> LayoutReport:
         return self.store.ensure_layout(layouts_of(SCHEMA))
 
+    def ensure_layout_once(self) -> None:
+        """Lay the store out the first time it answers; raises StoreError while it does not."""
+        with self._layout_lock:
+            if not self.layout_applied:
+                self.ensure_layout()
+                self.layout_applied = True
 
-def build_context(settings: Settings | None = None) -> AppContext:
+
+def build_context(settings: Settings | None = None, what: str = "edumon") -> AppContext:
+    """`what` names this process in the outbox lease (the message a second server shows)."""
     settings = settings or Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     store = open_store(settings)
     outbox = Outbox(settings.data_dir / "outbox.sqlite3")
-    cache = WorkbookCache(store, SCHEMA, pending=outbox.pending_commands)
-    worker = Worker(outbox, store, SCHEMA, on_applied=cache.refresh)
-    return AppContext(settings, store, cache, outbox, worker, WritePath(SCHEMA, outbox, cache, worker),
-                      UserStore(settings.data_dir / "users.sqlite3"))
+    copy = LastGoodCopy(settings.data_dir / "last_good_copy.json", store.spreadsheet_id())
+    cache = WorkbookCache(store, SCHEMA, pending=outbox.pending_commands, on_read=copy.save)
+    worker = Worker(outbox, store, SCHEMA, on_applied=cache.refresh, what=what)
+    ctx = AppContext(settings, store, cache, outbox, worker, WritePath(SCHEMA, outbox, cache, worker),
+                     UserStore(settings.data_dir / "users.sqlite3"), copy)
+    worker.prepare = ctx.ensure_layout_once  # a store that was down at start is laid out before the first write
+    return ctx
 
 
 def store_is_empty(store: SheetStore) -> bool:

@@ -10,6 +10,7 @@ from nicegui import ui
 
 from .access import ROLE_TITLES, can_open
 from .auth import current_account
+from .outage import banner
 from .state import ctx
 
 # (label, target, page key of app.access.PAGES): only pages the role may open are shown
@@ -46,6 +47,7 @@ def frame(title: str) -> Iterator[None]:
             if account is not None:
                 ui.label(f"{account.name} ({ROLE_TITLES[account.role]})").classes("text-body2").mark("whoami")
                 ui.link("Выйти", "/logout").classes("text-white").mark("logout")
+    banner(c)
     with ui.column().classes("w-full q-pa-md gap-4"):
         ui.label(title).classes("text-h5")
         yield

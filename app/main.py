@@ -2,31 +2,43 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from pathlib import Path
+from typing import Any
 
 from nicegui import app, ui
-from nicegui import run as nicegui_run
 
+from sync.files import private_dir
 from sync.retention import SnapshotSchedule, run_scheduled
 
+from . import background
 from .config import Settings
 from .context import AppContext, build_context
+from .outage import catch_up, first_read
 from .pages import dashboard, entry, grid, issues, login, overview, portfolio, snapshots, teacher_home, upload, work
 from .state import set_context
 
 log = logging.getLogger("edumon")
+CATCH_UP_SECONDS = 15  # while the store is down: how often to try it again
 
 
 def setup(ctx: AppContext) -> None:
     """Register pages and background refresh for one context (also used by the UI tests)."""
     set_context(ctx)
-    ctx.ensure_layout()
-    ctx.cache.refresh()  # pages must never open on an empty cache
+    first_read(ctx)  # pages must never open on an empty cache: the store, or its last good local copy
 
+    # a timer stops for good when its callback raises CancelledError: timers swallow Cancelled and try next time
     async def refresh() -> None:
-        await nicegui_run.io_bound(ctx.cache.refresh)
+        with contextlib.suppress(background.Cancelled):
+            await background.io_bound(ctx.cache.refresh)
+
+    async def recover() -> None:
+        with contextlib.suppress(background.Cancelled):
+            await background.io_bound(catch_up, ctx)
 
     app.timer(ctx.settings.refresh_seconds, refresh, immediate=False)
+    app.timer(CATCH_UP_SECONDS, recover)
     app.on_startup(lambda: ctx.worker.start())
     app.on_shutdown(lambda: ctx.worker.stop())
     login.create()
@@ -42,20 +54,42 @@ def setup(ctx: AppContext) -> None:
     schedule = SnapshotSchedule()
 
     async def nightly() -> None:
-        await nicegui_run.io_bound(run_scheduled, ctx.store, ctx.settings.data_dir, None, schedule)
+        with contextlib.suppress(background.Cancelled):
+            await background.io_bound(run_scheduled, ctx.store, ctx.settings.data_dir, None, schedule)
 
     app.timer(60, nightly, immediate=False)
     issues.create()
 
 
+def keep_storage_in(data_dir: Path) -> Path:
+    """NiceGUI keeps per-browser storage in `.nicegui/` of the current directory; keep it in the data dir."""
+    from nicegui.persistence import FilePersistentDict
+    from nicegui.storage import Storage
+
+    path = private_dir(data_dir / "nicegui").resolve()
+    Storage.path = path
+    general = getattr(app.storage, "_general", None)  # made at import, before settings were known
+    if isinstance(general, FilePersistentDict):
+        general.filepath = path / general.filepath.name
+    return path
+
+
+def session_cookie(settings: Settings) -> dict[str, Any]:
+    """SessionMiddleware options: Secure behind HTTPS (EDUMON_COOKIE_SECURE), never readable across sites."""
+    return {"https_only": settings.cookie_secure, "same_site": "lax", "max_age": int(settings.session_hours * 3600)}
+
+
 def run(settings: Settings | None = None) -> None:
     settings = settings or Settings()
-    ctx = build_context(settings)
+    ctx = build_context(settings, what="edumon serve")
+    ctx.worker.claim()  # a second server on this data dir refuses here (LeaseHeld, a Russian message)
+    keep_storage_in(settings.data_dir)
     setup(ctx)
     url = f"http://{settings.host}:{settings.port}"
     print(f"edumon: {url}  (хранилище: {ctx.store.kind}, учебный год {settings.academic_year})", flush=True)
     ui.run(host=settings.host, port=settings.port, reload=False, show=False, title="edumon",
-           language="ru", favicon="📊", show_welcome_message=False, storage_secret=ctx.session_secret())
+           language="ru", favicon="📊", show_welcome_message=False, storage_secret=ctx.session_secret(),
+           session_middleware_kwargs=session_cookie(settings))
 
 
 if __name__ in {"__main__", "__mp_main__"}:

@@ -72,7 +72,9 @@ class WorkbookCache:
     """Holds the validated workbook; refreshed by ONE batch read (on start, on a timer, after writes, on demand)."""
 
     def __init__(self, store: SheetStore, schema: Registry,
-                 pending: Callable[[], list[WriteCommand]] | None = None) -> None:
+                 pending: Callable[[], list[WriteCommand]] | None = None,
+                 on_read: Callable[[dict[str, Grid], float], object] | None = None) -> None:
+        self.on_read = on_read  # after each successful read: the grids and the time (the last good local copy)
         self.store = store
         self.schema = schema
         self.pending_source = pending
@@ -128,6 +130,14 @@ class WorkbookCache:
         with self._lock:
             self._dirty = True
 
+    def seed(self, grids: dict[str, Grid], read_at: float) -> None:
+        """Start from grids read earlier (the last good local copy) while the store cannot be read."""
+        with self._lock:
+            self._grids = grids
+            self._rebuild()
+            self.status.refreshed_at = read_at
+            self.status.row_counts = {k: len(v) for k, v in self._workbook.frames.items()}
+
     def refresh(self) -> bool:
         """Re-read and re-validate; on a store failure keep the last good workbook and record the error."""
         started = time.monotonic()
@@ -142,4 +152,6 @@ class WorkbookCache:
             self._rebuild()
             self.status = CacheStatus(time.time(), time.monotonic() - started, "", self.status.refresh_count + 1,
                                       {k: len(v) for k, v in self._workbook.frames.items()})
+        if self.on_read is not None:
+            self.on_read(grids, self.status.refreshed_at)
         return True

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .commands import WriteCommand
+from .files import private_file
 
 PENDING, APPLIED, CONFLICT, REJECTED = "pending", "applied", "conflict", "rejected"
 STATUS_RU = {PENDING: "ожидает записи", APPLIED: "записано", CONFLICT: "конфликт", REJECTED: "отклонено таблицей"}
@@ -59,7 +60,7 @@ class Entry:
 class Outbox:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)  # who wrote what, with old values: the owner's eyes only
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")

@@ -1,15 +1,22 @@
-"""Local accounts (SQLite in the data dir, never in the shared sheets) with argon2 hashes and sign-in throttling."""
+"""Local accounts (SQLite in the data dir, never in the shared sheets) with argon2 hashes; sign-in throttling."""
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from .files import private_file
+from .throttle import Throttle, TooManyAttempts
+
+__all__ = ["Account", "TooManyAttempts", "UserError", "UserStore"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -43,24 +50,25 @@ class UserError(Exception):
     """A Russian message for the administrator (duplicate login, unknown user, weak password)."""
 
 
-class TooManyAttempts(Exception):
-    def __init__(self, retry_after: float) -> None:
-        self.retry_after = retry_after
-        super().__init__(f"Слишком много неудачных попыток входа. Повторите через {int(retry_after) + 1} с.")
-
-
 class UserStore:
-    """Accounts and the sign-in log. After `max_failures` failed attempts within `window` seconds the login is
-    locked for `lockout` seconds; the lock is per login, so one attacker cannot lock out the whole school."""
+    """Accounts and the sign-in log. Failed sign-ins slow down the (login, client) pair and, across logins, the
+    client (sync.throttle) — never the login itself, so nobody can lock the owner out from another machine.
+    An unknown or disabled login costs one argon2 verification like a real one, so timing tells nothing."""
 
-    def __init__(self, path: str | Path, max_failures: int = 5, window: float = 300, lockout: float = 300) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.max_failures, self.window, self.lockout = max_failures, window, lockout
+    def __init__(self, path: str | Path, throttle: Throttle | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.path = private_file(Path(path))
+        self.clock = clock
+        self.throttle = throttle or Throttle()
         self._lock = threading.Lock()
         self._hasher = PasswordHasher()
+        self._dummy_hash = ""
+        self.verifications = 0  # argon2 verifications done (tests count them: one per attempt, whatever the login)
         with self._conn() as c:
             c.executescript(_SCHEMA)
+            if "client" not in {r[1] for r in c.execute("PRAGMA table_info(sign_ins)")}:
+                c.execute("ALTER TABLE sign_ins ADD COLUMN client TEXT NOT NULL DEFAULT ''")
+            c.execute("CREATE INDEX IF NOT EXISTS sign_ins_client ON sign_ins(client, at)")
 
     def _conn(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30)
@@ -111,40 +119,61 @@ class UserStore:
         if not n:
             raise UserError(f"Нет пользователя «{login}»")
 
-    def locked_for(self, login: str, now: float | None = None) -> float:
-        """Seconds until this login may try again (0 when it may)."""
-        now = time.time() if now is None else now
+    def _history(self, login: str, client: str, now: float) -> tuple[list[tuple[float, bool]], list[float]]:
+        """(this pair's attempts, oldest first; the client's failures across logins), inside the throttle's memory."""
+        since = now - self.throttle.memory
         with self._conn() as c:
-            rows = c.execute("SELECT at, ok FROM sign_ins WHERE login = ? AND at > ? ORDER BY at DESC",
-                             (login.strip().lower(), now - self.window - self.lockout)).fetchall()
-        failures: list[float] = []
-        for at, ok in rows:  # newest first, up to the last successful sign-in
-            if ok:
-                break
-            failures.append(at)
-        failures.reverse()
-        locked_until = 0.0
-        k = self.max_failures
-        for i in range(k - 1, len(failures)):
-            if failures[i] - failures[i - k + 1] <= self.window:  # k failures inside one window: lock
-                locked_until = max(locked_until, failures[i] + self.lockout)
-        return max(0.0, locked_until - now)
+            pair = c.execute("SELECT at, ok FROM sign_ins WHERE login = ? AND client = ? AND at > ? ORDER BY at",
+                             (login, client, since)).fetchall()
+            by_client = c.execute("SELECT at FROM sign_ins WHERE client = ? AND ok = 0 AND at > ? ORDER BY at",
+                                  (client, since)).fetchall()
+        return [(a, bool(ok)) for a, ok in pair], [a for (a,) in by_client]
 
-    def authenticate(self, login: str, password: str, now: float | None = None) -> Account | None:
-        """The account when the password is right; None otherwise. Raises TooManyAttempts while locked."""
-        now = time.time() if now is None else now
+    def locked_for(self, login: str, client: str = "", now: float | None = None) -> float:
+        """Seconds until this login may try again from this client (0 when it may)."""
+        now = self.clock() if now is None else now
+        pair, by_client = self._history(login.strip().lower(), client, now)
+        return self.throttle.wait(pair, by_client, now)
+
+    def _verify(self, stored: str | None, password: str) -> bool:
+        """One argon2 verification, against a dummy hash when there is no usable account."""
+        if not self._dummy_hash:  # made on the first attempt of anyone, so no later attempt pays for it
+            self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(24))
+        stored = self._dummy_hash if stored is None else stored
+        with self._lock:
+            self.verifications += 1
+        try:
+            return self._hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def authenticate(self, login: str, password: str, client: str = "", now: float | None = None) -> Account | None:
+        """The account when the password is right; None otherwise. Raises TooManyAttempts while throttled.
+
+        `client` identifies where the attempt comes from (the browser's address)."""
+        now = self.clock() if now is None else now
         login = login.strip().lower()
-        wait = self.locked_for(login, now)
-        if wait > 0:
-            raise TooManyAttempts(wait)
-        with self._conn() as c:
-            r = c.execute("SELECT password_hash, disabled FROM users WHERE login = ?", (login,)).fetchone()
-        ok = False
-        if r is not None and not r[1]:
-            try:
-                ok = self._hasher.verify(r[0], password)
-            except (VerificationError, InvalidHashError):
-                ok = False
+        with self._lock:  # decide and count the attempt at once: parallel guesses cannot slip past the throttle
+            wait = self.locked_for(login, client, now)
+            if wait > 0:
+                raise TooManyAttempts(wait)
+            with self._conn() as c:  # counted as a failure until the password proves right
+                attempt = c.execute("INSERT INTO sign_ins (login, at, ok, client) VALUES (?, ?, 0, ?)",
+                                    (login, now, client)).lastrowid
+                r = c.execute("SELECT password_hash, disabled FROM users WHERE login = ?", (login,)).fetchone()
+        usable = r is not None and not r[1]
+        ok = self._verify(r[0] if usable else None, password) and usable
+        if not ok:
+            return None
         with self._lock, self._conn() as c:
-            c.execute("INSERT INTO sign_ins (login, at, ok) VALUES (?, ?, ?)", (login, now, int(ok)))
-        return self.get(login) if ok else None
+            c.execute("UPDATE sign_ins SET ok = 1 WHERE rowid = ?", (attempt,))
+        return self.get(login)
+
+    def failed_sign_ins(self, since: float, at_least: int = 3) -> list[tuple[str, str, int, float]]:
+        """(login, client, failures, last failure) with at least `at_least` failures since `since`, most first:
+        what `edumon status` shows the administrator."""
+        with self._conn() as c:
+            rows = c.execute("SELECT login, client, COUNT(*), MAX(at) FROM sign_ins WHERE ok = 0 AND at >= ? "
+                             "GROUP BY login, client HAVING COUNT(*) >= ? ORDER BY COUNT(*) DESC, MAX(at) DESC",
+                             (since, at_least)).fetchall()
+        return [(r[0], r[1], int(r[2]), float(r[3])) for r in rows]

@@ -3,6 +3,9 @@
 Each cycle reads the workbook once and keeps an in-memory view of it while applying, so an append whose row
 id is already there (the answer to an earlier attempt was lost, or the server restarted mid-write) is skipped,
 and an update whose cell was changed by hand meanwhile is recorded as a conflict instead of overwriting it.
+
+One worker per outbox across processes (the worker lease, see sync.lease), and every cycle holds the write lock,
+which a restore in any process takes to pause the worker.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from itertools import groupby
 
 from sheets_schema import ID_HEADER, Registry
 
+from .lease import FileLock, claim_worker, worker_lease, write_lock_path
 from .outbox import APPLIED, CONFLICT, REJECTED, Entry, Outbox
 from .store import Grid, SheetStore, StoreError
 
@@ -47,9 +51,14 @@ class _SheetView:
 class Worker:
     def __init__(self, outbox: Outbox, store: SheetStore, schema: Registry,
                  on_applied: Callable[[], object] | None = None, batch_size: int = 500,
-                 backoff_base: float = 1.0, backoff_max: float = 60.0, idle_wait: float = 5.0) -> None:
+                 backoff_base: float = 1.0, backoff_max: float = 60.0, idle_wait: float = 5.0,
+                 prepare: Callable[[], object] | None = None, what: str = "edumon") -> None:
+        """`prepare` runs before each cycle (the app lays out a store that was down at start; raises StoreError
+        while it still is); `what` names this process in the lease for the message another process shows."""
         self.outbox, self.store, self.schema = outbox, store, schema
-        self.on_applied = on_applied
+        self.on_applied, self.prepare = on_applied, prepare
+        self.lease = worker_lease(outbox.path, what)
+        self._write_lock = FileLock(write_lock_path(outbox.path), what)
         self.batch_size, self.backoff_base, self.backoff_max, self.idle_wait = (batch_size, backoff_base,
                                                                                backoff_max, idle_wait)
         self._cycle = threading.Lock()
@@ -61,10 +70,12 @@ class Worker:
     # -- one cycle ---------------------------------------------------------------------------------------------
     def run_once(self) -> int:
         """Apply up to batch_size pending commands; returns how many were settled. Raises StoreError on failure."""
-        with self._cycle:
+        with self._cycle, self._writes():
             entries = self.outbox.pending(self.batch_size)
             if not entries:
                 return 0
+            if self.prepare is not None:
+                self.prepare()
             grids = self.store.read_all()
             views: dict[str, _SheetView] = {}
             settled = 0
@@ -162,15 +173,33 @@ class Worker:
         return len(group)
 
     # -- background thread -------------------------------------------------------------------------------------
+    @contextmanager
+    def _writes(self, cancellable: bool = True) -> Iterator[None]:
+        """The cross-process write lock for one cycle: waits while a restore holds it (the worker pauses)."""
+        if not self._write_lock.acquire(cancel=self._stop if cancellable else None):
+            raise StoreError("запись приостановлена: сервер останавливается")
+        try:
+            yield
+        finally:
+            self._write_lock.release()
+
     def drain(self, max_cycles: int = 1000) -> None:
-        """Apply everything pending now, retrying failures with backoff (CLI and tests)."""
-        for _ in range(max_cycles):
-            try:
-                if self.run_once() == 0:
-                    return
-            except StoreError as exc:
-                self._failed(exc)
-                self._stop.wait(self._delay())
+        """Apply everything pending now, retrying failures with backoff (CLI and tests).
+
+        Raises LeaseHeld (Russian message) when another process is the worker of this outbox."""
+        claimed = not self.lease.held
+        claim_worker(self.lease)
+        try:
+            for _ in range(max_cycles):
+                try:
+                    if self.run_once() == 0:
+                        return
+                except StoreError as exc:
+                    self._failed(exc)
+                    self._stop.wait(self._delay())
+        finally:
+            if claimed and not (self._thread and self._thread.is_alive()):
+                self.lease.release()
 
     def _failed(self, exc: Exception) -> None:
         self.failures += 1
@@ -192,9 +221,14 @@ class Worker:
                 self._failed(exc)
                 self._stop.wait(self._delay())
 
+    def claim(self) -> None:
+        """Take the worker lease for the life of this process (a server); LeaseHeld when another one has it."""
+        claim_worker(self.lease)
+
     def start(self) -> None:
         if self._thread and self._thread.is_alive():
             return
+        self.claim()
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="edumon-outbox", daemon=True)
         self._thread.start()
@@ -204,9 +238,10 @@ class Worker:
         self.outbox.wakeup.set()
         if self._thread:
             self._thread.join(timeout)
+        self.lease.release()
 
     @contextmanager
     def paused(self) -> Iterator[None]:
-        """Hold the worker between cycles (restore replaces whole sheets underneath it)."""
-        with self._cycle:
+        """Hold the worker between cycles (restore replaces whole sheets underneath it), in every process."""
+        with self._cycle, self._writes(cancellable=False):
             yield

@@ -10,18 +10,23 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from tests.waits import wait_until
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 needs_browser = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER),
     reason="нет Chromium: установите пакеты chromium и chromium-driver (apt-get), .ci/run делает это сам")
+
+
+STARTUP_LIMIT = 180  # seconds: a busy 2-core machine imports pandas and NiceGUI slowly
+WAIT = 180  # seconds for any page condition in Chromium (a page after a write recomputes analytics)
 
 
 def free_port() -> int:
@@ -31,35 +36,41 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(data_dir: Path) -> Iterator[str]:
-    """Run the real server on a free loopback port; yields its URL."""
+def served(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run the real server on a free loopback port; yields its URL. It runs in a directory of its own
+    (`<data_dir>/../cwd`), so a file it wrongly writes into its working directory is seen by the tests."""
     port = free_port()
     env = {**os.environ, "EDUMON_DATA_DIR": str(data_dir), "EDUMON_PORT": str(port), "EDUMON_HOST": "127.0.0.1",
-           "EDUMON_BACKEND": "local", "EDUMON_REFRESH_SECONDS": "5"}
+           "EDUMON_BACKEND": "local", "EDUMON_REFRESH_SECONDS": "5",
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent), **(env or {})}
     env.pop("NICEGUI_USER_SIMULATION", None)
     env.pop("PYTEST_CURRENT_TEST", None)
+    cwd = data_dir.parent / "cwd"
+    cwd.mkdir(exist_ok=True)
     log = open(data_dir / "server.log", "w", encoding="utf-8")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT,
+                            cwd=cwd)
     url = f"http://127.0.0.1:{port}"
+
+    def listening() -> bool:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited: " + (data_dir / "server.log").read_text(encoding="utf-8"))
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError("server exited: " + (data_dir / "server.log").read_text(encoding="utf-8"))
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("server did not start in 60 s")
+        wait_until(listening, limit=STARTUP_LIMIT, poll=0.3, what="the server listens")
         yield url
     finally:
         proc.terminate()
         try:
-            proc.wait(10)
+            proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait(30)
         log.close()
 
 
@@ -75,7 +86,7 @@ def chromium(tmp: Path) -> Iterator[object]:
                 "--disable-sync", "--window-size=1400,1000", f"--user-data-dir={tmp / 'chrome-profile'}"):
         opts.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER or ""), options=opts)
-    driver.implicitly_wait(10)
+    driver.implicitly_wait(30)
     try:
         yield driver
     finally:

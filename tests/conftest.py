@@ -17,6 +17,9 @@ from sheets_schema import SCHEMA, Workbook, validate_workbook
 from sync.layout import layouts_of
 from sync.local import LocalStore
 from sync.users import UserStore
+from tests.waits import patient_user
+
+patient_user()  # condition-based waits with generous limits for NiceGUI's simulated user (tests/waits.py)
 
 PASSWORD = "test-pass-123"
 

@@ -9,19 +9,20 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser import chromium, needs_browser, served
+from tests.browser import WAIT, chromium, needs_browser, served
 from tests.conftest import PASSWORD
+from tests.waits import wait_until
 
 pytestmark = needs_browser
 
 
 def sign_in(driver, url: str, login: str) -> None:
     driver.get(f"{url}/login")
-    inputs = WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input"))
+    inputs = WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input"))
     inputs[0].send_keys(login)
     inputs[1].send_keys(PASSWORD)
     driver.find_element(By.XPATH, "//button[.//span[contains(., 'Войти')] or contains(., 'Войти')]").click()
-    WebDriverWait(driver, 20).until(EC.presence_of_element_located((By.XPATH, "//*[contains(., 'Выйти')]")))
+    WebDriverWait(driver, WAIT).until(EC.presence_of_element_located((By.XPATH, "//*[contains(., 'Выйти')]")))
 
 
 def success_card(page_text: str) -> float:
@@ -42,13 +43,16 @@ def test_deputy_signs_in_and_sees_the_school(tmp_path: Path, seeded_dir: Path) -
     shutil.copytree(seeded_dir, data)
     with served(data) as url, chromium(tmp_path) as driver:
         driver.get(url + "/")
-        WebDriverWait(driver, 20).until(lambda d: "/login" in d.current_url)
+        WebDriverWait(driver, WAIT).until(lambda d: "/login" in d.current_url)
         sign_in(driver, url, "zam")
-        WebDriverWait(driver, 20).until(lambda d: "Обзор школы" in text_of(d))
+        WebDriverWait(driver, WAIT).until(lambda d: "Обзор школы" in text_of(d))
         body = text_of(driver)
         assert "Успеваемость" in body and "Качество знаний" in body and "СОУ" in body
+        # the session's storage lives in the data dir, never in the directory the server was started from
+        wait_until(lambda: list((data / "nicegui").glob("storage-user-*.json")), what="session storage in data dir")
+        assert not (tmp_path / "cwd" / ".nicegui").exists()
         driver.get(url + "/logout")
-        WebDriverWait(driver, 20).until(lambda d: "/login" in d.current_url)
+        WebDriverWait(driver, WAIT).until(lambda d: "/login" in d.current_url)
 
 
 def test_teacher_is_refused_the_data_quality_page(tmp_path: Path, seeded_dir: Path) -> None:
@@ -57,7 +61,7 @@ def test_teacher_is_refused_the_data_quality_page(tmp_path: Path, seeded_dir: Pa
     with served(data) as url, chromium(tmp_path) as driver:
         sign_in(driver, url, "uchitel")
         driver.get(url + "/issues")
-        WebDriverWait(driver, 20).until(lambda d: "нет доступа" in text_of(d).lower())
+        WebDriverWait(driver, WAIT).until(lambda d: "нет доступа" in text_of(d).lower())
         assert "Мои классы и предметы" not in text_of(driver)
 
 
@@ -87,29 +91,29 @@ def test_teacher_enters_results_in_the_grid_and_the_deputy_sees_the_overview_cha
     work_id, class_id, n_students, n_tasks = _teacher_work_and_class(data)
     with served(data) as url, chromium(tmp_path) as driver:
         sign_in(driver, url, "zam")
-        WebDriverWait(driver, 20).until(lambda d: "Обзор школы" in text_of(d))
+        WebDriverWait(driver, WAIT).until(lambda d: "Обзор школы" in text_of(d))
         before = text_of(driver)
         driver.get(url + "/logout")
         sign_in(driver, url, "uchitel")
         driver.get(f"{url}/grid?work={work_id}&class={class_id}")
         try:
             # Quasar buttons are rendered in capitals, so compare case-insensitively
-            WebDriverWait(driver, 30).until(lambda d: "вставить из таблицы" in text_of(d).lower())
+            WebDriverWait(driver, WAIT).until(lambda d: "вставить из таблицы" in text_of(d).lower())
         except Exception as exc:
             raise AssertionError(f"grid did not open for {work_id}/{class_id}: {text_of(driver)[:300]} "
                                  f"{driver.current_url}\n"
                                  + (data / "server.log").read_text(encoding="utf-8")[-1500:]) from exc
         driver.find_element(By.XPATH, "//button[contains(., 'Вставить из таблицы')]").click()
-        area = WebDriverWait(driver, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "textarea")))
+        area = WebDriverWait(driver, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, "textarea")))
         block = "\n".join("\t".join(["0"] * n_tasks) for _ in range(n_students))  # everyone: zero points
         driver.execute_script("arguments[0].value = arguments[1];"
                               "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", area, block)
         driver.find_element(By.XPATH, "//button[.//span[normalize-space()='Вставить'] or normalize-space()='Вставить']"
                             ).click()
         driver.find_element(By.XPATH, "//button[contains(., 'Сохранить')]").click()
-        WebDriverWait(driver, 30).until(lambda d: "Сохранено" in text_of(d))
+        WebDriverWait(driver, WAIT).until(lambda d: "Сохранено" in text_of(d))
         driver.get(url + "/logout")
         sign_in(driver, url, "zam")
-        WebDriverWait(driver, 20).until(lambda d: "Обзор школы" in text_of(d))
+        WebDriverWait(driver, WAIT).until(lambda d: "Обзор школы" in text_of(d))
         after = text_of(driver)
         assert success_card(after) < success_card(before)  # a whole class now has «2»: the school's success fell

@@ -32,7 +32,7 @@ async def test_downloads_deliver_the_file_and_word_every_failure(data_dir: Path,
 
     await user.open("/test-downloads")
     user.find(marker="ok").click()
-    assert (await user.download.next(timeout=30)).content == b"PK-data"
+    assert (await user.download.next()).content == b"PK-data"
     user.find(marker="gone").click()
     await user.should_see("cls-0099")
     user.find(marker="broken").click()

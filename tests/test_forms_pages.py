@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,17 +12,14 @@ from app.pages.entry import ENTRY_SHEETS
 from app.state import ctx
 from sheets_schema import SCHEMA
 from tests.conftest import sign_in
+from tests.waits import LIMIT, await_until
 
 pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")
 
 
-async def until(condition: Callable[[], object], timeout: float = 15) -> None:
+async def until(condition: Callable[[], object], timeout: float = LIMIT) -> None:
     """Saves run in a worker thread: wait for their effect rather than for a fixed time."""
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not met in time")
+    await await_until(condition, limit=timeout, what="the save took effect")
 
 
 def store_row(sheet_key: str, row_id: str) -> list[str] | None:

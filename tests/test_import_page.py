@@ -48,7 +48,7 @@ async def test_template_with_three_errors_then_corrected_then_uploaded_again(dat
     work_id = new_work()
     await user.open(f"/upload?work={work_id}&class={CLASS_ID}")
     user.find(marker="download-results").click()
-    template = (await user.download.next(timeout=10)).content
+    template = (await user.download.next()).content
     good = {}
     for r in range(4, 19):  # 15 students: present, then scores for tasks of maxima 1, 2, 2
         good.update({f"C{r}": "да", f"D{r}": r % 2, f"E{r}": r % 3, f"F{r}": 2})
@@ -95,7 +95,7 @@ async def test_not_an_xlsx_and_any_sheet_upload(data_dir: Path, user: User) -> N
     assert pending() == 0
 
     user.find(marker="download-sheet").click()
-    template = (await user.download.next(timeout=10)).content
+    template = (await user.download.next()).content
     wb = openpyxl.load_workbook(io.BytesIO(template))
     ws = wb["Обучающиеся"]
     ws.append([None, "Кузнецова", "Ольга", None, CLASS_ID, "05.03.2014", "ж"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from sync.layout import layouts_of
 from sync.local import LocalStore
 from sync.users import UserStore
 from tests.conftest import PASSWORD, sign_in
+from tests.waits import await_until
 
 STUDENTS = SCHEMA["students"].title
 URL = "/admin/snapshots"
@@ -59,11 +59,7 @@ def _table_rows(user: User) -> list[dict]:
 
 async def _listed(user: User, sid: str) -> None:
     """Table rows are props, not text, so should_see cannot find them: poll the table instead."""
-    for _ in range(30):
-        if any(r["id"] == sid for r in _table_rows(user)):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{sid} is not in the snapshots table: {_table_rows(user)}")
+    await await_until(lambda: any(r["id"] == sid for r in _table_rows(user)), what=f"{sid} in the snapshots table")
 
 
 async def test_empty_list_then_take_a_snapshot_with_a_note(small_dir: Path, user: User) -> None:
@@ -100,10 +96,7 @@ async def test_diff_restore_and_download(small_dir: Path, user: User) -> None:
     user.find(marker="restore-confirm").click()
     await user.should_see("Восстановлено листов: 1")
     bar = user.find(marker="snapshot-progress").elements.pop()
-    for _ in range(20):  # bindings are copied by NiceGUI's refresh loop every 0.1 s
-        if bar.value == 1.0:
-            break
-        await asyncio.sleep(0.05)
+    await await_until(lambda: bar.value == 1.0, what="the progress bar full")  # bindings copy every 0.1 s
     assert isinstance(bar, ui.linear_progress) and bar.value == 1.0
     assert _store(small_dir).read_all()[STUDENTS][1][1] == "Петров"
     safety = snap.resolve(small_dir, "latest")

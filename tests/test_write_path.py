@@ -19,6 +19,7 @@ from sync.store import StoreError
 from sync.worker import Worker
 from sync.writer import WritePath
 from tests.test_validation import base_grids
+from tests.waits import wait_until
 
 STUDENTS = SCHEMA["students"]
 
@@ -181,9 +182,7 @@ def test_a_thousand_writes_from_twenty_writers_with_faults_and_a_restart(tmp_pat
     worker2.start()  # ... and start a fresh one on the same outbox file
     for t in threads:
         t.join()
-    deadline = time.time() + 60
-    while outbox.counts().get(PENDING, 0) and time.time() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: not outbox.counts().get(PENDING, 0), limit=300, what="the outbox drained")
     worker2.stop()
     ids = student_ids(inner)
     expected = {f"st-u{n}-{i}" for n in range(20) for i in range(per_writer)}

@@ -18,6 +18,7 @@ from sync.worker import Worker
 from sync.writer import WritePath
 from tests.test_validation import base_grids
 from tests.test_write_path import student, student_ids
+from tests.waits import wait_until
 
 
 def test_thousand_writes_with_faults_and_restart_against_fake_google(tmp_path: Path) -> None:
@@ -50,9 +51,7 @@ def test_thousand_writes_with_faults_and_restart_against_fake_google(tmp_path: P
     restarted.start()
     for t in threads:
         t.join()
-    deadline = time.time() + 120
-    while outbox.counts().get(PENDING, 0) and time.time() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: not outbox.counts().get(PENDING, 0), limit=300, what="the outbox drained")
     restarted.stop()
     injected = dict(fake.faults.injected)
     fake.faults = FaultPlan()

@@ -8,9 +8,11 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from nicegui import run, ui
+from nicegui import ui
 
 from sync.convert import MISSING_OFFICE, ConversionError, find_office
+
+from .. import background
 
 log = logging.getLogger("edumon.downloads")
 
@@ -53,7 +55,7 @@ def export_buttons(exports: Sequence[Export]) -> None:
             return
         busy(True, f"Формируется файл «{export.filename}»…")
         try:
-            data = await run.io_bound(export.build)
+            data = await background.io_bound(export.build)
         except (ConversionError, LookupError) as exc:  # no LibreOffice; a class or teacher gone since the page opened
             ui.notify(str(exc), type="warning", multi_line=True)
             return

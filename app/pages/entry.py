@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from nicegui import run, ui
+from nicegui import ui
 
 from forms.changes import RowChange, edit_change
 from forms.entry_form import EntryForm
@@ -24,6 +24,7 @@ from sheets_schema.validation import validate_sheet
 from sync.commands import CommandRejected, WriteCommand
 from sync.users import Account
 
+from .. import background
 from ..access import WRITE, Role
 from ..auth import current_account, page, submit
 from ..frame import frame
@@ -103,7 +104,7 @@ async def submit_changes(changes: Sequence[RowChange], account: Account | None =
     commands = [WriteCommand(c.op, c.sheet, c.row_id, dict(c.values), dict(c.expected), user=account.login)
                 for c in changes]
     try:
-        await run.io_bound(submit, account, commands)
+        await background.io_bound(submit, account, commands)
     except CommandRejected as exc:
         return exc.problems
     return []

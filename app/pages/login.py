@@ -7,6 +7,7 @@ from nicegui import ui
 
 from sync.users import TooManyAttempts
 
+from .. import background
 from ..access import ROLE_TITLES
 from ..auth import current_account, sign_in, sign_out
 from ..state import ctx
@@ -20,9 +21,11 @@ def create() -> None:
             return RedirectResponse(target)
         ui.page_title("Вход — edumon")
 
-        def attempt() -> None:
-            try:
-                account = ctx().users.authenticate(login.value or "", password.value or "")
+        async def attempt() -> None:
+            client = ui.context.client.ip  # throttled per (login, address) and per address: see sync.throttle
+            try:  # argon2 takes a good part of a second: off the event loop
+                account = await background.io_bound(ctx().users.authenticate, login.value or "",
+                                                    password.value or "", client=client)
             except TooManyAttempts as exc:
                 message.set_text(str(exc))
                 return

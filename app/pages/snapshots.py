@@ -1,6 +1,7 @@
 """Admin page for snapshots: list, take, verify, compare, restore (with confirmation and progress), download xlsx.
 
-Every disk or store operation goes through sync.snapshots in `run.io_bound`, so no connected client waits on I/O.
+Every disk or store operation goes through sync.snapshots off the event loop (app.background), so no connected
+client waits on I/O; a cancelled call is a notice, never a crash.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
 from sync import snapshots as snap
 from sync.store import StoreError
 
+from .. import background
 from ..access import can_open
 from ..auth import current_account
 from ..auth import page as guarded_page
@@ -74,7 +76,9 @@ class _Page:
 async def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run blocking sync work off the event loop; a person's problem becomes a Russian notification."""
     try:
-        return await run.io_bound(fn, *args, **kwargs)
+        return await background.io_bound(fn, *args, **kwargs)
+    except background.Cancelled:  # the notice is shown; the page keeps what it had
+        return _FAILED
     except snap.SnapshotError as exc:
         ui.notify(str(exc), type="negative", multi_line=True)
     except StoreError as exc:

@@ -7,7 +7,7 @@ unless every cell is right, and then everything is written in one batch.
 from __future__ import annotations
 
 from fastapi import Request
-from nicegui import events, run, ui
+from nicegui import events, ui
 
 from forms.changes import RowChange
 from forms.grid import work_spec
@@ -17,6 +17,7 @@ from forms.templates import SERVICE_TITLE, sheet_template, work_template
 from forms.upload_file import MAX_UPLOAD_BYTES, UploadRejected, read_xlsx
 from sheets_schema import SCHEMA
 
+from .. import background
 from ..auth import current_account, page
 from ..frame import frame
 from ..state import ctx
@@ -68,7 +69,7 @@ async def _import(e: events.UploadEventArguments, report: _Report, fallback_shee
     account = current_account()
     data = await e.file.read()
     try:
-        plan = await run.io_bound(make_plan, data, e.file.name, fallback_sheet)
+        plan = await background.io_bound(make_plan, data, e.file.name, fallback_sheet)
     except UploadRejected as exc:
         report.show(f"Файл «{e.file.name}» не загружен: {exc}")
         return
@@ -135,8 +136,8 @@ def _results_panel(work_id: str, class_id: str) -> None:
             ui.notify("Выберите работу и класс", type="warning")
             return
         students = class_students(cls.value)
-        data = await run.io_bound(work_template, spec, cls.value, cls.options.get(cls.value, ""), students,
-                                  existing_results(spec.work_id, [s for s, _ in students]), SCHEMA.version)
+        data = await background.io_bound(work_template, spec, cls.value, cls.options.get(cls.value, ""), students,
+                                         existing_results(spec.work_id, [s for s, _ in students]), SCHEMA.version)
         _download(data, f"Результаты {spec.work_id} {cls.options.get(cls.value, '')}.xlsx")
 
     ui.button("Скачать шаблон", icon="download", on_click=download).mark("download-results")
@@ -154,7 +155,7 @@ def _sheet_panel() -> None:
         key = sheet.value
         refs = {f.ref: ref_labels(f.ref) for f in SCHEMA[key].fields if f.ref}
         rows = list(raw_rows(key, ctx().cache.workbook[key]["id"].astype(str)).values()) if with_rows.value else []
-        _download(await run.io_bound(sheet_template, SCHEMA, key, refs, rows), f"{SCHEMA[key].title}.xlsx")
+        _download(await background.io_bound(sheet_template, SCHEMA, key, refs, rows), f"{SCHEMA[key].title}.xlsx")
 
     ui.button("Скачать шаблон листа", icon="download", on_click=download).mark("download-sheet")
     report = _Report()
