@@ -1,4 +1,4 @@
-"""Every worksheet of the municipal lab's own workbook (registry of schools, campaigns, municipal works, …), declared once."""
+"""Every worksheet of the municipal lab's own workbook (schools, campaigns, municipal works, …), declared once."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sheets_schema import Registry
-from sheets_schema.bundle import (BUNDLE_FORMAT, BUNDLE_SCHEMA, PSEUDONYMISED, portfolio_counts, prune_dangling)
+from sheets_schema.bundle import BUNDLE_FORMAT, BUNDLE_SCHEMA, PSEUDONYMISED, portfolio_counts, prune_dangling
 
 from .arrow import to_arrow
 

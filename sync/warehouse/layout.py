@@ -66,14 +66,15 @@ class Warehouse:
 
     @contextmanager
     def stage(self) -> Iterator[Path]:
-        """A fresh staging directory; removed unless committed."""
-        path = self.root / "_staging" / _stamp()
-        path.mkdir(parents=True)
-        try:
-            yield path
-        finally:
-            if path.exists() and not (path / COMMIT).exists():
-                shutil.rmtree(path, ignore_errors=True)
+        """A fresh staging directory, held under the warehouse lock; removed unless committed."""
+        with self.lock:
+            path = self.root / "_staging" / _stamp()
+            path.mkdir(parents=True)
+            try:
+                yield path
+            finally:
+                if path.exists() and not (path / COMMIT).exists():
+                    shutil.rmtree(path, ignore_errors=True)
 
     @staticmethod
     def write_table(stage: Path, table: str, data: pa.Table) -> None:

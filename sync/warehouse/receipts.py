@@ -69,7 +69,8 @@ class Receipts:
         """Mark the school-year's last accepted submission as returned, with the lab's comment."""
         with self._lock, self._connect() as con:
             row = con.execute("SELECT id FROM submissions WHERE school = ? AND academic_year = ? AND status = ? "
-                              "ORDER BY received_at DESC, id DESC LIMIT 1", (school, academic_year, ACCEPTED)).fetchone()
+                              "ORDER BY received_at DESC, id DESC LIMIT 1",
+                              (school, academic_year, ACCEPTED)).fetchone()
             if row is None:
                 return False
             con.execute("UPDATE submissions SET status = ?, comment = ? WHERE id = ?", (RETURNED, comment, row[0]))
