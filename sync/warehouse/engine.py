@@ -61,7 +61,9 @@ class Engine:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet("
                         f"{_quote(root / '*' / '*' / PART)}, {HIVE})")
         else:
-            con.register(f"_empty_{name}", _empty(name))
+            con.register("_arrow_empty", _empty(name))  # a table of the connection: cursors see it too
+            con.execute(f"CREATE OR REPLACE TABLE _empty_{name} AS SELECT * FROM _arrow_empty")
+            con.unregister("_arrow_empty")
             con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM _empty_{name}")
 
     def run(self, aggregate: SQLAggregate) -> pd.DataFrame:
