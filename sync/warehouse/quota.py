@@ -32,11 +32,11 @@ class TokenBucket:
                 now = self.clock()
                 self._tokens = min(float(self.burst), self._tokens + (now - self._at) * self.rate)
                 self._at = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                if self._tokens >= 1 - 1e-9:  # rounding must never leave a waiter one ulp short forever
+                    self._tokens = max(0.0, self._tokens - 1)
                     self.granted.append(now)
                     return
-                self.sleep((1 - self._tokens) / self.rate)
+                self.sleep(max(0.001, (1 - self._tokens) / self.rate))
 
     def max_in_window(self, seconds: float = 60.0) -> int:
         """The most tokens granted within any window of `seconds` (a sweep's peak request rate)."""
