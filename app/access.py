@@ -244,6 +244,7 @@ LAB_PAGES: dict[str, frozenset[LabRole]] = {
     "lab_entry": frozenset({LabRole.METHODOLOGIST}),
 }
 LAB_WRITE = frozenset({LabRole.METHODOLOGIST})  # every sheet of the lab's workbook
+PAGES["lab_export"] = frozenset({Role.DEPUTY, Role.DB_ADMIN})  # the school's page that builds the lab's bundle
 
 
 def lab_role(account: Account | None) -> LabRole | None:

@@ -11,7 +11,20 @@ from sync.retention import SnapshotSchedule, run_scheduled
 
 from .config import Settings
 from .context import AppContext, build_context
-from .pages import dashboard, entry, grid, issues, login, overview, portfolio, snapshots, teacher_home, upload, work
+from .pages import (
+    dashboard,
+    entry,
+    grid,
+    issues,
+    lab_export,
+    login,
+    overview,
+    portfolio,
+    snapshots,
+    teacher_home,
+    upload,
+    work,
+)
 from .state import set_context
 
 log = logging.getLogger("edumon")
@@ -39,6 +52,7 @@ def setup(ctx: AppContext) -> None:
     teacher_home.create()
     portfolio.create()
     snapshots.create(pause=ctx.worker.paused)
+    lab_export.create()
     schedule = SnapshotSchedule()
 
     async def nightly() -> None:
@@ -50,6 +64,11 @@ def setup(ctx: AppContext) -> None:
 
 def run(settings: Settings | None = None) -> None:
     settings = settings or Settings()
+    if settings.site == "lab":
+        from .lab.site import run_lab
+
+        run_lab(settings)
+        return
     ctx = build_context(settings)
     setup(ctx)
     url = f"http://{settings.host}:{settings.port}"

@@ -145,7 +145,7 @@ def test_a_bad_cell_in_a_bundle_is_refused_with_its_address(school: dict, lab: t
     outcome = ingest_bundle(wh, rc, make_bundle(tmp_path / "b.zip", frames), "загрузка", CUBE)
     assert not outcome.ok
     row = int(written) + 2  # the bundle table's row (header is row 1)
-    assert any(p.startswith(f"Лист «Результаты», ") and f"{row}:" in p and "не соответствует сумме" in p
+    assert any(p.startswith("Лист «Результаты», ") and f"{row}:" in p and "не соответствует сумме" in p
                for p in outcome.problems), outcome.problems
     assert not list(wh.root.rglob("*.parquet"))
 

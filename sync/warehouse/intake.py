@@ -170,3 +170,19 @@ def ingest_bundle(warehouse: Warehouse, receipts: Receipts, path: Path, via: str
     year = str(manifest.get("academic_year", "")) if manifest else ""
     return ingest_tables(warehouse, receipts, tables, school if CODE_RE.match(school) else "?", year, via, cube, who,
                          problems)
+
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+def ingest_upload(warehouse: Warehouse, receipts: Receipts, data: bytes, inbox: Path, cube: SQLAggregate,
+                  expected_school: str | None, registered: Collection[str] | None, who: str) -> Outcome:
+    """A bundle uploaded on the lab's page: kept in the inbox under a fresh name, then the one intake."""
+    import secrets
+
+    if len(data) > MAX_UPLOAD_BYTES:
+        return Outcome(False, expected_school or "", "", ["Файл больше 200 МБ — это не пакет данных школы"])
+    inbox.mkdir(parents=True, exist_ok=True)
+    path = inbox / f"upload-{secrets.token_hex(8)}.zip"
+    path.write_bytes(data)
+    return ingest_bundle(warehouse, receipts, path, "загрузка", cube, expected_school, registered, who)

@@ -1,0 +1,35 @@
+"""Wiring of the lab's site (EDUMON_SITE=lab): its context, pages, background refresh and the write worker."""
+
+from __future__ import annotations
+
+from nicegui import app, ui
+from nicegui import run as nicegui_run
+
+from ..config import Settings
+from ..state import set_context
+from . import pages
+from .context import LabContext, build_lab_context
+
+
+def setup_lab(ctx: LabContext) -> None:
+    set_context(ctx)  # type: ignore[arg-type]  # pages of the lab read the lab's context
+    ctx.ensure_layout()
+    ctx.cache.refresh()
+
+    async def refresh() -> None:
+        await nicegui_run.io_bound(ctx.cache.refresh)
+
+    app.timer(ctx.settings.refresh_seconds, refresh, immediate=False)
+    app.on_startup(lambda: ctx.worker.start())
+    app.on_shutdown(lambda: ctx.worker.stop())
+    pages.create()
+
+
+def run_lab(settings: Settings) -> None:
+    ctx = build_lab_context(settings)
+    setup_lab(ctx)
+    url = f"http://{settings.host}:{settings.port}"
+    print(f"edumon · лаборатория: {url}  (школ в реестре: {len(ctx.registered())}, "
+          f"учебный год {settings.academic_year})", flush=True)
+    ui.run(host=settings.host, port=settings.port, reload=False, show=False, title="edumon · лаборатория",
+           language="ru", favicon="🏛", show_welcome_message=False, storage_secret=ctx.session_secret())
