@@ -33,11 +33,15 @@ def lab_context() -> LabContext:
 def register(cli: typer.Typer) -> None:
     @cli.command("lab-export")
     @friendly
-    def lab_export(out: Path = typer.Option(None, "--out", help="Файл пакета (.zip) или каталог")) -> None:
+    def lab_export(out: Path = typer.Option(None, "--out", help="Файл пакета (.zip) или каталог"),
+                   snapshot: str = typer.Option(None, "--snapshot", help="Из снимка прошлого года (id снимка)"),
+                   year: str = typer.Option(None, "--year", help="Учебный год снимка, например 2024/2025")) -> None:
         """Выгрузить пакет данных школы для муниципальной лаборатории (без персональных данных обучающихся)."""
         from .lab.export import export_for_lab
 
-        target, manifest, dropped = export_for_lab(school_context(), out)
+        if snapshot is not None and year is None:
+            fail("Для пакета из снимка укажите его учебный год: --year 2024/2025")
+        target, manifest, dropped = export_for_lab(school_context(), out, snapshot, year)
         rows = sum(int(t["rows"]) for t in manifest.tables.values())  # type: ignore[call-overload]
         typer.echo(f"Пакет для лаборатории: {target}")
         typer.echo(f"Школа {manifest.school_code}, учебный год {manifest.academic_year}, таблиц "

@@ -65,3 +65,25 @@ def test_export_collect_status_debtors(data_dir: Path, tmp_path: Path, monkeypat
     assert [ws.cell(r, 1).value for r in (4, 5)] == ["sch-001", "sch-002"]
     indicators = runner.invoke(cli, ["lab", "indicators"])
     assert indicators.exit_code == 0 and "sch-001" in indicators.output and "ВПР" in indicators.output
+
+
+def test_a_past_year_comes_from_a_snapshot(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDUMON_SCHOOL_CODE", "sch-001")
+    snap = runner.invoke(cli, ["snapshot", "--note", "архив"])
+    assert snap.exit_code == 0, snap.output
+    sid = next(p.name for p in (data_dir / "snapshots").iterdir() if p.is_dir())
+    no_year = runner.invoke(cli, ["lab-export", "--snapshot", sid])
+    assert no_year.exit_code == 2 and "--year" in no_year.output
+    missing = runner.invoke(cli, ["lab-export", "--snapshot", "19990101T000000Z", "--year", "2024/2025"])
+    assert missing.exit_code == 2 and "не открыть" in missing.output
+    out = tmp_path / "inbox" / "old.zip"
+    done = runner.invoke(cli, ["lab-export", "--snapshot", sid, "--year", "2024/2025", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    lab = tmp_path / "lab"
+    _lab(lab)
+    monkeypatch.setenv("EDUMON_DATA_DIR", str(lab))
+    monkeypatch.setenv("EDUMON_SITE", "lab")
+    collected = runner.invoke(cli, ["lab", "collect", "--from", str(out.parent)])
+    assert collected.exit_code == 0, collected.output
+    assert "школа sch-001, 2024/2025" in collected.output
+    assert (lab / "warehouse" / "results" / "year=2024" / "school=sch-001" / "part-0.parquet").is_file()
