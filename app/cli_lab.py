@@ -10,6 +10,7 @@ import typer
 from reports.district import CUBE, TOWN_BY_SCHOOL_FROM_CUBE, with_rates
 from reports.district.completeness import board, debtors, summary
 
+from .access import LAB_ROLE_TITLES, LabRole
 from .cli_common import context as school_context
 from .cli_common import fail, friendly
 from .config import Settings
@@ -189,6 +190,31 @@ def return_cmd(code: str = typer.Argument(..., help="Код школы"),
     if not ctx.receipts.return_for_correction(code, year or ctx.settings.academic_year, comment):
         fail(f"У школы «{code}» нет принятых данных за {year or ctx.settings.academic_year}")
     typer.echo(f"Данные школы {code} возвращены на доработку.")
+
+
+@lab_cli.command("add-user")
+@friendly
+def add_user(login: str = typer.Argument(..., help="Имя для входа"),
+             name: str = typer.Option(..., "--name", help="ФИО или название"),
+             role: str = typer.Option(..., "--role", help="; ".join(f"{r.value} — {t}" for r, t in
+                                                                   LAB_ROLE_TITLES.items())),
+             school: str = typer.Option("", "--school", help="Код школы (для lab_uploader)")) -> None:
+    """Добавить учётную запись лаборатории; пароль будет показан один раз."""
+    import secrets
+
+    from sync.users import UserError
+
+    if role not in LAB_ROLE_TITLES:
+        fail(f"--role: нет роли «{role}» на сайте лаборатории. Роли: {', '.join(LAB_ROLE_TITLES)}")
+    ctx = lab_context()
+    if role == LabRole.UPLOADER and school not in ctx.registered():
+        fail(f"--school: школа «{school}» не зарегистрирована в листе «Школы»")
+    password = secrets.token_urlsafe(9)
+    try:
+        ctx.users.add(login, name, role, password, teacher_id=school if role == LabRole.UPLOADER else "")
+    except UserError as exc:
+        fail(str(exc))
+    typer.echo(f"Добавлен «{login.lower()}» ({LAB_ROLE_TITLES[role]}), пароль: {password}")
 
 
 @lab_cli.command("indicators")

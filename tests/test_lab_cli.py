@@ -45,6 +45,15 @@ def test_export_collect_status_debtors(data_dir: Path, tmp_path: Path, monkeypat
     not_lab = runner.invoke(cli, ["lab", "status"])
     assert not_lab.exit_code == 2 and "EDUMON_SITE=lab" in not_lab.output
     monkeypatch.setenv("EDUMON_SITE", "lab")
+    unknown = runner.invoke(cli, ["lab", "add-user", "u9", "--name", "Кто-то", "--role", "lab_uploader",
+                                  "--school", "x"])
+    assert unknown.exit_code == 2 and "не зарегистрирована" in unknown.output
+    added = runner.invoke(cli, ["lab", "add-user", "u2", "--name", "СОШ № 2", "--role", "lab_uploader",
+                                "--school", "sch-002"])
+    assert added.exit_code == 0 and "пароль:" in added.output
+    from sync.users import UserStore
+
+    assert UserStore(lab / "users.sqlite3").get("u2").teacher_id == "sch-002"
     collected = runner.invoke(cli, ["lab", "collect", "--from", str(inbox)])
     assert collected.exit_code == 1, collected.output  # one of two was refused
     assert "✓ sch-001.zip: школа sch-001, 2025/2026" in collected.output

@@ -77,6 +77,7 @@ def _board_data(campaign_id: str | None) -> tuple[dict[str, Any] | None, Any, An
     c = lab()
     frames = c.cache.workbook.frames
     campaigns = frames["campaigns"]
+    c.engine.refresh()  # another process (lab collect) may have added schools since
     indicators = with_rates(c.engine.run(TOWN_BY_SCHOOL_FROM_CUBE))
     if campaigns.empty:
         return None, None, indicators

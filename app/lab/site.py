@@ -5,6 +5,8 @@ from __future__ import annotations
 from nicegui import app, ui
 from nicegui import run as nicegui_run
 
+from sync.retention import SnapshotSchedule, run_scheduled
+
 from ..config import Settings
 from ..state import set_context
 from . import pages
@@ -22,6 +24,12 @@ def setup_lab(ctx: LabContext) -> None:
     app.timer(ctx.settings.refresh_seconds, refresh, immediate=False)
     app.on_startup(lambda: ctx.worker.start())
     app.on_shutdown(lambda: ctx.worker.stop())
+    schedule = SnapshotSchedule()
+
+    async def nightly() -> None:  # the lab's workbook is snapshotted like a school's
+        await nicegui_run.io_bound(run_scheduled, ctx.store, ctx.settings.data_dir, None, schedule)
+
+    app.timer(60, nightly, immediate=False)
     pages.create()
 
 
