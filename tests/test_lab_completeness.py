@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import load_workbook
 
-from reports.district.completeness import NOT_SENT, board, debtors, summary
+from reports.district.completeness import KEPT, NOT_SENT, board, debtors, summary
 from reports.district.debtors import debtors_xlsx
 from sync.warehouse.receipts import ACCEPTED, REFUSED, RETURNED, Receipts
 
@@ -42,6 +42,10 @@ def test_the_board_matches_what_was_sent(tmp_path: Path) -> None:
     assert summary(b.reset_index()) == {"schools": 5, "accepted": 2, "late": 4, "not_sent": 1}
     before = board(SCHOOLS, "2025/2026", DEADLINE, [s.__dict__ for s in rc.all()], dt.date(2026, 6, 14))
     assert before.set_index("code")["late"].to_dict() == {"a": False, "b": False, "c": True, "d": False, "e": False}
+    assert list(debtors(b.reset_index())["code"]) == ["b", "c", "d", "e"]
+    rc.record("a", "2025/2026", "загрузка", REFUSED, ["x", "y"], at=_at(21))  # a later bad re-submission
+    b = board(SCHOOLS, "2025/2026", DEADLINE, [s.__dict__ for s in rc.all()], dt.date(2026, 6, 25)).set_index("code")
+    assert (b.loc["a", "status"], b.loc["a", "problems"], b.loc["a", "late"]) == (KEPT, 2, False)
     assert list(debtors(b.reset_index())["code"]) == ["b", "c", "d", "e"]
 
 

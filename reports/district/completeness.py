@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 NOT_SENT = "не прислан"
+KEPT = "принят (повторная сдача отклонена)"  # the accepted data stays; the later attempt changed nothing
 BOARD_TITLES: dict[str, str] = {
     "code": "Код школы", "short_name": "Школа", "method": "Способ передачи", "status": "Состояние",
     "sent_at": "Получено", "attempts": "Попыток", "problems": "Проблем в последней попытке",
@@ -40,12 +41,14 @@ def board(schools: pd.DataFrame, academic_year: str, deadline: dt.date | None,
         s = last.get(code)
         sent = dt.datetime.fromtimestamp(s["received_at"]) if s else None
         ok_at = dt.datetime.fromtimestamp(accepted_at[code]).date() if code in accepted_at else None
-        if s is not None and s["status"] == "принят":
+        status = s["status"] if s else NOT_SENT
+        if status == "отклонён" and ok_at is not None:
+            status = KEPT
+        if status in ("принят", KEPT):
             late = deadline is not None and ok_at is not None and ok_at > deadline
         else:
             late = deadline is not None and today > deadline
-        rows.append({"code": code, "short_name": name, "method": method,
-                     "status": s["status"] if s else NOT_SENT, "sent_at": sent,
+        rows.append({"code": code, "short_name": name, "method": method, "status": status, "sent_at": sent,
                      "attempts": attempts.get(code, 0), "problems": len(s["problems"]) if s else 0,
                      "comment": s.get("comment", "") if s else "", "late": bool(late)})
     return pd.DataFrame(rows, columns=list(BOARD_TITLES))
@@ -53,10 +56,10 @@ def board(schools: pd.DataFrame, academic_year: str, deadline: dt.date | None,
 
 def debtors(board_frame: pd.DataFrame) -> pd.DataFrame:
     """Schools whose data the lab does not hold in good order: not sent, refused, returned, or late."""
-    bad = (board_frame["status"] != "принят") | board_frame["late"]
+    bad = ~board_frame["status"].isin(["принят", KEPT]) | board_frame["late"]
     return board_frame[bad.to_numpy(dtype=bool)].reset_index(drop=True)
 
 
 def summary(board_frame: pd.DataFrame) -> dict[str, int]:
-    return {"schools": len(board_frame), "accepted": int((board_frame["status"] == "принят").sum()),
+    return {"schools": len(board_frame), "accepted": int(board_frame["status"].isin(["принят", KEPT]).sum()),
             "late": int(board_frame["late"].sum()), "not_sent": int((board_frame["status"] == NOT_SENT).sum())}
