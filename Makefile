@@ -20,9 +20,17 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# `make run` serves two sites: the demo school (:8080) and the demo town's lab (:8081), one process each.
+LAB_ENV := EDUMON_SITE=lab EDUMON_DATA_DIR=data/lab EDUMON_PORT=8081
+
 run: install
 	$(BIN)/edumon demo --if-empty
-	$(BIN)/edumon serve
+	$(LAB_ENV) $(BIN)/edumon lab demo --if-empty --school-data data
+	@echo "Школа:       http://127.0.0.1:8080  (uchitel, klruk, shmo, zam, admin, metodist)"
+	@echo "Лаборатория: http://127.0.0.1:8081  (metodist — методист, school1 — СОШ № 1, uo — управление образования)"
+	@echo "Пароли напечатаны выше при первом запуске; сменить: edumon users passwd ИМЯ (для лаборатории — с $(LAB_ENV))"
+	$(LAB_ENV) $(BIN)/edumon serve & lab=$$!; trap 'kill $$lab 2>/dev/null' EXIT INT TERM; \
+	EDUMON_SCHOOL_CODE=sch-001 $(BIN)/edumon serve
 
 test: install-dev
 	$(BIN)/python -m pytest -q

@@ -222,3 +222,47 @@ def authorize_commands(account: Account, commands: Sequence[WriteCommand], frame
             if not all(_in_scope(cmd, row, scope, frames) for row in _row_values(cmd, frames)):
                 raise CommandRejected([RowProblem(i, "", f"Нет доступа: строка листа «{title}» относится к классу "
                                                          "или предмету вне вашей нагрузки")], title)
+
+
+# -- the municipal lab's site (EDUMON_SITE=lab): its own accounts, roles and pages ---------------------------------
+class LabRole(StrEnum):
+    METHODOLOGIST = "lab_methodologist"
+    UPLOADER = "lab_uploader"  # sends the bundles of one school; the account's link column holds the school code
+    AUTHORITY = "lab_authority"  # the municipal education authority: reads, never changes
+
+
+LAB_ROLE_TITLES: dict[str, str] = {
+    LabRole.METHODOLOGIST: "методист лаборатории",
+    LabRole.UPLOADER: "ответственный за передачу данных школы",
+    LabRole.AUTHORITY: "управление образования (только чтение)",
+}
+
+LAB_PAGES: dict[str, frozenset[LabRole]] = {
+    "lab_board": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY, LabRole.UPLOADER}),
+    "lab_upload": frozenset({LabRole.UPLOADER, LabRole.METHODOLOGIST}),
+    "lab_debtors": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),
+    "lab_entry": frozenset({LabRole.METHODOLOGIST}),
+}
+LAB_WRITE = frozenset({LabRole.METHODOLOGIST})  # every sheet of the lab's workbook
+PAGES["lab_export"] = frozenset({Role.DEPUTY, Role.DB_ADMIN})  # the school's page that builds the lab's bundle
+
+
+def lab_role(account: Account | None) -> LabRole | None:
+    if account is None or account.disabled or account.role not in set(LabRole):
+        return None
+    return LabRole(account.role)
+
+
+def can_open_lab(account: Account | None, page: str) -> bool:
+    role = lab_role(account)
+    return role is not None and role in LAB_PAGES.get(page, frozenset())
+
+
+def uploader_school(account: Account) -> str | None:
+    """The one school an uploader may send for (None for other roles: the methodologist sends for any)."""
+    return account.teacher_id if lab_role(account) == LabRole.UPLOADER else None
+
+
+def authorize_lab_commands(account: Account, commands: Sequence[WriteCommand]) -> None:
+    if lab_role(account) not in LAB_WRITE:
+        raise CommandRejected([RowProblem(0, "", "Изменять таблицы лаборатории может только методист лаборатории")])

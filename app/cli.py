@@ -11,7 +11,7 @@ import typer
 
 from sheets_schema import ERROR, SCHEMA
 
-from . import cli_reports, cli_snapshots, cli_users, cli_writes
+from . import cli_lab, cli_reports, cli_snapshots, cli_users, cli_writes
 from .access import ROLE_TITLES
 from .cli_common import context as _context
 from .cli_common import fail as _fail
@@ -127,6 +127,7 @@ def serve() -> None:
 cli_writes.register(cli)
 cli_snapshots.register(cli)
 cli_reports.register(cli)
+cli_lab.register(cli)
 cli.add_typer(cli_users.users_cli, name="users")
 
 

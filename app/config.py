@@ -13,6 +13,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EDUMON_", env_file=".env", env_file_encoding="utf-8",
                                       extra="ignore")
 
+    site: Literal["school", "lab"] = Field("school", description="Что запущено: школа или муниципальная лаборатория")
     backend: Literal["local", "google"] = Field("local", description="Хранилище: local (встроенное) или google")
     data_dir: Path = Field(Path("data"), description="Каталог данных: встроенное хранилище, журнал, снимки")
     host: str = "127.0.0.1"
@@ -28,6 +29,10 @@ class Settings(BaseSettings):
     credentials_file: Path | None = None
     google_base_url: str = "https://sheets.googleapis.com"
     google_timeout: float = Field(30, gt=0)
+    # the municipal lab (EDUMON_SITE=lab) and the school's side of the exchange with it
+    school_code: str = Field("", pattern=r"^[\w\-.]{0,64}$", description="Код школы в реестре лаборатории")
+    lab_name: str = "Муниципальная лаборатория мониторинга учебно-воспитательного процесса"
+    lab_quota_per_minute: float = Field(50, gt=0, le=60, description="Запросов к Google в минуту при сборе")
 
     @field_validator("academic_year")
     @classmethod
@@ -41,9 +46,14 @@ class Settings(BaseSettings):
     def local_store_path(self) -> Path:
         return self.data_dir / "edumon.sqlite3"
 
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.data_dir / "warehouse"
+
     def describe(self) -> dict[str, str]:
         """Safe to print or log: no secret values, only whether a credentials file is configured."""
         return {
+            "site": self.site,
             "backend": self.backend, "data_dir": str(self.data_dir), "host": self.host, "port": str(self.port),
             "academic_year": self.academic_year, "spreadsheet_key": self.spreadsheet_key or "—",
             "credentials_file": "задан" if self.credentials_file else "не задан",

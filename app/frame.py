@@ -17,7 +17,8 @@ from .state import ctx
 NAV = [("Обзор школы", "/", "overview"), ("Мой кабинет", "/my", "my"), ("Ввод данных", "/entry", "entry"),
        ("Ввод результатов", "/grid", "grid"), ("Загрузка таблиц", "/upload", "upload"),
        ("Аналитика", "/dashboard", "reports"), ("Педагоги", "/teachers", "teacher_portfolio"),
-       ("Качество данных", "/issues", "issues"), ("Снимки", "/admin/snapshots", "snapshots")]
+       ("Качество данных", "/issues", "issues"), ("Снимки", "/admin/snapshots", "snapshots"),
+       ("Для лаборатории", "/lab-export", "lab_export")]
 
 
 @contextmanager

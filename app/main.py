@@ -16,7 +16,20 @@ from . import background
 from .config import Settings
 from .context import AppContext, build_context
 from .outage import catch_up, first_read
-from .pages import dashboard, entry, grid, issues, login, overview, portfolio, snapshots, teacher_home, upload, work
+from .pages import (
+    dashboard,
+    entry,
+    grid,
+    issues,
+    lab_export,
+    login,
+    overview,
+    portfolio,
+    snapshots,
+    teacher_home,
+    upload,
+    work,
+)
 from .state import set_context
 
 log = logging.getLogger("edumon")
@@ -51,6 +64,7 @@ def setup(ctx: AppContext) -> None:
     teacher_home.create()
     portfolio.create()
     snapshots.create(pause=ctx.worker.paused)
+    lab_export.create()
     schedule = SnapshotSchedule()
 
     async def nightly() -> None:
@@ -81,6 +95,11 @@ def session_cookie(settings: Settings) -> dict[str, Any]:
 
 def run(settings: Settings | None = None) -> None:
     settings = settings or Settings()
+    if settings.site == "lab":
+        from .lab.site import run_lab
+
+        run_lab(settings)
+        return
     ctx = build_context(settings, what="edumon serve")
     ctx.worker.claim()  # a second server on this data dir refuses here (LeaseHeld, a Russian message)
     keep_storage_in(settings.data_dir)

@@ -95,8 +95,9 @@ def _model_for(sheet: Sheet) -> type[BaseModel]:
 class Registry:
     """All worksheets of the workbook, in tab order."""
 
-    def __init__(self, sheets: list[Sheet], version: int) -> None:
+    def __init__(self, sheets: list[Sheet], version: int, rules: tuple[Callable[..., Any], ...] | None = None) -> None:
         self.version = version
+        self.rules = rules  # cross-field rules of this workbook; None = the school's (sheets_schema.rules.RULES)
         self._sheets: dict[str, Sheet] = {}
         titles: set[str] = set()
         for s in sheets:

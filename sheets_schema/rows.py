@@ -70,7 +70,7 @@ def check_rows(schema: Registry, sheet_key: str, rows: Sequence[Mapping[str, str
         typed = typed.assign(**{ROW: typed[ROW]})
         trial = dict(frames)
         trial[sheet_key] = typed
-        for rule in RULES:
+        for rule in RULES if schema.rules is None else schema.rules:
             trial, found = rule(schema, trial)
             for i in found:
                 if i.sheet_key == sheet_key and i.row - 2 not in bad_rows:

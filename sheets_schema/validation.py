@@ -214,7 +214,7 @@ def validate_workbook(schema: Registry, grids: Mapping[str, Grid]) -> Workbook:
         issues.extend(found)
     for sheet in schema:
         frames[sheet.key] = _check_refs(sheet, frames[sheet.key], ids, grids.get(sheet.title), issues, schema)
-    for rule in RULES:
+    for rule in RULES if schema.rules is None else schema.rules:
         frames, found = rule(schema, frames)
         issues.extend(found)
     order = {s.key: i for i, s in enumerate(schema)}

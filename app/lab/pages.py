@@ -1,0 +1,269 @@
+"""The lab's pages: sign-in, the campaign board with the town's indicators, the upload of a school's bundle, and
+the lab's own workbook edited with the same schema-driven forms as the school's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from fastapi.responses import RedirectResponse
+from nicegui import events, ui
+
+from forms.entry_form import EntryForm
+from reports.district import CUBE, TOWN_BY_SCHOOL_FROM_CUBE, with_rates
+from reports.district.completeness import BOARD_TITLES, board, debtors, summary
+from reports.district.debtors import debtors_xlsx
+from sheets_schema.lab import LAB_SCHEMA
+from sheets_schema.rows import RowProblem
+from sync.commands import CommandRejected, WriteCommand
+from sync.users import TooManyAttempts
+from sync.warehouse.intake import MAX_UPLOAD_BYTES, Outcome, ingest_upload
+
+from .. import background
+from ..access import LAB_ROLE_TITLES, authorize_lab_commands, can_open_lab, uploader_school
+from ..auth import current_account, sign_in, sign_out
+from ..state import ctx
+
+NAV = (("Полнота сдачи", "/", "lab_board"), ("Загрузка пакета", "/lab/upload", "lab_upload"),
+       ("Таблицы лаборатории", "/lab/entry", "lab_entry"))
+
+
+def lab() -> Any:
+    return ctx()  # the lab's context (app.lab.context.LabContext), set by app.lab.site
+
+
+def frame(title: str) -> Any:
+    ui.page_title(f"{title} — лаборатория edumon")
+    account = current_account()
+    with ui.header().classes("items-center justify-between bg-teal-9 q-px-md"):
+        with ui.row().classes("items-center gap-4"):
+            ui.label("edumon · лаборатория").classes("text-h6 text-weight-bold")
+            for label, target, key in NAV:
+                if can_open_lab(account, key):
+                    ui.link(label, target).classes("text-white no-underline")
+        if account is not None:
+            with ui.row().classes("items-center gap-3"):
+                ui.label(f"{account.name} ({LAB_ROLE_TITLES.get(account.role, account.role)})").mark("whoami")
+                ui.link("Выйти", "/logout").classes("text-white")
+    col = ui.column().classes("w-full q-pa-md gap-4")
+    with col:
+        ui.label(title).classes("text-h5")
+    return col
+
+
+def lab_page(path: str, key: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @ui.page(path)
+        @functools.wraps(fn)
+        async def guarded(*args: Any, **kwargs: Any) -> Any:
+            account = current_account()
+            if account is None:
+                return RedirectResponse(f"/login?next={path if '{' not in path else '/'}")
+            if not can_open_lab(account, key):
+                with frame("Нет доступа"):
+                    ui.label("У вашей роли нет доступа к этой странице.").mark("forbidden")
+                return None
+            return await fn(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def _board_data(campaign_id: str | None) -> tuple[dict[str, Any] | None, Any, Any]:
+    """(campaign, board, town indicators from the cubes) — blocking, run off the event loop."""
+    c = lab()
+    frames = c.cache.workbook.frames
+    campaigns = frames["campaigns"]
+    c.engine.refresh()  # another process (lab collect) may have added schools since
+    indicators = with_rates(c.engine.run(TOWN_BY_SCHOOL_FROM_CUBE))
+    if campaigns.empty:
+        return None, None, indicators
+    hit = campaigns[campaigns["id"].astype(str) == (campaign_id or "")]
+    row = (hit if not hit.empty else campaigns.sort_values("deadline")).iloc[-1].to_dict()
+    deadline = row["deadline"].date() if hasattr(row["deadline"], "date") else None
+    b = board(frames["schools"], str(row["academic_year"]), deadline, [s.__dict__ for s in c.receipts.all()],
+              dt.date.today())
+    return row, b, indicators
+
+
+def _cell(v: Any) -> Any:
+    """A value as the browser's table shows it: dates as ДД.ММ.ГГГГ ЧЧ:ММ, flags as «да», missing as empty."""
+    if isinstance(v, bool):
+        return "да" if v else ""
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return ""
+    if isinstance(v, dt.datetime):
+        return v.strftime("%d.%m.%Y %H:%M")
+    return v.item() if hasattr(v, "item") else v
+
+
+def _records(frame: Any, columns: list[str]) -> list[dict[str, Any]]:
+    return [{k: _cell(v) for k, v in r.items()} for r in frame[columns].to_dict("records")]
+
+
+def create() -> None:
+    @ui.page("/login")
+    def login_page(next: str = "/") -> RedirectResponse | None:  # noqa: A002 - the query parameter's name
+        target = next if next.startswith("/") and not next.startswith("//") else "/"
+        if current_account() is not None:
+            return RedirectResponse(target)
+        ui.page_title("Вход — лаборатория edumon")
+
+        async def attempt() -> None:
+            client = ui.context.client.ip  # throttled per (login, address) and per address, as at the school
+            try:  # argon2 takes a good part of a second: off the event loop
+                account = await background.io_bound(lab().users.authenticate, login.value or "",
+                                                    password.value or "", client=client)
+            except TooManyAttempts as exc:
+                message.set_text(str(exc))
+                return
+            if account is None or not can_open_lab(account, "lab_board"):
+                message.set_text("Неверное имя для входа или пароль")
+                password.set_value("")
+                return
+            sign_in(account)
+            ui.navigate.to(target)
+
+        with ui.card().classes("absolute-center w-96"):
+            ui.label("edumon · лаборатория").classes("text-h5")
+            ui.label(lab().settings.lab_name).classes("text-caption")
+            login = ui.input("Имя для входа").props("autofocus").classes("w-full").mark("login")
+            password = ui.input("Пароль", password=True, password_toggle_button=True).classes("w-full").mark(
+                "password").on("keydown.enter", attempt)
+            message = ui.label("").classes("text-negative").mark("login-message")
+            ui.button("Войти", on_click=attempt).classes("w-full").mark("sign-in")
+        return None
+
+    @ui.page("/logout")
+    def logout_page() -> RedirectResponse:
+        sign_out()
+        return RedirectResponse("/login")
+
+    @lab_page("/", "lab_board")
+    async def board_page(campaign: str = "") -> None:
+        body = frame("Полнота сдачи данных")
+        data = await background.io_bound(_board_data, campaign or None)
+        if data is None:
+            return
+        row, b, indicators = data
+        with body:
+            if row is None:
+                ui.label("В листе «Кампании сбора» пока нет кампаний.").mark("no-campaign")
+            else:
+                s = summary(b)
+                ui.label(f"{row['title']} — срок {row['deadline']:%d.%m.%Y}: принято {s['accepted']} из "
+                         f"{s['schools']}, не прислали {s['not_sent']}, просрочено {s['late']}").classes(
+                    "text-subtitle1").mark("board-summary")
+                cols = ["code", "short_name", "method", "status", "sent_at", "attempts", "problems", "comment", "late"]
+                ui.table(columns=[{"name": c, "label": BOARD_TITLES[c], "field": c, "align": "left"} for c in cols],
+                         rows=_records(b, cols), row_key="code").classes("w-full").mark("board")
+                account = current_account()
+                if can_open_lab(account, "lab_debtors"):
+                    async def download() -> None:
+                        data = await background.cpu_bound(debtors_xlsx, debtors(b), str(row["title"]))
+                        if data is not None:
+                            ui.download.content(data, "Должники.xlsx")
+
+                    ui.button("Должники (xlsx)", icon="download", on_click=download).mark("debtors")
+            ui.label("Показатели школ по видам работ (из кубов хранилища)").classes("text-h6")
+            cols = ["year", "school", "kind", "N", "success_pct", "quality_pct", "sou_pct", "mean_mark"]
+            titles = {"year": "Год", "school": "Школа", "kind": "Вид работы", "N": "Писали",
+                      "success_pct": "Успеваемость, %", "quality_pct": "Качество, %", "sou_pct": "СОУ, %",
+                      "mean_mark": "Средний балл"}
+            rows = indicators.sort_values(["school", "kind"]).round(1) if not indicators.empty else indicators
+            ui.table(columns=[{"name": c, "label": titles[c], "field": c, "align": "left"} for c in cols],
+                     rows=_records(rows, cols), pagination=20).classes("w-full").mark("town-indicators")
+
+    @lab_page("/lab/upload", "lab_upload")
+    async def upload_page() -> None:
+        account = current_account()
+        school = uploader_school(account) if account else None
+        body = frame("Загрузка пакета данных школы")
+        with body:
+            ui.label("Пакет строится в школе командой edumon lab-export или кнопкой «Пакет для лаборатории» у "
+                     "заместителя директора. Проверяется целиком; пакет с ошибками не меняет ничего.").classes(
+                "text-body2")
+            if school:
+                ui.label(f"Вы передаёте данные школы с кодом {school}.").mark("upload-school")
+            report = ui.column().classes("w-full gap-1").mark("lab-upload-report")
+
+            async def received(e: events.UploadEventArguments) -> None:
+                data = await e.file.read()
+                c = lab()
+                outcome: Outcome | None = await background.io_bound(
+                    ingest_upload, c.warehouse, c.receipts, data, c.settings.data_dir / "inbox", CUBE, school,
+                    c.registered(), account.login if account else "")
+                if outcome is None:
+                    return
+                if outcome.ok:
+                    await background.io_bound(c.engine.refresh)
+                report.clear()
+                with report:
+                    if outcome.ok:
+                        ui.label(f"Принято: школа {outcome.school}, {outcome.academic_year}, {outcome.rows} "
+                                 "результатов. Прежняя версия сохранена в истории.").classes(
+                            "text-positive").mark("upload-ok")
+                    else:
+                        ui.label(f"Пакет «{e.file.name}» не принят, ничего не изменено:").classes(
+                            "text-negative").mark("upload-refused")
+                        for p in outcome.problems:
+                            ui.label(p).classes("text-negative").mark("upload-problem")
+
+            ui.upload(label="Пакет данных школы (.zip)", auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,
+                      on_upload=received,
+                      on_rejected=lambda: ui.notify("Файл больше 200 МБ", type="negative")).props(
+                'accept=".zip"').classes("w-96").mark("lab-upload")
+
+    @lab_page("/lab/entry", "lab_entry")
+    async def entry_index() -> None:
+        with frame("Таблицы лаборатории"):
+            for sheet in LAB_SCHEMA:
+                n = len(lab().cache.workbook.frames[sheet.key])
+                ui.link(f"{sheet.title} ({n})", f"/lab/entry/{sheet.key}").classes("text-body1")
+
+    @lab_page("/lab/entry/{sheet_key}", "lab_entry")
+    async def entry_sheet(sheet_key: str) -> None:
+        if sheet_key not in LAB_SCHEMA:
+            with frame("Нет такого листа"):
+                ui.label("Такого листа в таблице лаборатории нет.").mark("no-sheet")
+            return
+        sheet = LAB_SCHEMA[sheet_key]
+        with frame(f"{sheet.title}: ввод"):
+            frame_ = lab().cache.workbook.frames[sheet_key]
+            shown = [f for f in sheet.fields if f.key != "id" and f.type.widget != "textarea"][:7]
+            rows = [{f.key: f.type.render(None if v is None or v != v else v) if not isinstance(v, str) else v
+                     for f in shown for v in (r.get(f.key),)} for r in frame_.head(300).to_dict("records")]
+            ui.table(columns=[{"name": f.key, "label": f.header, "field": f.key, "align": "left"} for f in shown],
+                     rows=rows).classes("w-full").mark("lab-rows")
+            ui.label("Новая строка").classes("text-h6")
+            EntryForm(LAB_SCHEMA, sheet_key, options=_options, frames=lambda: lab().cache.workbook.frames,
+                      on_save=lambda row: _append(sheet_key, row))
+
+
+def _options(sheet_key: str) -> dict[str, str]:
+    sheet = LAB_SCHEMA[sheet_key]
+    f = lab().cache.workbook.frames[sheet_key]
+    label = sheet.label_field or "id"
+    return dict(zip(f["id"].astype(str), f[label].astype(str), strict=True))
+
+
+async def _append(sheet_key: str, row: dict[str, str]) -> list[RowProblem]:
+    account = current_account()
+    if account is None:
+        return [RowProblem(0, "", "Сеанс завершён: войдите заново — ничего не сохранено")]
+    command = WriteCommand("append", sheet_key, row["id"], {k: v for k, v in row.items()}, {}, user=account.login)
+
+    def submit() -> None:
+        authorize_lab_commands(account, [command])
+        lab().writer.submit([command])
+
+    try:
+        await background.io_bound(submit)
+    except CommandRejected as exc:
+        return list(exc.problems)
+    ui.notify("Сохранено", type="positive")
+    return []

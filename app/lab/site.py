@@ -1,0 +1,52 @@
+"""Wiring of the lab's site (EDUMON_SITE=lab): its context, pages, background refresh and the write worker."""
+
+from __future__ import annotations
+
+import contextlib
+
+from nicegui import app, ui
+
+from sync.retention import SnapshotSchedule, run_scheduled
+
+from .. import background
+from ..config import Settings
+from ..state import set_context
+from . import pages
+from .context import LabContext, build_lab_context
+
+
+def setup_lab(ctx: LabContext) -> None:
+    set_context(ctx)  # type: ignore[arg-type]  # pages of the lab read the lab's context
+    ctx.ensure_layout()
+    ctx.cache.refresh()
+
+    async def refresh() -> None:
+        with contextlib.suppress(background.Cancelled):  # a cancelled refresh must not stop the timer for good
+            await background.io_bound(ctx.cache.refresh)
+
+    app.timer(ctx.settings.refresh_seconds, refresh, immediate=False)
+    app.on_startup(lambda: ctx.worker.start())
+    app.on_shutdown(lambda: ctx.worker.stop())
+    schedule = SnapshotSchedule()
+
+    async def nightly() -> None:  # the lab's workbook is snapshotted like a school's
+        with contextlib.suppress(background.Cancelled):
+            await background.io_bound(run_scheduled, ctx.store, ctx.settings.data_dir, None, schedule)
+
+    app.timer(60, nightly, immediate=False)
+    pages.create()
+
+
+def run_lab(settings: Settings) -> None:
+    from ..main import keep_storage_in, session_cookie
+
+    ctx = build_lab_context(settings)
+    ctx.worker.claim()  # one worker per outbox, as at the school
+    keep_storage_in(settings.data_dir)
+    setup_lab(ctx)
+    url = f"http://{settings.host}:{settings.port}"
+    print(f"edumon · лаборатория: {url}  (школ в реестре: {len(ctx.registered())}, "
+          f"учебный год {settings.academic_year})", flush=True)
+    ui.run(host=settings.host, port=settings.port, reload=False, show=False, title="edumon · лаборатория",
+           language="ru", favicon="🏛", show_welcome_message=False, storage_secret=ctx.session_secret(),
+           session_middleware_kwargs=session_cookie(settings))

@@ -1,0 +1,109 @@
+"""Every worksheet of the municipal lab's own workbook (schools, campaigns, municipal works, …), declared once."""
+
+from __future__ import annotations
+
+from . import choices as C
+from .base import Registry, Sheet
+from .fields import Choice, Date, Field, Integer, Link, LongText, Number, Ref, RowId, Text
+
+LAB_SCHEMA_VERSION = 1
+
+SCHOOL_TYPES = ("СОШ", "СОШ с УИОП", "гимназия", "лицей", "ООШ", "НОШ", "вечерняя (сменная)", "коррекционная",
+                "кадетская", "центр образования")
+SEND_METHODS = ("загрузка", "общая папка", "Google-таблица")
+COLLECTS = ("полный пакет", "результаты работ", "кадры", "олимпиады")
+SERVICE_KINDS = ("кружок", "секция", "курс", "консультация", "семинар", "мастер-класс", "студия")
+SCHOOL_CODE = r"^[\w\-.]{1,64}$"
+
+
+def _id() -> Field:
+    return Field("id", "id", RowId(), required=True, unique=True,
+                 help="Идентификатор строки; заполняется приложением, не меняйте его")
+
+
+SCHOOLS = Sheet("schools", "Школы", (
+    _id(),
+    Field("code", "Код школы", Text(max_length=64), required=True, unique=True,
+          help="Код, который школа указывает в пакете данных (EDUMON_SCHOOL_CODE)"),
+    Field("full_name", "Полное наименование", Text(max_length=500), required=True),
+    Field("short_name", "Краткое наименование", Text(max_length=120), required=True, unique=True),
+    Field("type", "Тип ОУ", Choice(SCHOOL_TYPES), required=True),
+    Field("area", "Район / микрорайон", Text(max_length=200)),
+    Field("director", "Директор", Text(max_length=300)),
+    Field("phone", "Телефон", Text(max_length=60)),
+    Field("email", "Электронная почта", Text(max_length=200)),
+    Field("method", "Как передаёт данные", Choice(SEND_METHODS), required=True),
+    Field("spreadsheet_key", "Ключ Google-таблицы", Text(max_length=200),
+          help="Для способа «Google-таблица»: таблица открыта сервисному аккаунту лаборатории на чтение"),
+), label_field="short_name")
+
+CAMPAIGNS = Sheet("campaigns", "Кампании сбора", (
+    _id(),
+    Field("title", "Название кампании", Text(max_length=300), required=True),
+    Field("collects", "Что собирается", Choice(COLLECTS), required=True),
+    Field("academic_year", "Учебный год", Text(max_length=9), required=True, help="Например 2025/2026"),
+    Field("period", "Период", Choice(C.PERIODS)),
+    Field("start_date", "Начало", Date()),
+    Field("deadline", "Срок сдачи", Date(), required=True),
+    Field("notes", "Примечания", LongText()),
+), label_field="title")
+
+MUNICIPAL_WORKS = Sheet("municipal_works", "Муниципальные работы", (
+    _id(),
+    Field("title", "Название работы", Text(max_length=300), required=True),
+    Field("subject", "Предмет", Text(max_length=200), required=True),
+    Field("parallel", "Параллель", Integer(min_value=1, max_value=11), required=True),
+    Field("kind", "Вид работы", Choice(C.WORK_KINDS), required=True),
+    Field("date", "Дата проведения", Date(), required=True),
+    Field("max_score", "Максимальный балл", Number(min_value=1, max_value=1000), required=True),
+    Field("threshold_3", "Минимальный балл на «3»", Number(min_value=0, max_value=1000), required=True),
+    Field("threshold_4", "Минимальный балл на «4»", Number(min_value=0, max_value=1000), required=True),
+    Field("threshold_5", "Минимальный балл на «5»", Number(min_value=0, max_value=1000), required=True),
+    Field("campaign_id", "Кампания", Ref("campaigns")),
+), label_field="title")
+
+MUNICIPAL_TASKS = Sheet("municipal_tasks", "Задания муниципальных работ", (
+    _id(),
+    Field("work_id", "Работа", Ref("municipal_works"), required=True),
+    Field("number", "Номер задания", Integer(min_value=1, max_value=200), required=True),
+    Field("max_score", "Максимальный балл", Number(min_value=0, max_value=100), required=True),
+    Field("element", "Проверяемый элемент содержания / умение", Text(max_length=500), required=True),
+    Field("level", "Уровень сложности", Choice(C.TASK_LEVELS), required=True),
+))
+
+MUNICIPAL_OLYMPIADS = Sheet("municipal_olympiads", "Олимпиады — муниципальный этап", (
+    _id(),
+    Field("school_id", "Школа", Ref("schools"), required=True),
+    Field("participant_code", "Код участника", Text(max_length=64), required=True,
+          help="Шифр участника из протокола; имя обучающегося в лабораторию не передаётся"),
+    Field("parallel", "Класс", Integer(min_value=4, max_value=11), required=True),
+    Field("subject", "Предмет", Text(max_length=200), required=True),
+    Field("status", "Статус", Choice(C.OLYMPIAD_STATUSES), required=True),
+    Field("score", "Балл", Number(min_value=0, max_value=1000), required=True),
+    Field("max_score", "Максимальный балл", Number(min_value=1, max_value=1000)),
+    Field("date", "Дата", Date()),
+))
+
+SERVICES = Sheet("services", "Услуги ОУ", (
+    _id(),
+    Field("school_id", "Школа", Ref("schools"), required=True),
+    Field("kind", "Вид услуги", Choice(SERVICE_KINDS), required=True),
+    Field("title", "Название", Text(max_length=300), required=True),
+    Field("audience", "Для кого", Text(max_length=200)),
+    Field("participants", "Участников", Integer(min_value=0, max_value=100_000)),
+    Field("hours", "Часов в год", Number(min_value=0, max_value=5000)),
+    Field("link", "Ссылка", Link()),
+), label_field="title")
+
+TOWN_PRACTICES = Sheet("town_practices", "ППО города", (
+    _id(),
+    Field("school_id", "Школа", Ref("schools"), required=True),
+    Field("author", "Автор (педагог)", Text(max_length=300), required=True),
+    Field("topic", "Тема опыта", Text(max_length=300), required=True),
+    Field("level", "Уровень распространения", Choice(C.LEVELS), required=True),
+    Field("date", "Дата", Date()),
+    Field("description", "Описание", LongText()),
+), label_field="topic")
+
+LAB_SCHEMA = Registry([SCHOOLS, CAMPAIGNS, MUNICIPAL_WORKS, MUNICIPAL_TASKS, MUNICIPAL_OLYMPIADS, SERVICES,
+                       TOWN_PRACTICES], version=LAB_SCHEMA_VERSION, rules=())

@@ -1,0 +1,90 @@
+"""The one owner of the DuckDB connection: views over the hive-partitioned Parquet, and running the aggregates
+that `reports.district` declares (the app hands them in; this module knows no aggregate of its own)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from sheets_schema.bundle import BUNDLE_SCHEMA
+
+from .arrow import arrow_schema
+from .layout import PART, Warehouse
+
+HIVE = "hive_partitioning = true, hive_types = {'year': 'INTEGER', 'school': 'VARCHAR'}, union_by_name = true"
+
+
+class SQLAggregate(Protocol):
+    sql: str
+    views: tuple[str, ...]
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _empty(table: str) -> pa.Table:
+    schema = arrow_schema(BUNDLE_SCHEMA[table]).append(pa.field("year", pa.int32())).append(
+        pa.field("school", pa.string()))
+    return schema.empty_table()
+
+
+class Engine:
+    """Views are rebuilt after each intake (`refresh`); queries run on a cursor of the one connection."""
+
+    def __init__(self, warehouse: Warehouse, cube_sql: str | None = None) -> None:
+        self.warehouse = warehouse
+        self.cube_sql = cube_sql  # how to build an empty `cube` view before any school has sent data
+        self._con = duckdb.connect(":memory:")
+        self._lock = threading.Lock()
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self._lock, self.warehouse.lock:
+            for sheet in BUNDLE_SCHEMA:
+                self._view(self._con, sheet.key, self.warehouse.root / sheet.key)
+            root = self.warehouse.root / "cube"
+            if self.warehouse.files("cube"):
+                self._con.execute(f"CREATE OR REPLACE VIEW cube AS SELECT * FROM read_parquet("
+                                  f"{_quote(root / '*' / '*' / PART)}, {HIVE})")
+            elif self.cube_sql:
+                self._con.execute(f"CREATE OR REPLACE VIEW cube AS {self.cube_sql}")
+
+    def _view(self, con: duckdb.DuckDBPyConnection, name: str, root: Path) -> None:
+        if any(root.glob(f"year=*/school=*/{PART}")):
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet("
+                        f"{_quote(root / '*' / '*' / PART)}, {HIVE})")
+        else:
+            con.register("_arrow_empty", _empty(name))  # a table of the connection: cursors see it too
+            con.execute(f"CREATE OR REPLACE TABLE _empty_{name} AS SELECT * FROM _arrow_empty")
+            con.unregister("_arrow_empty")
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM _empty_{name}")
+
+    def run(self, aggregate: SQLAggregate) -> pd.DataFrame:
+        with self._lock:
+            cur = self._con.cursor()
+        try:
+            return cur.execute(aggregate.sql).df()
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def run_on_files(aggregate: SQLAggregate, files: Mapping[str, Path], year: int, school: str) -> pa.Table:
+    """Run an aggregate over one school-year's own files (a staged submission), with its partition values."""
+    con = duckdb.connect(":memory:")
+    try:
+        for name in aggregate.views:
+            con.execute(f"CREATE VIEW {name} AS SELECT *, CAST({int(year)} AS INTEGER) AS year, "
+                        f"CAST({_quote(Path(school))} AS VARCHAR) AS school FROM read_parquet({_quote(files[name])})")
+        return con.sql(aggregate.sql).to_arrow_table()
+    finally:
+        con.close()

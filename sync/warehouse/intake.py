@@ -1,0 +1,188 @@
+"""Intake, one validation for every way in (upload, shared folder, Google pull): check the bundle, validate every
+cell as the school does, then replace the school-year in the warehouse with its indicator cube — or change nothing
+and return the Russian list of problems."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sheets_schema import ERROR, Issue, validate_workbook
+from sheets_schema.bundle import BUNDLE_FORMAT, BUNDLE_SCHEMA, render_grid
+
+from .arrow import arrow_schema, from_arrow, to_arrow
+from .bundle import CODE_RE, MANIFEST, MAX_MANIFEST_BYTES, YEAR_RE, BundleError, BundleReader
+from .engine import SQLAggregate, run_on_files
+from .layout import PART, Warehouse, year_of
+from .receipts import ACCEPTED, REFUSED, Receipts
+
+MAX_LISTED = 50  # problems listed one by one; the rest are counted
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    school: str = ""
+    academic_year: str = ""
+    problems: list[str] = field(default_factory=list)
+    rows: int = 0
+
+
+def issue_line(i: Issue) -> str:
+    where = i.cell or (f"строка {i.row}" if i.row else "весь лист")
+    value = f" «{i.value}»" if i.value else ""
+    column = f" {i.column}" if i.column else ""
+    return f"Лист «{i.sheet}», {where}:{column}{value} — {i.message}"
+
+
+def cap(problems: list[str]) -> list[str]:
+    if len(problems) <= MAX_LISTED:
+        return problems
+    return [*problems[:MAX_LISTED], f"…и ещё {len(problems) - MAX_LISTED} проблем"]
+
+
+def read_bundle(path: Path, expected_school: str | None = None,
+                registered: Collection[str] | None = None) -> tuple[dict, dict[str, pd.DataFrame], list[str]]:
+    """(manifest, typed tables, problems). Problems empty = the bundle is intact, of our schema, from that school."""
+    try:
+        reader = BundleReader(path)
+    except BundleError as exc:
+        return {}, {}, exc.problems
+    try:
+        return _read(reader, expected_school, registered)
+    except BundleError as exc:
+        return {}, {}, exc.problems
+    finally:
+        reader.close()
+
+
+def _read(reader: BundleReader, expected_school: str | None, registered: Collection[str] | None
+          ) -> tuple[dict, dict[str, pd.DataFrame], list[str]]:
+    raw = reader.read(MANIFEST, MAX_MANIFEST_BYTES)
+    if raw is None:
+        return {}, {}, [f"В пакете нет файла {MANIFEST}"]
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError
+    except (UnicodeDecodeError, ValueError):
+        return {}, {}, [f"Файл {MANIFEST} повреждён: это не JSON-объект"]
+    problems: list[str] = []
+    if manifest.get("format") != BUNDLE_FORMAT:
+        problems.append("Это не пакет данных edumon для лаборатории")
+    if manifest.get("schema_version") != BUNDLE_SCHEMA.version:
+        problems.append(f"Версия схемы пакета {manifest.get('schema_version')!s}, лаборатория принимает "
+                        f"{BUNDLE_SCHEMA.version}: обновите edumon в школе и выгрузите пакет заново")
+    school = str(manifest.get("school_code", ""))
+    year = str(manifest.get("academic_year", ""))
+    if not CODE_RE.match(school):
+        problems.append(f"Код школы в пакете «{school}» недопустим")
+    elif expected_school is not None and school != expected_school:
+        problems.append(f"Пакет подписан кодом школы «{school}», а учётная запись относится к школе "
+                        f"«{expected_school}»")
+    elif registered is not None and school not in registered:
+        problems.append(f"Школа с кодом «{school}» не зарегистрирована в листе «Школы» лаборатории")
+    m = YEAR_RE.match(year)
+    if not m or int(m[2]) != int(m[1]) + 1:
+        problems.append(f"Учебный год в пакете «{year}» записан неверно (нужно, например, 2025/2026)")
+    listed = manifest.get("tables") if isinstance(manifest.get("tables"), dict) else {}
+    tables: dict[str, pd.DataFrame] = {}
+    for sheet in BUNDLE_SCHEMA:
+        entry = listed.get(sheet.key)
+        if not isinstance(entry, dict):
+            problems.append(f"В описании пакета нет таблицы «{sheet.title}»")
+            continue
+        data = reader.read(str(entry.get("file", "")))
+        if data is None:
+            problems.append(f"В пакете нет файла таблицы «{sheet.title}» ({entry.get('file')})")
+            continue
+        if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+            problems.append(f"Таблица «{sheet.title}»: контрольная сумма не совпадает — файл изменён или повреждён")
+            continue
+        try:
+            table = pq.read_table(io.BytesIO(data))
+        except (pa.ArrowException, OSError):
+            problems.append(f"Таблица «{sheet.title}»: файл Parquet не читается")
+            continue
+        expected = arrow_schema(sheet)
+        if not table.schema.equals(expected):
+            missing = [n for n in expected.names if n not in table.schema.names]
+            problems.append(f"Таблица «{sheet.title}»: столбцы не совпадают со схемой"
+                            + (f" (нет: {', '.join(missing)})" if missing else ""))
+            continue
+        if table.num_rows != entry.get("rows"):
+            problems.append(f"Таблица «{sheet.title}»: строк {table.num_rows}, а в описании {entry.get('rows')}")
+            continue
+        tables[sheet.key] = from_arrow(table)
+    return manifest, tables, problems
+
+
+def validate_tables(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The school's cell-level validation over the bundle's tables; error lines point at the table's cells."""
+    grids = {sheet.title: render_grid(sheet, tables[sheet.key]) for sheet in BUNDLE_SCHEMA}
+    wb = validate_workbook(BUNDLE_SCHEMA, grids)
+    return wb.frames, [issue_line(i) for i in wb.issues if i.severity == ERROR]
+
+
+def store(warehouse: Warehouse, frames: Mapping[str, pd.DataFrame], school: str, academic_year: str,
+          cube: SQLAggregate) -> int:
+    """Replace the school-year with these validated frames and their indicator cube; returns the result rows."""
+    year = year_of(academic_year)
+    with warehouse.stage() as st:
+        files = {}
+        for sheet in BUNDLE_SCHEMA:
+            warehouse.write_table(st, sheet.key, to_arrow(sheet, frames[sheet.key]))
+            files[sheet.key] = st / sheet.key / PART
+        warehouse.write_table(st, "cube", run_on_files(cube, files, year, school).drop_columns(["year", "school"]))
+        warehouse.commit(st, year, school)
+    return len(frames["results"])
+
+
+def ingest_tables(warehouse: Warehouse, receipts: Receipts, tables: Mapping[str, pd.DataFrame], school: str,
+                  academic_year: str, via: str, cube: SQLAggregate, who: str = "",
+                  problems: list[str] | None = None) -> Outcome:
+    """Validate and store tables already read (a bundle or a Google pull); every attempt is recorded."""
+    problems = list(problems or [])
+    frames: dict[str, pd.DataFrame] = {}
+    if not problems:
+        frames, problems = validate_tables(tables)
+    if problems:
+        receipts.record(school or "?", academic_year or "?", via, REFUSED, cap(problems), who=who)
+        return Outcome(False, school, academic_year, cap(problems))
+    rows = store(warehouse, frames, school, academic_year, cube)
+    receipts.record(school, academic_year, via, ACCEPTED, [], rows, who)
+    return Outcome(True, school, academic_year, [], rows)
+
+
+def ingest_bundle(warehouse: Warehouse, receipts: Receipts, path: Path, via: str, cube: SQLAggregate,
+                  expected_school: str | None = None, registered: Collection[str] | None = None,
+                  who: str = "") -> Outcome:
+    manifest, tables, problems = read_bundle(path, expected_school, registered)
+    school = expected_school or (str(manifest.get("school_code", "")) if manifest else "")
+    year = str(manifest.get("academic_year", "")) if manifest else ""
+    return ingest_tables(warehouse, receipts, tables, school if CODE_RE.match(school) else "?", year, via, cube, who,
+                         problems)
+
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+def ingest_upload(warehouse: Warehouse, receipts: Receipts, data: bytes, inbox: Path, cube: SQLAggregate,
+                  expected_school: str | None, registered: Collection[str] | None, who: str) -> Outcome:
+    """A bundle uploaded on the lab's page: kept in the inbox under a fresh name, then the one intake."""
+    import secrets
+
+    if len(data) > MAX_UPLOAD_BYTES:
+        return Outcome(False, expected_school or "", "", ["Файл больше 200 МБ — это не пакет данных школы"])
+    inbox.mkdir(parents=True, exist_ok=True)
+    path = inbox / f"upload-{secrets.token_hex(8)}.zip"
+    path.write_bytes(data)
+    return ingest_bundle(warehouse, receipts, path, "загрузка", cube, expected_school, registered, who)

@@ -1,0 +1,83 @@
+"""The lab's log of submissions (SQLite in the lab's data dir): who sent what, when, how it went, the lab's comment."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    school TEXT NOT NULL,
+    academic_year TEXT NOT NULL,
+    received_at REAL NOT NULL,
+    via TEXT NOT NULL,
+    status TEXT NOT NULL,
+    problems TEXT NOT NULL DEFAULT '[]',
+    rows INTEGER NOT NULL DEFAULT 0,
+    comment TEXT NOT NULL DEFAULT '',
+    who TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS submissions_school ON submissions(school, academic_year, received_at);
+"""
+
+ACCEPTED, REFUSED, RETURNED = "принят", "отклонён", "возвращён на доработку"
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: int
+    school: str
+    academic_year: str
+    received_at: float
+    via: str
+    status: str
+    problems: list[str]
+    rows: int
+    comment: str
+    who: str
+
+
+class Receipts:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        with self._connect() as con:
+            con.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=30)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=FULL")
+        return con
+
+    def record(self, school: str, academic_year: str, via: str, status: str, problems: list[str], rows: int = 0,
+               who: str = "", at: float | None = None) -> int:
+        with self._lock, self._connect() as con:
+            cur = con.execute("INSERT INTO submissions (school, academic_year, received_at, via, status, problems, "
+                              "rows, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              (school, academic_year, time.time() if at is None else at, via, status,
+                               json.dumps(problems, ensure_ascii=False), rows, who))
+            return int(cur.lastrowid or 0)
+
+    def return_for_correction(self, school: str, academic_year: str, comment: str) -> bool:
+        """Mark the school-year's last accepted submission as returned, with the lab's comment."""
+        with self._lock, self._connect() as con:
+            row = con.execute("SELECT id FROM submissions WHERE school = ? AND academic_year = ? AND status = ? "
+                              "ORDER BY received_at DESC, id DESC LIMIT 1",
+                              (school, academic_year, ACCEPTED)).fetchone()
+            if row is None:
+                return False
+            con.execute("UPDATE submissions SET status = ?, comment = ? WHERE id = ?", (RETURNED, comment, row[0]))
+            return True
+
+    def all(self) -> list[Submission]:
+        with self._connect() as con:
+            rows = con.execute("SELECT id, school, academic_year, received_at, via, status, problems, rows, comment, "
+                               "who FROM submissions ORDER BY received_at, id").fetchall()
+        return [Submission(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8], r[9]) for r in rows]

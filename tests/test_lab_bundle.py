@@ -1,0 +1,160 @@
+"""School → lab: the bundle round trip loses no row and carries no student's name; tampered bundles are refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from reports.district import CUBE
+from sheets_schema import validate_workbook
+from sheets_schema.bundle import BUNDLE_SCHEMA
+from sync.warehouse.bundle import load_or_create_key, student_code
+from sync.warehouse.intake import ingest_bundle
+from sync.warehouse.layout import Warehouse
+from sync.warehouse.receipts import ACCEPTED, REFUSED, Receipts
+from tests.lab_factory import MARK_FIRST, MARK_LAST, MARK_MIDDLE, MARK_YEAR, make_bundle, school_workbook
+
+
+@pytest.fixture(scope="module")
+def school() -> dict:
+    return school_workbook(60, 5)
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> tuple[Warehouse, Receipts]:
+    return Warehouse(tmp_path / "warehouse"), Receipts(tmp_path / "receipts.sqlite3")
+
+
+def _cells(path: Path) -> list[str]:
+    table = pq.read_table(path)
+    return [str(v) for name in table.column_names for v in table.column(name).to_pylist()]
+
+
+def _assert_no_student_identity(files: list[Path]) -> None:
+    assert files
+    for f in files:
+        for cell in _cells(f):
+            assert MARK_LAST not in cell and MARK_FIRST not in cell and MARK_MIDDLE not in cell, (f, cell)
+            assert str(MARK_YEAR) not in cell, (f, cell)
+
+
+def test_round_trip_loses_no_row_and_carries_no_student_name(school: dict, lab: tuple, tmp_path: Path) -> None:
+    wh, rc = lab
+    bundle = make_bundle(tmp_path / "b.zip", school)
+    outcome = ingest_bundle(wh, rc, bundle, "загрузка", CUBE)
+    assert outcome.ok, outcome.problems
+    sent = [k for k in BUNDLE_SCHEMA.keys if k != "portfolio_counts"]
+    for key in sent:  # a clean school: every row it holds arrives
+        stored = pq.read_table(wh.partition(key, 2025, "sch-t1") / "part-0.parquet")
+        assert stored.num_rows == len(school[key]), key
+    counts = pq.read_table(wh.partition("portfolio_counts", 2025, "sch-t1") / "part-0.parquet").to_pandas()
+    assert counts["count"].sum() == len(school["portfolio"])
+    with zipfile.ZipFile(bundle) as zf:
+        zf.extractall(tmp_path / "unzipped")
+    _assert_no_student_identity(sorted((tmp_path / "unzipped").glob("*.parquet")))
+    _assert_no_student_identity(sorted(wh.root.rglob("*.parquet")))
+    students = pq.read_table(wh.partition("students", 2025, "sch-t1") / "part-0.parquet")
+    assert students.column_names == ["id", "class_id", "gender"]
+    teachers = pq.read_table(wh.partition("teachers", 2025, "sch-t1") / "part-0.parquet")
+    assert "birth_year" in teachers.column_names and "birth_date" not in teachers.column_names
+    assert set(teachers.column("last_name").to_pylist()) == set(school["teachers"]["last_name"])
+    assert rc.all()[-1].status == ACCEPTED
+
+
+def test_student_codes_are_stable_keyed_and_link_the_tables(school: dict, tmp_path: Path) -> None:
+    key = load_or_create_key(tmp_path / "lab_key")
+    assert stat.S_IMODE(os.stat(tmp_path / "lab_key").st_mode) == 0o600
+    assert load_or_create_key(tmp_path / "lab_key") == key  # generated once
+    assert student_code(key, "st-0001") == student_code(key, "st-0001")
+    assert student_code(key, "st-0001") != student_code(b"x" * 32, "st-0001")
+    make_bundle(tmp_path / "b", school, key=key)  # a directory bundle
+    st = pq.read_table(tmp_path / "b" / "students.parquet").column("id").to_pylist()
+    res = pq.read_table(tmp_path / "b" / "results.parquet").column("student_id").to_pylist()
+    assert set(res) <= set(st)
+    assert st[0] == student_code(key, str(school["students"]["id"].iloc[0]))
+
+
+def _rewrite(src: Path, dst: Path, change: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, change.get(info.filename, zin.read(info.filename)))
+    return dst
+
+
+def _manifest(path: Path) -> dict:
+    with zipfile.ZipFile(path) as zf:
+        return json.loads(zf.read("manifest.json"))
+
+
+@pytest.mark.parametrize("tamper, expected", [
+    ("hash", "контрольная сумма не совпадает"),
+    ("school", "учётная запись относится к школе «sch-t1»"),
+    ("version", "Версия схемы пакета 999"),
+    ("missing", "нет файла таблицы «Результаты»"),
+    ("not-zip", "не является пакетом данных"),
+])
+def test_tampered_bundle_is_refused_and_changes_nothing(school: dict, lab: tuple, tmp_path: Path, tamper: str,
+                                                        expected: str) -> None:
+    wh, rc = lab
+    good = make_bundle(tmp_path / "good.zip", school)
+    assert ingest_bundle(wh, rc, good, "загрузка", CUBE, expected_school="sch-t1").ok
+    before = {p: p.read_bytes() for p in wh.root.rglob("*.parquet")}
+    bad = tmp_path / "bad.zip"
+    m = _manifest(good)
+    if tamper == "hash":
+        with zipfile.ZipFile(good) as zf:
+            data = bytearray(zf.read("results.parquet"))
+        data[len(data) // 2] ^= 0xFF
+        _rewrite(good, bad, {"results.parquet": bytes(data)})
+        who = "sch-t1"
+    elif tamper == "school":
+        m["school_code"] = "sch-other"
+        _rewrite(good, bad, {"manifest.json": json.dumps(m).encode()})
+        who = "sch-t1"
+    elif tamper == "version":
+        m["schema_version"] = 999
+        _rewrite(good, bad, {"manifest.json": json.dumps(m).encode()})
+        who = "sch-t1"
+    elif tamper == "missing":
+        m["tables"]["results"]["file"] = "nothing.parquet"
+        _rewrite(good, bad, {"manifest.json": json.dumps(m).encode()})
+        who = "sch-t1"
+    else:
+        bad.write_bytes(b"PK\x03\x04 not really")
+        who = "sch-t1"
+    outcome = ingest_bundle(wh, rc, bad, "загрузка", CUBE, expected_school=who)
+    assert not outcome.ok
+    assert any(expected in p for p in outcome.problems), outcome.problems
+    assert {p: p.read_bytes() for p in wh.root.rglob("*.parquet")} == before
+    assert rc.all()[-1].status == REFUSED and rc.all()[-1].problems == outcome.problems
+
+
+def test_a_bad_cell_in_a_bundle_is_refused_with_its_address(school: dict, lab: tuple, tmp_path: Path) -> None:
+    wh, rc = lab
+    frames = dict(school)
+    res = frames["results"].copy()
+    written = res.index[(res["present"] == "да") & res["mark"].notna()][0]
+    res.loc[written, "mark"] = 1 if res.loc[written, "mark"] != 1 else 5  # a mark that contradicts the total
+    frames["results"] = res
+    outcome = ingest_bundle(wh, rc, make_bundle(tmp_path / "b.zip", frames), "загрузка", CUBE)
+    assert not outcome.ok
+    row = int(written) + 2  # the bundle table's row (header is row 1)
+    assert any(p.startswith("Лист «Результаты», ") and f"{row}:" in p and "не соответствует сумме" in p
+               for p in outcome.problems), outcome.problems
+    assert not list(wh.root.rglob("*.parquet"))
+
+
+def test_the_bundle_schema_is_the_school_schema_without_identifiers() -> None:
+    from sheets_schema import SCHEMA
+
+    assert BUNDLE_SCHEMA["students"].keys == ["id", "class_id", "gender"]
+    for key in ("results", "tasks", "period_marks", "teaching_load"):
+        assert BUNDLE_SCHEMA[key].keys == SCHEMA[key].keys
+    assert "portfolio" not in BUNDLE_SCHEMA and "work_stages" not in BUNDLE_SCHEMA
+    assert validate_workbook(BUNDLE_SCHEMA, {}).frames.keys() == set(BUNDLE_SCHEMA.keys)
