@@ -61,10 +61,15 @@ def test_the_cell_limit_is_a_setting() -> None:
 
 
 def test_a_parser_abort_in_the_reading_process_becomes_a_message() -> None:
-    # with the check switched off, python-calamine tries to allocate 17 billion cells and aborts its process
-    far = with_sheet(sheet_xml('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))
+    # with the check switched off, python-calamine tries to allocate 17 billion cells and aborts its process ...
+    far = with_sheet(sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v>'
+                               '</c></row>'))
     with pytest.raises(UploadRejected, match="больше памяти, чем допустимо"):
         read_xlsx(far, "a.xlsx", UploadLimits(max_cells=10**12))
+    # ... or, with only the far cell, panics (an exception Python code does not catch as Exception)
+    with pytest.raises(UploadRejected, match="Файл повреждён"):
+        read_xlsx(with_sheet(sheet_xml('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')), "a.xlsx",
+                  UploadLimits(max_cells=10**12))
     assert read_xlsx(book(), "a.xlsx").sheets["Лист1"][0][0] == "Иванов"
 
 
