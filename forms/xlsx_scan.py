@@ -23,7 +23,9 @@ MB = 1024 * 1024
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 EXCEL_CELL_CHARS = 32_767
 _MACRO_EXT = (".xlsm", ".xltm", ".xlam", ".xlsb")
-_XML_EXT = (".xml", ".rels", ".vml")
+# parts the spreadsheet parser reads besides worksheets and shared strings (drawings, charts, legacy VML and the
+# like are only unpacked and counted: nobody parses them, and Excel's own VML is not always well-formed XML)
+_PARSED = {"[content_types].xml", "xl/workbook.xml", "xl/styles.xml"}
 _MAIN_TYPES = ("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+xml")
 _CTRL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # character references XML 1.0 forbids; calamine refuses &#0; outright, so those are rewritten as Excel's _x0000_
@@ -42,7 +44,7 @@ class UploadLimits:
     max_shared_strings: int = 50 * MB  # unpacked size of the shared strings part
     max_ratio: int = 200  # unpacked / packed of one member above 1 MB
     max_depth: int = 64
-    seconds: float = 60.0  # the reading process is stopped after this
+    seconds: float = 120.0  # the reading process is stopped after this (a full 1 000 000 cells takes ~30 s)
     memory_bytes: int = 1536 * MB  # address space of the reading process
 
 
@@ -128,11 +130,11 @@ class _Xml:
         if self.depth > self.limits.max_depth:
             raise _Refused(UploadRejected(f"Файл отклонён: вложенность XML в части «{self.part}» больше "
                                           f"{self.limits.max_depth} уровней — так не бывает у обычной таблицы"))
-        self.start(_local(name), attrs)
+        self.start(name.rpartition(":")[2] if ":" in name else name, attrs)
 
     def _leave(self, name: str) -> None:
         self.depth -= 1
-        self.end(_local(name))
+        self.end(name.rpartition(":")[2] if ":" in name else name)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         pass
@@ -373,7 +375,7 @@ def _scan(zf: zipfile.ZipFile, limits: UploadLimits) -> Scan:
                 raise UploadRejected(f"Файл отклонён: общий словарь строк книги больше "
                                      f"{limits.max_shared_strings // MB} МБ — так не бывает у обычной таблицы")
             xml = _Strings(name, limits)
-        elif lower.endswith(_XML_EXT):
+        elif lower in _PARSED or lower.endswith(".rels"):
             xml = _Xml(name, limits)
         shared = 0
         for chunk in _chunks(zf, info, limits, total):
