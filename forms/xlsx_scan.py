@@ -362,14 +362,14 @@ def _scan(zf: zipfile.ZipFile, limits: UploadLimits) -> Scan:
         raise UploadRejected("Это не книга Excel (.xlsx): в файле нет листов таблицы")
     total = [0]
     _content_types(zf, limits, total)
-    sheets = _worksheets(zf, limits, total)
+    sheets = {k.lower(): v for k, v in _worksheets(zf, limits, total).items()}
     scan, area, biggest = Scan(), 0, None
     for info in infos:
         name = info.filename
         lower = name.lower()
         xml: _Xml | None = None
-        if name in sheets:
-            xml = _Sheet(name, limits, sheets[name])
+        if lower in sheets or (lower.startswith("xl/worksheets/") and lower.endswith(".xml")):
+            xml = _Sheet(name, limits, sheets.get(lower) or posixpath.basename(name))  # by name case, as parsers may
         elif lower.endswith("sharedstrings.xml"):
             if info.file_size > limits.max_shared_strings:
                 raise UploadRejected(f"Файл отклонён: общий словарь строк книги больше "

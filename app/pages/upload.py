@@ -126,7 +126,9 @@ def _uploader(report: _Report, marker: str, fallback: ui.select | None = None) -
                      max_file_size=mb * 1024 * 1024,
                      on_upload=lambda e: _import(e, report, fallback.value if fallback else None),
                      on_rejected=lambda: ui.notify(too_large_message(mb), type="negative"),
-                     ).props('accept=".xlsx"').classes("w-96").mark(marker)
+                     ).props('accept=".xlsx"').classes("w-96").mark(marker).on(
+        "failed", lambda: ui.notify(f"Сервер не принял файл: он больше {mb} МБ или сессия истекла (войдите снова)",
+                                    type="negative"))
 
 
 def _results_panel(work_id: str, class_id: str) -> None:
