@@ -164,7 +164,8 @@ class _Collect(_Xml):
 
     def __init__(self, part: str, limits: UploadLimits, names: set[str]) -> None:
         super().__init__(part, limits)
-        self.names, self.found = names, []  # type: tuple[set[str], list[tuple[str, dict[str, str]]]]
+        self.names = names
+        self.found: list[tuple[str, dict[str, str]]] = []
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name in self.names and len(self.found) < 100_000:
