@@ -110,8 +110,9 @@ def _child_main() -> None:
         result = ("rejected", str(exc))
     except MemoryError:
         result = ("rejected", _too_heavy())
-    except Exception as exc:  # noqa: BLE001 — whatever it is, the person gets a message
-        result = ("rejected", str(corrupted("не удаётся прочитать листы книги")) + f" [{type(exc).__name__}]")
+    except BaseException as exc:  # noqa: BLE001 — calamine's panics are BaseException; the person gets a message
+        print(f"reading failed: {type(exc).__name__}: {exc}"[:400], file=sys.stderr)
+        result = ("rejected", str(corrupted("не удаётся прочитать листы книги")))
     try:
         out = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
