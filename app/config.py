@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     session_secret: str = Field("", description="Секрет подписи сессий; если пуст — создаётся в каталоге данных")
     session_hours: float = Field(10, gt=0, description="Через сколько часов сессия истекает")
     cookie_secure: bool = Field(False, description="Cookie сессии только по HTTPS (включите за HTTPS-прокси)")
+    upload_max_mb: int = Field(10, ge=1, le=200, description="Наибольший размер загружаемого файла, МБ")
+    upload_max_cells: int = Field(1_000_000, ge=1000, le=20_000_000,
+                                  description="Наибольшее число ячеек загружаемой книги (строки × столбцы от A1)")
     # Google Sheets
     spreadsheet_key: str = ""
     credentials_file: Path | None = None

@@ -12,7 +12,7 @@ All or nothing: a plan with any error has no changes. Re-uploading a file writes
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -29,6 +29,9 @@ from .upload_file import Cell, UploadedBook
 
 Frames = Mapping[str, pd.DataFrame]
 _TASK_RE = re.compile(r"^\s*Задание\s+(\d+)", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed and carriage return are text
+NO_CACHED_VALUE = ("В ячейке формула без сохранённого значения: откройте файл в Excel, дайте формулам пересчитаться "
+                   "и сохраните (или впишите значение вместо формулы)")
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,31 @@ def _text(row: Sequence[Cell], col: int | None) -> str:
     if col is None or col >= len(row):
         return ""
     return cell_text(row[col])
+
+
+def _unreadable(book: UploadedBook, title: str, rows: Sequence[Sequence[Cell]], first: int,
+                cols: Collection[int]) -> dict[str, CellProblem]:
+    """Cells of the columns we read that hold no usable value: a formula whose value was never saved (it reads as
+    empty), or a control character nobody can see. A1 address -> problem; they replace any other message there."""
+    out: dict[str, CellProblem] = {}
+    wanted = set(cols)
+    for r, c in sorted(book.formulas.get(title, ())):
+        if r >= first and c in wanted:
+            out[f"{col_letter(c)}{r + 1}"] = CellProblem(title, f"{col_letter(c)}{r + 1}", NO_CACHED_VALUE)
+    for r in range(first, len(rows)):
+        row = rows[r]
+        for c in wanted:
+            value = row[c] if c < len(row) else None
+            if isinstance(value, str) and (m := _CONTROL.search(value)):
+                code = f"{ord(m.group()):02X}"
+                out[f"{col_letter(c)}{r + 1}"] = CellProblem(
+                    title, f"{col_letter(c)}{r + 1}", f"В ячейке невидимый управляющий символ (код {code}) — удалите "
+                    "его или введите значение заново")
+    return out
+
+
+def _merge(problems: list[CellProblem], unreadable: Mapping[str, CellProblem]) -> list[CellProblem]:
+    return sorted([p for p in problems if p.cell not in unreadable] + list(unreadable.values()), key=_order)
 
 
 # -- results of a work ------------------------------------------------------------------------------------------
@@ -166,7 +194,8 @@ def plan_results_import(book: UploadedBook, schema: Registry, spec: g.WorkSpec, 
         found = check_rows(schema, "results", candidates, frames,
                            replacing=[c.row_id for c in changes if c.op == "update"])
         plan.problems += ImportPlan("", origins=origins).locate(found)
-    plan.problems.sort(key=_order)
+    plan.problems = _merge(plan.problems, _unreadable(book, title, rows, h + 1, {id_col, name_col, present_col,
+                                                                                  *task_cols.values()}))
     plan.unchanged = len(grid_rows) - len(changes)
     if not plan.errors:
         plan.changes, plan.origins = changes, origins
@@ -237,7 +266,7 @@ def plan_sheet_import(book: UploadedBook, schema: Registry, sheet_key: str, fram
     origins = [(title, n, letters) for n, _ in file_rows]
     found = check_rows(schema, sheet_key, candidates, frames, replacing=[c["id"] for c in candidates if c["id"] in old])
     plan.problems += ImportPlan("", origins=origins).locate(found)
-    plan.problems.sort(key=_order)
+    plan.problems = _merge(plan.problems, _unreadable(book, title, rows, h + 1, cols.values()))
     changes: list[RowChange] = []
     change_origins = []
     for (_, cells), candidate, origin in zip(file_rows, candidates, origins, strict=True):

@@ -10,6 +10,8 @@ import io
 from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -29,10 +31,34 @@ STUDENT_HEADER = LABELS["student_id"]
 ID_HEADER = "id"
 TASK_HEADER = "Задание {number} (макс. {max})"
 EMPTY_ROWS = 300  # rows below the data that get dropdowns and text format in a sheet template
+EXCEL_CELL_CHARS = 32_767
 
 _HEAD = Font(bold=True)
 _REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 _LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
+
+
+def _text(value: object) -> object:
+    """Text Excel can hold: no characters the format forbids, no more than a cell takes."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:EXCEL_CELL_CHARS] if isinstance(value, str) else value
+
+
+def _put(ws: Worksheet, row: int, col: int, value: object) -> Cell:
+    """A cell whose text stays text: openpyxl makes «=…» a formula and «#N/A» an error, data_type "s" undoes it."""
+    cell = ws.cell(row, col)
+    cell.value = _text(value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def _append(ws: Worksheet, values: Sequence[object]) -> int:
+    """A row of values below the last one, each through `_put`; returns its number."""
+    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+    for col, value in enumerate(values, start=1):
+        if value is not None:
+            _put(ws, row, col, value)
+    return row
 
 
 def _save(wb: Workbook) -> bytes:
@@ -44,7 +70,7 @@ def _save(wb: Workbook) -> bytes:
 def _service(wb: Workbook, meta: Mapping[str, str]) -> None:
     ws = wb.create_sheet(SERVICE_TITLE)
     for k, v in meta.items():
-        ws.append([k, v])
+        _append(ws, [k, v])
     ws.sheet_state = "veryHidden"
 
 
@@ -52,8 +78,7 @@ def _guide(wb: Workbook, lines: Sequence[str]) -> None:
     ws = wb.create_sheet(GUIDE_TITLE)
     ws.column_dimensions["A"].width = 120
     for line in lines:
-        ws.append([line])
-        ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(_append(ws, [line]), 1).alignment = Alignment(wrap_text=True, vertical="top")
     ws["A1"].font = Font(bold=True, size=14)
 
 
@@ -80,13 +105,13 @@ def work_template(spec: WorkSpec, class_id: str, class_label: str, students: Seq
     ws.title = RESULTS_TITLE
     n = len(spec.tasks)
     t3, t4, t5 = spec.thresholds
-    ws.append([f"{spec.title} — {class_label}"])
-    ws.append([f"Максимальный балл {fmt_number(spec.max_score)}; «3» от {fmt_number(t3)}, «4» от {fmt_number(t4)}, "
+    _append(ws, [f"{spec.title} — {class_label}"])
+    _append(ws, [f"Максимальный балл {fmt_number(spec.max_score)}; «3» от {fmt_number(t3)}, «4» от {fmt_number(t4)}, "
                f"«5» от {fmt_number(t5)} баллов"])
     header_row = 3
     headers = [ID_HEADER, STUDENT_HEADER, LABELS["present"],
                *[task_header(t.number, t.max_score) for t in spec.tasks], LABELS["total"], LABELS["mark"]]
-    ws.append(headers)
+    _append(ws, headers)
     first_task, last_task = 4, 3 + n
     tot_col, mark_col = get_column_letter(last_task + 1), get_column_letter(last_task + 2)
     for sid, name in students:
@@ -99,8 +124,7 @@ def work_template(spec: WorkSpec, class_id: str, class_label: str, students: Seq
                 cells.append(float(s.replace(",", ".")) if s.strip() not in ("", "-") else (s or None))
             except ValueError:
                 cells.append(s)
-        ws.append(cells)
-        r = ws.max_row
+        r = _append(ws, cells)
         span = f"{get_column_letter(first_task)}{r}:{get_column_letter(last_task)}{r}"
         ws[f"{tot_col}{r}"] = f'=IF(OR(C{r}="нет",COUNT({span})=0),"",SUM({span}))' if n else ""
         ws[f"{mark_col}{r}"] = (f'=IF({tot_col}{r}="","",IF({tot_col}{r}>={fmt_number(t5).replace(",", ".")},5,'
@@ -120,7 +144,8 @@ def work_template(spec: WorkSpec, class_id: str, class_label: str, students: Seq
                           f"Задание {t.number}")
         ws.add_data_validation(dv)
         dv.add(f"{letter}{header_row + 1}:{letter}{last_row}")
-        ws.cell(header_row, first_task + i).comment = Comment(t.element or f"Задание {t.number}", "edumon")
+        ws.cell(header_row, first_task + i).comment = Comment(str(_text(t.element)) or f"Задание {t.number}",
+                                                               "edumon")
         ws.column_dimensions[letter].width = 14
     for c in range(1, len(headers) + 1):
         ws.cell(header_row, c).font = _HEAD
@@ -159,7 +184,7 @@ def sheet_template(schema: Registry, sheet_key: str, ref_options: Mapping[str, M
     wb = Workbook()
     ws: Worksheet = wb.active
     ws.title = sheet.title
-    ws.append(sheet.headers)
+    _append(ws, sheet.headers)
     lists = wb.create_sheet(LISTS_TITLE)
     list_col = 0
     last = len(rows) + 1 + EMPTY_ROWS
@@ -184,14 +209,14 @@ def sheet_template(schema: Registry, sheet_key: str, ref_options: Mapping[str, M
         if options:
             list_col += 1
             lst = get_column_letter(list_col * 2 - 1)
-            lists.cell(1, list_col * 2 - 1, f.header).font = _HEAD
+            _put(lists, 1, list_col * 2 - 1, f.header).font = _HEAD
             labels = ref_options.get(f.type.sheet, {}) if isinstance(f.type, Ref) else {}
             if labels:
-                lists.cell(1, list_col * 2, "Название").font = _HEAD
+                _put(lists, 1, list_col * 2, "Название").font = _HEAD
             for i, o in enumerate(options, start=2):
-                lists.cell(i, list_col * 2 - 1, o)
+                _put(lists, i, list_col * 2 - 1, o)
                 if labels:
-                    lists.cell(i, list_col * 2, labels.get(o, ""))
+                    _put(lists, i, list_col * 2, labels.get(o, ""))
             dv = DataValidation(type="list", allow_blank=not f.required, showErrorMessage=True,
                                 formula1=f"{quote_sheetname(LISTS_TITLE)}!${lst}$2:${lst}${len(options) + 1}")
             dv.errorTitle, dv.error = f.header, f"Выберите значение из списка (лист «{LISTS_TITLE}»)"
@@ -210,7 +235,7 @@ def sheet_template(schema: Registry, sheet_key: str, ref_options: Mapping[str, M
             if text and isinstance(f.type, Number):
                 parsed, error, _ = f.type.parse_one(text)
                 value = float(parsed) if error is None and parsed is not None else text
-            ws.cell(r, c, value if text else None)
+            _put(ws, r, c, value if text else None)
     ws.freeze_panes = "B2"
     for c in range(1, list_col * 2 + 1):
         lists.column_dimensions[get_column_letter(c)].width = 28

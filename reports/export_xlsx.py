@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -34,6 +35,7 @@ THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(bold=True)
 DATE_FORMAT = "DD.MM.YYYY"
+EXCEL_CELL_CHARS = 32_767
 CHART_ROWS = 16  # rows a chart covers at the default height
 MAIN_WIDTHS = (48, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14)
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -67,9 +69,13 @@ def plain(column: str, value: Any) -> Any:
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
-    """A cell that never becomes a formula: text starting with «=» stays text."""
-    cell = ws.cell(row, col, value)
-    if isinstance(value, str) and value.startswith("="):
+    """The one door for cells: text stays text (openpyxl makes «=…» a formula and «#N/A» an error; data_type "s"
+    undoes it), without characters the format forbids and no longer than a cell takes."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:EXCEL_CELL_CHARS]
+    cell = ws.cell(row, col)
+    cell.value = value
+    if isinstance(value, str):
         cell.data_type = "s"
     if isinstance(value, datetime):
         cell.number_format = DATE_FORMAT

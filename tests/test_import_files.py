@@ -14,7 +14,7 @@ from forms import grid as g
 from forms import upload_file
 from forms.importer import ImportPlan, plan_results_import, plan_sheet_import
 from forms.templates import GUIDE_TITLE, LISTS_TITLE, SERVICE_TITLE, sheet_template, work_template
-from forms.upload_file import UploadRejected, read_xlsx
+from forms.upload_file import UploadLimits, UploadRejected, read_xlsx
 from sheets_schema import SCHEMA, validate_workbook
 from tests.test_validation import base_grids
 
@@ -108,12 +108,11 @@ def test_bad_files_are_refused_with_a_russian_message(make, filename: str, messa
         read_xlsx(make(), filename)
 
 
-def test_zip_bomb_is_refused_by_unpacked_size(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(upload_file, "MAX_UNPACKED_BYTES", 2_000_000)
+def test_zip_bomb_is_refused_by_unpacked_size() -> None:
     bomb = _with_entry(_xlsx(), "xl/worksheets/sheet9.xml", bytes(3_000_000))  # 3 MB of zeros packs to ~3 KB
     assert len(bomb) < 20_000
     with pytest.raises(UploadRejected, match="в распакованном виде больше"):
-        read_xlsx(bomb, "bomb.xlsx")
+        read_xlsx(bomb, "bomb.xlsx", UploadLimits(max_unpacked=2_000_000, max_ratio=10_000))
 
 
 def test_a_plain_workbook_is_read_with_absolute_cell_positions() -> None:

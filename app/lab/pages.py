@@ -26,6 +26,7 @@ from .. import background
 from ..access import LAB_ROLE_TITLES, authorize_lab_commands, can_open_lab, uploader_school
 from ..auth import current_account, sign_in, sign_out
 from ..state import ctx
+from ..upload_guard import UploadPolicy, install_upload_guard
 
 NAV = (("Полнота сдачи", "/", "lab_board"), ("Загрузка пакета", "/lab/upload", "lab_upload"),
        ("Таблицы лаборатории", "/lab/entry", "lab_entry"))
@@ -106,6 +107,8 @@ def _records(frame: Any, columns: list[str]) -> list[dict[str, Any]]:
 
 
 def create() -> None:
+    install_upload_guard(UploadPolicy(lambda account: can_open_lab(account, "lab_upload"),
+                                      lambda: MAX_UPLOAD_BYTES // (1024 * 1024)))
     @ui.page("/login")
     def login_page(next: str = "/") -> RedirectResponse | None:  # noqa: A002 - the query parameter's name
         target = next if next.startswith("/") and not next.startswith("//") else "/"

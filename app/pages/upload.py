@@ -1,7 +1,9 @@
 """Templates and uploads: /upload — download an xlsx for a work and a class or for any worksheet, upload it filled.
 
-An upload is read and checked in memory (forms.upload_file, forms.importer) in a worker thread; nothing is written
-unless every cell is right, and then everything is written in one batch.
+An upload is read and checked in memory (forms.upload_file, forms.importer) in a worker thread — the spreadsheet
+parser itself in a child process, within the limits of the settings (EDUMON_UPLOAD_MAX_MB, EDUMON_UPLOAD_MAX_CELLS);
+nothing is written unless every cell is right, and then everything is written in one batch. The upload route itself
+is guarded by app.upload_guard (signed-in session with upload rights, body size counted while it streams).
 """
 
 from __future__ import annotations
@@ -14,20 +16,26 @@ from forms.grid import work_spec
 from forms.ids import new_row_id
 from forms.importer import CellProblem, ImportPlan, plan_results_import, plan_sheet_import
 from forms.templates import SERVICE_TITLE, sheet_template, work_template
-from forms.upload_file import MAX_UPLOAD_BYTES, UploadRejected, read_xlsx
+from forms.upload_file import UploadLimits, UploadRejected, read_xlsx
 from sheets_schema import SCHEMA
 
 from .. import background
 from ..auth import current_account, page
 from ..frame import frame
 from ..state import ctx
+from ..upload_guard import install_upload_guard, too_large_message
 from .entry import frames, raw_rows, ref_labels, submit_changes
 from .grid import class_students, classes_for, existing_results, subject_of
 
 
+def upload_limits() -> UploadLimits:
+    settings = ctx().settings
+    return UploadLimits(max_bytes=settings.upload_max_mb * 1024 * 1024, max_cells=settings.upload_max_cells)
+
+
 def make_plan(data: bytes, filename: str, fallback_sheet: str | None) -> ImportPlan:
     """Bytes of an uploaded file -> what it would write (blocking: run in a thread)."""
-    book = read_xlsx(data, filename)
+    book = read_xlsx(data, filename, upload_limits())
     meta = book.meta(SERVICE_TITLE)
     wb = ctx().cache.workbook
     if meta.get("kind") == "results":
@@ -67,11 +75,17 @@ class _Report:
 
 async def _import(e: events.UploadEventArguments, report: _Report, fallback_sheet: str | None) -> None:
     account = current_account()
+    limit = upload_limits().max_bytes
+    if e.file.size() > limit:  # never read a body past the limit into memory
+        report.show(f"Файл «{e.file.name}» не загружен: {too_large_message(limit // (1024 * 1024))}")
+        return
     data = await e.file.read()
     try:
         plan = await background.io_bound(make_plan, data, e.file.name, fallback_sheet)
     except UploadRejected as exc:
         report.show(f"Файл «{e.file.name}» не загружен: {exc}")
+        return
+    if plan is None:  # the page went away while the file was being read
         return
     if plan.errors:
         report.show(f"Файл «{e.file.name}» не загружен: ошибок {len(plan.errors)}. Исправьте ячейки и загрузите "
@@ -90,6 +104,8 @@ def _download(data: bytes, filename: str) -> None:
 
 
 def create() -> None:
+    install_upload_guard()
+
     @page("/upload", "upload")
     def upload_page(request: Request) -> None:
         work_id = request.query_params.get("work", "")
@@ -106,11 +122,14 @@ def create() -> None:
 
 
 def _uploader(report: _Report, marker: str, fallback: ui.select | None = None) -> ui.upload:
-    return ui.upload(label="Загрузить заполненный .xlsx (до 10 МБ)", auto_upload=True,
-                     max_file_size=MAX_UPLOAD_BYTES,
+    mb = ctx().settings.upload_max_mb
+    return ui.upload(label=f"Загрузить заполненный .xlsx (до {mb} МБ)", auto_upload=True,
+                     max_file_size=mb * 1024 * 1024,
                      on_upload=lambda e: _import(e, report, fallback.value if fallback else None),
-                     on_rejected=lambda: ui.notify("Файл больше 10 МБ: разделите его на части", type="negative"),
-                     ).props('accept=".xlsx"').classes("w-96").mark(marker)
+                     on_rejected=lambda: ui.notify(too_large_message(mb), type="negative"),
+                     ).props('accept=".xlsx"').classes("w-96").mark(marker).on(
+        "failed", lambda: ui.notify(f"Сервер не принял файл: он больше {mb} МБ или сессия истекла (войдите снова)",
+                                    type="negative"))
 
 
 def _results_panel(work_id: str, class_id: str) -> None:
