@@ -1,7 +1,8 @@
 """Who may see and change what — declared once, enforced on the server for every page and every write command.
 
 Hiding a button is a courtesy; the rules here are the protection: page guards call `can_open`, the write path
-calls `authorize_commands`, and analytics are filtered through `visible_facts` before any page renders them.
+calls `authorize_commands`, every row a page, picker, search, download or template shows comes through
+`visible_frames` (READ below), and analytics are filtered through `visible_facts` before any page renders them.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class Scope:
     department_subjects: frozenset[str] = frozenset()
     teacher_id: str = ""
     extra_teachers: frozenset[str] = field(default_factory=frozenset)  # a head sees the department's teachers
+    anonymous: bool = False  # sees every row, but students only by a code (the town's methodologist)
 
     @property
     def taught_classes(self) -> frozenset[str]:
@@ -91,7 +93,8 @@ class Scope:
 
 def scope_of(account: Account, frames: Mapping[str, pd.DataFrame]) -> Scope:
     if account.role not in STAFF_ROLES:
-        return Scope(everything=account.role in {Role.DEPUTY, Role.DB_ADMIN, Role.METHODOLOGIST})
+        return Scope(everything=account.role in {Role.DEPUTY, Role.DB_ADMIN, Role.METHODOLOGIST},
+                     anonymous=account.role == Role.METHODOLOGIST)
     tid = account.teacher_id
     load = frames["teaching_load"]
     mine = load[load["teacher_id"] == tid]
@@ -149,6 +152,8 @@ def can_open(account: Account | None, page: str) -> bool:
 def visible_facts(facts: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     """Result facts a person may see: a teacher their (class, subject) pairs, a class teacher also all subjects of
     their class, a head of department also every class in their department's subjects."""
+    if scope.anonymous and "student" in facts.columns:
+        return facts.assign(student=student_code(facts["student_id"]))
     if scope.everything or facts.empty:
         return facts
     pair = facts["class_id"].astype(str) + "\x1f" + facts["subject_id"].astype(str)
@@ -158,6 +163,117 @@ def visible_facts(facts: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     if scope.department_subjects:
         keep |= facts["subject_id"].astype(str).isin(scope.department_subjects)
     return facts[keep.fillna(False).to_numpy(dtype=bool)]
+
+
+# Read scope. Who sees everything: the deputy and the database administrator; the town's methodologist sees every
+# row too, but never a student's name or birth date (STUDENT_PERSONAL becomes a code). A staff member (teacher,
+# class teacher, head of department) sees the rows of each sheet by the rule below:
+#   school   every row: the school's structure and its plans, no personal data
+#   class    students of the classes in `scope_classes` (taught, led, or of the department's subjects)
+#   pair     rows of a student in a (class, subject) of the write scope: own pairs, the whole led class,
+#            the department's subjects (results take the subject of their work)
+#   teacher  rows of a teacher in `can_see_teacher`: oneself, a head also the department's teachers
+#   owner    portfolio: a teacher's entry by `teacher`, a student's by `class`
+# «Педагоги» keeps every row (names label classes, heads and the load), with TEACHER_PERSONAL blank for those
+# the viewer may not see.
+READ: dict[str, str] = {
+    "departments": "school", "subjects": "school", "teachers": "school", "classes": "school",
+    "teaching_load": "school", "works": "school", "tasks": "school", "work_stages": "school",
+    "students": "class", "results": "pair", "period_marks": "pair", "olympiads": "pair",
+    "courses": "teacher", "attestations": "teacher", "practices": "teacher", "portfolio": "owner",
+}
+TEACHER_PERSONAL = ("birth_date", "category", "category_date", "education", "experience")
+STUDENT_PERSONAL = ("last_name", "first_name", "middle_name", "birth_date", "gender")
+
+
+def student_code(student_ids: pd.Series) -> pd.Series:
+    """What the methodologist sees instead of a student's name: «Обучающийся <id>» (the id is the app's own)."""
+    return ("Обучающийся " + student_ids.astype("string").fillna("")).astype(object)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    return values.astype("string").fillna("").str.strip()
+
+
+def _mask(values: pd.Series, allowed: frozenset[str] | set[str]) -> pd.Series:
+    return _text(values).isin(allowed - {""})
+
+
+def _pair_mask(class_ids: pd.Series, subject_ids: pd.Series, scope: Scope) -> pd.Series:
+    c, s = _text(class_ids), _text(subject_ids)
+    keep = (c + "\x1f" + s).isin({f"{a}\x1f{b}" for a, b in scope.pairs}) | c.isin(scope.classes - {""})
+    return keep | s.isin(scope.department_subjects - {""})
+
+
+def _by_id(frame: pd.DataFrame, column: str) -> pd.Series:
+    d = frame.drop_duplicates("id")
+    return pd.Series(d[column].to_numpy(), index=d["id"].astype(str))
+
+
+def _visible_rows(key: str, frame: pd.DataFrame, scope: Scope, frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    rule = READ.get(key, "none")
+    if rule == "school" or frame.empty:
+        return frame
+    teachers = set(scope.extra_teachers) | {scope.teacher_id}
+    if rule == "teacher":
+        keep = _mask(frame["teacher_id"], teachers)
+    else:
+        student_class = _text(frame["student_id"]).map(_by_id(frames["students"], "class_id")) \
+            if "student_id" in frame.columns else pd.Series("", index=frame.index)
+        if rule == "class":
+            keep = _mask(frame["class_id"], set(scope_classes(scope, frames) or ()))
+        elif rule == "pair":
+            subject = _text(frame["work_id"]).map(_by_id(frames["works"], "subject_id")) \
+                if key == "results" else frame["subject_id"]
+            keep = _pair_mask(student_class, subject, scope)
+        elif rule == "owner":
+            by_teacher = _text(frame["owner"]) == "учитель"
+            keep = (by_teacher & _mask(frame["teacher_id"], teachers)) | (
+                ~by_teacher & _mask(student_class, set(scope_classes(scope, frames) or ())))
+        else:
+            keep = pd.Series(False, index=frame.index)
+    return frame[keep.fillna(False).to_numpy(dtype=bool)]
+
+
+def visible_frames(scope: Scope, frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The workbook as this scope may read it: READ's rows of every sheet, personal columns of people outside it
+    left blank. The one filter between the cache and whatever a person is shown or can download."""
+    if scope.everything and not scope.anonymous:
+        return dict(frames)
+    out: dict[str, pd.DataFrame] = {}
+    for key, frame in frames.items():
+        f = frame if scope.everything else _visible_rows(key, frame, scope, frames)
+        if key == "teachers" and not scope.everything and not f.empty:
+            hidden = ~f["id"].astype(str).map(lambda t: can_see_teacher(scope, t)).to_numpy(dtype=bool)
+            f = f.copy()
+            for col in TEACHER_PERSONAL:
+                f.loc[hidden, col] = pd.NA
+        if key == "students" and scope.anonymous and not f.empty:
+            f = f.copy()
+            for col in STUDENT_PERSONAL:
+                f[col] = pd.Series(pd.NA, index=f.index, dtype=f[col].dtype)
+            f["last_name"] = student_code(f["id"]).astype(f["last_name"].dtype)
+        out[key] = f
+    return out
+
+
+def visible_raw_rows(scope: Scope, frames: Mapping[str, pd.DataFrame], key: str,
+                     rows: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """The same rule over raw cells (id -> field key -> text), so a row that fails validation is judged by what
+    its cells say: the edit form, the grid and the «С текущими строками» template read rows this way."""
+    out = {i: dict(r) for i, r in rows.items()}
+    if (scope.everything and not scope.anonymous) or not out:
+        return out
+    if not scope.everything:
+        grid = pd.DataFrame.from_records(list(out.values()), index=list(out)).reindex(
+            columns=SCHEMA[key].keys, fill_value="").fillna("")
+        out = {str(i): out[str(i)] for i in _visible_rows(key, grid, scope, frames).index}
+    if key == "teachers" and not scope.everything:
+        out = {i: r if can_see_teacher(scope, i) else {**r, **dict.fromkeys(TEACHER_PERSONAL, "")}
+               for i, r in out.items()}
+    if key == "students" and scope.anonymous:
+        out = {i: {**r, **dict.fromkeys(STUDENT_PERSONAL, ""), "last_name": f"Обучающийся {i}"} for i, r in out.items()}
+    return out
 
 
 def _row_values(cmd: WriteCommand, frames: Mapping[str, pd.DataFrame]) -> list[dict[str, str]]:
