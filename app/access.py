@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from sheets_schema import SCHEMA
@@ -191,48 +192,61 @@ def student_code(student_ids: pd.Series) -> pd.Series:
     return ("Обучающийся " + student_ids.astype("string").fillna("")).astype(object)
 
 
-def _text(values: pd.Series) -> pd.Series:
-    return values.astype("string").fillna("").str.strip()
+def _text(values: pd.Series) -> list[str]:
+    out = values.to_numpy(dtype=object, na_value="").tolist()
+    return out if isinstance(values.dtype, pd.StringDtype) else [str(v) for v in out]
 
 
-def _mask(values: pd.Series, allowed: frozenset[str] | set[str]) -> pd.Series:
-    return _text(values).isin(allowed - {""})
+def _isin(values: list[str], allowed: frozenset[str] | set[str]) -> np.ndarray:
+    ok = set(allowed) - {""}
+    return np.fromiter((v in ok for v in values), dtype=bool, count=len(values))
 
 
-def _pair_mask(class_ids: pd.Series, subject_ids: pd.Series, scope: Scope) -> pd.Series:
-    c, s = _text(class_ids), _text(subject_ids)
-    keep = (c + "\x1f" + s).isin({f"{a}\x1f{b}" for a, b in scope.pairs}) | c.isin(scope.classes - {""})
-    return keep | s.isin(scope.department_subjects - {""})
+def _by_id(frame: pd.DataFrame, column: str) -> dict[str, str]:
+    """id -> frame[column] (the first row of an id)."""
+    out: dict[str, str] = {}
+    for i, v in zip(_text(frame["id"]), _text(frame[column]), strict=True):
+        out.setdefault(i, v)
+    return out
 
 
-def _by_id(frame: pd.DataFrame, column: str) -> pd.Series:
-    d = frame.drop_duplicates("id")
-    return pd.Series(d[column].to_numpy(), index=d["id"].astype(str))
+class _Lookups:
+    """The student's class and the work's subject, made once per read of the workbook."""
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame], scope: Scope) -> None:
+        self.student_class = _by_id(frames["students"], "class_id")
+        self.work_subject = _by_id(frames["works"], "subject_id")
+        self.classes = scope_classes(scope, frames) or frozenset()
 
 
-def _visible_rows(key: str, frame: pd.DataFrame, scope: Scope, frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+def _visible_mask(key: str, frame: pd.DataFrame, scope: Scope, look: _Lookups) -> np.ndarray | None:
+    """Which rows of a sheet the (staff) scope reads, by READ; None: every row."""
     rule = READ.get(key, "none")
-    if rule == "school" or frame.empty:
-        return frame
+    if rule == "school":
+        return None
     teachers = set(scope.extra_teachers) | {scope.teacher_id}
     if rule == "teacher":
-        keep = _mask(frame["teacher_id"], teachers)
-    else:
-        student_class = _text(frame["student_id"]).map(_by_id(frames["students"], "class_id")) \
-            if "student_id" in frame.columns else pd.Series("", index=frame.index)
-        if rule == "class":
-            keep = _mask(frame["class_id"], set(scope_classes(scope, frames) or ()))
-        elif rule == "pair":
-            subject = _text(frame["work_id"]).map(_by_id(frames["works"], "subject_id")) \
-                if key == "results" else frame["subject_id"]
-            keep = _pair_mask(student_class, subject, scope)
-        elif rule == "owner":
-            by_teacher = _text(frame["owner"]) == "учитель"
-            keep = (by_teacher & _mask(frame["teacher_id"], teachers)) | (
-                ~by_teacher & _mask(student_class, set(scope_classes(scope, frames) or ())))
-        else:
-            keep = pd.Series(False, index=frame.index)
-    return frame[keep.fillna(False).to_numpy(dtype=bool)]
+        return _isin(_text(frame["teacher_id"]), teachers)
+    if rule == "class":
+        return _isin(_text(frame["class_id"]), look.classes)
+    if rule not in ("pair", "owner"):
+        return np.zeros(len(frame), dtype=bool)
+    student_class = [look.student_class.get(i, "") for i in _text(frame["student_id"])]
+    if rule == "owner":
+        by_teacher = np.array([o == "учитель" for o in _text(frame["owner"])], dtype=bool)
+        return (by_teacher & _isin(_text(frame["teacher_id"]), teachers)) | (~by_teacher & _isin(student_class,
+                                                                                                  look.classes))
+    subject = [look.work_subject.get(i, "") for i in _text(frame["work_id"])] if key == "results" else \
+        _text(frame["subject_id"])
+    return np.fromiter(((c, s) in scope.pairs or (c != "" and c in scope.classes)
+                        or (s != "" and s in scope.department_subjects) for c, s in zip(student_class, subject,
+                                                                                         strict=True)),
+                       dtype=bool, count=len(subject))
+
+
+def _visible_rows(key: str, frame: pd.DataFrame, scope: Scope, look: _Lookups) -> pd.DataFrame:
+    keep = None if frame.empty else _visible_mask(key, frame, scope, look)
+    return frame if keep is None else frame[keep]
 
 
 def visible_frames(scope: Scope, frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -240,11 +254,12 @@ def visible_frames(scope: Scope, frames: Mapping[str, pd.DataFrame]) -> dict[str
     left blank. The one filter between the cache and whatever a person is shown or can download."""
     if scope.everything and not scope.anonymous:
         return dict(frames)
+    look = None if scope.everything else _Lookups(frames, scope)
     out: dict[str, pd.DataFrame] = {}
     for key, frame in frames.items():
-        f = frame if scope.everything else _visible_rows(key, frame, scope, frames)
+        f = frame if look is None else _visible_rows(key, frame, scope, look)
         if key == "teachers" and not scope.everything and not f.empty:
-            hidden = ~f["id"].astype(str).map(lambda t: can_see_teacher(scope, t)).to_numpy(dtype=bool)
+            hidden = ~_isin(_text(f["id"]), set(scope.extra_teachers) | {scope.teacher_id})
             f = f.copy()
             for col in TEACHER_PERSONAL:
                 f.loc[hidden, col] = pd.NA
@@ -266,8 +281,9 @@ def visible_raw_rows(scope: Scope, frames: Mapping[str, pd.DataFrame], key: str,
         return out
     if not scope.everything:
         grid = pd.DataFrame.from_records(list(out.values()), index=list(out)).reindex(
-            columns=SCHEMA[key].keys, fill_value="").fillna("")
-        out = {str(i): out[str(i)] for i in _visible_rows(key, grid, scope, frames).index}
+            columns=SCHEMA[key].keys, fill_value="").fillna("").astype(str).apply(lambda c: c.str.strip())
+        grid = _visible_rows(key, grid, scope, _Lookups(frames, scope))
+        out = {str(i): out[str(i)] for i in grid.index}
     if key == "teachers" and not scope.everything:
         out = {i: r if can_see_teacher(scope, i) else {**r, **dict.fromkeys(TEACHER_PERSONAL, "")}
                for i, r in out.items()}
