@@ -143,13 +143,13 @@ async def test_the_methodologist_reads_no_student_name_in_pages_or_files(data_di
     st, t = workbook["students"], workbook["teachers"]
     names = set(st["last_name"] + " " + st["first_name"]) - set(t["last_name"] + " " + t["first_name"])
     dates = {fmt_date(d) for d in st["birth_date"].dropna()}
-    _, class_id = a_work_of(workbook, zip(workbook["teaching_load"]["class_id"], workbook["teaching_load"]["subject_id"],
-                                          strict=True))
+    load = workbook["teaching_load"]
+    _, class_id = a_work_of(workbook, zip(load["class_id"], load["subject_id"], strict=True))
     parallel = workbook["classes"].set_index("id").at[class_id, "parallel"]
     awarded = workbook["olympiads"]["teacher_id"].dropna()
     await sign_in(user, "metodist")
-    for path in ("/", "/dashboard", f"/dashboard?parallel={parallel}", f"/dashboard?parallel={parallel}&class={class_id}",
-                 "/teachers", f"/teacher/{awarded.iloc[0]}"):
+    for path in ("/", "/dashboard", f"/dashboard?parallel={parallel}",
+                 f"/dashboard?parallel={parallel}&class={class_id}", "/teachers", f"/teacher/{awarded.iloc[0]}"):
         await user.open(path)
         await user.should_see(marker="whoami")
         blob = page_blob(user)
