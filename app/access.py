@@ -1,7 +1,8 @@
 """Who may see and change what — declared once, enforced on the server for every page and every write command.
 
 Hiding a button is a courtesy; the rules here are the protection: page guards call `can_open`, the write path
-calls `authorize_commands`, and analytics are filtered through `visible_facts` before any page renders them.
+calls `authorize_commands`, every row a page, picker, search, download or template shows comes through
+`visible_frames` (READ below), and analytics are filtered through `visible_facts` before any page renders them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from sheets_schema import SCHEMA
@@ -83,6 +85,7 @@ class Scope:
     department_subjects: frozenset[str] = frozenset()
     teacher_id: str = ""
     extra_teachers: frozenset[str] = field(default_factory=frozenset)  # a head sees the department's teachers
+    anonymous: bool = False  # sees every row, but students only by a code (the town's methodologist)
 
     @property
     def taught_classes(self) -> frozenset[str]:
@@ -91,7 +94,8 @@ class Scope:
 
 def scope_of(account: Account, frames: Mapping[str, pd.DataFrame]) -> Scope:
     if account.role not in STAFF_ROLES:
-        return Scope(everything=account.role in {Role.DEPUTY, Role.DB_ADMIN, Role.METHODOLOGIST})
+        return Scope(everything=account.role in {Role.DEPUTY, Role.DB_ADMIN, Role.METHODOLOGIST},
+                     anonymous=account.role == Role.METHODOLOGIST)
     tid = account.teacher_id
     load = frames["teaching_load"]
     mine = load[load["teacher_id"] == tid]
@@ -149,6 +153,8 @@ def can_open(account: Account | None, page: str) -> bool:
 def visible_facts(facts: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     """Result facts a person may see: a teacher their (class, subject) pairs, a class teacher also all subjects of
     their class, a head of department also every class in their department's subjects."""
+    if scope.anonymous and "student" in facts.columns:
+        return facts.assign(student=student_code(facts["student_id"]))
     if scope.everything or facts.empty:
         return facts
     pair = facts["class_id"].astype(str) + "\x1f" + facts["subject_id"].astype(str)
@@ -158,6 +164,132 @@ def visible_facts(facts: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     if scope.department_subjects:
         keep |= facts["subject_id"].astype(str).isin(scope.department_subjects)
     return facts[keep.fillna(False).to_numpy(dtype=bool)]
+
+
+# Read scope. Who sees everything: the deputy and the database administrator; the town's methodologist sees every
+# row too, but never a student's name or birth date (STUDENT_PERSONAL becomes a code). A staff member (teacher,
+# class teacher, head of department) sees the rows of each sheet by the rule below:
+#   school   every row: the school's structure and its plans, no personal data
+#   class    students of the classes in `scope_classes` (taught, led, or of the department's subjects)
+#   pair     rows of a student in a (class, subject) of the write scope: own pairs, the whole led class,
+#            the department's subjects (results take the subject of their work)
+#   teacher  rows of a teacher in `can_see_teacher`: oneself, a head also the department's teachers
+#   owner    portfolio: a teacher's entry by `teacher`, a student's by `class`
+# «Педагоги» keeps every row (names label classes, heads and the load), with TEACHER_PERSONAL blank for those
+# the viewer may not see.
+READ: dict[str, str] = {
+    "departments": "school", "subjects": "school", "teachers": "school", "classes": "school",
+    "teaching_load": "school", "works": "school", "tasks": "school", "work_stages": "school",
+    "students": "class", "results": "pair", "period_marks": "pair", "olympiads": "pair",
+    "courses": "teacher", "attestations": "teacher", "practices": "teacher", "portfolio": "owner",
+}
+TEACHER_PERSONAL = ("birth_date", "category", "category_date", "education", "experience")
+STUDENT_PERSONAL = ("last_name", "first_name", "middle_name", "birth_date", "gender")
+
+
+def student_code(student_ids: pd.Series) -> pd.Series:
+    """What the methodologist sees instead of a student's name: «Обучающийся <id>» (the id is the app's own)."""
+    return ("Обучающийся " + student_ids.astype("string").fillna("")).astype(object)
+
+
+def _text(values: pd.Series) -> list[str]:
+    out = values.to_numpy(dtype=object, na_value="").tolist()
+    return out if isinstance(values.dtype, pd.StringDtype) else [str(v) for v in out]
+
+
+def _isin(values: list[str], allowed: frozenset[str] | set[str]) -> np.ndarray:
+    ok = set(allowed) - {""}
+    return np.fromiter((v in ok for v in values), dtype=bool, count=len(values))
+
+
+def _by_id(frame: pd.DataFrame, column: str) -> dict[str, str]:
+    """id -> frame[column] (the first row of an id)."""
+    out: dict[str, str] = {}
+    for i, v in zip(_text(frame["id"]), _text(frame[column]), strict=True):
+        out.setdefault(i, v)
+    return out
+
+
+class _Lookups:
+    """The student's class and the work's subject, made once per read of the workbook."""
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame], scope: Scope) -> None:
+        self.student_class = _by_id(frames["students"], "class_id")
+        self.work_subject = _by_id(frames["works"], "subject_id")
+        self.classes = scope_classes(scope, frames) or frozenset()
+
+
+def _visible_mask(key: str, frame: pd.DataFrame, scope: Scope, look: _Lookups) -> np.ndarray | None:
+    """Which rows of a sheet the (staff) scope reads, by READ; None: every row."""
+    rule = READ.get(key, "none")
+    if rule == "school":
+        return None
+    teachers = set(scope.extra_teachers) | {scope.teacher_id}
+    if rule == "teacher":
+        return _isin(_text(frame["teacher_id"]), teachers)
+    if rule == "class":
+        return _isin(_text(frame["class_id"]), look.classes)
+    if rule not in ("pair", "owner"):
+        return np.zeros(len(frame), dtype=bool)
+    student_class = [look.student_class.get(i, "") for i in _text(frame["student_id"])]
+    if rule == "owner":
+        by_teacher = np.array([o == "учитель" for o in _text(frame["owner"])], dtype=bool)
+        return (by_teacher & _isin(_text(frame["teacher_id"]), teachers)) | (~by_teacher & _isin(student_class,
+                                                                                                  look.classes))
+    subject = [look.work_subject.get(i, "") for i in _text(frame["work_id"])] if key == "results" else \
+        _text(frame["subject_id"])
+    return np.fromiter(((c, s) in scope.pairs or (c != "" and c in scope.classes)
+                        or (s != "" and s in scope.department_subjects) for c, s in zip(student_class, subject,
+                                                                                         strict=True)),
+                       dtype=bool, count=len(subject))
+
+
+def _visible_rows(key: str, frame: pd.DataFrame, scope: Scope, look: _Lookups) -> pd.DataFrame:
+    keep = None if frame.empty else _visible_mask(key, frame, scope, look)
+    return frame if keep is None else frame[keep]
+
+
+def visible_frames(scope: Scope, frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The workbook as this scope may read it: READ's rows of every sheet, personal columns of people outside it
+    left blank. The one filter between the cache and whatever a person is shown or can download."""
+    if scope.everything and not scope.anonymous:
+        return dict(frames)
+    look = None if scope.everything else _Lookups(frames, scope)
+    out: dict[str, pd.DataFrame] = {}
+    for key, frame in frames.items():
+        f = frame if look is None else _visible_rows(key, frame, scope, look)
+        if key == "teachers" and not scope.everything and not f.empty:
+            hidden = ~_isin(_text(f["id"]), set(scope.extra_teachers) | {scope.teacher_id})
+            f = f.copy()
+            for col in TEACHER_PERSONAL:
+                f.loc[hidden, col] = pd.NA
+        if key == "students" and scope.anonymous and not f.empty:
+            f = f.copy()
+            for col in STUDENT_PERSONAL:
+                f[col] = pd.Series(pd.NA, index=f.index, dtype=f[col].dtype)
+            f["last_name"] = student_code(f["id"]).astype(f["last_name"].dtype)
+        out[key] = f
+    return out
+
+
+def visible_raw_rows(scope: Scope, frames: Mapping[str, pd.DataFrame], key: str,
+                     rows: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """The same rule over raw cells (id -> field key -> text), so a row that fails validation is judged by what
+    its cells say: the edit form, the grid and the «С текущими строками» template read rows this way."""
+    out = {i: dict(r) for i, r in rows.items()}
+    if (scope.everything and not scope.anonymous) or not out:
+        return out
+    if not scope.everything:
+        grid = pd.DataFrame.from_records(list(out.values()), index=list(out)).reindex(
+            columns=SCHEMA[key].keys, fill_value="").fillna("").astype(str).apply(lambda c: c.str.strip())
+        grid = _visible_rows(key, grid, scope, _Lookups(frames, scope))
+        out = {str(i): out[str(i)] for i in grid.index}
+    if key == "teachers" and not scope.everything:
+        out = {i: r if can_see_teacher(scope, i) else {**r, **dict.fromkeys(TEACHER_PERSONAL, "")}
+               for i, r in out.items()}
+    if key == "students" and scope.anonymous:
+        out = {i: {**r, **dict.fromkeys(STUDENT_PERSONAL, ""), "last_name": f"Обучающийся {i}"} for i, r in out.items()}
+    return out
 
 
 def _row_values(cmd: WriteCommand, frames: Mapping[str, pd.DataFrame]) -> list[dict[str, str]]:

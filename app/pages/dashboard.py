@@ -32,6 +32,7 @@ from ..auth import current_account, page
 from ..derived import derived_for, kinds_of
 from ..frame import frame
 from ..state import ctx
+from ..visible import visible_workbook
 from . import dashboard_panels as panels
 from .dashboard_exports import exports_panel
 from .dashboard_panels import digits_of, distribution_chart
@@ -319,9 +320,10 @@ def create() -> None:
                              lambda card: url({**view.filters(), "period": card.period, "axis": "subjects"}))
                 cached = scope.everything and not filters.query()  # the whole school's year is computed once
                 slot = ui.element("div")  # the level's downloads go above its analytics, once the level is known
-                node = _analytics(facts, d.year if cached else None, view, filters.parallel, workbook)
+                seen = visible_workbook(account)  # the rows this person may read, for panels and downloads
+                node = _analytics(facts, d.year if cached else None, view, filters.parallel, seen)
                 if node is not None:
                     with slot:
-                        exports_panel(node.level, node.keys, filters.parallel, visible, workbook.frames,
+                        exports_panel(node.level, node.keys, filters.parallel, visible, seen.frames,
                                       filters.period, scope.everything, "dashboard-", base=d.facts)
             panels.quality_panel(workbook.issues, can_open(account, "issues"))

@@ -29,11 +29,12 @@ from ..access import WRITE, Role
 from ..auth import current_account, page, submit
 from ..frame import frame
 from ..state import ctx
+from ..visible import scoped_raw_rows, visible_raw_row, visible_workbook
 
 ENTRY_SHEETS = ("students", "teachers", "classes", "subjects", "departments", "teaching_load", "works", "olympiads",
                 "courses", "attestations", "portfolio", "practices", "period_marks")
 _labels_lock = threading.Lock()
-_labels_memo: dict[str, tuple[Workbook, dict[str, str]]] = {}  # sheet key -> (the workbook it was made of, labels)
+_labels_memo: dict[tuple[str, str], tuple[Workbook, dict[str, str]]] = {}  # (sheet, login) -> (workbook, labels)
 
 
 def _row_labels(frames: Mapping[str, pd.DataFrame], key: str) -> pd.Series:
@@ -52,21 +53,33 @@ def _row_labels(frames: Mapping[str, pd.DataFrame], key: str) -> pd.Series:
     return f[field].astype(str) if field else f["id"].astype(str)
 
 
-def ref_labels(sheet_key: str) -> dict[str, str]:
-    """id -> readable label of every valid row of a sheet, sorted by label; recomputed when the cache changes."""
-    wb = ctx().cache.workbook
+def viewer(account: Account | None = None) -> Account | None:
+    """The person rows are read for: the given account, else the signed-in one (only on the event loop)."""
+    return account if account is not None else current_account()
+
+
+def ref_labels(sheet_key: str, account: Account | None = None) -> dict[str, str]:
+    """id -> readable label of every valid row of a sheet the person may read, sorted by label; recomputed when the
+    cache changes."""
+    account = viewer(account)
+    wb = visible_workbook(account)
+    memo_key = (sheet_key, account.login if account is not None else "")
     with _labels_lock:
-        memo = _labels_memo.get(sheet_key)
+        memo = _labels_memo.get(memo_key)
         if memo is None or memo[0] is not wb:
             f = wb[sheet_key]
             labels = _row_labels(wb.frames, sheet_key).fillna(f["id"].astype(str)) if not f.empty else pd.Series()
             pairs = sorted(zip(f["id"].astype(str), labels.astype(str), strict=True), key=lambda p: p[1].casefold())
-            memo = _labels_memo[sheet_key] = (wb, dict(pairs))
+            if len(_labels_memo) > 512:
+                _labels_memo.clear()
+            memo = _labels_memo[memo_key] = (wb, dict(pairs))
         return memo[1]
 
 
-def raw_rows(sheet_key: str, ids: Iterable[str]) -> dict[str, dict[str, str]]:
-    """id -> exact cell texts for those ids that exist (store cells, with pending edits laid over)."""
+def raw_rows(sheet_key: str, ids: Iterable[str], account: Account | None = None) -> dict[str, dict[str, str]]:
+    """id -> exact cell texts for those ids that exist and the person may read (store cells, with pending edits
+    laid over)."""
+    account = viewer(account)
     cache = ctx().cache
     cache.workbook  # noqa: B018 — rebuilds the overlay so `pending` is current
     sheet = SCHEMA[sheet_key]
@@ -87,7 +100,7 @@ def raw_rows(sheet_key: str, ids: Iterable[str]) -> dict[str, dict[str, str]]:
             out[rid] = row
         else:
             out.pop(rid, None)
-    return out
+    return scoped_raw_rows(account, sheet_key, out)
 
 
 def can_write(sheet_key: str, account: Account | None = None) -> bool:
@@ -111,7 +124,8 @@ async def submit_changes(changes: Sequence[RowChange], account: Account | None =
 
 
 def frames() -> Mapping[str, pd.DataFrame]:
-    return ctx().cache.workbook.frames
+    """The signed-in person's view of the cached workbook (app.visible): what forms show and check against."""
+    return visible_workbook(current_account()).frames
 
 
 TABLE_LIMIT = 300  # rows sent to the browser at once; the search runs on the server over every row
@@ -124,7 +138,7 @@ def _table(sheet_key: str) -> None:
     pending = ctx().cache.pending.get(sheet_key, set())
     refs = {f.key: ref_labels(f.ref) for f in shown if f.ref}
     rows = []
-    for rec in ctx().cache.workbook[sheet_key].to_dict("records"):
+    for rec in frames()[sheet_key].to_dict("records"):
         row: dict[str, Any] = {"id": rec["id"], "_status": "ожидает записи" if rec["id"] in pending else ""}
         for f in shown:
             v = rec.get(f.key)
@@ -278,7 +292,7 @@ def create() -> None:
     @page("/entry/{sheet_key}/{row_id}", "entry")
     def entry_edit(sheet_key: str, row_id: str) -> None:
         with frame(f"{SCHEMA[sheet_key].title if sheet_key in SCHEMA else ''}: изменение"):
-            values = ctx().cache.raw_row(sheet_key, row_id) if sheet_key in ENTRY_SHEETS else {}
+            values = visible_raw_row(current_account(), sheet_key, row_id) if sheet_key in ENTRY_SHEETS else {}
             if not values:
                 ui.label("Запись не найдена: возможно, её удалили в таблице").mark("entry-missing")
                 return

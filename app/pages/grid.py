@@ -15,24 +15,28 @@ from forms.grid import work_spec
 from forms.results_grid import ResultsGrid
 from reports.labels import class_label
 from sheets_schema import ID_HEADER, SCHEMA
+from sync.users import Account
 
 from ..access import scope_of
 from ..auth import current_account, page
 from ..frame import frame
 from ..state import ctx
-from .entry import frames, raw_rows, ref_labels, submit_changes
+from ..visible import visible_workbook
+from .entry import frames, raw_rows, ref_labels, submit_changes, viewer
 
 
-def class_students(class_id: str) -> list[tuple[str, str]]:
-    """(id, «Фамилия Имя») of the students of a class, alphabetically."""
-    st = ctx().cache.workbook["students"]
+def class_students(class_id: str, account: Account | None = None) -> list[tuple[str, str]]:
+    """(id, «Фамилия Имя») of the students of a class the person may read, alphabetically."""
+    st = visible_workbook(viewer(account))["students"]
     mine = st[st["class_id"].astype(str) == class_id]
     names = (mine["last_name"].astype(str) + " " + mine["first_name"].astype(str)).str.strip()
     return sorted(zip(mine["id"].astype(str), names, strict=True), key=lambda p: p[1].casefold())
 
 
-def existing_results(work_id: str, student_ids: Iterable[str]) -> dict[str, dict[str, str]]:
-    """student id -> raw cells of their result for the work: valid, pending and hand-broken rows alike."""
+def existing_results(work_id: str, student_ids: Iterable[str], account: Account | None = None
+                     ) -> dict[str, dict[str, str]]:
+    """student id -> raw cells of their result for the work: valid, pending and hand-broken rows alike (those the
+    person may read)."""
     wanted = set(student_ids)
     res = ctx().cache.workbook["results"]
     ids = list(res.loc[(res["work_id"].astype(str) == work_id) & res["student_id"].astype(str).isin(wanted), "id"]
@@ -48,7 +52,7 @@ def existing_results(work_id: str, student_ids: Iterable[str]) -> dict[str, dict
             ids += [r[i].strip() for r in grid[1:] if len(r) > max(cols) and r[w].strip() == work_id
                     and r[s].strip() in wanted]
     out: dict[str, dict[str, str]] = {}
-    for raw in raw_rows("results", ids).values():
+    for raw in raw_rows("results", ids, account).values():
         sid = raw.get("student_id", "").strip()
         if raw.get("work_id", "").strip() == work_id and sid in wanted:
             out.setdefault(sid, raw)

@@ -25,6 +25,7 @@ from ..auth import current_account, page
 from ..derived import derived_for
 from ..frame import frame
 from ..state import ctx
+from ..visible import visible_workbook
 from .dashboard_exports import exports_panel
 from .work import table
 
@@ -152,6 +153,7 @@ def student_page(student_id: str) -> None:
         return _refuse("Портфолио обучающегося", "Нет доступа: этот обучающийся не учится в ваших классах.",
                        "student-forbidden")
     facts = visible_facts(derived_for(workbook).facts, scope)
+    frames = visible_workbook(account).frames
     mine = {key: visible_rows(frames[key][(frames[key]["student_id"] == student_id).fillna(False).to_numpy(
         dtype=bool)], card["class_id"], scope) for key in ("period_marks", "olympiads")}
     with frame(f"Портфолио обучающегося: {card['name']}"):
@@ -203,6 +205,7 @@ def teacher_page(teacher_id: str) -> None:
         return _refuse("Портфолио педагога", "Нет доступа: портфолио педагога открывают сам педагог, руководитель "
                        "его ШМО, заместитель директора и методист.", "teacher-forbidden")
     facts = visible_facts(derived_for(workbook).facts, scope)
+    frames = visible_workbook(account).frames
     pairs = visible_facts(pf.load_pairs(frames["teaching_load"], teacher_id), scope)  # the viewer's part of the load
     with frame(f"Портфолио педагога: {card['name']}"):
         with ui.row().classes("items-center gap-4"):
@@ -241,8 +244,9 @@ def teacher_page(teacher_id: str) -> None:
 
 
 def teachers_page() -> None:
-    frames = ctx().cache.workbook.frames
-    scope = scope_of(current_account(), frames)
+    account = current_account()
+    scope = scope_of(account, ctx().cache.workbook.frames)
+    frames = visible_workbook(account).frames
     t = frames["teachers"]
     ids = [str(i) for i in t["id"] if can_see_teacher(scope, str(i))]
     cards = [pf.teacher_card(t, frames["departments"], i) for i in ids]

@@ -25,6 +25,7 @@ from ..auth import current_account, page
 from ..derived import derived_for
 from ..frame import frame
 from ..state import ctx
+from ..visible import visible_workbook
 from .dashboard_exports import exports_panel
 from .portfolio import class_table, linked_table, section
 
@@ -110,7 +111,7 @@ def home(teacher_id: str, scope: Scope, own: bool) -> None:
     """The dashboard of the teacher of `scope` (app.access.teacher_scope: the load and the classes they lead);
     `own` when they look at it themself, else the headings speak of «педагог»."""
     workbook = ctx().cache.workbook
-    frames = workbook.frames
+    frames = visible_workbook(current_account()).frames  # rows shown; facts are narrowed by scope below
     facts = derived_for(workbook).facts
     pairs = pd.DataFrame(sorted(scope.pairs), columns=pf.PAIR_KEYS)
     mine = pf.pair_facts(facts, pairs)
@@ -178,7 +179,7 @@ def create() -> None:
         account = current_account()
         if account is None:  # the guard has checked already; this keeps the type narrow
             return
-        frames = ctx().cache.workbook.frames
+        frames = visible_workbook(account).frames
         asked = request.query_params.get("teacher", "")
         if account.role == Role.DEPUTY:
             if not asked:

@@ -18,12 +18,14 @@ from forms.importer import CellProblem, ImportPlan, plan_results_import, plan_sh
 from forms.templates import SERVICE_TITLE, sheet_template, work_template
 from forms.upload_file import UploadLimits, UploadRejected, read_xlsx
 from sheets_schema import SCHEMA
+from sync.users import Account
 
 from .. import background
 from ..auth import current_account, page
 from ..frame import frame
 from ..state import ctx
 from ..upload_guard import install_upload_guard, too_large_message
+from ..visible import visible_workbook
 from .entry import frames, raw_rows, ref_labels, submit_changes
 from .grid import class_students, classes_for, existing_results, subject_of
 
@@ -33,8 +35,9 @@ def upload_limits() -> UploadLimits:
     return UploadLimits(max_bytes=settings.upload_max_mb * 1024 * 1024, max_cells=settings.upload_max_cells)
 
 
-def make_plan(data: bytes, filename: str, fallback_sheet: str | None) -> ImportPlan:
-    """Bytes of an uploaded file -> what it would write (blocking: run in a thread)."""
+def make_plan(data: bytes, filename: str, fallback_sheet: str | None, account: Account | None = None) -> ImportPlan:
+    """Bytes of an uploaded file -> what it would write (blocking: run in a thread); rows are read as `account`
+    may read them."""
     book = read_xlsx(data, filename, upload_limits())
     meta = book.meta(SERVICE_TITLE)
     wb = ctx().cache.workbook
@@ -46,15 +49,15 @@ def make_plan(data: bytes, filename: str, fallback_sheet: str | None) -> ImportP
         classes = classes_for(spec.parallel)
         if class_id not in classes:
             raise UploadRejected("Класс из шаблона не найден — скачайте шаблон заново")
-        students = class_students(class_id)
-        existing = existing_results(spec.work_id, [s for s, _ in students])
+        students = class_students(class_id, account)
+        existing = existing_results(spec.work_id, [s for s, _ in students], account)
         return plan_results_import(book, SCHEMA, spec, classes[class_id], students, existing, wb.frames,
                                    lambda: new_row_id("results"))
     key = meta.get("sheet") if meta.get("sheet") in SCHEMA else None
     key = key or next((s.key for s in SCHEMA if s.title in book.sheets), None) or fallback_sheet
     if key is None:
         raise UploadRejected("Не понятно, какой это лист: названия листов в файле не совпадают с листами таблицы")
-    return plan_sheet_import(book, SCHEMA, key, wb.frames, lambda ids: raw_rows(key, ids))
+    return plan_sheet_import(book, SCHEMA, key, wb.frames, lambda ids: raw_rows(key, ids, account))
 
 
 class _Report:
@@ -81,7 +84,7 @@ async def _import(e: events.UploadEventArguments, report: _Report, fallback_shee
         return
     data = await e.file.read()
     try:
-        plan = await background.io_bound(make_plan, data, e.file.name, fallback_sheet)
+        plan = await background.io_bound(make_plan, data, e.file.name, fallback_sheet, account)
     except UploadRejected as exc:
         report.show(f"Файл «{e.file.name}» не загружен: {exc}")
         return
@@ -173,7 +176,8 @@ def _sheet_panel() -> None:
     async def download() -> None:
         key = sheet.value
         refs = {f.ref: ref_labels(f.ref) for f in SCHEMA[key].fields if f.ref}
-        rows = list(raw_rows(key, ctx().cache.workbook[key]["id"].astype(str)).values()) if with_rows.value else []
+        rows = list(raw_rows(key, visible_workbook(current_account())[key]["id"].astype(str)).values()) \
+            if with_rows.value else []
         _download(await background.io_bound(sheet_template, SCHEMA, key, refs, rows), f"{SCHEMA[key].title}.xlsx")
 
     ui.button("Скачать шаблон листа", icon="download", on_click=download).mark("download-sheet")

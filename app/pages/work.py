@@ -33,6 +33,7 @@ from ..auth import current_account, page
 from ..derived import derived_for
 from ..frame import frame
 from ..state import ctx
+from ..visible import visible_workbook
 from .downloads import export_buttons, report_exports
 from .work_cycle import cycle_panel, may_keep_cycle
 
@@ -113,7 +114,7 @@ def create() -> None:
         class_id = request.query_params.get("class") or None
         mine = facts[(facts["work_id"] == work_id).fillna(False).to_numpy(dtype=bool)]
         try:
-            report = work_report(facts, workbook.frames, work_id, class_id=class_id)
+            report = work_report(facts, visible_workbook(current_account()).frames, work_id, class_id=class_id)
         except WorkNotFound as exc:
             with frame("Мониторинговая работа"):
                 ui.label(str(exc)).mark("work-not-found")
