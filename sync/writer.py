@@ -32,12 +32,15 @@ class WritePath:
         self.schema, self.outbox, self.cache, self.worker = schema, outbox, cache, worker
 
     def submit(self, commands: Sequence[WriteCommand]) -> None:
-        """Durable on return, or CommandRejected with Russian messages and nothing written."""
+        """Durable on return, or CommandRejected with Russian messages and nothing written.
+
+        Checked against the cached workbook (the rows touched, their references and cross-row rules), then laid
+        over the cache: nothing re-validates the workbook on the way to the acknowledgement."""
         if not commands:
             return
-        validate_commands(self.schema, commands, self.cache.workbook.frames)
+        typed = validate_commands(self.schema, commands, self.cache.workbook.frames)
         self.outbox.enqueue(commands)
-        self.cache.invalidate()
+        self.cache.apply(commands, typed)
 
     def status(self) -> WriteStatus:
         counts = self.outbox.counts()
