@@ -123,6 +123,13 @@ class WorkbookCache:
                 self._rebuild()
             return self._workbook
 
+    def current(self) -> tuple[int, Workbook]:
+        """(version, workbook) read together: what page analytics are keyed by."""
+        with self._lock:
+            if self._dirty:
+                self._rebuild()
+            return self.version, self._workbook
+
     def _rebuild(self) -> None:
         commands = self.pending_source() if self.pending_source else []
         self._view, self.pending = overlay(self.schema, self._grids, commands)

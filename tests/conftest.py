@@ -18,6 +18,11 @@ from sync.layout import layouts_of
 from sync.local import LocalStore
 from sync.users import UserStore
 
+# Pages compute their analytics in worker threads, so a page opened by a click finishes after a few event-loop
+# turns on a busy machine: the simulated user waits for what it should (not) see up to 10 s, not 0.3 s.
+for _wait in (User.should_see, User.should_not_see):
+    _wait.__kwdefaults__["retries"] = max(_wait.__kwdefaults__["retries"], 100)
+
 PASSWORD = "test-pass-123"
 
 DEMO_STUDENTS = 300

@@ -1,0 +1,164 @@
+"""Page analytics computed once per (cache version, access scope, filters), off the event loop, in a bounded memo.
+
+A page awaits `computed(fn, *args)` instead of calling `fn(*args)`: the first request of a cache version runs the
+function in a worker thread (nicegui `run.io_bound`), concurrent requests for the same key wait for that one run,
+and every later request of the same version gets the stored result. Frames and other unhashable arguments are
+keyed by identity — which is sound because the memo returns the same objects for the same key, and each entry
+keeps its arguments alive so an identity is never reused while its entry exists. A new cache version drops every
+entry of the old one; the LRU bound caps what one version may hold (filters and drill-downs people open).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pandas as pd
+from nicegui import run
+
+from sheets_schema import Workbook
+from sync.users import Account
+
+from .access import Scope, scope_of, visible_facts
+from .derived import derived_for
+from .state import ctx
+
+T = TypeVar("T")
+
+LIMIT = 384  # entries of one cache version (each page view needs a handful)
+
+
+class PageCancelled(asyncio.CancelledError):
+    """The worker thread's run was cancelled (the client left or the server stops): the page stops building."""
+
+
+@dataclass
+class MemoStats:
+    hits: int = 0
+    misses: int = 0
+
+
+def _part(value: Any) -> Hashable:
+    """A value as part of a key: hashable values as they are, anything else (frames, dicts) by identity."""
+    try:
+        hash(value)
+    except TypeError:
+        return ("id", id(value))
+    return ("=", type(value).__name__, value)
+
+
+class AnalyticsMemo:
+    """(version, function, arguments) -> result, for the current cache version only, least recently used first."""
+
+    def __init__(self, limit: int = LIMIT) -> None:
+        self.limit = limit
+        self.version: int | None = None
+        self._entries: OrderedDict[Hashable, tuple[Any, tuple[Any, ...]]] = OrderedDict()
+        self._running: dict[Hashable, asyncio.Future[Any]] = {}
+        self._lock = threading.Lock()
+        self.stats = MemoStats()
+
+    def key(self, version: int, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Hashable:
+        name = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', repr(fn))}"
+        bound = _part(getattr(fn, "__self__", None))  # a bound method: its object is part of the key
+        return (version, name, bound, tuple(_part(a) for a in args), tuple((k, _part(v)) for k, v in sorted(kwargs.items())))
+
+    def _lookup(self, version: int, key: Hashable) -> tuple[bool, Any]:
+        with self._lock:
+            if self.version != version:  # a write or a refresh: everything of the old version goes
+                if self.version is None or version > self.version:
+                    self._entries.clear()
+                    self.version = version
+                return False, None
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                self.stats.hits += 1
+                return True, self._entries[key][0]
+            return False, None
+
+    def _store(self, version: int, key: Hashable, value: Any, keep: tuple[Any, ...]) -> None:
+        with self._lock:
+            self.stats.misses += 1
+            if self.version != version:
+                return  # computed for a version that is gone: give it to the caller, keep nothing
+            self._entries[key] = (value, keep)
+            while len(self._entries) > self.limit:
+                self._entries.popitem(last=False)
+
+    def get(self, version: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """The memoised result, computed here when missing (for code already off the event loop)."""
+        key = self.key(version, fn, args, kwargs)
+        found, value = self._lookup(version, key)
+        if found:
+            return value
+        value = fn(*args, **kwargs)
+        self._store(version, key, value, (args, kwargs))
+        return value
+
+    async def computed(self, version: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """The memoised result; a miss runs `fn` in a worker thread, once however many requests wait for it."""
+        key = self.key(version, fn, args, kwargs)
+        found, value = self._lookup(version, key)
+        if found:
+            return value
+        running = self._running.get(key)
+        if running is None:
+            running = self._running[key] = asyncio.ensure_future(self._compute(version, key, fn, args, kwargs))
+            running.add_done_callback(lambda _f, k=key: self._running.pop(k, None))
+        return await asyncio.shield(running)
+
+    async def _compute(self, version: int, key: Hashable, fn: Callable[..., T], args: tuple[Any, ...],
+                       kwargs: dict[str, Any]) -> T:
+        boxed = await run.io_bound(lambda: (fn(*args, **kwargs),))  # boxed: None means cancelled, never a result
+        if boxed is None:
+            raise PageCancelled()
+        self._store(version, key, boxed[0], (args, kwargs))
+        return boxed[0]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.version = None
+
+
+MEMO = AnalyticsMemo()
+
+
+async def computed(version: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`fn(*args, **kwargs)` of cache version `version`, computed once and off the event loop."""
+    return await MEMO.computed(version, fn, *args, **kwargs)
+
+
+# -- what every page starts from -----------------------------------------------------------------------------------
+
+def school_facts(workbook: Workbook) -> pd.DataFrame:
+    """Every result fact of the school (app.derived: once per workbook)."""
+    return derived_for(workbook).facts
+
+
+def scoped_facts(workbook: Workbook, scope: Scope) -> pd.DataFrame:
+    """The result facts a scope may see."""
+    return visible_facts(derived_for(workbook).facts, scope)
+
+
+@dataclass(frozen=True)
+class PageBase:
+    """What a page reads first: the cache version, its workbook, the person's scope and the facts they may see."""
+
+    version: int
+    workbook: Workbook
+    scope: Scope
+    facts: pd.DataFrame  # the school's facts (справки compare with them)
+    visible: pd.DataFrame
+
+
+async def page_base(account: Account | None) -> PageBase:
+    version, workbook = ctx().cache.current()
+    scope = await computed(version, scope_of, account, workbook.frames)
+    facts = await computed(version, school_facts, workbook)
+    visible = await computed(version, scoped_facts, workbook, scope)
+    return PageBase(version, workbook, scope, facts, visible)
