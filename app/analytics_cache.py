@@ -65,7 +65,8 @@ class AnalyticsMemo:
     def key(self, version: int, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Hashable:
         name = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', repr(fn))}"
         bound = _part(getattr(fn, "__self__", None))  # a bound method: its object is part of the key
-        return (version, name, bound, tuple(_part(a) for a in args), tuple((k, _part(v)) for k, v in sorted(kwargs.items())))
+        named = tuple((k, _part(v)) for k, v in sorted(kwargs.items()))
+        return (version, name, bound, tuple(_part(a) for a in args), named)
 
     def _lookup(self, version: int, key: Hashable) -> tuple[bool, Any]:
         with self._lock:

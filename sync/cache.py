@@ -83,7 +83,8 @@ def incremental_sheets(schema: Registry) -> frozenset[str]:
 
 def merge_rows(frame: pd.DataFrame, row_ids: set[str], new: pd.DataFrame | None, rows: Mapping[str, int]
                ) -> pd.DataFrame:
-    """`frame` without the rows `row_ids`, plus the typed rows `new` at sheet rows `rows` (id -> row), in sheet order."""
+    """`frame` without the rows `row_ids`, plus the typed rows `new` at sheet rows `rows` (id -> row), in sheet
+    order."""
     hit = frame["id"].isin(list(row_ids)).to_numpy(dtype=bool)
     kept = frame[~hit]
     if new is not None and len(new):
