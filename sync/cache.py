@@ -113,6 +113,7 @@ class WorkbookCache:
         self._applies = 0  # incremental writes so far
         self._invalidations = 0
         self._since: list[tuple[int, list[WriteCommand], Mapping[str, pd.DataFrame]]] = []  # since last validation
+        self._read_ops: list[str] = []  # op ids of the pending commands the last validation laid over
         self.status = CacheStatus()
         self.pending: dict[str, set[str]] = {}
         self.version = 0  # grows on every change of the workbook, so derived data knows when to recompute
@@ -133,6 +134,7 @@ class WorkbookCache:
 
     def _rebuild(self) -> None:
         commands = self.pending_source() if self.pending_source else []
+        self._read_ops = [c.op_id for c in commands]
         self._view, self.pending = overlay(self.schema, self._grids, commands)
         self._index = {}
         self._workbook = validate_workbook(self.schema, self._view)
@@ -268,9 +270,18 @@ class WorkbookCache:
             self.status.last_error = str(exc)
             log.warning("cache refresh failed: %s", exc)
             return False
+        ops = [c.op_id for c in commands]
+        with self._lock:
+            if (grids == self._grids and ops == self._read_ops and not self._dirty and self._applies == applies
+                    and self.status.refreshed_at is not None):
+                # nothing changed since the last validation: same workbook, same version, page analytics stay
+                self.status = CacheStatus(time.time(), time.monotonic() - started, "", self.status.refresh_count + 1,
+                                          self.status.row_counts)
+                return True
         view, touched = overlay(self.schema, grids, commands)
         workbook = validate_workbook(self.schema, view)
         with self._lock:
+            self._read_ops = ops
             self._grids, self._view, self._index, self.pending = grids, view, {}, touched
             self._workbook = workbook
             self._dirty = self._invalidations != invalidations
