@@ -61,6 +61,7 @@ def seed(data_dir: Path, students: int) -> tuple[str, list[str]]:
     frames = validate_workbook(SCHEMA, school.grids).frames
     create_demo_accounts(UserStore(data_dir / "users.sqlite3"), frames, password=PASSWORD)
     res = frames["results"]
+    res = res[res["student_id"].isin(frames["students"]["id"])]  # rows a save may touch: their student is valid
     work = str(res["work_id"].value_counts().index[0])
     return work, res.loc[res["work_id"] == work, "id"].astype(str).tolist()
 
@@ -179,7 +180,7 @@ def main() -> None:
     cookies = {who: session_cookie(storage, f"bench-{who}", who) for who in ("zam", "uchitel")}
     port = free_port()
     env = dict(os.environ, EDUMON_DATA_DIR=str(data), EDUMON_BACKEND="local", EDUMON_PORT=str(port),
-               EDUMON_SESSION_SECRET=SECRET, EDUMON_REFRESH_SECONDS="5", NICEGUI_STORAGE_PATH=str(storage),
+               EDUMON_SESSION_SECRET=SECRET, EDUMON_REFRESH_SECONDS="30", NICEGUI_STORAGE_PATH=str(storage),
                PYTHONPATH=str(ROOT))
     server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], cwd=tmp, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -210,7 +211,7 @@ def main() -> None:
         title = SCHEMA["results"].title
         LocalStore(data / "edumon.sqlite3").update_rows(title, "id", {rows[0]: {SCHEMA["results"].header_of(
             "present"): "да"}, rows[1]: {SCHEMA["results"].header_of("present"): "да"}})
-        time.sleep(12)  # the server's refresh timer (5 s) picks the change up: a new cache version
+        time.sleep(40)  # the server's refresh timer (30 s) picks the change up: a new cache version
         print("\nafter a change of the workbook (server CPU, ms)")
         for path, who, target in pages[:2]:
             with httpx.Client(base_url=base, cookies={"session": cookies[who]}, timeout=120) as c:

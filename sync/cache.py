@@ -247,6 +247,14 @@ class WorkbookCache:
         self._workbook = Workbook(frames, self._workbook.issues)
         self.version += 1
 
+    def settle(self) -> None:
+        """Commands reached the store: rows no longer pending lose their mark; the frames already hold them."""
+        with self._lock:
+            touched: dict[str, set[str]] = {}
+            for c in self.pending_source() if self.pending_source else []:
+                touched.setdefault(c.sheet, set()).add(c.row_id)
+            self.pending = {k: v & touched.get(k, set()) for k, v in self.pending.items() if v & touched.get(k, set())}
+
     def _invalidate(self) -> None:
         self._dirty = True
         self._invalidations += 1
