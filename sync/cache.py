@@ -114,6 +114,7 @@ class WorkbookCache:
         self._invalidations = 0
         self._since: list[tuple[int, list[WriteCommand], Mapping[str, pd.DataFrame]]] = []  # since last validation
         self._read_ops: list[str] = []  # op ids of the pending commands the last validation laid over
+        self._laid: dict[str, WriteCommand] = {}  # op id -> command laid over the last read (not in _grids)
         self.status = CacheStatus()
         self.pending: dict[str, set[str]] = {}
         self.version = 0  # grows on every change of the workbook, so derived data knows when to recompute
@@ -135,6 +136,7 @@ class WorkbookCache:
     def _rebuild(self) -> None:
         commands = self.pending_source() if self.pending_source else []
         self._read_ops = [c.op_id for c in commands]
+        self._laid = {c.op_id: c for c in commands}
         self._view, self.pending = overlay(self.schema, self._grids, commands)
         self._index = {}
         self._workbook = validate_workbook(self.schema, self._view)
@@ -218,6 +220,7 @@ class WorkbookCache:
         with self._lock:
             self._applies += 1
             self._since.append((self._applies, list(commands), typed))
+            self._laid.update((c.op_id, c) for c in commands)
             self._apply(commands, typed)
 
     def _apply(self, commands: Sequence[WriteCommand], typed: Mapping[str, pd.DataFrame]) -> None:
@@ -250,8 +253,16 @@ class WorkbookCache:
     def settle(self) -> None:
         """Commands reached the store: rows no longer pending lose their mark; the frames already hold them."""
         with self._lock:
+            waiting = self.pending_source() if self.pending_source else []
+            ops = {c.op_id for c in waiting}
+            applied = [c for op, c in self._laid.items() if op not in ops]
+            if applied:  # the store holds them now: so does the last read, and «old» values of edits follow
+                self._grids, _ = overlay(self.schema, self._grids, applied)
+                for c in applied:
+                    del self._laid[c.op_id]
+            self._read_ops = [c.op_id for c in waiting]
             touched: dict[str, set[str]] = {}
-            for c in self.pending_source() if self.pending_source else []:
+            for c in waiting:
                 touched.setdefault(c.sheet, set()).add(c.row_id)
             self.pending = {k: v & touched.get(k, set()) for k, v in self.pending.items() if v & touched.get(k, set())}
 
@@ -290,6 +301,8 @@ class WorkbookCache:
         workbook = validate_workbook(self.schema, view)
         with self._lock:
             self._read_ops = ops
+            self._laid = {c.op_id: c for c in commands}
+            self._laid.update((c.op_id, c) for e in self._since if e[0] > applies for c in e[1])
             self._grids, self._view, self._index, self.pending = grids, view, {}, touched
             self._workbook = workbook
             self._dirty = self._invalidations != invalidations
