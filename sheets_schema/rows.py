@@ -64,9 +64,15 @@ def _rule_inputs(schema: Registry, sheet_key: str, typed: pd.DataFrame, frames: 
                     if target == k and col in frame:
                         hit = frame[col].isin(kf["id"].dropna().unique())
             if hit is not None:
-                keep[key] = out[key] = frame[hit.fillna(False).to_numpy(dtype=bool)]
+                keep[key] = out[key] = _bare(frame[hit.fillna(False).to_numpy(dtype=bool)])
                 changed = True
     return out
+
+
+def _bare(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without attrs: pandas deep-copies attrs on every operation, which dominates on a few rows."""
+    frame.attrs = {}
+    return frame
 
 
 def check_rows_typed(schema: Registry, sheet_key: str, rows: Sequence[Mapping[str, str]],
@@ -108,7 +114,7 @@ def check_rows_typed(schema: Registry, sheet_key: str, rows: Sequence[Mapping[st
                 bad_rows.add(idx)
     if not typed.empty:
         # cross-field rules run on the candidates joined to the rest of the workbook
-        typed = typed.assign(**{ROW: typed[ROW]})
+        typed = _bare(typed.assign(**{ROW: typed[ROW]}))  # candidates' cells are addressed by field order
         trial = _rule_inputs(schema, sheet_key, typed, frames, RULE_INPUTS)
         trial[sheet_key] = typed
         for rule in RULES:
