@@ -118,7 +118,8 @@ def test_writes_accepted_during_a_refresh_survive_it(tmp_path: Path, monkeypatch
     assert "r3" in set(cache.workbook["results"]["id"]) and cache.pending == {}
 
 
-def test_a_refresh_that_finds_nothing_new_and_an_applied_save_keep_the_version(tmp_path: Path, calls: Counter[str]) -> None:
+def test_a_refresh_that_finds_nothing_new_and_an_applied_save_keep_the_version(tmp_path: Path,
+                                                                             calls: Counter[str]) -> None:
     inner, _, cache, worker, writer = make_path(tmp_path)
     version, workbook = cache.current()
     calls.clear()
