@@ -5,12 +5,14 @@ function in a worker thread (nicegui `run.io_bound`), concurrent requests for th
 and every later request of the same version gets the stored result. Frames and other unhashable arguments are
 keyed by identity — which is sound because the memo returns the same objects for the same key, and each entry
 keeps its arguments alive so an identity is never reused while its entry exists. A new cache version drops every
-entry of the old one; the LRU bound caps what one version may hold (filters and drill-downs people open).
+entry of the old one; the LRU bounds (entries and bytes of the frames held) cap what one version may hold
+(filters and drill-downs people open).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -30,6 +32,7 @@ from .state import ctx
 T = TypeVar("T")
 
 LIMIT = 384  # entries of one cache version (each page view needs a handful)
+BUDGET = 96 * 2**20  # bytes of the frames the entries hold (shallow: strings are shared with the workbook)
 
 
 class PageCancelled(asyncio.CancelledError):
@@ -51,13 +54,29 @@ def _part(value: Any) -> Hashable:
     return ("=", type(value).__name__, value)
 
 
+def size_of(value: Any, depth: int = 0) -> int:
+    """Bytes a result holds, roughly: its frames' arrays (containers and dataclasses looked into two levels)."""
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=True, deep=False).sum())
+    if isinstance(value, pd.Series):
+        return int(value.memory_usage(index=True, deep=False))
+    if depth < 2:
+        if isinstance(value, list | tuple):
+            return sum(size_of(v, depth + 1) for v in value)
+        if isinstance(value, dict):
+            return sum(size_of(v, depth + 1) for v in value.values())
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return sum(size_of(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
+    return 256
+
+
 class AnalyticsMemo:
     """(version, function, arguments) -> result, for the current cache version only, least recently used first."""
 
-    def __init__(self, limit: int = LIMIT) -> None:
-        self.limit = limit
+    def __init__(self, limit: int = LIMIT, budget: int = BUDGET) -> None:
+        self.limit, self.budget, self.held = limit, budget, 0
         self.version: int | None = None
-        self._entries: OrderedDict[Hashable, tuple[Any, tuple[Any, ...]]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Any, tuple[Any, ...], int]] = OrderedDict()
         self._running: dict[Hashable, asyncio.Future[Any]] = {}
         self._lock = threading.Lock()
         self.stats = MemoStats()
@@ -73,6 +92,7 @@ class AnalyticsMemo:
             if self.version != version:  # a write or a refresh: everything of the old version goes
                 if self.version is None or version > self.version:
                     self._entries.clear()
+                    self.held = 0
                     self.version = version
                 return False, None
             if key in self._entries:
@@ -82,13 +102,15 @@ class AnalyticsMemo:
             return False, None
 
     def _store(self, version: int, key: Hashable, value: Any, keep: tuple[Any, ...]) -> None:
+        size = size_of(value)
         with self._lock:
             self.stats.misses += 1
-            if self.version != version:
-                return  # computed for a version that is gone: give it to the caller, keep nothing
-            self._entries[key] = (value, keep)
-            while len(self._entries) > self.limit:
-                self._entries.popitem(last=False)
+            if self.version != version or key in self._entries:
+                return  # computed for a version that is gone (or twice): give it to the caller, keep one
+            self._entries[key] = (value, keep, size)
+            self.held += size
+            while len(self._entries) > 1 and (len(self._entries) > self.limit or self.held > self.budget):
+                self.held -= self._entries.popitem(last=False)[1][2]
 
     def get(self, version: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """The memoised result, computed here when missing (for code already off the event loop)."""
@@ -123,6 +145,7 @@ class AnalyticsMemo:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.held = 0
             self.version = None
 
 

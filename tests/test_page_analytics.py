@@ -53,6 +53,14 @@ async def test_frames_are_keyed_by_identity_and_the_memo_is_bounded() -> None:
     assert len(memo._entries) == 2
 
 
+async def test_the_memo_keeps_within_its_byte_budget() -> None:
+    memo = AnalyticsMemo(budget=3 * 8 * 1000 + 3 * 200)  # three frames of 1,000 int64 rows (+ their range index)
+    frames = [pd.DataFrame({"x": range(1000)}) for _ in range(5)]
+    for f in frames:
+        await memo.computed(1, lambda frame: frame.copy(), f)
+    assert len(memo._entries) == 3 and memo.held <= memo.budget
+
+
 def test_off_the_loop_get_uses_the_same_entries() -> None:
     memo, calls = AnalyticsMemo(), []
     fn, frame = counted(calls), pd.DataFrame({"a": [1]})
