@@ -19,24 +19,8 @@ from sheets_schema.rows import RowProblem
 from sync.commands import CommandRejected, WriteCommand
 from sync.users import Account
 
+from .roles import ROLE_TITLES, Role
 
-class Role(StrEnum):
-    TEACHER = "teacher"
-    CLASS_TEACHER = "class_teacher"
-    HEAD = "head_of_department"
-    DEPUTY = "deputy"
-    DB_ADMIN = "db_admin"
-    METHODOLOGIST = "methodologist"
-
-
-ROLE_TITLES: dict[str, str] = {
-    Role.TEACHER: "учитель",
-    Role.CLASS_TEACHER: "классный руководитель",
-    Role.HEAD: "руководитель ШМО",
-    Role.DEPUTY: "заместитель директора по УВР",
-    Role.DB_ADMIN: "администратор баз данных",
-    Role.METHODOLOGIST: "методист муниципальной лаборатории",
-}
 STAFF_ROLES = {Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD}  # linked to a row of «Педагоги»
 ALL = frozenset(Role)
 

@@ -46,7 +46,8 @@ def page(path: str, key: str) -> Callable[[Callable[..., Any]], Callable[..., An
     """ui.page with the access rule of `key` (see access.PAGES) enforced before the page body runs."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        @ui.page(path)
+        # a page may await its analytics (computed off the event loop): allow a first build on a busy server
+        @ui.page(path, response_timeout=60)
         @functools.wraps(fn)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             account = current_account()

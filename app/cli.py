@@ -9,15 +9,11 @@ from typing import Any
 
 import typer
 
-from sheets_schema import ERROR, SCHEMA
-
 from . import cli_lab, cli_reports, cli_snapshots, cli_users, cli_writes
-from .access import ROLE_TITLES
 from .cli_common import context as _context
 from .cli_common import fail as _fail
 from .cli_common import friendly
-from .config import Settings
-from .context import store_is_empty
+from .roles import ROLE_TITLES
 
 cli = typer.Typer(help="edumon — мониторинг качества образования (ШСОКО)", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
@@ -30,7 +26,10 @@ def demo(students: int = typer.Option(600, "--students", help="Сколько о
          force: bool = typer.Option(False, "--force", help="Перезаписать данные, если они уже есть"),
          if_empty: bool = typer.Option(False, "--if-empty", help="Заполнить, только если хранилище пусто")) -> None:
     """Заполнить хранилище демонстрационной школой (учебный год целиком)."""
+    from sheets_schema import SCHEMA
+
     from .accounts import create_demo_accounts
+    from .context import store_is_empty
     from .demo import generate_demo
 
     if not 10 <= students <= 100_000:
@@ -63,6 +62,8 @@ def demo(students: int = typer.Option(600, "--students", help="Сколько о
 @friendly
 def check(as_json: bool = typer.Option(False, "--json", help="Вывести проблемы в JSON")) -> None:
     """Проверить всю таблицу: проблемы по листам с адресами ячеек. Код выхода 1, если проблемы есть."""
+    from sheets_schema import ERROR
+
     ctx = _context()
     if not ctx.cache.refresh():
         _fail(f"Не удалось прочитать таблицу: {ctx.cache.status.last_error}")
@@ -118,6 +119,7 @@ def init_sheets() -> None:
 @friendly
 def serve() -> None:
     """Запустить веб-приложение."""
+    from .config import Settings
     from .main import run
 
     settings = Settings()

@@ -1,20 +1,21 @@
-"""Pieces every `edumon` command shares: Russian failures instead of tracebacks, and the context."""
+"""Pieces every `edumon` command shares: Russian failures instead of tracebacks, the context, lazy imports.
+
+Heavy modules (pandas, pydantic settings, the stores) are imported when a command runs, never for `--help`.
+"""
 
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
-from pydantic import ValidationError
 
-from sync.lease import LeaseHeld
-from sync.store import StoreError
-
-from .config import Settings
-from .context import AppContext, ConfigError, build_context
+if TYPE_CHECKING:
+    from .context import AppContext
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("edumon")
@@ -30,6 +31,13 @@ def friendly(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from pydantic import ValidationError
+
+        from sync.lease import LeaseHeld
+        from sync.store import StoreError
+
+        from .context import ConfigError
+
         try:
             return fn(*args, **kwargs)
         except typer.Exit:
@@ -51,4 +59,20 @@ def friendly(fn: F) -> F:
 
 
 def context() -> AppContext:
+    from .config import Settings
+    from .context import build_context
+
     return build_context(Settings())
+
+
+class LazyModule:
+    """A module imported on first attribute access: commands name it at module level, `--help` never loads it."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attr: str) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attr)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -15,16 +15,34 @@ from typing import Any, TypeVar
 import click
 import typer
 
-from sync import retention
-from sync import snapshots as snap
-from sync.lease import writes_held
-
+from .cli_common import LazyModule, fail, friendly
 from .cli_common import context as _context
-from .cli_common import fail, friendly
-from .config import Settings
+
+retention = LazyModule("sync.retention")
+snap = LazyModule("sync.snapshots")
+config = LazyModule("app.config")
 
 F = TypeVar("F", bound=Callable[..., Any])
-KIND = {snap.MANUAL: "вручную", snap.SCHEDULED: "по расписанию", snap.SAFETY: "страховочный"}
+
+
+class _Kinds(Mapping[str, str]):
+    """Snapshot kind -> Russian title; built on first use, so naming it does not load sync.snapshots."""
+
+    @functools.cached_property
+    def _titles(self) -> dict[str, str]:
+        return {snap.MANUAL: "вручную", snap.SCHEDULED: "по расписанию", snap.SAFETY: "страховочный"}
+
+    def __getitem__(self, kind: str) -> str:
+        return self._titles[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._titles)
+
+    def __len__(self) -> int:
+        return len(self._titles)
+
+
+KIND = _Kinds()
 _ABORT = (click.exceptions.Abort, getattr(typer, "Abort", click.exceptions.Abort))  # typer >= 0.17 has its own
 SHEET_HELP = "Только этот лист (название или ключ); можно повторять"
 STATUS = {"added": "новый лист", "removed": "листа нет", "changed": "изменён", "same": "без изменений"}
@@ -104,7 +122,7 @@ def snapshot(note: str = typer.Option("", "--note", help="Примечание: 
 
 def list_cmd() -> None:
     """Список снимков: время, строки, размер, вид и примечание."""
-    items = snap.list_snapshots(Settings().data_dir)
+    items = snap.list_snapshots(config.Settings().data_dir)
     if not items:
         typer.echo("Снимков пока нет: сделайте первый командой `edumon snapshot`.")
         return
@@ -122,7 +140,7 @@ def list_cmd() -> None:
 def verify_cmd(ref: str = typer.Argument("", metavar="[ID]", help="Снимок (id, начало id или latest); без него — все")
                ) -> None:
     """Проверить снимки: manifest.json, наличие и размер файлов, контрольные суммы ячеек. Код 1 при повреждении."""
-    data_dir = Settings().data_dir
+    data_dir = config.Settings().data_dir
     targets = [snap.resolve(data_dir, ref)] if ref else snap.list_snapshots(data_dir)
     if not targets:
         typer.echo("Снимков пока нет.")
@@ -148,7 +166,7 @@ def diff_cmd(old: str = typer.Argument(..., metavar="A", help="Снимок (id,
              sheet: list[str] = typer.Option([], "--sheet", help=SHEET_HELP),
              limit: int = typer.Option(50, "--limit", help="Сколько строк показывать в каждом разделе")) -> None:
     """Сравнить два снимка (или снимок с текущими данными): добавленные, удалённые и изменённые строки по id."""
-    settings = Settings()
+    settings = config.Settings()
     needs_store = any(r.strip().lower() in snap.CURRENT for r in (old, new))
     store = _context().store if needs_store else None
     diff = snap.diff_refs(settings.data_dir, old, new, sheet or None, store)
@@ -160,9 +178,9 @@ def diff_cmd(old: str = typer.Argument(..., metavar="A", help="Снимок (id,
 def prune_cmd(dry_run: bool = typer.Option(False, "--dry-run", help="Только показать, что будет удалено")) -> None:
     """Удалить старые снимки по правилам хранения (7 дней, 5 недель, 12 месяцев; снимки с примечанием остаются)."""
     schedule = retention.SnapshotSchedule()
-    result = retention.prune(Settings().data_dir, schedule.keep_daily, schedule.keep_weekly, schedule.keep_monthly,
-                             keep_safety_days=schedule.keep_safety_days, zone=schedule.zone(datetime.now(UTC)),
-                             dry_run=dry_run)
+    result = retention.prune(config.Settings().data_dir, schedule.keep_daily, schedule.keep_weekly,
+                             schedule.keep_monthly, keep_safety_days=schedule.keep_safety_days,
+                             zone=schedule.zone(datetime.now(UTC)), dry_run=dry_run)
     verb = "Будет удалено" if dry_run else "Удалено"
     typer.echo(f"{verb}: {len(result.deleted)}; остаётся: {len(result.kept)}")
     for sid in result.deleted:
@@ -192,6 +210,8 @@ def restore_cmd(ref: str = typer.Argument(..., metavar="ID", help="Снимок 
             fail("Восстановление отменено, данные не изменены.", 1)
     def pause() -> contextlib.AbstractContextManager[None]:
         """The outbox write lock: a running server's worker finishes its cycle and waits until we are done."""
+        from sync.lease import writes_held
+
         return writes_held(ctx.outbox.path, "edumon restore")
 
     with _bar("Восстановление") as report:

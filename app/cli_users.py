@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from sync.users import UserError
+from .cli_common import LazyModule, context, fail, friendly
+from .roles import ROLE_TITLES, Role
 
-from .access import ROLE_TITLES, Role
-from .cli_common import context, fail, friendly
+users = LazyModule("sync.users")
 
 users_cli = typer.Typer(help="Пользователи и роли", no_args_is_help=True)
 ROLES_HELP = "; ".join(f"{r.value} — {ROLE_TITLES[r]}" for r in Role)
@@ -36,7 +36,7 @@ def add(login: str, name: str = typer.Option(..., "--name", help="ФИО"),
             fail("--teacher: для этой роли укажите id педагога, который есть на листе «Педагоги»")
     try:
         ctx.users.add(login, name, role, _password(password), teacher_id)
-    except UserError as exc:
+    except users.UserError as exc:
         fail(str(exc))
     typer.echo(f"Пользователь «{login.lower()}» добавлен: {ROLE_TITLES[Role(role)]}.")
 
@@ -47,7 +47,7 @@ def passwd(login: str, password: str = typer.Option(None, "--password")) -> None
     """Сменить пароль."""
     try:
         context().users.set_password(login, _password(password))
-    except UserError as exc:
+    except users.UserError as exc:
         fail(str(exc))
     typer.echo("Пароль изменён.")
 
@@ -55,7 +55,7 @@ def passwd(login: str, password: str = typer.Option(None, "--password")) -> None
 def _set_disabled(login: str, disabled: bool) -> None:
     try:
         context().users.set_disabled(login, disabled)
-    except UserError as exc:
+    except users.UserError as exc:
         fail(str(exc))
     typer.echo(f"Пользователь «{login}» {'отключён' if disabled else 'включён'}.")
 

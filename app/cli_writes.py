@@ -7,10 +7,10 @@ import json
 
 import typer
 
-from sheets_schema import SCHEMA
-from sync.outbox import STATUS_RU
+from .cli_common import LazyModule, context, fail, friendly
 
-from .cli_common import context, fail, friendly
+schema = LazyModule("sheets_schema")
+outbox = LazyModule("sync.outbox")
 
 
 def _when(ts: float | None) -> str:
@@ -39,9 +39,9 @@ def register(cli: typer.Typer) -> None:
         """Журнал изменений: кто, что, было → стало, когда и дошло ли до таблицы."""
         key = None
         if sheet:
-            found = SCHEMA.by_title(sheet) or (SCHEMA[sheet] if sheet in SCHEMA else None)
+            found = schema.SCHEMA.by_title(sheet) or (schema.SCHEMA[sheet] if sheet in schema.SCHEMA else None)
             if found is None:
-                fail(f"--sheet: нет листа «{sheet}». Листы: " + ", ".join(s.title for s in SCHEMA))
+                fail(f"--sheet: нет листа «{sheet}». Листы: " + ", ".join(s.title for s in schema.SCHEMA))
             key = found.key
         ctx = context()
         entries = ctx.outbox.entries(sheet=key, user=user, since=_parse_since(since))
@@ -55,9 +55,9 @@ def register(cli: typer.Typer) -> None:
             return
         for e in entries:
             c = e.command
-            s = SCHEMA[c.sheet]
+            s = schema.SCHEMA[c.sheet]
             typer.echo(f"{_when(c.created_at)}  {c.user or '—'}  {s.title}  {c.op}  id={c.row_id}  "
-                       f"[{STATUS_RU.get(e.status, e.status)}]")
+                       f"[{outbox.STATUS_RU.get(e.status, e.status)}]")
             for k, new in c.values.items():
                 old = c.expected.get(k, "")
                 if c.op == "update" or new:

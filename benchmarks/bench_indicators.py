@@ -230,7 +230,8 @@ def main(sizes: list[int], synthetic: bool) -> None:
     for s in steps:
         print(f"{s:<{width}}" + "".join(f"{b[s] * 1000:>8.0f}ms" for _, _, b in rows))
     print(f"{'TOTAL':<{width}}" + "".join(f"{sum(b.values()):>9.2f}s" for _, _, b in rows))
-    print(f"{'per 1,000 results':<{width}}" + "".join(f"{sum(b.values()) / r * 1e6:>8.1f}ms" for _, r, b in rows))
+    print(f"{'per 1,000 results':<{width}}" + "".join(f"{sum(b.values()) / r * 1e6:>8.1f}ms" for _, r, b in rows)
+          + "   target: flat (linear growth)")
 
 
 if __name__ == "__main__":

@@ -34,14 +34,18 @@ def workbook(n: int, tasks: int = 10, seed: int = 1) -> dict[str, list[list[str]
 
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [25_000, 50_000, 100_000]
-    print(f"{'rows':>8} {'seconds':>8} {'rows/s':>10}  (results + students sheets of that many rows)")
+    print(f"{'rows':>8} {'CPU s':>8} {'rows/s':>10}  (results + students sheets of that many rows; CPU time, "
+          "best of 2)")
     for n in sizes:
         g = workbook(n)
-        t0 = time.perf_counter()
-        wb = validate_workbook(SCHEMA, g)
-        dt = time.perf_counter() - t0
+        dt = float("inf")
+        for _ in range(2):
+            t0 = time.process_time()
+            wb = validate_workbook(SCHEMA, g)
+            dt = min(dt, time.process_time() - t0)
         assert not wb.issues, wb.issues[:3]
-        print(f"{n:>8} {dt:>8.3f} {n / dt:>10.0f}")
+        target = "   target < 0.5 s" if n == 100_000 else ""
+        print(f"{n:>8} {dt:>8.3f} {n / dt:>10.0f}{target}")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,55 @@ def check_rows(schema: Registry, sheet_key: str, rows: Sequence[Mapping[str, str
     `frames` is the validated workbook the rows will join; `replacing` lists ids of rows these candidates
     replace (an edit), so they do not count as duplicates of themselves.
     """
-    from .rules import RULES
+    return check_rows_typed(schema, sheet_key, rows, frames, replacing)[0]
+
+
+def _ids(frame: pd.DataFrame) -> set[str]:
+    return set(frame["id"].astype(str).tolist())  # tolist converts in C; iterating arrow strings does not
+
+
+def _rule_inputs(schema: Registry, sheet_key: str, typed: pd.DataFrame, frames: Mapping[str, pd.DataFrame],
+                 inputs: frozenset[str]) -> dict[str, pd.DataFrame]:
+    """The frames the cross-field rules need for these candidates: sheets no rule reads are left empty (their own
+    rules do not run again); the rule inputs are narrowed to the rows the candidates reach through references (the
+    work, its tasks, the student, their class), unless the candidates are rule inputs themselves."""
+    out = {k: f if k in inputs else f.iloc[:0] for k, f in frames.items()}
+    if sheet_key in inputs:
+        return out
+    keep: dict[str, pd.DataFrame] = {sheet_key: typed}
+    changed = True
+    while changed:
+        changed = False
+        for key in inputs - set(keep):
+            frame = frames.get(key)
+            if frame is None:
+                continue
+            hit = None
+            for k, kf in keep.items():  # a kept sheet points at this one, or this one points at a kept sheet
+                for col, target in schema[k].refs.items():
+                    if target == key and col in kf:
+                        hit = frame["id"].isin(kf[col].dropna().unique())
+                for col, target in schema[key].refs.items():
+                    if target == k and col in frame:
+                        hit = frame[col].isin(kf["id"].dropna().unique())
+            if hit is not None:
+                keep[key] = out[key] = _bare(frame[hit.fillna(False).to_numpy(dtype=bool)])
+                changed = True
+    return out
+
+
+def _bare(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without attrs: pandas deep-copies attrs on every operation, which dominates on a few rows."""
+    frame.attrs = {}
+    return frame
+
+
+def check_rows_typed(schema: Registry, sheet_key: str, rows: Sequence[Mapping[str, str]],
+                     frames: Mapping[str, pd.DataFrame], replacing: Sequence[str] = ()
+                     ) -> tuple[list[RowProblem], pd.DataFrame]:
+    """check_rows, and the candidates as typed rows once the cross-field rules derived what they derive
+    (rows with an error left out): what the cache lays over its frames when the write is accepted."""
+    from .rules import RULE_INPUTS, RULES
 
     sheet = schema[sheet_key]
     unknown = [k for r in rows for k in r if k not in sheet.keys]
@@ -45,19 +93,18 @@ def check_rows(schema: Registry, sheet_key: str, rows: Sequence[Mapping[str, str
     bad_rows = {p.index for p in problems if p.severity == ERROR}
     existing = frames.get(sheet_key)
     if existing is not None and not existing.empty:
-        taken = set(existing["id"].astype(str)) - set(replacing)
         for f in sheet.fields:
             if not f.unique:
                 continue
-            other = set(existing.loc[~existing["id"].astype(str).isin(replacing), f.key].dropna().astype(str)) \
-                if f.key != "id" else taken
+            other = (_ids(existing) - set(replacing) if f.key == "id" else
+                     set(existing.loc[~existing["id"].astype(str).isin(replacing), f.key].dropna().astype(str)))
             for idx, r in enumerate(rows):
                 v = str(r.get(f.key, "") or "").strip()
                 if v and v in other:
                     problems.append(RowProblem(idx, f.key, f"«{f.header}» «{v}» уже есть на листе «{sheet.title}»"))
                     bad_rows.add(idx)
     for fkey, target in sheet.refs.items():
-        ids = set(frames[target]["id"].astype(str)) if target in frames else set()
+        ids = _ids(frames[target]) if target in frames else set()
         if target == sheet_key:
             ids |= {str(r.get("id", "")) for r in rows}
         for idx, r in enumerate(rows):
@@ -67,12 +114,14 @@ def check_rows(schema: Registry, sheet_key: str, rows: Sequence[Mapping[str, str
                 bad_rows.add(idx)
     if not typed.empty:
         # cross-field rules run on the candidates joined to the rest of the workbook
-        typed = typed.assign(**{ROW: typed[ROW]})
-        trial = dict(frames)
+        typed = _bare(typed.assign(**{ROW: typed[ROW]}))  # candidates' cells are addressed by field order
+        trial = _rule_inputs(schema, sheet_key, typed, frames, RULE_INPUTS)
         trial[sheet_key] = typed
         for rule in RULES if schema.rules is None else schema.rules:
             trial, found = rule(schema, trial)
             for i in found:
                 if i.sheet_key == sheet_key and i.row - 2 not in bad_rows:
                     problems.append(RowProblem(i.row - 2, by_header.get(i.column, ""), i.message, i.severity))
-    return sorted(problems, key=lambda p: (p.index, sheet.keys.index(p.field) if p.field in sheet.keys else -1))
+        typed = trial[sheet_key]
+    problems.sort(key=lambda p: (p.index, sheet.keys.index(p.field) if p.field in sheet.keys else -1))
+    return problems, typed

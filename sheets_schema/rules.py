@@ -200,4 +200,6 @@ def validate_portfolio_owner(schema: Registry, frames: Frames) -> tuple[Frames, 
     return frames, out
 
 
+# sheets the rules read to check rows of other sheets: a change there can change rows elsewhere
+RULE_INPUTS = frozenset({"works", "tasks", "students", "classes"})
 RULES: list[Rule] = [validate_work_thresholds, validate_results, validate_course_dates, validate_portfolio_owner]

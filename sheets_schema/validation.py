@@ -176,7 +176,7 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
             if f.required:
                 col.bad[:] = True
             continue
-        cells = raw[idx].where(~blank, "")
+        cells = raw[idx].where(~blank, "") if blank.any() else raw[idx]
         parsed = f.type.parse(cells)
         errors = parsed.errors.copy()
         if f.required:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from sheets_schema import Registry
-from sheets_schema.rows import RowProblem, check_rows
+from sheets_schema.rows import RowProblem, check_rows_typed
 
 Op = Literal["append", "update", "delete"]
 OPS: tuple[str, ...] = ("append", "update", "delete")
@@ -56,16 +56,21 @@ def render_row(schema: Registry, sheet_key: str, values: Mapping[str, Any]) -> d
 
 
 def _current_rows(frame: pd.DataFrame | None, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    if frame is None or frame.empty:
+    if frame is None or frame.empty or not ids:
         return {}
-    sub = frame[frame["id"].astype(str).isin(list(ids))]
+    sub = frame[frame["id"].isin(list(ids)).to_numpy(dtype=bool)]
     return {str(r["id"]): r for r in sub.to_dict("records")}
 
 
 def validate_commands(schema: Registry, commands: Sequence[WriteCommand],
-                      frames: Mapping[str, pd.DataFrame]) -> None:
-    """Raise CommandRejected when any command breaks a rule; nothing is accepted partially."""
+                      frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Raise CommandRejected when any command breaks a rule; nothing is accepted partially.
+
+    Returns, by sheet key, the typed rows the accepted appends and updates become (what the cache lays over its
+    frames), checked against `frames` only: the rows touched, their references and their cross-row rules.
+    """
     problems: list[RowProblem] = []
+    typed: dict[str, pd.DataFrame] = {}
     title = ""
     for sheet_key in dict.fromkeys(c.sheet for c in commands):
         if sheet_key not in schema:
@@ -102,7 +107,9 @@ def validate_commands(schema: Registry, commands: Sequence[WriteCommand],
                     row["id"] = c.row_id
             candidates.append(row)
         if candidates:
-            problems += check_rows(schema, sheet_key, candidates, frames, replacing=replacing)
+            found, typed[sheet_key] = check_rows_typed(schema, sheet_key, candidates, frames, replacing=replacing)
+            problems += found
     errors = [p for p in problems if p.severity == "ошибка"]
     if errors:
         raise CommandRejected(errors, title)
+    return typed

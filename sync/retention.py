@@ -102,7 +102,8 @@ def run_scheduled(store: SheetStore, data_dir: str | Path, now: datetime | None 
         scheduled = [s.created_at for s in list_snapshots(data_dir) if s.kind == SCHEDULED and not s.broken]
         if not due(max(scheduled, default=None), now, schedule):
             return None
-        info = take_snapshot(store, data_dir, kind=SCHEDULED, now=now)
+        # the Parquet files are the backup; workbook.xlsx is built from them when someone downloads it
+        info = take_snapshot(store, data_dir, kind=SCHEDULED, now=now, workbook=False)
         log.info("scheduled snapshot %s: %d rows, %d bytes", info.id, info.data_rows, info.size_bytes)
         prune(data_dir, schedule.keep_daily, schedule.keep_weekly, schedule.keep_monthly, now,
               keep_safety_days=schedule.keep_safety_days, zone=schedule.zone(now))

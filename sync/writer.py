@@ -10,7 +10,7 @@ from sheets_schema import Registry
 
 from .cache import WorkbookCache
 from .commands import WriteCommand, validate_commands
-from .outbox import CONFLICT, PENDING, Outbox
+from .outbox import CONFLICT, PENDING, REJECTED, Outbox
 from .worker import Worker
 
 
@@ -30,14 +30,35 @@ class WriteStatus:
 class WritePath:
     def __init__(self, schema: Registry, outbox: Outbox, cache: WorkbookCache, worker: Worker) -> None:
         self.schema, self.outbox, self.cache, self.worker = schema, outbox, cache, worker
+        self._refused = self._refused_count()
+        # the write path decides what follows its own applied writes (see after_applied), not a full re-read
+        worker.on_applied = self.after_applied
+
+    def _refused_count(self) -> int:
+        counts = self.outbox.counts()
+        return counts.get(CONFLICT, 0) + counts.get(REJECTED, 0)
+
+    def after_applied(self) -> None:
+        """The worker applied commands. The cache holds them already, so only the «ожидает записи» marks change;
+        a command the store refused (a conflict, a missing column) was laid over the cache too, so then the cache
+        re-reads the store to show what it really holds."""
+        refused = self._refused_count()
+        if refused != self._refused:
+            self._refused = refused
+            self.cache.refresh()
+        else:
+            self.cache.settle()
 
     def submit(self, commands: Sequence[WriteCommand]) -> None:
-        """Durable on return, or CommandRejected with Russian messages and nothing written."""
+        """Durable on return, or CommandRejected with Russian messages and nothing written.
+
+        Checked against the cached workbook (the rows touched, their references and cross-row rules), then laid
+        over the cache: nothing re-validates the workbook on the way to the acknowledgement."""
         if not commands:
             return
-        validate_commands(self.schema, commands, self.cache.workbook.frames)
+        typed = validate_commands(self.schema, commands, self.cache.workbook.frames)
         self.outbox.enqueue(commands)
-        self.cache.invalidate()
+        self.cache.apply(commands, typed)
 
     def status(self) -> WriteStatus:
         counts = self.outbox.counts()

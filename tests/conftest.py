@@ -21,6 +21,11 @@ from tests.waits import patient_user
 
 patient_user()  # condition-based waits with generous limits for NiceGUI's simulated user (tests/waits.py)
 
+# Pages compute their analytics in worker threads, so a page opened by a click finishes after a few event-loop
+# turns on a busy machine: the simulated user waits for what it should (not) see up to 10 s, not 0.3 s.
+for _wait in (User.should_see, User.should_not_see):
+    _wait.__kwdefaults__["retries"] = max(_wait.__kwdefaults__["retries"], 100)
+
 PASSWORD = "test-pass-123"
 
 DEMO_STUDENTS = 300

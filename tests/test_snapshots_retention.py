@@ -138,3 +138,17 @@ def test_prune_on_disk_leaves_broken_snapshots_and_never_half_deletes(tmp_path: 
     assert result.deleted == preview.deleted
     assert [s.id for s in snap.list_snapshots(tmp_path)] == [made[4].id, made[2].id, made[1].id]
     assert not list((tmp_path / "snapshots").glob(".*"))
+
+
+def test_the_nightly_snapshot_writes_no_xlsx_and_a_download_builds_it(tmp_path: Path) -> None:
+    import io
+
+    import openpyxl
+
+    store = LocalStore(tmp_path / "edumon.sqlite3")
+    store.replace_sheet("Классы", [["id", "Класс"], ["c1", "=1+1"]])
+    info = run_scheduled(store, tmp_path, at("2026-11-23 00:30"), MSK)
+    assert info is not None and not (info.path / snap.WORKBOOK).exists()  # Parquet only on the server's timer
+    name, content = snap.workbook_bytes(tmp_path, info.id)
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Классы"]
+    assert name == f"edumon-{info.id}.xlsx" and sheet["B2"].value == "=1+1" and sheet["B2"].data_type == "s"

@@ -22,16 +22,17 @@ import pandas as pd
 from fastapi import Request
 from nicegui import ui
 
+from reports import portfolio as pf
 from reports.dashboard import WHOLE_YEAR, Filters, headline, narrow, periods_with_results
 from reports.labels import INDICATOR_LABELS, LEVEL_NAMES, column_title, fmt_num
 from reports.rollup import children, class_rollup, parallel_label, subject_rollup
 from reports.teachers import teacher_facts
 
-from ..access import can_open, scope_of, visible_facts
+from ..access import can_open
+from ..analytics_cache import computed, page_base
 from ..auth import current_account, page
-from ..derived import derived_for, kinds_of
+from ..derived import kinds_of
 from ..frame import frame
-from ..state import ctx
 from ..visible import visible_workbook
 from . import dashboard_panels as panels
 from .dashboard_exports import exports_panel
@@ -88,16 +89,25 @@ class View:
         return url(new)
 
 
-def filter_bar(view: View, visible: pd.DataFrame, filters: Filters) -> None:
-    """The four filters as selects over what the person's visible facts contain; a change opens the new URL."""
+def filter_options(visible: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """What the four filters may choose among the person's visible facts."""
     subjects = visible[["subject_id", "subject"]].dropna().drop_duplicates("subject_id").sort_values("subject")
     parallels = sorted(int(p) for p in visible["parallel"].dropna().unique())
-    options = {
+    return {
         "period": {p: p for p in periods_with_results(visible)},
         "kind": {k: k for k in kinds_of(visible)},
         "subject": {str(a): str(b) for a, b in zip(subjects["subject_id"], subjects["subject"], strict=True)},
         "parallel": {str(p): parallel_label(p) for p in parallels},
     }
+
+
+def cards_of(visible: pd.DataFrame, filters: Filters) -> list[Any]:
+    """The headline cards: the filters but the period, then reports.dashboard.headline for the period."""
+    return headline(filters.without_period().apply(visible), filters.period)
+
+
+def filter_bar(view: View, options: Mapping[str, Mapping[str, str]], filters: Filters) -> None:
+    """The four filters as selects over what the person's visible facts contain; a change opens the new URL."""
     current = filters.query()
     with ui.row().classes("items-center gap-3").mark("dashboard-filters"):
         for key in FILTER_KEYS:
@@ -171,7 +181,8 @@ class Node:
     lines_by: str  # one line per parallel, class or student
 
 
-def _class_axis(facts: pd.DataFrame, table: pd.DataFrame, view: View, p: int | None) -> Node | None:
+async def _class_axis(version: int, facts: pd.DataFrame, table: pd.DataFrame, view: View, p: int | None
+                      ) -> Node | None:
     class_id, student_id = view.q.get("class"), view.q.get("student")
     path = [("Школа", view.on_classes({"parallel": None}))]
     if p is None:
@@ -207,7 +218,7 @@ def _class_axis(facts: pd.DataFrame, table: pd.DataFrame, view: View, p: int | N
     _leaf(path, snode, "student")
     ui.link("Карточка обучающегося", f"/student/{student_id}").mark("student-card")
     ui.label("Работы обучающегося").classes("text-h6")
-    panels.student_works(facts, student_id)
+    panels.student_works(await computed(version, pf.student_results, facts, student_id))
     return Node(str(snode["label"]), "student", {"class_id": class_id, "student_id": student_id}, "student_id")
 
 
@@ -216,9 +227,9 @@ def _department_of(facts: pd.DataFrame, subject_id: str) -> str | None:
     return str(deps.iloc[0]) if len(deps) else None
 
 
-def _subject_axis(facts: pd.DataFrame, table: pd.DataFrame, view: View) -> Node | None:
+async def _subject_axis(version: int, facts: pd.DataFrame, table: pd.DataFrame, view: View) -> Node | None:
     subj, teacher = view.q.get("subject"), view.q.get("teacher")
-    dep = view.q.get("department") or (_department_of(facts, subj) if subj else None)
+    dep = view.q.get("department") or (await computed(version, _department_of, facts, subj) if subj else None)
     path = [("Школа", view.on_subjects({"subject": None}))]
     if not dep:
         crumbs(path)
@@ -255,51 +266,50 @@ def _subject_axis(facts: pd.DataFrame, table: pd.DataFrame, view: View) -> Node 
     return Node(str(tnode["label"]), "teacher", {**keys, "teacher_id": teacher}, "class_id")
 
 
-def _charts(node: Node, mine: pd.DataFrame, teachers: pd.DataFrame, view: View) -> None:
+def _charts(node: Node, found: panels.NodeAnalytics, view: View) -> None:
     """By class (above the class level), dynamics and teachers by profile, all over the node's facts."""
-    parallel_of = mine.drop_duplicates("class_id").set_index("class_id")["parallel"]
+    parallel_of = found.parallel_of
     lines: dict[str, Callable[[Any], str]] = {
         "parallel": lambda key: view.on_classes({"parallel": key}),
         "class_id": lambda key: view.class_link(parallel_of.get(key), str(key)),
     }
     with ui.row().classes("w-full gap-4"):
-        if node.level not in ("class", "student"):
-            panels.class_chart(mine, node.title, view.class_link)
-        panels.dynamics_chart(mine, node.lines_by, node.title, lines.get(node.lines_by))
-        if node.level != "student":
-            panels.teachers_chart(teachers, node.title)
+        if found.by_class is not None:
+            panels.class_chart(found.by_class, node.title, view.class_link)
+        panels.dynamics_chart(found.dynamics, node.title, lines.get(node.lines_by))
+        if found.teachers is not None:
+            panels.teachers_chart(found.teachers, node.title)
 
 
-def _analytics(facts: pd.DataFrame, table: pd.DataFrame | None, view: View, parallel: int | None,
-               workbook: Any) -> Node | None:
-    """The drill-down, the charts and the panels of the node it stands on; `table` is the class roll-up when the
-    page already has it."""
-    tfacts = teacher_facts(facts, workbook)
+async def _analytics(version: int, facts: pd.DataFrame, view: View, parallel: int | None, workbook: Any
+                     ) -> Node | None:
+    """The drill-down, the charts and the panels of the node it stands on; everything computed once per cache
+    version, scope and filters (`facts` come from the memo, so they key it), off the event loop."""
+    tfacts = await computed(version, teacher_facts, facts, workbook)
     if view.subjects:
-        node = _subject_axis(facts, subject_rollup(facts, workbook), view)
+        node = await _subject_axis(version, facts, await computed(version, subject_rollup, facts, workbook), view)
     else:
-        node = _class_axis(facts, class_rollup(facts) if table is None else table, view, parallel)
+        node = await _class_axis(version, facts, await computed(version, class_rollup, facts), view, parallel)
     if node is None:
         return None
-    mine = narrow(tfacts if "teacher_id" in node.keys else facts, **node.keys)
-    _charts(node, mine, narrow(tfacts, **node.keys), view)
+    mine = await computed(version, narrow, tfacts if "teacher_id" in node.keys else facts, **node.keys)
+    tmine = await computed(version, narrow, tfacts, **node.keys)
+    found = await computed(version, panels.node_analytics, mine, tmine, workbook.frames, node.level, node.lines_by)
+    _charts(node, found, view)
     with ui.row().classes("w-full gap-8 items-start no-wrap"):
         with ui.column().classes("w-1/2"):
-            panels.objectivity_panel(mine, workbook.frames, view.class_link)
+            panels.objectivity_panel(found, view.class_link)
         with ui.column().classes("w-1/2"):
-            panels.risk_panel(mine)
+            panels.risk_panel(found)
     return node
 
 
 def create() -> None:
     @page("/dashboard", "reports")
-    def dashboard_page(request: Request) -> None:
-        c = ctx()
-        workbook = c.cache.workbook
+    async def dashboard_page(request: Request) -> None:
         account = current_account()
-        scope = scope_of(account, workbook.frames)
-        d = derived_for(workbook)
-        visible = visible_facts(d.facts, scope)
+        base = await page_base(account)
+        version, workbook, scope, visible = base.version, base.workbook, base.scope, base.visible
         filters = Filters.from_query(request.query_params)
         levels = {k: v for k, v in request.query_params.items() if k in LEVEL_KEYS and v}
         view = View({**levels, **filters.query()})
@@ -310,20 +320,19 @@ def create() -> None:
             if visible.empty:
                 ui.label("Результатов мониторинговых работ пока нет.").mark("no-results")
                 return
-            filter_bar(view, visible, filters)
-            facts = filters.apply(visible)
+            filter_bar(view, await computed(version, filter_options, visible), filters)
+            facts = await computed(version, filters.apply, visible)
             if facts.empty:
                 ui.label("Нет результатов при выбранных фильтрах.").mark("no-results")
             else:
-                panels.cards(headline(filters.without_period().apply(visible), filters.period),
+                panels.cards(await computed(version, cards_of, visible, filters),
                              lambda card: url({**view.filters(), "period": card.period}),
                              lambda card: url({**view.filters(), "period": card.period, "axis": "subjects"}))
-                cached = scope.everything and not filters.query()  # the whole school's year is computed once
                 slot = ui.element("div")  # the level's downloads go above its analytics, once the level is known
                 seen = visible_workbook(account)  # the rows this person may read, for panels and downloads
-                node = _analytics(facts, d.year if cached else None, view, filters.parallel, seen)
+                node = await _analytics(version, facts, view, filters.parallel, seen)
                 if node is not None:
                     with slot:
                         exports_panel(node.level, node.keys, filters.parallel, visible, seen.frames,
-                                      filters.period, scope.everything, "dashboard-", base=d.facts)
+                                      filters.period, scope.everything, "dashboard-", base=base.facts)
             panels.quality_panel(workbook.issues, can_open(account, "issues"))

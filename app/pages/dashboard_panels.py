@@ -6,13 +6,13 @@ page, so every panel keeps the filters of the URL.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from nicegui import ui
 from nicegui.events import EChartPointClickEventArguments
 
-from reports import portfolio as pf
 from reports.dashboard import (
     BAR_COLUMNS,
     CARD_COLUMNS,
@@ -47,6 +47,38 @@ WORKS_TITLE = "Работ ВПР"
 CHART_CLASSES = "w-full max-w-[640px] h-80"
 
 ClassLink = Callable[[Any, str], str]  # (parallel, class id) -> drill-down URL of the class
+
+
+@dataclass(frozen=True)
+class NodeAnalytics:
+    """Everything the charts and panels of one drill-down node draw, computed in one go off the event loop."""
+
+    parallel_of: pd.Series  # class id -> parallel, of the node's facts
+    by_class: pd.DataFrame | None  # None at the class and student levels (no by-class chart there)
+    dynamics: pd.DataFrame
+    teachers: pd.DataFrame | None  # None at the student level
+    objectivity: Any  # reports.objectivity result
+    objectivity_table: pd.DataFrame
+    flagged: list[str]
+    risk: pd.DataFrame
+    top_risk: pd.DataFrame
+
+
+def node_analytics(mine: pd.DataFrame, tmine: pd.DataFrame, frames: Mapping[str, pd.DataFrame], level: str,
+                   lines_by: str) -> NodeAnalytics:
+    """The node's facts (`mine`) and its teacher facts (`tmine`) -> what its charts and panels show."""
+    teachers = None
+    if level != "student":
+        teachers = teachers_by_profile(tmine) if len(tmine) else pd.DataFrame()
+        teachers = teachers[(teachers["N"] > 0).to_numpy()] if len(teachers) else teachers
+    found = objectivity(mine, frames["period_marks"], frames["tasks"])
+    risk = students_at_risk(mine)
+    return NodeAnalytics(
+        parallel_of=mine.drop_duplicates("class_id").set_index("class_id")["parallel"],
+        by_class=by_class(mine) if level not in ("class", "student") else None,
+        dynamics=kind_dynamics(mine, lines_by), teachers=teachers, objectivity=found,
+        objectivity_table=objectivity_by_class(found.summary), flagged=flagged_classes(found.signals),
+        risk=risk, top_risk=top_at_risk(risk, TOP_AT_RISK) if len(risk) else risk)
 
 
 def digits_of(column: str) -> int:
@@ -106,9 +138,8 @@ def distribution_chart(row: Mapping[str, Any], title: str) -> None:
     }).classes("w-full max-w-[560px] h-64").mark("dashboard-chart")
 
 
-def class_chart(facts: pd.DataFrame, title: str, class_link: ClassLink) -> None:
-    """Success, quality and СОУ per class as grouped bars; a click on a bar opens that class."""
-    rows = by_class(facts)
+def class_chart(rows: pd.DataFrame, title: str, class_link: ClassLink) -> None:
+    """Success, quality and СОУ per class (reports.dashboard.by_class) as grouped bars; a click opens that class."""
     if rows.empty:
         return
     targets = [class_link(p, str(c)) for p, c in zip(rows["parallel"], rows["class_id"], strict=True)]
@@ -129,10 +160,9 @@ def class_chart(facts: pd.DataFrame, title: str, class_link: ClassLink) -> None:
     }, on_point_click=opened).classes(CHART_CLASSES).mark("dashboard-by-class")
 
 
-def dynamics_chart(facts: pd.DataFrame, by: str, title: str, link_of: Callable[[Any], str] | None = None) -> None:
-    """Quality across входная → промежуточная → итоговая, a line per group (parallel, class or student); a click
-    on a point opens its group when `link_of` is given."""
-    table = kind_dynamics(facts, by)
+def dynamics_chart(table: pd.DataFrame, title: str, link_of: Callable[[Any], str] | None = None) -> None:
+    """Quality across входная → промежуточная → итоговая (reports.dashboard.kind_dynamics), a line per group
+    (parallel, class or student); a click on a point opens its group when `link_of` is given."""
     if table.empty:
         ui.label("Нет результатов входных, промежуточных и итоговых работ для графика динамики."
                  ).classes("text-caption text-grey-7").mark("dashboard-dynamics-none")
@@ -161,10 +191,8 @@ def _kind_key(kinds: pd.Series) -> pd.Series:
     return pd.Series(kind_rank(kinds), index=kinds.index)
 
 
-def teachers_chart(tfacts: pd.DataFrame, title: str) -> None:
+def teachers_chart(table: pd.DataFrame, title: str) -> None:
     """Quality per teacher, a bar per class profile: does a teacher do as well in a profile class?"""
-    table = teachers_by_profile(tfacts) if len(tfacts) else pd.DataFrame()
-    table = table[(table["N"] > 0).to_numpy()] if len(table) else table
     if table.empty:
         return
     teachers, series = chart_series(table, "profile", "teacher", "quality_pct")
@@ -180,24 +208,22 @@ def teachers_chart(tfacts: pd.DataFrame, title: str) -> None:
     }).classes(CHART_CLASSES).mark("dashboard-teachers-profile")
 
 
-def student_works(facts: pd.DataFrame, student_id: str) -> None:
-    """Every work of one student under the filters: the portfolio's results table, each work opening its справка
-    for the student's class (for the roles that may open a справка)."""
-    results_table(pf.student_results(facts, student_id), "student-works", can_open(current_account(), "work"))
+def student_works(results: pd.DataFrame) -> None:
+    """Every work of one student under the filters (pf.student_results): the portfolio's results table, each work
+    opening its справка for the student's class (for the roles that may open a справка)."""
+    results_table(results, "student-works", can_open(current_account(), "work"))
 
 
-def objectivity_panel(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], class_link: ClassLink) -> None:
+def objectivity_panel(node: NodeAnalytics, class_link: ClassLink) -> None:
     """ВПР marks against the period marks per class, and the signals to check; a flagged class opens its
     drill-down."""
     ui.label("Объективность результатов ВПР").classes("text-h6")
     with ui.column().classes("w-full gap-2").mark("objectivity-panel"):
-        found = objectivity(facts, frames["period_marks"], frames["tasks"])
-        table = objectivity_by_class(found.summary)
+        found, table = node.objectivity, node.objectivity_table
         if table.empty:
             ui.label("Нет результатов ВПР при выбранных фильтрах.").mark("objectivity-none")
             return
-        parallel = facts.drop_duplicates("class_id").set_index("class_id")["parallel"]
-        flagged = flagged_classes(found.signals)
+        parallel, flagged = node.parallel_of, node.flagged
         cols = ("works", "compared", *SHARE_COLUMNS)
         with ui.grid(columns=len(cols) + 1).classes("gap-x-4 gap-y-1 items-center").mark("objectivity-classes"):
             ui.label(column_title("class")).classes("text-weight-bold text-caption")
@@ -222,17 +248,17 @@ def objectivity_panel(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], c
                 ui.label(signal.message).classes("text-body2").mark("objectivity-signal")
 
 
-def risk_panel(facts: pd.DataFrame) -> None:
+def risk_panel(node: NodeAnalytics) -> None:
     """How many students are at risk and the ones to look at first, each opening the student's page."""
     ui.label("Обучающиеся группы риска").classes("text-h6")
     with ui.column().classes("w-full gap-1").mark("risk-panel"):
-        risk = students_at_risk(facts)
+        risk = node.risk
         with ui.row().classes("items-baseline gap-2"):
             ui.label("Всего:")
             ui.label(str(len(risk))).classes("text-h5").mark("risk-count")
         if risk.empty:
             return
-        top = top_at_risk(risk, TOP_AT_RISK)
+        top = node.top_risk
         if len(risk) > len(top):
             ui.label(f"Первые {len(top)}: больше всего отметок «2» и результатов намного ниже обычного уровня."
                      ).classes("text-caption text-grey-7")

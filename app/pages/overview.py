@@ -11,9 +11,9 @@ from nicegui import ui
 
 from reports.labels import INDICATOR_LABELS, fmt_num
 
-from ..access import scope_of, visible_facts
+from ..analytics_cache import computed, page_base
 from ..auth import current_account, page
-from ..derived import derived_for, kinds_of, rollups
+from ..derived import kinds_of, rollups
 from ..frame import frame
 from ..state import ctx
 
@@ -51,34 +51,36 @@ def _cards(school: pd.Series, caption: str) -> None:
                 ui.label(caption).classes("text-caption text-grey-7")
 
 
+def overview_of(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[dict[str, Any]]]:
+    """The year's roll-up, the roll-up by kind, the kinds, and the table rows of each kind's tab."""
+    year, by_kind = rollups(facts)
+    kinds = kinds_of(facts)
+    body = by_kind[by_kind["level"].isin(["school", "parallel", "class"])]
+    return year, by_kind, kinds, [_rows(body[body["kind"] == kind]) for kind in kinds]
+
+
 def create() -> None:
     @page("/", "overview")
-    def overview_page() -> None:
+    async def overview_page() -> None:
         c = ctx()
-        account = current_account()
-        workbook = c.cache.workbook
-        scope = scope_of(account, workbook.frames)
+        base = await page_base(current_account())
+        scope, facts = base.scope, base.visible
         title = "Обзор школы" if scope.everything else "Мои классы и предметы"
         with frame(f"{title} — {c.settings.academic_year} учебный год"):
-            d = derived_for(workbook)
-            facts = visible_facts(d.facts, scope)
             if facts.empty:
                 ui.label("Результатов мониторинговых работ пока нет. Заполните лист «Результаты» или загрузите "
                          "демонстрационную школу командой `edumon demo`.").mark("no-results")
                 return
-            year, by_kind = (d.year, d.by_kind) if scope.everything else rollups(facts)
-            kinds = d.kinds if scope.everything else kinds_of(facts)
+            year, _, kinds, tabs_rows = await computed(base.version, overview_of, facts)
             school = year[year["level"] == "school"].iloc[0]
             _cards(school, f"все работы года: писали {fmt_num(school['N'], 0)}")
             ui.label("Показатели по видам работ").classes("text-h6 q-mt-md")
-            body = by_kind[by_kind["level"].isin(["school", "parallel", "class"])]
             with ui.tabs().classes("w-full") as tabs:
                 for kind in kinds:
                     ui.tab(kind)
             with ui.tab_panels(tabs, value=kinds[0]).classes("w-full"):
-                for kind in kinds:
+                for kind, rows in zip(kinds, tabs_rows, strict=True):
                     with ui.tab_panel(kind):
-                        table = body[body["kind"] == kind]
-                        ui.table(columns=_columns(), rows=_rows(table), row_key="key",
+                        ui.table(columns=_columns(), rows=rows, row_key="key",
                                  pagination=0).classes("w-full").props("dense flat").mark(
                                      "overview-" + kind.replace(" ", "_"))

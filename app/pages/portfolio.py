@@ -21,8 +21,8 @@ from reports.dashboard import rounded
 from reports.labels import column_title, fmt_date, fmt_num
 
 from ..access import Scope, can_open, can_see_student, can_see_teacher, scope_of, visible_facts
+from ..analytics_cache import computed, page_base
 from ..auth import current_account, page
-from ..derived import derived_for
 from ..frame import frame
 from ..state import ctx
 from ..visible import visible_workbook
@@ -141,21 +141,29 @@ def _student_chart(results: pd.DataFrame) -> None:
     }).classes("w-full max-w-[900px] h-72").mark("student-chart")
 
 
-def student_page(student_id: str) -> None:
-    workbook = ctx().cache.workbook
-    frames = workbook.frames
+def student_view(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, scope: Scope, class_id: str,
+                 student_id: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A student's results, period marks, olympiads and achievements as the scope may see them."""
+    mine = {key: visible_rows(frames[key][(frames[key]["student_id"] == student_id).fillna(False).to_numpy(
+        dtype=bool)], class_id, scope) for key in ("period_marks", "olympiads")}
+    return (pf.student_results(facts, student_id),
+            pf.student_period_marks(mine["period_marks"], frames["subjects"], student_id),
+            pf.student_olympiads(mine["olympiads"], frames["subjects"], student_id),
+            pf.achievements(frames["portfolio"], pf.STUDENT_OWNER, student_id))
+
+
+async def student_page(student_id: str) -> None:
     account = current_account()
+    base = await page_base(account)
+    frames, scope = base.workbook.frames, base.scope
     card = pf.student_card(frames["students"], frames["classes"], student_id)
     if card is None:
         return _refuse("Портфолио обучающегося", "Обучающийся не найден.", "student-not-found")
-    scope = scope_of(account, frames)
     if not can_see_student(scope, frames, student_id):
         return _refuse("Портфолио обучающегося", "Нет доступа: этот обучающийся не учится в ваших классах.",
                        "student-forbidden")
-    facts = visible_facts(derived_for(workbook).facts, scope)
-    frames = visible_workbook(account).frames
-    mine = {key: visible_rows(frames[key][(frames[key]["student_id"] == student_id).fillna(False).to_numpy(
-        dtype=bool)], card["class_id"], scope) for key in ("period_marks", "olympiads")}
+    results, marks, olympiads, achieved = await computed(base.version, student_view, base.seen.frames, base.visible,
+                                                         scope, card["class_id"], student_id)
     with frame(f"Портфолио обучающегося: {card['name']}"):
         with ui.row().classes("items-center gap-4"):
             ui.label(f"Класс: {card['class'] or '—'}").classes("text-subtitle1").mark("student-class")
@@ -163,17 +171,13 @@ def student_page(student_id: str) -> None:
         if not scope.everything and card["class_id"] not in scope.classes:
             ui.label("Показаны предметы, которые вы ведёте или курируете в классе обучающегося.").classes(
                 "text-caption text-grey-7").mark("student-scope-note")
-        results = pf.student_results(facts, student_id)
         if section("Результаты мониторинговых работ", results, "student-results-none"):
             _student_chart(results)
             results_table(results, "student-results", can_open(account, "work"))
-        marks = pf.student_period_marks(mine["period_marks"], frames["subjects"], student_id)
         if section("Отметки за период", marks, "student-marks-none"):
             linked_table(marks, list(marks.columns), "student-marks")  # a period's title is its name
-        olympiads = pf.student_olympiads(mine["olympiads"], frames["subjects"], student_id)
         if section("Олимпиады", olympiads, "student-olympiads-none"):
             linked_table(olympiads, OLYMPIAD_COLUMNS, "student-olympiads")
-        achieved = pf.achievements(frames["portfolio"], pf.STUDENT_OWNER, student_id)
         if section("Достижения", achieved, "student-achievements-none"):
             linked_table(achieved, ACHIEVEMENT_COLUMNS, "student-achievements", {"link": list(achieved["link"])},
                          new_tab=("link",))
@@ -193,50 +197,59 @@ def _teacher_card(card: Mapping[str, Any]) -> None:
                      else str(value))
 
 
-def teacher_page(teacher_id: str) -> None:
-    workbook = ctx().cache.workbook
-    frames = workbook.frames
+def teacher_view(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, scope: Scope, teacher_id: str
+                 ) -> dict[str, pd.DataFrame]:
+    """The tables of a teacher's portfolio as the scope may see them."""
+    pairs = visible_facts(pf.load_pairs(frames["teaching_load"], teacher_id), scope)  # the viewer's part of the load
+    return {"classes": pf.pair_indicators(facts, pairs, frames["classes"], frames["subjects"]),
+            "courses": pf.teacher_courses(frames["courses"], teacher_id),
+            "attestations": pf.teacher_attestations(frames["attestations"], teacher_id),
+            "awards": pf.taught_awards(frames["olympiads"], frames["students"], frames["classes"], frames["subjects"],
+                                       pairs),
+            "practices": pf.teacher_practices(frames["practices"], teacher_id),
+            "mine": pf.achievements(frames["portfolio"], pf.TEACHER_OWNER, teacher_id)}
+
+
+async def teacher_page(teacher_id: str) -> None:
     account = current_account()
+    base = await page_base(account)
+    frames, scope, facts = base.workbook.frames, base.scope, base.visible
     card = pf.teacher_card(frames["teachers"], frames["departments"], teacher_id)
     if card is None:
         return _refuse("Портфолио педагога", "Педагог не найден.", "teacher-not-found")
-    scope = scope_of(account, frames)
     if not can_see_teacher(scope, teacher_id):
         return _refuse("Портфолио педагога", "Нет доступа: портфолио педагога открывают сам педагог, руководитель "
                        "его ШМО, заместитель директора и методист.", "teacher-forbidden")
-    facts = visible_facts(derived_for(workbook).facts, scope)
-    frames = visible_workbook(account).frames
-    pairs = visible_facts(pf.load_pairs(frames["teaching_load"], teacher_id), scope)  # the viewer's part of the load
+    view = await computed(base.version, teacher_view, base.seen.frames, facts, scope, teacher_id)
     with frame(f"Портфолио педагога: {card['name']}"):
         with ui.row().classes("items-center gap-4"):
             if can_open(account, "my") and (scope.everything or teacher_id == scope.teacher_id):
                 ui.link("Кабинет педагога", f"/my?teacher={teacher_id}").classes("no-print").mark("teacher-home")
             printable()
         _teacher_card(card)
-        classes = pf.pair_indicators(facts, pairs, frames["classes"], frames["subjects"])
+        classes = view["classes"]
         if section("Классы и предметы (нагрузка)", classes, "teacher-classes-none"):
             class_table(classes, "teacher-classes")
             if (classes["N"] > 0).any():
                 with ui.row().classes("items-center gap-2 no-print").mark("teacher-spravka"):
                     ui.label("Справка по педагогу за год:").classes("text-body2")
-                    exports_panel("teacher", {"teacher_id": teacher_id}, None, facts, frames, None, False, "teacher-",
-                                  base=derived_for(workbook).facts)
-        courses = pf.teacher_courses(frames["courses"], teacher_id)
+                    exports_panel("teacher", {"teacher_id": teacher_id}, None, facts, base.seen.frames, None, False,
+                                  "teacher-", base=base.facts)
+        courses = view["courses"]
         if section("Курсы повышения квалификации", courses, "teacher-courses-none"):
             linked_table(courses, ("course", "provider", "hours", "start_date", "course_end"), "teacher-courses")
-        attestations = pf.teacher_attestations(frames["attestations"], teacher_id)
+        attestations = view["attestations"]
         if section("Аттестация", attestations, "teacher-attestations-none"):
             linked_table(attestations, ("attestation_date", "attestation_category"), "teacher-attestations")
-        awards = pf.taught_awards(frames["olympiads"], frames["students"], frames["classes"], frames["subjects"],
-                                  pairs)
+        awards = view["awards"]
         if section("Победители и призёры олимпиад среди обучающихся педагога", awards, "teacher-awards-none"):
             links = [f"/student/{s}" if can_open(account, "student") and can_see_student(scope, frames, s) else ""
                      for s in awards["student_id"]]
             linked_table(awards, AWARD_COLUMNS, "teacher-awards", {"student": links})
-        practices = pf.teacher_practices(frames["practices"], teacher_id)
+        practices = view["practices"]
         if section("Передовой педагогический опыт (ППО)", practices, "teacher-practices-none"):
             linked_table(practices, ("event_date", "topic", "practice_level", "description"), "teacher-practices")
-        mine = pf.achievements(frames["portfolio"], pf.TEACHER_OWNER, teacher_id)
+        mine = view["mine"]
         if section("Достижения", mine, "teacher-achievements-none"):
             linked_table(mine, ACHIEVEMENT_COLUMNS, "teacher-achievements", {"link": list(mine["link"])},
                          new_tab=("link",))
@@ -263,12 +276,12 @@ def teachers_page() -> None:
 
 def create() -> None:
     @page("/student/{student_id}", "student")
-    def _student(student_id: str) -> None:
-        student_page(student_id)
+    async def _student(student_id: str) -> None:
+        await student_page(student_id)
 
     @page("/teacher/{teacher_id}", "teacher_portfolio")
-    def _teacher(teacher_id: str) -> None:
-        teacher_page(teacher_id)
+    async def _teacher(teacher_id: str) -> None:
+        await teacher_page(teacher_id)
 
     @page("/teachers", "teacher_portfolio")
     def _teachers() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 from fastapi import Request
@@ -20,12 +21,10 @@ from reports.labels import class_label
 from reports.risk import students_at_risk
 from reports.teachers import teacher_names
 
-from ..access import Role, Scope, can_open, scope_of, teacher_scope, visible_facts
+from ..access import Role, Scope, can_open, teacher_scope
+from ..analytics_cache import PageBase, computed, page_base
 from ..auth import current_account, page
-from ..derived import derived_for
 from ..frame import frame
-from ..state import ctx
-from ..visible import visible_workbook
 from .dashboard_exports import exports_panel
 from .portfolio import class_table, linked_table, section
 
@@ -48,15 +47,13 @@ def _quality_chart(totals: pd.DataFrame) -> None:
     }).classes("w-full max-w-[720px] h-64").mark("my-quality-chart")
 
 
-def _risk(facts: pd.DataFrame, marker: str) -> None:
-    risk = students_at_risk(facts)
+def _risk(risk: pd.DataFrame, marker: str) -> None:
     if section("Обучающиеся группы риска", risk, f"{marker}-none"):
         linked_table(risk, RISK_COLUMNS, marker, {"student": [f"/student/{s}" for s in risk["student_id"]]})
 
 
-def _students(frames: Mapping[str, pd.DataFrame], class_ids: list[str], marker: str) -> None:
-    """Links to the portfolio of every student of the classes, one row per class."""
-    students = pf.class_students(frames["students"], frames["classes"], set(class_ids))
+def _students(students: pd.DataFrame, marker: str) -> None:
+    """Links to the portfolio of every student of the classes (pf.class_students), one row per class."""
     if not section("Портфолио обучающихся", students, f"{marker}-none"):
         return
     with ui.column().classes("gap-1").mark(marker):
@@ -67,8 +64,7 @@ def _students(frames: Mapping[str, pd.DataFrame], class_ids: list[str], marker: 
                     ui.link(str(name), f"/student/{sid}")
 
 
-def _works(mine: pd.DataFrame, own: bool) -> None:
-    works = pf.works_of(mine)
+def _works(works: pd.DataFrame, own: bool) -> None:
     if not section("Работы, проведённые в моих классах" if own else "Работы, проведённые в классах педагога", works,
                    "my-works-none"):
         return
@@ -85,12 +81,61 @@ def _class_name(classes: pd.DataFrame, class_id: str) -> str:
     return str(label.iloc[0]) if len(label) and pd.notna(label.iloc[0]) else class_id
 
 
-def _own_class(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, class_id: str, own: bool,
-               seen: pd.DataFrame) -> None:
-    """A class teacher's own class: every subject taught in it, its students at risk and their portfolios."""
+@dataclass(frozen=True)
+class OwnClass:
+    """What the block of a class teacher's own class shows."""
+
+    class_id: str
+    name: str
+    rows: pd.DataFrame  # every subject taught in the class, with indicators
+    risk: pd.DataFrame
+    students: pd.DataFrame
+
+
+def own_class_of(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, class_id: str) -> OwnClass:
     pairs = pf.class_pairs(frames["teaching_load"], {class_id})
-    rows = pf.pair_indicators(facts, pairs, frames["classes"], frames["subjects"])
-    name = _class_name(frames["classes"], class_id)
+    return OwnClass(class_id, _class_name(frames["classes"], class_id),
+                    pf.pair_indicators(facts, pairs, frames["classes"], frames["subjects"]),
+                    students_at_risk(pf.pair_facts(facts, pairs)),
+                    pf.class_students(frames["students"], frames["classes"], {class_id}))
+
+
+@dataclass(frozen=True)
+class TeacherHome:
+    """Everything «Мой кабинет» of one teacher shows, computed once per cache version off the event loop."""
+
+    mine: pd.DataFrame
+    rows: pd.DataFrame
+    totals: pd.DataFrame
+    missing: pd.DataFrame
+    works: pd.DataFrame
+    tasks: pd.DataFrame
+    elements: pd.DataFrame
+    risk: pd.DataFrame
+    students: pd.DataFrame
+    own: list[OwnClass]
+    seen_classes: frozenset[str]  # classes in what the viewer may see (a class справка needs them)
+
+
+def teacher_home(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], scope: Scope, seen: pd.DataFrame,
+                 today: dt.date) -> TeacherHome:
+    pairs = pd.DataFrame(sorted(scope.pairs), columns=pf.PAIR_KEYS)
+    mine = pf.pair_facts(facts, pairs)
+    return TeacherHome(
+        mine=mine, rows=pf.pair_indicators(facts, pairs, frames["classes"], frames["subjects"]),
+        totals=pf.class_totals(facts, pairs, frames["classes"]),
+        missing=pf.works_without_results(frames["works"], frames["classes"], frames["subjects"], pairs, facts, today),
+        works=pf.works_of(mine), tasks=pf.weak_tasks(mine, frames["tasks"]),
+        elements=pf.weak_elements(mine, frames["tasks"]), risk=students_at_risk(mine),
+        students=pf.class_students(frames["students"], frames["classes"], set(scope.taught_classes)),
+        own=[own_class_of(frames, facts, c) for c in sorted(scope.classes)],
+        seen_classes=frozenset(seen["class_id"].dropna().astype(str)))
+
+
+def _own_class(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, block: OwnClass, own: bool,
+               seen: pd.DataFrame, in_seen: bool) -> None:
+    """A class teacher's own class: every subject taught in it, its students at risk and their portfolios."""
+    class_id, rows, name = block.class_id, block.rows, block.name
     ui.label(f"Мой класс {name} (классное руководство): все предметы" if own
              else f"Классный руководитель: {name} — все предметы класса").classes("text-h6 q-mt-lg").mark(
         f"my-own-title-{class_id}")
@@ -98,28 +143,25 @@ def _own_class(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, class_id
         ui.label("Нагрузка по классу не заполнена.").mark(f"my-own-{class_id}-none")
         return
     class_table(rows, f"my-own-{class_id}")
-    if (seen["class_id"] == class_id).any():
+    if in_seen:
         with ui.row().classes("items-center gap-2").mark(f"my-class-spravka-{class_id}"):
             ui.label(f"Справка по классу {name} за год:").classes("text-body2")
             exports_panel("class", {"class_id": class_id}, None, seen, frames, None, False, f"class-{class_id}-",
                           base=facts)
-    _risk(pf.pair_facts(facts, pairs), f"my-own-risk-{class_id}")
-    _students(frames, [class_id], f"my-own-students-{class_id}")
+    _risk(block.risk, f"my-own-risk-{class_id}")
+    _students(block.students, f"my-own-students-{class_id}")
 
 
-def home(teacher_id: str, scope: Scope, own: bool) -> None:
+async def home(base: PageBase, teacher_id: str, scope: Scope, own: bool) -> None:
     """The dashboard of the teacher of `scope` (app.access.teacher_scope: the load and the classes they lead);
     `own` when they look at it themself, else the headings speak of «педагог»."""
-    workbook = ctx().cache.workbook
-    frames = visible_workbook(current_account()).frames  # rows shown; facts are narrowed by scope below
-    facts = derived_for(workbook).facts
-    pairs = pd.DataFrame(sorted(scope.pairs), columns=pf.PAIR_KEYS)
-    mine = pf.pair_facts(facts, pairs)
+    frames, facts = base.seen.frames, base.facts  # rows shown are the read scope's
+    seen = base.visible  # справки compare with what the person looking may see (the whole school for the deputy)
+    data = await computed(base.version, teacher_home, facts, frames, scope, seen, dt.date.today())
+    mine = data.mine
     with ui.row().classes("items-center gap-4"):
         ui.link("Портфолио педагога", f"/teacher/{teacher_id}").mark("my-portfolio")
         ui.link("Ввод результатов", "/grid").mark("my-grid")
-    # справки compare with what the person looking may see (the whole school for the deputy)
-    seen = visible_facts(facts, scope_of(current_account(), frames))
     if not mine.empty:
         with ui.row().classes("items-center gap-2").mark("my-teacher-spravka"):
             ui.label("Справка по педагогу за год:").classes("text-body2")
@@ -133,33 +175,32 @@ def home(teacher_id: str, scope: Scope, own: bool) -> None:
     elif mine.empty:
         ui.label("Нет данных: результаты работ по " + ("вашим классам" if own else "классам педагога")
                  + " ещё не введены.").mark("my-no-data")
-    rows = pf.pair_indicators(facts, pairs, frames["classes"], frames["subjects"])
+    rows = data.rows
     if section("Мои классы и предметы" if own else "Классы и предметы педагога", rows, "my-classes-none"):
         rows = rows.assign(works_link="работы класса")
         class_table(rows, "my-classes", extra=("works_link",),
                     extra_links={"works_link": [f"#works-{c}" for c in rows["class_id"]]}, titles=TITLES)
         ui.label(f"Показатели — по всем работам учебного года; {TITLES['works_link'].lower()} класса — ниже."
                  ).classes("text-caption text-grey-7")
-        _quality_chart(pf.class_totals(facts, pairs, frames["classes"]))
-    missing = pf.works_without_results(frames["works"], frames["classes"], frames["subjects"], pairs, facts,
-                                       dt.date.today())
+        _quality_chart(data.totals)
+    missing = data.missing
     if section("Работы без результатов", missing, "my-missing-none"):
         missing = missing.assign(enter="ввести")
         linked_table(missing, MISSING_COLUMNS, "my-missing", {
             "enter": [f"/grid?work={w}&class={c}" for w, c in zip(missing["work_id"], missing["class_id"],
                                                                   strict=True)]}, titles=TITLES)
-    _works(mine, own)
-    tasks = pf.weak_tasks(mine, frames["tasks"])
+    _works(data.works, own)
+    tasks = data.tasks
     if section("Слабые задания (менее 50 % от максимума)", tasks, "my-weak-tasks-none"):
         linked_table(tasks, WEAK_TASK_COLUMNS, "my-weak-tasks", {
             "work": [f"/work/{w}?class={c}" for w, c in zip(tasks["work_id"], tasks["class_id"], strict=True)]})
-    elements = pf.weak_elements(mine, frames["tasks"])
+    elements = data.elements
     if section("Слабые элементы содержания (менее 50 % от максимума)", elements, "my-weak-elements-none"):
         linked_table(elements, WEAK_ELEMENT_COLUMNS, "my-weak-elements")
-    _risk(mine, "my-risk")
-    _students(frames, sorted(scope.taught_classes), "my-students")
-    for class_id in sorted(scope.classes):
-        _own_class(frames, facts, class_id, own, seen)
+    _risk(data.risk, "my-risk")
+    _students(data.students, "my-students")
+    for block in data.own:
+        _own_class(frames, facts, block, own, seen, block.class_id in data.seen_classes)
 
 
 def _teacher_list(frames: Mapping[str, pd.DataFrame]) -> None:
@@ -175,11 +216,12 @@ def _teacher_list(frames: Mapping[str, pd.DataFrame]) -> None:
 
 def create() -> None:
     @page("/my", "my")
-    def my_page(request: Request) -> None:
+    async def my_page(request: Request) -> None:
         account = current_account()
         if account is None:  # the guard has checked already; this keeps the type narrow
             return
-        frames = visible_workbook(account).frames
+        base = await page_base(account)
+        frames = base.seen.frames
         asked = request.query_params.get("teacher", "")
         if account.role == Role.DEPUTY:
             if not asked:
@@ -192,7 +234,8 @@ def create() -> None:
                     ui.label("Педагог не найден.").mark("my-unknown")
                 return
             with frame(f"Кабинет педагога: {card['short']}"):
-                home(asked, teacher_scope(frames, asked), own=asked == account.teacher_id)
+                await home(base, asked, await computed(base.version, teacher_scope, frames, asked),
+                           own=asked == account.teacher_id)
             return
         if asked and asked != account.teacher_id:
             with frame("Мой кабинет"):
@@ -204,4 +247,5 @@ def create() -> None:
                 ui.label("Учётная запись не связана с педагогом: обратитесь к администратору.").mark("my-unlinked")
             return
         with frame("Мой кабинет"):  # the blocks the deputy sees of this teacher, whatever the account's role
-            home(account.teacher_id, teacher_scope(frames, account.teacher_id), own=True)
+            await home(base, account.teacher_id, await computed(base.version, teacher_scope, frames,
+                                                                 account.teacher_id), own=True)

@@ -5,7 +5,7 @@ Reads the cache only; everything is filtered to what the signed-in person may se
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 from fastapi import Request
@@ -28,12 +28,9 @@ from reports.narrative import (
 )
 from sync.convert import docx_to_pdf
 
-from ..access import scope_of, visible_facts
+from ..analytics_cache import computed, page_base
 from ..auth import current_account, page
-from ..derived import derived_for
 from ..frame import frame
-from ..state import ctx
-from ..visible import visible_workbook
 from .downloads import export_buttons, report_exports
 from .work_cycle import cycle_panel, may_keep_cycle
 
@@ -104,32 +101,41 @@ def render(report: WorkReport, class_links: Sequence[tuple[str, str]] = ()) -> N
             ui.label(f"{i}. {text}")
 
 
+def work_view(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id: str, class_id: str | None
+              ) -> tuple[WorkReport | str, list[tuple[str, str]], bool]:
+    """The work's report (or the Russian reason there is none), the (class id, name) pairs seen of it, and whether
+    any of its results is seen."""
+    mine = facts[(facts["work_id"] == work_id).fillna(False).to_numpy(dtype=bool)]
+    pairs = mine[["class_id", "class"]].dropna().drop_duplicates("class_id")
+    seen = [(str(a), str(b)) for a, b in pairs.itertuples(index=False)]
+    try:
+        return work_report(facts, frames, work_id, class_id=class_id), seen, not mine.empty
+    except WorkNotFound as exc:
+        return str(exc), seen, not mine.empty
+
+
 def create() -> None:
     @page("/work/{work_id}", "work")
-    def work_page(work_id: str, request: Request) -> None:
-        c = ctx()
-        workbook = c.cache.workbook
-        scope = scope_of(current_account(), workbook.frames)
-        facts = visible_facts(derived_for(workbook).facts, scope)
+    async def work_page(work_id: str, request: Request) -> None:
+        base = await page_base(current_account())
+        workbook, scope = base.workbook, base.scope
         class_id = request.query_params.get("class") or None
-        mine = facts[(facts["work_id"] == work_id).fillna(False).to_numpy(dtype=bool)]
-        try:
-            report = work_report(facts, visible_workbook(current_account()).frames, work_id, class_id=class_id)
-        except WorkNotFound as exc:
+        report, seen, any_seen = await computed(base.version, work_view, base.visible, base.seen.frames, work_id,
+                                                class_id)
+        if isinstance(report, str):
             with frame("Мониторинговая работа"):
-                ui.label(str(exc)).mark("work-not-found")
+                ui.label(report).mark("work-not-found")
             return
         account = current_account()
         works = workbook.frames["works"]
         work = works[works["id"].astype(str) == work_id].iloc[0].to_dict()
         with frame(report.title):
-            if mine.empty and not scope.everything:
+            if not any_seen and not scope.everything:
                 ui.label("Результатов этой работы в ваших классах и предметах нет.").mark("work-no-access")
                 if may_keep_cycle(account, work_id, workbook.frames):  # a head plans the works of the department
                     cycle_panel(work, workbook.frames, account)
                 return
-            pairs = mine[["class_id", "class"]].dropna().drop_duplicates("class_id")
             if class_id is not None:
                 ui.link("← вся параллель", f"/work/{work_id}").mark("work-back")
-            render(report, [(str(a), str(b)) for a, b in pairs.itertuples(index=False)])
+            render(report, seen)
             cycle_panel(work, workbook.frames, account)

@@ -1,0 +1,252 @@
+"""Pages and saves under a school's load: the real server on a generated school, over loopback HTTP.
+
+Starts `edumon serve` (random free port, temp data dir) on a demo school, signs two people in (the deputy and a
+teacher: a signed session cookie and their server-side session, exactly what the sign-in page leaves behind), and
+prints, each with its target:
+- server CPU per page (median and p95 of 30 requests), warm, and the first request after the workbook changed;
+- save acknowledgement of one class (~30 rows): idle, and p95 with 20 concurrent writers (the write path the
+  pages call, in this process on a copy of the school, with the outbox worker running as in the server);
+- 50 clients × 60 s on the dashboard: throughput, p50/p95/p99, errors, server RSS before and after.
+
+Run: .venv/bin/python benchmarks/bench_pages.py [--students 1000] [--quick]
+CPU seconds are read from /proc for the server process (the machine may be shared: wall time is noisy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from itsdangerous import TimestampSigner
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "bench-password-1"
+SECRET = "bench-session-secret"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def seed(data_dir: Path, students: int) -> tuple[str, list[str]]:
+    """The demo school in an embedded store with demo accounts; (a work id with results, ids of one class's rows)."""
+    from app.accounts import create_demo_accounts
+    from app.demo import generate_demo
+    from sheets_schema import SCHEMA, validate_workbook
+    from sync.layout import layouts_of
+    from sync.local import LocalStore
+    from sync.users import UserStore
+
+    school = generate_demo(students=students, seed=42)
+    store = LocalStore(data_dir / "edumon.sqlite3")
+    store.ensure_layout(layouts_of(SCHEMA))
+    for sheet in SCHEMA:
+        store.replace_sheet(sheet.title, school.grids[sheet.title])
+    frames = validate_workbook(SCHEMA, school.grids).frames
+    create_demo_accounts(UserStore(data_dir / "users.sqlite3"), frames, password=PASSWORD)
+    res = frames["results"]
+    res = res[res["student_id"].isin(frames["students"]["id"])]  # rows a save may touch: their student is valid
+    work = str(res["work_id"].value_counts().index[0])
+    return work, res.loc[res["work_id"] == work, "id"].astype(str).tolist()
+
+
+def session_cookie(storage: Path, browser_id: str, login: str) -> str:
+    """What signing in leaves: the server-side session of `browser_id` names the login; the cookie names the id."""
+    storage.mkdir(parents=True, exist_ok=True)
+    (storage / f"storage-user-{browser_id}.json").write_text(
+        json.dumps({"login": login, "signed_in_at": time.time()}), encoding="utf-8")
+    data = base64.b64encode(json.dumps({"id": browser_id}).encode("utf-8"))
+    return TimestampSigner(SECRET).sign(data).decode("utf-8")
+
+
+def cpu_of(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def rss_of(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+def line(label: str, value: str, target: str) -> None:
+    print(f"  {label:<44} {value:>22}   target {target}")
+
+
+def page_times(client: httpx.Client, pid: int, path: str, n: int) -> list[float]:
+    """Server CPU seconds of each of n sequential requests."""
+    out = []
+    for _ in range(n):
+        before = cpu_of(pid)
+        r = client.get(path)
+        r.raise_for_status()
+        out.append(cpu_of(pid) - before)
+    return out
+
+
+def save_times(data_dir: Path, rows: list[str], writers: int, rounds: int) -> list[float]:
+    """Seconds from submit to acknowledgement of one class's results (~30 rows) by `writers` concurrent writers."""
+    from app.config import Settings
+    from app.context import build_context
+    from sync.commands import WriteCommand
+
+    ctx = build_context(Settings(data_dir=data_dir, backend="local"))
+    ctx.cache.refresh()
+    ctx.worker.start()
+    res = ctx.cache.workbook["results"].set_index("id")
+    out: list[float] = []
+    lock = threading.Lock()
+
+    def one(w: int) -> None:
+        for r in range(rounds):
+            ids = rows[(w * 30 + r) % max(1, len(rows) - 30):][:30]
+            commands = [WriteCommand("update", "results", i, {"present": "да"},
+                                     {"present": str(res.loc[i, "present"])}, user="bench") for i in ids]
+            t0 = time.perf_counter()
+            ctx.writer.submit(commands)
+            with lock:
+                out.append(time.perf_counter() - t0)
+
+    threads = [threading.Thread(target=one, args=(w,)) for w in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    ctx.worker.stop()
+    return out
+
+
+async def load(base: str, cookie: str, clients: int, seconds: float) -> tuple[list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    stop = time.monotonic() + seconds
+
+    async def one() -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(base_url=base, cookies={"session": cookie}, timeout=120) as c:
+            while time.monotonic() < stop:
+                t0 = time.perf_counter()
+                try:
+                    r = await c.get("/dashboard")
+                    ok = r.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - t0)
+                errors += not ok
+
+    await asyncio.gather(*(one() for _ in range(clients)))
+    return latencies, errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=1000)
+    parser.add_argument("--quick", action="store_true", help="10 requests per page, 10 clients × 10 s")
+    args = parser.parse_args()
+    n, clients, seconds, writers = (10, 10, 10.0, 5) if args.quick else (30, 50, 60.0, 20)
+    tmp = Path(tempfile.mkdtemp(prefix="edumon-bench-"))
+    data = tmp / "data"
+    data.mkdir()
+    t0 = time.perf_counter()
+    work, rows = seed(data, args.students)
+    print(f"school: {args.students} students, generated and stored in {time.perf_counter() - t0:.1f} s; "
+          f"{'quick run' if args.quick else 'full run'}")
+    writes = tmp / "writes"
+    shutil.copytree(data, writes)
+    storage = tmp / "nicegui"
+    cookies = {who: session_cookie(storage, f"bench-{who}", who) for who in ("zam", "uchitel")}
+    port = free_port()
+    env = dict(os.environ, EDUMON_DATA_DIR=str(data), EDUMON_BACKEND="local", EDUMON_PORT=str(port),
+               EDUMON_SESSION_SECRET=SECRET, EDUMON_REFRESH_SECONDS="30", NICEGUI_STORAGE_PATH=str(storage),
+               PYTHONPATH=str(ROOT))
+    server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], cwd=tmp, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(base + "/login", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        else:
+            raise SystemExit("the server did not start")
+        pid = server.pid
+        pages = [("/", "zam", "< 50 ms"), ("/dashboard", "zam", "< 150 ms"), ("/my", "uchitel", "< 150 ms"),
+                 (f"/work/{work}", "zam", "< 150 ms")]
+        print(f"\nserver CPU per page, {n} requests each (ms)")
+        for path, who, target in pages:
+            with httpx.Client(base_url=base, cookies={"session": cookies[who]}, timeout=120) as c:
+                first = page_times(c, pid, path, 1)[0]
+                warm = page_times(c, pid, path, n)
+            line(f"{path} warm (median / p95)", f"{statistics.median(warm) * 1000:.0f} / {pct(warm, .95) * 1000:.0f}",
+                 target)
+            line(f"{path} first request of the version", f"{first * 1000:.0f}", "(computed once per version)")
+        from sheets_schema import SCHEMA
+        from sync.local import LocalStore
+        title = SCHEMA["results"].title
+        LocalStore(data / "edumon.sqlite3").update_rows(title, "id", {rows[0]: {SCHEMA["results"].header_of(
+            "present"): "да"}, rows[1]: {SCHEMA["results"].header_of("present"): "да"}})
+        time.sleep(40)  # the server's refresh timer (30 s) picks the change up: a new cache version
+        print("\nafter a change of the workbook (server CPU, ms)")
+        for path, who, target in pages[:2]:
+            with httpx.Client(base_url=base, cookies={"session": cookies[who]}, timeout=120) as c:
+                first = page_times(c, pid, path, 1)[0]
+                warm = page_times(c, pid, path, n)
+            line(f"{path} first request after the change", f"{first * 1000:.0f}", "(recomputed once)")
+            line(f"{path} warm again (median / p95)",
+                 f"{statistics.median(warm) * 1000:.0f} / {pct(warm, .95) * 1000:.0f}", target)
+        print("\nsave acknowledged, one class of ~30 rows (ms, wall)")
+        idle = save_times(writes, rows, 1, n)
+        line("idle (median / p95)", f"{statistics.median(idle) * 1000:.0f} / {pct(idle, .95) * 1000:.0f}", "< 50 ms")
+        busy = save_times(writes, rows, writers, 3)
+        line(f"{writers} concurrent writers (p50 / p95)",
+             f"{statistics.median(busy) * 1000:.0f} / {pct(busy, .95) * 1000:.0f}", "p95 < 300 ms")
+        rss0 = rss_of(pid)
+        cpu0 = cpu_of(pid)
+        latencies, errors = asyncio.run(load(base, cookies["zam"], clients, seconds))
+        rss1 = rss_of(pid)
+        print(f"\n{clients} clients × {seconds:.0f} s on /dashboard (loopback)")
+        line("requests / throughput", f"{len(latencies)} / {len(latencies) / seconds:.1f} per s", "—")
+        line("latency p50 / p95 / p99 (s)", f"{pct(latencies, .5):.2f} / {pct(latencies, .95):.2f} / "
+             f"{pct(latencies, .99):.2f}", "p95 < 1 s")
+        line("errors", f"{errors}", "0")
+        line("server CPU per request (ms)", f"{(cpu_of(pid) - cpu0) / max(1, len(latencies)) * 1000:.0f}", "—")
+        line("server RSS before / after (MB)", f"{rss0:.0f} / {rss1:.0f}", "< 400 MB, flat")
+        more = asyncio.run(load(base, cookies["zam"], 10, seconds / 2))[0]
+        line(f"RSS after {len(more)} more requests (MB)", f"{rss_of(pid):.0f}", "flat")
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
