@@ -202,15 +202,23 @@ def _region(sheet: Sheet, r: int, c: int, bounds: Rect) -> Rect:
 
 
 def find_table(sheet: Sheet, rect: Rect) -> Rect | None:
-    """The table values.append extends: the region of the first filled cell of the range (a single-cell range
-    looks from that cell down and right). Google's own choice among several tables is not documented; this
-    reproduces what recordings and bug reports show for ranges anchored at the table's first cell."""
-    bounds = Rect(rect.row0, rect.col0, None, None) if rect.single_cell else rect
-    bounds = bounds.clamp(sheet.rows, sheet.cols)
+    """The table values.append extends, as the recordings show Google choosing it (tests/data/cassettes):
+
+    - a single-cell range is an anchor: an empty anchor cell means no table (the values go AT the anchor, even with
+      data below it — WorksheetTest.test_insert_row); a filled one means the region around it (test_append_row_with_
+      empty_value_and_table_range: row 1 ["x", "", "z"] anchored at A1 gives the table A1);
+    - a wider range (a bare sheet title included) means the region, inside the range, of its LAST filled cell in
+      reading order (test_append_row_with_empty_value: the same row appended to 'Sheet1' gives the table C1).
+    """
+    if rect.single_cell:
+        if sheet.get(rect.row0, rect.col0) is None:
+            return None
+        return _region(sheet, rect.row0, rect.col0, Rect(0, 0, sheet.rows, sheet.cols))
+    bounds = rect.clamp(sheet.rows, sheet.cols)
     assert bounds.row1 is not None and bounds.col1 is not None
-    for i in range(bounds.row0, min(bounds.row1, len(sheet.cells))):
+    for i in range(min(bounds.row1, len(sheet.cells)) - 1, bounds.row0 - 1, -1):
         row = sheet.cells[i]
-        for j in range(bounds.col0, min(bounds.col1, len(row))):
+        for j in range(min(bounds.col1, len(row)) - 1, bounds.col0 - 1, -1):
             if row[j] is not None:
                 return _region(sheet, i, j, bounds)
     return None
