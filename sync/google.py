@@ -17,6 +17,7 @@ skips rows whose id is already in the sheet (without an id column: a batch alrea
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import threading
@@ -55,6 +56,8 @@ from .store import (
     trim_grid,
     trim_row,
 )
+
+log = logging.getLogger(__name__)
 
 __all__ = ["GoogleStore"]  # its errors (SheetsUnavailable, QuotaExhausted, SheetsRejected...) live in sync.http
 
@@ -122,7 +125,7 @@ class GoogleStore:
                 if not is_unknown_range(exc):  # else a cached title was renamed or deleted by hand: look again
                     raise
                 grids = self._grids([s.title for s in self._sheets(fresh=True)])
-        self._headers.update({t: [h.strip() for h in g[0]] for t, g in grids.items() if g})
+        self._headers.update({t: [h.strip() for h in g[_header_at(g)]] for t, g in grids.items() if g})
         return grids
 
     # -- writes --------------------------------------------------------------------------------------------------
@@ -130,6 +133,8 @@ class GoogleStore:
         if not rows:
             return
         pending = [trim_row(r) for r in rows]
+        width = max(len(self._headers.get(title, [])), max(len(r) for r in pending), 1)
+        landed: list[str] = []
 
         def plan(first: bool) -> Callable[[], Any] | None:
             nonlocal pending
@@ -138,16 +143,38 @@ class GoogleStore:
             if not pending:
                 return None
             body = {"values": pending}
-            # anchored at A1: Google extends the table around A1 from column A (a whole-sheet range can pick a
-            # table that starts further right when rows have blank cells: gspread issues #537, #735)
-            return lambda: self._http.values_append(self.key, absolute_range_name(title, "A1"), {
-                "valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS", "includeValuesInResponse": "false"},
-                body)
+
+            def send() -> None:
+                # the whole table's columns from row 1: Google extends the region of the range's last filled cell,
+                # so a blank row above the header, a cleared A1 or a gap under the header cannot put rows above it
+                # (a single-cell anchor that is empty is written AT: WorksheetTest.test_insert_row)
+                reply = self._http.values_append(self.key, absolute_range_name(title, f"A1:{_col(width - 1)}"), {
+                    "valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS",
+                    "includeValuesInResponse": "false"}, body)
+                landed.append(reply.get("updates", {}).get("updatedRange", ""))
+            return send
 
         with self._lock, self._errors(title):
             if self._find(title) is None:
                 raise SheetNotFound(f"worksheet {title!r} not found")
             self._until_applied(plan)
+            if landed and not _starts_in_column_a(landed[-1]):
+                self._move_to_column_a(title, landed[-1], pending, width)
+
+    def _move_to_column_a(self, title: str, updated: str, rows: list[Row], width: int) -> None:
+        """Google extended a table that does not start in column A (a stray cell typed apart under the table):
+        our rows went in shifted right. Blank them and write them again under the last row, from column A."""
+        grid = self._grids([title])[title]
+        m = re.search(r"!([A-Z]+)(\d+)", updated)
+        assert m is not None
+        top, left = int(m.group(2)) - 1, _a1_col(m.group(1))
+        for i in range(top, min(top + len(rows), len(grid))):
+            grid[i] = grid[i][:left]
+        last = max((i for i, r in enumerate(grid) if any(c.strip() for c in r[:width])), default=-1)
+        data = [{"range": updated, "values": [[""] * len(r) for r in rows]},
+                {"range": absolute_range_name(title, f"A{last + 2}"), "values": rows}]
+        log.warning("append to %r landed at %s; moved to A%d", title, updated, last + 2)
+        self._http.values_batch_update(self.key, {"valueInputOption": "RAW", "data": data})
 
     def update_rows(self, title: str, id_header: str, changes: Mapping[str, Mapping[str, str]]) -> WriteResult:
         with self._lock, self._errors(title), self._http.operation():
@@ -321,9 +348,9 @@ class GoogleStore:
                                            params=dict(READ_PARAMS))
         head_vr, col_vr = data["valueRanges"]
         header = [h.strip() for h in (head_vr.get("values") or [[]])[0]]
+        if id_header not in header:  # blank rows inserted above the header by hand: look for it in the whole sheet
+            return self._locate_below(title, id_header)
         self._headers[title] = header
-        if id_header not in header:
-            return None, [], 0
         col = header.index(id_header)
         if col != guess:  # columns were moved by hand since we last looked
             letter = _col(col)
@@ -333,19 +360,32 @@ class GoogleStore:
         m = re.search(r"(\d+)$", col_vr.get("range", ""))
         return header, column, int(m.group(1)) if m else len(column)
 
+    def _locate_below(self, title: str, id_header: str) -> tuple[list[str] | None, list[str], int]:
+        grid = self._grids([title])[title]
+        at = _header_at(grid)
+        header = [h.strip() for h in grid[at]] if grid else []
+        sheet = self._find(title)
+        if id_header not in header or sheet is None:
+            return None, [], 0
+        self._headers[title] = header
+        col = header.index(id_header)
+        column = ["" if i <= at else (r[col].strip() if len(r) > col else "") for i, r in enumerate(grid)]
+        return header, column, sheet.rows
+
     def _not_yet_appended(self, title: str, rows: list[Row]) -> list[Row]:
         """After a lost append answer: the rows Google does not hold yet, judged by the id column wherever it is;
         without one, the batch counts as applied when the sheet holds it as a block (append is all-or-nothing)."""
         grid = self._grids([title])[title]
-        header = [h.strip() for h in grid[0]] if grid else []
+        at = _header_at(grid)
+        header = [h.strip() for h in grid[at]] if grid else []
         if ID_HEADER in header:
             c = header.index(ID_HEADER)
             ids = [r[c].strip() if len(r) > c else "" for r in rows]
             if all(ids) and len(set(ids)) == len(ids):
-                present = {r[c].strip() for r in grid[1:] if len(r) > c}
+                present = {r[c].strip() for r in grid[at + 1:] if len(r) > c}
                 return [r for r, i in zip(rows, ids, strict=True) if i not in present]
         block = trim_grid(rows)
-        found = any(grid[i:i + len(block)] == block for i in range(1, len(grid) - len(block) + 1))
+        found = any(grid[i:i + len(block)] == block for i in range(at + 1, len(grid) - len(block) + 1))
         return [] if found else rows
 
 
@@ -360,6 +400,22 @@ def _sheet_of(entry: Mapping[str, Any]) -> _Sheet:
 
 def _col(index: int) -> str:
     return rowcol_to_a1(1, index + 1)[:-1]
+
+
+def _a1_col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _starts_in_column_a(updated_range: str) -> bool:
+    return not updated_range or bool(re.search(r"!A\d", updated_range))
+
+
+def _header_at(grid: Sequence[Row]) -> int:
+    """The header is the first row with anything in it (people insert blank rows above it)."""
+    return next((i for i, r in enumerate(grid) if any(c.strip() for c in r)), 0)
 
 
 def _positions(column: list[str], wanted: Mapping[str, Any] | Sequence[str]) -> dict[str, list[int]]:

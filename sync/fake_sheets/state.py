@@ -127,12 +127,15 @@ class Sheet:
     formats: list[dict[str, Any]] = field(default_factory=list)
     widths: dict[int, int] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)  # "row,col" -> note
+    basic_filter: dict[str, Any] | None = None
+    filter_views: list[dict[str, Any]] = field(default_factory=list)
 
     def clone(self) -> Sheet:
         return Sheet(self.sheet_id, self.title, self.rows, self.cols, self.frozen_rows, self.frozen_cols,
                      self.hidden, [list(r) for r in self.cells], json.loads(json.dumps(self.validations)),
                      json.loads(json.dumps(self.protected)), json.loads(json.dumps(self.formats)),
-                     dict(self.widths), dict(self.notes))
+                     dict(self.widths), dict(self.notes), json.loads(json.dumps(self.basic_filter)),
+                     json.loads(json.dumps(self.filter_views)))
 
     def get(self, r: int, c: int) -> Cell:
         if r < len(self.cells) and c < len(self.cells[r]):
@@ -192,6 +195,10 @@ class Spreadsheet:
             entry: dict[str, Any] = {"properties": s.properties(i)}
             if s.protected:
                 entry["protectedRanges"] = s.protected
+            if s.basic_filter:
+                entry["basicFilter"] = s.basic_filter
+            if s.filter_views:
+                entry["filterViews"] = s.filter_views
             sheets.append(entry)
         return {
             "spreadsheetId": self.key,
