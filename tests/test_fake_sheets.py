@@ -131,7 +131,7 @@ def test_user_entered_versus_raw(http: requests.Session, fake: FakeSheets) -> No
                      json={"values": typed})
         assert r.status_code == 200
     formatted = fake.grid(KEY, "Sheet1")
-    assert formatted[0] == ["2", "4,5", "1234", "007", "TRUE", "#NAME?", "12.10.2025", "#NAME?"]
+    assert formatted[0] == ["2", "4,5", "1,234", "007", "TRUE", "#NAME?", "12.10.2025", "#NAME?"]  # grouping kept
     assert formatted[1] == typed[0]  # RAW keeps exactly what was sent
     assert fake.grid(KEY, "Sheet1", "FORMULA")[0][0] == "=1+1"
     unformatted = http.get(f"{API}/{KEY}/values/Sheet1!A1:E1", params={"valueRenderOption": "UNFORMATTED_VALUE"})

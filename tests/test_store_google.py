@@ -26,9 +26,10 @@ def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_service_account(tmp_path_factory.mktemp("sa") / "service-account.json", TOKEN_URI)
 
 
-@pytest.fixture
-def fake() -> FakeSheets:
-    return FakeSheets(auto_create=True, require_auth=True)
+@pytest.fixture(params=["en_US", "ru_RU"])
+def fake(request: pytest.FixtureRequest) -> FakeSheets:
+    """Every test here runs against an en_US and a ru_RU spreadsheet (a Russian school's sheet is ru_RU)."""
+    return FakeSheets(auto_create=True, require_auth=True, locale=request.param)
 
 
 @pytest.fixture

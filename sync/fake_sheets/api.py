@@ -22,7 +22,8 @@ from . import batch, values
 from .errors import INTERNAL, NOT_FOUND, UNAUTHENTICATED, ApiError, quota_message
 from .faults import FaultPlan
 from .fields import apply_mask, parse_mask
-from .state import CELL_LIMIT, Sheet, Spreadsheet, dump_state, load_state, render
+from .state import CELL_LIMIT, Sheet, Spreadsheet, dump_state, load_state
+from .typed import render
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=UTF-8"}
 SPREADSHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
@@ -59,8 +60,9 @@ class FakeSheets:
 
     def __init__(self, *, auto_create: bool = False, require_auth: bool = False, faults: FaultPlan | None = None,
                  latency: float = 0.0, cell_limit: int = CELL_LIMIT, state_file: str | Path | None = None,
-                 quota_per_minute: int | None = None) -> None:
+                 quota_per_minute: int | None = None, locale: str = "en_US") -> None:
         self.auto_create = auto_create
+        self.locale = locale  # of every spreadsheet created from now on (a Russian school's sheet is ru_RU)
         self.require_auth = require_auth
         self.faults = faults or FaultPlan()
         self.latency = latency  # seconds added to every API answer (benchmarks)
@@ -75,10 +77,11 @@ class FakeSheets:
 
     # -- test and admin helpers (not part of the API) ------------------------------------------------------------
     def create_spreadsheet(self, key: str | None = None, title: str = "Новая таблица",
-                           sheets: tuple[str, ...] = ("Sheet1",)) -> str:
+                           sheets: tuple[str, ...] = ("Sheet1",), locale: str | None = None) -> str:
         key = key or secrets.token_urlsafe(30).replace("-", "x").replace("_", "y")[:44]
         with self._lock:
-            self.books[key] = Spreadsheet(key, title, sheets=[Sheet(i, t) for i, t in enumerate(sheets)])
+            self.books[key] = Spreadsheet(key, title, locale or self.locale,
+                                          sheets=[Sheet(i, t) for i, t in enumerate(sheets)])
             self._persist()
         return key
 
@@ -95,7 +98,7 @@ class FakeSheets:
         sheet = self.book(key).by_title(title)
         if sheet is None:
             raise KeyError(title)
-        return values.read_range(sheet, values.Rect(), option).get("values", [])
+        return values.read_range(sheet, values.Rect(), option, locale=self.book(key).locale).get("values", [])
 
     def revoke_tokens(self) -> None:
         self._tokens.clear()
@@ -199,7 +202,7 @@ class FakeSheets:
             props = body.get("properties", {})
             titles = tuple(s["properties"]["title"] for s in body.get("sheets", []) if "properties" in s)
             return self.book(self.create_spreadsheet(None, props.get("title", "Новая таблица"),
-                                                     titles or ("Sheet1",))).metadata()
+                                                     titles or ("Sheet1",), props.get("locale"))).metadata()
         m = re.match(r"^/([^/:]+)(.*)$", rest)
         if not m:
             raise ApiError(404, NOT_FOUND)
@@ -209,8 +212,9 @@ class FakeSheets:
             meta = book.metadata()
             if flag("includeGridData"):
                 for entry, sheet in zip(meta["sheets"], book.sheets, strict=True):
-                    entry["data"] = [{"rowData": [{"values": [{"formattedValue": render(c, "FORMATTED_VALUE")}
-                                                              for c in row]} for row in sheet.cells]}]
+                    entry["data"] = [{"rowData": [
+                        {"values": [{"formattedValue": render(c, "FORMATTED_VALUE", book.locale)} for c in row]}
+                        for row in sheet.cells]}]
             return apply_mask(meta, parse_mask(q("fields"))) if q("fields") else meta
         if tail == ":batchUpdate" and method == "POST":
             return batch.batch_update(book, body, self.cell_limit)

@@ -9,7 +9,7 @@ from typing import Any
 from .a1 import Rect, echo
 from .errors import ApiError, cell_limit, grid_limits
 from .fields import parse_mask, paths
-from .state import DEFAULT_COLS, DEFAULT_ROWS, Cell, Formula, Sheet, Spreadsheet
+from .state import DEFAULT_COLS, DEFAULT_ROWS, Cell, Formula, Sheet, Shown, Spreadsheet
 
 Handler = Callable[[Spreadsheet, dict[str, Any]], dict[str, Any] | None]
 CONDITIONS = {"ONE_OF_LIST": None, "NUMBER_BETWEEN": 2, "NUMBER_NOT_BETWEEN": 2, "NUMBER_GREATER": 1,
@@ -276,7 +276,7 @@ def _sort_key(cell: Cell, descending: bool) -> tuple[int, Any]:
     """Blanks sort last either way (as in Google's UI and API); numbers before text, text case-insensitively."""
     if cell is None or cell == "":
         return (2, 0)
-    value = cell.text if isinstance(cell, Formula) else cell
+    value = cell.text if isinstance(cell, Formula) else cell.value if isinstance(cell, Shown) else cell
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return (0, -value if descending else value)
     text = str(value).casefold()
