@@ -227,8 +227,38 @@ def test_layout_requests_are_kept(http: requests.Session, fake: FakeSheets) -> N
     meta = http.get(f"{API}/{KEY}", params={"fields": "sheets(properties(gridProperties),protectedRanges(range))"})
     assert meta.json() == {"sheets": [{"properties": {"gridProperties": {"rowCount": 1000, "columnCount": 26,
                                                                           "frozenRowCount": 1}},
-                                       "protectedRanges": [{"range": {"sheetId": 0, "startRowIndex": 0,
-                                                                      "endRowIndex": 1}}]}]}
+                                       "protectedRanges": [{"range": {"endRowIndex": 1}}]}]}  # zeros dropped
+
+
+@pytest.mark.parametrize("sent, echoed", [
+    # warning-only on sheet 0: sheetId 0 and startRowIndex 0 dropped, description null dropped, no editors
+    ({"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1}, "description": None, "warningOnly": True},
+     {"range": {"endRowIndex": 1}, "warningOnly": True}),
+    # a real protection: warningOnly false dropped, the requester filled in as an editor
+    ({"range": {"sheetId": 0, "startColumnIndex": 2}, "description": "Итоги", "warningOnly": False},
+     {"range": {"startColumnIndex": 2}, "description": "Итоги", "editors": {"users": ["owner@example.com"]}}),
+    ({"range": {"sheetId": 0}, "editors": {"users": ["zavuch@school.ru"]}},
+     {"range": {}, "editors": {"users": ["owner@example.com", "zavuch@school.ru"]}}),
+])
+def test_protected_ranges_echo_as_google_does(http: requests.Session, sent: dict[str, Any],
+                                              echoed: dict[str, Any]) -> None:
+    r = http.post(f"{API}/{KEY}:batchUpdate", json={"requests": [{"addProtectedRange": {"protectedRange": sent}}]})
+    got = r.json()["replies"][0]["addProtectedRange"]["protectedRange"]
+    assert isinstance(got.pop("protectedRangeId"), int) and got.pop("requestingUserCanEdit") is True
+    assert got == echoed
+    assert http.get(f"{API}/{KEY}").json()["sheets"][0]["protectedRanges"][0]["range"] == echoed["range"]
+
+
+def test_cannot_hide_the_only_visible_sheet(http: requests.Session, fake: FakeSheets) -> None:
+    hide = {"updateSheetProperties": {"properties": {"sheetId": 0, "hidden": True}, "fields": "hidden"}}
+    r = http.post(f"{API}/{KEY}:batchUpdate", json={"requests": [hide]})
+    assert r.status_code == 400
+    assert r.json()["error"] == {"code": 400, "status": "INVALID_ARGUMENT", "message": (
+        "Invalid requests[0].updateSheetProperties: You can't hide all the sheets in a document.")}
+    add = {"addSheet": {"properties": {"title": "Второй"}}}
+    assert http.post(f"{API}/{KEY}:batchUpdate", json={"requests": [add, hide]}).status_code == 200
+    meta = http.get(f"{API}/{KEY}").json()["sheets"]
+    assert [s["properties"].get("hidden") for s in meta] == [True, None]  # false is never echoed
 
 
 def test_cannot_delete_every_non_frozen_row(http: requests.Session, fake: FakeSheets) -> None:

@@ -108,6 +108,8 @@ def update_sheet_properties(book: Spreadsheet, args: dict[str, Any]) -> None:
             setattr(sheet, attr, int(grid.get(name, 0)))
         elif path != "sheetId":
             raise ApiError(400, f"Unsupported field in mask: {path}")
+    if all(s.hidden for s in book.sheets):
+        raise ApiError(400, "You can't hide all the sheets in a document.")
     if sheet.frozen_rows >= sheet.rows or (sheet.frozen_cols and sheet.frozen_cols >= sheet.cols):
         raise ApiError(400, "You can't freeze all visible rows on the sheet.")
 
@@ -187,8 +189,14 @@ def set_data_validation(book: Spreadsheet, args: dict[str, Any]) -> None:
 
 
 def add_protected_range(book: Spreadsheet, args: dict[str, Any]) -> dict[str, Any]:
-    pr = dict(args.get("protectedRange", {}))
+    """Echoed as Google does: proto3 JSON drops zero and false fields (range.sheetId 0, warningOnly false) and a null
+    description; a protection that is not warning-only lists its editors, the requester among them."""
+    pr = {k: v for k, v in args.get("protectedRange", {}).items() if v is not None and v is not False}
     sheet, _ = _grid(book, pr.get("range", {}))
+    pr["range"] = {k: v for k, v in pr.get("range", {}).items() if v != 0}
+    if not pr.get("warningOnly"):
+        users = set(pr.get("editors", {}).get("users", [])) | {book.requester}
+        pr["editors"] = {**pr.get("editors", {}), "users": sorted(users)}
     book.next_protected_id += 1
     pr.update(protectedRangeId=book.next_protected_id, requestingUserCanEdit=True)
     sheet.protected.append(pr)

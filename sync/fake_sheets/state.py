@@ -133,6 +133,8 @@ class Spreadsheet:
     time_zone: str = "Etc/GMT"
     sheets: list[Sheet] = field(default_factory=list)
     next_protected_id: int = 1_000_000
+    shared_with: set[str] | None = None  # None: anyone may open it; else only these accounts (others get 403)
+    requester: str = "owner@example.com"  # who sends the request being answered (fills protected-range editors)
 
     def by_title(self, title: str) -> Sheet | None:
         for s in self.sheets:
