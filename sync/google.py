@@ -40,6 +40,7 @@ from .http import (
     RequestCounter,
     RetryPolicy,
     SheetsHTTPClient,
+    account_of,
     is_unknown_range,
     load_credentials,
     store_error,
@@ -156,7 +157,7 @@ class GoogleStore:
 
         with self._lock, self._errors(title):
             if self._find(title) is None:
-                raise SheetNotFound(f"worksheet {title!r} not found")
+                raise SheetNotFound(f"лист «{title}» не найден в Google-таблице (переименован или удалён?)")
             self._until_applied(plan)
             if landed and not _starts_in_column_a(landed[-1]):
                 self._move_to_column_a(title, landed[-1], pending, width)
@@ -292,7 +293,7 @@ class GoogleStore:
         except APIError as exc:
             if exc.code == 400:
                 self._meta = None  # a sheet renamed, deleted or re-frozen by hand: look again next time
-            raise store_error(exc, self.key, title) from None
+            raise store_error(exc, self.key, title, account_of(self._http.auth)) from None
 
     def _until_applied(self, plan: Plan) -> None:
         """Run a non-idempotent write; after a lost answer, plan again from what the sheet now holds."""

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import batch, values
-from .errors import INTERNAL, INVALID_CREDENTIALS, NOT_FOUND, NO_PERMISSION, UNAUTHENTICATED, ApiError, quota_body
+from .errors import INTERNAL, INVALID_CREDENTIALS, NO_PERMISSION, NOT_FOUND, UNAUTHENTICATED, ApiError, quota_body
 from .faults import FaultPlan
 from .fields import apply_mask, parse_mask
 from .state import CELL_LIMIT, Sheet, Spreadsheet, dump_state, load_state
