@@ -109,6 +109,8 @@ def test_fake_answers_like_recorded_google(name: str) -> None:
     if cassette["spreadsheet"]:
         spec = cassette["spreadsheet"]
         fake.create_spreadsheet(spec["id"], spec["title"], tuple(spec["sheets"]))
+        if "grid" in spec:  # the recorded sheet had been resized before the trimmed part
+            fake.book(spec["id"]).sheets[0].rows, fake.book(spec["id"]).sheets[0].cols = spec["grid"]
     http = fake_session(fake)
     ids: dict[int, int] = {}  # Google's random sheet ids -> the fake's
     for step in cassette["interactions"]:
