@@ -18,7 +18,6 @@ skips rows whose id is already in the sheet (without an id column: a batch alrea
 from __future__ import annotations
 
 import logging
-import random
 import re
 import threading
 import time
@@ -32,7 +31,7 @@ import requests
 from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
-from sheets_schema import ID_HEADER
+from sheets_schema import ID_HEADER, col_letter
 
 from .http import (
     GOOGLE_BASE_URL,
@@ -44,6 +43,17 @@ from .http import (
     is_unknown_range,
     load_credentials,
     store_error,
+)
+from .sheet_requests import (
+    a1_col,
+    add_sheet,
+    fresh_sheet_id,
+    grow,
+    header_at,
+    layout_requests,
+    positions,
+    runs,
+    starts_in_column_a,
 )
 from .store import (
     Grid,
@@ -64,7 +74,6 @@ __all__ = ["GoogleStore"]  # its errors (SheetsUnavailable, QuotaExhausted, Shee
 
 READ_PARAMS = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
 _META_FIELDS = "sheets(properties(sheetId,title,index,gridProperties),protectedRanges(range))"
-HEADER_NOTE = "Заголовки столбцов задаются схемой edumon; переименование ломает синхронизацию"
 
 
 @dataclass(frozen=True)
@@ -126,7 +135,7 @@ class GoogleStore:
                 if not is_unknown_range(exc):  # else a cached title was renamed or deleted by hand: look again
                     raise
                 grids = self._grids([s.title for s in self._sheets(fresh=True)])
-        self._headers.update({t: [h.strip() for h in g[_header_at(g)]] for t, g in grids.items() if g})
+        self._headers.update({t: [h.strip() for h in g[header_at(g)]] for t, g in grids.items() if g})
         return grids
 
     # -- writes --------------------------------------------------------------------------------------------------
@@ -149,7 +158,7 @@ class GoogleStore:
                 # the whole table's columns from row 1: Google extends the region of the range's last filled cell,
                 # so a blank row above the header, a cleared A1 or a gap under the header cannot put rows above it
                 # (a single-cell anchor that is empty is written AT: WorksheetTest.test_insert_row)
-                reply = self._http.values_append(self.key, absolute_range_name(title, f"A1:{_col(width - 1)}"), {
+                reply = self._http.values_append(self.key, absolute_range_name(title, f"A1:{col_letter(width - 1)}"), {
                     "valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS",
                     "includeValuesInResponse": "false"}, body)
                 landed.append(reply.get("updates", {}).get("updatedRange", ""))
@@ -159,7 +168,7 @@ class GoogleStore:
             if self._find(title) is None:
                 raise SheetNotFound(f"лист «{title}» не найден в Google-таблице (переименован или удалён?)")
             self._until_applied(plan)
-            if landed and not _starts_in_column_a(landed[-1]):
+            if landed and not starts_in_column_a(landed[-1]):
                 self._move_to_column_a(title, landed[-1], pending, width)
 
     def _move_to_column_a(self, title: str, updated: str, rows: list[Row], width: int) -> None:
@@ -168,7 +177,7 @@ class GoogleStore:
         grid = self._grids([title])[title]
         m = re.search(r"!([A-Z]+)(\d+)", updated)
         assert m is not None
-        top, left = int(m.group(2)) - 1, _a1_col(m.group(1))
+        top, left = int(m.group(2)) - 1, a1_col(m.group(1))
         for i in range(top, min(top + len(rows), len(grid))):
             grid[i] = grid[i][:left]
         last = max((i for i, r in enumerate(grid) if any(c.strip() for c in r[:width])), default=-1)
@@ -182,7 +191,7 @@ class GoogleStore:
             header, ids, _ = self._locate(title, id_header)
             if header is None:
                 return WriteResult([], list(changes))
-            where = _positions(ids, changes)
+            where = positions(ids, changes)
             applied, not_found, data = [], [], []
             for rid, values in changes.items():
                 if rid not in where:
@@ -218,7 +227,7 @@ class GoogleStore:
                 requests_.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "length": 1}})
             requests_ += [{"deleteDimension": {"range": {"sheetId": sheet.sheet_id, "dimension": "ROWS",
                                                          "startIndex": a, "endIndex": b}}}
-                          for a, b in reversed(_runs(doomed))]  # bottom-up, so earlier indexes stay valid
+                          for a, b in reversed(runs(doomed))]  # bottom-up, so earlier indexes stay valid
             return lambda: self._batch(requests_)
 
         with self._lock, self._errors(title):
@@ -233,10 +242,10 @@ class GoogleStore:
         def plan(first: bool) -> Callable[[], Any] | None:
             sheet = self._find(title, fresh=True)
             if sheet is None:
-                new_id = _new_id([s.sheet_id for s in self._sheets()])
-                reqs = [_add_sheet(title, new_id, max(height, 1000), max(width, 26))]
+                new_id = fresh_sheet_id([s.sheet_id for s in self._sheets()])
+                reqs = [add_sheet(title, new_id, max(height, 1000), max(width, 26))]
             else:
-                reqs = _grow(sheet, height, width)
+                reqs = grow(sheet.sheet_id, sheet.rows, sheet.cols, height, width)
                 reqs.append({"updateCells": {"range": {"sheetId": sheet.sheet_id}, "fields": "userEnteredValue"}})
             return lambda: self._batch(reqs)  # creates or resizes and clears values (formatting stays)
 
@@ -260,9 +269,9 @@ class GoogleStore:
             for lay in layouts:
                 if lay.title not in sheets:
                     rep.created.append(lay.title)
-                    used.append(_new_id(used))
-                    reqs.append(_add_sheet(lay.title, used[-1], 1000, max(len(lay.headers), 1), frozen=1))
-                    reqs += _layout_requests(used[-1], lay, list(lay.headers), True, 1000, len(lay.headers), 1,
+                    used.append(fresh_sheet_id(used))
+                    reqs.append(add_sheet(lay.title, used[-1], 1000, max(len(lay.headers), 1), frozen=1))
+                    reqs += layout_requests(used[-1], lay, list(lay.headers), True, 1000, len(lay.headers), 1,
                                              False)
                     continue
                 s, header = sheets[lay.title], headers[lay.title]
@@ -275,7 +284,7 @@ class GoogleStore:
                                       (rep.renamed_columns, renamed)):
                     if value:
                         target[lay.title] = value  # type: ignore[index]
-                reqs += _layout_requests(s.sheet_id, lay, header, lay.title in empty, s.rows, s.cols, s.frozen,
+                reqs += layout_requests(s.sheet_id, lay, header, lay.title in empty, s.rows, s.cols, s.frozen,
                                          s.header_protected)
             report = report or rep
             return (lambda: self._batch(reqs)) if reqs else None
@@ -343,7 +352,7 @@ class GoogleStore:
         """(header row, id column cells with row 0 = header, grid row count) — one batchGet when the guess is right."""
         known = self._headers.get(title, [])
         guess = known.index(id_header) if id_header in known else 0
-        letter = _col(guess)
+        letter = col_letter(guess)
         data = self._http.values_batch_get(self.key, [absolute_range_name(title, "1:1"),
                                                       absolute_range_name(title, f"{letter}:{letter}")],
                                            params=dict(READ_PARAMS))
@@ -354,7 +363,7 @@ class GoogleStore:
         self._headers[title] = header
         col = header.index(id_header)
         if col != guess:  # columns were moved by hand since we last looked
-            letter = _col(col)
+            letter = col_letter(col)
             col_vr = self._http.values_batch_get(self.key, [absolute_range_name(title, f"{letter}:{letter}")],
                                                  params=dict(READ_PARAMS))["valueRanges"][0]
         column = [r[0].strip() if r else "" for r in col_vr.get("values", [])]
@@ -363,7 +372,7 @@ class GoogleStore:
 
     def _locate_below(self, title: str, id_header: str) -> tuple[list[str] | None, list[str], int]:
         grid = self._grids([title])[title]
-        at = _header_at(grid)
+        at = header_at(grid)
         header = [h.strip() for h in grid[at]] if grid else []
         sheet = self._find(title)
         if id_header not in header or sheet is None:
@@ -377,7 +386,7 @@ class GoogleStore:
         """After a lost append answer: the rows Google does not hold yet, judged by the id column wherever it is;
         without one, the batch counts as applied when the sheet holds it as a block (append is all-or-nothing)."""
         grid = self._grids([title])[title]
-        at = _header_at(grid)
+        at = header_at(grid)
         header = [h.strip() for h in grid[at]] if grid else []
         if ID_HEADER in header:
             c = header.index(ID_HEADER)
@@ -399,109 +408,7 @@ def _sheet_of(entry: Mapping[str, Any]) -> _Sheet:
                   int(grid.get("columnCount", 0)), int(grid.get("frozenRowCount", 0)), protected)
 
 
-def _col(index: int) -> str:
-    return rowcol_to_a1(1, index + 1)[:-1]
 
 
-def _a1_col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
-def _starts_in_column_a(updated_range: str) -> bool:
-    return not updated_range or bool(re.search(r"!A\d", updated_range))
-
-
-def _header_at(grid: Sequence[Row]) -> int:
-    """The header is the first row with anything in it (people insert blank rows above it)."""
-    return next((i for i, r in enumerate(grid) if any(c.strip() for c in r)), 0)
-
-
-def _positions(column: list[str], wanted: Mapping[str, Any] | Sequence[str]) -> dict[str, list[int]]:
-    keys = set(wanted)
-    out: dict[str, list[int]] = {}
-    for i, v in enumerate(column):
-        if i > 0 and v in keys:
-            out.setdefault(v, []).append(i)
-    return out
-
-
-def _runs(indexes: list[int]) -> list[tuple[int, int]]:
-    """Sorted row indexes -> half-open runs [(2, 4), (7, 8)] so adjacent rows go in one deleteDimension."""
-    runs: list[tuple[int, int]] = []
-    for i in indexes:
-        if runs and runs[-1][1] == i:
-            runs[-1] = (runs[-1][0], i + 1)
-        else:
-            runs.append((i, i + 1))
-    return runs
-
-
-def _new_id(used: Sequence[int]) -> int:
-    while (candidate := random.randint(1, 2**31 - 1)) in used:
-        pass
-    return candidate
-
-
-def _add_sheet(title: str, sheet_id: int, rows: int, cols: int, frozen: int = 0) -> dict[str, Any]:
-    grid = {"rowCount": rows, "columnCount": cols, **({"frozenRowCount": frozen} if frozen else {})}
-    return {"addSheet": {"properties": {"sheetId": sheet_id, "title": title, "gridProperties": grid}}}
-
-
-def _grow(sheet: _Sheet, rows: int, cols: int) -> list[dict[str, Any]]:
-    out = []
-    for dim, have, need in (("ROWS", sheet.rows, rows), ("COLUMNS", sheet.cols, cols)):
-        if need > have:
-            out.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": dim, "length": need - have}})
-    return out
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
-
-
-def _layout_requests(sid: int, lay: SheetLayout, header: list[str], write_header: bool, rows: int, cols: int,
-                     frozen: int, protected: bool) -> list[dict[str, Any]]:
-    """Header text and notes, frozen + bold + protected header, dropdowns, number ranges, widths — by header text."""
-    out: list[dict[str, Any]] = []
-    if write_header and len(header) > cols:
-        out += _grow(_Sheet(sid, lay.title, rows, cols, frozen, protected), 0, len(header))
-    fields = [f for f, on in (("userEnteredValue", write_header), ("note", bool(lay.notes))) if on]
-    if fields:
-        cells = [{**({"userEnteredValue": {"stringValue": h}} if write_header else {}),
-                  **({"note": lay.notes[h]} if h in lay.notes else {})} for h in header]
-        out.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0},
-                                    "rows": [{"values": cells}], "fields": ",".join(fields)}})
-    if frozen < 1:
-        out.append({"updateSheetProperties": {"properties": {"sheetId": sid, "gridProperties": {"frozenRowCount": 1}},
-                                              "fields": "gridProperties.frozenRowCount"}})
-    head = {"sheetId": sid, "startRowIndex": 0, "endRowIndex": 1}
-    out.append({"repeatCell": {"range": head, "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
-                               "fields": "userEnteredFormat.textFormat.bold"}})
-    if not protected:
-        out.append({"addProtectedRange": {"protectedRange": {"range": head, "description": HEADER_NOTE,
-                                                             "warningOnly": True}}})
-    at = {h: i for i, h in reversed(list(enumerate(header))) if h}
-    for h, options in lay.choices.items():
-        if h in at:
-            out.append(_validation(sid, at[h], "ONE_OF_LIST", [str(o) for o in options]))
-    for h, (lo, hi) in lay.number_ranges.items():
-        if h in at and h not in lay.choices and (lo is not None or hi is not None):
-            kind = "NUMBER_BETWEEN" if lo is not None and hi is not None else \
-                "NUMBER_GREATER_THAN_EQ" if lo is not None else "NUMBER_LESS_THAN_EQ"
-            out.append(_validation(sid, at[h], kind, [_num(v) for v in (lo, hi) if v is not None]))
-    for h, px in lay.widths.items():
-        if h in at:
-            out.append({"updateDimensionProperties": {
-                "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": at[h], "endIndex": at[h] + 1},
-                "properties": {"pixelSize": px}, "fields": "pixelSize"}})
-    return out
-
-
-def _validation(sid: int, col: int, kind: str, values: list[str]) -> dict[str, Any]:
-    return {"setDataValidation": {
-        "range": {"sheetId": sid, "startRowIndex": 1, "startColumnIndex": col, "endColumnIndex": col + 1},
-        "rule": {"condition": {"type": kind, "values": [{"userEnteredValue": v} for v in values]},
-                 "strict": True, "showCustomUi": kind == "ONE_OF_LIST"}}}
