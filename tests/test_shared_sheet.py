@@ -13,9 +13,15 @@ from typing import Any
 import pytest
 import requests
 
+from sheets_schema import SCHEMA
+from sheets_schema.school import STUDENTS
 from sync.fake_sheets import FakeSheets, fake_session, write_service_account
 from sync.google import GoogleStore
+from sync.layout import layouts_of
+from sync.outbox import APPLIED, Outbox
+from sync.worker import Worker
 from tests.store_contract import CYR, HEADERS, LAYOUT
+from tests.test_write_path import student
 
 KEY = "shared"
 API = f"https://sheets.googleapis.com/v4/spreadsheets/{KEY}"
@@ -131,3 +137,20 @@ def test_stray_cell_under_the_table_does_not_shift_the_columns(store: GoogleStor
     assert grid[:4] == [HEADERS, *DATA]
     assert grid[7] == ["", "", "проверено"] and grid[8:] == NEW
     assert all(len(r) == 0 for r in grid[4:7])
+
+
+def test_outbox_writes_land_under_a_header_pushed_down_by_hand(fake: FakeSheets, person: Callable[..., Any],
+                                                                tmp_path: Path) -> None:
+    key = write_service_account(tmp_path / "sa.json", "https://oauth2.googleapis.com/token")
+    store = GoogleStore(KEY, key, session=fake_session(fake))
+    store.ensure_layout(layouts_of(SCHEMA))
+    sheet = fake.book(KEY).by_title(STUDENTS.title)
+    assert sheet is not None
+    person(rows(fake, sheet.sheet_id, 0, 2))  # two blank rows above the header
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    worker = Worker(outbox, store, SCHEMA, backoff_base=0.001, backoff_max=0.01, idle_wait=0.02)
+    outbox.enqueue([student(1), student(2)])
+    assert worker.run_once() == 2 and outbox.counts() == {APPLIED: 2}
+    grid = fake.grid(KEY, STUDENTS.title)
+    assert grid[:3] == [[], [], list(STUDENTS.headers)]
+    assert [r[0] for r in grid[3:]] == ["st-t1-1", "st-t1-2"]
