@@ -64,7 +64,7 @@ def evaluate(formula: Formula) -> int | float | str:
         raise ValueError(node)
 
     try:
-        result = ev(ast.parse(formula.text[1:].replace("^", "**"), mode="eval").body)
+        result = ev(ast.parse(formula.text[1:].strip().replace("^", "**"), mode="eval").body)  # "= 1 / 1024" too
     except ZeroDivisionError:
         return "#DIV/0!"
     except (SyntaxError, ValueError, TypeError, OverflowError):
