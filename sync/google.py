@@ -50,6 +50,7 @@ from .sheet_requests import (
     fresh_sheet_id,
     grow,
     header_at,
+    id_cell_cleared,
     layout_requests,
     positions,
     runs,
@@ -358,6 +359,8 @@ class GoogleStore:
                                            params=dict(READ_PARAMS))
         head_vr, col_vr = data["valueRanges"]
         header = [h.strip() for h in (head_vr.get("values") or [[]])[0]]
+        if id_header not in header and id_cell_cleared(header, known, id_header):
+            header[guess] = id_header  # its header cell was cleared by hand; the ids are still in that column
         if id_header not in header:  # blank rows inserted above the header by hand: look for it in the whole sheet
             return self._locate_below(title, id_header)
         self._headers[title] = header

@@ -30,6 +30,16 @@ def header_at(grid: Sequence[Row]) -> int:
     return next((i for i, r in enumerate(grid) if any(c.strip() for c in r)), 0)
 
 
+def id_cell_cleared(header: Sequence[str], known: Sequence[str], id_header: str) -> bool:
+    """The header row is the one last seen, but for a blank where the id header was (A1 cleared by hand)."""
+    if id_header not in known:
+        return False
+    at = known.index(id_header)
+    others = [(i, h) for i, h in enumerate(known) if i != at and h]
+    return at < len(header) and not header[at] and bool(others) and \
+        all(i < len(header) and header[i] == h for i, h in others)
+
+
 def positions(column: list[str], wanted: Mapping[str, Any] | Sequence[str]) -> dict[str, list[int]]:
     keys = set(wanted)
     out: dict[str, list[int]] = {}

@@ -19,6 +19,7 @@ from sync.fake_sheets import FakeSheets, fake_session, write_service_account
 from sync.google import GoogleStore
 from sync.layout import layouts_of
 from sync.outbox import APPLIED, Outbox
+from sync.sheet_requests import id_cell_cleared
 from sync.worker import Worker
 from tests.store_contract import CYR, HEADERS, LAYOUT
 from tests.test_write_path import student
@@ -84,6 +85,14 @@ def test_a1_cleared_by_hand(store: GoogleStore, fake: FakeSheets) -> None:
     assert http.post(f"{API}/values/{requests.utils.quote(CYR + '!A1', safe='')}:clear").status_code == 200
     store.append_rows(CYR, NEW)
     assert fake.grid(KEY, CYR) == [["", *HEADERS[1:]], *DATA, *NEW]
+
+
+def test_a1_cleared_after_the_store_saw_the_header(store: GoogleStore, fake: FakeSheets) -> None:
+    store.read_all()
+    fake_session(fake).post(f"{API}/values/{requests.utils.quote(CYR + '!A1', safe='')}:clear")
+    assert store.update_rows(CYR, "id", {"b": {"Отметка": "4"}}).applied == ["b"]
+    assert store.delete_rows(CYR, "id", ["a"]).applied == ["a"]
+    assert fake.grid(KEY, CYR) == [["", *HEADERS[1:]], ["b", "Петров", "2 2", "4"], DATA[2]]
 
 
 def test_a1_cleared_on_a_sheet_with_only_the_header(fake: FakeSheets, tmp_path: Path) -> None:
@@ -154,3 +163,15 @@ def test_outbox_writes_land_under_a_header_pushed_down_by_hand(fake: FakeSheets,
     grid = fake.grid(KEY, STUDENTS.title)
     assert grid[:3] == [[], [], list(STUDENTS.headers)]
     assert [r[0] for r in grid[3:]] == ["st-t1-1", "st-t1-2"]
+
+
+@pytest.mark.parametrize("header, known, cleared", [
+    (["", "Обучающийся", "Отметка"], ["id", "Обучающийся", "Отметка"], True),
+    (["", "Обучающийся"], ["id", "Обучающийся", "Отметка"], False),  # more than A1 changed
+    (["", "Ученик", "Отметка"], ["id", "Обучающийся", "Отметка"], False),
+    (["", "Обучающийся"], [], False),  # never seen: nothing to go by
+    ([], ["id"], False),
+    (["Обучающийся", "", "Отметка"], ["Обучающийся", "id", "Отметка"], True),
+])
+def test_id_cell_cleared(header: list[str], known: list[str], cleared: bool) -> None:
+    assert id_cell_cleared(header, known, "id") is cleared
