@@ -136,7 +136,14 @@ class GoogleStore:
                 if not is_unknown_range(exc):  # else a cached title was renamed or deleted by hand: look again
                     raise
                 grids = self._grids([s.title for s in self._sheets(fresh=True)])
-        self._headers.update({t: [h.strip() for h in g[header_at(g)]] for t, g in grids.items() if g})
+        for title, grid in grids.items():
+            if grid:
+                at, known = header_at(grid), self._headers.get(title, [])
+                row = [h.strip() for h in grid[at]]
+                if ID_HEADER not in row and id_cell_cleared(row, known, ID_HEADER):
+                    grid[at] = [*grid[at]]  # the id header cell was cleared by hand: read it as it was
+                    grid[at][known.index(ID_HEADER)] = ID_HEADER
+                self._headers[title] = [h.strip() for h in grid[at]]
         return grids
 
     # -- writes --------------------------------------------------------------------------------------------------
@@ -280,6 +287,8 @@ class GoogleStore:
                 if lay.title in empty:
                     rep.headers_written.append(lay.title)
                     header = list(lay.headers)
+                self._headers[lay.title] = list(lay.headers) if id_cell_cleared(header, lay.headers, ID_HEADER) \
+                    else header  # what reads and writes go by until the next look
                 missing, extra, renamed = header_drift(lay.headers, header)
                 for target, value in ((rep.missing_columns, missing), (rep.extra_columns, extra),
                                       (rep.renamed_columns, renamed)):

@@ -148,21 +148,28 @@ def test_stray_cell_under_the_table_does_not_shift_the_columns(store: GoogleStor
     assert all(len(r) == 0 for r in grid[4:7])
 
 
-def test_outbox_writes_land_under_a_header_pushed_down_by_hand(fake: FakeSheets, person: Callable[..., Any],
-                                                                tmp_path: Path) -> None:
+@pytest.mark.parametrize("edit", ["two blank rows above the header", "A1 cleared before the server started"])
+def test_outbox_writes_land_under_the_header(fake: FakeSheets, person: Callable[..., Any], tmp_path: Path,
+                                             edit: str) -> None:
     key = write_service_account(tmp_path / "sa.json", "https://oauth2.googleapis.com/token")
-    store = GoogleStore(KEY, key, session=fake_session(fake))
-    store.ensure_layout(layouts_of(SCHEMA))
+    GoogleStore(KEY, key, session=fake_session(fake)).ensure_layout(layouts_of(SCHEMA))
     sheet = fake.book(KEY).by_title(STUDENTS.title)
     assert sheet is not None
-    person(rows(fake, sheet.sheet_id, 0, 2))  # two blank rows above the header
+    if edit.startswith("two"):
+        person(rows(fake, sheet.sheet_id, 0, 2))
+        top, header = [[], []], list(STUDENTS.headers)
+    else:
+        sheet.cells[0][0] = None
+        top, header = [], ["", *STUDENTS.headers[1:]]
+    store = GoogleStore(KEY, key, session=fake_session(fake))  # a restart: the store knows the schema only
+    store.ensure_layout(layouts_of(SCHEMA))
     outbox = Outbox(tmp_path / "outbox.sqlite3")
     worker = Worker(outbox, store, SCHEMA, backoff_base=0.001, backoff_max=0.01, idle_wait=0.02)
     outbox.enqueue([student(1), student(2)])
     assert worker.run_once() == 2 and outbox.counts() == {APPLIED: 2}
     grid = fake.grid(KEY, STUDENTS.title)
-    assert grid[:3] == [[], [], list(STUDENTS.headers)]
-    assert [r[0] for r in grid[3:]] == ["st-t1-1", "st-t1-2"]
+    assert grid[:len(top) + 1] == [*top, header]
+    assert [r[0] for r in grid[len(top) + 1:]] == ["st-t1-1", "st-t1-2"]
 
 
 @pytest.mark.parametrize("header, known, cleared", [
