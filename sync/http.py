@@ -316,7 +316,8 @@ def store_error(exc: APIError, key: str, title: str | None = None, account: str 
         return SheetsRejected(f"нет доступа к Google-таблице {key}: откройте её (кнопка «Настройки доступа») {who} "
                               f"с правом редактирования", code)
     if code == 401:
-        return SheetsCredentialsError(f"Google не принял ключ {who}: проверьте, что ключ не отозван и аккаунт не "
+        whose = f"сервисного аккаунта {account}" if account else "сервисного аккаунта edumon"
+        return SheetsCredentialsError(f"Google не принял ключ {whose}: проверьте, что ключ не отозван и аккаунт не "
                                       f"удалён")
     if code == 400 and "above the limit" in message and "cells" in message:
         return WorkbookFull("в Google-таблице нет места: у таблицы предел 10 000 000 ячеек; удалите пустые строки "

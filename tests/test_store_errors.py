@@ -89,7 +89,7 @@ def test_401_refreshes_the_token_once_then_names_the_account(store: GoogleStore,
         raise ApiError(401, INVALID_CREDENTIALS)
 
     monkeypatch.setattr(fake, "_check_auth", key_revoked)
-    with pytest.raises(SheetsCredentialsError, match=f"Google не принял ключ сервисному аккаунту {EMAIL}"):
+    with pytest.raises(SheetsCredentialsError, match=f"Google не принял ключ сервисного аккаунта {EMAIL}"):
         store.append_rows(STUDENTS.title, [["st-b"]])
     assert sum(s.url.endswith("/token") for s in fake.seen) == 3  # one refresh, no loop
     monkeypatch.setattr(fake, "_check_auth", real_check)
