@@ -17,7 +17,7 @@ skips rows whose id is already in the sheet (without an id column: a batch alrea
 
 from __future__ import annotations
 
-import random
+import logging
 import re
 import threading
 import time
@@ -31,7 +31,7 @@ import requests
 from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
-from sheets_schema import ID_HEADER
+from sheets_schema import ID_HEADER, col_letter
 
 from .http import (
     GOOGLE_BASE_URL,
@@ -39,9 +39,22 @@ from .http import (
     RequestCounter,
     RetryPolicy,
     SheetsHTTPClient,
+    account_of,
     is_unknown_range,
     load_credentials,
     store_error,
+)
+from .sheet_requests import (
+    a1_col,
+    add_sheet,
+    fresh_sheet_id,
+    grow,
+    header_at,
+    id_cell_cleared,
+    layout_requests,
+    positions,
+    runs,
+    starts_in_column_a,
 )
 from .store import (
     Grid,
@@ -56,11 +69,12 @@ from .store import (
     trim_row,
 )
 
+log = logging.getLogger(__name__)
+
 __all__ = ["GoogleStore"]  # its errors (SheetsUnavailable, QuotaExhausted, SheetsRejected...) live in sync.http
 
 READ_PARAMS = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
 _META_FIELDS = "sheets(properties(sheetId,title,index,gridProperties),protectedRanges(range))"
-HEADER_NOTE = "Заголовки столбцов задаются схемой edumon; переименование ломает синхронизацию"
 
 
 @dataclass(frozen=True)
@@ -122,7 +136,14 @@ class GoogleStore:
                 if not is_unknown_range(exc):  # else a cached title was renamed or deleted by hand: look again
                     raise
                 grids = self._grids([s.title for s in self._sheets(fresh=True)])
-        self._headers.update({t: [h.strip() for h in g[0]] for t, g in grids.items() if g})
+        for title, grid in grids.items():
+            if grid:
+                at, known = header_at(grid), self._headers.get(title, [])
+                row = [h.strip() for h in grid[at]]
+                if ID_HEADER not in row and id_cell_cleared(row, known, ID_HEADER):
+                    grid[at] = [*grid[at]]  # the id header cell was cleared by hand: read it as it was
+                    grid[at][known.index(ID_HEADER)] = ID_HEADER
+                self._headers[title] = [h.strip() for h in grid[at]]
         return grids
 
     # -- writes --------------------------------------------------------------------------------------------------
@@ -130,6 +151,8 @@ class GoogleStore:
         if not rows:
             return
         pending = [trim_row(r) for r in rows]
+        width = max(len(self._headers.get(title, [])), max(len(r) for r in pending), 1)
+        landed: list[str] = []
 
         def plan(first: bool) -> Callable[[], Any] | None:
             nonlocal pending
@@ -138,23 +161,45 @@ class GoogleStore:
             if not pending:
                 return None
             body = {"values": pending}
-            # anchored at A1: Google extends the table around A1 from column A (a whole-sheet range can pick a
-            # table that starts further right when rows have blank cells: gspread issues #537, #735)
-            return lambda: self._http.values_append(self.key, absolute_range_name(title, "A1"), {
-                "valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS", "includeValuesInResponse": "false"},
-                body)
+
+            def send() -> None:
+                # the whole table's columns from row 1: Google extends the region of the range's last filled cell,
+                # so a blank row above the header, a cleared A1 or a gap under the header cannot put rows above it
+                # (a single-cell anchor that is empty is written AT: WorksheetTest.test_insert_row)
+                reply = self._http.values_append(self.key, absolute_range_name(title, f"A1:{col_letter(width - 1)}"), {
+                    "valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS",
+                    "includeValuesInResponse": "false"}, body)
+                landed.append(reply.get("updates", {}).get("updatedRange", ""))
+            return send
 
         with self._lock, self._errors(title):
             if self._find(title) is None:
-                raise SheetNotFound(f"worksheet {title!r} not found")
+                raise SheetNotFound(f"лист «{title}» не найден в Google-таблице (переименован или удалён?)")
             self._until_applied(plan)
+            if landed and not starts_in_column_a(landed[-1]):
+                self._move_to_column_a(title, landed[-1], pending, width)
+
+    def _move_to_column_a(self, title: str, updated: str, rows: list[Row], width: int) -> None:
+        """Google extended a table that does not start in column A (a stray cell typed apart under the table):
+        our rows went in shifted right. Blank them and write them again under the last row, from column A."""
+        grid = self._grids([title])[title]
+        m = re.search(r"!([A-Z]+)(\d+)", updated)
+        assert m is not None
+        top, left = int(m.group(2)) - 1, a1_col(m.group(1))
+        for i in range(top, min(top + len(rows), len(grid))):
+            grid[i] = grid[i][:left]
+        last = max((i for i, r in enumerate(grid) if any(c.strip() for c in r[:width])), default=-1)
+        data = [{"range": updated, "values": [[""] * len(r) for r in rows]},
+                {"range": absolute_range_name(title, f"A{last + 2}"), "values": rows}]
+        log.warning("append to %r landed at %s; moved to A%d", title, updated, last + 2)
+        self._http.values_batch_update(self.key, {"valueInputOption": "RAW", "data": data})
 
     def update_rows(self, title: str, id_header: str, changes: Mapping[str, Mapping[str, str]]) -> WriteResult:
         with self._lock, self._errors(title), self._http.operation():
             header, ids, _ = self._locate(title, id_header)
             if header is None:
                 return WriteResult([], list(changes))
-            where = _positions(ids, changes)
+            where = positions(ids, changes)
             applied, not_found, data = [], [], []
             for rid, values in changes.items():
                 if rid not in where:
@@ -190,7 +235,7 @@ class GoogleStore:
                 requests_.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "length": 1}})
             requests_ += [{"deleteDimension": {"range": {"sheetId": sheet.sheet_id, "dimension": "ROWS",
                                                          "startIndex": a, "endIndex": b}}}
-                          for a, b in reversed(_runs(doomed))]  # bottom-up, so earlier indexes stay valid
+                          for a, b in reversed(runs(doomed))]  # bottom-up, so earlier indexes stay valid
             return lambda: self._batch(requests_)
 
         with self._lock, self._errors(title):
@@ -205,10 +250,10 @@ class GoogleStore:
         def plan(first: bool) -> Callable[[], Any] | None:
             sheet = self._find(title, fresh=True)
             if sheet is None:
-                new_id = _new_id([s.sheet_id for s in self._sheets()])
-                reqs = [_add_sheet(title, new_id, max(height, 1000), max(width, 26))]
+                new_id = fresh_sheet_id([s.sheet_id for s in self._sheets()])
+                reqs = [add_sheet(title, new_id, max(height, 1000), max(width, 26))]
             else:
-                reqs = _grow(sheet, height, width)
+                reqs = grow(sheet.sheet_id, sheet.rows, sheet.cols, height, width)
                 reqs.append({"updateCells": {"range": {"sheetId": sheet.sheet_id}, "fields": "userEnteredValue"}})
             return lambda: self._batch(reqs)  # creates or resizes and clears values (formatting stays)
 
@@ -232,9 +277,9 @@ class GoogleStore:
             for lay in layouts:
                 if lay.title not in sheets:
                     rep.created.append(lay.title)
-                    used.append(_new_id(used))
-                    reqs.append(_add_sheet(lay.title, used[-1], 1000, max(len(lay.headers), 1), frozen=1))
-                    reqs += _layout_requests(used[-1], lay, list(lay.headers), True, 1000, len(lay.headers), 1,
+                    used.append(fresh_sheet_id(used))
+                    reqs.append(add_sheet(lay.title, used[-1], 1000, max(len(lay.headers), 1), frozen=1))
+                    reqs += layout_requests(used[-1], lay, list(lay.headers), True, 1000, len(lay.headers), 1,
                                              False)
                     continue
                 s, header = sheets[lay.title], headers[lay.title]
@@ -242,12 +287,14 @@ class GoogleStore:
                 if lay.title in empty:
                     rep.headers_written.append(lay.title)
                     header = list(lay.headers)
+                self._headers[lay.title] = list(lay.headers) if id_cell_cleared(header, lay.headers, ID_HEADER) \
+                    else header  # what reads and writes go by until the next look
                 missing, extra, renamed = header_drift(lay.headers, header)
                 for target, value in ((rep.missing_columns, missing), (rep.extra_columns, extra),
                                       (rep.renamed_columns, renamed)):
                     if value:
                         target[lay.title] = value  # type: ignore[index]
-                reqs += _layout_requests(s.sheet_id, lay, header, lay.title in empty, s.rows, s.cols, s.frozen,
+                reqs += layout_requests(s.sheet_id, lay, header, lay.title in empty, s.rows, s.cols, s.frozen,
                                          s.header_protected)
             report = report or rep
             return (lambda: self._batch(reqs)) if reqs else None
@@ -265,7 +312,7 @@ class GoogleStore:
         except APIError as exc:
             if exc.code == 400:
                 self._meta = None  # a sheet renamed, deleted or re-frozen by hand: look again next time
-            raise store_error(exc, self.key, title) from None
+            raise store_error(exc, self.key, title, account_of(self._http.auth)) from None
 
     def _until_applied(self, plan: Plan) -> None:
         """Run a non-idempotent write; after a lost answer, plan again from what the sheet now holds."""
@@ -315,37 +362,52 @@ class GoogleStore:
         """(header row, id column cells with row 0 = header, grid row count) — one batchGet when the guess is right."""
         known = self._headers.get(title, [])
         guess = known.index(id_header) if id_header in known else 0
-        letter = _col(guess)
+        letter = col_letter(guess)
         data = self._http.values_batch_get(self.key, [absolute_range_name(title, "1:1"),
                                                       absolute_range_name(title, f"{letter}:{letter}")],
                                            params=dict(READ_PARAMS))
         head_vr, col_vr = data["valueRanges"]
         header = [h.strip() for h in (head_vr.get("values") or [[]])[0]]
+        if id_header not in header and id_cell_cleared(header, known, id_header):
+            header[guess] = id_header  # its header cell was cleared by hand; the ids are still in that column
+        if id_header not in header:  # blank rows inserted above the header by hand: look for it in the whole sheet
+            return self._locate_below(title, id_header)
         self._headers[title] = header
-        if id_header not in header:
-            return None, [], 0
         col = header.index(id_header)
         if col != guess:  # columns were moved by hand since we last looked
-            letter = _col(col)
+            letter = col_letter(col)
             col_vr = self._http.values_batch_get(self.key, [absolute_range_name(title, f"{letter}:{letter}")],
                                                  params=dict(READ_PARAMS))["valueRanges"][0]
         column = [r[0].strip() if r else "" for r in col_vr.get("values", [])]
         m = re.search(r"(\d+)$", col_vr.get("range", ""))
         return header, column, int(m.group(1)) if m else len(column)
 
+    def _locate_below(self, title: str, id_header: str) -> tuple[list[str] | None, list[str], int]:
+        grid = self._grids([title])[title]
+        at = header_at(grid)
+        header = [h.strip() for h in grid[at]] if grid else []
+        sheet = self._find(title)
+        if id_header not in header or sheet is None:
+            return None, [], 0
+        self._headers[title] = header
+        col = header.index(id_header)
+        column = ["" if i <= at else (r[col].strip() if len(r) > col else "") for i, r in enumerate(grid)]
+        return header, column, sheet.rows
+
     def _not_yet_appended(self, title: str, rows: list[Row]) -> list[Row]:
         """After a lost append answer: the rows Google does not hold yet, judged by the id column wherever it is;
         without one, the batch counts as applied when the sheet holds it as a block (append is all-or-nothing)."""
         grid = self._grids([title])[title]
-        header = [h.strip() for h in grid[0]] if grid else []
+        at = header_at(grid)
+        header = [h.strip() for h in grid[at]] if grid else []
         if ID_HEADER in header:
             c = header.index(ID_HEADER)
             ids = [r[c].strip() if len(r) > c else "" for r in rows]
             if all(ids) and len(set(ids)) == len(ids):
-                present = {r[c].strip() for r in grid[1:] if len(r) > c}
+                present = {r[c].strip() for r in grid[at + 1:] if len(r) > c}
                 return [r for r, i in zip(rows, ids, strict=True) if i not in present]
         block = trim_grid(rows)
-        found = any(grid[i:i + len(block)] == block for i in range(1, len(grid) - len(block) + 1))
+        found = any(grid[i:i + len(block)] == block for i in range(at + 1, len(grid) - len(block) + 1))
         return [] if found else rows
 
 
@@ -358,93 +420,7 @@ def _sheet_of(entry: Mapping[str, Any]) -> _Sheet:
                   int(grid.get("columnCount", 0)), int(grid.get("frozenRowCount", 0)), protected)
 
 
-def _col(index: int) -> str:
-    return rowcol_to_a1(1, index + 1)[:-1]
 
 
-def _positions(column: list[str], wanted: Mapping[str, Any] | Sequence[str]) -> dict[str, list[int]]:
-    keys = set(wanted)
-    out: dict[str, list[int]] = {}
-    for i, v in enumerate(column):
-        if i > 0 and v in keys:
-            out.setdefault(v, []).append(i)
-    return out
 
 
-def _runs(indexes: list[int]) -> list[tuple[int, int]]:
-    """Sorted row indexes -> half-open runs [(2, 4), (7, 8)] so adjacent rows go in one deleteDimension."""
-    runs: list[tuple[int, int]] = []
-    for i in indexes:
-        if runs and runs[-1][1] == i:
-            runs[-1] = (runs[-1][0], i + 1)
-        else:
-            runs.append((i, i + 1))
-    return runs
-
-
-def _new_id(used: Sequence[int]) -> int:
-    while (candidate := random.randint(1, 2**31 - 1)) in used:
-        pass
-    return candidate
-
-
-def _add_sheet(title: str, sheet_id: int, rows: int, cols: int, frozen: int = 0) -> dict[str, Any]:
-    grid = {"rowCount": rows, "columnCount": cols, **({"frozenRowCount": frozen} if frozen else {})}
-    return {"addSheet": {"properties": {"sheetId": sheet_id, "title": title, "gridProperties": grid}}}
-
-
-def _grow(sheet: _Sheet, rows: int, cols: int) -> list[dict[str, Any]]:
-    out = []
-    for dim, have, need in (("ROWS", sheet.rows, rows), ("COLUMNS", sheet.cols, cols)):
-        if need > have:
-            out.append({"appendDimension": {"sheetId": sheet.sheet_id, "dimension": dim, "length": need - have}})
-    return out
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
-
-
-def _layout_requests(sid: int, lay: SheetLayout, header: list[str], write_header: bool, rows: int, cols: int,
-                     frozen: int, protected: bool) -> list[dict[str, Any]]:
-    """Header text and notes, frozen + bold + protected header, dropdowns, number ranges, widths — by header text."""
-    out: list[dict[str, Any]] = []
-    if write_header and len(header) > cols:
-        out += _grow(_Sheet(sid, lay.title, rows, cols, frozen, protected), 0, len(header))
-    fields = [f for f, on in (("userEnteredValue", write_header), ("note", bool(lay.notes))) if on]
-    if fields:
-        cells = [{**({"userEnteredValue": {"stringValue": h}} if write_header else {}),
-                  **({"note": lay.notes[h]} if h in lay.notes else {})} for h in header]
-        out.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0},
-                                    "rows": [{"values": cells}], "fields": ",".join(fields)}})
-    if frozen < 1:
-        out.append({"updateSheetProperties": {"properties": {"sheetId": sid, "gridProperties": {"frozenRowCount": 1}},
-                                              "fields": "gridProperties.frozenRowCount"}})
-    head = {"sheetId": sid, "startRowIndex": 0, "endRowIndex": 1}
-    out.append({"repeatCell": {"range": head, "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
-                               "fields": "userEnteredFormat.textFormat.bold"}})
-    if not protected:
-        out.append({"addProtectedRange": {"protectedRange": {"range": head, "description": HEADER_NOTE,
-                                                             "warningOnly": True}}})
-    at = {h: i for i, h in reversed(list(enumerate(header))) if h}
-    for h, options in lay.choices.items():
-        if h in at:
-            out.append(_validation(sid, at[h], "ONE_OF_LIST", [str(o) for o in options]))
-    for h, (lo, hi) in lay.number_ranges.items():
-        if h in at and h not in lay.choices and (lo is not None or hi is not None):
-            kind = "NUMBER_BETWEEN" if lo is not None and hi is not None else \
-                "NUMBER_GREATER_THAN_EQ" if lo is not None else "NUMBER_LESS_THAN_EQ"
-            out.append(_validation(sid, at[h], kind, [_num(v) for v in (lo, hi) if v is not None]))
-    for h, px in lay.widths.items():
-        if h in at:
-            out.append({"updateDimensionProperties": {
-                "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": at[h], "endIndex": at[h] + 1},
-                "properties": {"pixelSize": px}, "fields": "pixelSize"}})
-    return out
-
-
-def _validation(sid: int, col: int, kind: str, values: list[str]) -> dict[str, Any]:
-    return {"setDataValidation": {
-        "range": {"sheetId": sid, "startRowIndex": 1, "startColumnIndex": col, "endColumnIndex": col + 1},
-        "rule": {"condition": {"type": kind, "values": [{"userEnteredValue": v} for v in values]},
-                 "strict": True, "showCustomUi": kind == "ONE_OF_LIST"}}}

@@ -293,16 +293,34 @@ def is_unknown_range(exc: APIError) -> bool:
     return exc.code == 400 and "Unable to parse range" in str(exc.error.get("message", ""))
 
 
-def store_error(exc: APIError, key: str, title: str | None = None) -> StoreError:
-    """A final API answer -> our StoreError family, with a message a user can act on."""
+class WorkbookFull(SheetsRejected):
+    """Google refuses to grow the spreadsheet past its limit of 10 million cells."""
+
+
+def account_of(auth: Credentials | None) -> str:
+    """The service account's email (public: it is what a spreadsheet is shared with; the key is never shown)."""
+    return str(getattr(auth, "service_account_email", "") or "")
+
+
+def store_error(exc: APIError, key: str, title: str | None = None, account: str = "") -> StoreError:
+    """A final API answer -> our StoreError family, with a Russian message a user can act on."""
     code, message = exc.code, str(exc.error.get("message", ""))
+    who = f"сервисному аккаунту {account}" if account else "сервисному аккаунту edumon"
     if is_unknown_range(exc):
-        return SheetNotFound(f"worksheet {title!r} not found" if title else message)
+        return SheetNotFound(f"лист «{title}» не найден в Google-таблице (переименован или удалён?)" if title
+                             else f"Google-таблица не знает такого листа: {message}")
     if code == 404:
-        return SpreadsheetNotFound(f"Google-таблица {key} не найдена (проверьте ключ таблицы)", code)
+        return SpreadsheetNotFound(f"Google-таблица {key} не найдена: проверьте ключ таблицы и что она открыта "
+                                   f"{who}", code)
     if code == 403:
-        return SheetsRejected("нет доступа к Google-таблице: откройте её сервисному аккаунту с правом редактирования",
-                              code)
+        return SheetsRejected(f"нет доступа к Google-таблице {key}: откройте её (кнопка «Настройки доступа») {who} "
+                              f"с правом редактирования", code)
     if code == 401:
-        return SheetsCredentialsError("Google не принял ключ сервисного аккаунта")
+        whose = f"сервисного аккаунта {account}" if account else "сервисного аккаунта edumon"
+        return SheetsCredentialsError(f"Google не принял ключ {whose}: проверьте, что ключ не отозван и аккаунт не "
+                                      f"удалён")
+    if code == 400 and "above the limit" in message and "cells" in message:
+        return WorkbookFull("в Google-таблице нет места: у таблицы предел 10 000 000 ячеек; удалите пустые строки "
+                            "и столбцы или лишние листы (архив прошлых лет можно вынести в другую таблицу), данные "
+                            "не потеряны и будут записаны после этого", code)
     return SheetsRejected(f"Google Таблицы отклонили запрос: {message}", code)

@@ -30,11 +30,12 @@ class _SheetView:
     """The header and id -> row of one worksheet as read at the start of a cycle, kept current while applying."""
 
     def __init__(self, grid: Grid) -> None:
-        self.header = [h.strip() for h in grid[0]] if grid else []
+        at = next((i for i, r in enumerate(grid) if any(c.strip() for c in r)), 0)  # blank rows above the header
+        self.header = [h.strip() for h in grid[at]] if grid else []
         self.id_col = self.header.index(ID_HEADER) if ID_HEADER in self.header else -1
         self.rows: dict[str, list[str]] = {}
         if self.id_col >= 0:
-            for r in grid[1:]:
+            for r in grid[at + 1:]:
                 if len(r) > self.id_col and r[self.id_col].strip():
                     self.rows.setdefault(r[self.id_col].strip(), list(r))
 

@@ -109,6 +109,8 @@ def test_fake_answers_like_recorded_google(name: str) -> None:
     if cassette["spreadsheet"]:
         spec = cassette["spreadsheet"]
         fake.create_spreadsheet(spec["id"], spec["title"], tuple(spec["sheets"]))
+        if "grid" in spec:  # the recorded sheet had been resized before the trimmed part
+            fake.book(spec["id"]).sheets[0].rows, fake.book(spec["id"]).sheets[0].cols = spec["grid"]
     http = fake_session(fake)
     ids: dict[int, int] = {}  # Google's random sheet ids -> the fake's
     for step in cassette["interactions"]:
@@ -131,7 +133,7 @@ def test_user_entered_versus_raw(http: requests.Session, fake: FakeSheets) -> No
                      json={"values": typed})
         assert r.status_code == 200
     formatted = fake.grid(KEY, "Sheet1")
-    assert formatted[0] == ["2", "4,5", "1234", "007", "TRUE", "#NAME?", "12.10.2025", "#NAME?"]
+    assert formatted[0] == ["2", "4,5", "1,234", "007", "TRUE", "#NAME?", "12.10.2025", "#NAME?"]  # grouping kept
     assert formatted[1] == typed[0]  # RAW keeps exactly what was sent
     assert fake.grid(KEY, "Sheet1", "FORMULA")[0][0] == "=1+1"
     unformatted = http.get(f"{API}/{KEY}/values/Sheet1!A1:E1", params={"valueRenderOption": "UNFORMATTED_VALUE"})
@@ -227,8 +229,38 @@ def test_layout_requests_are_kept(http: requests.Session, fake: FakeSheets) -> N
     meta = http.get(f"{API}/{KEY}", params={"fields": "sheets(properties(gridProperties),protectedRanges(range))"})
     assert meta.json() == {"sheets": [{"properties": {"gridProperties": {"rowCount": 1000, "columnCount": 26,
                                                                           "frozenRowCount": 1}},
-                                       "protectedRanges": [{"range": {"sheetId": 0, "startRowIndex": 0,
-                                                                      "endRowIndex": 1}}]}]}
+                                       "protectedRanges": [{"range": {"endRowIndex": 1}}]}]}  # zeros dropped
+
+
+@pytest.mark.parametrize("sent, echoed", [
+    # warning-only on sheet 0: sheetId 0 and startRowIndex 0 dropped, description null dropped, no editors
+    ({"range": {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1}, "description": None, "warningOnly": True},
+     {"range": {"endRowIndex": 1}, "warningOnly": True}),
+    # a real protection: warningOnly false dropped, the requester filled in as an editor
+    ({"range": {"sheetId": 0, "startColumnIndex": 2}, "description": "Итоги", "warningOnly": False},
+     {"range": {"startColumnIndex": 2}, "description": "Итоги", "editors": {"users": ["owner@example.com"]}}),
+    ({"range": {"sheetId": 0}, "editors": {"users": ["zavuch@school.ru"]}},
+     {"range": {}, "editors": {"users": ["owner@example.com", "zavuch@school.ru"]}}),
+])
+def test_protected_ranges_echo_as_google_does(http: requests.Session, sent: dict[str, Any],
+                                              echoed: dict[str, Any]) -> None:
+    r = http.post(f"{API}/{KEY}:batchUpdate", json={"requests": [{"addProtectedRange": {"protectedRange": sent}}]})
+    got = r.json()["replies"][0]["addProtectedRange"]["protectedRange"]
+    assert isinstance(got.pop("protectedRangeId"), int) and got.pop("requestingUserCanEdit") is True
+    assert got == echoed
+    assert http.get(f"{API}/{KEY}").json()["sheets"][0]["protectedRanges"][0]["range"] == echoed["range"]
+
+
+def test_cannot_hide_the_only_visible_sheet(http: requests.Session, fake: FakeSheets) -> None:
+    hide = {"updateSheetProperties": {"properties": {"sheetId": 0, "hidden": True}, "fields": "hidden"}}
+    r = http.post(f"{API}/{KEY}:batchUpdate", json={"requests": [hide]})
+    assert r.status_code == 400
+    assert r.json()["error"] == {"code": 400, "status": "INVALID_ARGUMENT", "message": (
+        "Invalid requests[0].updateSheetProperties: You can't hide all the sheets in a document.")}
+    add = {"addSheet": {"properties": {"title": "Второй"}}}
+    assert http.post(f"{API}/{KEY}:batchUpdate", json={"requests": [add, hide]}).status_code == 200
+    meta = http.get(f"{API}/{KEY}").json()["sheets"]
+    assert [s["properties"].get("hidden") for s in meta] == [True, None]  # false is never echoed
 
 
 def test_cannot_delete_every_non_frozen_row(http: requests.Session, fake: FakeSheets) -> None:

@@ -12,7 +12,7 @@ from sync.fake_sheets import FakeSheets, FaultPlan, fake_session, start_server, 
 from sync.fake_sheets.faults import KINDS
 from sync.fake_sheets.state import Sheet
 from sync.google import GoogleStore
-from sync.http import QuotaExhausted, SheetsCredentialsError, SheetsRejected, SheetsUnavailable, SpreadsheetNotFound
+from sync.http import QuotaExhausted, SheetsCredentialsError, SheetsUnavailable, SpreadsheetNotFound, WorkbookFull
 from sync.store import SheetLayout, SheetNotFound, StoreError
 from tests.store_contract import CYR, HEADERS, LAYOUT, StoreContract
 
@@ -26,9 +26,10 @@ def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_service_account(tmp_path_factory.mktemp("sa") / "service-account.json", TOKEN_URI)
 
 
-@pytest.fixture
-def fake() -> FakeSheets:
-    return FakeSheets(auto_create=True, require_auth=True)
+@pytest.fixture(params=["en_US", "ru_RU"])
+def fake(request: pytest.FixtureRequest) -> FakeSheets:
+    """Every test here runs against an en_US and a ru_RU spreadsheet (a Russian school's sheet is ru_RU)."""
+    return FakeSheets(auto_create=True, require_auth=True, locale=request.param)
 
 
 @pytest.fixture
@@ -205,7 +206,7 @@ def test_cell_limit_is_a_store_error(make: Callable[..., GoogleStore], fake: Fak
     store = make()
     store.ensure_layout([LAYOUT])
     fake.cell_limit = fake.book(KEY).total_cells()
-    with pytest.raises(SheetsRejected, match="above the limit"):
+    with pytest.raises(WorkbookFull, match="предел 10 000 000 ячеек"):
         store.append_rows(CYR, [["a"]])
 
 

@@ -8,6 +8,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from sheets_schema import SCHEMA
 from sync.cache import WorkbookCache
 from sync.fake_sheets import FakeSheets, FaultPlan, fake_session, write_service_account
@@ -21,8 +23,9 @@ from tests.test_write_path import student, student_ids
 from tests.waits import wait_until
 
 
-def test_thousand_writes_with_faults_and_restart_against_fake_google(tmp_path: Path) -> None:
-    fake = FakeSheets(auto_create=True)
+@pytest.mark.parametrize("locale", ["en_US", "ru_RU"])
+def test_thousand_writes_with_faults_and_restart_against_fake_google(tmp_path: Path, locale: str) -> None:
+    fake = FakeSheets(auto_create=True, locale=locale)
     key = write_service_account(tmp_path / "sa.json", "https://oauth2.googleapis.com/token")
     store = GoogleStore("school", key, session=fake_session(fake), timeout=0.5, max_retries=30)
     store.retry_policy.sleep = lambda seconds: None

@@ -36,13 +36,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--retry-after", type=float, default=1.0, help="Retry-After seconds of injected 429s")
     p.add_argument("--slow-seconds", type=float, default=40.0, help="delay of a 'slow' answer")
     p.add_argument("--latency", type=float, default=0.0, help="seconds added to every API answer")
+    p.add_argument("--locale", default="ru_RU", choices=["ru_RU", "en_US"],
+                   help="locale of created spreadsheets: how typed numbers and dates are read and shown")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
 
     plan = FaultPlan(rate=args.fault_rate, kinds=[k for k in args.faults.split(",") if k], seed=args.seed,
                      retry_after=args.retry_after, slow_seconds=args.slow_seconds)
     fake = FakeSheets(auto_create=args.auto_create, require_auth=args.require_auth, faults=plan,
-                      latency=args.latency, state_file=args.state)
+                      latency=args.latency, state_file=args.state, locale=args.locale)
     for key in args.spreadsheet:
         if key not in fake.books:
             fake.create_spreadsheet(key, title=key)

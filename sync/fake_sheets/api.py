@@ -19,10 +19,11 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import batch, values
-from .errors import INTERNAL, NOT_FOUND, UNAUTHENTICATED, ApiError, quota_message
+from .errors import INTERNAL, INVALID_CREDENTIALS, NO_PERMISSION, NOT_FOUND, UNAUTHENTICATED, ApiError, quota_body
 from .faults import FaultPlan
 from .fields import apply_mask, parse_mask
-from .state import CELL_LIMIT, Sheet, Spreadsheet, dump_state, load_state, render
+from .state import CELL_LIMIT, Sheet, Spreadsheet, dump_state, load_state
+from .typed import render
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=UTF-8"}
 SPREADSHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
@@ -59,8 +60,9 @@ class FakeSheets:
 
     def __init__(self, *, auto_create: bool = False, require_auth: bool = False, faults: FaultPlan | None = None,
                  latency: float = 0.0, cell_limit: int = CELL_LIMIT, state_file: str | Path | None = None,
-                 quota_per_minute: int | None = None) -> None:
+                 quota_per_minute: int | None = None, locale: str = "en_US") -> None:
         self.auto_create = auto_create
+        self.locale = locale  # of every spreadsheet created from now on (a Russian school's sheet is ru_RU)
         self.require_auth = require_auth
         self.faults = faults or FaultPlan()
         self.latency = latency  # seconds added to every API answer (benchmarks)
@@ -69,16 +71,17 @@ class FakeSheets:
         self.state_file = Path(state_file) if state_file else None
         self.books: dict[str, Spreadsheet] = load_state(self.state_file) if self.state_file else {}
         self.seen: deque[Seen] = deque(maxlen=100_000)
-        self._tokens: set[str] = set()
+        self._tokens: dict[str, str] = {}  # access token -> the service account's email it was issued to
         self._recent: dict[str, deque[float]] = {"read": deque(), "write": deque()}
         self._lock = threading.RLock()
 
     # -- test and admin helpers (not part of the API) ------------------------------------------------------------
     def create_spreadsheet(self, key: str | None = None, title: str = "Новая таблица",
-                           sheets: tuple[str, ...] = ("Sheet1",)) -> str:
+                           sheets: tuple[str, ...] = ("Sheet1",), locale: str | None = None) -> str:
         key = key or secrets.token_urlsafe(30).replace("-", "x").replace("_", "y")[:44]
         with self._lock:
-            self.books[key] = Spreadsheet(key, title, sheets=[Sheet(i, t) for i, t in enumerate(sheets)])
+            self.books[key] = Spreadsheet(key, title, locale or self.locale,
+                                          sheets=[Sheet(i, t) for i, t in enumerate(sheets)])
             self._persist()
         return key
 
@@ -95,7 +98,7 @@ class FakeSheets:
         sheet = self.book(key).by_title(title)
         if sheet is None:
             raise KeyError(title)
-        return values.read_range(sheet, values.Rect(), option).get("values", [])
+        return values.read_range(sheet, values.Rect(), option, locale=self.book(key).locale).get("values", [])
 
     def revoke_tokens(self) -> None:
         self._tokens.clear()
@@ -115,7 +118,7 @@ class FakeSheets:
             headers = dict(JSON_HEADERS)
             if self.faults.retry_after is not None:
                 headers["Retry-After"] = f"{self.faults.retry_after:g}"
-            return Reply(429, headers, _encode(ApiError(429, quota_message("write")).body()))
+            return Reply(429, headers, _encode(quota_body("write")))
         return Reply(500, dict(JSON_HEADERS), _encode(ApiError(500, INTERNAL).body()))
 
     def dispatch(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Reply:
@@ -127,12 +130,12 @@ class FakeSheets:
             at = parts.path.find(_API)
             if at < 0:
                 raise ApiError(404, NOT_FOUND)
-            self._check_auth(headers)
+            user = self._check_auth(headers)
             self._check_quota("read" if method == "GET" else "write")
             payload = self._json(body)
             query = parse_qs(parts.query, keep_blank_values=True)
             with self._lock:
-                result = self._route(method, parts.path[at + len(_API):], query, payload)
+                result = self._route(method, parts.path[at + len(_API):], query, payload, user)
                 if method != "GET":
                     self._persist()
             return Reply(200, dict(JSON_HEADERS), _encode(result))
@@ -156,10 +159,16 @@ class FakeSheets:
             raise ApiError(400, "Invalid JSON payload received. Expected an object.")
         return data
 
-    def _check_auth(self, headers: dict[str, str]) -> None:
+    def _check_auth(self, headers: dict[str, str]) -> str | None:
+        """The caller's email (None: anonymous, allowed only when auth is not required)."""
         auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
-        if self.require_auth and auth.removeprefix("Bearer ") not in self._tokens:
-            raise ApiError(401, UNAUTHENTICATED, {"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'})
+        token = auth.removeprefix("Bearer ")
+        if token in self._tokens:
+            return self._tokens[token]
+        if self.require_auth:
+            realm = {"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'}
+            raise ApiError(401, INVALID_CREDENTIALS if token else UNAUTHENTICATED, realm)
+        return None
 
     def _check_quota(self, kind: str) -> None:
         if not self.quota_per_minute:
@@ -169,7 +178,7 @@ class FakeSheets:
             while recent and recent[0] <= now - 60:
                 recent.popleft()
             if len(recent) >= self.quota_per_minute:
-                raise ApiError(429, quota_message(kind))
+                raise ApiError(429, "", body=quota_body(kind))
             recent.append(now)
 
     def _token(self, body: bytes) -> Reply:
@@ -184,11 +193,21 @@ class FakeSheets:
             return Reply(400, dict(JSON_HEADERS), _encode({"error": "invalid_scope",
                                                            "error_description": "Invalid OAuth scope."}))
         token = "ya29.fake-" + secrets.token_urlsafe(24)
-        self._tokens.add(token)
+        self._tokens[token] = str(claims.get("iss", ""))
         return Reply(200, dict(JSON_HEADERS), _encode({"access_token": token, "expires_in": 3600,
                                                        "token_type": "Bearer"}))
 
-    def _route(self, method: str, rest: str, query: dict[str, list[str]], body: dict[str, Any]) -> Any:
+    def share(self, key: str, *emails: str) -> None:
+        """Only these accounts may open the spreadsheet from now on (a spreadsheet is open to all until shared)."""
+        book = self.book(key)
+        book.shared_with = set(book.shared_with or ()) | set(emails)
+
+    def unshare(self, key: str, email: str) -> None:
+        book = self.book(key)
+        book.shared_with = set(book.shared_with or ()) - {email}
+
+    def _route(self, method: str, rest: str, query: dict[str, list[str]], body: dict[str, Any],
+               user: str | None = None) -> Any:
         def q(name: str, default: str = "") -> str:
             return query.get(name, [default])[0]
 
@@ -199,18 +218,22 @@ class FakeSheets:
             props = body.get("properties", {})
             titles = tuple(s["properties"]["title"] for s in body.get("sheets", []) if "properties" in s)
             return self.book(self.create_spreadsheet(None, props.get("title", "Новая таблица"),
-                                                     titles or ("Sheet1",))).metadata()
+                                                     titles or ("Sheet1",), props.get("locale"))).metadata()
         m = re.match(r"^/([^/:]+)(.*)$", rest)
         if not m:
             raise ApiError(404, NOT_FOUND)
         book, tail = self.book(unquote(m.group(1))), m.group(2)
+        if book.shared_with is not None and user is not None and user not in book.shared_with:
+            raise ApiError(403, NO_PERMISSION)
+        book.requester = user or "owner@example.com"
         render_opt, major = q("valueRenderOption", "FORMATTED_VALUE"), q("majorDimension", "ROWS")
         if tail == "" and method == "GET":
             meta = book.metadata()
             if flag("includeGridData"):
                 for entry, sheet in zip(meta["sheets"], book.sheets, strict=True):
-                    entry["data"] = [{"rowData": [{"values": [{"formattedValue": render(c, "FORMATTED_VALUE")}
-                                                              for c in row]} for row in sheet.cells]}]
+                    entry["data"] = [{"rowData": [
+                        {"values": [{"formattedValue": render(c, "FORMATTED_VALUE", book.locale)} for c in row]}
+                        for row in sheet.cells]}]
             return apply_mask(meta, parse_mask(q("fields"))) if q("fields") else meta
         if tail == ":batchUpdate" and method == "POST":
             return batch.batch_update(book, body, self.cell_limit)

@@ -9,7 +9,7 @@ from typing import Any
 from .a1 import Rect, echo
 from .errors import ApiError, cell_limit, grid_limits
 from .fields import parse_mask, paths
-from .state import DEFAULT_COLS, DEFAULT_ROWS, Cell, Formula, Sheet, Spreadsheet
+from .state import DEFAULT_COLS, DEFAULT_ROWS, Cell, Formula, Sheet, Shown, Spreadsheet
 
 Handler = Callable[[Spreadsheet, dict[str, Any]], dict[str, Any] | None]
 CONDITIONS = {"ONE_OF_LIST": None, "NUMBER_BETWEEN": 2, "NUMBER_NOT_BETWEEN": 2, "NUMBER_GREATER": 1,
@@ -108,6 +108,8 @@ def update_sheet_properties(book: Spreadsheet, args: dict[str, Any]) -> None:
             setattr(sheet, attr, int(grid.get(name, 0)))
         elif path != "sheetId":
             raise ApiError(400, f"Unsupported field in mask: {path}")
+    if all(s.hidden for s in book.sheets):
+        raise ApiError(400, "You can't hide all the sheets in a document.")
     if sheet.frozen_rows >= sheet.rows or (sheet.frozen_cols and sheet.frozen_cols >= sheet.cols):
         raise ApiError(400, "You can't freeze all visible rows on the sheet.")
 
@@ -187,8 +189,14 @@ def set_data_validation(book: Spreadsheet, args: dict[str, Any]) -> None:
 
 
 def add_protected_range(book: Spreadsheet, args: dict[str, Any]) -> dict[str, Any]:
-    pr = dict(args.get("protectedRange", {}))
+    """Echoed as Google does: proto3 JSON drops zero and false fields (range.sheetId 0, warningOnly false) and a null
+    description; a protection that is not warning-only lists its editors, the requester among them."""
+    pr = {k: v for k, v in args.get("protectedRange", {}).items() if v is not None and v is not False}
     sheet, _ = _grid(book, pr.get("range", {}))
+    pr["range"] = {k: v for k, v in pr.get("range", {}).items() if v != 0}
+    if not pr.get("warningOnly"):
+        users = set(pr.get("editors", {}).get("users", [])) | {book.requester}
+        pr["editors"] = {**pr.get("editors", {}), "users": sorted(users)}
     book.next_protected_id += 1
     pr.update(protectedRangeId=book.next_protected_id, requestingUserCanEdit=True)
     sheet.protected.append(pr)
@@ -272,13 +280,71 @@ def update_spreadsheet_properties(book: Spreadsheet, args: dict[str, Any]) -> No
             setattr(book, {"timeZone": "time_zone"}.get(path, path), props.get(path, ""))
 
 
+def _sort_key(cell: Cell, descending: bool) -> tuple[int, Any]:
+    """Blanks sort last either way (as in Google's UI and API); numbers before text, text case-insensitively."""
+    if cell is None or cell == "":
+        return (2, 0)
+    value = cell.text if isinstance(cell, Formula) else cell.value if isinstance(cell, Shown) else cell
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, -value if descending else value)
+    text = str(value).casefold()
+    return (1, _Reversed(text) if descending else text)
+
+
+class _Reversed:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return self.text > other.text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and self.text == other.text
+
+
+def sort_range(book: Spreadsheet, args: dict[str, Any]) -> None:
+    """What a person does with «Сортировать диапазон»: rows of the range reordered by the sort specs, stably."""
+    sheet, rect = _grid(book, args.get("range", {}))
+    assert rect.row1 is not None and rect.col1 is not None
+    block = [[sheet.get(i, j) for j in range(rect.col0, rect.col1)] for i in range(rect.row0, rect.row1)]
+    for spec in reversed(args.get("sortSpecs") or [{"dimensionIndex": rect.col0}]):
+        col = int(spec.get("dimensionIndex", 0)) - rect.col0
+        if not 0 <= col < rect.col1 - rect.col0:
+            raise ApiError(400, f"Invalid sortSpec: dimensionIndex {spec.get('dimensionIndex')} is outside the range")
+        descending = spec.get("sortOrder") == "DESCENDING"
+        block.sort(key=lambda row, c=col, d=descending: _sort_key(row[c], d))  # type: ignore[misc]
+    for i, row in enumerate(block):
+        for j, value in enumerate(row):
+            sheet.set(rect.row0 + i, rect.col0 + j, value)
+
+
+def set_basic_filter(book: Spreadsheet, args: dict[str, Any]) -> None:
+    flt = args.get("filter", {})
+    sheet, _ = _grid(book, flt.get("range", {}))
+    sheet.basic_filter = flt  # kept and echoed; like Google, it hides rows from people, not from the API
+
+
+def clear_basic_filter(book: Spreadsheet, args: dict[str, Any]) -> None:
+    _sheet(book, args.get("sheetId")).basic_filter = None
+
+
+def add_filter_view(book: Spreadsheet, args: dict[str, Any]) -> dict[str, Any]:
+    view = dict(args.get("filter", {}))
+    sheet, _ = _grid(book, view.get("range", {}))
+    book.next_protected_id += 1
+    view["filterViewId"] = book.next_protected_id
+    sheet.filter_views.append(view)
+    return {"addFilterView": {"filter": view}}
+
+
 HANDLERS: dict[str, Handler] = {
     "addSheet": add_sheet, "deleteSheet": delete_sheet, "updateSheetProperties": update_sheet_properties,
     "deleteDimension": delete_dimension, "insertDimension": insert_dimension, "appendDimension": append_dimension,
     "updateDimensionProperties": update_dimension_properties, "setDataValidation": set_data_validation,
     "addProtectedRange": add_protected_range, "deleteProtectedRange": delete_protected_range,
     "updateCells": update_cells, "repeatCell": repeat_cell,
-    "updateSpreadsheetProperties": update_spreadsheet_properties,
+    "updateSpreadsheetProperties": update_spreadsheet_properties, "sortRange": sort_range,
+    "setBasicFilter": set_basic_filter, "clearBasicFilter": clear_basic_filter, "addFilterView": add_filter_view,
 }
 
 

@@ -1,7 +1,7 @@
 """The fake's workbook model: spreadsheets of grid sheets holding typed cells, and how Google stores and renders them.
 
-A cell is None (empty), str, int/float, bool or a Formula. RAW input is stored as sent; USER_ENTERED input is parsed
-the way an en_US spreadsheet parses what a person types (numbers, TRUE/FALSE, '=' formulas, a leading apostrophe).
+A cell is None (empty), str, int/float, bool, a Formula or a Shown number (typed with a format: 2,000,000.01, 50%, a
+date). RAW input is stored as sent; USER_ENTERED input is parsed per the spreadsheet's locale (typed.py).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import ast
 import json
 import operator
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,33 +24,17 @@ class Formula:
     text: str  # including the leading "="
 
 
-Cell = str | int | float | bool | Formula | None
+@dataclass(frozen=True)
+class Shown:
+    """A number with the format Google gave it from what was typed: kind "grouped" or "percent" (pattern = number of
+    decimals) or "date" (value = serial day number, pattern = how it is shown). See typed.py."""
 
-# en_US: digits with optional thousands groups of exactly three, optional fraction and exponent ("4,5" stays text)
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?(?:[eE][+-]?\d+)?$")
-_PERCENT = re.compile(r"^[+-]?\d+(?:\.\d+)?%$")
+    value: int | float
+    kind: str
+    pattern: str
 
 
-def parse_user_entered(value: Any) -> Cell:
-    """What a person typing `value` into an en_US sheet stores."""
-    if not isinstance(value, str):
-        return parse_raw(value)
-    if value == "":
-        return None
-    if value.startswith("'"):
-        return value[1:] or None
-    if value.startswith("=") and len(value) > 1:
-        return Formula(value)
-    if value.upper() in ("TRUE", "FALSE"):
-        return value.upper() == "TRUE"
-    text = value.strip()
-    if any(ch.isdigit() for ch in text) and _NUMBER.match(text):
-        num = float(text.replace(",", ""))
-        return int(num) if num.is_integer() and abs(num) < 1e15 else num
-    if _PERCENT.match(text):
-        return float(text[:-1]) / 100
-    return value
-
+Cell = str | int | float | bool | Formula | Shown | None
 
 def parse_raw(value: Any) -> Cell:
     """RAW input: stored as sent (strings stay strings, "=1+1" included); "" and null clear."""
@@ -81,35 +64,12 @@ def evaluate(formula: Formula) -> int | float | str:
         raise ValueError(node)
 
     try:
-        result = ev(ast.parse(formula.text[1:].replace("^", "**"), mode="eval").body)
+        result = ev(ast.parse(formula.text[1:].strip().replace("^", "**"), mode="eval").body)  # "= 1 / 1024" too
     except ZeroDivisionError:
         return "#DIV/0!"
     except (SyntaxError, ValueError, TypeError, OverflowError):
         return "#NAME?"
     return int(result) if isinstance(result, float) and result.is_integer() and abs(result) < 1e15 else result
-
-
-def format_number(num: int | float) -> str:
-    """The default ("automatic") number format of an en_US sheet, simplified."""
-    if isinstance(num, int) or (num.is_integer() and abs(num) < 1e15):
-        return str(int(num))
-    if abs(num) >= 1e15 or abs(num) < 1e-9:
-        return f"{num:.2E}"
-    return f"{num:.10g}"
-
-
-def render(cell: Cell, option: str) -> Any:
-    """ValueRenderOption: FORMATTED_VALUE (text shown), UNFORMATTED_VALUE (typed value), FORMULA (formula text)."""
-    if isinstance(cell, Formula):
-        if option == "FORMULA":
-            return cell.text
-        cell = evaluate(cell)
-    if option == "FORMATTED_VALUE":
-        if isinstance(cell, bool):
-            return "TRUE" if cell else "FALSE"
-        if isinstance(cell, (int, float)):
-            return format_number(cell)
-    return "" if cell is None else cell
 
 
 @dataclass
@@ -127,12 +87,15 @@ class Sheet:
     formats: list[dict[str, Any]] = field(default_factory=list)
     widths: dict[int, int] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)  # "row,col" -> note
+    basic_filter: dict[str, Any] | None = None
+    filter_views: list[dict[str, Any]] = field(default_factory=list)
 
     def clone(self) -> Sheet:
         return Sheet(self.sheet_id, self.title, self.rows, self.cols, self.frozen_rows, self.frozen_cols,
                      self.hidden, [list(r) for r in self.cells], json.loads(json.dumps(self.validations)),
                      json.loads(json.dumps(self.protected)), json.loads(json.dumps(self.formats)),
-                     dict(self.widths), dict(self.notes))
+                     dict(self.widths), dict(self.notes), json.loads(json.dumps(self.basic_filter)),
+                     json.loads(json.dumps(self.filter_views)))
 
     def get(self, r: int, c: int) -> Cell:
         if r < len(self.cells) and c < len(self.cells[r]):
@@ -170,6 +133,8 @@ class Spreadsheet:
     time_zone: str = "Etc/GMT"
     sheets: list[Sheet] = field(default_factory=list)
     next_protected_id: int = 1_000_000
+    shared_with: set[str] | None = None  # None: anyone may open it; else only these accounts (others get 403)
+    requester: str = "owner@example.com"  # who sends the request being answered (fills protected-range editors)
 
     def by_title(self, title: str) -> Sheet | None:
         for s in self.sheets:
@@ -192,6 +157,10 @@ class Spreadsheet:
             entry: dict[str, Any] = {"properties": s.properties(i)}
             if s.protected:
                 entry["protectedRanges"] = s.protected
+            if s.basic_filter:
+                entry["basicFilter"] = s.basic_filter
+            if s.filter_views:
+                entry["filterViews"] = s.filter_views
             sheets.append(entry)
         return {
             "spreadsheetId": self.key,
@@ -204,11 +173,15 @@ class Spreadsheet:
 
 # -- persistence ---------------------------------------------------------------------------------------------------
 def _cell_to_json(c: Cell) -> Any:
+    if isinstance(c, Shown):
+        return {"n": c.value, "k": c.kind, "p": c.pattern}
     return {"f": c.text} if isinstance(c, Formula) else c
 
 
 def _cell_from_json(v: Any) -> Cell:
-    return Formula(v["f"]) if isinstance(v, dict) else v
+    if isinstance(v, dict):
+        return Formula(v["f"]) if "f" in v else Shown(v["n"], v["k"], v["p"])
+    return v
 
 
 def dump_state(books: dict[str, Spreadsheet], path: Path) -> None:

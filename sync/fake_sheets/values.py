@@ -7,7 +7,8 @@ from typing import Any
 
 from .a1 import A1Error, Rect, echo, parse_cells, split_sheet
 from .errors import ApiError, bad_range, cell_limit, grid_limits
-from .state import Cell, Sheet, Spreadsheet, parse_raw, parse_user_entered, render
+from .state import Cell, Sheet, Spreadsheet, parse_raw
+from .typed import parse_user_entered, render
 
 RENDER_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
 CELL_CHARS = 50_000
@@ -30,11 +31,11 @@ def resolve(book: Spreadsheet, text: str) -> tuple[Sheet, Rect]:
         raise bad_range(text) from None
 
 
-def _parser(option: str | None) -> Callable[[Any], Cell]:
+def _parser(option: str | None, locale: str = "en_US") -> Callable[[Any], Cell]:
     if option == "RAW":
         return parse_raw
     if option == "USER_ENTERED":
-        return parse_user_entered
+        return lambda value: parse_user_entered(value, locale)
     if not option:
         raise ApiError(400, "'valueInputOption' is required but not specified")
     raise ApiError(400, f"Invalid value at 'value_input_option' (type.googleapis.com/google.apps.sheets.v4."
@@ -65,12 +66,13 @@ def _rows_of(values: Any, major: str = "ROWS") -> list[list[Any]]:
     return values
 
 
-def read_range(sheet: Sheet, rect: Rect, option: str = "FORMATTED_VALUE", major: str = "ROWS") -> dict[str, Any]:
+def read_range(sheet: Sheet, rect: Rect, option: str = "FORMATTED_VALUE", major: str = "ROWS",
+               locale: str = "en_US") -> dict[str, Any]:
     r = _bounded(sheet, rect)
     assert r.row1 is not None
     values: list[list[Any]] = []
     for i in range(r.row0, min(r.row1, len(sheet.cells))):
-        out = [c if type(c) is str else render(c, option) for c in sheet.cells[i][r.col0:r.col1]]
+        out = [c if type(c) is str else render(c, option, locale) for c in sheet.cells[i][r.col0:r.col1]]
         while out and out[-1] == "":
             out.pop()
         values.append(out)
@@ -92,13 +94,14 @@ def read_range(sheet: Sheet, rect: Rect, option: str = "FORMATTED_VALUE", major:
 
 def get(book: Spreadsheet, text: str, option: str, major: str) -> dict[str, Any]:
     sheet, rect = resolve(book, text)
-    return read_range(sheet, rect, _check_render(option), major)
+    return read_range(sheet, rect, _check_render(option), major, book.locale)
 
 
 def batch_get(book: Spreadsheet, ranges: Sequence[str], option: str, major: str) -> dict[str, Any]:
     _check_render(option)
     resolved = [resolve(book, t) for t in ranges]  # one bad range fails the whole request, as on Google
-    return {"spreadsheetId": book.key, "valueRanges": [read_range(s, r, option, major) for s, r in resolved]}
+    return {"spreadsheetId": book.key,
+            "valueRanges": [read_range(s, r, option, major, book.locale) for s, r in resolved]}
 
 
 class _Write:
@@ -136,23 +139,24 @@ class _Write:
                 "updatedColumns": self.width, "updatedCells": cells}
 
 
-def _with_data(answer: dict[str, Any], sheet: Sheet, rect: Rect, include: bool, option: str) -> dict[str, Any]:
+def _with_data(answer: dict[str, Any], sheet: Sheet, rect: Rect, include: bool, option: str,
+               locale: str = "en_US") -> dict[str, Any]:
     if include:
-        answer["updatedData"] = read_range(sheet, rect, option)
+        answer["updatedData"] = read_range(sheet, rect, option, locale=locale)
     return answer
 
 
 def update(book: Spreadsheet, text: str, body: dict[str, Any], input_option: str | None, include: bool = False,
            response_option: str = "FORMATTED_VALUE") -> dict[str, Any]:
-    parse = _parser(input_option)
+    parse = _parser(input_option, book.locale)
     sheet, rect = resolve(book, text)
     write = _Write(sheet, rect, _rows_of(body.get("values"), body.get("majorDimension", "ROWS")), text)
     answer = {"spreadsheetId": book.key, **write.apply(parse)}
-    return _with_data(answer, sheet, write.at, include, response_option)
+    return _with_data(answer, sheet, write.at, include, response_option, book.locale)
 
 
 def batch_update(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
-    parse = _parser(body.get("valueInputOption"))
+    parse = _parser(body.get("valueInputOption"), book.locale)
     writes = []
     for item in body.get("data", []):
         sheet, rect = resolve(book, item.get("range", ""))
@@ -202,15 +206,23 @@ def _region(sheet: Sheet, r: int, c: int, bounds: Rect) -> Rect:
 
 
 def find_table(sheet: Sheet, rect: Rect) -> Rect | None:
-    """The table values.append extends: the region of the first filled cell of the range (a single-cell range
-    looks from that cell down and right). Google's own choice among several tables is not documented; this
-    reproduces what recordings and bug reports show for ranges anchored at the table's first cell."""
-    bounds = Rect(rect.row0, rect.col0, None, None) if rect.single_cell else rect
-    bounds = bounds.clamp(sheet.rows, sheet.cols)
+    """The table values.append extends, as the recordings show Google choosing it (tests/data/cassettes):
+
+    - a single-cell range is an anchor: an empty anchor cell means no table (the values go AT the anchor, even with
+      data below it — WorksheetTest.test_insert_row); a filled one means the region around it (test_append_row_with_
+      empty_value_and_table_range: row 1 ["x", "", "z"] anchored at A1 gives the table A1);
+    - a wider range (a bare sheet title included) means the region, inside the range, of its LAST filled cell in
+      reading order (test_append_row_with_empty_value: the same row appended to 'Sheet1' gives the table C1).
+    """
+    if rect.single_cell:
+        if sheet.get(rect.row0, rect.col0) is None:
+            return None
+        return _region(sheet, rect.row0, rect.col0, Rect(0, 0, sheet.rows, sheet.cols))
+    bounds = rect.clamp(sheet.rows, sheet.cols)
     assert bounds.row1 is not None and bounds.col1 is not None
-    for i in range(bounds.row0, min(bounds.row1, len(sheet.cells))):
+    for i in range(min(bounds.row1, len(sheet.cells)) - 1, bounds.row0 - 1, -1):
         row = sheet.cells[i]
-        for j in range(bounds.col0, min(bounds.col1, len(row))):
+        for j in range(min(bounds.col1, len(row)) - 1, bounds.col0 - 1, -1):
             if row[j] is not None:
                 return _region(sheet, i, j, bounds)
     return None
@@ -219,7 +231,7 @@ def find_table(sheet: Sheet, rect: Rect) -> Rect | None:
 def append(book: Spreadsheet, text: str, body: dict[str, Any], input_option: str | None, insert_option: str | None,
            limit: int, include: bool = False, response_option: str = "FORMATTED_VALUE") -> dict[str, Any]:
     """Values go in the row after the table found in the range, from the table's first column."""
-    parse = _parser(input_option)
+    parse = _parser(input_option, book.locale)
     if insert_option not in (None, "OVERWRITE", "INSERT_ROWS"):
         raise ApiError(400, f"Invalid value at 'insert_data_option', \"{insert_option}\"")
     sheet, rect = resolve(book, text)
@@ -240,7 +252,7 @@ def append(book: Spreadsheet, text: str, body: dict[str, Any], input_option: str
     sheet.rows, sheet.cols = new_rows, new_cols
     write = _Write(sheet, Rect(target, first_col, target + 1, first_col + 1), rows, text)
     answer["updates"] = _with_data({"spreadsheetId": book.key, **write.apply(parse)}, sheet, write.at, include,
-                                   response_option)
+                                   response_option, book.locale)
     return answer
 
 
