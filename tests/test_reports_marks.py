@@ -72,16 +72,15 @@ def test_pct_to_mark_maps_a_share_through_a_work(pct: float, mark: int) -> None:
     assert int(got.iloc[0]) == mark
 
 
-# Published ВПР tables (ФИС ОКО, 2024): maximum, minimum scores for «3», «4», «5»; a boundary score and its mark.
+# Maximum, minimum scores for «3», «4», «5»; a score exactly on a boundary and the mark the table gives it.
 @pytest.mark.parametrize(("max_score", "t3", "t4", "t5", "score", "mark"), [
-    (38, 14, 24, 33, 16, 3),  # ВПР-4 Russian below «4»: 16 of 38 is «3»
-    (24, 8, 16, 21, 16, 4),  # ВПР-4 Russian (24-point variant): 16 of 24 -> «4», not «3» through 66.666… %
+    (24, 8, 16, 21, 16, 4),  # ВПР-4 Russian: 16 of 24 is «4» by the official table, not «3» through 66.666… %
     (24, 8, 16, 21, 15, 3),
     (24, 8, 16, 21, 21, 5),
-    (20, 6, 10, 15, 6, 3),  # ВПР-4 maths: 6 / 10 / 15 of 20
+    (20, 6, 10, 15, 6, 3),
     (20, 6, 10, 15, 15, 5),
-    (31, 7, 12, 18, 12, 4),  # ВПР-6 maths: 12 of 31 is 38.709… %
-    (45, 16, 28, 38, 38, 5),  # ВПР-5 Russian
+    (31, 7, 12, 18, 12, 4),  # 12 of 31 is 38.709… %
+    (45, 16, 28, 38, 38, 5),
 ])
 def test_a_boundary_share_earns_the_boundary_mark(max_score: int, t3: int, t4: int, t5: int, score: int,
                                                    mark: int) -> None:
