@@ -16,7 +16,7 @@ from .document import WEAK_MARK as WEAK_MARK  # re-exported: pages and exporters
 from .document import Chart, Figures, Paragraph, Section, Spravka, TableBlock, table_or_text
 from .document import cell_value as cell_value
 from .facts import select
-from .indicators import MarkSummary, summarize
+from .indicators import DISTRIBUTION, MarkSummary, marks_sentence, summarize
 from .labels import LEVEL_NAMES, column_title, fmt_date, fmt_num
 from .risk import students_at_risk
 from .rollup import children, class_rollup, parallel_label
@@ -24,14 +24,13 @@ from .tasks import WeakRule, element_analysis, task_analysis, unpack_scores
 
 RATES = ("success_pct", "quality_pct", "sou_pct", "mean_mark")
 COMPARISON_COLUMNS = ("label", "N", *RATES)
-CLASS_COLUMNS = ("class", "enrolled", "N", "absent", "n5", "n4", "n3", "n2", *RATES, "quality_pct_vs_parent",
+CLASS_COLUMNS = ("class", "enrolled", "N", "absent", *DISTRIBUTION, *RATES, "quality_pct_vs_parent",
                  "sou_level")
 TASK_COLUMNS = ("number", "element", "task_level", "task_max", "mean_score", "pct_of_max", "full_pct",
                 "partial_pct", "zero_pct", "weak")
 ELEMENT_COLUMNS = ("element", "tasks", "pct_of_max", "weak")
 RISK_COLUMNS = ("student", "class", "mark", "n_twos", "own_mean_pct", "reasons")
-DISTRIBUTION = ("n5", "n4", "n3", "n2")
-MARK_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828")
+MARK_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828", "#4e342e")
 # a class this far below its parallel (п. п. of quality) gets its own recommendation
 FAR_BELOW_PP = 10.0
 
@@ -69,7 +68,7 @@ class WorkReport:
         return f"Аналитическая справка по итогам работы «{self.title}»"
 
     def distribution(self) -> list[tuple[str, int]]:
-        """(«5», count) … («2», count) for the distribution table and chart."""
+        """(«5», count) … («1», count) for the distribution table and chart."""
         return [(column_title(c), int(getattr(self.summary, c))) for c in DISTRIBUTION]
 
     def weak_elements(self) -> list[str]:
@@ -105,7 +104,7 @@ WEAK_NOTE = "Слабые элементы (менее 50 % от максима�
 
 
 def distribution_chart(s: MarkSummary, unit: str = "students_count", title: str = "Распределение отметок") -> Chart:
-    """Counts of «5» … «2» as a bar chart with its numbers (the distribution table of every справка); `unit` is
+    """Counts of «5» … «1» as a bar chart with its numbers (the distribution table of every справка); `unit` is
     what is counted: students on one work, marks («marks_count») over many."""
     return Chart("bar", title, tuple(column_title(c) for c in DISTRIBUTION),
                  {column_title(unit): [int(getattr(s, c)) for c in DISTRIBUTION]},
@@ -266,7 +265,7 @@ def _narrative(s: MarkSummary, scope: str, parallel: MarkSummary | None, previou
     out.append(f"По списку {s.enrolled} {students_word(s.enrolled)}, работу писали {s.N}, отсутствовали {s.absent}"
                f" ({pct_text(absent_pct)}).")
     out.append(indicator_sentence(scope, s))
-    out.append(f"Отметки: «5» — {s.n5}, «4» — {s.n4}, «3» — {s.n3}, «2» — {s.n2}.")
+    out.append(marks_sentence(s))
     if parallel is not None and parallel.N:
         words = delta_words(s.quality_pct - parallel.quality_pct)
         out.append(f"Качество знаний {scope} — {pct_text(s.quality_pct)}, {words} параллели "

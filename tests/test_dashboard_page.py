@@ -57,7 +57,7 @@ async def test_drill_down_school_parallel_class_student(data_dir: Path, tables, 
     chart = user.find(marker="dashboard-chart").elements.pop()
     assert isinstance(chart, ui.echart)
     assert [d["value"] for d in chart.options["series"][0]["data"]] == [int(student[c]) for c in
-                                                                        ("n5", "n4", "n3", "n2")]
+                                                                        ("n5", "n4", "n3", "n2", "n1")]
 
 
 async def test_drill_down_department_subject_teacher(data_dir: Path, tables, user: User) -> None:

@@ -23,6 +23,7 @@ from fastapi import Request
 from nicegui import ui
 
 from reports.dashboard import WHOLE_YEAR, Filters, headline, narrow, periods_with_results
+from reports.indicators import DISTRIBUTION
 from reports.labels import INDICATOR_LABELS, LEVEL_NAMES, column_title, fmt_num
 from reports.rollup import children, class_rollup, parallel_label, subject_rollup
 from reports.teachers import teacher_facts
@@ -36,7 +37,7 @@ from . import dashboard_panels as panels
 from .dashboard_exports import exports_panel
 from .dashboard_panels import digits_of, distribution_chart
 
-SHOWN = ("N", "absent", "n5", "n4", "n3", "n2", "success_pct", "quality_pct", "sou_pct", "mean_mark",
+SHOWN = ("N", "absent", *DISTRIBUTION, "success_pct", "quality_pct", "sou_pct", "mean_mark",
          "quality_pct_vs_parent")
 FILTER_KEYS = ("period", "kind", "subject", "parallel")
 LEVEL_KEYS = ("axis", "class", "student", "department", "teacher")
