@@ -18,7 +18,7 @@ from .document import cell_value as cell_value
 from .facts import select
 from .indicators import DISTRIBUTION, MarkSummary, marks_sentence, summarize
 from .labels import LEVEL_NAMES, column_title, fmt_date, fmt_num
-from .risk import students_at_risk
+from .risk import risk_share_sentence, students_at_risk
 from .rollup import children, class_rollup, parallel_label
 from .tasks import WeakRule, element_analysis, task_analysis, unpack_scores
 
@@ -62,6 +62,7 @@ class WorkReport:
     at_risk: pd.DataFrame  # RISK_COLUMNS
     conclusions: tuple[str, ...]
     recommendations: tuple[str, ...]
+    risk_share: str = ""  # «В списке 3 из 25 обучающихся, писавших работы (12 %).»
 
     @property
     def heading(self) -> str:
@@ -93,7 +94,8 @@ class WorkReport:
         if len(self.elements):
             elements += (Paragraph(WEAK_NOTE, note=True),)
         sections.append(Section("Анализ по элементам содержания", elements))
-        sections.append(Section("Обучающиеся группы риска", table_or_text(
+        share = (Paragraph(self.risk_share),) if self.risk_share and len(self.at_risk) else ()
+        sections.append(Section("Обучающиеся группы риска", share + table_or_text(
             self.at_risk, RISK_COLUMNS, "Обучающихся группы риска нет.", sheet="Группа риска")))
         meta = (("Предмет", self.subject), ("Вид работы", self.kind), ("Дата проведения", self.date or "—"),
                 ("Участники", self.scope_label))
@@ -233,16 +235,19 @@ def work_report(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id
                + (f", период — {work['period']}" if value_or_none(work, "period") else "") + ".")
     return WorkReport(str(work_id), str(work.get("title") or work_id), subject, kind, date, parallel, class_id,
                       scope_label, purpose, summary, comparisons, classes, tasks, elements, at_risk,
-                      tuple(conclusions), tuple(recommendations))
+                      tuple(conclusions), tuple(recommendations), risk_share_sentence(at_risk, mine))
 
 
 def _at_risk(facts: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
-    """Students who wrote this work and are at risk over the year, with their mark on this work."""
+    """Students who wrote this work and are at risk over the year in this work's subject (a «5» in maths is not
+    listed because of another subject), with their mark on this work."""
     wrote = mine[(mine["present"] == "да").fillna(False).to_numpy(dtype=bool)]
     ids = set(wrote["student_id"].dropna().astype(str))
     if not ids:
         return pd.DataFrame(columns=list(RISK_COLUMNS))
-    theirs = facts[facts["student_id"].astype(str).isin(ids).to_numpy(dtype=bool)]
+    subjects = set(mine["subject_id"].dropna().astype(str))
+    theirs = facts[facts["student_id"].astype(str).isin(ids).to_numpy(dtype=bool)
+                   & facts["subject_id"].astype(str).isin(subjects).to_numpy(dtype=bool)]
     risk = students_at_risk(theirs)
     if risk.empty:
         return pd.DataFrame(columns=list(RISK_COLUMNS))
