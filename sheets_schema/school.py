@@ -43,7 +43,9 @@ TEACHERS = Sheet("teachers", "Педагоги", (
     Field("department_id", "ШМО", Ref("departments")),
     Field("category", "Квалификационная категория", Choice(C.CATEGORIES), required=True),
     Field("category_date", "Дата присвоения категории", Date(),
-          help="Категория действует пять лет с этой даты"),
+          help="Высшая и первая категории, установленные с 01.09.2023, «педагог-методист» и «педагог-наставник» "
+               "действуют бессрочно; установленные раньше — пять лет с этой даты; «соответствие занимаемой "
+               "должности» подтверждается раз в пять лет"),
     Field("education", "Образование", Choice(C.EDUCATION)),
     Field("experience", "Педагогический стаж, лет", Integer(min_value=0, max_value=70)),
 ), label_field="last_name")
