@@ -15,8 +15,8 @@ from reports.labels import (
     column_title,
     fmt_date,
     fmt_num,
-    round_half_up,
     person_label,
+    round_half_up,
     titled,
 )
 from sheets_schema import SCHEMA
