@@ -16,6 +16,18 @@ Frames = dict[str, pd.DataFrame]
 Rule = Callable[[Registry, Frames], tuple[Frames, list[Issue]]]
 
 
+def cell_of(schema: Registry, sheet_key: str, frame: pd.DataFrame, field_key: str, row: int) -> str:
+    """The A1 address of one field on one sheet row, from where validation found its header (people move columns:
+    with «Окончание» dragged to column A of «Курсы ПК», the end date of row 2 is A2). The only way a rule addresses
+    a cell. A column missing from the sheet gives '' (the issue is about the row); a frame that was never read from
+    a sheet (no recorded positions) is laid out as declared."""
+    positions = frame.attrs.get("columns")
+    if positions is None:
+        return a1(row, schema[sheet_key].keys.index(field_key))
+    col = positions.get(field_key)
+    return "" if col is None else a1(row, int(col))
+
+
 def score_to_mark(total: pd.Series | float, t3: pd.Series | float, t4: pd.Series | float,
                   t5: pd.Series | float) -> pd.Series:
     """Total score -> mark 2..5 by the work's minimum scores for 3, 4 and 5 (a 25-point work: 8/15/21)."""
@@ -49,7 +61,8 @@ def validate_work_thresholds(schema: Registry, frames: Frames) -> tuple[Frames, 
     for p, (max_score, t3, t4, t5, row) in enumerate(cols):
         msg = threshold_problem(float(max_score), float(t3), float(t4), float(t5), labels)
         if msg:
-            issues.append(Issue(sheet.title, int(row), "", labels["threshold_3"], "", msg, ERROR, sheet.key))
+            issues.append(Issue(sheet.title, int(row), cell_of(schema, "works", works, "threshold_3", int(row)),
+                                labels["threshold_3"], fmt_number(t3), msg, ERROR, sheet.key))
             bad[p] = True
     frames = dict(frames, works=works[~bad].reset_index(drop=True))
     return frames, issues
@@ -102,16 +115,15 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
     works = frames["works"].set_index("id")
     bad = np.zeros(len(res), dtype=bool)
 
-    positions = res.attrs.get("columns", {})
-
-    def report(mask: np.ndarray, key: str, message: Callable[[int], str]) -> None:
-        col = positions.get(key, sheet.keys.index(key))
+    def report(mask: np.ndarray, key: str, message: Callable[[int], str], severity: str = ERROR) -> None:
         for p in np.flatnonzero(mask & ~bad):
             r = int(res[ROW].iat[p])
             v = res[key].iat[p]
             value = "" if v is None or (not isinstance(v, tuple) and pd.isna(v)) else sheet.field(key).type.render(v)
-            issues.append(Issue(sheet.title, r, a1(r, col), labels[key], value, message(p), ERROR, sheet.key))
-            bad[p] = True
+            issues.append(Issue(sheet.title, r, cell_of(schema, "results", res, key, r), labels[key], value,
+                                message(p), severity, sheet.key))
+            if severity == ERROR:
+                bad[p] = True
 
     absent = (res["present"] == "нет").to_numpy(dtype=bool)
     known_work = res["work_id"].astype(object).isin(works.index.astype(object)).to_numpy(dtype=bool)
@@ -164,8 +176,8 @@ def _row_rule(schema: Registry, frames: Frames, sheet_key: str, field_key: str, 
               message: Callable[[int], str]) -> tuple[Frames, list[Issue]]:
     """Report each bad row on one field's cell and drop it from the typed frame (a row-level cross-field rule)."""
     sheet, frame = schema[sheet_key], frames[sheet_key]
-    col = sheet.keys.index(field_key)
-    issues = [Issue(sheet.title, int(frame[ROW].iat[p]), a1(int(frame[ROW].iat[p]), col), sheet.header_of(field_key),
+    issues = [Issue(sheet.title, int(frame[ROW].iat[p]), cell_of(schema, sheet_key, frame, field_key,
+                                                                 int(frame[ROW].iat[p])), sheet.header_of(field_key),
                     sheet.field(field_key).type.render(frame[field_key].iat[p]) if pd.notna(frame[field_key].iat[p])
                     else "", message(int(p)), ERROR, sheet.key) for p in np.flatnonzero(bad)]
     return (dict(frames, **{sheet_key: frame[~bad].reset_index(drop=True)}) if bad.any() else frames), issues
