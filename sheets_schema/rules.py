@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .base import Registry
-from .fields import ERROR, fmt_number
+from .fields import ERROR, WARNING, fmt_number
 from .validation import ROW, Issue, a1
 
 Frames = dict[str, pd.DataFrame]
@@ -144,8 +144,22 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
         return f"Балл за задание {i + 1} ({fmt_number(padded[p, i])}) больше максимального ({fmt_number(maxima[p, i])})"
 
     report(over, "scores", over_message)
-    sums = pd.Series(np.where(has_scores & ~bad, np.nansum(values, axis=1), np.nan), dtype="Float64")
     totals = res["total"].astype("Float64")
+    # «5 - 5 5 5»: a task left unscored. The sum of the rest is not the result, so neither a total nor a mark is
+    # derived from it; a total entered by hand is kept (and gives the mark), without the sum check.
+    within = np.arange(values.shape[1])[None, :] < np.maximum(counts, 0)[:, None]
+    unscored = check & (counts == n_tasks) & (np.isnan(values) & within).any(axis=1)
+
+    def unscored_message(p: int) -> str:
+        missing = np.flatnonzero(np.isnan(values[p]) & within[p])
+        tasks = ("задание " if len(missing) == 1 else "задания ") + ", ".join(str(i + 1) for i in missing)
+        kept = (f"введённая «{labels['total']}» ({fmt_number(totals.iat[p])}) принята без проверки по заданиям"
+                if pd.notna(totals.iat[p]) else f"«{labels['total']}» и отметка не выводятся; введите "
+                                                f"«{labels['total']}», если она известна")
+        return f"{'Не оценено' if len(missing) == 1 else 'Не оценены'} {tasks} («-»): {kept}"
+
+    report(unscored, "scores", unscored_message, WARNING)
+    sums = pd.Series(np.where(has_scores & ~bad & ~unscored, np.nansum(values, axis=1), np.nan), dtype="Float64")
     mismatch = (totals.notna() & sums.notna() & ((totals - sums).abs() > 1e-9)).to_numpy(dtype=bool)
     report(mismatch, "total", lambda p: f"«{labels['total']}» ({fmt_number(totals.iat[p])}) не равна сумме баллов "
                                         f"по заданиям ({fmt_number(sums.iat[p])})")
