@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reports.periods import CALENDAR, parse_calendar
 from sheets_schema import SCHEMA
 from sync.cache import WorkbookCache
 from sync.layout import layouts_of
@@ -54,6 +55,7 @@ class AppContext:
 
 def build_context(settings: Settings | None = None) -> AppContext:
     settings = settings or Settings()
+    CALENDAR.configure(parse_calendar(settings.calendar))  # the school's quarters, for every report
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = open_store(settings)
     outbox = Outbox(settings.data_dir / "outbox.sqlite3")
