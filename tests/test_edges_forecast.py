@@ -1,0 +1,101 @@
+"""Forecasts checked on the past: held-out errors by rolling origin, the winner among trend / own mean / last value,
+a band from those errors only for groups with at least five points, and the published sentence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reports.forecast_check import (
+    LAST_VALUE,
+    OWN_MEAN,
+    TREND,
+    ForecastQuality,
+    held_out_errors,
+    honest_forecast,
+    quality,
+)
+
+START = pd.Timestamp("2025-09-01")
+
+
+def points(groups: dict[str, list[float]], gap: int = 30) -> pd.DataFrame:
+    rows = [(g, START + pd.Timedelta(days=gap * i), y) for g, ys in groups.items() for i, y in enumerate(ys)]
+    return pd.DataFrame(rows, columns=["grp", "date", "pct"])
+
+
+def test_rolling_origin_errors_by_hand() -> None:
+    # 40, 43, 46, 49, 60 every 30 days. Point 4 (49) from 40 43 46: trend 49 (error 0), mean 43 (−6), last 46 (−3).
+    # Point 5 (60) from 40 43 46 49: trend 52 (−8), mean 44.5 (−15.5), last 49 (−11).
+    e = held_out_errors(points({"a": [40, 43, 46, 49, 60]}), ["grp"])
+    assert e["actual"].tolist() == [49.0, 60.0]
+    assert e[TREND].tolist() == pytest.approx([0.0, -8.0])
+    assert e[OWN_MEAN].tolist() == pytest.approx([-6.0, -15.5])
+    assert e[LAST_VALUE].tolist() == pytest.approx([-3.0, -11.0])
+
+
+def test_a_group_of_three_points_gives_no_held_out_error() -> None:
+    assert held_out_errors(points({"a": [40, 43, 46]}), ["grp"]).empty
+
+
+@pytest.mark.parametrize(("groups", "method"), [
+    ({"a": [40, 43, 46, 49, 52], "b": [60, 57, 54, 51, 48]}, TREND),  # straight lines: the trend is exact
+    ({"a": [50, 70, 50, 70, 50, 70], "b": [60, 40, 60, 40, 60, 40]}, OWN_MEAN),  # zig-zag: the mean is closest
+    ({"a": [40, 40, 40, 70, 70, 70], "b": [60, 60, 60, 30, 30, 30]}, LAST_VALUE),  # steps: the last value
+])
+def test_the_method_that_predicted_the_past_best_is_chosen(groups: dict[str, list[float]], method: str) -> None:
+    e = held_out_errors(points(groups), ["grp"])
+    assert quality(e, ["grp"]).method == method
+
+
+def test_mae_half_width_and_coverage_by_hand() -> None:
+    # four groups; absolute errors of the chosen method per group: a 1, b 2, c 3, d 4 (one each)
+    e = pd.DataFrame({"grp": list("abcd"), TREND: [1.0, -2.0, 3.0, -4.0], OWN_MEAN: [5.0] * 4,
+                      LAST_VALUE: [6.0] * 4})
+    q = quality(e, ["grp"], level=0.5)
+    assert q.method == TREND and q.mae == {TREND: 2.5, OWN_MEAN: 5.0, LAST_VALUE: 6.0}
+    assert q.half_width == pytest.approx(2.5)  # median of 1, 2, 3, 4
+    # each group against the median of the others: a 1 <= med(2,3,4)=3 yes; b 2 <= med(1,3,4)=3 yes;
+    # c 3 <= med(1,2,4)=2 no; d 4 <= med(1,2,3)=2 no -> 50 %
+    assert q.coverage == pytest.approx(50.0)
+    assert q.sentence() == "Прогноз ошибался в среднем на 2,5 п. п.; в полосу попадало 50 % прошлых результатов."
+
+
+def test_no_band_from_fewer_than_five_points() -> None:
+    facts = points({"long": [40, 43, 46, 49, 52, 55], "long2": [50, 52, 54, 56, 58, 60], "short": [40, 43, 46, 49]})
+    facts = facts.rename(columns={"grp": "class_id"}).assign(subject_id="m")
+    fc = honest_forecast(facts, ["class_id"]).groups.set_index("class_id")
+    assert fc.loc["long", "n_points"] == 6 and not np.isnan(fc.loc["long", "low_pct"])
+    assert fc.loc["short", "n_points"] == 4 and np.isnan(fc.loc["short", "low_pct"])
+    assert np.isnan(fc.loc["short", "high_pct"]) and not np.isnan(fc.loc["short", "forecast_pct"])
+
+
+def test_the_trend_forecast_of_straight_lines_is_exact_and_its_band_is_narrow() -> None:
+    facts = points({"a": [40, 43, 46, 49, 52], "b": [60, 57, 54, 51, 48]}).rename(columns={"grp": "class_id"})
+    fc = honest_forecast(facts.assign(subject_id="m"), ["class_id"])
+    g = fc.groups.set_index("class_id")
+    # next = one median gap (30 days) after the last point: 55 and 45; every held-out error was 0
+    assert g.loc["a", "forecast_pct"] == pytest.approx(55.0) and g.loc["b", "forecast_pct"] == pytest.approx(45.0)
+    assert fc.quality.method == TREND and fc.quality.half_width == pytest.approx(0.0)
+    assert g.loc["a", "low_pct"] == pytest.approx(55.0) and g.loc["a", "method"] == TREND
+
+
+def test_the_own_mean_wins_on_noise_and_is_what_is_forecast() -> None:
+    facts = points({"a": [50, 70, 50, 70, 50, 70], "b": [60, 40, 60, 40, 60, 40]}).rename(columns={"grp": "class_id"})
+    g = honest_forecast(facts.assign(subject_id="m"), ["class_id"]).groups.set_index("class_id")
+    assert g.loc["a", "forecast_pct"] == pytest.approx(60.0) and g.loc["a", "method"] == OWN_MEAN
+
+
+def test_a_check_with_no_past_says_so() -> None:
+    q = ForecastQuality({TREND: float("nan"), OWN_MEAN: float("nan"), LAST_VALUE: float("nan")}, OWN_MEAN,
+                        float("nan"), float("nan"), 0, 0.9)
+    assert q.sentence() == "Прогноз не проверен: прошлых результатов для проверки мало."
+
+
+def test_on_the_demo_the_chosen_method_is_never_worse_than_the_baselines(facts: pd.DataFrame) -> None:
+    for by in (["class_id"], ["student_id", "subject_id"]):
+        q = honest_forecast(facts, by).quality
+        assert q.n_errors > 20
+        assert q.mae[q.method] <= min(q.mae[OWN_MEAN], q.mae[LAST_VALUE])
+        assert 75.0 <= q.coverage <= 100.0  # nominal 90 %, measured against bands from other groups
