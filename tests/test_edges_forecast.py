@@ -99,3 +99,28 @@ def test_on_the_demo_the_chosen_method_is_never_worse_than_the_baselines(facts: 
         assert q.n_errors > 20
         assert q.mae[q.method] <= min(q.mae[OWN_MEAN], q.mae[LAST_VALUE])
         assert 75.0 <= q.coverage <= 100.0  # nominal 90 %, measured against bands from other groups
+
+
+def test_the_class_spravka_publishes_the_forecast_with_its_check() -> None:
+    from reports import results_facts
+    from reports.spravka import class_spravka
+    from tests.test_reports_factory import School
+
+    s = School()
+    alg = s.subject("Алгебра")
+    a, b = s.klass(8, "А"), s.klass(8, "Б")
+    pa, pb = s.student(a, "Аксёнов"), s.student(b, "Белов")
+    dates = [(START + pd.Timedelta(days=30 * i)).strftime("%d.%m.%Y") for i in range(5)]
+    for i, d in enumerate(dates):  # 8«А»: 40, 50, 60, 70, 80 %; 8«Б»: 80, 70, 60, 50, 40 % (of 10 points)
+        w = s.work(alg, parallel=8, date=d, title=f"Работа {i + 1}")
+        s.result(w, pa, total=4 + i)
+        s.result(w, pb, total=8 - i)
+    frames = s.frames()
+    doc = class_spravka(results_facts(frames), frames, a, on=pd.Timestamp("2026-03-01"))
+    section = next(sec for sec in doc.sections if sec.title == "Прогноз")
+    table = section.blocks[0].frame.iloc[0]
+    # straight lines: the trend predicted every past point exactly (MAE 0, band 0) and goes on to 90 % next
+    assert (table["subject"], table["n_points"]) == ("Алгебра", 5)
+    assert table["forecast_pct"] == pytest.approx(90.0) and table["low_pct"] == pytest.approx(90.0)
+    assert "Прогноз ошибался в среднем на 0 п. п.; в полосу попадало 100 % прошлых результатов." in doc.conclusions
+    assert any(c.startswith("Метод прогноза: тренд") for c in doc.conclusions)
