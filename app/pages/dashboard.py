@@ -36,6 +36,7 @@ from ..state import ctx
 from . import dashboard_panels as panels
 from .dashboard_exports import exports_panel
 from .dashboard_panels import digits_of, distribution_chart
+from .forecast_panel import class_forecast, student_forecast
 
 SHOWN = ("N", "absent", *DISTRIBUTION, "success_pct", "quality_pct", "sou_pct", "mean_mark",
          "quality_pct_vs_parent")
@@ -325,4 +326,8 @@ def create() -> None:
                     with slot:
                         exports_panel(node.level, node.keys, filters.parallel, visible, workbook.frames,
                                       filters.period, scope.everything, "dashboard-", base=d.facts)
+                    if node.level == "class":  # a forecast needs the whole year, whatever period is filtered
+                        class_forecast(visible, workbook.frames, str(node.keys["class_id"]))
+                    elif node.level == "student":
+                        student_forecast(visible, str(node.keys["student_id"]))
             panels.quality_panel(workbook.issues, can_open(account, "issues"))
