@@ -68,7 +68,7 @@ WRITE: dict[str, frozenset[Role]] = {
     "tasks": frozenset({Role.DEPUTY}),
     **{k: frozenset({Role.DEPUTY, Role.DB_ADMIN}) for k in ("departments", "subjects", "teachers", "classes",
                                                            "students", "teaching_load", "courses",
-                                                           "attestations")},
+                                                           "attestations", "movements")},
 }
 
 

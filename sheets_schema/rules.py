@@ -226,4 +226,21 @@ def validate_portfolio_owner(schema: Registry, frames: Frames) -> tuple[Frames, 
     return frames, out
 
 
-RULES: list[Rule] = [validate_work_thresholds, validate_results, validate_course_dates, validate_portfolio_owner]
+def validate_movements(schema: Registry, frames: Frames) -> tuple[Frames, list[Issue]]:
+    """A move goes from one class to another: not to the same class, and not from nowhere to nowhere."""
+    mv = frames.get("movements")
+    if mv is None or mv.empty:
+        return frames, []
+    labels = schema["movements"].column_titles()
+    src, dst = (mv[k].astype(object).replace("", None) for k in ("from_class_id", "to_class_id"))
+    neither = (src.isna() & dst.isna()).to_numpy(dtype=bool)
+    same = (src.notna() & (src == dst)).to_numpy(dtype=bool)
+    frames, found = _row_rule(schema, frames, "movements", "to_class_id", neither | same,
+                              lambda p: (f"Заполните «{labels['from_class_id']}» или «{labels['to_class_id']}»"
+                                         if neither[p] else f"«{labels['from_class_id']}» и «{labels['to_class_id']}»"
+                                                            " совпадают"))
+    return frames, found
+
+
+RULES: list[Rule] = [validate_work_thresholds, validate_results, validate_course_dates, validate_portfolio_owner,
+                     validate_movements]
