@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -20,6 +20,7 @@ from .indicators import DISTRIBUTION, MarkSummary, marks_sentence, summarize
 from .labels import LEVEL_NAMES, column_title, fmt_date, fmt_num
 from .risk import risk_share_sentence, students_at_risk
 from .rollup import children, class_rollup, parallel_label
+from .roster import NOT_COUNTED_COLUMNS, work_participants
 from .tasks import WeakRule, element_analysis, task_analysis, unpack_scores
 
 RATES = ("success_pct", "quality_pct", "sou_pct", "mean_mark")
@@ -63,6 +64,7 @@ class WorkReport:
     conclusions: tuple[str, ...]
     recommendations: tuple[str, ...]
     risk_share: str = ""  # «В списке 3 из 25 обучающихся, писавших работы (12 %).»
+    not_counted: pd.DataFrame | None = None  # NOT_COUNTED_COLUMNS: on the roster, without a counted result
 
     @property
     def heading(self) -> str:
@@ -72,6 +74,12 @@ class WorkReport:
         """(«5», count) … («1», count) for the distribution table and chart."""
         return [(column_title(c), int(getattr(self.summary, c))) for c in DISTRIBUTION]
 
+    def _not_counted_table(self) -> tuple[TableBlock, ...]:
+        if self.not_counted is None or not len(self.not_counted):
+            return ()
+        return (TableBlock(self.not_counted, NOT_COUNTED_COLUMNS, {"reason": "Не учтён, потому что"},
+                           sheet="Не учтены"),)
+
     def weak_elements(self) -> list[str]:
         return [str(e) for e in self.elements.loc[self.elements["weak"].astype(bool), "element"]]
 
@@ -80,7 +88,8 @@ class WorkReport:
         s = self.summary
         no_scores = "Баллы по заданиям не внесены."
         sections = [
-            Section("Участники", (Figures.of((k, getattr(s, k)) for k in ("enrolled", "N", "absent")),)),
+            Section("Участники", (Figures.of((k, getattr(s, k)) for k in ("enrolled", "N", "absent")),
+                                  *self._not_counted_table())),
             Section("Распределение отметок", (distribution_chart(s),) if s.N else (Paragraph("Отметок нет."),)),
             Section("Показатели и сравнение", (TableBlock(self.comparisons, COMPARISON_COLUMNS,
                                                           {"label": column_title("group")}),)),
@@ -187,7 +196,11 @@ def work_report(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id
         mine = all_of_work[(all_of_work["class_id"] == class_id).fillna(False).to_numpy(dtype=bool)]
         names = mine["class"].dropna().astype(str)
         scope_label = names.iloc[0] if len(names) else str(class_id)
-    summary = summarize(mine)
+    # «По списку» is the roster of the classes on the work's date, not the rows entered (issue: a rejected row must
+    # not shrink the class); roster students without a counted result are listed with the reason
+    scope_classes = [class_id] if class_id is not None else sorted(set(mine["class_id"].dropna().astype(str)))
+    on_roster, not_counted = work_participants(frames, str(work_id), work.get("date"), scope_classes, mine)
+    summary = replace(summarize(mine), enrolled=max(len(on_roster), len(mine)))
     kind = str(work.get("kind") or "")
 
     # comparisons: this group, its parallel (for a class), the previous work, the school (same subject and kind)
@@ -212,6 +225,9 @@ def work_report(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id
     # classes beside their parallel
     if class_id is None and not all_of_work.empty:
         cr = children(class_rollup(all_of_work), "class")
+        listed = on_roster["class_id"].astype(str).value_counts()
+        cr["enrolled"] = [max(int(listed.get(str(c), 0)), int(e)) for c, e in zip(cr["class_id"], cr["enrolled"],
+                                                                                   strict=True)]
         classes = cr.rename(columns={"label": "class"})[list(CLASS_COLUMNS)]
     else:
         classes = pd.DataFrame(columns=list(CLASS_COLUMNS))
@@ -233,9 +249,12 @@ def work_report(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id
     purpose = (f"Цель: определить уровень достижения планируемых результатов по предмету «{subject}» "
                f"обучающимися ({scope_label}); вид работы — {kind}"
                + (f", период — {work['period']}" if value_or_none(work, "period") else "") + ".")
+    if len(not_counted):
+        conclusions.insert(1 if summary.N else 0, f"Не учтены {len(not_counted)} из {summary.enrolled} по списку: "
+                           + "; ".join(f"{n} ({c}) — {r}" for n, c, r in not_counted.itertuples(index=False)) + ".")
     return WorkReport(str(work_id), str(work.get("title") or work_id), subject, kind, date, parallel, class_id,
                       scope_label, purpose, summary, comparisons, classes, tasks, elements, at_risk,
-                      tuple(conclusions), tuple(recommendations), risk_share_sentence(at_risk, mine))
+                      tuple(conclusions), tuple(recommendations), risk_share_sentence(at_risk, mine), not_counted)
 
 
 def _at_risk(facts: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
@@ -261,6 +280,11 @@ def _narrative(s: MarkSummary, scope: str, parallel: MarkSummary | None, previou
                elements: pd.DataFrame, at_risk: pd.DataFrame, mine: pd.DataFrame) -> tuple[list[str], list[str]]:
     out: list[str] = []
     rec: list[str] = []
+    if s.N == 0 and s.enrolled and s.absent >= s.enrolled:
+        out.append(f"Все обучающиеся по списку ({s.enrolled}) отсутствовали на работе ({scope}): показатели не "
+                   "рассчитываются.")
+        rec.append("Провести работу в резервный день или отметить причину, по которой она не проводилась.")
+        return out, rec
     if s.N == 0:
         out.append(f"Отметки за работу ({scope}) ещё не выставлены: писавших с отметкой нет, показатели не "
                    "рассчитываются.")

@@ -65,3 +65,33 @@ def roster(frames: Mapping[str, pd.DataFrame], class_ids: Any, on: Any) -> pd.Da
     wanted = {str(c) for c in ([class_ids] if isinstance(class_ids, str) else class_ids)}
     keep = np.array([c is not None and str(c) in wanted for c in cls], dtype=bool)
     return pd.DataFrame({"student_id": students["id"].astype(object).to_numpy()[keep], "class_id": cls[keep]})
+
+
+NOT_COUNTED_COLUMNS = ("student", "class", "reason")
+
+
+def work_participants(frames: Mapping[str, pd.DataFrame], work_id: str, date: Any, class_ids: Any,
+                      written: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the roster of the classes on the work's date: student_id, class_id; the roster students with no counted
+    result: student, class, reason). `written` are the work's facts (student_id). A result row that validation
+    excluded is named with its sheet row and the reason; otherwise the result was not entered."""
+    from .labels import class_label, person_label
+
+    on = roster(frames, class_ids, date) if date is not None and not pd.isna(date) else \
+        roster(frames, class_ids, pd.Timestamp.today())
+    have = set(written["student_id"].dropna().astype(str))
+    missing = on[~on["student_id"].astype(str).isin(have).to_numpy()]
+    students = frames["students"].set_index(frames["students"]["id"].astype(str))
+    classes = frames["classes"].set_index(frames["classes"]["id"].astype(str))
+    rejected = {(str(w), str(s)): (row, msg) for row, _, w, s, msg in frames["results"].attrs.get("rejected", ())}
+    rows = []
+    for sid, cid in zip(missing["student_id"].astype(str), missing["class_id"].astype(str), strict=True):
+        st = students.loc[[sid]]
+        name = str(person_label(st["last_name"], st["first_name"]).iloc[0])
+        c = classes.loc[[cid]] if cid in classes.index else None
+        label = str(class_label(c["parallel"], c["letter"]).iloc[0]) if c is not None else ""
+        hit = rejected.get((str(work_id), sid))
+        reason = (f"строка {hit[0]} листа «Результаты» не прошла проверку: {hit[1]}" if hit else
+                  "результат не внесён")
+        rows.append((name, label, reason))
+    return on, pd.DataFrame(rows, columns=list(NOT_COUNTED_COLUMNS))

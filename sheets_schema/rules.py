@@ -10,7 +10,7 @@ import pandas as pd
 
 from .base import Registry
 from .fields import ERROR, WARNING, fmt_number
-from .validation import ROW, Issue, a1
+from .validation import REJECTED, ROW, Issue, a1
 
 Frames = dict[str, pd.DataFrame]
 Rule = Callable[[Registry, Frames], tuple[Frames, list[Issue]]]
@@ -183,7 +183,15 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
         other = (student_par.notna() & work_par.notna() & (student_par != work_par)).to_numpy(dtype=bool)
         report(other, "student_id", lambda p: f"Обучающийся учится в {student_par.iat[p]} классе, а работа — для "
                                               f"{work_par.iat[p]} класса")
-    return dict(frames, results=res[~bad].reset_index(drop=True)), issues
+    kept = res[~bad].reset_index(drop=True)
+    firsts: dict[int, str] = {}
+    for i in issues:
+        if i.severity == ERROR:
+            firsts.setdefault(i.row, i.message)
+    dropped = tuple((int(r), str(i), str(w), str(s), firsts.get(int(r), "")) for r, i, w, s in zip(
+        res[ROW][bad], res["id"][bad], res["work_id"][bad], res["student_id"][bad], strict=True))
+    kept.attrs[REJECTED] = tuple(res.attrs.get(REJECTED, ())) + dropped
+    return dict(frames, results=kept), issues
 
 
 def _row_rule(schema: Registry, frames: Frames, sheet_key: str, field_key: str, bad: np.ndarray,
