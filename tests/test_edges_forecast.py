@@ -124,3 +124,31 @@ def test_the_class_spravka_publishes_the_forecast_with_its_check() -> None:
     assert table["forecast_pct"] == pytest.approx(90.0) and table["low_pct"] == pytest.approx(90.0)
     assert "Прогноз ошибался в среднем на 0 п. п.; в полосу попадало 100 % прошлых результатов." in doc.conclusions
     assert any(c.startswith("Метод прогноза: тренд") for c in doc.conclusions)
+
+
+def test_exam_outlook_turns_each_forecast_into_the_exam_mark() -> None:
+    """Two 9th-graders, five algebra works each (10 points, 30 days apart) before an ОГЭ of 20 points with minimum
+    scores 5 / 10 / 15: Яковлев 80 % every time -> 16 points -> «5»; Юрьев 50 % -> 10 points -> «4» (the boundary,
+    compared in score space)."""
+    from reports import results_facts
+    from reports.forecast_check import exam_outlook
+    from tests.test_reports_factory import School
+
+    s = School()
+    alg = s.subject("Алгебра")
+    c = s.klass(9, "А")
+    ya, yu = s.student(c, "Яковлев"), s.student(c, "Юрьев")
+    for i in range(5):
+        w = s.work(alg, date=(START + pd.Timedelta(days=30 * i)).strftime("%d.%m.%Y"), title=f"Работа {i + 1}")
+        s.result(w, ya, total=8)
+        s.result(w, yu, total=5)
+    exam = s.work(alg, kind="ОГЭ (ГИА-9)", date="25.05.2026", max_score=20, thresholds=(5, 10, 15), title="ОГЭ")
+    frames = s.frames()
+    out = exam_outlook(results_facts(frames), frames["works"], exam)
+    st = out.students.set_index("student")
+    assert st.loc["Яковлев Иван", "forecast_score"] == pytest.approx(16.0)
+    assert (int(st.loc["Яковлев Иван", "forecast_mark"]), int(st.loc["Юрьев Иван", "forecast_mark"])) == (5, 4)
+    row = out.classes.iloc[0]
+    assert (row["class"], row["n5"], row["n4"], row["N"]) == ("9«А»", 1, 1, 2)
+    # every held-out guess was exact (flat series): the band has zero width and holds every past result
+    assert out.quality.mae[out.quality.method] == pytest.approx(0.0) and out.quality.coverage == pytest.approx(100.0)
