@@ -155,10 +155,10 @@ class _SchoolYear:
         self.movements()
 
     def movements(self) -> None:
-        """One transfer in the winter holidays: the first student of 5«А» moves to 5«Б»; the results written before
-        stay with 5«А» (the «Обучающиеся» sheet holds the current class)."""
+        """One transfer in the winter holidays: the first student of 7«А» moves to 7«Б»; the results written before
+        stay with 7«А» (the «Обучающиеся» sheet holds the current class)."""
         classes = {(c["parallel"], c["letter"]): c["id"] for c in self.records["classes"]}
-        src, dst = classes.get((5, "А")), classes.get((5, "Б"))
+        src, dst = classes.get((7, "А")), classes.get((7, "Б"))
         student = next((s for s in self.records["students"] if s["class_id"] == src), None)
         if src is None or dst is None or student is None:
             return
