@@ -54,7 +54,7 @@ WRITE: dict[str, frozenset[Role]] = {
     "tasks": frozenset({Role.DEPUTY}),
     **{k: frozenset({Role.DEPUTY, Role.DB_ADMIN}) for k in ("departments", "subjects", "teachers", "classes",
                                                            "students", "teaching_load", "courses",
-                                                           "attestations")},
+                                                           "attestations", "movements")},
 }
 
 
@@ -166,6 +166,7 @@ READ: dict[str, str] = {
     "teaching_load": "school", "works": "school", "tasks": "school", "work_stages": "school",
     "students": "class", "results": "pair", "period_marks": "pair", "olympiads": "pair",
     "courses": "teacher", "attestations": "teacher", "practices": "teacher", "portfolio": "owner",
+    "movements": "student",
 }
 TEACHER_PERSONAL = ("birth_date", "category", "category_date", "education", "experience")
 STUDENT_PERSONAL = ("last_name", "first_name", "middle_name", "birth_date", "gender")
@@ -213,6 +214,8 @@ def _visible_mask(key: str, frame: pd.DataFrame, scope: Scope, look: _Lookups) -
         return _isin(_text(frame["teacher_id"]), teachers)
     if rule == "class":
         return _isin(_text(frame["class_id"]), look.classes)
+    if rule == "student":  # a row about a student the person may see (their current class is in scope)
+        return _isin([look.student_class.get(i, "") for i in _text(frame["student_id"])], look.classes)
     if rule not in ("pair", "owner"):
         return np.zeros(len(frame), dtype=bool)
     student_class = [look.student_class.get(i, "") for i in _text(frame["student_id"])]

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from reports.periods import parse_calendar
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EDUMON_", env_file=".env", env_file_encoding="utf-8",
@@ -21,6 +23,9 @@ class Settings(BaseSettings):
     academic_year: str = Field("2025/2026", pattern=r"^\d{4}/\d{4}$")
     school_name: str = "МБОУ «Средняя общеобразовательная школа № 1»"
     refresh_seconds: float = Field(300, ge=5, description="Как часто перечитывать таблицу целиком")
+    calendar: str = Field("", description="Окончание четвертей и полугодий по учебным годам, например "
+                                          "«2025/2026: 1 четверть=26.10.2025, 2 четверть=28.12.2025, "
+                                          "3 четверть=20.03.2026, 4 четверть=26.05.2026»; годы через «;»")
     session_secret: str = Field("", description="Секрет подписи сессий; если пуст — создаётся в каталоге данных")
     session_hours: float = Field(10, gt=0, description="Через сколько часов сессия истекает")
     cookie_secure: bool = Field(False, description="Cookie сессии только по HTTPS (включите за HTTPS-прокси)")
@@ -43,6 +48,12 @@ class Settings(BaseSettings):
         a, b = (int(x) for x in v.split("/"))
         if b != a + 1:
             raise ValueError("учебный год записывается как 2025/2026")
+        return v
+
+    @field_validator("calendar")
+    @classmethod
+    def _readable_calendar(cls, v: str) -> str:
+        parse_calendar(v)  # a CalendarError (ValueError) carries the Russian message
         return v
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from reports.periods import CALENDAR, parse_calendar
 from sheets_schema import SCHEMA
 from sync.cache import WorkbookCache
 from sync.files import private_dir, private_file
@@ -68,6 +69,7 @@ class AppContext:
 def build_context(settings: Settings | None = None, what: str = "edumon") -> AppContext:
     """`what` names this process in the outbox lease (the message a second server shows)."""
     settings = settings or Settings()
+    CALENDAR.configure(parse_calendar(settings.calendar))  # the school's quarters, for every report
     private_dir(settings.data_dir)
     store = open_store(settings)
     outbox = Outbox(settings.data_dir / "outbox.sqlite3")

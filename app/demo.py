@@ -54,13 +54,15 @@ _ID_FORMATS = {"departments": "shmo-{:02d}", "subjects": "sub-{:02d}", "teachers
                "classes": "cls-{:04d}", "students": "st-{:05d}", "teaching_load": "ld-{:04d}", "works": "w-{:03d}",
                "tasks": "tsk-{:04d}", "results": "r-{:06d}", "period_marks": "pm-{:06d}", "olympiads": "ol-{:04d}",
                "courses": "k-{:04d}", "attestations": "at-{:04d}", "portfolio": "pf-{:04d}", "practices": "ppo-{:03d}",
-               "work_stages": "ws-{:04d}"}
+               "work_stages": "ws-{:04d}", "movements": "mv-{:04d}"}
 _GRADE_WEIGHTS = np.array([1.08, 1.06, 1.04, 1.02, 1.0, 0.98, 0.96, 0.94, 0.9, 0.55, 0.5])
 _LEVELS = dict(zip(C.TASK_LEVELS, (-2.0, -0.5, 0.5), strict=True))  # task difficulty on the ability scale
 _LEVEL_POINTS = (0.36, 0.39, 0.25)  # share of a typical work's points per level, for expected period marks
 _SLOPE = 1.1
 _LENIENCY = 0.08  # period marks lean a little above a single test, as teachers' marks do
 _ABSENT = 0.05
+# the categories the demo staff hold, with their shares below (the new ones of 2023 are not in a demo school yet)
+DEMO_CATEGORIES = ("высшая", "первая", "соответствие занимаемой должности", "без категории")
 
 
 def _split(n: int, weights: np.ndarray) -> list[int]:
@@ -150,6 +152,19 @@ class _SchoolYear:
         self.qualification()
         self.portfolio_and_practices()
         self.cycle_notes()
+        self.movements()
+
+    def movements(self) -> None:
+        """One transfer in the winter holidays: the first student of 7«А» moves to 7«Б»; the results written before
+        stay with 7«А» (the «Обучающиеся» sheet holds the current class)."""
+        classes = {(c["parallel"], c["letter"]): c["id"] for c in self.records["classes"]}
+        src, dst = classes.get((7, "А")), classes.get((7, "Б"))
+        student = next((s for s in self.records["students"] if s["class_id"] == src), None)
+        if src is None or dst is None or student is None:
+            return
+        student["class_id"] = dst
+        self.new("movements", student_id=student["id"], date=dt.date(self.y1, 1, 12), from_class_id=src,
+                 to_class_id=dst, order=f"Приказ № 3-у от 09.01.{self.y1}")
 
     def classes_and_students(self) -> None:
         profiles = [p for p in C.PROFILES if p != "универсальный"]
@@ -270,7 +285,7 @@ class _SchoolYear:
             female = bool(self.rng.random() < (0.6 if dept_of[t] == "arts" else 0.88))
             age = int(self.rng.integers(23, 66))
             exp = max(0, age - 22 - int(self.rng.integers(0, 8)))
-            cat = "без категории" if exp < 2 else str(self.rng.choice(C.CATEGORIES, p=[0.38, 0.35, 0.15, 0.12]))
+            cat = "без категории" if exp < 2 else str(self.rng.choice(DEMO_CATEGORIES, p=[0.38, 0.35, 0.15, 0.12]))
             years_ago = self.rng.uniform(0.3, min(6.5, exp + 0.3))
             rec.update(self.person(female), category=cat, experience=exp,
                        birth_date=self.day(dt.date(self.y0 - age - 1, 9, 1), dt.date(self.y0 - age, 8, 31), False),

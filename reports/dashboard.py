@@ -22,6 +22,7 @@ from sheets_schema.fields import ERROR, WARNING
 from .dynamics import DYNAMICS_KINDS, dynamics, kind_rank
 from .facts import select
 from .indicators import COUNT_COLUMNS, PRESENT, MarkSummary, rates, summarize
+from .labels import round_half_up
 from .periods import CALENDAR, PeriodCalendar, in_period
 from .rollup import children, class_rollup, parallel_label
 
@@ -205,7 +206,7 @@ def rounded(value: Any, digits: int = 1) -> float | None:
     missing value of any kind — None, pd.NA, NaN of any float type, NaT (JSON has no NaN)."""
     if value is None or pd.isna(value):
         return None
-    return round(float(value), digits)
+    return round_half_up(value, digits)
 
 
 def objectivity_by_class(summary: pd.DataFrame) -> pd.DataFrame:

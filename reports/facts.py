@@ -13,6 +13,7 @@ import pandas as pd
 from .groups import lookup
 from .labels import class_label, person_label
 from .periods import CALENDAR, PeriodCalendar, in_period
+from .roster import MOVEMENTS, classes_on
 
 Frames = Mapping[str, pd.DataFrame]
 
@@ -73,7 +74,9 @@ def results_facts(workbook: Any) -> pd.DataFrame:
     """Results joined to works, students, classes, subjects and departments (columns FACT_COLUMNS).
 
     Results of unknown works are dropped (nothing can be computed for them). A result whose student or class is
-    unknown is kept with empty class columns, so it still counts for the school but not for any class.
+    unknown is kept with empty class columns, so it still counts for the school but not for any class. The class
+    is the one the student was in on the work's date (reports.roster over «Движение обучающихся»): a September
+    5«А» result of a student moved to 5«Б» in October stays with 5«А» and its teacher.
     `pct` is the total as a share of the work's maximum, for results that were written.
 
     Id and name columns are categoricals in display order (works by date and title, classes by parallel and
@@ -90,6 +93,10 @@ def results_facts(workbook: Any) -> pd.DataFrame:
     si = positions(students["id"], res["student_id"])
     class_of_student = positions(classes["id"], students["class_id"])
     ci = _through(class_of_student, si)
+    movements = frames.get(MOVEMENTS)
+    if movements is not None and not movements.empty:  # a result stays with the class it was written in
+        on_date = classes_on(students, movements, res["student_id"], pd.Series(works["date"].to_numpy()[wi]))
+        ci = np.where(si >= 0, positions(classes["id"], pd.Series(on_date, dtype=object)), -1)
     sj = _through(positions(subjects["id"], works["subject_id"]), wi)
     di = _through(positions(departments["id"], subjects["department_id"]), sj)
 

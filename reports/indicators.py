@@ -19,6 +19,9 @@ from .labels import INDICATOR_LABELS
 
 MARKS = (5, 4, 3, 2, 1)
 COUNT_COLUMNS = ("n5", "n4", "n3", "n2", "n1")
+# Every distribution a person reads (tables, charts, sentences) shows all five marks, «1» included: otherwise a
+# rare «1» makes «Писали» larger than the sum of the marks shown.
+DISTRIBUTION = COUNT_COLUMNS
 # Simonov's degree of learning: the weight of each mark in СОУ, %.
 SOU_WEIGHTS: Mapping[int, float] = {5: 100.0, 4: 64.0, 3: 36.0, 2: 16.0, 1: 7.0}
 RATE_COLUMNS = ("success_pct", "quality_pct", "sou_pct", "mean_mark")
@@ -160,6 +163,11 @@ class MarkSummary:
     def rows(self) -> list[tuple[str, Any]]:
         """(Russian label, value) pairs in declaration order, for a справка's indicator table."""
         return [(INDICATOR_LABELS[f.name], getattr(self, f.name)) for f in fields(self)]
+
+
+def marks_sentence(s: MarkSummary) -> str:
+    """«Отметки: «5» — 2, «4» — 3, «3» — 1, «2» — 0, «1» — 1.» — every mark, so the counts add up to N."""
+    return "Отметки: " + ", ".join(f"{INDICATOR_LABELS[c]} — {getattr(s, c)}" for c in DISTRIBUTION) + "."
 
 
 def summarize(df: pd.DataFrame, mark_col: str = "mark", present_col: str | None = "present",

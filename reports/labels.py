@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -140,7 +141,7 @@ INDICATOR_LABELS: dict[str, str] = {
     "high_but_basic_failed_pct": "Высокая отметка при невыполненных базовых заданиях, %",
     "signals": "Признаки, требующие проверки",
     # risk
-    "n_twos": "Отметок «2»",
+    "n_twos": "Отметок «2» и «1»",
     "n_low": "Результатов намного ниже обычного",
     "own_mean_pct": "Обычный уровень, % от максимума",
     "reasons": "Причины",
@@ -242,11 +243,27 @@ class Table:
         return titled(self.frame, self.columns)
 
 
+def round_half_up(value: Any, digits: int = 1) -> float:
+    """The value rounded the way a school rounds on paper: a 5 in the next digit rounds away from zero (3,125 ->
+    3,13; 62,5 -> 63; −2,5 -> −3). Python's round() and f-strings round half to even on the binary value (3,12;
+    62), so every number a person reads goes through here. The decimal text of the float (its shortest repr) is
+    what is rounded, so 2,675 -> 2,68 although the binary value is 2,67499…"""
+    v = float(value)
+    if math.isnan(v) or math.isinf(v):
+        return v
+    return float(Decimal(repr(v)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
 def fmt_num(value: Any, digits: int = 1) -> str:
-    """Russian number formatting for messages: decimal comma, no trailing zeros beyond `digits`."""
+    """Russian number formatting for every number shown or exported: half-up rounding (round_half_up), decimal
+    comma, no trailing zeros beyond `digits`, a true minus sign."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    text = f"{float(value):.{digits}f}".rstrip("0").rstrip(".") if digits else f"{float(value):.0f}"
+    r = round_half_up(value, digits)
+    if math.isnan(r):
+        return "—"
+    text = f"{r:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{r:.0f}"
+    text = "0" if text in ("-0", "") else text
     return text.replace(".", ",").replace("-", "−")
 
 

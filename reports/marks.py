@@ -50,9 +50,19 @@ def marks_by_thresholds(results: pd.DataFrame, works: pd.DataFrame, total_col: s
     return mark.astype("Int64")
 
 
+# Scores are whole or half points; a share of the maximum turned back into points carries float noise of about
+# 1e-14 (16/24 = 66.666…% → 15.999999999999998 points). Rounding the score to this many decimals removes the noise
+# and nothing else, so a boundary share earns the boundary's mark.
+SCORE_DECIMALS = 9
+
+
 def pct_to_mark(pct: pd.Series, max_score: float, t3: float, t4: float, t5: float) -> pd.Series:
-    """Share of the maximum (0–100) → the mark the same share would earn on a given work (forecasts)."""
-    score = pd.Series(pct, dtype="Float64") * float(max_score) / 100.0
+    """Share of the maximum (0–100) → the mark the same share would earn on a given work (forecasts).
+
+    Compared in score space: the share becomes points (rounded to SCORE_DECIMALS), then the work's thresholds
+    apply exactly as to an entered total — ВПР-4 Russian 16 of 24 points (66.67 %) is «4», as its table says.
+    """
+    score = (pd.Series(pct, dtype="Float64") * float(max_score) / 100.0).round(SCORE_DECIMALS)
     mark = score_to_mark(score.reset_index(drop=True), t3, t4, t5)
     mark.index = pct.index
     return mark

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -16,22 +16,22 @@ from .document import WEAK_MARK as WEAK_MARK  # re-exported: pages and exporters
 from .document import Chart, Figures, Paragraph, Section, Spravka, TableBlock, table_or_text
 from .document import cell_value as cell_value
 from .facts import select
-from .indicators import MarkSummary, summarize
+from .indicators import DISTRIBUTION, MarkSummary, marks_sentence, summarize
 from .labels import LEVEL_NAMES, column_title, fmt_date, fmt_num
-from .risk import students_at_risk
+from .risk import risk_share_sentence, students_at_risk
 from .rollup import children, class_rollup, parallel_label
+from .roster import NOT_COUNTED_COLUMNS, work_participants
 from .tasks import WeakRule, element_analysis, task_analysis, unpack_scores
 
 RATES = ("success_pct", "quality_pct", "sou_pct", "mean_mark")
 COMPARISON_COLUMNS = ("label", "N", *RATES)
-CLASS_COLUMNS = ("class", "enrolled", "N", "absent", "n5", "n4", "n3", "n2", *RATES, "quality_pct_vs_parent",
+CLASS_COLUMNS = ("class", "enrolled", "N", "absent", *DISTRIBUTION, *RATES, "quality_pct_vs_parent",
                  "sou_level")
 TASK_COLUMNS = ("number", "element", "task_level", "task_max", "mean_score", "pct_of_max", "full_pct",
                 "partial_pct", "zero_pct", "weak")
 ELEMENT_COLUMNS = ("element", "tasks", "pct_of_max", "weak")
 RISK_COLUMNS = ("student", "class", "mark", "n_twos", "own_mean_pct", "reasons")
-DISTRIBUTION = ("n5", "n4", "n3", "n2")
-MARK_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828")
+MARK_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828", "#4e342e")
 # a class this far below its parallel (п. п. of quality) gets its own recommendation
 FAR_BELOW_PP = 10.0
 
@@ -63,14 +63,22 @@ class WorkReport:
     at_risk: pd.DataFrame  # RISK_COLUMNS
     conclusions: tuple[str, ...]
     recommendations: tuple[str, ...]
+    risk_share: str = ""  # «В списке 3 из 25 обучающихся, писавших работы (12 %).»
+    not_counted: pd.DataFrame | None = None  # NOT_COUNTED_COLUMNS: on the roster, without a counted result
 
     @property
     def heading(self) -> str:
         return f"Аналитическая справка по итогам работы «{self.title}»"
 
     def distribution(self) -> list[tuple[str, int]]:
-        """(«5», count) … («2», count) for the distribution table and chart."""
+        """(«5», count) … («1», count) for the distribution table and chart."""
         return [(column_title(c), int(getattr(self.summary, c))) for c in DISTRIBUTION]
+
+    def _not_counted_table(self) -> tuple[TableBlock, ...]:
+        if self.not_counted is None or not len(self.not_counted):
+            return ()
+        return (TableBlock(self.not_counted, NOT_COUNTED_COLUMNS, {"reason": "Не учтён, потому что"},
+                           sheet="Не учтены"),)
 
     def weak_elements(self) -> list[str]:
         return [str(e) for e in self.elements.loc[self.elements["weak"].astype(bool), "element"]]
@@ -80,7 +88,8 @@ class WorkReport:
         s = self.summary
         no_scores = "Баллы по заданиям не внесены."
         sections = [
-            Section("Участники", (Figures.of((k, getattr(s, k)) for k in ("enrolled", "N", "absent")),)),
+            Section("Участники", (Figures.of((k, getattr(s, k)) for k in ("enrolled", "N", "absent")),
+                                  *self._not_counted_table())),
             Section("Распределение отметок", (distribution_chart(s),) if s.N else (Paragraph("Отметок нет."),)),
             Section("Показатели и сравнение", (TableBlock(self.comparisons, COMPARISON_COLUMNS,
                                                           {"label": column_title("group")}),)),
@@ -94,7 +103,8 @@ class WorkReport:
         if len(self.elements):
             elements += (Paragraph(WEAK_NOTE, note=True),)
         sections.append(Section("Анализ по элементам содержания", elements))
-        sections.append(Section("Обучающиеся группы риска", table_or_text(
+        share = (Paragraph(self.risk_share),) if self.risk_share and len(self.at_risk) else ()
+        sections.append(Section("Обучающиеся группы риска", share + table_or_text(
             self.at_risk, RISK_COLUMNS, "Обучающихся группы риска нет.", sheet="Группа риска")))
         meta = (("Предмет", self.subject), ("Вид работы", self.kind), ("Дата проведения", self.date or "—"),
                 ("Участники", self.scope_label))
@@ -105,7 +115,7 @@ WEAK_NOTE = "Слабые элементы (менее 50 % от максима�
 
 
 def distribution_chart(s: MarkSummary, unit: str = "students_count", title: str = "Распределение отметок") -> Chart:
-    """Counts of «5» … «2» as a bar chart with its numbers (the distribution table of every справка); `unit` is
+    """Counts of «5» … «1» as a bar chart with its numbers (the distribution table of every справка); `unit` is
     what is counted: students on one work, marks («marks_count») over many."""
     return Chart("bar", title, tuple(column_title(c) for c in DISTRIBUTION),
                  {column_title(unit): [int(getattr(s, c)) for c in DISTRIBUTION]},
@@ -186,7 +196,11 @@ def work_report(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id
         mine = all_of_work[(all_of_work["class_id"] == class_id).fillna(False).to_numpy(dtype=bool)]
         names = mine["class"].dropna().astype(str)
         scope_label = names.iloc[0] if len(names) else str(class_id)
-    summary = summarize(mine)
+    # «По списку» is the roster of the classes on the work's date, not the rows entered (issue: a rejected row must
+    # not shrink the class); roster students without a counted result are listed with the reason
+    scope_classes = [class_id] if class_id is not None else sorted(set(mine["class_id"].dropna().astype(str)))
+    on_roster, not_counted = work_participants(frames, str(work_id), work.get("date"), scope_classes, mine)
+    summary = replace(summarize(mine), enrolled=max(len(on_roster), len(mine)))
     kind = str(work.get("kind") or "")
 
     # comparisons: this group, its parallel (for a class), the previous work, the school (same subject and kind)
@@ -211,6 +225,9 @@ def work_report(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id
     # classes beside their parallel
     if class_id is None and not all_of_work.empty:
         cr = children(class_rollup(all_of_work), "class")
+        listed = on_roster["class_id"].astype(str).value_counts()
+        cr["enrolled"] = [max(int(listed.get(str(c), 0)), int(e)) for c, e in zip(cr["class_id"], cr["enrolled"],
+                                                                                   strict=True)]
         classes = cr.rename(columns={"label": "class"})[list(CLASS_COLUMNS)]
     else:
         classes = pd.DataFrame(columns=list(CLASS_COLUMNS))
@@ -232,18 +249,24 @@ def work_report(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id
     purpose = (f"Цель: определить уровень достижения планируемых результатов по предмету «{subject}» "
                f"обучающимися ({scope_label}); вид работы — {kind}"
                + (f", период — {work['period']}" if value_or_none(work, "period") else "") + ".")
+    if len(not_counted):
+        conclusions.insert(1 if summary.N else 0, f"Не учтены {len(not_counted)} из {summary.enrolled} по списку: "
+                           + "; ".join(f"{n} ({c}) — {r}" for n, c, r in not_counted.itertuples(index=False)) + ".")
     return WorkReport(str(work_id), str(work.get("title") or work_id), subject, kind, date, parallel, class_id,
                       scope_label, purpose, summary, comparisons, classes, tasks, elements, at_risk,
-                      tuple(conclusions), tuple(recommendations))
+                      tuple(conclusions), tuple(recommendations), risk_share_sentence(at_risk, mine), not_counted)
 
 
 def _at_risk(facts: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
-    """Students who wrote this work and are at risk over the year, with their mark on this work."""
+    """Students who wrote this work and are at risk over the year in this work's subject (a «5» in maths is not
+    listed because of another subject), with their mark on this work."""
     wrote = mine[(mine["present"] == "да").fillna(False).to_numpy(dtype=bool)]
     ids = set(wrote["student_id"].dropna().astype(str))
     if not ids:
         return pd.DataFrame(columns=list(RISK_COLUMNS))
-    theirs = facts[facts["student_id"].astype(str).isin(ids).to_numpy(dtype=bool)]
+    subjects = set(mine["subject_id"].dropna().astype(str))
+    theirs = facts[facts["student_id"].astype(str).isin(ids).to_numpy(dtype=bool)
+                   & facts["subject_id"].astype(str).isin(subjects).to_numpy(dtype=bool)]
     risk = students_at_risk(theirs)
     if risk.empty:
         return pd.DataFrame(columns=list(RISK_COLUMNS))
@@ -257,6 +280,11 @@ def _narrative(s: MarkSummary, scope: str, parallel: MarkSummary | None, previou
                elements: pd.DataFrame, at_risk: pd.DataFrame, mine: pd.DataFrame) -> tuple[list[str], list[str]]:
     out: list[str] = []
     rec: list[str] = []
+    if s.N == 0 and s.enrolled and s.absent >= s.enrolled:
+        out.append(f"Все обучающиеся по списку ({s.enrolled}) отсутствовали на работе ({scope}): показатели не "
+                   "рассчитываются.")
+        rec.append("Провести работу в резервный день или отметить причину, по которой она не проводилась.")
+        return out, rec
     if s.N == 0:
         out.append(f"Отметки за работу ({scope}) ещё не выставлены: писавших с отметкой нет, показатели не "
                    "рассчитываются.")
@@ -266,7 +294,7 @@ def _narrative(s: MarkSummary, scope: str, parallel: MarkSummary | None, previou
     out.append(f"По списку {s.enrolled} {students_word(s.enrolled)}, работу писали {s.N}, отсутствовали {s.absent}"
                f" ({pct_text(absent_pct)}).")
     out.append(indicator_sentence(scope, s))
-    out.append(f"Отметки: «5» — {s.n5}, «4» — {s.n4}, «3» — {s.n3}, «2» — {s.n2}.")
+    out.append(marks_sentence(s))
     if parallel is not None and parallel.N:
         words = delta_words(s.quality_pct - parallel.quality_pct)
         out.append(f"Качество знаний {scope} — {pct_text(s.quality_pct)}, {words} параллели "

@@ -20,8 +20,8 @@ from .document import Block, Chart, Figures, Paragraph, Section, TableBlock, tab
 from .dynamics import DYNAMICS_KINDS
 from .facts import select
 from .groups import map_values
-from .indicators import RATE_COLUMNS, MarkSummary, mark_summary, summarize, with_levels
-from .labels import column_title, fmt_num
+from .indicators import DISTRIBUTION, RATE_COLUMNS, MarkSummary, mark_summary, marks_sentence, summarize, with_levels
+from .labels import column_title, fmt_num, round_half_up
 from .narrative import (
     FAR_BELOW_PP,
     WEAK_NOTE,
@@ -39,9 +39,9 @@ from .risk import students_at_risk
 from .tasks import element_analysis
 
 RATES = tuple(RATE_COLUMNS)
-COUNTS = ("written", "n5", "n4", "n3", "n2")  # absences are in the participants; tables stay narrow
+COUNTS = ("written", *DISTRIBUTION)  # absences are in the participants; tables stay narrow
 COMPARE_COLUMNS = ("label", "written", *RATES)
-KIND_COLUMNS = ("kind", "works_count", "written", "n5", "n4", "n3", "n2", *RATES, "quality_pct_change")
+KIND_COLUMNS = ("kind", "works_count", "written", *DISTRIBUTION, *RATES, "quality_pct_change")
 WEAK_COLUMNS = ("subject", "work", "element", "tasks", "pct_of_max", "weak")
 RISK_COLUMNS = ("student", "class", "n_twos", "n_low", "own_mean_pct", "reasons")
 OBJECTIVITY_COLUMNS = ("work", "subject", "class", "compared", "lowered_pct", "confirmed_pct", "raised_pct",
@@ -140,8 +140,8 @@ def previous_sentences(scope: str, s: MarkSummary, prev: tuple[str, MarkSummary]
     if prev is None or not s.N:
         return []
     name, p = prev
-    d_q = round(s.quality_pct, 1) - round(p.quality_pct, 1)
-    d_s = round(s.success_pct, 1) - round(p.success_pct, 1)
+    d_q = round_half_up(s.quality_pct, 1) - round_half_up(p.quality_pct, 1)
+    d_s = round_half_up(s.success_pct, 1) - round_half_up(p.success_pct, 1)
     return [f"По сравнению с предыдущим периодом ({name}) качество знаний ({scope}) {change_words(d_q, 'о')} "
             f"(с {pct_text(p.quality_pct)} до {pct_text(s.quality_pct)}), успеваемость "
             f"{change_words(d_s, 'а')}".rstrip(".") + "."]
@@ -278,13 +278,13 @@ def participants(facts: pd.DataFrame, enrolled: int) -> Participants:
 
 
 def indicator_sentences(scope: str, s: MarkSummary) -> list[str]:
-    return [indicator_sentence(scope, s), f"Отметки: «5» — {s.n5}, «4» — {s.n4}, «3» — {s.n3}, «2» — {s.n2}."]
+    return [indicator_sentence(scope, s), marks_sentence(s)]
 
 
 def against_sentence(scope: str, s: MarkSummary, parent: MarkSummary, parent_words: str) -> str:
     """«Качество знаний (9«А») — 50 %, на 5 п. п. ниже параллели (55 %).»"""
     return (f"Качество знаний ({scope}) — {pct_text(s.quality_pct)}, "
-            f"{delta_words(round(s.quality_pct, 1) - round(parent.quality_pct, 1))} {parent_words} "
+            f"{delta_words(round_half_up(s.quality_pct, 1) - round_half_up(parent.quality_pct, 1))} {parent_words} "
             f"({pct_text(parent.quality_pct)}).")
 
 
@@ -381,7 +381,7 @@ def dynamics_sentences(table: pd.DataFrame, scope: str) -> tuple[list[str], list
         if len(rows) < 2:
             return [], []
         first, last = rows.iloc[0], rows.iloc[-1]
-        d = round(float(last["mean_pct"]), 1) - round(float(first["mean_pct"]), 1)
+        d = round_half_up(float(last["mean_pct"]), 1) - round_half_up(float(first["mean_pct"]), 1)
         moved = "не изменился" if abs(d) < 0.05 else f"{'вырос' if d > 0 else 'снизился'} на {fmt_num(abs(d))} п. п."
         return [f"От работ вида «{first['kind']}» к работам вида «{last['kind']}» средний % выполнения ({scope}) "
                 f"{moved} (с {pct_text(first['mean_pct'])} до {pct_text(last['mean_pct'])})."], []
@@ -389,8 +389,8 @@ def dynamics_sentences(table: pd.DataFrame, scope: str) -> tuple[list[str], list
     if len(table) < 2:
         return [], []
     first, last = table.iloc[0], table.iloc[-1]
-    d_q = round(float(last["quality_pct"]), 1) - round(float(first["quality_pct"]), 1)  # as the reader sees them
-    d_s = round(float(last["success_pct"]), 1) - round(float(first["success_pct"]), 1)
+    d_q = round_half_up(float(last["quality_pct"]), 1) - round_half_up(float(first["quality_pct"]), 1)  # as read
+    d_s = round_half_up(float(last["success_pct"]), 1) - round_half_up(float(first["success_pct"]), 1)
     out = [f"От работ вида «{first['kind']}» к работам вида «{last['kind']}» качество знаний ({scope}) "
            f"{change_words(d_q, 'о')} (с {pct_text(first['quality_pct'])} до {pct_text(last['quality_pct'])}), "
            f"успеваемость {change_words(d_s, 'а')}".rstrip(".") + "."]

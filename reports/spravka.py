@@ -18,6 +18,7 @@ import pandas as pd
 
 from .document import Chart, Figures, Section, Spravka, TableBlock, table_or_text
 from .dynamics import DYNAMICS_KINDS, dynamics
+from .forecast_view import class_outlook
 from .indicators import summarize
 from .labels import column_title, fmt_num, person_label
 from .narrative import FAR_BELOW_PP, plural
@@ -134,6 +135,7 @@ def class_spravka(facts: pd.DataFrame, frames: Frames, class_id: str, period: st
     per_subject = per_subject.assign(subject=name_column(per_subject, mine, "subject_id", "subject"))
     found = findings(mine, frames)
     prev = previous(facts[(facts["class_id"] == cid).fillna(False).to_numpy(dtype=bool)], period)
+    outlook = class_outlook(facts, frames, cid)  # over the whole year: a forecast needs the year's points
 
     sections = [
         who.section(),
@@ -146,6 +148,7 @@ def class_spravka(facts: pd.DataFrame, frames: Frames, class_id: str, period: st
         dynamics_section(kinds, KIND_COLUMNS, extra=(TableBlock(per_subject, SUBJECT_DYNAMICS_COLUMNS,
                                                                 sheet="Динамика по предметам"),)),
         *found.sections(),
+        outlook.section(),
     ]
 
     out, rec = who.sentences(f"В {label} классе", f"У {label} класса", period)
@@ -164,6 +167,7 @@ def class_spravka(facts: pd.DataFrame, frames: Frames, class_id: str, period: st
             rec.append(f"Для обучающихся, получивших «2» ({s.n2} {plural(s.n2, 'отметка', 'отметки', 'отметок')}), "
                        "составить индивидуальные планы ликвидации пробелов и провести повторные работы.")
         extend(out, rec, found.sentences(who.wrote, "Классному руководителю"))
+        out += outlook.sentences()
         rec += sou_recommendation(s, "класс")
     elif who.unmarked:
         extend(out, rec, dynamics_sentences(kinds, label))

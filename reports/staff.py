@@ -1,7 +1,11 @@
 """Staff and olympiad statistics for the municipal lab: composition, attestation due, courses, olympiads.
 
-A qualification category lasts five years from its date; professional development courses are due once in three
-years (DOMAIN.md). Every date rule takes the reference date `on` as an argument, so a report is reproducible.
+Attestation by the current law (Приказ Минпросвещения России от 24.03.2023 № 196, in force since 01.09.2023):
+the first and highest categories and the new «педагог-методист» and «педагог-наставник» established since
+01.09.2023 have no expiry; a first or highest category established before keeps its five-year term; attestation
+for «соответствие занимаемой должности» is every five years. Professional development courses are due at least once
+in three years (273-ФЗ ст. 47). Every date rule takes the reference date `on` as an argument, so a report is
+reproducible.
 """
 
 from __future__ import annotations
@@ -22,7 +26,12 @@ from .teachers import teacher_names
 
 NOT_GIVEN = "не указано"
 NO_CATEGORY = "без категории"
+CONFORMITY = "соответствие занимаемой должности"
+LAW_SINCE = pd.Timestamp("2023-09-01")  # Приказ № 196: categories established from this day have no expiry
+NEW_CATEGORIES = ("педагог-наставник", "педагог-методист")  # exist only since LAW_SINCE: always without expiry
+TERMED_BEFORE_LAW = ("высшая", "первая")  # five years when established before LAW_SINCE, no expiry after
 CATEGORY_YEARS = 5
+PERMANENT = "бессрочно"
 COURSE_YEARS = 3
 EXPIRED, EXPIRING, NO_DATE = "категория истекла", "категория истекает", "не указана дата присвоения категории"
 NO_COURSES, OLD_COURSES = "курсов нет", "курсы более трёх лет назад"
@@ -101,11 +110,28 @@ def staff_composition(teachers: pd.DataFrame, on: Any, positions: Sequence[str] 
     )
 
 
+def category_term(category: pd.Series, since: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """(the date the category or the conformity attestation runs out, whether it has no expiry), by Приказ № 196:
+    «педагог-методист» / «педагог-наставник» never expire; «высшая» / «первая» established since 01.09.2023 never
+    expire, before it they last five years; «соответствие занимаемой должности» lasts five years. NaT with
+    `permanent` False means the date is not known (or there is no category)."""
+    cat = category.astype(object)
+    dates = pd.to_datetime(since)
+    new = cat.isin(NEW_CATEGORIES).to_numpy(dtype=bool)
+    termed = cat.isin(TERMED_BEFORE_LAW).to_numpy(dtype=bool)
+    after_law = (dates >= LAW_SINCE).fillna(False).to_numpy(dtype=bool)
+    permanent = new | (termed & after_law)
+    five = (termed & ~after_law) | (cat == CONFORMITY).to_numpy(dtype=bool)
+    expires = (dates + pd.DateOffset(years=CATEGORY_YEARS)).where(five & dates.notna().to_numpy(), pd.NaT)
+    return expires, permanent
+
+
 def attestation_due(teachers: pd.DataFrame, on: Any, months: int = 12,
                     attestations: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Teachers whose category expires within `months` of `on` (or has expired): a category lasts five years from
-    category_date; when that is empty, from the teacher's latest attestation to the same category. A category
-    with no date at all is listed too, so the gap gets filled. «без категории» never expires.
+    """Teachers whose category (or conformity attestation) runs out within `months` of `on`, or has run out, by
+    category_term; when category_date is empty, it is the teacher's latest attestation to the same category. A
+    category with no date at all is listed too, so the gap gets filled, unless it is one of the new categories that
+    never expire. «без категории» and categories without expiry are not listed.
     """
     on = pd.Timestamp(on)
     t = teachers[teachers["category"].notna() & (teachers["category"].astype(object) != NO_CATEGORY)].copy()
@@ -117,9 +143,9 @@ def attestation_due(teachers: pd.DataFrame, on: Any, months: int = 12,
         mine = map_values(t["id"].astype(str) + "|" + t["category"].astype(str), latest)
         since = since.fillna(pd.to_datetime(mine))
     t["category_date"] = since
-    t["expires"] = since + pd.DateOffset(years=CATEGORY_YEARS)
+    t["expires"], permanent = category_term(t["category"], since)
     horizon = on + pd.DateOffset(months=months)
-    due = (t["expires"] <= horizon).fillna(False) | t["expires"].isna()
+    due = ((t["expires"] <= horizon).fillna(False) | t["expires"].isna()) & ~permanent
     t = t[due.to_numpy(dtype=bool)]
     t["attestation_status"] = np.where(t["expires"].isna(), NO_DATE,
                                        np.where((t["expires"] < on).fillna(False), EXPIRED, EXPIRING))

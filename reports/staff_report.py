@@ -16,10 +16,12 @@ from .labels import class_label, column_title, fmt_date, person_label
 from .narrative import pct_text, plural
 from .staff import (
     EXPIRED,
+    NEW_CATEGORIES,
     NO_COURSES,
     PRIZE,
     WINNER,
     attestation_due,
+    category_term,
     no_recent_courses,
     olympiad_stats,
     staff_composition,
@@ -73,6 +75,14 @@ def staff_document(frames: Frames, on: Any) -> Spravka:
     first, first_pct = _share(comp.by_category, "первая")
     out.append(f"Педагогов с высшей квалификационной категорией — {high} ({pct_text(high_pct)}), с первой — "
                f"{first} ({pct_text(first_pct)}).")
+    for name in NEW_CATEGORIES:
+        n_new, new_pct = _share(comp.by_category, name)
+        if n_new:
+            out.append(f"Квалификационная категория «{name}» — у {n_new} ({pct_text(new_pct)}).")
+    _, permanent = category_term(teachers["category"], teachers["category_date"])
+    if permanent.any():
+        out.append(f"Бессрочные категории (установленные с 01.09.2023 по Приказу Минпросвещения России от 24.03.2023 "
+                   f"№ 196) — у {teachers_word(int(permanent.sum()))}; им повторная аттестация не требуется.")
     young, young_pct = _share(comp.by_experience, "до 5 лет")
     if young:
         out.append(f"Педагогов со стажем до 5 лет — {young} ({pct_text(young_pct)}).")
@@ -84,8 +94,9 @@ def staff_document(frames: Frames, on: Any) -> Spravka:
         expired = int((due["attestation_status"] == EXPIRED).sum())
         out.append(f"Педагогов, которым в ближайшие {DUE_MONTHS} месяцев нужна аттестация, — {len(due)}; у {expired} "
                    "из них категория уже истекла.")
-        rec.append("Составить график аттестации педагогов на год и обеспечить подачу заявлений до истечения срока "
-                   "действия категорий.")
+        rec.append("Составить график аттестации педагогов на год: подать заявления до истечения пятилетнего срока "
+                   "категорий, установленных до 01.09.2023, и провести аттестацию на соответствие занимаемой "
+                   "должности (раз в пять лет).")
     if len(stale):
         never = int((stale["course_status"] == NO_COURSES).sum())
         out.append(f"Педагогов без курсов повышения квалификации за последние три года — {len(stale)}; у {never} "

@@ -20,7 +20,16 @@ from .indicators import summarize
 from .labels import fmt_date, person_label
 from .narrative import pct_text
 from .periods import in_period
-from .staff import CATEGORY_YEARS, EXPIRED, NO_CATEGORY, NO_COURSES, PRIZE, WINNER, attestation_due, no_recent_courses
+from .staff import (
+    EXPIRED,
+    NO_COURSES,
+    PERMANENT,
+    PRIZE,
+    WINNER,
+    attestation_due,
+    category_term,
+    no_recent_courses,
+)
 from .staff_report import ENTRY_COLUMNS, olympiad_entries
 from .teachers import teacher_facts
 
@@ -87,8 +96,8 @@ def _qualification(frames: Frames, t: Mapping[str, Any], on: pd.Timestamp, olymp
     dept = _rows(depts, "id", t.get("department_id"))
     since = t.get("category_date")
     category = str(t.get("category") or "—")
-    expires = pd.Timestamp(since) + pd.DateOffset(years=CATEGORY_YEARS) \
-        if category != NO_CATEGORY and not pd.isna(since) else None
+    until, permanent = category_term(pd.Series([category]), pd.Series([since], dtype="datetime64[ns]"))
+    expires: Any = PERMANENT if permanent[0] else (None if pd.isna(until.iloc[0]) else until.iloc[0])
     facts = Figures.of((
         ("position", str(t.get("position") or "—")),
         ("department", str(dept["name"].iloc[0]) if len(dept) else "—"),
@@ -109,7 +118,10 @@ def _qualification(frames: Frames, t: Mapping[str, Any], on: pd.Timestamp, olymp
 
     out, rec = [], []
     sentence = f"Квалификационная категория — «{category}»"
-    if expires is not None:
+    if expires == PERMANENT:
+        sentence += (f", присвоена {fmt_date(since)}, действует бессрочно" if not pd.isna(since) else
+                     ", действует бессрочно")
+    elif expires is not None:
         sentence += f", присвоена {fmt_date(since)}, действует до {fmt_date(expires)}"
     experience = t.get("experience")
     if not pd.isna(experience):

@@ -9,11 +9,23 @@ import numpy as np
 import pandas as pd
 
 from .base import Registry
-from .fields import ERROR, fmt_number
-from .validation import ROW, Issue, a1
+from .fields import ERROR, WARNING, fmt_number
+from .validation import REJECTED, ROW, Issue, a1
 
 Frames = dict[str, pd.DataFrame]
 Rule = Callable[[Registry, Frames], tuple[Frames, list[Issue]]]
+
+
+def cell_of(schema: Registry, sheet_key: str, frame: pd.DataFrame, field_key: str, row: int) -> str:
+    """The A1 address of one field on one sheet row, from where validation found its header (people move columns:
+    with «Окончание» dragged to column A of «Курсы ПК», the end date of row 2 is A2). The only way a rule addresses
+    a cell. A column missing from the sheet gives '' (the issue is about the row); a frame that was never read from
+    a sheet (no recorded positions) is laid out as declared."""
+    positions = frame.attrs.get("columns")
+    if positions is None:
+        return a1(row, schema[sheet_key].keys.index(field_key))
+    col = positions.get(field_key)
+    return "" if col is None else a1(row, int(col))
 
 
 def score_to_mark(total: pd.Series | float, t3: pd.Series | float, t4: pd.Series | float,
@@ -49,7 +61,8 @@ def validate_work_thresholds(schema: Registry, frames: Frames) -> tuple[Frames, 
     for p, (max_score, t3, t4, t5, row) in enumerate(cols):
         msg = threshold_problem(float(max_score), float(t3), float(t4), float(t5), labels)
         if msg:
-            issues.append(Issue(sheet.title, int(row), "", labels["threshold_3"], "", msg, ERROR, sheet.key))
+            issues.append(Issue(sheet.title, int(row), cell_of(schema, "works", works, "threshold_3", int(row)),
+                                labels["threshold_3"], fmt_number(t3), msg, ERROR, sheet.key))
             bad[p] = True
     frames = dict(frames, works=works[~bad].reset_index(drop=True))
     return frames, issues
@@ -102,16 +115,15 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
     works = frames["works"].set_index("id")
     bad = np.zeros(len(res), dtype=bool)
 
-    positions = res.attrs.get("columns", {})
-
-    def report(mask: np.ndarray, key: str, message: Callable[[int], str]) -> None:
-        col = positions.get(key, sheet.keys.index(key))
+    def report(mask: np.ndarray, key: str, message: Callable[[int], str], severity: str = ERROR) -> None:
         for p in np.flatnonzero(mask & ~bad):
             r = int(res[ROW].iat[p])
             v = res[key].iat[p]
             value = "" if v is None or (not isinstance(v, tuple) and pd.isna(v)) else sheet.field(key).type.render(v)
-            issues.append(Issue(sheet.title, r, a1(r, col), labels[key], value, message(p), ERROR, sheet.key))
-            bad[p] = True
+            issues.append(Issue(sheet.title, r, cell_of(schema, "results", res, key, r), labels[key], value,
+                                message(p), severity, sheet.key))
+            if severity == ERROR:
+                bad[p] = True
 
     absent = (res["present"] == "нет").to_numpy(dtype=bool)
     known_work = res["work_id"].astype(object).isin(works.index.astype(object)).to_numpy(dtype=bool)
@@ -132,8 +144,22 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
         return f"Балл за задание {i + 1} ({fmt_number(padded[p, i])}) больше максимального ({fmt_number(maxima[p, i])})"
 
     report(over, "scores", over_message)
-    sums = pd.Series(np.where(has_scores & ~bad, np.nansum(values, axis=1), np.nan), dtype="Float64")
     totals = res["total"].astype("Float64")
+    # «5 - 5 5 5»: a task left unscored. The sum of the rest is not the result, so neither a total nor a mark is
+    # derived from it; a total entered by hand is kept (and gives the mark), without the sum check.
+    within = np.arange(values.shape[1])[None, :] < np.maximum(counts, 0)[:, None]
+    unscored = check & (counts == n_tasks) & (np.isnan(values) & within).any(axis=1)
+
+    def unscored_message(p: int) -> str:
+        missing = np.flatnonzero(np.isnan(values[p]) & within[p])
+        tasks = ("задание " if len(missing) == 1 else "задания ") + ", ".join(str(i + 1) for i in missing)
+        kept = (f"введённая «{labels['total']}» ({fmt_number(totals.iat[p])}) принята без проверки по заданиям"
+                if pd.notna(totals.iat[p]) else f"«{labels['total']}» и отметка не выводятся; введите "
+                                                f"«{labels['total']}», если она известна")
+        return f"{'Не оценено' if len(missing) == 1 else 'Не оценены'} {tasks} («-»): {kept}"
+
+    report(unscored, "scores", unscored_message, WARNING)
+    sums = pd.Series(np.where(has_scores & ~bad & ~unscored, np.nansum(values, axis=1), np.nan), dtype="Float64")
     mismatch = (totals.notna() & sums.notna() & ((totals - sums).abs() > 1e-9)).to_numpy(dtype=bool)
     report(mismatch, "total", lambda p: f"«{labels['total']}» ({fmt_number(totals.iat[p])}) не равна сумме баллов "
                                         f"по заданиям ({fmt_number(sums.iat[p])})")
@@ -157,15 +183,23 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
         other = (student_par.notna() & work_par.notna() & (student_par != work_par)).to_numpy(dtype=bool)
         report(other, "student_id", lambda p: f"Обучающийся учится в {student_par.iat[p]} классе, а работа — для "
                                               f"{work_par.iat[p]} класса")
-    return dict(frames, results=res[~bad].reset_index(drop=True)), issues
+    kept = res[~bad].reset_index(drop=True)
+    firsts: dict[int, str] = {}
+    for i in issues:
+        if i.severity == ERROR:
+            firsts.setdefault(i.row, i.message)
+    dropped = tuple((int(r), str(i), str(w), str(s), firsts.get(int(r), "")) for r, i, w, s in zip(
+        res[ROW][bad], res["id"][bad], res["work_id"][bad], res["student_id"][bad], strict=True))
+    kept.attrs[REJECTED] = tuple(res.attrs.get(REJECTED, ())) + dropped
+    return dict(frames, results=kept), issues
 
 
 def _row_rule(schema: Registry, frames: Frames, sheet_key: str, field_key: str, bad: np.ndarray,
               message: Callable[[int], str]) -> tuple[Frames, list[Issue]]:
     """Report each bad row on one field's cell and drop it from the typed frame (a row-level cross-field rule)."""
     sheet, frame = schema[sheet_key], frames[sheet_key]
-    col = sheet.keys.index(field_key)
-    issues = [Issue(sheet.title, int(frame[ROW].iat[p]), a1(int(frame[ROW].iat[p]), col), sheet.header_of(field_key),
+    issues = [Issue(sheet.title, int(frame[ROW].iat[p]), cell_of(schema, sheet_key, frame, field_key,
+                                                                 int(frame[ROW].iat[p])), sheet.header_of(field_key),
                     sheet.field(field_key).type.render(frame[field_key].iat[p]) if pd.notna(frame[field_key].iat[p])
                     else "", message(int(p)), ERROR, sheet.key) for p in np.flatnonzero(bad)]
     return (dict(frames, **{sheet_key: frame[~bad].reset_index(drop=True)}) if bad.any() else frames), issues
@@ -200,6 +234,23 @@ def validate_portfolio_owner(schema: Registry, frames: Frames) -> tuple[Frames, 
     return frames, out
 
 
+def validate_movements(schema: Registry, frames: Frames) -> tuple[Frames, list[Issue]]:
+    """A move goes from one class to another: not to the same class, and not from nowhere to nowhere."""
+    mv = frames.get("movements")
+    if mv is None or mv.empty:
+        return frames, []
+    labels = schema["movements"].column_titles()
+    src, dst = (mv[k].astype(object).replace("", None) for k in ("from_class_id", "to_class_id"))
+    neither = (src.isna() & dst.isna()).to_numpy(dtype=bool)
+    same = (src.notna() & (src == dst)).to_numpy(dtype=bool)
+    frames, found = _row_rule(schema, frames, "movements", "to_class_id", neither | same,
+                              lambda p: (f"Заполните «{labels['from_class_id']}» или «{labels['to_class_id']}»"
+                                         if neither[p] else f"«{labels['from_class_id']}» и «{labels['to_class_id']}»"
+                                                            " совпадают"))
+    return frames, found
+
+
 # sheets the rules read to check rows of other sheets: a change there can change rows elsewhere
 RULE_INPUTS = frozenset({"works", "tasks", "students", "classes"})
-RULES: list[Rule] = [validate_work_thresholds, validate_results, validate_course_dates, validate_portfolio_owner]
+RULES: list[Rule] = [validate_work_thresholds, validate_results, validate_course_dates, validate_portfolio_owner,
+                     validate_movements]

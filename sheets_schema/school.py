@@ -43,7 +43,9 @@ TEACHERS = Sheet("teachers", "Педагоги", (
     Field("department_id", "ШМО", Ref("departments")),
     Field("category", "Квалификационная категория", Choice(C.CATEGORIES), required=True),
     Field("category_date", "Дата присвоения категории", Date(),
-          help="Категория действует пять лет с этой даты"),
+          help="Высшая и первая категории, установленные с 01.09.2023, «педагог-методист» и «педагог-наставник» "
+               "действуют бессрочно; установленные раньше — пять лет с этой даты; «соответствие занимаемой "
+               "должности» подтверждается раз в пять лет"),
     Field("education", "Образование", Choice(C.EDUCATION)),
     Field("experience", "Педагогический стаж, лет", Integer(min_value=0, max_value=70)),
 ), label_field="last_name")
@@ -176,7 +178,19 @@ PRACTICES = Sheet("practices", "ППО", (
     Field("description", "Описание", LongText()),
 ), label_field="topic")
 
+# Transfers, with dates: a result stays with the class the student was in on the work's date (reports.roster), and
+# the roster of a class on any day is known. One row per move; the «Обучающиеся» sheet keeps the current class.
+MOVEMENTS = Sheet("movements", "Движение обучающихся", (
+    _id(),
+    Field("student_id", "Обучающийся", Ref("students"), required=True),
+    Field("date", "Дата", Date(), required=True,
+          help="Первый день в новом классе; при выбытии — день выбытия"),
+    Field("from_class_id", "Из класса", Ref("classes"), help="Пусто — прибыл из другой школы"),
+    Field("to_class_id", "В класс", Ref("classes"), help="Пусто — выбыл из школы"),
+    Field("order", "Приказ", Text(max_length=200), help="Номер и дата приказа"),
+))
+
 SCHEMA = Registry([
     DEPARTMENTS, SUBJECTS, TEACHERS, CLASSES, STUDENTS, TEACHING_LOAD, WORKS, TASKS, WORK_STAGES, RESULTS,
-    PERIOD_MARKS, OLYMPIADS, COURSES, ATTESTATIONS, PORTFOLIO, PRACTICES,
+    PERIOD_MARKS, OLYMPIADS, COURSES, ATTESTATIONS, PORTFOLIO, PRACTICES, MOVEMENTS,
 ], version=SCHEMA_VERSION)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -139,6 +140,25 @@ def _header_map(sheet: Sheet, header: list[str], col: _Collector) -> dict[str, i
     return mapping
 
 
+REJECTED = "rejected"  # frame.attrs key: the rows an error excluded, as (row, id, work_id, student_id, message)
+_REJECTED_KEYS = ("id", "work_id", "student_id")
+
+
+def rejected_rows(issues: Sequence[Issue], raw: pd.DataFrame, mapping: Mapping[str, int], rows: np.ndarray,
+                  bad: np.ndarray) -> tuple[tuple[Any, ...], ...]:
+    """The excluded rows with the cells that say whose they are and the first error's message, so a справка can
+    list «not counted, because …» instead of letting a row disappear. Plain tuples: attrs are compared by pandas."""
+    first = {}
+    for i in issues:
+        if i.severity == ERROR and i.row not in first:
+            first[i.row] = i.message
+    out = []
+    for p in np.flatnonzero(bad):
+        cells = tuple(str(raw[mapping[k]].iat[p]) if k in mapping else "" for k in _REJECTED_KEYS)
+        out.append((int(rows[p]), *cells, first.get(int(rows[p]), "")))
+    return tuple(out)
+
+
 def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[Issue], set[str]]:
     """Returns the typed frame (bad rows excluded), the issues, and every id present (for reference checks)."""
     if grid is None:
@@ -198,6 +218,7 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
     frame[ROW] = rows
     frame = frame[~col.bad].reset_index(drop=True)
     frame.attrs["columns"] = dict(mapping)  # field key -> column index in the sheet: rules address real cells
+    frame.attrs[REJECTED] = rejected_rows(col.issues, raw, mapping, rows, col.bad & ~blank)
     return frame, col.issues, ids_all
 
 

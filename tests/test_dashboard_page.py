@@ -22,7 +22,7 @@ from reports import (
     subject_rollup,
     summarize,
 )
-from reports.labels import fmt_num
+from reports.labels import fmt_num, round_half_up
 from reports.rollup import parallel_label
 from sheets_schema import SCHEMA, validate_workbook
 from sheets_schema.choices import WORK_KINDS
@@ -57,7 +57,7 @@ async def test_drill_down_school_parallel_class_student(data_dir: Path, tables, 
     chart = user.find(marker="dashboard-chart").elements.pop()
     assert isinstance(chart, ui.echart)
     assert [d["value"] for d in chart.options["series"][0]["data"]] == [int(student[c]) for c in
-                                                                        ("n5", "n4", "n3", "n2")]
+                                                                        ("n5", "n4", "n3", "n2", "n1")]
 
 
 async def test_drill_down_department_subject_teacher(data_dir: Path, tables, user: User) -> None:
@@ -291,7 +291,7 @@ async def test_the_by_class_chart_shows_the_rollup_and_a_bar_opens_its_class(dat
     assert isinstance(chart, ui.echart)
     assert chart.options["xAxis"]["data"] == [str(x) for x in rows["label"]]
     for series, column in zip(chart.options["series"], ("success_pct", "quality_pct", "sou_pct"), strict=True):
-        assert series["data"] == [round(float(v), 1) for v in rows[column]], column
+        assert series["data"] == [round_half_up(v, 1) for v in rows[column]], column
     i = 3
     user.find(marker="dashboard-by-class").trigger("componentClick", {
         "componentType": "series", "seriesType": "bar", "seriesIndex": 1, "seriesName": "Качество знаний",
@@ -305,7 +305,7 @@ async def test_the_by_class_chart_shows_the_rollup_and_a_bar_opens_its_class(dat
     five = in_parallel(facts, 5)
     line = next(s for s in dyn.options["series"] if s["name"] == parallel_label(5))
     assert dyn.options["xAxis"]["data"] == ["входная", "промежуточная (рубежная)", "итоговая"]
-    assert line["data"] == [round(quality(select(five, kind=k)), 1) for k in dyn.options["xAxis"]["data"]]
+    assert line["data"] == [round_half_up(quality(select(five, kind=k)), 1) for k in dyn.options["xAxis"]["data"]]
 
 
 async def test_the_objectivity_panel_lists_the_flagged_classes(data_dir: Path, demo_school: DemoSchool, tables,

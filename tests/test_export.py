@@ -27,12 +27,18 @@ runner = CliRunner()
 
 
 def _plain_numbers(workbook: Workbook, work_id: str, class_id: str | None = None) -> dict[str, float]:
-    """Counting straight from «Результаты» (and «Обучающиеся» for a class), not through the analytics engine."""
+    """Counting straight from «Результаты» (and «Обучающиеся» with «Движение обучающихся» for a class: a student
+    moved after the work's date was in the class the move took them from), not through the analytics engine."""
     res = workbook["results"]
     res = res[res["work_id"] == work_id]
     if class_id is not None:
         students = workbook["students"]
-        res = res[res["student_id"].isin(students.loc[students["class_id"] == class_id, "id"])]
+        class_of = dict(zip(students["id"], students["class_id"], strict=True))
+        day = workbook["works"].set_index("id").loc[work_id, "date"]
+        for m in workbook["movements"].sort_values("date", ascending=False).itertuples():
+            if m.date > day:
+                class_of[m.student_id] = m.from_class_id
+        res = res[res["student_id"].map(class_of) == class_id]
     wrote = res[(res["present"] == "да") & res["mark"].notna()]
     marks = wrote["mark"].astype(int)
     n = len(marks)

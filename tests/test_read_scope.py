@@ -15,10 +15,12 @@ from sheets_schema import SCHEMA, Workbook
 from sync.users import Account
 
 ALL_ROWS, CLASSES, PAIRS, PEOPLE, OWNER = "every row", "their classes", "their pairs", "their people", "owner"
+STUDENTS = "their students"  # rows about a student of their classes
 _STAFF = {"departments": ALL_ROWS, "subjects": ALL_ROWS, "teachers": ALL_ROWS, "classes": ALL_ROWS,
           "teaching_load": ALL_ROWS, "works": ALL_ROWS, "tasks": ALL_ROWS, "work_stages": ALL_ROWS,
           "students": CLASSES, "results": PAIRS, "period_marks": PAIRS, "olympiads": PAIRS,
-          "courses": PEOPLE, "attestations": PEOPLE, "practices": PEOPLE, "portfolio": OWNER}
+          "courses": PEOPLE, "attestations": PEOPLE, "practices": PEOPLE, "portfolio": OWNER,
+          "movements": STUDENTS}
 # role -> sheet -> which rows; «their classes» / «their pairs» / «their people» widen with the role as worked out in
 # `expected_ids`: a class teacher adds the led class, a head of department the department's subjects and teachers
 MATRIX: dict[Role, dict[str, str]] = {
@@ -67,6 +69,8 @@ def expected_ids(rule: str, sheet: str, role: Role, teacher_id: str, frames: Map
                            r["subject_id"])
         elif rule == PEOPLE:
             keep = r["teacher_id"] in p["teachers"]
+        elif rule == STUDENTS:
+            keep = class_of.get(r["student_id"]) in p["classes"]
         else:
             keep = (r["teacher_id"] in p["teachers"]) if r["owner"] == "учитель" else \
                 class_of.get(r["student_id"]) in p["classes"]

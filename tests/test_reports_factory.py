@@ -116,7 +116,9 @@ def _typed(key: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
 def _derive_results(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """What validation derives: a missing total is the sum of the scores, a missing mark comes from thresholds."""
     res = frames["results"].copy()
-    sums = res["scores"].map(lambda sc: sum(v for v in sc if v is not None) if isinstance(sc, tuple) else None)
+    # an unscored task («-», None) makes no sum: the total stays as entered
+    sums = res["scores"].map(
+        lambda sc: sum(sc) if isinstance(sc, tuple) and all(isinstance(v, (int, float)) for v in sc) else None)
     res["total"] = res["total"].fillna(pd.Series(sums, dtype="Float64"))
     w = frames["works"].set_index("id").reindex(res["work_id"].to_numpy())
     derived = score_to_mark(res["total"].reset_index(drop=True), *(w[f"threshold_{m}"].to_numpy(dtype=float)
@@ -159,6 +161,6 @@ def test_factory_frames_match_validation() -> None:
 
 def test_factory_derives_total_and_mark_like_validation() -> None:
     res = small_school().frames()["results"]
-    # 2 + 5 = 7 -> «4» (thresholds 4/6/8); 1 + (unscored) = 1 -> «2»
-    assert res["total"].tolist() == [7.0, 1.0]
-    assert res["mark"].tolist() == [4, 2]
+    # 2 + 5 = 7 -> «4» (thresholds 4/6/8); 1 + (unscored) -> no total and no mark (validation warns instead)
+    assert res["total"].iloc[0] == 7.0 and pd.isna(res["total"].iloc[1])
+    assert res["mark"].iloc[0] == 4 and pd.isna(res["mark"].iloc[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -15,6 +16,7 @@ from reports.labels import (
     fmt_date,
     fmt_num,
     person_label,
+    round_half_up,
     titled,
 )
 from sheets_schema import SCHEMA
@@ -106,9 +108,19 @@ def test_table_gives_titled_frames() -> None:
 @pytest.mark.parametrize(("value", "digits", "text"), [
     (63.2, 1, "63,2"), (20.0, 1, "20"), (2 / 3 * 100, 1, "66,7"), (-11.44, 1, "−11,4"), (3.456, 2, "3,46"),
     (64.0, 0, "64"), (float("nan"), 1, "—"), (None, 1, "—"), (pd.NA, 1, "—"),
+    # half-up, as on paper: a 5 in the next digit rounds away from zero (round() would give 3,12, 62, 0, 2,67)
+    (3.125, 2, "3,13"), (62.5, 0, "63"), (0.5, 0, "1"), (2.675, 2, "2,68"), (12.25, 1, "12,3"), (-2.5, 0, "−3"),
+    (-0.04, 1, "0"), (4.0, 2, "4"), (np.float64(87.5), 0, "88"),
 ])
 def test_fmt_num(value: object, digits: int, text: str) -> None:
     assert fmt_num(value, digits) == text
+
+
+@pytest.mark.parametrize(("value", "digits", "rounded"), [
+    (3.125, 2, 3.13), (62.5, 0, 63.0), (0.05, 1, 0.1), (-0.05, 1, -0.1), (66.66666666666667, 1, 66.7), (1.0, 0, 1.0),
+])
+def test_round_half_up(value: float, digits: int, rounded: float) -> None:
+    assert round_half_up(value, digits) == rounded
 
 
 def test_fmt_date_and_names() -> None:

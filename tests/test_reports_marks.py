@@ -70,3 +70,30 @@ def test_pct_to_mark_maps_a_share_through_a_work(pct: float, mark: int) -> None:
     got = pct_to_mark(pd.Series([pct], index=[7]), *W25[1:])
     assert got.index.tolist() == [7]
     assert int(got.iloc[0]) == mark
+
+
+# Maximum, minimum scores for «3», «4», «5»; a score exactly on a boundary and the mark the table gives it.
+@pytest.mark.parametrize(("max_score", "t3", "t4", "t5", "score", "mark"), [
+    (24, 8, 16, 21, 16, 4),  # ВПР-4 Russian: 16 of 24 is «4» by the official table, not «3» through 66.666… %
+    (24, 8, 16, 21, 15, 3),
+    (24, 8, 16, 21, 21, 5),
+    (20, 6, 10, 15, 6, 3),
+    (20, 6, 10, 15, 15, 5),
+    (31, 7, 12, 18, 12, 4),  # 12 of 31 is 38.709… %
+    (45, 16, 28, 38, 38, 5),
+])
+def test_a_boundary_share_earns_the_boundary_mark(max_score: int, t3: int, t4: int, t5: int, score: int,
+                                                   mark: int) -> None:
+    pct = pd.Series([score / max_score * 100.0])
+    assert int(pct_to_mark(pct, max_score, t3, t4, t5).iloc[0]) == mark
+
+
+def test_every_integer_boundary_of_maxima_5_to_100_keeps_its_mark() -> None:
+    # thresholds (s, s+1, s+2) put every score s = 1..max−2 on a boundary of «3»; the share s/max·100 must give 3
+    wrong = []
+    for mx in range(5, 101):
+        for s in range(1, mx - 1):
+            got = pct_to_mark(pd.Series([s / mx * 100.0, (s - 1) / mx * 100.0]), mx, s, s + 1, s + 2)
+            if got.tolist() != [3, 2]:
+                wrong.append((mx, s, got.tolist()))
+    assert wrong == []

@@ -14,7 +14,9 @@ from reports.staff import (
     NO_DATE,
     NOT_GIVEN,
     OLD_COURSES,
+    PERMANENT,
     attestation_due,
+    category_term,
     full_years,
     no_recent_courses,
     olympiad_stats,
@@ -85,9 +87,11 @@ def test_staff_composition_counts_and_shares() -> None:
     comp = staff_composition(frames["teachers"], ON)
     assert comp.total == 5
     cat = comp.by_category.set_index("category")
-    # every category in the schema's order, zeros kept: высшая 1, первая 2, соответствие 1, без категории 1 (of 5)
-    assert cat.index.tolist() == ["высшая", "первая", "соответствие занимаемой должности", "без категории"]
-    assert cat["count"].tolist() == [1, 2, 1, 1]
+    # every category in the schema's order, zeros kept (the two categories of 2023 too): высшая 1, первая 2,
+    # соответствие 1, без категории 1 (of 5)
+    assert cat.index.tolist() == ["педагог-наставник", "педагог-методист", "высшая", "первая",
+                                  "соответствие занимаемой должности", "без категории"]
+    assert cat["count"].tolist() == [0, 0, 1, 2, 1, 1]
     assert cat.loc["первая", "share_pct"] == 40.0
     exp = comp.by_experience.set_index("experience_band")["count"].to_dict()
     # 5 -> до 5, 0 -> до 5, 31 -> свыше 30, 12 -> 10–20, Орлова unknown
@@ -158,3 +162,51 @@ def test_olympiad_stats() -> None:
                    ("Русский язык", "школьный"): (3, 2, 0, 2)}
     by_subject = olympiad_stats(frames["olympiads"], frames["subjects"], by=("subject",)).set_index("subject")
     assert by_subject.loc["Алгебра", "participants"] == 3 and by_subject.loc["Алгебра", "students"] == 2
+
+
+# Приказ Минпросвещения России от 24.03.2023 № 196 (in force 01.09.2023): category, date -> runs out on, no expiry
+@pytest.mark.parametrize(("category", "since", "expires", "permanent"), [
+    ("высшая", "2023-08-31", "2028-08-31", False),  # established the day before the law: keeps five years
+    ("высшая", "2023-09-01", None, True),  # from the law's first day: no expiry
+    ("первая", "2019-05-20", "2024-05-20", False),
+    ("первая", "2024-12-25", None, True),
+    ("педагог-методист", "2024-03-01", None, True),
+    ("педагог-наставник", "2025-10-10", None, True),
+    ("соответствие занимаемой должности", "2023-10-01", "2028-10-01", False),  # every five years, law or not
+    ("соответствие занимаемой должности", "2020-02-29", "2025-02-28", False),
+    ("высшая", None, None, False),  # no date: unknown, not «no expiry»
+    ("без категории", "2024-01-01", None, False),
+])
+def test_category_term_by_the_current_law(category: str, since: str | None, expires: str | None,
+                                          permanent: bool) -> None:
+    until, perm = category_term(pd.Series([category]), pd.Series([since], dtype="datetime64[ns]"))
+    assert (None if pd.isna(until.iloc[0]) else until.iloc[0]) == (None if expires is None else pd.Timestamp(expires))
+    assert bool(perm[0]) is permanent
+
+
+def test_categories_without_expiry_are_never_due() -> None:
+    s = School()
+    old = s.teacher("Алексеева", category="высшая", category_date="01.06.2021")  # runs out 01.06.2026
+    new = s.teacher("Борисова", category="высшая", category_date="01.06.2024")  # no expiry
+    mentor = s.teacher("Васильева", category="педагог-наставник")  # no date, but never expires
+    conform = s.teacher("Григорьева", category="соответствие занимаемой должности", category_date="15.03.2021")
+    frames = s.frames()
+    due = attestation_due(frames["teachers"], ON, months=12, attestations=frames["attestations"])
+    assert due["teacher_id"].tolist() == [conform, old]  # 15.03.2026, then 01.06.2026
+    assert due["expires"].tolist() == [pd.Timestamp("2026-03-15"), pd.Timestamp("2026-06-01")]
+    assert new not in set(due["teacher_id"]) and mentor not in set(due["teacher_id"])
+
+
+def test_the_teacher_spravka_says_a_new_category_has_no_expiry() -> None:
+    from reports.teacher_spravka import teacher_spravka
+
+    s = School()
+    tid = s.teacher("Борисова", category="высшая", category_date="01.06.2024")
+    frames = s.frames()
+    from reports import results_facts
+
+    doc = teacher_spravka(results_facts(frames), frames, tid, on=ON)
+    text = " ".join(doc.conclusions)
+    assert "Квалификационная категория — «высшая», присвоена 01.06.2024, действует бессрочно" in text
+    assert "Срок действия категории" not in text
+    assert PERMANENT == "бессрочно"

@@ -16,7 +16,7 @@ def _sheet(key: str, *fields: Field, title: str | None = None) -> Sheet:
 def test_every_domain_sheet_is_declared_with_russian_titles() -> None:
     assert SCHEMA.keys == ["departments", "subjects", "teachers", "classes", "students", "teaching_load", "works",
                            "tasks", "work_stages", "results", "period_marks", "olympiads", "courses", "attestations",
-                           "portfolio", "practices"]
+                           "portfolio", "practices", "movements"]
     for sheet in SCHEMA:
         assert any("а" <= ch <= "я" or ch in "ЁёА-Я" for ch in sheet.title.lower()), sheet.title
         assert sheet.headers[0] == "id"

@@ -208,9 +208,9 @@ def test_class_docx_carries_the_numbers_one_chart_and_the_weak_rows() -> None:
     assert f"{column_title('class_size')}: 4; писали хотя бы одну работу: 4; проведено работ: 2; " \
            "написано работ с отметкой: 7; пропущено работ: 1." in text
     alg = next(r for t in tables for r in t if r[0] == "Алгебра")
-    assert alg == ["Алгебра", "4", "1", "1", "1", "1", "75", "50", "54", "3,5", fmt_num(50.0 - 500 / 7)]
-    distribution = next(t for t in tables if t[0][1:] == ["«5»", "«4»", "«3»", "«2»"])
-    assert distribution[1] == ["Отметок", "1", "3", "2", "1"]
+    assert alg == ["Алгебра", "4", "1", "1", "1", "1", "0", "75", "50", "54", "3,5", fmt_num(50.0 - 500 / 7)]
+    distribution = next(t for t in tables if t[0][1:] == ["«5»", "«4»", "«3»", "«2»", "«1»"])
+    assert distribution[1] == ["Отметок", "1", "3", "2", "1", "0"]
     assert len(d.inline_shapes) == 1  # one kind of work in the quarter: a distribution, no dynamics
     weak = next(t for t in d.tables if t.rows[0].cells[2].text == column_title("element"))
     assert [(r.cells[2].text, r.cells[4].text, shaded(r)) for r in weak.rows[1:]] == [

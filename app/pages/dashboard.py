@@ -24,6 +24,7 @@ from nicegui import ui
 
 from reports import portfolio as pf
 from reports.dashboard import WHOLE_YEAR, Filters, headline, narrow, periods_with_results
+from reports.indicators import DISTRIBUTION
 from reports.labels import INDICATOR_LABELS, LEVEL_NAMES, column_title, fmt_num
 from reports.rollup import children, class_rollup, parallel_label, subject_rollup
 from reports.teachers import teacher_facts
@@ -37,8 +38,9 @@ from ..visible import visible_workbook
 from . import dashboard_panels as panels
 from .dashboard_exports import exports_panel
 from .dashboard_panels import digits_of, distribution_chart
+from .forecast_panel import class_forecast, student_forecast
 
-SHOWN = ("N", "absent", "n5", "n4", "n3", "n2", "success_pct", "quality_pct", "sou_pct", "mean_mark",
+SHOWN = ("N", "absent", *DISTRIBUTION, "success_pct", "quality_pct", "sou_pct", "mean_mark",
          "quality_pct_vs_parent")
 FILTER_KEYS = ("period", "kind", "subject", "parallel")
 LEVEL_KEYS = ("axis", "class", "student", "department", "teacher")
@@ -335,4 +337,8 @@ def create() -> None:
                     with slot:
                         exports_panel(node.level, node.keys, filters.parallel, visible, seen.frames,
                                       filters.period, scope.everything, "dashboard-", base=base.facts)
+                    if node.level == "class":  # a forecast needs the whole year, whatever period is filtered
+                        class_forecast(visible, seen.frames, str(node.keys["class_id"]))
+                    elif node.level == "student":
+                        student_forecast(visible, str(node.keys["student_id"]))
             panels.quality_panel(workbook.issues, can_open(account, "issues"))

@@ -28,7 +28,8 @@ from reports.dashboard import (
     top_at_risk,
 )
 from reports.dynamics import kind_rank
-from reports.labels import INDICATOR_LABELS, column_title, fmt_num
+from reports.indicators import DISTRIBUTION
+from reports.labels import INDICATOR_LABELS, column_title, fmt_num, round_half_up
 from reports.objectivity import objectivity
 from reports.risk import students_at_risk
 from reports.teachers import teachers_by_profile
@@ -37,8 +38,8 @@ from ..access import can_open
 from ..auth import current_account
 from .portfolio import results_table
 
-MARKS = ("n5", "n4", "n3", "n2")
-MARK_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828")
+MARKS = DISTRIBUTION
+MARK_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828", "#4e342e")
 BAR_COLORS = ("#2e7d32", "#1565c0", "#6a1b9a")
 TOP_AT_RISK = 10
 # titles reports.labels does not have
@@ -95,7 +96,7 @@ def change_text(column: str, value: float) -> str:
     digits = digits_of(column)
     if value != value:
         return "—"
-    text = "±0" if round(value, digits) == 0 else ("+" if value > 0 else "") + fmt_num(value, digits)
+    text = "±0" if round_half_up(value, digits) == 0 else ("+" if value > 0 else "") + fmt_num(value, digits)
     return text + (" п. п." if column.endswith("_pct") else "")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from nicegui import ui
 
+from reports.indicators import DISTRIBUTION
 from reports.labels import INDICATOR_LABELS, fmt_num
 
 from ..analytics_cache import computed, page_base
@@ -17,7 +18,7 @@ from ..derived import kinds_of, rollups
 from ..frame import frame
 from ..state import ctx
 
-SHOWN = ("N", "absent", "n5", "n4", "n3", "n2", "success_pct", "quality_pct", "sou_pct", "mean_mark")
+SHOWN = ("N", "absent", *DISTRIBUTION, "success_pct", "quality_pct", "sou_pct", "mean_mark")
 CARDS = (("success_pct", "%"), ("quality_pct", "%"), ("sou_pct", "%"), ("mean_mark", ""))
 
 

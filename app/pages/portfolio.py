@@ -27,6 +27,7 @@ from ..frame import frame
 from ..state import ctx
 from ..visible import visible_workbook
 from .dashboard_exports import exports_panel
+from .forecast_panel import student_forecast
 from .work import table
 
 # Hide the chrome, the buttons and the table pagers on paper; keep tables whole across pages where possible.
@@ -174,6 +175,7 @@ async def student_page(student_id: str) -> None:
         if section("Результаты мониторинговых работ", results, "student-results-none"):
             _student_chart(results)
             results_table(results, "student-results", can_open(account, "work"))
+            student_forecast(base.visible, student_id)
         if section("Отметки за период", marks, "student-marks-none"):
             linked_table(marks, list(marks.columns), "student-marks")  # a period's title is its name
         if section("Олимпиады", olympiads, "student-olympiads-none"):
