@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -19,7 +18,7 @@ from sheets_schema.rows import RowProblem
 from sync.commands import CommandRejected, WriteCommand
 from sync.users import Account
 
-from .roles import ROLE_TITLES, Role
+from .roles import ROLE_TITLES, LabRole, Role
 
 STAFF_ROLES = {Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD}  # linked to a row of «Педагоги»
 ALL = frozenset(Role)
@@ -344,17 +343,6 @@ def authorize_commands(account: Account, commands: Sequence[WriteCommand], frame
 
 
 # -- the municipal lab's site (EDUMON_SITE=lab): its own accounts, roles and pages ---------------------------------
-class LabRole(StrEnum):
-    METHODOLOGIST = "lab_methodologist"
-    UPLOADER = "lab_uploader"  # sends the bundles of one school; the account's link column holds the school code
-    AUTHORITY = "lab_authority"  # the municipal education authority: reads, never changes
-
-
-LAB_ROLE_TITLES: dict[str, str] = {
-    LabRole.METHODOLOGIST: "методист лаборатории",
-    LabRole.UPLOADER: "ответственный за передачу данных школы",
-    LabRole.AUTHORITY: "управление образования (только чтение)",
-}
 
 LAB_PAGES: dict[str, frozenset[LabRole]] = {
     "lab_board": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY, LabRole.UPLOADER}),

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from reports.district import CUBE, TOWN_BY_SCHOOL_FROM_CUBE, with_rates
-from reports.district.completeness import board, debtors, summary
-
-from .access import LAB_ROLE_TITLES, LabRole
+from .cli_common import LazyModule, fail, friendly
 from .cli_common import context as school_context
-from .cli_common import fail, friendly
-from .config import Settings
-from .lab.context import LabContext, build_lab_context
+from .roles import LAB_ROLE_TITLES, LabRole
+
+if TYPE_CHECKING:
+    from .lab.context import LabContext
+
+district = LazyModule("reports.district")  # pandas and the lab's modules load when a command runs, not for --help
+completeness = LazyModule("reports.district.completeness")
 
 lab_cli = typer.Typer(help="Муниципальная лаборатория: сбор данных школ, хранилище, полнота сдачи",
                       no_args_is_help=True)
 
 
 def lab_context() -> LabContext:
+    from .config import Settings
+    from .lab.context import build_lab_context
+
     settings = Settings()
     if settings.site != "lab":
         fail("Команды лаборатории работают на сайте лаборатории: задайте EDUMON_SITE=lab и её каталог данных "
@@ -81,7 +86,8 @@ def collect(source: Path = typer.Option(None, "--from", help="Каталог с 
         fail(f"В каталоге «{source}» нет пакетов школ")
     ok = 0
     for path in bundles:
-        outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", CUBE, registered=ctx.registered())
+        outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", district.CUBE,
+                                registered=ctx.registered())
         if outcome.ok:
             ok += 1
             typer.echo(f"  ✓ {path.name}: школа {outcome.school}, {outcome.academic_year}, {outcome.rows} результатов")
@@ -112,7 +118,7 @@ def _collect_google(ctx: LabContext, restart: bool) -> None:
     def progress(i: int, n: int, code: str, status: str) -> None:
         typer.echo(f"  [{i}/{n}] {code}: {status}")
 
-    report = sweep(targets, warehouse=ctx.warehouse, receipts=ctx.receipts, cube=CUBE,
+    report = sweep(targets, warehouse=ctx.warehouse, receipts=ctx.receipts, cube=district.CUBE,
                    academic_year=ctx.settings.academic_year, lab_key=ctx.pull_key(),
                    bucket=TokenBucket(ctx.settings.lab_quota_per_minute), state_path=state,
                    credentials_file=ctx.settings.credentials_file, base_url=ctx.settings.google_base_url,
@@ -140,7 +146,7 @@ def campaign_board(ctx: LabContext, campaign: str | None) -> tuple[dict, object]
         row = hit.iloc[0]
     deadline = row["deadline"].date() if hasattr(row["deadline"], "date") else None
     subs = [s.__dict__ for s in ctx.receipts.all()]
-    return dict(row), board(frames["schools"], str(row["academic_year"]), deadline, subs, dt.date.today())
+    return dict(row), completeness.board(frames["schools"], str(row["academic_year"]), deadline, subs, dt.date.today())
 
 
 @lab_cli.command("status")
@@ -153,7 +159,7 @@ def status(campaign: str = typer.Option(None, "--campaign", help="id кампа�
     if as_json:
         typer.echo(b.to_json(orient="records", force_ascii=False, date_format="iso"))  # type: ignore[attr-defined]
         return
-    s = summary(b)  # type: ignore[arg-type]
+    s = completeness.summary(b)  # type: ignore[arg-type]
     typer.secho(f"{row['title']} (срок {row['deadline']:%d.%m.%Y}): принято {s['accepted']} из {s['schools']}, "
                 f"не прислали {s['not_sent']}, просрочено {s['late']}", bold=True)
     for r in b.to_dict("records"):  # type: ignore[attr-defined]
@@ -175,7 +181,7 @@ def debtors_cmd(out: Path = typer.Option(..., "--out", help="Файл xlsx"),
 
     ctx = lab_context()
     row, b = campaign_board(ctx, campaign)
-    d = debtors(b)  # type: ignore[arg-type]
+    d = completeness.debtors(b)  # type: ignore[arg-type]
     written = write_bytes(out, debtors_xlsx(d, str(row["title"])))
     typer.echo(f"Должников: {len(d)} → {written}")
 
@@ -222,7 +228,7 @@ def add_user(login: str = typer.Argument(..., help="Имя для входа"),
 def indicators(as_json: bool = typer.Option(False, "--json", help="Вывести в JSON")) -> None:
     """Показатели школ города по видам работ (из кубов хранилища)."""
     ctx = lab_context()
-    df = with_rates(ctx.engine.run(TOWN_BY_SCHOOL_FROM_CUBE)).sort_values(["year", "school", "kind"])
+    df = district.with_rates(ctx.engine.run(district.TOWN_BY_SCHOOL_FROM_CUBE)).sort_values(["year", "school", "kind"])
     if as_json:
         typer.echo(df.to_json(orient="records", force_ascii=False))
         return

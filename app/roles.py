@@ -22,3 +22,16 @@ ROLE_TITLES: dict[str, str] = {
     Role.DB_ADMIN: "администратор баз данных",
     Role.METHODOLOGIST: "методист муниципальной лаборатории",
 }
+
+
+class LabRole(StrEnum):
+    METHODOLOGIST = "lab_methodologist"
+    UPLOADER = "lab_uploader"  # sends the bundles of one school; the account's link column holds the school code
+    AUTHORITY = "lab_authority"  # the municipal education authority: reads, never changes
+
+
+LAB_ROLE_TITLES: dict[str, str] = {
+    LabRole.METHODOLOGIST: "методист лаборатории",
+    LabRole.UPLOADER: "ответственный за передачу данных школы",
+    LabRole.AUTHORITY: "управление образования (только чтение)",
+}
