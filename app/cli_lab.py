@@ -99,7 +99,7 @@ def collect(source: Path = typer.Option(None, "--from", help="Каталог с 
 
 
 def _collect_google(ctx: LabContext, restart: bool) -> None:
-    from sync.warehouse.google_pull import Target, sweep
+    from sync.warehouse.google_pull import Target, forget_sweep, sweep
     from sync.warehouse.quota import TokenBucket
 
     schools = ctx.cache.workbook.frames["schools"]
@@ -110,7 +110,7 @@ def _collect_google(ctx: LabContext, restart: bool) -> None:
         fail("В листе «Школы» нет школ со способом «Google-таблица» и ключом таблицы")
     state = ctx.settings.data_dir / "google_sweep.json"
     if restart:
-        state.unlink(missing_ok=True)
+        forget_sweep(state)
     minutes = len(targets) / ctx.settings.lab_quota_per_minute
     typer.echo(f"Школ: {len(targets)}; не больше {ctx.settings.lab_quota_per_minute:g} запросов в минуту — "
                f"не меньше {minutes:.1f} мин.")

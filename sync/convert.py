@@ -58,3 +58,8 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return target
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """A file we made (a bundle, a report) read back to hand it to a browser."""
+    return Path(path).read_bytes()

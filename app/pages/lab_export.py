@@ -6,6 +6,8 @@ from pathlib import Path
 
 from nicegui import ui
 
+from sync.convert import read_bytes
+
 from .. import background
 from ..auth import page
 from ..context import ConfigError
@@ -21,7 +23,7 @@ def _build() -> tuple[str, bytes, int, int] | str:
     except ConfigError as exc:
         return str(exc)
     rows = sum(int(t["rows"]) for t in manifest.tables.values())  # type: ignore[call-overload]
-    return Path(path).name, Path(path).read_bytes(), rows, dropped
+    return Path(path).name, read_bytes(path), rows, dropped
 
 
 def create() -> None:

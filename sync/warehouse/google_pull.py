@@ -58,6 +58,11 @@ class MissingSheet(Exception):
     pass
 
 
+def forget_sweep(state_path: Path) -> None:
+    """Start the next sweep from the first school (`--restart`)."""
+    state_path.unlink(missing_ok=True)
+
+
 def _load_state(path: Path) -> set[str]:
     try:
         return set(json.loads(path.read_text(encoding="utf-8")).get("done", []))
