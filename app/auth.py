@@ -42,8 +42,10 @@ def sign_out() -> None:
     app.storage.user.clear()
 
 
-def page(path: str, key: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """ui.page with the access rule of `key` (see access.PAGES) enforced before the page body runs."""
+def page(path: str, key: str, allowed: Callable[[Account | None, str], bool] = can_open,
+         frame_of: Callable[[str], Any] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """ui.page with the access rule of `key` enforced before the page body runs: access.PAGES by default, or the
+    site's own rule (`allowed`) and chrome (`frame_of`, e.g. the lab's)."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         # a page may await its analytics (computed off the event loop): allow a first build on a busy server
@@ -53,10 +55,14 @@ def page(path: str, key: str) -> Callable[[Callable[..., Any]], Callable[..., An
             account = current_account()
             if account is None:
                 return RedirectResponse(f"/login?next={path if '{' not in path else '/'}")
-            if not can_open(account, key):
-                from .frame import frame
+            if not allowed(account, key):
+                if frame_of is None:
+                    from .frame import frame as school_frame
 
-                with frame("Нет доступа"):
+                    chrome = school_frame
+                else:
+                    chrome = frame_of
+                with chrome("Нет доступа"):
                     ui.label("У вашей роли нет доступа к этой странице.").mark("forbidden")
                 return None
             return fn(*args, **kwargs)

@@ -4,7 +4,6 @@ the lab's own workbook edited with the same schema-driven forms as the school's.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -19,12 +18,12 @@ from reports.district.debtors import debtors_xlsx
 from sheets_schema.lab import LAB_SCHEMA
 from sheets_schema.rows import RowProblem
 from sync.commands import CommandRejected, WriteCommand
-from sync.users import TooManyAttempts
 from sync.warehouse.intake import MAX_UPLOAD_BYTES, Outcome, ingest_upload
 
 from .. import background
 from ..access import LAB_ROLE_TITLES, authorize_lab_commands, can_open_lab, uploader_school
-from ..auth import current_account, sign_in, sign_out
+from ..auth import current_account, page, sign_out
+from ..pages.login import login_form
 from ..state import ctx
 from ..upload_guard import UploadPolicy, install_upload_guard
 
@@ -56,22 +55,8 @@ def frame(title: str) -> Any:
 
 
 def lab_page(path: str, key: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        @ui.page(path)
-        @functools.wraps(fn)
-        async def guarded(*args: Any, **kwargs: Any) -> Any:
-            account = current_account()
-            if account is None:
-                return RedirectResponse(f"/login?next={path if '{' not in path else '/'}")
-            if not can_open_lab(account, key):
-                with frame("Нет доступа"):
-                    ui.label("У вашей роли нет доступа к этой странице.").mark("forbidden")
-                return None
-            return await fn(*args, **kwargs)
-
-        return guarded
-
-    return decorate
+    """The school's page guard with the lab's rule (access.LAB_PAGES) and chrome."""
+    return page(path, key, allowed=can_open_lab, frame_of=frame)
 
 
 def _board_data(campaign_id: str | None) -> tuple[dict[str, Any] | None, Any, Any]:
@@ -109,37 +94,9 @@ def _records(frame: Any, columns: list[str]) -> list[dict[str, Any]]:
 def create() -> None:
     install_upload_guard(UploadPolicy(lambda account: can_open_lab(account, "lab_upload"),
                                       lambda: MAX_UPLOAD_BYTES // (1024 * 1024)))
-    @ui.page("/login")
-    def login_page(next: str = "/") -> RedirectResponse | None:  # noqa: A002 - the query parameter's name
-        target = next if next.startswith("/") and not next.startswith("//") else "/"
-        if current_account() is not None:
-            return RedirectResponse(target)
-        ui.page_title("Вход — лаборатория edumon")
-
-        async def attempt() -> None:
-            client = ui.context.client.ip  # throttled per (login, address) and per address, as at the school
-            try:  # argon2 takes a good part of a second: off the event loop
-                account = await background.io_bound(lab().users.authenticate, login.value or "",
-                                                    password.value or "", client=client)
-            except TooManyAttempts as exc:
-                message.set_text(str(exc))
-                return
-            if account is None or not can_open_lab(account, "lab_board"):
-                message.set_text("Неверное имя для входа или пароль")
-                password.set_value("")
-                return
-            sign_in(account)
-            ui.navigate.to(target)
-
-        with ui.card().classes("absolute-center w-96"):
-            ui.label("edumon · лаборатория").classes("text-h5")
-            ui.label(lab().settings.lab_name).classes("text-caption")
-            login = ui.input("Имя для входа").props("autofocus").classes("w-full").mark("login")
-            password = ui.input("Пароль", password=True, password_toggle_button=True).classes("w-full").mark(
-                "password").on("keydown.enter", attempt)
-            message = ui.label("").classes("text-negative").mark("login-message")
-            ui.button("Войти", on_click=attempt).classes("w-full").mark("sign-in")
-        return None
+    ui.page("/login")(login_form(lambda: lab().users, "edumon · лаборатория", lambda: lab().settings.lab_name,
+                                 ", ".join(LAB_ROLE_TITLES.values()),
+                                 accept=lambda account: can_open_lab(account, "lab_board")))
 
     @ui.page("/logout")
     def logout_page() -> RedirectResponse:
