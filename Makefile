@@ -25,12 +25,12 @@ LAB_ENV := EDUMON_SITE=lab EDUMON_DATA_DIR=data/lab EDUMON_PORT=8081
 
 run: install
 	$(BIN)/edumon demo --if-empty
-	$(LAB_ENV) $(BIN)/edumon lab demo --if-empty --school-data data
 	@echo "Школа:       http://127.0.0.1:8080  (uchitel, klruk, shmo, zam, admin, metodist)"
-	@echo "Лаборатория: http://127.0.0.1:8081  (metodist — методист, school1 — СОШ № 1, uo — управление образования)"
-	@echo "Пароли напечатаны выше при первом запуске; сменить: edumon users passwd ИМЯ (для лаборатории — с $(LAB_ENV))"
-	$(LAB_ENV) $(BIN)/edumon serve & lab=$$!; trap 'kill $$lab 2>/dev/null' EXIT INT TERM; \
-	EDUMON_SCHOOL_CODE=sch-001 $(BIN)/edumon serve
+	EDUMON_SCHOOL_CODE=sch-001 $(BIN)/edumon serve & school=$$!; trap 'kill $$school 2>/dev/null' EXIT INT TERM; \
+	$(LAB_ENV) $(BIN)/edumon lab demo --if-empty --school-data data && \
+	echo "Лаборатория: http://127.0.0.1:8081  (metodist — методист, school1 — СОШ № 1, uo — управление образования)" && \
+	echo "Пароли напечатаны выше при первом запуске; сменить: edumon users passwd ИМЯ (для лаборатории — с $(LAB_ENV))" && \
+	$(LAB_ENV) $(BIN)/edumon serve
 
 test: install-dev
 	$(BIN)/python -m pytest -q
