@@ -23,7 +23,7 @@ from sync.users import TooManyAttempts
 from sync.warehouse.intake import MAX_UPLOAD_BYTES, Outcome, ingest_upload
 
 from .. import background
-from ..access import LAB_ROLE_TITLES, authorize_lab_commands, can_open_lab, uploader_school
+from ..access import LAB_ROLE_TITLES, authorize_lab_commands, can_open_lab, lab_sees_school, uploader_school
 from ..auth import current_account, sign_in, sign_out
 from ..state import ctx
 
@@ -151,6 +151,11 @@ def create() -> None:
         if data is None:
             return
         row, b, indicators = data
+        account = current_account()
+        if b is not None:  # an uploader sees their own school's submission and problems, not the others'
+            b = b[[lab_sees_school(account, str(code)) for code in b["code"]]].reset_index(drop=True)
+        if not indicators.empty:
+            indicators = indicators[[lab_sees_school(account, str(code)) for code in indicators["school"]]]
         with body:
             if row is None:
                 ui.label("В листе «Кампании сбора» пока нет кампаний.").mark("no-campaign")
@@ -162,7 +167,6 @@ def create() -> None:
                 cols = ["code", "short_name", "method", "status", "sent_at", "attempts", "problems", "comment", "late"]
                 ui.table(columns=[{"name": c, "label": BOARD_TITLES[c], "field": c, "align": "left"} for c in cols],
                          rows=_records(b, cols), row_key="code").classes("w-full").mark("board")
-                account = current_account()
                 if can_open_lab(account, "lab_debtors"):
                     async def download() -> None:
                         data = await background.cpu_bound(debtors_xlsx, debtors(b), str(row["title"]))
