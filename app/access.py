@@ -246,6 +246,7 @@ LAB_PAGES: dict[str, frozenset[LabRole]] = {
     "lab_class": frozenset({LabRole.METHODOLOGIST, LabRole.UPLOADER}),  # a class's results (students as codes)
     "lab_teacher": frozenset({LabRole.METHODOLOGIST}),  # by teacher: the lab's methodical work, not a rating
     "lab_signals": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),
+    "lab_tasks": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # the town's weak elements, by school
 }
 LAB_WRITE = frozenset({LabRole.METHODOLOGIST})  # every sheet of the lab's workbook
 PAGES["lab_export"] = frozenset({Role.DEPUTY, Role.DB_ADMIN})  # the school's page that builds the lab's bundle

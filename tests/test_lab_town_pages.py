@@ -93,6 +93,10 @@ async def test_the_methodologist_drills_to_a_class_and_a_teacher(lab_env: Path, 
     gim = next(r for r in by_school if r["school"] == "gim-002")
     teachers = await opened(user, gim["link"], "subject-teachers")
     assert teachers and all(r["subject"] == "математика" and r["teacher"] != "—" for r in teachers)
+    profile = await opened(user, "/lab/town/school/oosh-03/tasks", "task-profile")
+    assert profile and all(r["kind"] == "ВПР" and r["diff_pp"] != "" for r in profile)
+    weak = await opened(user, "/lab/town/tasks", "weak-elements")
+    assert weak and all(r["town_pct"] != "—" for r in weak)
     await opened(user, "/", "board")
     await opened(user, "/lab/entry/schools", "lab-rows")
 
@@ -116,14 +120,18 @@ VIEWS = {
     "subject": f"/lab/town/subject/{MATH}",
     "teachers": f"/lab/town/subject/{MATH}/school/sch-001",
     "signals": "/lab/signals",
+    "weak elements": "/lab/town/tasks",
+    "other profile": "/lab/town/school/gim-002/tasks",
     "entry": "/lab/entry/schools",
 }
 MATRIX = {
     "metodist": {v: True for v in VIEWS},
     "uo": {"town": True, "own school": True, "other school": True, "own parallel": False, "other class": False,
-           "subject": True, "teachers": False, "signals": True, "entry": False},
+           "subject": True, "teachers": False, "signals": True, "weak elements": True, "other profile": True,
+           "entry": False},
     "school1": {"town": True, "own school": True, "other school": False, "own parallel": True, "other class": False,
-                "subject": True, "teachers": False, "signals": False, "entry": False},
+                "subject": True, "teachers": False, "signals": False, "weak elements": False,
+                "other profile": False, "entry": False},
 }
 
 

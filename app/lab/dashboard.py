@@ -13,7 +13,17 @@ from nicegui import ui
 
 from reports.district import CUBE
 from reports.district.town import (
-    RATE_COLUMNS, TITLES, Slice, breakdown, class_label, groups_table, options, schools_table, teacher_name, town_row)
+    RATE_COLUMNS,
+    TITLES,
+    Slice,
+    breakdown,
+    class_label,
+    groups_table,
+    options,
+    schools_table,
+    teacher_name,
+    town_row,
+)
 from reports.district.town_sql import TOWN_BY_CLASS, TOWN_BY_TEACHER
 
 from .. import background
@@ -95,7 +105,12 @@ def query(sl: Slice, **extra: Any) -> str:
     return f"?{q}" if q else ""
 
 
-def selectors(cube: pd.DataFrame, sl: Slice, path: str, fixed: tuple[str, ...] = ()) -> None:
+def choices(cube: pd.DataFrame) -> dict[str, list]:
+    """The values each selector offers (computed off the event loop with the view's tables)."""
+    return {k: options(cube, k) for k in ("year", "kind", "subject", "parallel")}
+
+
+def selectors(opts: dict[str, list], sl: Slice, path: str, fixed: tuple[str, ...] = ()) -> None:
     """Year, kind, subject, parallel: each choice opens the view's URL with that filter."""
     labels = {"year": "Год", "kind": "Вид работы", "subject": "Предмет", "parallel": "Параллель"}
     with ui.row().classes("items-center gap-3"):
@@ -103,7 +118,7 @@ def selectors(cube: pd.DataFrame, sl: Slice, path: str, fixed: tuple[str, ...] =
             if key in fixed:
                 continue
             values = {"": "все", **{str(v): (f"{v}/{v + 1}" if key == "year" else str(v))
-                                    for v in options(cube, key)}}
+                                    for v in opts[key]}}
             current = "" if getattr(sl, key) is None else str(getattr(sl, key))
 
             def go(e: Any, key: str = key) -> None:
@@ -137,25 +152,31 @@ def create() -> None:
     @lab_page("/lab/town", "lab_town")
     async def town_page(year: str = "", kind: str = "", subject: str = "", parallel: str = "") -> None:
         sl = parse_slice(year, kind, subject, parallel)
-        body = frame("Мониторинг города: показатели школ")
-        data = await background.io_bound(load, "cube")
         account = current_account()
-        cube, schools = data["cube"], data["schools"]
-        rows = schools_table(cube, schools, sl)
-        rows = rows[[lab_sees_school(account, str(s)) for s in rows["school"]]] if len(rows) else rows
+        body = frame("Мониторинг города: показатели школ")
+
+        def work() -> dict[str, Any]:
+            d = load("cube")
+            cube, schools = d["cube"], d["schools"]
+            rows = schools_table(cube, schools, sl)
+            rows = rows[[lab_sees_school(account, str(s)) for s in rows["school"]]] if len(rows) else rows
+            return {"opts": choices(cube), "groups": groups_table(cube, schools, sl), "rows": rows,
+                    "town": town_row(cube, sl).get("quality_pct"),
+                    "subjects": breakdown(cube, cube, Slice(sl.year, sl.kind, None, sl.parallel), ["subject"])}
+
+        r = await background.io_bound(work)
         with body:
             crumbs(("Город", ""))
-            selectors(cube, sl, "/lab/town")
+            selectors(r["opts"], sl, "/lab/town")
             ui.label("Группы школ (сравнивайте школу с её группой, а не со всеми подряд)").classes("text-h6")
-            table(groups_table(cube, schools, sl), ["group"], "town-groups")
+            table(r["groups"], ["group"], "town-groups")
             ui.label("Школы по группам сравнения; «±» — разница с городом на том же срезе").classes("text-h6")
-            table(rows, ["short_name", "type", "group", "school"], "town-schools",
-                  lambda r: f"/lab/town/school/{quote(str(r['school']))}{query(sl)}")
-            chart(rows, "short_name", town_row(cube, sl).get("quality_pct"), "town-chart")
-            subjects = breakdown(cube, cube, Slice(sl.year, sl.kind, None, sl.parallel), ["subject"])
+            table(r["rows"], ["short_name", "type", "group", "school"], "town-schools",
+                  lambda x: f"/lab/town/school/{quote(str(x['school']))}{query(sl)}")
+            chart(r["rows"], "short_name", r["town"], "town-chart")
             ui.label("Город по предметам").classes("text-h6")
-            table(subjects, ["subject"], "town-subjects",
-                  lambda r: f"/lab/town/subject/{quote(str(r['subject']))}{query(Slice(sl.year, sl.kind))}")
+            table(r["subjects"], ["subject"], "town-subjects",
+                  lambda x: f"/lab/town/subject/{quote(str(x['subject']))}{query(Slice(sl.year, sl.kind))}")
 
     @lab_page("/lab/town/school/{code}", "lab_town")
     async def school_page(code: str, year: str = "", kind: str = "", subject: str = "", parallel: str = "") -> None:
@@ -163,94 +184,118 @@ def create() -> None:
         if not lab_sees_school(account, code):
             return refused()
         sl = parse_slice(year, kind, subject, parallel)
-        data = await background.io_bound(load, "cube")
-        cube, name = data["cube"], school_name(data["schools"], code)
+        name = school_name(lab().cache.workbook.frames["schools"], code)
         body = frame(f"Мониторинг города: {name or code}")
+
+        def work() -> dict[str, Any]:
+            cube = load("cube")["cube"]
+            return {"opts": choices(cube), "parallels": breakdown(cube, cube, sl, ["parallel"], code),
+                    "subjects": breakdown(cube, cube, sl, ["subject", "kind"], code)}
+
+        r = await background.io_bound(work)
+        drill = can_open_lab(account, "lab_class")
         with body:
             crumbs(("Город", f"/lab/town{query(sl)}"), (name or code, ""))
-            selectors(cube, sl, f"/lab/town/school/{quote(code)}")
+            selectors(r["opts"], sl, f"/lab/town/school/{quote(code)}")
+            ui.link("Профиль выполнения заданий школы против города",
+                    f"/lab/town/school/{quote(code)}/tasks{query(sl)}").mark("school-tasks")
             ui.label("По параллелям (разница — с той же параллелью города)").classes("text-h6")
-            table(breakdown(cube, cube, sl, ["parallel"], code), ["parallel"], "school-parallels",
-                  lambda r: f"/lab/town/school/{quote(code)}/parallel/{int(r['parallel'])}{query(sl)}"
-                  if can_open_lab(account, "lab_class") and not pd.isna(r["parallel"]) else "")
+            table(r["parallels"], ["parallel"], "school-parallels",
+                  lambda x: f"/lab/town/school/{quote(code)}/parallel/{int(x['parallel'])}{query(sl)}"
+                  if drill and not pd.isna(x["parallel"]) else "")
             ui.label("По предметам и видам работ (разница — с тем же предметом города)").classes("text-h6")
-            table(breakdown(cube, cube, sl, ["subject", "kind"], code), ["subject", "kind"], "school-subjects")
+            table(r["subjects"], ["subject", "kind"], "school-subjects")
 
     @lab_page("/lab/town/school/{code}/parallel/{parallel_no}", "lab_class")
     async def parallel_page(code: str, parallel_no: int, year: str = "", kind: str = "", subject: str = "") -> None:
-        account = current_account()
-        if not lab_can_drill(account, "lab_class", code):
+        if not lab_can_drill(current_account(), "lab_class", code):
             return refused()
         sl = parse_slice(year, kind, subject, "")
-        data = await background.io_bound(load, "cube", "class")
-        cube, by_class, name = data["cube"], data["class"], school_name(data["schools"], code)
-        by_class = by_class.assign(class_label=[class_label(p, x) for p, x in
-                                                zip(by_class["parallel"], by_class["letter"], strict=True)])
-        psl = Slice(sl.year, sl.kind, sl.subject, parallel_no)
+        name = school_name(lab().cache.workbook.frames["schools"], code)
         body = frame(f"{name or code}: {parallel_no}-я параллель")
+
+        def work() -> pd.DataFrame:
+            d = load("cube", "class")
+            by_class = d["class"].assign(class_label=[class_label(p, x) for p, x in
+                                                      zip(d["class"]["parallel"], d["class"]["letter"], strict=True)])
+            return breakdown(by_class, d["cube"], Slice(sl.year, sl.kind, sl.subject, parallel_no),
+                             ["class_label", "class_id", "parallel"], code)
+
+        rows = await background.io_bound(work)
         with body:
             crumbs(("Город", f"/lab/town{query(sl)}"), (name or code, f"/lab/town/school/{quote(code)}{query(sl)}"),
                    (f"{parallel_no}-я параллель", ""))
             ui.label("Классы параллели (разница — с той же параллелью города)").classes("text-h6")
-            rows = breakdown(by_class, cube, psl, ["class_label", "class_id", "parallel"], code)
             table(rows, ["class_label", "class_id", "parallel"], "parallel-classes",
-                  lambda r: f"/lab/town/school/{quote(code)}/class/{quote(str(r['class_id']))}{query(sl)}")
+                  lambda x: f"/lab/town/school/{quote(code)}/class/{quote(str(x['class_id']))}{query(sl)}")
 
     @lab_page("/lab/town/school/{code}/class/{class_id}", "lab_class")
     async def class_page(code: str, class_id: str, year: str = "", kind: str = "", subject: str = "") -> None:
-        account = current_account()
-        if not lab_can_drill(account, "lab_class", code):
+        if not lab_can_drill(current_account(), "lab_class", code):
             return refused()
         sl = parse_slice(year, kind, subject, "")
-        data = await background.io_bound(load, "cube", "class")
-        cube, by_class, name = data["cube"], data["class"], school_name(data["schools"], code)
-        mine = by_class[(by_class["class_id"].astype(str) == class_id).to_numpy(dtype=bool)]
-        label = class_label(mine["parallel"].iloc[0], mine["letter"].iloc[0]) if len(mine) else class_id
-        body = frame(f"{name or code}: класс {label}")
+        name = school_name(lab().cache.workbook.frames["schools"], code)
+        body = frame(f"{name or code}: класс")
+
+        def work() -> tuple[str, pd.DataFrame]:
+            d = load("cube", "class")
+            mine = d["class"][(d["class"]["class_id"].astype(str) == class_id).to_numpy(dtype=bool)]
+            label = class_label(mine["parallel"].iloc[0], mine["letter"].iloc[0]) if len(mine) else class_id
+            return label, breakdown(mine, d["cube"], sl, ["subject", "kind", "parallel"], code)
+
+        label, rows = await background.io_bound(work)
         with body:
+            ui.label(f"Класс {label}").classes("text-h6").mark("class-title")
             crumbs(("Город", f"/lab/town{query(sl)}"), (name or code, f"/lab/town/school/{quote(code)}{query(sl)}"),
                    (f"класс {label}", ""))
             ui.label("Обучающиеся в хранилище лаборатории — только коды; имён здесь нет.").classes("text-caption")
             ui.label("По предметам и видам работ (разница — с той же параллелью и предметом города)").classes(
                 "text-h6")
-            table(breakdown(mine, cube, sl, ["subject", "kind", "parallel"], code), ["subject", "kind", "parallel"],
-                  "class-subjects")
+            table(rows, ["subject", "kind", "parallel"], "class-subjects")
 
     @lab_page("/lab/town/subject/{subject_name}", "lab_town")
     async def subject_page(subject_name: str, year: str = "", kind: str = "", parallel: str = "") -> None:
         account = current_account()
         sl = parse_slice(year, kind, subject_name, parallel)
-        data = await background.io_bound(load, "cube")
-        cube, schools = data["cube"], data["schools"]
-        rows = schools_table(cube, schools, sl)
-        rows = rows[[lab_sees_school(account, str(s)) for s in rows["school"]]] if len(rows) else rows
         body = frame(f"Мониторинг города: {subject_name}")
+
+        def work() -> dict[str, Any]:
+            d = load("cube")
+            rows = schools_table(d["cube"], d["schools"], sl)
+            rows = rows[[lab_sees_school(account, str(s)) for s in rows["school"]]] if len(rows) else rows
+            return {"opts": choices(d["cube"]), "rows": rows, "town": town_row(d["cube"], sl).get("quality_pct")}
+
+        r = await background.io_bound(work)
+        drill = can_open_lab(account, "lab_teacher")
         with body:
             crumbs(("Город", f"/lab/town{query(Slice(sl.year, sl.kind))}"), (subject_name, ""))
-            selectors(cube, sl, f"/lab/town/subject/{quote(subject_name)}", fixed=("subject",))
+            selectors(r["opts"], sl, f"/lab/town/subject/{quote(subject_name)}", fixed=("subject",))
             ui.label("Школы по группам сравнения").classes("text-h6")
-            table(rows, ["short_name", "type", "group", "school"], "subject-schools",
-                  lambda r: f"/lab/town/subject/{quote(subject_name)}/school/{quote(str(r['school']))}{query(sl)}"
-                  if can_open_lab(account, "lab_teacher") else "")
-            chart(rows, "short_name", town_row(cube, sl).get("quality_pct"), "subject-chart")
+            table(r["rows"], ["short_name", "type", "group", "school"], "subject-schools",
+                  lambda x: f"/lab/town/subject/{quote(subject_name)}/school/{quote(str(x['school']))}{query(sl)}"
+                  if drill else "")
+            chart(r["rows"], "short_name", r["town"], "subject-chart")
 
     @lab_page("/lab/town/subject/{subject_name}/school/{code}", "lab_teacher")
     async def teachers_page(subject_name: str, code: str, year: str = "", kind: str = "") -> None:
-        account = current_account()
-        if not lab_can_drill(account, "lab_teacher", code):
+        if not lab_can_drill(current_account(), "lab_teacher", code):
             return refused()
         sl = parse_slice(year, kind, subject_name, "")
-        data = await background.io_bound(load, "cube", "teacher")
-        cube, by_teacher, name = data["cube"], data["teacher"], school_name(data["schools"], code)
-        by_teacher = by_teacher.assign(teacher=[teacher_name(a, b, c) for a, b, c in zip(
-            by_teacher["last_name"], by_teacher["first_name"], by_teacher["middle_name"], strict=True)])
+        name = school_name(lab().cache.workbook.frames["schools"], code)
         body = frame(f"{name or code}: {subject_name} по педагогам")
+
+        def work() -> pd.DataFrame:
+            d = load("cube", "teacher")
+            t = d["teacher"]
+            t = t.assign(teacher=[teacher_name(a, b, c) for a, b, c in zip(
+                t["last_name"], t["first_name"], t["middle_name"], strict=True)])
+            return breakdown(t, d["cube"], sl, ["teacher", "teacher_id", "subject", "kind"], code)
+
+        rows = await background.io_bound(work)
         with body:
             crumbs(("Город", f"/lab/town{query(Slice(sl.year, sl.kind))}"),
                    (subject_name, f"/lab/town/subject/{quote(subject_name)}{query(Slice(sl.year, sl.kind))}"),
                    (name or code, ""))
             ui.label("Для методической работы, не для оценки педагогов; разница — с тем же предметом и видом "
                      "работы города.").classes("text-caption")
-            table(breakdown(by_teacher, cube, sl, ["teacher", "teacher_id", "subject", "kind"], code),
-                  ["teacher", "teacher_id", "subject", "kind"], "subject-teachers")
-
+            table(rows, ["teacher", "teacher_id", "subject", "kind"], "subject-teachers")

@@ -28,7 +28,8 @@ from ..auth import current_account, sign_in, sign_out
 from ..state import ctx
 
 NAV = (("Полнота сдачи", "/", "lab_board"), ("Загрузка пакета", "/lab/upload", "lab_upload"),
-       ("Мониторинг города", "/lab/town", "lab_town"), ("Сигналы объективности", "/lab/signals", "lab_signals"),
+       ("Мониторинг города", "/lab/town", "lab_town"), ("Задания", "/lab/town/tasks", "lab_tasks"),
+       ("Сигналы объективности", "/lab/signals", "lab_signals"),
        ("Таблицы лаборатории", "/lab/entry", "lab_entry"))
 
 
@@ -248,10 +249,11 @@ def create() -> None:
             EntryForm(LAB_SCHEMA, sheet_key, options=_options, frames=lambda: lab().cache.workbook.frames,
                       on_save=lambda row: _append(sheet_key, row))
 
-    from . import dashboard, signals  # the town's views import this module's frame and guard
+    from . import dashboard, signals, tasks  # the town's views import this module's frame and guard
 
     dashboard.create()
     signals.create()
+    tasks.create()
 
 
 def _options(sheet_key: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ from nicegui import ui
 
 from reports.district import CUBE
 from reports.district.signals import SignalSettings, flagged_schools, objectivity
+from reports.district.tasks import TASK_SCORES, TASKS, anomalous_profiles, per_task
 from reports.district.town_sql import MARKS_VS_PERIOD
 
 from .. import background
@@ -36,7 +37,8 @@ def compute() -> tuple[pd.DataFrame, pd.DataFrame, SignalSettings]:
     types = dict(zip(schools["code"].astype(str), schools["type"].astype(str), strict=True))
     names = dict(zip(schools["code"].astype(str), schools["short_name"].astype(str), strict=True))
     st = settings()
-    sig = objectivity(c.engine.run(CUBE), c.engine.run(MARKS_VS_PERIOD), types, st)
+    profiles = anomalous_profiles(per_task(c.engine.run(TASK_SCORES), c.engine.run(TASKS)))
+    sig = objectivity(c.engine.run(CUBE), c.engine.run(MARKS_VS_PERIOD), types, st, profiles)
     sig["short_name"] = [names.get(str(s), str(s)) for s in sig["school"]]
     flagged = flagged_schools(sig)
     flagged["short_name"] = [names.get(str(s), str(s)) for s in flagged["school"]]
@@ -72,6 +74,7 @@ def create() -> None:
     @lab_page("/lab/signals", "lab_signals")
     async def signals_page() -> None:
         body = frame("Сигналы необъективности результатов ВПР")
+        await ui.context.client.connected()  # per-task sums take a while: send the page first
         data = await background.io_bound(compute)
         sig, flagged, st = data
         with body:

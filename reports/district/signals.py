@@ -24,6 +24,7 @@ class SignalSettings:
 SIGNAL_TITLES = {
     "above_group": "Результат ВПР заметно выше своей группы школ — проверить объективность проведения и проверки",
     "raised": "Большая доля отметок ВПР выше отметок за период — проверить объективность проведения и проверки",
+    "anomalous": "Необычный профиль: базовые задания выполнены хуже города, сложные — лучше; проверить проведение",
 }
 COLUMNS = ("year", "school", "subject", "N", "quality_pct", "group_quality_pct", "quality_above_pp",
            "lowered_pct", "confirmed_pct", "raised_pct", "signals")
@@ -62,14 +63,20 @@ def marks_shares(vs_period: pd.DataFrame, settings: SignalSettings) -> pd.DataFr
 
 
 def objectivity(cube: pd.DataFrame, vs_period: pd.DataFrame, types: dict[str, str],
-                settings: SignalSettings | None = None) -> pd.DataFrame:
-    """Every ВПР row (year × school × subject) with its numbers and the list of signals that fired on it."""
+                settings: SignalSettings | None = None, profiles: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every ВПР row (year × school × subject) with its numbers and the list of signals that fired on it;
+    `profiles` (reports.district.tasks.anomalous_profiles) adds the anomalous task profile of any parallel."""
     settings = settings or SignalSettings()
     a = vpr_above_group(cube, types, settings)
     b = marks_shares(vs_period, settings)
     rows = a.merge(b, on=["year", "school", "subject"], how="outer")
-    flags = [[SIGNAL_TITLES[k] for k in SIGNAL_TITLES if bool(r.get(k)) is True and r.get(k) == r.get(k)]
-             for r in rows[["above_group", "raised"]].astype(object).to_dict("records")]
+    if profiles is not None and not profiles.empty:
+        p = profiles.groupby(["year", "school", "subject"], as_index=False).agg(anomalous=("anomalous", "any"))
+        rows = rows.merge(p, on=["year", "school", "subject"], how="left")
+    else:
+        rows["anomalous"] = False
+    flags = [[SIGNAL_TITLES[k] for k in SIGNAL_TITLES if isinstance(r.get(k), (bool, np.bool_)) and bool(r.get(k))]
+             for r in rows[["above_group", "raised", "anomalous"]].astype(object).to_dict("records")]
     rows["signals"] = ["; ".join(f) for f in flags]
     return rows[list(COLUMNS)].sort_values(["year", "school", "subject"]).reset_index(drop=True)
 
