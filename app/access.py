@@ -351,6 +351,11 @@ LAB_PAGES: dict[str, frozenset[LabRole]] = {
     "lab_upload": frozenset({LabRole.UPLOADER, LabRole.METHODOLOGIST}),
     "lab_debtors": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),
     "lab_entry": frozenset({LabRole.METHODOLOGIST}),
+    "lab_town": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY, LabRole.UPLOADER}),  # aggregates
+    "lab_class": frozenset({LabRole.METHODOLOGIST, LabRole.UPLOADER}),  # a class's results (students as codes)
+    "lab_teacher": frozenset({LabRole.METHODOLOGIST}),  # by teacher: the lab's methodical work, not a rating
+    "lab_signals": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),
+    "lab_tasks": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # the town's weak elements, by school
 }
 LAB_WRITE = frozenset({LabRole.METHODOLOGIST})  # every sheet of the lab's workbook
 PAGES["lab_export"] = frozenset({Role.DEPUTY, Role.DB_ADMIN})  # the school's page that builds the lab's bundle
@@ -375,3 +380,17 @@ def uploader_school(account: Account) -> str | None:
 def authorize_lab_commands(account: Account, commands: Sequence[WriteCommand]) -> None:
     if lab_role(account) not in LAB_WRITE:
         raise CommandRejected([RowProblem(0, "", "Изменять таблицы лаборатории может только методист лаборатории")])
+
+
+def lab_sees_school(account: Account | None, code: str) -> bool:
+    """A school's own rows (its drill, its submissions): the methodologist and the authority see every school,
+    an uploader only the school of their account."""
+    role = lab_role(account)
+    if role in (LabRole.METHODOLOGIST, LabRole.AUTHORITY):
+        return True
+    return role == LabRole.UPLOADER and account is not None and account.teacher_id == code
+
+
+def lab_can_drill(account: Account | None, page: str, code: str) -> bool:
+    """Both rules at once: the role may open this level, and may see this school."""
+    return can_open_lab(account, page) and lab_sees_school(account, code)

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     school_code: str = Field("", pattern=r"^[\w\-.]{0,64}$", description="Код школы в реестре лаборатории")
     lab_name: str = "Муниципальная лаборатория мониторинга учебно-воспитательного процесса"
     lab_quota_per_minute: float = Field(50, gt=0, le=60, description="Запросов к Google в минуту при сборе")
+    signal_min_n: int = Field(15, ge=1, le=10_000, description="Сигналы объективности: минимум участников")
+    signal_above_group_pp: float = Field(15, gt=0, le=100, description="Сигнал: качество ВПР выше группы, п.п.")
+    signal_raised_pct: float = Field(30, gt=0, le=100, description="Сигнал: доля отметок ВПР выше отметки за период, %")
 
     @field_validator("academic_year")
     @classmethod

@@ -21,13 +21,15 @@ from sync.commands import CommandRejected, WriteCommand
 from sync.warehouse.intake import MAX_UPLOAD_BYTES, Outcome, ingest_upload
 
 from .. import background
-from ..access import LAB_ROLE_TITLES, authorize_lab_commands, can_open_lab, uploader_school
+from ..access import LAB_ROLE_TITLES, authorize_lab_commands, can_open_lab, lab_sees_school, uploader_school
 from ..auth import current_account, page, sign_out
 from ..pages.login import login_form
 from ..state import ctx
 from ..upload_guard import UploadPolicy, install_upload_guard
 
 NAV = (("Полнота сдачи", "/", "lab_board"), ("Загрузка пакета", "/lab/upload", "lab_upload"),
+       ("Мониторинг города", "/lab/town", "lab_town"), ("Задания", "/lab/town/tasks", "lab_tasks"),
+       ("Сигналы объективности", "/lab/signals", "lab_signals"),
        ("Таблицы лаборатории", "/lab/entry", "lab_entry"))
 
 
@@ -110,6 +112,11 @@ def create() -> None:
         if data is None:
             return
         row, b, indicators = data
+        account = current_account()
+        if b is not None:  # an uploader sees their own school's submission and problems, not the others'
+            b = b[[lab_sees_school(account, str(code)) for code in b["code"]]].reset_index(drop=True)
+        if not indicators.empty:
+            indicators = indicators[[lab_sees_school(account, str(code)) for code in indicators["school"]]]
         with body:
             if row is None:
                 ui.label("В листе «Кампании сбора» пока нет кампаний.").mark("no-campaign")
@@ -121,7 +128,6 @@ def create() -> None:
                 cols = ["code", "short_name", "method", "status", "sent_at", "attempts", "problems", "comment", "late"]
                 ui.table(columns=[{"name": c, "label": BOARD_TITLES[c], "field": c, "align": "left"} for c in cols],
                          rows=_records(b, cols), row_key="code").classes("w-full").mark("board")
-                account = current_account()
                 if can_open_lab(account, "lab_debtors"):
                     async def download() -> None:
                         data = await background.cpu_bound(debtors_xlsx, debtors(b), str(row["title"]))
@@ -202,6 +208,12 @@ def create() -> None:
             ui.label("Новая строка").classes("text-h6")
             EntryForm(LAB_SCHEMA, sheet_key, options=_options, frames=lambda: lab().cache.workbook.frames,
                       on_save=lambda row: _append(sheet_key, row))
+
+    from . import dashboard, signals, tasks  # the town's views import this module's frame and guard
+
+    dashboard.create()
+    signals.create()
+    tasks.create()
 
 
 def _options(sheet_key: str) -> dict[str, str]:
