@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     school_code: str = Field("", pattern=r"^[\w\-.]{0,64}$", description="Код школы в реестре лаборатории")
     lab_name: str = "Муниципальная лаборатория мониторинга учебно-воспитательного процесса"
     lab_quota_per_minute: float = Field(50, gt=0, le=60, description="Запросов к Google в минуту при сборе")
+    lab_engine: Literal["duckdb", "spark"] = Field("duckdb", description="Чем считать запросы лаборатории")
+    spark_master: str = Field("local[2]", description="Адрес Spark: local[2] или spark://узел:7077, yarn, k8s://…")
+    spark_warehouse_url: str = Field("", description="Хранилище для Spark (hdfs://, s3a://…); пусто — каталог данных")
 
     @field_validator("academic_year")
     @classmethod
