@@ -45,11 +45,11 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 
 
 @pytest.fixture(scope="module")
-def spark_town(town: Warehouse):  # type: ignore[no-untyped-def]
-    _spark_or_skip()
+def spark_town(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    _spark_or_skip()  # before the town is built: without Java nothing is spent
     from sync.warehouse.engine_spark import stop_spark
 
-    engine = open_engine("spark", town, CUBE.sql, spark_master="local[2]")
+    engine = open_engine("spark", request.getfixturevalue("town"), CUBE.sql, spark_master="local[2]")
     yield engine
     stop_spark()
 
@@ -75,7 +75,7 @@ def assert_same(duck: pd.DataFrame, spark: pd.DataFrame, what: str) -> None:
 
 
 @pytest.mark.parametrize("key", sorted(AGGREGATES))
-def test_every_aggregate_is_the_same_on_both_engines(key: str, town: Warehouse, spark_town) -> None:  # type: ignore[no-untyped-def]
+def test_every_aggregate_is_the_same_on_both_engines(key: str, spark_town, town: Warehouse) -> None:  # type: ignore[no-untyped-def]
     aggregate = AGGREGATES[key]
     duck, spark = Engine(town, CUBE.sql).run(aggregate), spark_town.run(aggregate)
     assert len(duck) > 0, key  # the town holds data for every aggregate: a comparison of empties proves nothing
@@ -86,7 +86,7 @@ def test_every_aggregate_is_the_same_on_both_engines(key: str, town: Warehouse, 
                     _sorted(with_rates(spark))[rates].round(SHOWN_DECIMALS), f"{key} rates")
 
 
-def test_partition_columns_have_the_same_types(town: Warehouse, spark_town) -> None:  # type: ignore[no-untyped-def]
+def test_partition_columns_have_the_same_types(spark_town, town: Warehouse) -> None:  # type: ignore[no-untyped-def]
     from reports.district.aggregates import ROW_COUNTS
 
     spark = spark_town.run(ROW_COUNTS)
@@ -95,7 +95,7 @@ def test_partition_columns_have_the_same_types(town: Warehouse, spark_town) -> N
     assert spark["year"].dtype == Engine(town, CUBE.sql).run(ROW_COUNTS)["year"].dtype
 
 
-def test_cube_view_from_raw_facts_and_empty_warehouse(town: Warehouse, spark_town, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cube_view_from_raw_facts_and_empty_warehouse(spark_town, town: Warehouse, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Without stored cubes the cube view is the transpiled CUBE over the raw facts, with the same numbers; an
     empty warehouse gives every aggregate with the same columns and no rows."""
     from sync.warehouse.engine_spark import SparkEngine
