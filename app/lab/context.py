@@ -1,5 +1,5 @@
 """Assembly of the lab's site: its own workbook (LAB_SCHEMA) on the same store/cache/outbox machinery, its
-accounts, the warehouse, the receipts log and the DuckDB engine — all under the lab's data dir."""
+accounts, the warehouse, the receipts log and the engine (DuckDB or Spark) — all under the lab's data dir."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sync.outbox import Outbox
 from sync.store import LayoutReport, SheetStore
 from sync.users import UserStore
 from sync.warehouse.bundle import load_or_create_key
-from sync.warehouse.engine import Engine
+from sync.warehouse.engines import LabEngine, open_engine
 from sync.warehouse.layout import Warehouse
 from sync.warehouse.receipts import Receipts
 from sync.worker import Worker
@@ -35,13 +35,15 @@ class LabContext:
     users: UserStore
     warehouse: Warehouse
     receipts: Receipts
-    _engine: Engine | None = None
+    _engine: LabEngine | None = None
 
     @property
-    def engine(self) -> Engine:
-        """Opened on first use (a DuckDB connection is not needed to edit the registry)."""
+    def engine(self) -> LabEngine:
+        """Opened on first use (an engine is not needed to edit the registry); EDUMON_LAB_ENGINE picks which."""
         if self._engine is None:
-            self._engine = Engine(self.warehouse, CUBE.sql)
+            s = self.settings
+            self._engine = open_engine(s.lab_engine, self.warehouse, CUBE.sql, spark_master=s.spark_master,
+                                       spark_url=s.spark_warehouse_url or None)
         return self._engine
 
     def ensure_layout(self) -> LayoutReport:

@@ -70,12 +70,27 @@ class Engine:
         with self._lock:
             cur = self._con.cursor()
         try:
-            return cur.execute(aggregate.sql).df()
+            cur.execute(aggregate.sql)
+            huge = [d[0] for d in cur.description or () if _integral_wide(str(d[1]))]
+            return integral_sums(cur.df(), huge)
         finally:
             cur.close()
 
     def close(self) -> None:
         self._con.close()
+
+
+def _integral_wide(type_name: str) -> bool:
+    return type_name == "HUGEINT" or (type_name.startswith("DECIMAL(") and type_name.endswith(",0)"))
+
+
+def integral_sums(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """DuckDB's SUM of integers is a 128-bit integer (stored cubes hold it as DECIMAL(38,0)) that pandas receives
+    as float; give it back as int64 unless it holds a null, so both engines hand the pages the same types."""
+    for c in columns:
+        if c in frame and not frame[c].isna().any():
+            frame[c] = frame[c].astype("int64")
+    return frame
 
 
 def run_on_files(aggregate: SQLAggregate, files: Mapping[str, Path], year: int, school: str) -> pa.Table:

@@ -1,0 +1,179 @@
+"""From a town to a region: the lab's queries over a synthetic region of 30 / 300 / 2,000 schools on DuckDB and on
+Spark local[2], the same aggregates (reports.district) on the same hive-partitioned Parquet.
+
+Run: .venv/bin/python benchmarks/bench_region.py [--sizes 30,300,2000] [--no-spark] [--runs 3]   (default 30)
+
+Per size: warehouse size and rows; the full lab dashboard (every aggregate of the registry but the per-school
+cube itself, the heavy one being the town's indicators from the raw facts) and one school's view (its cube and
+its raw facts, partition pruning) — each engine measured in its own process so its peak memory is its own;
+rows per second; the growth fit over the sizes run; compaction of the per-school files of `results` and `cube`
+into one file per table-year, and the same scans before and after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from region_synth import code_of, compact, planted, write_region  # noqa: E402
+
+from reports.district import AGGREGATES, CUBE, Aggregate  # noqa: E402
+from reports.district.aggregates import FACTS  # noqa: E402
+from sync.warehouse.layout import Warehouse  # noqa: E402
+
+TARGET_TOWN_S_2000 = 60.0  # all town-level indicators of 2,000 schools on DuckDB
+TARGET_MEMORY_GB = 4.0
+TARGET_ONE_SCHOOL_S = 0.5
+
+
+def one_school(code: str) -> list[Aggregate]:
+    """A school's own page: its cube and its indicators from the raw facts (both filtered by the partition)."""
+    quoted = "'" + code.replace("'", "''") + "'"
+    return [Aggregate("school_cube", "Куб школы", f"SELECT * FROM cube WHERE school = {quoted}", ("cube",)),
+            Aggregate("school_raw", "Показатели школы из фактов",
+                      f"SELECT kind, COUNT(*) AS enrolled FROM ({FACTS}) f WHERE school = {quoted} GROUP BY kind",
+                      ("results",))]
+
+
+def best(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def peak_rss_mb(pid: str = "self") -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def measure(kind: str, root: Path, runs: int) -> dict:
+    """Runs in a child process: open the engine, time the dashboard and one school, report peak memory."""
+    from sync.warehouse.engines import open_engine
+
+    wh = Warehouse(root)
+    t = time.perf_counter()
+    engine = open_engine(kind, wh, CUBE.sql)  # type: ignore[arg-type]
+    out: dict = {"open_s": time.perf_counter() - t, "queries": {}}
+    dashboard = [a for k, a in AGGREGATES.items() if k != "cube"]
+    for a in dashboard:
+        out["queries"][a.key] = best(lambda a=a: engine.run(a), runs)
+    out["dashboard_s"] = sum(out["queries"].values())
+    school = code_of(1)
+    out["one_school"] = {a.key: best(lambda a=a: engine.run(a), runs) for a in one_school(school)}
+    out["one_school_s"] = sum(out["one_school"].values())
+    out["rss_mb"] = peak_rss_mb()
+    if kind == "spark":
+        proc = getattr(getattr(engine.spark.sparkContext, "_gateway", None), "proc", None)
+        out["rss_mb"] += peak_rss_mb(str(proc.pid)) if proc is not None else float("nan")
+    engine.close()
+    return out
+
+
+def compaction(wh: Warehouse, out: Path, runs: int) -> dict:
+    import duckdb
+
+    files_before = len(wh.files("results")) + len(wh.files("cube"))
+    t = time.perf_counter()
+    files_after = compact(wh, out)
+    seconds = time.perf_counter() - t
+    scan = ("SELECT school, COUNT(*) AS n, SUM(CASE WHEN present = 'да' THEN 1 ELSE 0 END) AS present "
+            "FROM read_parquet('{p}', hive_partitioning = true) GROUP BY school")
+    pick = "SELECT * FROM read_parquet('{p}', hive_partitioning = true) WHERE school = '" + code_of(1) + "'"
+    con = duckdb.connect()
+    per_school, compacted = str(wh.root / "results" / "*" / "*" / "*.parquet"), str(out / "results" / "*" / "*.parquet")
+    res = {"files_before": files_before, "files_after": files_after, "seconds": seconds,
+           "scan_before": best(lambda: con.execute(scan.format(p=per_school)).fetchall(), runs),
+           "scan_after": best(lambda: con.execute(scan.format(p=compacted)).fetchall(), runs),
+           "pick_before": best(lambda: con.execute(pick.format(p=per_school)).fetchall(), runs),
+           "pick_after": best(lambda: con.execute(pick.format(p=compacted)).fetchall(), runs)}
+    con.close()
+    return res
+
+
+def child(kind: str, root: Path, runs: int) -> dict | None:
+    proc = subprocess.run([sys.executable, __file__, "--measure", kind, str(root), "--runs", str(runs)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(f"  {kind}: failed — {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else '?'}")
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def report(kind: str, n: int, rows: int, r: dict) -> None:
+    target_town = TARGET_TOWN_S_2000 * n / 2000
+    raw = r["queries"].get("town_by_school_raw", float("nan"))
+    print(f"  {kind:6}: open {r['open_s']:.1f} s; dashboard {r['dashboard_s']:.2f} s "
+          f"(target < {target_town:.1f} s, i.e. 2,000 schools < {TARGET_TOWN_S_2000:.0f} s) — "
+          + ", ".join(f"{k} {v:.2f}" for k, v in r["queries"].items()))
+    print(f"          raw facts {rows / raw:,.0f} rows/s; one school {r['one_school_s']:.3f} s "
+          f"(target < {TARGET_ONE_SCHOOL_S} s; " + ", ".join(f"{k} {v:.3f}" for k, v in r["one_school"].items())
+          + f"); peak memory {r['rss_mb']:,.0f} MB "
+          f"(target < {TARGET_MEMORY_GB * 1024:,.0f} MB)")
+
+
+def fit(points: list[tuple[int, float]], what: str) -> None:
+    if len(points) < 2:
+        return
+    xs, ys = [math.log(n) for n, _ in points], [math.log(max(t, 1e-6)) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+    at2000 = math.exp(my + b * (math.log(2000) - mx))
+    print(f"growth {what}: time ∝ n^{b:.2f}; at 2,000 schools ≈ {at2000:.1f} s (target < {TARGET_TOWN_S_2000:.0f} s)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="30", help="school counts, e.g. 30,300,2000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-spark", action="store_true")
+    ap.add_argument("--measure", nargs=2, metavar=("ENGINE", "ROOT"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure[0], Path(args.measure[1]), args.runs)))
+        return
+    growth: dict[str, list[tuple[int, float]]] = {"duckdb": [], "spark": []}
+    for n in (int(s) for s in args.sizes.split(",") if s.strip()):
+        tmp = Path(tempfile.mkdtemp(prefix="bench-region-"))
+        try:
+            t = time.perf_counter()
+            wh, rows = write_region(tmp / "warehouse", n)
+            p = planted(n)
+            print(f"\n{n} schools: {rows:,} result rows, warehouse {wh.size_bytes() / 1e6:,.1f} MB in "
+                  f"{len(list(wh.root.rglob('*.parquet'))):,} files, generated in {time.perf_counter() - t:.1f} s "
+                  f"(planted: {len(p.inflated_vpr)} inflated ВПР, {len(p.absent)} absent, {len(p.all_fives)} all «5»)")
+            for kind in ("duckdb", *(() if args.no_spark else ("spark",))):
+                r = child(kind, wh.root, args.runs)
+                if r is not None:
+                    report(kind, n, rows, r)
+                    growth[kind].append((n, r["dashboard_s"]))
+            c = compaction(wh, tmp / "compacted", args.runs)
+            print(f"  compaction of results+cube: {c['files_before']:,} files -> {c['files_after']:,} in "
+                  f"{c['seconds']:.1f} s; scan of results {c['scan_before']:.2f} s -> {c['scan_after']:.2f} s; "
+                  f"one school {c['pick_before']:.3f} s -> {c['pick_after']:.3f} s (target < {TARGET_ONE_SCHOOL_S} s)")
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print()
+    for kind, points in growth.items():
+        fit(points, f"{kind} dashboard")
+
+
+if __name__ == "__main__":
+    main()
