@@ -277,11 +277,13 @@ def risk_panel(node: NodeAnalytics) -> None:
 
 
 def quality_panel(issues: Sequence[Any], may_open: bool) -> None:
-    """Errors and warnings of the data-quality check; the list itself for the roles that may open it."""
+    """Errors and warnings of the data-quality check, with a link to the list — only for the roles that may open
+    it (a count nobody can act on is noise)."""
+    if not may_open:
+        return
     errors, warnings = issue_counts(issues)
     with ui.row().classes("items-center gap-3").mark("quality-panel"):
         ui.label("Качество данных:").classes("text-weight-bold")
         ui.badge(f"Ошибок: {errors}", color="negative" if errors else "positive").mark("quality-errors")
         ui.badge(f"Предупреждений: {warnings}", color="warning" if warnings else "positive").mark("quality-warnings")
-        if may_open:
-            ui.link("Открыть список проблем", "/issues").mark("quality-issues-link")
+        ui.link("Открыть список проблем", "/issues").mark("quality-issues-link")
