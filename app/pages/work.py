@@ -62,7 +62,7 @@ def _cards(report: WorkReport) -> None:
 
 
 def _downloads(report: WorkReport) -> None:
-    base = f"spravka-{report.work_id}" + (f"-{report.class_id}" if report.class_id else "")
+    base = f"Справка {report.scope_label} {report.subject} {report.kind} {report.date}"
     export_buttons(report_exports(base, lambda: work_docx(report), lambda: work_xlsx(report),
                                   lambda: work_pdf(report, docx_to_pdf)))
 
