@@ -90,6 +90,8 @@ async def test_work_page_shows_the_report_and_offers_downloads(data_dir: Path, t
     await user.should_see(marker="work-tasks")
     await user.should_see(marker="work-elements")
     await user.should_see(marker="work-conclusions")
+    await user.should_see(content="оптимальный — от 80 %, допустимый — от 60 %, критический — ниже 60 %",
+                          marker="work-scale")  # the conclusions' level words come with their scale
     user.find(marker="download-xlsx").click()
     response = await user.download.next()
     assert response.content[:2] == b"PK"

@@ -71,7 +71,8 @@ def test_the_dashboard_names_each_spravka_by_its_class_teacher_parallel_and_peri
                            frames["teachers"]["middle_name"], initials=True).iloc[0]
     cases = [("school", {}, None, "2 четверть", "Справка школа 2 четверть"),
              ("parallel", {}, 9, None, "Справка 9-е классы учебный год"),
-             ("class", {"class_id": cls["id"]}, None, "1 четверть", f"Справка {cls['parallel']}«{cls['letter']}» 1 четверть"),
+             ("class", {"class_id": cls["id"]}, None, "1 четверть",
+              f"Справка {cls['parallel']}«{cls['letter']}» 1 четверть"),
              ("teacher", {"teacher_id": t["id"]}, None, None, f"Справка {teacher} учебный год"),
              ("class", {"class_id": "cls-gone"}, None, None, "Справка cls-gone учебный год")]
     for level, keys, parallel, period, stem in cases:

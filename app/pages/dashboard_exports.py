@@ -79,10 +79,11 @@ def exports_panel(level: str, keys: Mapping[str, Any], parallel: int | None, fac
                                   lambda: spravka_pdf(build(), docx_to_pdf), marker_prefix)
     if whole_school and level == "school" and parallel is None:
         today = dt.date.today()
-        exports += [Export("Кадры (Excel)", "groups", "download-staff",
-                           file_name("Кадры на", f"{today:%d.%m.%Y}", ext="xlsx"), XLSX, lambda: staff_xlsx(frames, today)),
-                    Export("Олимпиады (Excel)", "emoji_events", "download-olympiads", file_name("Олимпиады", ext="xlsx"),
-                           XLSX, lambda: olympiad_xlsx(frames))]
+        exports += [Export("Кадры (Excel)", "groups", "download-staff", file_name("Кадры на", f"{today:%d.%m.%Y}",
+                                                                                  ext="xlsx"),
+                           XLSX, lambda: staff_xlsx(frames, today)),
+                    Export("Олимпиады (Excel)", "emoji_events", "download-olympiads",
+                           file_name("Олимпиады", ext="xlsx"), XLSX, lambda: olympiad_xlsx(frames))]
     if exports:
         with ui.column().classes("gap-1").mark(f"{marker_prefix}exports"):
             export_buttons(exports)
