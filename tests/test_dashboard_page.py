@@ -410,10 +410,8 @@ async def test_the_teachers_by_profile_chart_is_horizontal_cut_and_in_russian(da
                                                                                demo_school: DemoSchool,
                                                                                user: User) -> None:
     from app.pages.chart_format import ru_number_js
-    from reports.teachers import teachers_by_profile
     from app.pages.dashboard_panels import TOP_TEACHERS
-
-    from reports.teachers import teacher_facts
+    from reports.teachers import teacher_facts, teachers_by_profile
 
     wb = validate_workbook(SCHEMA, demo_school.grids)
     teachers = teachers_by_profile(teacher_facts(results_facts(wb), wb))["teacher_id"].nunique()
