@@ -36,10 +36,10 @@ def frame(title: str) -> Iterator[None]:
                     ui.link(label, target).classes("text-white no-underline")
         with ui.row().classes("items-center gap-3"):
             n = len(workbook.issues)
-            badge_parent = ui.link(target="/issues") if can_open(current_account(), "issues") else ui.element()
-            with badge_parent.classes("no-underline").mark("issues-badge"):
-                ui.badge(f"Проблемы данных: {n}", color="negative" if workbook.error_count else
-                         ("warning" if n else "positive")).classes("text-body2 q-pa-sm")
+            if can_open(account, "issues"):  # no badge pointing at a page this person cannot open
+                with ui.link(target="/issues").classes("no-underline").mark("issues-badge"):
+                    ui.badge(f"Проблемы данных: {n}", color="negative" if workbook.error_count else
+                             ("warning" if n else "positive")).classes("text-body2 q-pa-sm")
             status = c.cache.status
             when = (dt.datetime.fromtimestamp(status.refreshed_at).strftime("%H:%M:%S")
                     if status.refreshed_at else "—")

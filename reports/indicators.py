@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .groups import group_category_counts, group_codes, group_counts
-from .labels import INDICATOR_LABELS
+from .labels import INDICATOR_LABELS, fmt_num
 
 MARKS = (5, 4, 3, 2, 1)
 COUNT_COLUMNS = ("n5", "n4", "n3", "n2", "n1")
@@ -103,6 +103,28 @@ class LevelBands:
 
 
 LEVEL_BANDS = LevelBands()
+
+
+def _pct(value: float) -> str:
+    return f"{fmt_num(value, 0 if float(value).is_integer() else 1)} %"
+
+
+def scale_text(bands: Sequence[Band]) -> str:
+    """The scale a level word comes from, highest band first: «оптимальный — от 80 %, допустимый — от 60 %,
+    критический — ниже 60 %»."""
+    parts = []
+    for i, band in enumerate(bands):
+        if math.isinf(band.lower) and i:
+            above = bands[i - 1]
+            parts.append(f"{band.label} — {'не выше' if above.strict else 'ниже'} {_pct(above.lower)}")
+        else:
+            parts.append(f"{band.label} — {'выше' if band.strict else 'от'} {_pct(band.lower)}")
+    return ", ".join(parts)
+
+
+def scales_text(bands: LevelBands = LEVEL_BANDS) -> str:
+    """Both scales in one line, for the legend beside every level word a page shows."""
+    return f"Уровни СОУ: {scale_text(bands.sou)}. Уровни качества знаний: {scale_text(bands.quality)}."
 
 
 def classify(values: pd.Series | Sequence[float], bands: Sequence[Band]) -> pd.Series:

@@ -181,6 +181,28 @@ class Mark(Integer):
         return p
 
 
+# the month in «в ... 2026 года» (prepositional case)
+_MONTHS_IN = ("январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре", "октябре",
+              "ноябре", "декабре")
+
+
+def no_such_date(text: str) -> str:
+    """Why a cell written like a date (ДД.ММ.ГГГГ or ГГГГ-ММ-ДД) names no day of the calendar, e.g. 31.02.2026."""
+    if "-" in text:
+        year, month, day = (int(p) for p in text.split("-"))
+    else:
+        day, month, year = (int(p) for p in text.split("."))
+    if not 1 <= month <= 12:
+        return f"Такой даты нет — месяц {month}, а месяцев в году 12"
+    if day < 1:
+        return "Такой даты нет — дни месяца считаются с 1"
+    last = ((dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+            if 1 <= year <= 9998 else 31)
+    if day > last:
+        return f"Такой даты нет — в {_MONTHS_IN[month - 1]} {year} года {last} {'день' if last == 31 else 'дней'}"
+    return "Такой даты нет"
+
+
 @dataclass(frozen=True)
 class Date(FieldType):
     """A date typed as ДД.ММ.ГГГГ (ISO ГГГГ-ММ-ДД is read too)."""
@@ -198,6 +220,8 @@ class Date(FieldType):
         iso = pd.to_datetime(cells.where(cells.str.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", na=False)),
                              format="%Y-%m-%d", errors="coerce")
         values = ru.fillna(iso)
+        shaped = cells.str.match(r"^([0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})$", na=False)
+        _set(errors, filled & shaped & values.isna(), lambda m: cells[m].map(no_such_date))
         _set(errors, filled & values.isna(), "Ожидается дата в виде ДД.ММ.ГГГГ")
         _set(errors, values.notna() & ((values.dt.year < 1900) | (values.dt.year > 2100)),
              "Дата вне допустимого диапазона")

@@ -90,6 +90,8 @@ async def test_work_page_shows_the_report_and_offers_downloads(data_dir: Path, t
     await user.should_see(marker="work-tasks")
     await user.should_see(marker="work-elements")
     await user.should_see(marker="work-conclusions")
+    await user.should_see(content="оптимальный — от 80 %, допустимый — от 60 %, критический — ниже 60 %",
+                          marker="work-scale")  # the conclusions' level words come with their scale
     user.find(marker="download-xlsx").click()
     response = await user.download.next()
     assert response.content[:2] == b"PK"
@@ -376,7 +378,8 @@ async def test_the_data_quality_panel_counts_the_issues(data_dir: Path, demo_sch
     await user.open("/logout")
     await sign_in(user, "uchitel")
     await user.open("/dashboard")
-    await user.should_see(marker="quality-errors")
+    await user.should_see(marker="dashboard-chart")
+    await user.should_not_see(marker="quality-panel")  # no counts of a list the teacher cannot open
     await user.should_not_see(marker="quality-issues-link")
 
 
@@ -401,3 +404,27 @@ async def test_a_teacher_sees_only_their_classes_on_the_dashboard(data_dir: Path
     other = next(p for p in range(1, 12) if p not in set(theirs["parallel"].dropna().astype(int)))
     await user.open(f"/dashboard?parallel={other}")
     await user.should_see(marker="no-results")
+
+
+async def test_the_teachers_by_profile_chart_is_horizontal_cut_and_in_russian(data_dir: Path,
+                                                                               demo_school: DemoSchool,
+                                                                               user: User) -> None:
+    from app.pages.chart_format import ru_number_js
+    from app.pages.dashboard_panels import TOP_TEACHERS
+    from reports.teachers import teacher_facts, teachers_by_profile
+
+    wb = validate_workbook(SCHEMA, demo_school.grids)
+    teachers = teachers_by_profile(teacher_facts(results_facts(wb), wb))["teacher_id"].nunique()
+    await sign_in(user, "zam")
+    await user.open("/dashboard")
+    await user.should_see(marker="dashboard-teachers-profile")
+    chart = user.find(marker="dashboard-teachers-profile").elements.pop()
+    assert isinstance(chart, ui.echart)
+    names = chart.options["yAxis"]["data"]
+    assert chart.options["yAxis"]["type"] == "category" and chart.options["xAxis"]["type"] == "value"
+    assert len(names) == min(teachers, TOP_TEACHERS) and len(set(names)) == len(names)
+    assert chart.options["xAxis"]["axisLabel"] == {":formatter": ru_number_js("%")}
+    if teachers > TOP_TEACHERS:
+        await user.should_see(f"ещё {teachers - TOP_TEACHERS}", marker="dashboard-teachers-more")
+    else:
+        await user.should_not_see(marker="dashboard-teachers-more")

@@ -42,3 +42,40 @@ async def test_downloads_deliver_the_file_and_word_every_failure(data_dir: Path,
     [record] = [r for r in caplog.get_records("call") if r.levelname == "ERROR"]
     assert record.getMessage() == "building broken.xlsx failed" and record.exc_info is not None
     caplog.clear()
+
+
+@pytest.mark.parametrize(("parts", "ext", "expected"), [
+    (("Справка", "9«А»", "Математика", "2 четверть"), "docx", "Справка 9А Математика 2 четверть.docx"),
+    (("Справка", 'a/b\\c:d*e?f"g<h>i|j'), "xlsx", "Справка abcdefghij.xlsx"),
+    (("Справка", "", None, "  ", "год"), "pdf", "Справка год.pdf"),
+    (("Кадры\tна\n", "01.12.2026"), "xlsx", "Кадры на 01.12.2026.xlsx"),
+    (("..", "/"), "docx", "Файл.docx"),
+    (("Я" * 300,), "docx", "Я" * 120 + ".docx"),
+])
+def test_a_download_is_named_by_what_it_is_in_characters_every_file_system_accepts(parts, ext, expected) -> None:
+    from app.pages.downloads import file_name
+
+    assert file_name(*parts, ext=ext) == expected
+
+
+def test_the_dashboard_names_each_spravka_by_its_class_teacher_parallel_and_period(workbook) -> None:
+    from app.pages.dashboard_exports import level_spravka
+    from reports import results_facts
+    from reports.labels import person_label
+
+    frames = workbook.frames
+    facts = results_facts(workbook)
+    cls = frames["classes"].iloc[0]
+    t = frames["teachers"].iloc[0]
+    teacher = person_label(frames["teachers"]["last_name"], frames["teachers"]["first_name"],
+                           frames["teachers"]["middle_name"], initials=True).iloc[0]
+    cases = [("school", {}, None, "2 четверть", "Справка школа 2 четверть"),
+             ("parallel", {}, 9, None, "Справка 9-е классы учебный год"),
+             ("class", {"class_id": cls["id"]}, None, "1 четверть",
+              f"Справка {cls['parallel']}«{cls['letter']}» 1 четверть"),
+             ("teacher", {"teacher_id": t["id"]}, None, None, f"Справка {teacher} учебный год"),
+             ("class", {"class_id": "cls-gone"}, None, None, "Справка cls-gone учебный год")]
+    for level, keys, parallel, period, stem in cases:
+        found = level_spravka(level, keys, parallel, facts, frames, period)
+        assert found is not None and found[0] == stem, (level, found and found[0])
+    assert level_spravka("school", {}, None, facts, frames, None, whole_school=False) is None

@@ -26,7 +26,7 @@ def test_every_widget_a_field_type_declares_has_a_builder() -> None:
 @pytest.mark.parametrize(("sheet", "key", "text", "expected"), [
     ("students", "last_name", "", ("Обязательное поле не заполнено", None)),
     ("students", "middle_name", "", (None, None)),
-    ("students", "birth_date", "30.02.2014", ("Ожидается дата в виде ДД.ММ.ГГГГ", None)),
+    ("students", "birth_date", "30.02.2014", ("Такой даты нет — в феврале 2014 года 28 дней", None)),
     ("students", "birth_date", "2014-02-03", (None, None)),
     ("students", "gender", "Ж", (None, None)),
     ("students", "gender", "x", ("Допустимые значения: м, ж", None)),

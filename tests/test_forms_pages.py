@@ -68,11 +68,11 @@ async def test_invalid_student_shows_inline_messages_and_writes_nothing(data_dir
     user.find(marker="field-last_name").trigger("blur")
     assert user.find(marker="field-last_name").elements.pop().error == "Обязательное поле не заполнено"
     date = user.find(marker="field-birth_date").type("30.02.2014").trigger("blur")
-    assert date.elements.pop().error == "Ожидается дата в виде ДД.ММ.ГГГГ"
+    assert date.elements.pop().error == "Такой даты нет — в феврале 2014 года 28 дней"
     user.find(marker="form-save").click()
     await user.should_see("Фамилия: Обязательное поле не заполнено")
     await user.should_see("Класс: Обязательное поле не заполнено")
-    await user.should_see("Дата рождения: Ожидается дата в виде ДД.ММ.ГГГГ")
+    await user.should_see("Дата рождения: Такой даты нет — в феврале 2014 года 28 дней")
     assert ctx().outbox.entries() == []
 
 

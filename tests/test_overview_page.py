@@ -58,6 +58,18 @@ async def test_issues_badge_counts_planted_cells_and_opens_the_list(data_dir: Pa
         assert (planted.cell or f"строка {planted.row}") in cells
 
 
+async def test_a_teacher_sees_no_issues_badge_for_a_page_they_cannot_open(data_dir: Path, user: User) -> None:
+    await sign_in(user, "uchitel")
+    await user.open("/")
+    await user.should_see(marker="whoami")
+    await user.should_not_see(marker="issues-badge")
+    await user.should_not_see("Проблемы данных")
+    await user.open("/logout")
+    await sign_in(user, "zam")
+    await user.open("/")
+    await user.should_see(marker="issues-badge")
+
+
 async def test_empty_store_shows_a_hint_not_an_error(empty_data_dir: Path, user: User) -> None:
     from app.access import Role
     from sync.users import UserStore

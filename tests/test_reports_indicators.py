@@ -179,3 +179,14 @@ def test_summarize_empty_group_has_nan_rates_and_no_levels() -> None:
     summary = summarize(rows(("нет", None)))
     assert summary.N == 0 and summary.absent == 1
     assert np.isnan(summary.quality_pct) and summary.sou_level is None and summary.quality_level is None
+
+
+@pytest.mark.parametrize(("bands", "text"), [
+    (LevelBands().sou, "оптимальный — от 80 %, допустимый — от 60 %, критический — ниже 60 %"),
+    (LevelBands().quality, "высокий — выше 60 %, средний — от 31 %, низкий — от 20 %, критический — ниже 20 %"),
+    ((Band("высокий", 50.5, strict=True), Band("низкий", -math.inf)), "высокий — выше 50,5 %, низкий — не выше 50,5 %"),
+])
+def test_every_level_word_comes_with_its_scale(bands, text) -> None:
+    from reports.indicators import scale_text
+
+    assert scale_text(bands) == text

@@ -19,7 +19,7 @@ def test_field_and_reference_problems_are_worded_like_the_sheet_check() -> None:
     got = [(p.field, p.message) for p in check_rows(SCHEMA, "students", [row], frames())]
     assert got == [("last_name", "Обязательное поле не заполнено"),
                    ("class_id", "Ссылка на несуществующую строку листа «Классы»: «c77»"),
-                   ("birth_date", "Ожидается дата в виде ДД.ММ.ГГГГ")]
+                   ("birth_date", "Такой даты нет — в феврале 2015 года 28 дней")]
 
 
 def test_duplicate_id_is_refused_unless_it_is_the_row_being_edited() -> None:

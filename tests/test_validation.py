@@ -54,7 +54,9 @@ def test_missing_sheet_is_an_issue_not_an_exception() -> None:
     ("results", 0, "total", "4", ERROR, "«Сумма баллов» (4) не равна сумме баллов по заданиям (5)"),
     ("students", 1, "class_id", "c9", ERROR, "Ссылка на несуществующую строку листа «Классы»: «c9»"),
     ("teachers", 0, "experience", "020", WARNING, "Ведущий ноль: прочитано как 20"),
-    ("works", 0, "date", "31.02.2026", ERROR, "Ожидается дата в виде ДД.ММ.ГГГГ"),
+    ("works", 0, "date", "31.02.2026", ERROR, "Такой даты нет — в феврале 2026 года 28 дней"),
+    ("works", 0, "date", "2.13.2026", ERROR, "Такой даты нет — месяц 13, а месяцев в году 12"),
+    ("works", 0, "date", "2 февраля", ERROR, "Ожидается дата в виде ДД.ММ.ГГГГ"),
     ("results", 0, "scores", "1 х 2", ERROR,
      "Баллы по заданиям вводятся числами через пробел, например «1 0 2 2 1»"),
     ("results", 0, "scores", "1 3 1", ERROR, "Балл за задание 2 (3) больше максимального (2)"),
@@ -205,3 +207,23 @@ def test_first_grade_gets_no_derived_mark() -> None:
     g[T["results"]][1] = ["r1", "w1", "st1", "да", "1 2 2"]
     wb = validate_workbook(SCHEMA, g)
     assert wb.issues == [] and wb["results"]["mark"].isna().all() and wb["results"]["total"].iloc[0] == 5
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("31.02.2026", "Такой даты нет — в феврале 2026 года 28 дней"),
+    ("29.02.2026", "Такой даты нет — в феврале 2026 года 28 дней"),
+    ("30.02.2024", "Такой даты нет — в феврале 2024 года 29 дней"),
+    ("31.04.2025", "Такой даты нет — в апреле 2025 года 30 дней"),
+    ("32.12.2025", "Такой даты нет — в декабре 2025 года 31 день"),
+    ("2026-06-31", "Такой даты нет — в июне 2026 года 30 дней"),
+    ("15.00.2026", "Такой даты нет — месяц 0, а месяцев в году 12"),
+    ("0.05.2026", "Такой даты нет — дни месяца считаются с 1"),
+    ("12/31/2025", "Ожидается дата в виде ДД.ММ.ГГГГ"),
+    ("29.02.2024", None),
+])
+def test_a_date_that_is_not_in_the_calendar_is_called_so(text: str, message: str | None) -> None:
+    from sheets_schema.fields import Date
+
+    value, error, warning = Date().parse_one(text)
+    assert (error, warning) == (message, None)
+    assert (value is None or pd.isna(value)) == (message is not None)

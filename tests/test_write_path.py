@@ -102,7 +102,7 @@ def test_invalid_command_changes_nothing(tmp_path: Path) -> None:
         writer.submit([student(1), bad])  # all or nothing: the good one is not accepted either
     messages = [p.message for p in err.value.problems]
     assert messages == ["Обязательное поле не заполнено", "Ссылка на несуществующую строку листа «Классы»: «c404»",
-                        "Ожидается дата в виде ДД.ММ.ГГГГ"]
+                        "Такой даты нет — в феврале 2014 года 28 дней"]
     assert outbox.entries() == []
     worker.drain()
     assert inner.read_all() == before

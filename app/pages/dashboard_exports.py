@@ -15,10 +15,12 @@ from reports.document import Spravka
 from reports.export_docx import spravka_docx
 from reports.export_pdf import spravka_pdf
 from reports.export_xlsx import olympiad_xlsx, spravka_xlsx, staff_xlsx
+from reports.labels import class_label, person_label
+from reports.rollup import parallel_label
 from reports.spravka import class_spravka, parallel_spravka, school_spravka, teacher_spravka
 from sync.convert import docx_to_pdf
 
-from .downloads import XLSX, Export, export_buttons, report_exports
+from .downloads import XLSX, Export, export_buttons, file_name, report_exports
 
 
 def level_spravka(level: str, keys: Mapping[str, Any], parallel: int | None, facts: pd.DataFrame,
@@ -27,23 +29,40 @@ def level_spravka(level: str, keys: Mapping[str, Any], parallel: int | None, fac
     """(file name stem, builder) of the справка for a dashboard level, or None where the level has none. The school
     and parallel справки are only for those who see the whole school (`whole_school`); `base` (all results of the
     school) gives the parallel's and the school's indicators the class and teacher справки compare with."""
-    tag = f"-{period.replace(' ', '_')}" if period else ""
+    tag = period or "учебный год"
     if level == "school" and parallel is None:
         if not whole_school:
             return None
-        return f"spravka-shkola{tag}", lambda: school_spravka(facts, frames, period)
+        return f"Справка школа {tag}", lambda: school_spravka(facts, frames, period)
     if level in ("school", "parallel") and parallel is not None:
         if not whole_school:
             return None
-        return f"spravka-parallel-{parallel}{tag}", lambda: parallel_spravka(facts, frames, parallel, period,
-                                                                             base=base)
+        return f"Справка {parallel_label(parallel)} {tag}", lambda: parallel_spravka(facts, frames, parallel, period,
+                                                                                      base=base)
     if level == "class":
         cid = str(keys["class_id"])
-        return f"spravka-{cid}{tag}", lambda: class_spravka(facts, frames, cid, period, base=base)
+        return f"Справка {_class_name(frames, cid)} {tag}", lambda: class_spravka(facts, frames, cid, period,
+                                                                                   base=base)
     if level == "teacher":
         tid = str(keys["teacher_id"])
-        return f"spravka-{tid}{tag}", lambda: teacher_spravka(facts, frames, tid, period, base=base)
+        return f"Справка {_teacher_name(frames, tid)} {tag}", lambda: teacher_spravka(facts, frames, tid, period,
+                                                                                       base=base)
     return None
+
+
+def _class_name(frames: Mapping[str, pd.DataFrame], class_id: str) -> str:
+    """«9«А»» of one row of «Классы» (the id where the class is unknown): a file name, not an internal id."""
+    row = frames["classes"][frames["classes"]["id"] == class_id]
+    return str(class_label(row["parallel"], row["letter"]).iloc[0] or class_id) if len(row) else class_id
+
+
+def _teacher_name(frames: Mapping[str, pd.DataFrame], teacher_id: str) -> str:
+    """«Петрова А. В.» of one row of «Педагоги» (the id where the teacher is unknown)."""
+    row = frames["teachers"][frames["teachers"]["id"] == teacher_id]
+    if not len(row):
+        return teacher_id
+    return str(person_label(row["last_name"], row["first_name"], row["middle_name"], initials=True).iloc[0]
+               ) or teacher_id
 
 
 def exports_panel(level: str, keys: Mapping[str, Any], parallel: int | None, facts: pd.DataFrame,
@@ -60,10 +79,11 @@ def exports_panel(level: str, keys: Mapping[str, Any], parallel: int | None, fac
                                   lambda: spravka_pdf(build(), docx_to_pdf), marker_prefix)
     if whole_school and level == "school" and parallel is None:
         today = dt.date.today()
-        exports += [Export("Кадры (Excel)", "groups", "download-staff", f"kadry-{today:%Y-%m-%d}.xlsx", XLSX,
-                           lambda: staff_xlsx(frames, today)),
-                    Export("Олимпиады (Excel)", "emoji_events", "download-olympiads", "olimpiady.xlsx", XLSX,
-                           lambda: olympiad_xlsx(frames))]
+        exports += [Export("Кадры (Excel)", "groups", "download-staff", file_name("Кадры на", f"{today:%d.%m.%Y}",
+                                                                                  ext="xlsx"),
+                           XLSX, lambda: staff_xlsx(frames, today)),
+                    Export("Олимпиады (Excel)", "emoji_events", "download-olympiads",
+                           file_name("Олимпиады", ext="xlsx"), XLSX, lambda: olympiad_xlsx(frames))]
     if exports:
         with ui.column().classes("gap-1").mark(f"{marker_prefix}exports"):
             export_buttons(exports)

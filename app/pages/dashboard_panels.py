@@ -36,6 +36,7 @@ from reports.teachers import teachers_by_profile
 
 from ..access import can_open
 from ..auth import current_account
+from .chart_format import more_text, russian, top_categories
 from .portfolio import results_table
 
 MARKS = DISTRIBUTION
@@ -46,6 +47,7 @@ TOP_AT_RISK = 10
 CHANGE_TO = "Изменение к периоду «{period}»"
 WORKS_TITLE = "Работ ВПР"
 CHART_CLASSES = "w-full max-w-[640px] h-80"
+TOP_TEACHERS = 20  # bars of the teachers-by-profile chart; the rest are named in «ещё N»
 
 ClassLink = Callable[[Any, str], str]  # (parallel, class id) -> drill-down URL of the class
 
@@ -130,13 +132,13 @@ def cards(groups: Sequence[Card], link_of: Callable[[Card], str], subjects_link:
 def distribution_chart(row: Mapping[str, Any], title: str) -> None:
     data = [{"value": int(row[c]), "itemStyle": {"color": color}} for c, color in zip(MARKS, MARK_COLORS,
                                                                                            strict=True)]
-    ui.echart({
+    ui.echart(russian({
         "title": {"text": f"Распределение отметок: {title}", "textStyle": {"fontSize": 14}},
         "tooltip": {},
         "xAxis": {"type": "category", "data": [INDICATOR_LABELS[c] for c in MARKS]},
         "yAxis": {"type": "value", "name": "Отметок"},
         "series": [{"type": "bar", "data": data}],
-    }).classes("w-full max-w-[560px] h-64").mark("dashboard-chart")
+    })).classes("w-full max-w-[560px] h-64").mark("dashboard-chart")
 
 
 def class_chart(rows: pd.DataFrame, title: str, class_link: ClassLink) -> None:
@@ -149,7 +151,7 @@ def class_chart(rows: pd.DataFrame, title: str, class_link: ClassLink) -> None:
         if 0 <= e.data_index < len(targets):
             ui.navigate.to(targets[e.data_index])
 
-    ui.echart({
+    ui.echart(russian({
         "title": {"text": f"Показатели по классам: {title}", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 24},
@@ -158,7 +160,7 @@ def class_chart(rows: pd.DataFrame, title: str, class_link: ClassLink) -> None:
         "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value} %"}},
         "series": [{"type": "bar", "name": INDICATOR_LABELS[c].replace(", %", ""), "itemStyle": {"color": color},
                     "data": [rounded(v) for v in rows[c]]} for c, color in zip(BAR_COLUMNS, BAR_COLORS, strict=True)],
-    }, on_point_click=opened).classes(CHART_CLASSES).mark("dashboard-by-class")
+    }, "%"), on_point_click=opened).classes(CHART_CLASSES).mark("dashboard-by-class")
 
 
 def dynamics_chart(table: pd.DataFrame, title: str, link_of: Callable[[Any], str] | None = None) -> None:
@@ -177,7 +179,7 @@ def dynamics_chart(table: pd.DataFrame, title: str, link_of: Callable[[Any], str
         if link_of is not None and 0 <= e.series_index < len(keys):
             ui.navigate.to(link_of(keys[e.series_index]))
 
-    ui.echart({
+    ui.echart(russian({
         "title": {"text": f"Динамика качества знаний: {title}", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 24, "type": "scroll"},
@@ -185,7 +187,7 @@ def dynamics_chart(table: pd.DataFrame, title: str, link_of: Callable[[Any], str
         "xAxis": {"type": "category", "data": kinds, "axisLabel": {"interval": 0}},
         "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value} %"}},
         "series": [{"type": "line", "name": str(names[k]), "connectNulls": True, "data": series[k]} for k in keys],
-    }, on_point_click=opened).classes(CHART_CLASSES).mark("dashboard-dynamics")
+    }, "%"), on_point_click=opened).classes(CHART_CLASSES).mark("dashboard-dynamics")
 
 
 def _kind_key(kinds: pd.Series) -> pd.Series:
@@ -193,20 +195,29 @@ def _kind_key(kinds: pd.Series) -> pd.Series:
 
 
 def teachers_chart(table: pd.DataFrame, title: str) -> None:
-    """Quality per teacher, a bar per class profile: does a teacher do as well in a profile class?"""
+    """Quality per teacher, a bar per class profile: does a teacher do as well in a profile class? Horizontal bars,
+    a row per teacher, so 35 names stay readable; past TOP_TEACHERS only those with the most results, and «ещё N»."""
     if table.empty:
         return
-    teachers, series = chart_series(table, "profile", "teacher", "quality_pct")
-    ui.echart({
+    weights: dict[Any, float] = {}
+    for teacher, n in zip(table["teacher"], table["N"], strict=True):
+        weights[teacher] = weights.get(teacher, 0) + (0 if pd.isna(n) else float(n))
+    shown, left_out = top_categories(list(dict.fromkeys(table["teacher"])), weights, TOP_TEACHERS)
+    teachers, series = chart_series(table, "profile", "teacher", "quality_pct", shown)
+    ui.echart(russian({
         "title": {"text": f"Качество знаний по профилям классов: {title}", "textStyle": {"fontSize": 14}},
-        "tooltip": {"trigger": "axis"},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"top": 24, "type": "scroll"},
-        "grid": {"top": 64},
-        "xAxis": {"type": "category", "data": [str(t) for t in teachers], "axisLabel": {"interval": 0,
-                                                                                       "rotate": 30}},
-        "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value} %"}},
+        "grid": {"top": 64, "left": 8, "right": 24, "containLabel": True},
+        "yAxis": {"type": "category", "inverse": True, "data": [str(t) for t in teachers],
+                  "axisLabel": {"interval": 0}},
+        "xAxis": {"type": "value", "max": 100},
         "series": [{"type": "bar", "name": str(p), "data": v} for p, v in series.items()],
-    }).classes(CHART_CLASSES).mark("dashboard-teachers-profile")
+    }, "%")).classes("w-full max-w-[720px]").style(
+        f"height: {100 + len(teachers) * (12 + 14 * max(1, len(series)))}px").mark("dashboard-teachers-profile")
+    if left_out:
+        ui.label(more_text(len(teachers), left_out)).classes("text-caption text-grey-7").mark(
+            "dashboard-teachers-more")
 
 
 def student_works(results: pd.DataFrame) -> None:
@@ -277,11 +288,13 @@ def risk_panel(node: NodeAnalytics) -> None:
 
 
 def quality_panel(issues: Sequence[Any], may_open: bool) -> None:
-    """Errors and warnings of the data-quality check; the list itself for the roles that may open it."""
+    """Errors and warnings of the data-quality check, with a link to the list — only for the roles that may open
+    it (a count nobody can act on is noise)."""
+    if not may_open:
+        return
     errors, warnings = issue_counts(issues)
     with ui.row().classes("items-center gap-3").mark("quality-panel"):
         ui.label("Качество данных:").classes("text-weight-bold")
         ui.badge(f"Ошибок: {errors}", color="negative" if errors else "positive").mark("quality-errors")
         ui.badge(f"Предупреждений: {warnings}", color="warning" if warnings else "positive").mark("quality-warnings")
-        if may_open:
-            ui.link("Открыть список проблем", "/issues").mark("quality-issues-link")
+        ui.link("Открыть список проблем", "/issues").mark("quality-issues-link")

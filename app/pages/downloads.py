@@ -5,6 +5,7 @@ progress bar while it is being built. Pages pass builders that return bytes; not
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,19 @@ log = logging.getLogger("edumon.downloads")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
+
+
+# not allowed in a file name on Windows, macOS or Linux (plus the guillemets of «9«А»»: «Справка 9А …»)
+_NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f«»]')
+NAME_LIMIT = 120  # characters of the stem; a long subject or work title is cut, the extension is kept
+
+
+def file_name(*parts: object, ext: str) -> str:
+    """A download's name from what it is: «Справка 9А математика 2 четверть.docx». Empty parts are skipped,
+    characters file systems refuse are dropped, spaces collapsed; nothing left gives «Файл»."""
+    text = " ".join(str(p) for p in parts if p is not None and str(p).strip())
+    stem = re.sub(r"\s+", " ", _NOT_IN_NAMES.sub("", re.sub(r"\s+", " ", text))).strip()[:NAME_LIMIT].strip(" .")
+    return f"{stem or 'Файл'}.{ext}"
 
 
 @dataclass(frozen=True)
@@ -74,9 +88,11 @@ def export_buttons(exports: Sequence[Export]) -> None:
 
 def report_exports(base: str, docx: Callable[[], bytes], xlsx: Callable[[], bytes], pdf: Callable[[], bytes],
                    marker_prefix: str = "") -> list[Export]:
-    """The usual trio of a справка: Word, Excel and PDF, files named `base`.docx and so on; `marker_prefix` tells
-    several trios on one page apart."""
-    return [Export("Справка (Word)", "description", f"{marker_prefix}download-docx", f"{base}.docx", DOCX, docx),
-            Export("Таблицы (Excel)", "table_view", f"{marker_prefix}download-xlsx", f"{base}.xlsx", XLSX, xlsx),
-            Export("Справка (PDF)", "picture_as_pdf", f"{marker_prefix}download-pdf", f"{base}.pdf", PDF, pdf,
-                   needs_office=True)]
+    """The usual trio of a справка: Word, Excel and PDF, files named `base`.docx and so on (through `file_name`);
+    `marker_prefix` tells several trios on one page apart."""
+    return [Export("Справка (Word)", "description", f"{marker_prefix}download-docx", file_name(base, ext="docx"),
+                   DOCX, docx),
+            Export("Таблицы (Excel)", "table_view", f"{marker_prefix}download-xlsx", file_name(base, ext="xlsx"),
+                   XLSX, xlsx),
+            Export("Справка (PDF)", "picture_as_pdf", f"{marker_prefix}download-pdf", file_name(base, ext="pdf"),
+                   PDF, pdf, needs_office=True)]

@@ -26,6 +26,7 @@ from ..auth import current_account, page
 from ..frame import frame
 from ..state import ctx
 from ..visible import visible_workbook
+from .chart_format import russian
 from .dashboard_exports import exports_panel
 from .forecast_panel import student_forecast
 from .work import table
@@ -131,15 +132,16 @@ def _student_chart(results: pd.DataFrame) -> None:
     done = results[results["pct"].notna().to_numpy(dtype=bool)]
     points = [{"value": [pd.Timestamp(d).strftime("%Y-%m-%d"), rounded(v)], "name": str(w)}
               for d, v, w in zip(done["date"], done["pct"], done["work"], strict=True)]
-    ui.echart({
+    ui.echart(russian({
         "title": {"text": "Результаты работ, % от максимального балла", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "item", ":formatter": "p => p.name + '<br>' + "
-                    "new Date(p.value[0]).toLocaleDateString('ru-RU') + ': ' + p.value[1] + ' %'"},
+                    "new Date(p.value[0]).toLocaleDateString('ru-RU') + ': ' + "
+                    "p.value[1].toLocaleString('ru-RU') + '\u00a0%'"},
         "xAxis": {"type": "time", "axisLabel": {
             ":formatter": "v => new Date(v).toLocaleDateString('ru-RU', {month: 'short', year: 'numeric'})"}},
         "yAxis": {"type": "value", "min": 0, "max": 100, "name": "%"},
         "series": [{"type": "line", "name": "% от максимума", "data": points, "symbolSize": 8}],
-    }).classes("w-full max-w-[900px] h-72").mark("student-chart")
+    })).classes("w-full max-w-[900px] h-72").mark("student-chart")
 
 
 def student_view(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, scope: Scope, class_id: str,

@@ -25,6 +25,7 @@ from ..access import Role, Scope, can_open, teacher_scope
 from ..analytics_cache import PageBase, computed, page_base
 from ..auth import current_account, page
 from ..frame import frame
+from .chart_format import russian
 from .dashboard_exports import exports_panel
 from .portfolio import class_table, linked_table, section
 
@@ -37,14 +38,14 @@ TITLES = {"works_link": "Работы", "enter": "Ввод результато�
 
 
 def _quality_chart(totals: pd.DataFrame) -> None:
-    ui.echart({
+    ui.echart(russian({
         "title": {"text": "Качество знаний по классам, %", "textStyle": {"fontSize": 14}},
         "tooltip": {},
         "xAxis": {"type": "category", "data": [str(c) for c in totals["class"]]},
         "yAxis": {"type": "value", "min": 0, "max": 100, "name": "%"},
         "series": [{"type": "bar", "name": "Качество знаний", "data": [rounded(v) for v in totals["quality_pct"]],
                     "itemStyle": {"color": "#1565c0"}}],
-    }).classes("w-full max-w-[720px] h-64").mark("my-quality-chart")
+    })).classes("w-full max-w-[720px] h-64").mark("my-quality-chart")
 
 
 def _risk(risk: pd.DataFrame, marker: str) -> None:

@@ -26,6 +26,7 @@ from ..frame import frame
 from ..state import ctx
 from ..upload_guard import install_upload_guard, too_large_message
 from ..visible import visible_workbook
+from .downloads import file_name
 from .entry import frames, raw_rows, ref_labels, submit_changes
 from .grid import class_students, classes_for, existing_results, subject_of
 
@@ -160,7 +161,8 @@ def _results_panel(work_id: str, class_id: str) -> None:
         students = class_students(cls.value)
         data = await background.io_bound(work_template, spec, cls.value, cls.options.get(cls.value, ""), students,
                                          existing_results(spec.work_id, [s for s, _ in students]), SCHEMA.version)
-        _download(data, f"Результаты {spec.work_id} {cls.options.get(cls.value, '')}.xlsx")
+        _download(data, file_name("Результаты", cls.options.get(cls.value, ""),
+                                  work.options.get(work.value, spec.work_id), ext="xlsx"))
 
     ui.button("Скачать шаблон", icon="download", on_click=download).mark("download-results")
     report = _Report()
@@ -178,7 +180,8 @@ def _sheet_panel() -> None:
         refs = {f.ref: ref_labels(f.ref) for f in SCHEMA[key].fields if f.ref}
         rows = list(raw_rows(key, visible_workbook(current_account())[key]["id"].astype(str)).values()) \
             if with_rows.value else []
-        _download(await background.io_bound(sheet_template, SCHEMA, key, refs, rows), f"{SCHEMA[key].title}.xlsx")
+        _download(await background.io_bound(sheet_template, SCHEMA, key, refs, rows),
+                  file_name(SCHEMA[key].title, ext="xlsx"))
 
     ui.button("Скачать шаблон листа", icon="download", on_click=download).mark("download-sheet")
     report = _Report()

@@ -14,6 +14,7 @@ from nicegui import ui
 from reports.export_docx import work_docx
 from reports.export_pdf import work_pdf
 from reports.export_xlsx import work_xlsx
+from reports.indicators import scales_text
 from reports.labels import column_title, fmt_num
 from reports.narrative import (
     CLASS_COLUMNS,
@@ -62,7 +63,7 @@ def _cards(report: WorkReport) -> None:
 
 
 def _downloads(report: WorkReport) -> None:
-    base = f"spravka-{report.work_id}" + (f"-{report.class_id}" if report.class_id else "")
+    base = f"Справка {report.scope_label} {report.subject} {report.kind} {report.date}"
     export_buttons(report_exports(base, lambda: work_docx(report), lambda: work_xlsx(report),
                                   lambda: work_pdf(report, docx_to_pdf)))
 
@@ -78,7 +79,7 @@ def render(report: WorkReport, class_links: Sequence[tuple[str, str]] = ()) -> N
     table(report.comparisons, COMPARISON_COLUMNS, "work-comparisons", {"label": "Группа"})
     if len(report.classes):
         ui.label("По классам").classes("text-h6")
-        table(report.classes, CLASS_COLUMNS, "work-classes")
+        table(report.classes, CLASS_COLUMNS, "work-classes").tooltip(scales_text())
         with ui.row().classes("gap-2"):
             for cid, name in class_links:
                 ui.link(f"Справка {name}", f"/work/{report.work_id}?class={cid}").mark(f"work-class-{cid}")
@@ -95,6 +96,7 @@ def render(report: WorkReport, class_links: Sequence[tuple[str, str]] = ()) -> N
     with ui.column().classes("gap-1").mark("work-conclusions"):
         for text in report.conclusions:
             ui.label(f"• {text}")
+    ui.label(scales_text()).classes("text-caption text-grey-7").mark("work-scale")  # the scale of every level word
     ui.label("Рекомендации").classes("text-h6")
     with ui.column().classes("gap-1").mark("work-recommendations"):
         for i, text in enumerate(report.recommendations, start=1):
