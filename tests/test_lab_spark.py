@@ -54,8 +54,18 @@ def spark_town(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     stop_spark()
 
 
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """List cells (a result's per-task scores) as tuples, so rows sort and compare by value."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object and out[col].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
+            out[col] = out[col].map(lambda v: tuple(v.tolist() if isinstance(v, np.ndarray) else v)
+                                    if isinstance(v, (list, tuple, np.ndarray)) else v)
+    return out
+
+
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.sort_values(list(frame.columns), na_position="first").reset_index(drop=True)
+    return _plain(frame).sort_values(list(frame.columns), na_position="first").reset_index(drop=True)
 
 
 def assert_same(duck: pd.DataFrame, spark: pd.DataFrame, what: str) -> None:
