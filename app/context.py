@@ -26,6 +26,11 @@ class ConfigError(Exception):
     """Settings that cannot work; the message is Russian and is shown to the person as is."""
 
 
+def session_secret_of(settings: Settings) -> str:
+    """The secret that signs sessions: the setting, or one made once in the site's data dir."""
+    return settings.session_secret or load_or_create_secret(settings.data_dir / "session_secret")
+
+
 def open_store(settings: Settings) -> SheetStore:
     if settings.backend == "local":
         return LocalStore(private_file(settings.local_store_path))
@@ -53,7 +58,7 @@ class AppContext:
     _layout_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def session_secret(self) -> str:
-        return self.settings.session_secret or load_or_create_secret(self.settings.data_dir / "session_secret")
+        return session_secret_of(self.settings)
 
     def ensure_layout(self) -> LayoutReport:
         return self.store.ensure_layout(layouts_of(SCHEMA))

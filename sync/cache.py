@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sheets_schema import ID_HEADER, Registry, Workbook, validate_workbook
+from sheets_schema.base import Sheet
 from sheets_schema.rules import RULE_INPUTS
 from sheets_schema.validation import ROW
 
@@ -64,14 +65,18 @@ def overlay(schema: Registry, grids: dict[str, Grid], commands: Sequence[WriteCo
             grid[where][id_col] = c.row_id
         if where is None:
             continue
-        row = grid[where]
-        for k, v in c.values.items():
-            h = sheet.header_of(k)
-            if h in header:
-                i = header.index(h)
-                row += [""] * (i + 1 - len(row))
-                row[i] = v
+        _set_cells(sheet, header, grid[where], c.values)
     return out, touched
+
+
+def _set_cells(sheet: Sheet, header: list[str], row: list[str], values: Mapping[str, str]) -> None:
+    """Write a command's values into a grid row by the sheet's headers (columns it lacks are skipped)."""
+    for k, v in values.items():
+        h = sheet.header_of(k)
+        if h in header:
+            i = header.index(h)
+            row += [""] * (i + 1 - len(row))
+            row[i] = v
 
 
 def incremental_sheets(schema: Registry) -> frozenset[str]:
@@ -206,12 +211,7 @@ class WorkbookCache:
         if where is None:
             return None
         row = list(grid[where])
-        for k, v in c.values.items():
-            h = sheet.header_of(k)
-            if h in header:
-                i = header.index(h)
-                row += [""] * (i + 1 - len(row))
-                row[i] = v
+        _set_cells(sheet, header, row, c.values)
         grid[where] = row
         return where + 1
 

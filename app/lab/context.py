@@ -21,7 +21,7 @@ from sync.worker import Worker
 from sync.writer import WritePath
 
 from ..config import Settings
-from ..context import open_store
+from ..context import open_store, session_secret_of
 
 
 @dataclass
@@ -54,9 +54,7 @@ class LabContext:
         return load_or_create_key(self.settings.data_dir / "pull_key")
 
     def session_secret(self) -> str:
-        from sync.secrets import load_or_create_secret
-
-        return self.settings.session_secret or load_or_create_secret(self.settings.data_dir / "session_secret")
+        return session_secret_of(self.settings)
 
     def registered(self) -> set[str]:
         schools = self.cache.workbook.frames["schools"]
