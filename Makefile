@@ -39,7 +39,7 @@ check: install
 	$(BIN)/edumon check
 
 lint: install-dev
-	$(BIN)/ruff check app sheets_schema sync reports forms tests benchmarks
+	$(BIN)/ruff check app sheets_schema sync reports forms tests benchmarks devtools
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

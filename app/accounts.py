@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reports.portfolio import full_names
+from app.access import Role
+from reports.analytics.portfolio import full_names
 from sync.users import UserStore
-
-from .access import Role
 
 
 @dataclass(frozen=True)

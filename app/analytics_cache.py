@@ -21,14 +21,13 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from app import background
+from app.access import Scope, scope_of, visible_facts
+from app.derived import derived_for
+from app.state import ctx
+from app.visible import visible_workbook
 from sheets_schema import Workbook
 from sync.users import Account
-
-from . import background
-from .access import Scope, scope_of, visible_facts
-from .derived import derived_for
-from .state import ctx
-from .visible import visible_workbook
 
 T = TypeVar("T")
 

@@ -11,11 +11,10 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
-from sync.commands import WriteCommand
+from app.access import authorize_commands, can_open
+from app.state import ctx
 from sync.users import Account
-
-from .access import authorize_commands, can_open
-from .state import ctx
+from sync.write.commands import WriteCommand
 
 
 def current_account() -> Account | None:
@@ -57,7 +56,7 @@ def page(path: str, key: str, allowed: Callable[[Account | None, str], bool] = c
                 return RedirectResponse(f"/login?next={path if '{' not in path else '/'}")
             if not allowed(account, key):
                 if frame_of is None:
-                    from .frame import frame as school_frame
+                    from app.frame import frame as school_frame
 
                     chrome = school_frame
                 else:

@@ -5,21 +5,20 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from reports.periods import CALENDAR, parse_calendar
+from app.config import Settings
+from reports.analytics.periods import CALENDAR, parse_calendar
 from sheets_schema import SCHEMA
 from sync.cache import WorkbookCache
 from sync.files import private_dir, private_file
 from sync.lastgood import LastGoodCopy
 from sync.layout import layouts_of
 from sync.local import LocalStore
-from sync.outbox import Outbox
 from sync.secrets import load_or_create_secret
 from sync.store import LayoutReport, SheetStore
 from sync.users import UserStore
-from sync.worker import Worker
-from sync.writer import WritePath
-
-from .config import Settings
+from sync.write.outbox import Outbox
+from sync.write.worker import Worker
+from sync.write.writer import WritePath
 
 
 class ConfigError(Exception):
@@ -36,7 +35,7 @@ def open_store(settings: Settings) -> SheetStore:
         return LocalStore(private_file(settings.local_store_path))
     if not settings.spreadsheet_key:
         raise ConfigError("Для хранилища google задайте EDUMON_SPREADSHEET_KEY (ключ Google Таблицы)")
-    from sync.google import GoogleStore
+    from sync.google.store import GoogleStore
 
     if settings.credentials_file is not None and not settings.credentials_file.is_file():
         raise ConfigError("Файл ключа сервисного аккаунта (EDUMON_CREDENTIALS_FILE) не найден")

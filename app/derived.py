@@ -8,8 +8,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from reports import facts as facts_mod
-from reports.rollup import class_rollup
+from reports.analytics import facts as facts_mod
+from reports.analytics.rollup import class_rollup
 from sheets_schema import Workbook
 from sheets_schema.choices import WORK_KINDS
 

@@ -8,10 +8,10 @@ from contextlib import contextmanager
 
 from nicegui import ui
 
-from .access import ROLE_TITLES, can_open
-from .auth import current_account
-from .outage import banner
-from .state import ctx
+from app.access import ROLE_TITLES, can_open
+from app.auth import current_account
+from app.outage import banner
+from app.state import ctx
 
 # (label, target, page key of app.access.PAGES): only pages the role may open are shown
 NAV = [("Обзор школы", "/", "overview"), ("Мой кабинет", "/my", "my"), ("Ввод данных", "/entry", "entry"),

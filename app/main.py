@@ -9,14 +9,11 @@ from typing import Any
 
 from nicegui import app, ui
 
-from sync.files import private_dir
-from sync.retention import SnapshotSchedule, run_scheduled
-
-from . import background
-from .config import Settings
-from .context import AppContext, build_context
-from .outage import catch_up, first_read
-from .pages import (
+from app import background
+from app.config import Settings
+from app.context import AppContext, build_context
+from app.outage import catch_up, first_read
+from app.pages import (
     dashboard,
     entry,
     grid,
@@ -30,7 +27,9 @@ from .pages import (
     upload,
     work,
 )
-from .state import set_context
+from app.state import set_context
+from sync.files import private_dir
+from sync.snapshots.retention import SnapshotSchedule, run_scheduled
 
 log = logging.getLogger("edumon")
 CATCH_UP_SECONDS = 15  # while the store is down: how often to try it again
@@ -96,7 +95,7 @@ def session_cookie(settings: Settings) -> dict[str, Any]:
 def run(settings: Settings | None = None) -> None:
     settings = settings or Settings()
     if settings.site == "lab":
-        from .lab.site import run_lab
+        from app.lab.site import run_lab
 
         run_lab(settings)
         return

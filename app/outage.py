@@ -8,9 +8,8 @@ import logging
 
 from nicegui import ui
 
+from app.context import AppContext
 from sync.store import StoreError
-
-from .context import AppContext
 
 log = logging.getLogger("edumon")
 NOT_YET = "таблица ещё не прочитана после запуска"

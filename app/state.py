@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .context import AppContext
+from app.context import AppContext
 
 _current: AppContext | None = None
 

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from nicegui import app
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.access import can_open
+from app.auth import current_account
+from app.state import ctx
 from sync.users import Account
-
-from .access import can_open
-from .auth import current_account
-from .state import ctx
 
 log = logging.getLogger("edumon.upload")
 UPLOAD_PATH = re.compile(r"^/_nicegui/client/[^/]+/upload/[^/]+/?$")

@@ -10,11 +10,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 
+from app.access import Scope, scope_of, visible_frames, visible_raw_rows
+from app.state import ctx
 from sheets_schema import Workbook
 from sync.users import Account
-
-from .access import Scope, scope_of, visible_frames, visible_raw_rows
-from .state import ctx
 
 _lock = threading.Lock()
 _memo: dict[tuple[str, str, str], tuple[Workbook, Scope, Workbook]] = {}  # person -> (cache, scope, their view)

@@ -4,7 +4,7 @@ and the measured coverage of the band against its nominal level, with the target
 Run: .venv/bin/python benchmarks/bench_forecast.py [students] [seed]
 
 Every point from the 4th of a group on is predicted from the points before it (rolling origin, as
-reports.forecast_check does for every page); the chosen method is the one with the smallest MAE. Targets: the
+reports.analytics.forecast_check does for every page); the chosen method is the one with the smallest MAE. Targets: the
 chosen method's MAE is at most each baseline's (the trend is used only where it beats them); the band's coverage
 is within 5 п. п. of its nominal level; groups with fewer than 5 points get no band.
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.demo import generate_demo  # noqa: E402
+from app.demo.school import generate_demo  # noqa: E402
 from reports import results_facts  # noqa: E402
-from reports.forecast_check import LAST_VALUE, METHODS, OWN_MEAN, honest_forecast  # noqa: E402
+from reports.analytics.forecast_check import LAST_VALUE, METHODS, OWN_MEAN, honest_forecast  # noqa: E402
 from sheets_schema import SCHEMA, validate_workbook  # noqa: E402
 
 CASES = (("класс × все предметы", ["class_id"], None), ("класс × предмет", ["class_id", "subject_id"], None),

@@ -1,6 +1,6 @@
 """GoogleStore against the naive gspread pattern, on the in-process fake Sheets API with a simulated network latency.
 
-Workbook: the demo school (app.demo.generate_demo, 600 students: 15 worksheets, ~19k rows), or a synthetic one of
+Workbook: the demo school (app.demo.school.generate_demo, 600 students: 15 worksheets, ~19k rows), or a synthetic one of
 the same shape when the demo generator is unavailable.
 
     naive refresh: client.open_by_key(key); for each sheet: spreadsheet.worksheet(title).get_all_records()
@@ -20,9 +20,9 @@ from typing import Any
 
 import gspread
 
+from devtools.fake_sheets import FakeSheets, fake_session, write_service_account
 from sheets_schema import SCHEMA
-from sync.fake_sheets import FakeSheets, fake_session, write_service_account
-from sync.google import GoogleStore
+from sync.google.store import GoogleStore
 from sync.layout import layouts_of
 
 KEY = "bench-school"
@@ -30,14 +30,14 @@ KEY = "bench-school"
 
 def demo_grids() -> tuple[dict[str, list[list[str]]], str]:
     try:
-        from app.demo import generate_demo
+        from app.demo.school import generate_demo
 
-        return generate_demo(students=600).grids, "app.demo.generate_demo(students=600)"
+        return generate_demo(students=600).grids, "app.demo.school.generate_demo(students=600)"
     except Exception as exc:  # the demo generator belongs to another module; fall back to a synthetic workbook
         sizes = {"Результаты": 6500, "Отметки за период": 9800, "Задания": 1300, "Обучающиеся": 600}
         grids = {s.title: [s.headers] + [[f"{s.key}-{i}"] + [f"v{i % 7}"] * (len(s.headers) - 1)
                                          for i in range(sizes.get(s.title, 100))] for s in SCHEMA}
-        return grids, f"synthetic ({type(exc).__name__} from app.demo)"
+        return grids, f"synthetic ({type(exc).__name__} from app.demo.school)"
 
 
 def measure(fake: FakeSheets, action: Callable[[], Any]) -> tuple[int, float, Any]:
@@ -67,7 +67,7 @@ def main() -> None:
     rows = sum(len(g) - 1 for g in grids.values())
     cells = sum(len(r) for g in grids.values() for r in g)
     print(f"workbook: {source}: {len(grids)} worksheets, {rows} data rows, {cells} cells")
-    print(f"simulated latency: {latency * 1000:.0f} ms per Sheets API request (in-process fake, sync.fake_sheets)\n")
+    print(f"simulated latency: {latency * 1000:.0f} ms per Sheets API request (in-process devtools.fake_sheets)\n")
 
     fake.latency = latency
     store = GoogleStore(KEY, key_file, session=session)

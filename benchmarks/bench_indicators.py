@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/bench_indicators.py [--synthetic] [students ...]
 
-The school comes from the demo generator (app.demo.generate_demo, validated with validate_workbook) when it is
+The school comes from the demo generator (app.demo.school.generate_demo, validated with validate_workbook) when it is
 available; otherwise, or with --synthetic, from the quick generator below, which builds typed frames directly
 (the shape validate_workbook returns): each student writes 3 works (входная, промежуточная, итоговая) in 4
 subjects, plus 2 ВПР in grades 4–8; works have 5–12 tasks; 10,000 students ≈ 130,000 results and 1.1 million
@@ -196,7 +196,7 @@ def run_all(frames: dict[str, pd.DataFrame]) -> dict[str, float]:
 def demo_frames(students: int) -> dict[str, pd.DataFrame] | None:
     """The demo school, validated, or None when the demo generator is not there or fails."""
     try:
-        from app.demo import generate_demo
+        from app.demo.school import generate_demo
         from sheets_schema import validate_workbook
     except ImportError:
         return None

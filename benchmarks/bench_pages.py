@@ -47,7 +47,7 @@ def free_port() -> int:
 def seed(data_dir: Path, students: int) -> tuple[str, list[str]]:
     """The demo school in an embedded store with demo accounts; (a work id with results, ids of one class's rows)."""
     from app.accounts import create_demo_accounts
-    from app.demo import generate_demo
+    from app.demo.school import generate_demo
     from sheets_schema import SCHEMA, validate_workbook
     from sync.layout import layouts_of
     from sync.local import LocalStore
@@ -111,7 +111,7 @@ def save_times(data_dir: Path, rows: list[str], writers: int, rounds: int) -> li
     """Seconds from submit to acknowledgement of one class's results (~30 rows) by `writers` concurrent writers."""
     from app.config import Settings
     from app.context import build_context
-    from sync.commands import WriteCommand
+    from sync.write.commands import WriteCommand
 
     ctx = build_context(Settings(data_dir=data_dir, backend="local"))
     ctx.cache.refresh()

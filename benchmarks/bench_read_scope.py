@@ -11,7 +11,7 @@ import time
 
 from app.access import Role, scope_of, visible_frames
 from app.accounts import pick_demo_staff
-from app.demo import generate_demo
+from app.demo.school import generate_demo
 from sheets_schema import SCHEMA, validate_workbook
 from sync.users import Account
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.demo import generate_demo
+from app.demo.school import generate_demo
 from sync import snapshots as snap
 from sync.local import LocalStore
 from sync.store import SheetStore
@@ -26,8 +26,8 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
 
 def _google() -> tuple[SheetStore, Callable[[], int]] | None:
     try:
-        from sync.fake_sheets import FakeSheets, fake_session
-        from sync.google import GoogleStore
+        from devtools.fake_sheets import FakeSheets, fake_session
+        from sync.google.store import GoogleStore
     except ImportError:
         return None
     fake = FakeSheets(auto_create=True)
@@ -74,7 +74,7 @@ def main() -> None:
               None)
         google = _google()
         if google is None:
-            print("\nGoogle store: sync.google / sync.fake_sheets not available in this checkout — skipped")
+            print("\nGoogle store: sync.google.store / devtools.fake_sheets not available in this checkout — skipped")
         else:
             bench("Google store over the in-process fake Sheets API", google[0], school.grids, root / "google",
                   google[1])

@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/bench_spravka.py [students ...]   (default 600 and 2,500)
 
-The school is the demo school (app.demo.generate_demo, validated). Each figure is wall time, best of 3 after a
+The school is the demo school (app.demo.school.generate_demo, validated). Each figure is wall time, best of 3 after a
 warm-up, because chart rendering and zip compression are what a person waits for. The pdf is not timed: it is
 LibreOffice's conversion of the same docx and depends on the office suite, not on us.
 """
@@ -17,11 +17,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.demo import generate_demo  # noqa: E402
+from app.demo.school import generate_demo  # noqa: E402
 from reports import results_facts  # noqa: E402
-from reports.export_docx import spravka_docx  # noqa: E402
-from reports.export_xlsx import spravka_xlsx  # noqa: E402
-from reports.spravka import class_spravka, parallel_spravka, school_spravka, teacher_spravka  # noqa: E402
+from reports.export.docx import spravka_docx  # noqa: E402
+from reports.export.xlsx import spravka_xlsx  # noqa: E402
+from reports.spravka.school import class_spravka, parallel_spravka, school_spravka, teacher_spravka  # noqa: E402
 from sheets_schema import SCHEMA, validate_workbook  # noqa: E402
 
 

@@ -178,8 +178,8 @@ PRACTICES = Sheet("practices", "ППО", (
     Field("description", "Описание", LongText()),
 ), label_field="topic")
 
-# Transfers, with dates: a result stays with the class the student was in on the work's date (reports.roster), and
-# the roster of a class on any day is known. One row per move; the «Обучающиеся» sheet keeps the current class.
+# Transfers, with dates: a result stays with the class the student was in on the work's date (analytics.roster),
+# and the roster of a class on any day is known. One row per move; the «Обучающиеся» sheet keeps the current class.
 MOVEMENTS = Sheet("movements", "Движение обучающихся", (
     _id(),
     Field("student_id", "Обучающийся", Ref("students"), required=True),

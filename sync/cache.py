@@ -20,9 +20,8 @@ from sheets_schema import ID_HEADER, Registry, Workbook, validate_workbook
 from sheets_schema.base import Sheet
 from sheets_schema.rules import RULE_INPUTS
 from sheets_schema.validation import ROW
-
-from .commands import WriteCommand
-from .store import Grid, SheetStore, StoreError
+from sync.store import Grid, SheetStore, StoreError
+from sync.write.commands import WriteCommand
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import write_private
-from .store import Grid
+from sync.files import write_private
+from sync.store import Grid
 
 log = logging.getLogger(__name__)
 FORMAT = 1

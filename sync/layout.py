@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sheets_schema import Registry, Sheet
 from sheets_schema.fields import Choice, Date, LongText, Number, RowId, Scores
-
-from .store import SheetLayout
+from sync.store import SheetLayout
 
 
 def layout_of(sheet: Sheet) -> SheetLayout:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .files import FILE_MODE
+from sync.files import FILE_MODE
 
 
 class LeaseHeld(Exception):

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .store import Grid, LayoutReport, SheetLayout, SheetNotFound, WriteResult, header_drift, trim_grid, trim_row
+from sync.store import Grid, LayoutReport, SheetLayout, SheetNotFound, WriteResult, header_drift, trim_grid, trim_row
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sheets (

@@ -13,8 +13,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .files import private_file
-from .throttle import Throttle, TooManyAttempts
+from sync.files import private_file
+from sync.throttle import Throttle, TooManyAttempts
 
 __all__ = ["Account", "TooManyAttempts", "UserError", "UserStore"]
 

@@ -11,7 +11,7 @@ import pytest
 from nicegui.testing import User
 
 from app.accounts import create_demo_accounts
-from app.demo import DemoSchool, generate_demo
+from app.demo.school import DemoSchool, generate_demo
 from reports import results_facts
 from sheets_schema import SCHEMA, Workbook, validate_workbook
 from sync.layout import layouts_of

@@ -11,8 +11,8 @@ from pathlib import Path
 from sheets_schema import SCHEMA
 from sync.lease import LeaseHeld
 from sync.local import LocalStore
-from sync.outbox import PENDING, Outbox
-from sync.worker import Worker
+from sync.write.outbox import PENDING, Outbox
+from sync.write.worker import Worker
 from tests.test_write_path import FlakyStore
 
 

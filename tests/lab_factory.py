@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from app.demo import generate_demo
+from app.demo.school import generate_demo
 from sheets_schema import SCHEMA, validate_workbook
 from sheets_schema.bundle import prune_dangling, render_grid
 from sync.warehouse.bundle import bundle_frames, write_bundle

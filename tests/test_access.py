@@ -9,11 +9,11 @@ from nicegui.testing import User
 
 from app.access import PAGES, Role, authorize_commands, scope_of, visible_facts
 from app.accounts import pick_demo_staff
-from app.demo import DemoSchool
-from reports.facts import results_facts
+from app.demo.school import DemoSchool
+from reports.analytics.facts import results_facts
 from sheets_schema import SCHEMA, validate_workbook
-from sync.commands import CommandRejected, WriteCommand
 from sync.users import Account, UserStore
+from sync.write.commands import CommandRejected, WriteCommand
 from tests.conftest import sign_in
 
 LOGINS = {Role.TEACHER: "uchitel", Role.CLASS_TEACHER: "klruk", Role.HEAD: "shmo", Role.DEPUTY: "zam",

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.demo import generate_demo
+from app.demo.school import generate_demo
 from sheets_schema import SCHEMA
 from sync.local import LocalStore
 
@@ -90,7 +90,7 @@ def test_bad_cli_argument_is_refused(empty_data_dir: Path) -> None:
 def test_audit_and_status_follow_a_write(data_dir: Path) -> None:
     from app.config import Settings
     from app.context import build_context
-    from sync.commands import WriteCommand
+    from sync.write.commands import WriteCommand
 
     ctx = build_context(Settings())
     ctx.cache.refresh()

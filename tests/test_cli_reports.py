@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.demo import DemoSchool
+from app.demo.school import DemoSchool
 from reports import results_facts
 from reports.labels import column_title
 from sheets_schema import SCHEMA, validate_workbook

@@ -10,7 +10,7 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from app.demo import DemoSchool
+from app.demo.school import DemoSchool
 from app.pages.dashboard import url
 from reports import (
     children,
@@ -22,8 +22,8 @@ from reports import (
     subject_rollup,
     summarize,
 )
+from reports.analytics.rollup import parallel_label
 from reports.labels import fmt_num, round_half_up
-from reports.rollup import parallel_label
 from sheets_schema import SCHEMA, validate_workbook
 from sheets_schema.choices import WORK_KINDS
 from sync.convert import find_office
@@ -349,7 +349,7 @@ async def test_a_student_at_risk_without_a_class_shows_no_nan(data_dir: Path, ta
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A student whose class is unknown has a missing categorical class: the panel leaves the cell empty."""
     from app.pages import dashboard_panels
-    from reports.dashboard import top_at_risk
+    from reports.analytics.dashboard import top_at_risk
 
     facts, _, _ = tables
     first = top_at_risk(students_at_risk(facts), 10)["student_id"].iloc[0]
@@ -411,7 +411,7 @@ async def test_the_teachers_by_profile_chart_is_horizontal_cut_and_in_russian(da
                                                                                user: User) -> None:
     from app.pages.chart_format import ru_number_js
     from app.pages.dashboard_panels import TOP_TEACHERS
-    from reports.teachers import teacher_facts, teachers_by_profile
+    from reports.analytics.teachers import teacher_facts, teachers_by_profile
 
     wb = validate_workbook(SCHEMA, demo_school.grids)
     teachers = teachers_by_profile(teacher_facts(results_facts(wb), wb))["teacher_id"].nunique()

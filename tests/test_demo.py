@@ -9,7 +9,7 @@ from statistics import mean, median
 
 import pytest
 
-from app.demo import DemoSchool, PlantedCell, generate_demo, trim_row
+from app.demo.school import DemoSchool, PlantedCell, generate_demo, trim_row
 from sheets_schema import ERROR, SCHEMA, WARNING, col_letter, validate_workbook
 from sheets_schema import choices as C
 

@@ -9,7 +9,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from app.pages.downloads import XLSX, Export, export_buttons
-from reports.spravka import ClassNotFound
+from reports.spravka.school import ClassNotFound
 
 pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_reports.py")
 

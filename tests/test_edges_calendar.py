@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from app.config import Settings
-from reports.objectivity import last_period_marks
-from reports.periods import CalendarError, PeriodCalendar, parse_calendar
+from reports.analytics.objectivity import last_period_marks
+from reports.analytics.periods import CalendarError, PeriodCalendar, parse_calendar
 
 SETTING = ("2025/2026: 1 четверть=26.10.2025, 2 четверть=28.12.2025, 3 четверть=20.03.2026, 4 четверть=26.05.2026;"
            "2026/2027: 3 четверть=19.03.2027")

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reports.forecast_check import (
+from reports.analytics.forecast_check import (
     LAST_VALUE,
     OWN_MEAN,
     TREND,
@@ -103,7 +103,7 @@ def test_on_the_demo_the_chosen_method_is_never_worse_than_the_baselines(facts: 
 
 def test_the_class_spravka_publishes_the_forecast_with_its_check() -> None:
     from reports import results_facts
-    from reports.spravka import class_spravka
+    from reports.spravka.school import class_spravka
     from tests.test_reports_factory import School
 
     s = School()
@@ -131,7 +131,7 @@ def test_exam_outlook_turns_each_forecast_into_the_exam_mark() -> None:
     scores 5 / 10 / 15: Яковлев 80 % every time -> 16 points -> «5»; Юрьев 50 % -> 10 points -> «4» (the boundary,
     compared in score space)."""
     from reports import results_facts
-    from reports.forecast_check import exam_outlook
+    from reports.analytics.forecast_check import exam_outlook
     from tests.test_reports_factory import School
 
     s = School()

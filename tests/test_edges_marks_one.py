@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 
 from reports import results_facts
-from reports.indicators import DISTRIBUTION, summarize
+from reports.analytics.indicators import DISTRIBUTION, summarize
 from reports.labels import column_title
-from reports.narrative import work_report
-from reports.sections import by_kind
-from reports.spravka import class_spravka
+from reports.spravka.narrative import work_report
+from reports.spravka.school import class_spravka
+from reports.spravka.sections import by_kind
 from tests.test_reports_factory import School
 
 

@@ -4,7 +4,7 @@ reason (a row validation rejected names its sheet row and message); a work every
 from __future__ import annotations
 
 from reports import results_facts
-from reports.narrative import work_report
+from reports.spravka.narrative import work_report
 from sheets_schema import SCHEMA, validate_workbook
 from tests.test_reports_factory import School
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from reports import children, class_rollup, results_facts
-from reports.roster import classes_on, roster
-from reports.teachers import teacher_facts
+from reports.analytics.roster import classes_on, roster
+from reports.analytics.teachers import teacher_facts
 from sheets_schema import SCHEMA, validate_workbook
 from tests.test_reports_factory import School
 

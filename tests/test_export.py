@@ -14,12 +14,12 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from reports.export_docx import WEAK_SHADE, work_docx
-from reports.export_pdf import pdf_from_docx, spravka_pdf, work_pdf
-from reports.export_xlsx import work_xlsx
+from reports.export.docx import WEAK_SHADE, work_docx
+from reports.export.pdf import pdf_from_docx, spravka_pdf, work_pdf
+from reports.export.xlsx import work_xlsx
 from reports.labels import INDICATOR_LABELS, column_title, fmt_num
-from reports.narrative import WorkNotFound, WorkReport, work_report
-from reports.spravka import class_spravka
+from reports.spravka.narrative import WorkNotFound, WorkReport, work_report
+from reports.spravka.school import class_spravka
 from sheets_schema import Workbook
 from sync import convert
 
@@ -181,8 +181,8 @@ def test_libreoffice_converts_the_docx_to_pdf(report: WorkReport, facts: pd.Data
 
 
 def _cli():
-    from app import cli_reports
     from app.cli import cli
+    from app.cli import reports as cli_reports
 
     if not any(g.name == "report" for g in cli.registered_groups):
         cli_reports.register(cli)

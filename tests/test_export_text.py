@@ -10,14 +10,14 @@ from collections.abc import Iterator
 import pytest
 from openpyxl import load_workbook
 
-from app.demo import DemoSchool
+from app.demo.school import DemoSchool
 from forms.grid import LABELS, work_spec
 from forms.templates import RESULTS_TITLE, sheet_template, work_template
 from reports import results_facts
-from reports.export_xlsx import olympiad_xlsx, spravka_xlsx, staff_xlsx, work_xlsx
-from reports.narrative import work_report
-from reports.spravka import class_spravka, parallel_spravka, school_spravka
-from reports.teacher_spravka import teacher_spravka
+from reports.export.xlsx import olympiad_xlsx, spravka_xlsx, staff_xlsx, work_xlsx
+from reports.spravka.narrative import work_report
+from reports.spravka.school import class_spravka, parallel_spravka, school_spravka
+from reports.spravka.teacher import teacher_spravka
 from sheets_schema import SCHEMA, Workbook, validate_workbook
 from sync.snapshots import write_xlsx
 

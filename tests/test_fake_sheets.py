@@ -12,9 +12,9 @@ import requests
 from google.auth.transport.requests import Request
 from google.oauth2 import service_account
 
-from sync.fake_sheets import FakeSheets, FaultPlan, fake_session, start_server, write_service_account
-from sync.fake_sheets.a1 import A1Error, Rect, col_letter, parse_cells, quote_title, split_sheet
-from sync.fake_sheets.fields import apply_mask, parse_mask, paths
+from devtools.fake_sheets import FakeSheets, FaultPlan, fake_session, start_server, write_service_account
+from devtools.fake_sheets.a1 import A1Error, Rect, col_letter, parse_cells, quote_title, split_sheet
+from devtools.fake_sheets.fields import apply_mask, parse_mask, paths
 
 CASSETTES = Path(__file__).parent / "data" / "cassettes"
 API = "https://sheets.googleapis.com/v4/spreadsheets"

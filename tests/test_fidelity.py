@@ -21,9 +21,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from sync.fake_sheets import FakeSheets, fake_session, write_service_account
-from sync.fake_sheets.state import Sheet
-from sync.google import GoogleStore
+from devtools.fake_sheets import FakeSheets, fake_session, write_service_account
+from devtools.fake_sheets.state import Sheet
+from sync.google.store import GoogleStore
 from sync.store import SheetLayout
 from tests.store_contract import CYR, HEADERS, LAYOUT
 

@@ -1,5 +1,5 @@
 """The forecast reaches the class and student pages of the dashboard and the student portfolio, with the sentence
-on how well the method predicted the past (the same text reports.forecast_view gives the справка)."""
+on how well the method predicted the past (the same text reports.spravka.forecast gives the справка)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from nicegui.testing import User
 
 from app.pages.dashboard import url
-from reports.forecast_view import class_outlook, student_outlook
+from reports.spravka.forecast import class_outlook, student_outlook
 from sheets_schema import Workbook
 from tests.conftest import sign_in
 

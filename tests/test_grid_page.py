@@ -13,7 +13,7 @@ from nicegui.testing import User
 
 from app.state import ctx
 from forms.results_grid import ResultsGrid
-from sync.commands import WriteCommand
+from sync.write.commands import WriteCommand
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")

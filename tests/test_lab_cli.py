@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.config import Settings
-from app.demo_town import TownSchool, registry_grids
+from app.demo.town import TownSchool, registry_grids
 from app.lab.context import build_lab_context
 
 runner = CliRunner()

@@ -8,11 +8,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from devtools.fake_sheets import FakeSheets, FaultPlan, fake_session, write_service_account
 from reports.district import CUBE
 from sheets_schema import SCHEMA
-from sync.fake_sheets import FakeSheets, FaultPlan, fake_session, write_service_account
-from sync.google import GoogleStore
-from sync.http import RetryPolicy
+from sync.google.http import RetryPolicy
+from sync.google.store import GoogleStore
 from sync.layout import layouts_of
 from sync.warehouse.google_pull import Target, sweep
 from sync.warehouse.layout import Warehouse

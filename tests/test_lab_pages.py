@@ -10,7 +10,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from app.config import Settings
-from app.demo_town import TownSchool, registry_grids
+from app.demo.town import TownSchool, registry_grids
 from app.lab.context import build_lab_context
 from reports.district import CUBE
 from sync.users import UserStore

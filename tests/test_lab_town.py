@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 
 from app.config import Settings
-from app.demo_town import TownSchool, inflate_vpr, registry_grids
+from app.demo.town import TownSchool, inflate_vpr, registry_grids
 from app.lab.context import LabContext, build_lab_context
+from reports.analytics.indicators import mark_summary
 from reports.district import AGGREGATES, CUBE
 from reports.district.signals import SignalSettings, flagged_schools, objectivity
 from reports.district.town import Slice, breakdown, groups_table, schools_table
 from reports.district.town_sql import MARKS_VS_PERIOD, TOWN_AGGREGATES, TOWN_BY_CLASS, TOWN_BY_TEACHER
-from reports.indicators import mark_summary
 from sheets_schema.bundle import prune_dangling
 from sheets_schema.school import SCHEMA
 from sync.warehouse.intake import ingest_bundle
@@ -184,7 +184,7 @@ def test_the_inflated_school_is_flagged_and_the_others_are_not(town: tuple[LabCo
 
 
 def test_the_demo_towns_unobjective_school_is_flagged_in_every_subject(tmp_path: Path) -> None:
-    from app.demo_town import build_town as build_demo_town
+    from app.demo.town import build_town as build_demo_town
     from reports.district.tasks import TASK_SCORES, TASKS, anomalous_profiles, per_task
 
     ctx = build_lab_context(Settings(site="lab", data_dir=tmp_path / "lab"))

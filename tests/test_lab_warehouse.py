@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from reports import results_facts
+from reports.analytics.indicators import mark_summary
 from reports.district import CUBE, TOWN_BY_SCHOOL_FROM_CUBE, TOWN_BY_SCHOOL_FROM_RAW, with_rates
 from reports.district.aggregates import CUBE_KEYS, ROW_COUNTS
-from reports.indicators import mark_summary
 from sync.warehouse.engine import Engine
 from sync.warehouse.intake import ingest_bundle
 from sync.warehouse.layout import COMMIT, Warehouse

@@ -14,11 +14,11 @@ from typer.testing import CliRunner
 
 from sheets_schema import SCHEMA
 from sync import snapshots as snap
-from sync.commands import WriteCommand
 from sync.lease import LeaseHeld, writes_held
 from sync.local import LocalStore
-from sync.outbox import APPLIED, PENDING, Outbox
-from sync.worker import Worker
+from sync.write.commands import WriteCommand
+from sync.write.outbox import APPLIED, PENDING, Outbox
+from sync.write.worker import Worker
 from tests.browser import free_port, served
 from tests.test_write_path import make_path, student, student_ids
 from tests.waits import wait_until

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 import requests
 
+from devtools.fake_sheets import FakeSheets, fake_session, write_service_account
+from devtools.fake_sheets.state import Formula, Shown
+from devtools.fake_sheets.typed import parse_user_entered, render
 from sheets_schema.fields import Date, Number
-from sync.fake_sheets import FakeSheets, fake_session, write_service_account
-from sync.fake_sheets.state import Formula, Shown
-from sync.fake_sheets.typed import parse_user_entered, render
-from sync.google import GoogleStore
+from sync.google.store import GoogleStore
 from tests.store_contract import CYR, LAYOUT
 
 API = "https://sheets.googleapis.com/v4/spreadsheets"

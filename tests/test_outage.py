@@ -12,12 +12,12 @@ from app import context as context_mod
 from app.config import Settings
 from app.context import AppContext, build_context
 from app.outage import catch_up, first_read
+from devtools.fake_sheets import FakeSheets, FaultPlan, fake_session, write_service_account
 from sheets_schema import SCHEMA
-from sync.fake_sheets import FakeSheets, FaultPlan, fake_session, write_service_account
-from sync.google import GoogleStore
+from sync.google.store import GoogleStore
 from sync.layout import layouts_of
-from sync.outbox import APPLIED, PENDING
 from sync.store import StoreError
+from sync.write.outbox import APPLIED, PENDING
 from tests.test_validation import base_grids
 from tests.test_write_path import student
 
@@ -122,7 +122,7 @@ def test_edumon_serve_starts_while_the_sheets_api_fails_and_lays_it_out_when_it_
     """The real server in a subprocess against the fake Sheets API over loopback."""
     import urllib.request
 
-    from sync.fake_sheets import start_server
+    from devtools.fake_sheets import start_server
     from tests.browser import served
     from tests.waits import wait_until
 

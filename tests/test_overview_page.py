@@ -7,7 +7,7 @@ from pathlib import Path
 from nicegui import ui
 from nicegui.testing import User
 
-from app.demo import DemoSchool
+from app.demo.school import DemoSchool
 from reports.labels import fmt_num
 from sheets_schema import SCHEMA, validate_workbook
 from tests.conftest import sign_in
@@ -39,7 +39,7 @@ async def test_overview_table_lists_parallels_and_classes(data_dir: Path, user: 
     assert isinstance(table, ui.table)
     labels = [r["label"].strip("\u2003") for r in table.rows]
     assert labels[0] == "Школа"
-    from reports.rollup import parallel_label
+    from reports.analytics.rollup import parallel_label
 
     assert parallel_label(5) in labels and "5«А»" in labels
     assert labels.index(parallel_label(5)) < labels.index("5«А»")

@@ -14,7 +14,7 @@ import app.pages.dashboard_panels as panels
 from app.analytics_cache import MEMO, AnalyticsMemo
 from app.state import ctx
 from reports.labels import fmt_num
-from sync.commands import WriteCommand
+from sync.write.commands import WriteCommand
 from tests.conftest import sign_in
 
 

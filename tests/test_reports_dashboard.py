@@ -1,4 +1,4 @@
-"""The dashboard's pure analytics (reports/dashboard.py) on a school small enough to work out by hand."""
+"""The dashboard's pure analytics (reports/analytics/dashboard.py) on a school small enough to work out by hand."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reports.dashboard import (
+from reports.analytics.dashboard import (
     WHOLE_YEAR,
     Filters,
     by_class,
@@ -27,8 +27,8 @@ from reports.dashboard import (
     rounded,
     top_at_risk,
 )
-from reports.facts import results_facts
-from reports.objectivity import Signal
+from reports.analytics.facts import results_facts
+from reports.analytics.objectivity import Signal
 from sheets_schema.fields import ERROR, WARNING
 from tests.test_reports_factory import School
 

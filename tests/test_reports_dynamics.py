@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from reports.dynamics import dynamics
-from reports.facts import results_facts
+from reports.analytics.dynamics import dynamics
+from reports.analytics.facts import results_facts
 from tests.test_reports_factory import School
 
 

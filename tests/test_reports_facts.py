@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from reports.facts import FACT_COLUMNS, results_facts, select
-from reports.periods import CALENDAR, PeriodCalendar, in_period
+from reports.analytics.facts import FACT_COLUMNS, results_facts, select
+from reports.analytics.periods import CALENDAR, PeriodCalendar, in_period
 from sheets_schema import SCHEMA, validate_workbook
 from tests.test_reports_factory import School
 

@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from reports.facts import results_facts
-from reports.forecast import MAD_SCALE, backtest, exam_forecast, forecast_next, predict, theil_sen
+from reports.analytics.facts import results_facts
+from reports.analytics.forecast import MAD_SCALE, backtest, exam_forecast, forecast_next, predict, theil_sen
 from tests.test_reports_factory import School
 
 START = pd.Timestamp("2025-09-01")

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reports.indicators import (
+from reports.analytics.indicators import (
     LEVEL_BANDS,
     SUMMARY_COLUMNS,
     Band,
@@ -187,6 +187,6 @@ def test_summarize_empty_group_has_nan_rates_and_no_levels() -> None:
     ((Band("высокий", 50.5, strict=True), Band("низкий", -math.inf)), "высокий — выше 50,5 %, низкий — не выше 50,5 %"),
 ])
 def test_every_level_word_comes_with_its_scale(bands, text) -> None:
-    from reports.indicators import scale_text
+    from reports.analytics.indicators import scale_text
 
     assert scale_text(bands) == text

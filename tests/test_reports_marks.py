@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from reports.marks import marks_by_thresholds, pct_to_mark, threshold_problems
+from reports.analytics.marks import marks_by_thresholds, pct_to_mark, threshold_problems
 from sheets_schema import SCHEMA
 
 

@@ -7,9 +7,9 @@ import functools
 import pandas as pd
 import pytest
 
-from reports.facts import results_facts
-from reports.objectivity import SIGNAL_PREFIX, ObjectivityRules, last_period_marks, objectivity
-from reports.tasks import unpack_scores
+from reports.analytics.facts import results_facts
+from reports.analytics.objectivity import SIGNAL_PREFIX, ObjectivityRules, last_period_marks, objectivity
+from reports.analytics.tasks import unpack_scores
 from tests.test_reports_factory import School
 
 TASKS = [(1, "Дроби", "базовый")] * 4 + [(6, "Задача", "повышенный")]

@@ -1,4 +1,4 @@
-"""reports.portfolio on a hand-built school; every expected number is worked out in the comments.
+"""reports.analytics.portfolio on a hand-built school; every expected number is worked out in the comments.
 
 Teacher Орлова teaches математика in 5«А» and 5«Б» and русский язык in 5«А»; Зуева teaches математика in 6«А».
 Work w1 (математика, 5, max 10, marks from 4/6/8 points; tasks 2 «Дроби», 3 «Уравнения», 5 «Уравнения»):
@@ -18,9 +18,9 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
-from reports import portfolio as pf
-from reports.dashboard import rounded
-from reports.facts import results_facts
+from reports.analytics import portfolio as pf
+from reports.analytics.dashboard import rounded
+from reports.analytics.facts import results_facts
 from tests.test_reports_factory import School
 
 TASKS = [(2, "Дроби", "базовый"), (3, "Уравнения", "базовый"), (5, "Уравнения", "повышенный")]
@@ -303,7 +303,7 @@ def test_prize_winners_taught_follow_the_load() -> None:
 
 def _calls(frames: dict[str, pd.DataFrame], fx: pd.DataFrame, pairs: pd.DataFrame, student: str, teacher: str
            ) -> dict[str, Callable[[], pd.DataFrame]]:
-    """Every table of reports.portfolio, for one teacher's pairs and one student."""
+    """Every table of reports.analytics.portfolio, for one teacher's pairs and one student."""
     return {
         "pair_facts": lambda: pf.pair_facts(fx, pairs),
         "pair_indicators": lambda: pf.pair_indicators(fx, pairs, frames["classes"], frames["subjects"]),

@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from reports.facts import results_facts
-from reports.risk import RISK_COLUMNS, RiskRules, students_at_risk
+from reports.analytics.facts import results_facts
+from reports.analytics.risk import RISK_COLUMNS, RiskRules, students_at_risk
 from tests.test_reports_factory import School
 
 DATES = ["15.09.2025", "15.10.2025", "15.11.2025", "15.12.2025", "15.01.2026"]
@@ -161,7 +161,7 @@ def test_students_are_ranked_by_severity(twos: tuple[int, int], lows: tuple[int,
 
 
 def test_the_share_of_students_the_list_holds() -> None:
-    from reports.risk import risk_share_sentence
+    from reports.analytics.risk import risk_share_sentence
 
     f = facts()
     table = students_at_risk(f)
@@ -172,7 +172,7 @@ def test_the_share_of_students_the_list_holds() -> None:
 def test_a_work_spravka_lists_only_risk_in_its_own_subject() -> None:
     """Зайцев: «5» on the maths work, two «2» in social science -> not at risk on the maths work's справка;
     Ильин: two «2» in maths -> listed, with the share of students who wrote the work."""
-    from reports.narrative import work_report
+    from reports.spravka.narrative import work_report
 
     s = School()
     maths, social = s.subject("Математика"), s.subject("Обществознание")

@@ -8,9 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from reports.facts import results_facts, select
-from reports.rollup import children, class_rollup, parallel_label, subject_rollup
-from reports.teachers import teacher_facts, teachers_by_profile
+from reports.analytics.facts import results_facts, select
+from reports.analytics.rollup import children, class_rollup, parallel_label, subject_rollup
+from reports.analytics.teachers import teacher_facts, teachers_by_profile
 from tests.test_reports_factory import School
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from reports.staff import (
+from reports.analytics.staff import (
     AGE_BANDS,
     EXPERIENCE_BANDS,
     EXPIRED,
@@ -198,7 +198,7 @@ def test_categories_without_expiry_are_never_due() -> None:
 
 
 def test_the_teacher_spravka_says_a_new_category_has_no_expiry() -> None:
-    from reports.teacher_spravka import teacher_spravka
+    from reports.spravka.teacher import teacher_spravka
 
     s = School()
     tid = s.teacher("Борисова", category="высшая", category_date="01.06.2024")

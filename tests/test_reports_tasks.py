@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from reports.facts import results_facts
-from reports.tasks import WeakRule, element_analysis, solved_share, task_analysis, unpack_scores
+from reports.analytics.facts import results_facts
+from reports.analytics.tasks import WeakRule, element_analysis, solved_share, task_analysis, unpack_scores
 from tests.test_reports_factory import School
 
 TASKS = [(1, "Дроби", "базовый"), (2, "Дроби", "базовый"), (3, "Уравнения", "повышенный"),

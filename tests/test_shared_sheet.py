@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 import requests
 
+from devtools.fake_sheets import FakeSheets, fake_session, write_service_account
 from sheets_schema import SCHEMA
 from sheets_schema.school import STUDENTS
-from sync.fake_sheets import FakeSheets, fake_session, write_service_account
-from sync.google import GoogleStore
+from sync.google.sheet_requests import id_cell_cleared
+from sync.google.store import GoogleStore
 from sync.layout import layouts_of
-from sync.outbox import APPLIED, Outbox
-from sync.sheet_requests import id_cell_cleared
-from sync.worker import Worker
+from sync.write.outbox import APPLIED, Outbox
+from sync.write.worker import Worker
 from tests.store_contract import CYR, HEADERS, LAYOUT
 from tests.test_write_path import student
 

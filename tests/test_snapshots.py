@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import tempfile
@@ -18,6 +19,8 @@ from hypothesis import strategies as st
 
 from sync import snapshots as snap
 from sync.local import LocalStore
+from sync.snapshots import catalog as snap_catalog
+from sync.snapshots import format as snap_format
 from sync.store import Grid, SheetStore, StoreError, trim_grid
 
 T0 = datetime(2026, 11, 23, 14, 25, 1, tzinfo=UTC)
@@ -28,8 +31,8 @@ TRICKY = ["", "007", "=1+1", '=IMPORTXML("http://x";"//a")', "4,5", "12.10.2025"
 def _google_factory() -> Callable[[], SheetStore] | None:
     """GoogleStore over the in-process fake Sheets API, when both are present in this checkout."""
     try:
-        from sync.fake_sheets import FakeSheets, fake_session
-        from sync.google import GoogleStore
+        from devtools.fake_sheets import FakeSheets, fake_session
+        from sync.google.store import GoogleStore
     except ImportError:
         return None
 
@@ -130,7 +133,7 @@ def test_snapshot_layout_manifest_and_files(taken: tuple[LocalStore, snap.Snapsh
     assert (students["title"], students["key"], students["rows"], students["columns"]) == ("Обучающиеся", "students",
                                                                                             4, 4)
     canonical = json.dumps(BOOK["Обучающиеся"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    assert students["sha256"] == snap.hashlib.sha256(canonical).hexdigest()
+    assert students["sha256"] == hashlib.sha256(canonical).hexdigest()
     table = pq.read_table(info.path / "students.parquet").to_pydict()  # plain columns for DuckDB and pandas
     assert table == {"row": [1, 2, 3, 4], "A": ["id", "st1", None, "st2"], "B": ["Фамилия", "Петров", None, "=1+1"],
                      "C": ["Класс", "5«А»", None, ""], "D": [None, None, None, "007"]}
@@ -155,7 +158,7 @@ def test_failed_write_leaves_no_snapshot(tmp_path: Path, monkeypatch: pytest.Mon
         path.write_bytes(b"half")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(snap, "write_xlsx", broken)
+    monkeypatch.setattr(snap_catalog, "write_xlsx", broken)
     with pytest.raises(OSError):
         snap.take_snapshot(store, tmp_path)
     assert list((tmp_path / "snapshots").iterdir()) == []
@@ -187,18 +190,18 @@ def _edit_manifest(path: Path, change: Callable[[dict], None], reseal: bool) -> 
     manifest = json.loads(file.read_text(encoding="utf-8"))
     change(manifest)
     if reseal:  # a careful forger also fixes the manifest's own checksum
-        manifest["manifest_sha256"] = snap._manifest_checksum(manifest)
+        manifest["manifest_sha256"] = snap_format._manifest_checksum(manifest)
     file.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
 
 
 def _write_other_cells(path: Path) -> None:
     grid = [list(r) for r in BOOK["Обучающиеся"]]
     grid[1][1] = "Сидоров"
-    pq.write_table(snap._to_table(grid, "Обучающиеся"), path / "students.parquet")
+    pq.write_table(snap_format._to_table(grid, "Обучающиеся"), path / "students.parquet")
 
 
 def _forge_file_facts(path: Path) -> None:
-    facts = snap._file_facts(path / "students.parquet")
+    facts = snap_format._file_facts(path / "students.parquet")
     _edit_manifest(path, lambda m: m["sheets"][0].update(facts), reseal=True)
 
 

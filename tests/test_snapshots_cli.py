@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from app.cli_snapshots import register
+from app.cli.snapshots import register
 from sheets_schema import SCHEMA
 from sync import snapshots as snap
 from sync.layout import layouts_of

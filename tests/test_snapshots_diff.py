@@ -9,6 +9,7 @@ import pytest
 from sync import snapshots as snap
 from sync.local import LocalStore
 from sync.snapshots import CellChange, RowChange, RowRef, diff_grids, diff_workbooks
+from sync.snapshots import diff as snap_diff
 
 H = ["id", "Фамилия", "Класс"]
 
@@ -61,7 +62,7 @@ def test_without_an_id_column_every_row_is_compared_by_content_and_empty_headers
     new = [["Фамилия", ""], ["Петров", "x"], ["Орлов", "y"]]
     d = diff_grids("Лист", old, new)
     assert [r.key for r in d.added] == ["строка 3"] and not d.removed
-    assert snap._labels(["Фамилия", "", "Фамилия"]) == ["Фамилия", "столбец B", "Фамилия (2)"]
+    assert snap_diff._labels(["Фамилия", "", "Фамилия"]) == ["Фамилия", "столбец B", "Фамилия (2)"]
 
 
 def test_sheets_only_on_one_side() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from sync import snapshots as snap
 from sync.local import LocalStore
-from sync.retention import SnapshotSchedule, due, keep_reasons, last_slot, prune, run_scheduled
+from sync.snapshots.retention import SnapshotSchedule, due, keep_reasons, last_slot, prune, run_scheduled
 from sync.store import StoreError
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # Monday, ISO week 48

@@ -14,14 +14,13 @@ from docx.shared import Cm
 from openpyxl import load_workbook
 
 from reports import results_facts
-from reports.charts import chart_png, tick_layout, with_data
-from reports.document import Chart, Paragraph, Section, Spravka, TableBlock
-from reports.export_docx import WEAK_SHADE, spravka_docx
-from reports.export_xlsx import olympiad_xlsx, spravka_xlsx, staff_xlsx
+from reports.export.charts import chart_png, tick_layout, with_data
+from reports.export.docx import WEAK_SHADE, spravka_docx
+from reports.export.xlsx import olympiad_xlsx, spravka_xlsx, staff_xlsx
 from reports.labels import column_title, fmt_num
-from reports.narrative import plural
-from reports.sections import dynamics_sentences, weak_sentences
-from reports.spravka import (
+from reports.spravka.document import Chart, Paragraph, Section, Spravka, TableBlock
+from reports.spravka.narrative import plural
+from reports.spravka.school import (
     ClassNotFound,
     ParallelNotFound,
     PeriodNotFound,
@@ -32,6 +31,7 @@ from reports.spravka import (
     school_spravka,
     teacher_spravka,
 )
+from reports.spravka.sections import dynamics_sentences, weak_sentences
 from tests.test_reports_factory import School
 
 ON = pd.Timestamp("2026-03-01")

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from devtools.fake_sheets import FakeSheets, FaultPlan, fake_session, write_service_account
+from devtools.fake_sheets.errors import INVALID_CREDENTIALS, ApiError
 from sheets_schema import SCHEMA
 from sheets_schema.school import STUDENTS
-from sync.fake_sheets import FakeSheets, FaultPlan, fake_session, write_service_account
-from sync.fake_sheets.errors import INVALID_CREDENTIALS, ApiError
-from sync.google import GoogleStore
-from sync.http import QuotaExhausted, SheetsCredentialsError, SheetsRejected, WorkbookFull
+from sync.google.http import QuotaExhausted, SheetsCredentialsError, SheetsRejected, WorkbookFull
+from sync.google.store import GoogleStore
 from sync.layout import layouts_of
-from sync.outbox import APPLIED, PENDING, Outbox
 from sync.store import SheetNotFound, StoreError
-from sync.worker import Worker
+from sync.write.outbox import APPLIED, PENDING, Outbox
+from sync.write.worker import Worker
 from tests.test_write_path import student, student_ids
 
 KEY = "school"

@@ -8,11 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from sync.fake_sheets import FakeSheets, FaultPlan, fake_session, start_server, write_service_account
-from sync.fake_sheets.faults import KINDS
-from sync.fake_sheets.state import Sheet
-from sync.google import GoogleStore
-from sync.http import QuotaExhausted, SheetsCredentialsError, SheetsUnavailable, SpreadsheetNotFound, WorkbookFull
+from devtools.fake_sheets import FakeSheets, FaultPlan, fake_session, start_server, write_service_account
+from devtools.fake_sheets.faults import KINDS
+from devtools.fake_sheets.state import Sheet
+from sync.google.http import (
+    QuotaExhausted,
+    SheetsCredentialsError,
+    SheetsUnavailable,
+    SpreadsheetNotFound,
+    WorkbookFull,
+)
+from sync.google.store import GoogleStore
 from sync.store import SheetLayout, SheetNotFound, StoreError
 from tests.store_contract import CYR, HEADERS, LAYOUT, StoreContract
 

@@ -16,8 +16,8 @@ from app.state import ctx
 from reports import students_at_risk
 from reports.labels import fmt_num
 from sheets_schema import Workbook
-from sync.commands import WriteCommand
 from sync.users import UserStore
+from sync.write.commands import WriteCommand
 from tests.conftest import PASSWORD, sign_in, teacher_of
 
 pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")  # the outbox worker is drained by hand
@@ -87,7 +87,7 @@ async def test_the_teacher_sees_exactly_their_classes_with_the_right_quality(dat
         assert all(r["href_work"].endswith(f"?class={c}") for r in works)
     await user.should_see(marker="my-portfolio")
 
-    risk = students_at_risk(in_load)  # the rules of reports.risk over the load's results only
+    risk = students_at_risk(in_load)  # the rules of reports.analytics.risk over the load's results only
     assert len(risk)
     assert [(r["student"], r["href_student"]) for r in rows_of(user, "my-risk")] == [
         (str(n), f"/student/{i}") for n, i in zip(risk["student"], risk["student_id"], strict=True)]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from nicegui.testing import User
 
-from app.demo import DemoSchool
+from app.demo.school import DemoSchool
 from app.pages.work_cycle import reached_stage, stage_changes
 from app.state import ctx
 from reports import results_facts

@@ -11,13 +11,13 @@ import pytest
 
 from sheets_schema import SCHEMA
 from sync.cache import WorkbookCache
-from sync.commands import CommandRejected, WriteCommand
 from sync.layout import layouts_of
 from sync.local import LocalStore
-from sync.outbox import APPLIED, CONFLICT, PENDING, Outbox
 from sync.store import StoreError
-from sync.worker import Worker
-from sync.writer import WritePath
+from sync.write.commands import CommandRejected, WriteCommand
+from sync.write.outbox import APPLIED, CONFLICT, PENDING, Outbox
+from sync.write.worker import Worker
+from sync.write.writer import WritePath
 from tests.test_validation import base_grids
 from tests.waits import wait_until
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from devtools.fake_sheets import FakeSheets, FaultPlan, fake_session, write_service_account
 from sheets_schema import SCHEMA
 from sync.cache import WorkbookCache
-from sync.fake_sheets import FakeSheets, FaultPlan, fake_session, write_service_account
-from sync.google import GoogleStore
+from sync.google.store import GoogleStore
 from sync.layout import layouts_of
-from sync.outbox import APPLIED, PENDING, Outbox
-from sync.worker import Worker
-from sync.writer import WritePath
+from sync.write.outbox import APPLIED, PENDING, Outbox
+from sync.write.worker import Worker
+from sync.write.writer import WritePath
 from tests.test_validation import base_grids
 from tests.test_write_path import student, student_ids
 from tests.waits import wait_until

@@ -5,9 +5,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from app.access import LAB_ROLE_TITLES, LabRole
 from sync.users import UserStore
-
-from ..access import LAB_ROLE_TITLES, LabRole
 
 
 @dataclass(frozen=True)

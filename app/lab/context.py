@@ -5,23 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.config import Settings
+from app.context import open_store, session_secret_of
 from reports.district import CUBE
 from sheets_schema.lab import LAB_SCHEMA
 from sync.cache import WorkbookCache
 from sync.files import private_dir
 from sync.layout import layouts_of
-from sync.outbox import Outbox
 from sync.store import LayoutReport, SheetStore
 from sync.users import UserStore
 from sync.warehouse.bundle import load_or_create_key
 from sync.warehouse.engines import LabEngine, open_engine
 from sync.warehouse.layout import Warehouse
 from sync.warehouse.receipts import Receipts
-from sync.worker import Worker
-from sync.writer import WritePath
-
-from ..config import Settings
-from ..context import open_store, session_secret_of
+from sync.write.outbox import Outbox
+from sync.write.worker import Worker
+from sync.write.writer import WritePath
 
 
 @dataclass

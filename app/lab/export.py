@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from app.context import AppContext, ConfigError
 from sheets_schema import SCHEMA, validate_workbook
 from sync.snapshots import SnapshotError, load_grids
 from sync.warehouse.bundle import YEAR_RE, Manifest, bundle_frames, load_or_create_key, write_bundle
-
-from ..context import AppContext, ConfigError
 
 KEY_FILE = "lab_key"  # the pseudonymisation key; stays in the school's data dir
 

@@ -9,14 +9,13 @@ from urllib.parse import quote
 import pandas as pd
 from nicegui import ui
 
+from app import background
+from app.lab.dashboard import ru
+from app.lab.pages import frame, lab, lab_page
 from reports.district import CUBE
 from reports.district.signals import SignalSettings, flagged_schools, objectivity
 from reports.district.tasks import TASK_SCORES, TASKS, anomalous_profiles, per_task
 from reports.district.town_sql import MARKS_VS_PERIOD
-
-from .. import background
-from .dashboard import ru
-from .pages import frame, lab, lab_page
 
 TITLES = {"year": "Год", "short_name": "Школа", "subject": "Предмет", "N": "Писали", "quality_pct": "Качество, %",
           "group_quality_pct": "Качество остальных школ группы, %", "quality_above_pp": "Выше группы, п.п.",

@@ -6,13 +6,12 @@ import contextlib
 
 from nicegui import app, ui
 
-from sync.retention import SnapshotSchedule, run_scheduled
-
-from .. import background
-from ..config import Settings
-from ..state import set_context
-from . import pages
-from .context import LabContext, build_lab_context
+from app import background
+from app.config import Settings
+from app.lab import pages
+from app.lab.context import LabContext, build_lab_context
+from app.state import set_context
+from sync.snapshots.retention import SnapshotSchedule, run_scheduled
 
 
 def setup_lab(ctx: LabContext) -> None:
@@ -38,7 +37,7 @@ def setup_lab(ctx: LabContext) -> None:
 
 
 def run_lab(settings: Settings) -> None:
-    from ..main import keep_storage_in, session_cookie
+    from app.main import keep_storage_in, session_cookie
 
     ctx = build_lab_context(settings)
     ctx.worker.claim()  # one worker per outbox, as at the school

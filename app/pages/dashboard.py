@@ -22,23 +22,22 @@ import pandas as pd
 from fastapi import Request
 from nicegui import ui
 
-from reports import portfolio as pf
-from reports.dashboard import WHOLE_YEAR, Filters, headline, narrow, periods_with_results
-from reports.indicators import DISTRIBUTION
+from app.access import can_open
+from app.analytics_cache import computed, page_base
+from app.auth import current_account, page
+from app.derived import kinds_of
+from app.frame import frame
+from app.pages import dashboard_panels as panels
+from app.pages.dashboard_exports import exports_panel
+from app.pages.dashboard_panels import digits_of, distribution_chart
+from app.pages.forecast_panel import class_forecast, student_forecast
+from app.visible import visible_workbook
+from reports.analytics import portfolio as pf
+from reports.analytics.dashboard import WHOLE_YEAR, Filters, headline, narrow, periods_with_results
+from reports.analytics.indicators import DISTRIBUTION
+from reports.analytics.rollup import children, class_rollup, parallel_label, subject_rollup
+from reports.analytics.teachers import teacher_facts
 from reports.labels import INDICATOR_LABELS, LEVEL_NAMES, column_title, fmt_num
-from reports.rollup import children, class_rollup, parallel_label, subject_rollup
-from reports.teachers import teacher_facts
-
-from ..access import can_open
-from ..analytics_cache import computed, page_base
-from ..auth import current_account, page
-from ..derived import kinds_of
-from ..frame import frame
-from ..visible import visible_workbook
-from . import dashboard_panels as panels
-from .dashboard_exports import exports_panel
-from .dashboard_panels import digits_of, distribution_chart
-from .forecast_panel import class_forecast, student_forecast
 
 SHOWN = ("N", "absent", *DISTRIBUTION, "success_pct", "quality_pct", "sou_pct", "mean_mark",
          "quality_pct_vs_parent")
@@ -104,7 +103,7 @@ def filter_options(visible: pd.DataFrame) -> dict[str, dict[str, str]]:
 
 
 def cards_of(visible: pd.DataFrame, filters: Filters) -> list[Any]:
-    """The headline cards: the filters but the period, then reports.dashboard.headline for the period."""
+    """The headline cards: the filters but the period, then reports.analytics.dashboard.headline for the period."""
     return headline(filters.without_period().apply(visible), filters.period)
 
 

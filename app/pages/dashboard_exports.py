@@ -11,16 +11,15 @@ from typing import Any
 import pandas as pd
 from nicegui import ui
 
-from reports.document import Spravka
-from reports.export_docx import spravka_docx
-from reports.export_pdf import spravka_pdf
-from reports.export_xlsx import olympiad_xlsx, spravka_xlsx, staff_xlsx
+from app.pages.downloads import XLSX, Export, export_buttons, file_name, report_exports
+from reports.analytics.rollup import parallel_label
+from reports.export.docx import spravka_docx
+from reports.export.pdf import spravka_pdf
+from reports.export.xlsx import olympiad_xlsx, spravka_xlsx, staff_xlsx
 from reports.labels import class_label, person_label
-from reports.rollup import parallel_label
-from reports.spravka import class_spravka, parallel_spravka, school_spravka, teacher_spravka
+from reports.spravka.document import Spravka
+from reports.spravka.school import class_spravka, parallel_spravka, school_spravka, teacher_spravka
 from sync.convert import docx_to_pdf
-
-from .downloads import XLSX, Export, export_buttons, file_name, report_exports
 
 
 def level_spravka(level: str, keys: Mapping[str, Any], parallel: int | None, facts: pd.DataFrame,

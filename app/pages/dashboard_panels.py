@@ -1,4 +1,4 @@
-"""The dashboard's cards, charts and panels. Each draws what a pure function of reports.dashboard (or another
+"""The dashboard's cards, charts and panels. Each draws what a pure function of reports.analytics.dashboard (or another
 reports module) returns for facts the page has already filtered to what the person may see; links come from the
 page, so every panel keeps the filters of the URL.
 """
@@ -13,7 +13,11 @@ import pandas as pd
 from nicegui import ui
 from nicegui.events import EChartPointClickEventArguments
 
-from reports.dashboard import (
+from app.access import can_open
+from app.auth import current_account
+from app.pages.chart_format import more_text, russian, top_categories
+from app.pages.portfolio import results_table
+from reports.analytics.dashboard import (
     BAR_COLUMNS,
     CARD_COLUMNS,
     SHARE_COLUMNS,
@@ -27,17 +31,12 @@ from reports.dashboard import (
     rounded,
     top_at_risk,
 )
-from reports.dynamics import kind_rank
-from reports.indicators import DISTRIBUTION
+from reports.analytics.dynamics import kind_rank
+from reports.analytics.indicators import DISTRIBUTION
+from reports.analytics.objectivity import objectivity
+from reports.analytics.risk import students_at_risk
+from reports.analytics.teachers import teachers_by_profile
 from reports.labels import INDICATOR_LABELS, column_title, fmt_num, round_half_up
-from reports.objectivity import objectivity
-from reports.risk import students_at_risk
-from reports.teachers import teachers_by_profile
-
-from ..access import can_open
-from ..auth import current_account
-from .chart_format import more_text, russian, top_categories
-from .portfolio import results_table
 
 MARKS = DISTRIBUTION
 MARK_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828", "#4e342e")
@@ -60,7 +59,7 @@ class NodeAnalytics:
     by_class: pd.DataFrame | None  # None at the class and student levels (no by-class chart there)
     dynamics: pd.DataFrame
     teachers: pd.DataFrame | None  # None at the student level
-    objectivity: Any  # reports.objectivity result
+    objectivity: Any  # reports.analytics.objectivity result
     objectivity_table: pd.DataFrame
     flagged: list[str]
     risk: pd.DataFrame
@@ -142,7 +141,7 @@ def distribution_chart(row: Mapping[str, Any], title: str) -> None:
 
 
 def class_chart(rows: pd.DataFrame, title: str, class_link: ClassLink) -> None:
-    """Success, quality and СОУ per class (reports.dashboard.by_class) as grouped bars; a click opens that class."""
+    """Success, quality and СОУ per class (analytics.dashboard.by_class) as grouped bars; a click opens that class."""
     if rows.empty:
         return
     targets = [class_link(p, str(c)) for p, c in zip(rows["parallel"], rows["class_id"], strict=True)]
@@ -164,7 +163,7 @@ def class_chart(rows: pd.DataFrame, title: str, class_link: ClassLink) -> None:
 
 
 def dynamics_chart(table: pd.DataFrame, title: str, link_of: Callable[[Any], str] | None = None) -> None:
-    """Quality across входная → промежуточная → итоговая (reports.dashboard.kind_dynamics), a line per group
+    """Quality across входная → промежуточная → итоговая (reports.analytics.dashboard.kind_dynamics), a line per group
     (parallel, class or student); a click on a point opens its group when `link_of` is given."""
     if table.empty:
         ui.label("Нет результатов входных, промежуточных и итоговых работ для графика динамики."

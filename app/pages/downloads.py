@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 from nicegui import ui
 
+from app import background
 from sync.convert import MISSING_OFFICE, ConversionError, find_office
-
-from .. import background
 
 log = logging.getLogger("edumon.downloads")
 

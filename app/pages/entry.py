@@ -14,6 +14,12 @@ from typing import Any
 import pandas as pd
 from nicegui import ui
 
+from app import background
+from app.access import WRITE, Role
+from app.auth import current_account, page, submit
+from app.frame import frame
+from app.state import ctx
+from app.visible import scoped_raw_rows, visible_raw_row, visible_workbook
 from forms.changes import RowChange, edit_change
 from forms.entry_form import EntryForm
 from forms.subrows import RowsEditor, maxima_problem, numbering_problems
@@ -21,15 +27,8 @@ from reports.labels import class_label, fmt_date, person_label
 from sheets_schema import ERROR, ID_HEADER, SCHEMA, Workbook
 from sheets_schema.rows import RowProblem, check_rows
 from sheets_schema.validation import validate_sheet
-from sync.commands import CommandRejected, WriteCommand
 from sync.users import Account
-
-from .. import background
-from ..access import WRITE, Role
-from ..auth import current_account, page, submit
-from ..frame import frame
-from ..state import ctx
-from ..visible import scoped_raw_rows, visible_raw_row, visible_workbook
+from sync.write.commands import CommandRejected, WriteCommand
 
 ENTRY_SHEETS = ("students", "teachers", "classes", "subjects", "departments", "teaching_load", "works", "olympiads",
                 "courses", "attestations", "portfolio", "practices", "period_marks")

@@ -8,9 +8,8 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 from nicegui import run, ui
 
-from reports.forecast_view import NEXT_COLUMNS, Outlook, class_outlook, student_outlook
-
-from .work import table
+from app.pages.work import table
+from reports.spravka.forecast import NEXT_COLUMNS, Outlook, class_outlook, student_outlook
 
 EXAM_COLUMNS = ("class", "n5", "n4", "n3", "n2", "n1", "N", "quality_pct", "mean_mark")
 

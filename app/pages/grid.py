@@ -11,18 +11,17 @@ from collections.abc import Iterable
 from fastapi import Request
 from nicegui import ui
 
+from app.access import scope_of
+from app.auth import current_account, page
+from app.frame import frame
+from app.pages.entry import frames, raw_rows, ref_labels, submit_changes, viewer
+from app.state import ctx
+from app.visible import visible_workbook
 from forms.grid import work_spec
 from forms.results_grid import ResultsGrid
 from reports.labels import class_label
 from sheets_schema import ID_HEADER, SCHEMA
 from sync.users import Account
-
-from ..access import scope_of
-from ..auth import current_account, page
-from ..frame import frame
-from ..state import ctx
-from ..visible import visible_workbook
-from .entry import frames, raw_rows, ref_labels, submit_changes, viewer
 
 
 def class_students(class_id: str, account: Account | None = None) -> list[tuple[str, str]]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from app.auth import page
+from app.frame import frame
+from app.state import ctx
 from sheets_schema import ERROR
-
-from ..auth import page
-from ..frame import frame
-from ..state import ctx
 
 COLUMNS = [
     {"name": "cell", "label": "Ячейка", "field": "cell", "align": "left", "sortable": True},

@@ -6,14 +6,13 @@ from pathlib import Path
 
 from nicegui import ui
 
+from app import background
+from app.auth import page
+from app.context import ConfigError
+from app.frame import frame
+from app.lab.export import export_for_lab
+from app.state import ctx
 from sync.convert import read_bytes
-
-from .. import background
-from ..auth import page
-from ..context import ConfigError
-from ..frame import frame
-from ..lab.export import export_for_lab
-from ..state import ctx
 
 
 def _build() -> tuple[str, bytes, int, int] | str:

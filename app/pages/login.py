@@ -7,12 +7,11 @@ from collections.abc import Callable
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from app import background
+from app.access import ROLE_TITLES
+from app.auth import current_account, sign_in, sign_out
+from app.state import ctx
 from sync.users import Account, TooManyAttempts, UserStore
-
-from .. import background
-from ..access import ROLE_TITLES
-from ..auth import current_account, sign_in, sign_out
-from ..state import ctx
 
 
 def login_form(users: Callable[[], UserStore], title: str, subtitle: Callable[[], str], roles: str,

@@ -9,14 +9,13 @@ from typing import Any
 import pandas as pd
 from nicegui import ui
 
-from reports.indicators import DISTRIBUTION
+from app.analytics_cache import computed, page_base
+from app.auth import current_account, page
+from app.derived import kinds_of, rollups
+from app.frame import frame
+from app.state import ctx
+from reports.analytics.indicators import DISTRIBUTION
 from reports.labels import INDICATOR_LABELS, fmt_num
-
-from ..analytics_cache import computed, page_base
-from ..auth import current_account, page
-from ..derived import kinds_of, rollups
-from ..frame import frame
-from ..state import ctx
 
 SHOWN = ("N", "absent", *DISTRIBUTION, "success_pct", "quality_pct", "sou_pct", "mean_mark")
 CARDS = (("success_pct", "%"), ("quality_pct", "%"), ("sou_pct", "%"), ("mean_mark", ""))

@@ -16,20 +16,19 @@ from urllib.parse import urlencode
 import pandas as pd
 from nicegui import ui
 
-from reports import portfolio as pf
-from reports.dashboard import rounded
+from app.access import Scope, can_open, can_see_student, can_see_teacher, scope_of, visible_facts
+from app.analytics_cache import computed, page_base
+from app.auth import current_account, page
+from app.frame import frame
+from app.pages.chart_format import russian
+from app.pages.dashboard_exports import exports_panel
+from app.pages.forecast_panel import student_forecast
+from app.pages.work import table
+from app.state import ctx
+from app.visible import visible_workbook
+from reports.analytics import portfolio as pf
+from reports.analytics.dashboard import rounded
 from reports.labels import column_title, fmt_date, fmt_num
-
-from ..access import Scope, can_open, can_see_student, can_see_teacher, scope_of, visible_facts
-from ..analytics_cache import computed, page_base
-from ..auth import current_account, page
-from ..frame import frame
-from ..state import ctx
-from ..visible import visible_workbook
-from .chart_format import russian
-from .dashboard_exports import exports_panel
-from .forecast_panel import student_forecast
-from .work import table
 
 # Hide the chrome, the buttons and the table pagers on paper; keep tables whole across pages where possible.
 PRINT_CSS = """

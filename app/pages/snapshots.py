@@ -14,16 +14,15 @@ from typing import Any
 
 from nicegui import ui
 
+from app import background
+from app.access import can_open
+from app.auth import current_account
+from app.auth import page as guarded_page
+from app.cli.snapshots import KIND, STATUS, fmt_size, fmt_time
+from app.frame import frame
+from app.state import ctx
 from sync import snapshots as snap
 from sync.store import StoreError
-
-from .. import background
-from ..access import can_open
-from ..auth import current_account
-from ..auth import page as guarded_page
-from ..cli_snapshots import KIND, STATUS, fmt_size, fmt_time
-from ..frame import frame
-from ..state import ctx
 
 log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -2,7 +2,7 @@
 weak tasks and content elements, students at risk, works still without results, and for a class teacher (per the
 classes sheet, whatever the account's role) their class across all subjects. The deputy opens any teacher's with
 /my?teacher=t-001 (and a list without it): the same blocks, headed neutrally. Reads the cache only; analytics come
-from reports.portfolio and reports.risk.
+from reports.analytics.portfolio and reports.analytics.risk.
 """
 
 from __future__ import annotations
@@ -15,19 +15,18 @@ import pandas as pd
 from fastapi import Request
 from nicegui import ui
 
-from reports import portfolio as pf
-from reports.dashboard import rounded
+from app.access import Role, Scope, can_open, teacher_scope
+from app.analytics_cache import PageBase, computed, page_base
+from app.auth import current_account, page
+from app.frame import frame
+from app.pages.chart_format import russian
+from app.pages.dashboard_exports import exports_panel
+from app.pages.portfolio import class_table, linked_table, section
+from reports.analytics import portfolio as pf
+from reports.analytics.dashboard import rounded
+from reports.analytics.risk import students_at_risk
+from reports.analytics.teachers import teacher_names
 from reports.labels import class_label
-from reports.risk import students_at_risk
-from reports.teachers import teacher_names
-
-from ..access import Role, Scope, can_open, teacher_scope
-from ..analytics_cache import PageBase, computed, page_base
-from ..auth import current_account, page
-from ..frame import frame
-from .chart_format import russian
-from .dashboard_exports import exports_panel
-from .portfolio import class_table, linked_table, section
 
 WORK_COLUMNS = ("date", "work", "subject", "kind", "N", "success_pct", "quality_pct", "sou_pct", "mean_mark")
 MISSING_COLUMNS = ("date", "work", "subject", "kind", "class", "enter")

@@ -11,6 +11,15 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import events, ui
 
+from app import background
+from app.auth import current_account, page
+from app.frame import frame
+from app.pages.downloads import file_name
+from app.pages.entry import frames, raw_rows, ref_labels, submit_changes
+from app.pages.grid import class_students, classes_for, existing_results, subject_of
+from app.state import ctx
+from app.upload_guard import install_upload_guard, too_large_message
+from app.visible import visible_workbook
 from forms.changes import RowChange
 from forms.grid import work_spec
 from forms.ids import new_row_id
@@ -19,16 +28,6 @@ from forms.templates import SERVICE_TITLE, sheet_template, work_template
 from forms.upload_file import UploadLimits, UploadRejected, read_xlsx
 from sheets_schema import SCHEMA
 from sync.users import Account
-
-from .. import background
-from ..auth import current_account, page
-from ..frame import frame
-from ..state import ctx
-from ..upload_guard import install_upload_guard, too_large_message
-from ..visible import visible_workbook
-from .downloads import file_name
-from .entry import frames, raw_rows, ref_labels, submit_changes
-from .grid import class_students, classes_for, existing_results, subject_of
 
 
 def upload_limits() -> UploadLimits:

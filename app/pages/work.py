@@ -11,12 +11,17 @@ import pandas as pd
 from fastapi import Request
 from nicegui import ui
 
-from reports.export_docx import work_docx
-from reports.export_pdf import work_pdf
-from reports.export_xlsx import work_xlsx
-from reports.indicators import scales_text
+from app.analytics_cache import computed, page_base
+from app.auth import current_account, page
+from app.frame import frame
+from app.pages.downloads import export_buttons, report_exports
+from app.pages.work_cycle import cycle_panel, may_keep_cycle
+from reports.analytics.indicators import scales_text
+from reports.export.docx import work_docx
+from reports.export.pdf import work_pdf
+from reports.export.xlsx import work_xlsx
 from reports.labels import column_title, fmt_num
-from reports.narrative import (
+from reports.spravka.narrative import (
     CLASS_COLUMNS,
     COMPARISON_COLUMNS,
     ELEMENT_COLUMNS,
@@ -28,12 +33,6 @@ from reports.narrative import (
     work_report,
 )
 from sync.convert import docx_to_pdf
-
-from ..analytics_cache import computed, page_base
-from ..auth import current_account, page
-from ..frame import frame
-from .downloads import export_buttons, report_exports
-from .work_cycle import cycle_panel, may_keep_cycle
 
 CARDS = ("enrolled", "N", "absent", "success_pct", "quality_pct", "sou_pct", "mean_mark")
 

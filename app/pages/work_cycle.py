@@ -12,16 +12,15 @@ from typing import Any
 import pandas as pd
 from nicegui import ui
 
+from app.access import authorize_commands
+from app.pages.entry import can_write, submit_changes
 from forms.changes import RowChange
 from forms.ids import new_row_id
 from reports.labels import fmt_date
 from sheets_schema import SCHEMA
 from sheets_schema.choices import CYCLE_STAGES
-from sync.commands import CommandRejected, WriteCommand
 from sync.users import Account
-
-from ..access import authorize_commands
-from .entry import can_write, submit_changes
+from sync.write.commands import CommandRejected, WriteCommand
 
 STAGES = SCHEMA["work_stages"]
 

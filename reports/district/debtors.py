@@ -7,8 +7,8 @@ import io
 import pandas as pd
 from openpyxl import Workbook
 
-from ..export_xlsx import write_table
-from .completeness import BOARD_TITLES, DEBTOR_COLUMNS
+from reports.district.completeness import BOARD_TITLES, DEBTOR_COLUMNS
+from reports.export.xlsx import write_table
 
 
 def debtors_xlsx(debtors: pd.DataFrame, campaign_title: str) -> bytes:

@@ -1,10 +1,11 @@
-"""Rates of the lab's aggregates with the school's own formulas (reports.indicators), so a rate has one definition."""
+"""Rates of the lab's aggregates with the school's own formulas (analytics.indicators),
+so a rate has one definition."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ..indicators import COUNT_COLUMNS, rates
+from reports.analytics.indicators import COUNT_COLUMNS, rates
 
 
 def with_rates(counts: pd.DataFrame) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .aggregates import _COUNTS_SQL, _RAW_VIEWS, Aggregate
+from reports.district.aggregates import _COUNTS_SQL, _RAW_VIEWS, Aggregate
 
 # One row per result with its class and subject ids (the class drill and the teacher drill join on them).
 _FACTS_IDS = """

@@ -11,9 +11,8 @@ import pandas as pd
 import sqlglot
 
 from sheets_schema.bundle import BUNDLE_SCHEMA
-
-from .engine import SQLAggregate, _empty, integral_sums
-from .layout import PART, Warehouse
+from sync.warehouse.engine import SQLAggregate, _empty, integral_sums
+from sync.warehouse.layout import PART, Warehouse
 
 DEFAULT_MASTER = "local[2]"
 SPARK_CONF = {

@@ -17,12 +17,11 @@ import pyarrow.parquet as pq
 
 from sheets_schema import ERROR, Issue, validate_workbook
 from sheets_schema.bundle import BUNDLE_FORMAT, BUNDLE_SCHEMA, render_grid
-
-from .arrow import arrow_schema, from_arrow, to_arrow
-from .bundle import CODE_RE, MANIFEST, MAX_MANIFEST_BYTES, YEAR_RE, BundleError, BundleReader
-from .engine import SQLAggregate, run_on_files
-from .layout import PART, Warehouse, year_of
-from .receipts import ACCEPTED, REFUSED, Receipts
+from sync.warehouse.arrow import arrow_schema, from_arrow, to_arrow
+from sync.warehouse.bundle import CODE_RE, MANIFEST, MAX_MANIFEST_BYTES, YEAR_RE, BundleError, BundleReader
+from sync.warehouse.engine import SQLAggregate, run_on_files
+from sync.warehouse.layout import PART, Warehouse, year_of
+from sync.warehouse.receipts import ACCEPTED, REFUSED, Receipts
 
 MAX_LISTED = 50  # problems listed one by one; the rest are counted
 

@@ -7,7 +7,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from ..http import RequestCounter
+from sync.google.http import RequestCounter
 
 
 class TokenBucket:

@@ -1,0 +1,171 @@
+"""Demo town: schools of different types and sizes built by the demo school generator, each exported as a
+bundle and collected by the lab — a gymnasium, a village ООШ of 60 students, a lyceum with profile classes, one
+school whose ВПР results look unobjective, one that has not submitted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from app.demo.school import generate_demo
+from reports.district import CUBE
+from sheets_schema import SCHEMA, validate_workbook
+from sheets_schema.bundle import prune_dangling, render_grid
+from sheets_schema.lab import LAB_SCHEMA
+from sheets_schema.rules import score_to_mark
+from sync.warehouse.bundle import bundle_frames, load_or_create_key, write_bundle
+from sync.warehouse.intake import Outcome, ingest_bundle
+
+Frames = dict[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class TownSchool:
+    code: str
+    short_name: str
+    type: str
+    students: int
+    top_grade: int = 11
+    inflated_vpr: bool = False
+    submits: bool = True
+    area: str = "Центральный"
+
+
+PLAN = (
+    TownSchool("sch-001", "СОШ № 1", "СОШ", 600),  # ours: the demo school, when its data dir is given
+    TownSchool("gim-002", "Гимназия № 2", "гимназия", 520, area="Центральный"),
+    TownSchool("oosh-03", "Ключевская ООШ", "ООШ", 60, top_grade=9, area="Ключи (село)"),
+    TownSchool("lic-004", "Лицей № 4", "лицей", 420, area="Северный"),
+    TownSchool("sch-005", "СОШ № 5", "СОШ", 380, inflated_vpr=True, area="Заречный"),
+    TownSchool("sch-006", "СОШ № 6", "СОШ", 300, submits=False, area="Заречный"),
+    TownSchool("sch-007", "СОШ № 7", "СОШ", 340, area="Северный"),
+    TownSchool("nosh-08", "Начальная школа № 8", "НОШ", 120, top_grade=4, area="Южный"),
+    TownSchool("sch-009", "СОШ № 9", "СОШ", 260, area="Южный"),
+    TownSchool("sch-010", "СОШ № 10", "СОШ с УИОП", 450, area="Центральный"),
+    TownSchool("sch-011", "СОШ № 11", "СОШ", 220, area="Промышленный"),
+    TownSchool("vech-12", "Вечерняя школа № 12", "вечерняя (сменная)", 90, area="Промышленный"),
+)
+
+
+def plan(schools: int) -> list[TownSchool]:
+    """The first `schools` of the plan; more than 12 repeat ordinary СОШ with new numbers."""
+    out = list(PLAN[:schools])
+    for n in range(len(PLAN) + 1, schools + 1):
+        out.append(TownSchool(f"sch-{n:03d}", f"СОШ № {n}", "СОШ", 200 + (n * 37) % 400, area="Новый"))
+    return out
+
+
+def school_frames(school: TownSchool, seed: int, academic_year: str) -> Frames:
+    """The validated frames of one generated school of this type (hand-spoiled cells are left out, as at a school)."""
+    frames = dict(validate_workbook(SCHEMA, generate_demo(max(school.students, 10), seed, academic_year).grids).frames)
+    if school.top_grade < 11:
+        frames["classes"] = frames["classes"][frames["classes"]["parallel"] <= school.top_grade].reset_index(drop=True)
+        frames["works"] = frames["works"][frames["works"]["parallel"] <= school.top_grade].reset_index(drop=True)
+    if school.inflated_vpr:
+        frames["results"] = inflate_vpr(frames, np.random.default_rng(seed))
+    return prune_dangling(SCHEMA, frames)[0]
+
+
+def inflate_vpr(frames: Frames, rng: np.random.Generator) -> pd.DataFrame:
+    """ВПР scores pushed up (most tasks given full marks): the town sees ВПР far above the period marks."""
+    works, tasks, res = frames["works"], frames["tasks"], frames["results"].copy()
+    vpr = set(works.loc[(works["kind"] == "ВПР").fillna(False).to_numpy(dtype=bool), "id"].astype(str))
+    maxima = {w: g.sort_values("number")["max_score"].to_numpy(dtype=float) for w, g in tasks.groupby("work_id")}
+    wmap = works.set_index("id")
+    scores, totals, marks = list(res["scores"]), res["total"].to_numpy(dtype=float, na_value=np.nan), \
+        res["mark"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    for p, (wid, present) in enumerate(zip(res["work_id"].astype(str), res["present"].astype(str), strict=True)):
+        s = scores[p]
+        if wid not in vpr or present != "да" or not isinstance(s, tuple) or wid not in maxima:
+            continue
+        mx = maxima[wid]
+        if len(mx) != len(s):
+            continue
+        new = tuple(float(m) if rng.random() < 0.6 else (v if v is not None else 0.0) for v, m in zip(s, mx,
+                                                                                                     strict=True))
+        scores[p], totals[p] = new, float(sum(new))
+        w = wmap.loc[wid]
+        marks[p] = float(score_to_mark(pd.Series([totals[p]]), w["threshold_3"], w["threshold_4"],
+                                       w["threshold_5"]).iloc[0])
+    res["scores"], res["total"] = pd.Series(scores, dtype=object), pd.Series(totals, dtype="Float64")
+    res["mark"] = pd.Series(marks).astype("Int64")
+    return res
+
+
+def registry_grids(schools: list[TownSchool], academic_year: str, today: dt.date | None = None
+                   ) -> dict[str, list[list[str]]]:
+    """The lab's own workbook for the demo town: its schools, one campaign (due in a week), a municipal work,
+    services, ППО."""
+    y0 = int(academic_year[:4])
+    today = today or dt.date.today()
+    rows = {
+        "schools": [{"id": f"s-{i + 1:03d}", "code": s.code, "full_name": f"МБОУ «{s.short_name}»",
+                     "short_name": s.short_name, "type": s.type, "area": s.area, "director": "",
+                     "phone": "", "email": "", "method": "загрузка"} for i, s in enumerate(schools)],
+        "campaigns": [{"id": "c-001", "title": f"Итоги {academic_year} учебного года", "collects": "полный пакет",
+                       "academic_year": academic_year, "period": "год", "start_date": today - dt.timedelta(days=14),
+                       "deadline": today + dt.timedelta(days=7)}],
+        "municipal_works": [{"id": "mw-001", "title": "Муниципальная диагностическая работа по математике",
+                             "subject": "Математика", "parallel": 7, "kind": "диагностическая",
+                             "date": dt.date(y0, 12, 10), "max_score": 20, "threshold_3": 7, "threshold_4": 12,
+                             "threshold_5": 17, "campaign_id": "c-001"}],
+        "municipal_tasks": [{"id": f"mt-{n:03d}", "work_id": "mw-001", "number": n, "max_score": 2,
+                             "element": f"Элемент содержания {n}", "level": "базовый" if n <= 6 else "повышенный"}
+                            for n in range(1, 11)],
+        "municipal_olympiads": [], "services": [
+            {"id": "sv-001", "school_id": "s-002", "kind": "кружок", "title": "Робототехника",
+             "audience": "5–8 классы", "participants": 24, "hours": 68}],
+        "town_practices": [{"id": "pp-001", "school_id": "s-004", "author": "Иванова Мария Петровна",
+                            "topic": "Формирующее оценивание на уроках физики", "level": "муниципальный"}],
+    }
+    out = {}
+    for sheet in LAB_SCHEMA:
+        frame = pd.DataFrame(rows[sheet.key], columns=sheet.keys) if rows[sheet.key] else pd.DataFrame(
+            columns=sheet.keys)
+        out[sheet.title] = render_grid(sheet, frame)
+    return out
+
+
+def export_school(frames: Frames, key: bytes, code: str, academic_year: str, out: Path) -> int:
+    tables, _ = bundle_frames(frames, key)
+    write_bundle(out, tables, code, academic_year)
+    return len(tables["results"])
+
+
+def build_town(ctx: object, schools: int = 12, seed: int = 42, academic_year: str = "2025/2026",
+               our_frames: Frames | None = None, our_key: bytes | None = None,
+               progress: Callable[[str], None] | None = None) -> list[tuple[TownSchool, Outcome | None]]:
+    """Write the lab's workbook, then export and collect every school that submits (ours from `our_frames`)."""
+    from app.lab.context import LabContext
+
+    assert isinstance(ctx, LabContext)
+    town = plan(schools)
+    ctx.ensure_layout()
+    for title, grid in registry_grids(town, academic_year).items():
+        ctx.store.replace_sheet(title, grid)
+    ctx.cache.refresh()
+    inbox = ctx.settings.data_dir / "inbox"
+    keys_dir = ctx.settings.data_dir / "demo-school-keys"  # each demo school's own key (a real school keeps its own)
+    done: list[tuple[TownSchool, Outcome | None]] = []
+    for i, school in enumerate(town):
+        if not school.submits:
+            done.append((school, None))
+            continue
+        if i == 0 and our_frames is not None:
+            frames, key = our_frames, our_key or load_or_create_key(keys_dir / school.code)
+        else:
+            frames, key = school_frames(school, seed + i, academic_year), load_or_create_key(keys_dir / school.code)
+        path = inbox / f"{school.code}.zip"
+        export_school(frames, key, school.code, academic_year, path)
+        outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", CUBE, registered=ctx.registered())
+        done.append((school, outcome))
+        if progress:
+            progress(f"{school.short_name}: " + (f"принято, {outcome.rows} результатов" if outcome.ok
+                                                else "отклонено: " + "; ".join(outcome.problems[:3])))
+    ctx.engine.refresh()
+    return done

@@ -1,0 +1,1 @@
+"""Developer tools that do not ship with the product: the fake Sheets API (`python -m devtools.fake_sheets`)."""
