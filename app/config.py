@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from reports.analytics.periods import parse_calendar
+from reports.analytics.periods import CalendarError, parse_calendar
 
 
 class Settings(BaseSettings):
@@ -59,7 +59,10 @@ class Settings(BaseSettings):
     @field_validator("calendar")
     @classmethod
     def _readable_calendar(cls, v: str) -> str:
-        parse_calendar(v)  # a CalendarError (ValueError) carries the Russian message
+        try:
+            parse_calendar(v)
+        except CalendarError as exc:  # pydantic reports a ValueError with the Russian message as the setting's problem
+            raise ValueError(str(exc)) from exc
         return v
 
     @property

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from app.config import Settings
 from reports.analytics.periods import CALENDAR, parse_calendar
 from sheets_schema import SCHEMA
+from sheets_schema.errors import UserFacingError
 from sync.cache import WorkbookCache
 from sync.files import private_dir, private_file
 from sync.lastgood import LastGoodCopy
@@ -21,7 +22,7 @@ from sync.write.worker import Worker
 from sync.write.writer import WritePath
 
 
-class ConfigError(Exception):
+class ConfigError(UserFacingError):
     """Settings that cannot work; the message is Russian and is shown to the person as is."""
 
 

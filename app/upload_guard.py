@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.access import can_open
 from app.auth import current_account
 from app.state import ctx
+from sheets_schema.errors import UserFacingError
 from sync.users import Account
 
 log = logging.getLogger("edumon.upload")
@@ -28,7 +29,7 @@ MULTIPART_SLACK = 64 * 1024  # the multipart headers and boundaries around the f
 FORBIDDEN = "Загружать файлы можно только после входа в систему и только тем, кому разрешена загрузка таблиц"
 
 
-class _TooLarge(Exception):
+class _TooLarge(UserFacingError):
     pass
 
 

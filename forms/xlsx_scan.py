@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
+from sheets_schema.errors import UserFacingError
+
 MB = 1024 * 1024
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 EXCEL_CELL_CHARS = 32_767
@@ -48,7 +50,7 @@ class UploadLimits:
     memory_bytes: int = 1536 * MB  # address space of the reading process
 
 
-class UploadRejected(Exception):
+class UploadRejected(UserFacingError):
     """A file we refuse; the message is Russian, is shown as is, and nothing has been changed."""
 
 
@@ -98,7 +100,7 @@ def _local(name: str) -> str:
     return name.rpartition(":")[2]
 
 
-class _Refused(Exception):
+class _Refused(UserFacingError):
     """Raised inside expat handlers; carries the rejection out of Parse()."""
 
     def __init__(self, rejection: UploadRejected) -> None:

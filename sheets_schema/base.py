@@ -8,12 +8,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, create_model
 
+from sheets_schema.errors import InternalError
+
 from .fields import Field, Ref, RowId
 
 ID_HEADER = "id"
 
 
-class SchemaError(Exception):
+class SchemaError(InternalError):
     """A declaration is inconsistent; raised at import so a typo never reaches users."""
 
 

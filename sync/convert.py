@@ -11,13 +11,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from sheets_schema.errors import UserFacingError
+
 CANDIDATES = ("soffice", "libreoffice")
 TIMEOUT_S = 120
 MISSING_OFFICE = ("LibreOffice не установлен: для PDF нужна программа soffice (libreoffice) в PATH. "
                   "Установите LibreOffice или скачайте справку в формате docx.")
 
 
-class ConversionError(RuntimeError):
+class ConversionError(UserFacingError):
     """A Russian message a person can act on."""
 
 

@@ -19,10 +19,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from sheets_schema.errors import UserFacingError
 from sync.files import FILE_MODE
 
 
-class LeaseHeld(Exception):
+class LeaseHeld(UserFacingError):
     """Another process holds the lock; the message is Russian and names it."""
 
 

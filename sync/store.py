@@ -10,11 +10,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from sheets_schema.errors import UserFacingError
+
 Row = list[str]
 Grid = list[Row]
 
 
-class StoreError(Exception):
+class StoreError(UserFacingError):
     """Root of every error a store raises (network gave up, spreadsheet missing, quota exhausted...)."""
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sheets_schema.errors import UserFacingError
 
-class TooManyAttempts(Exception):
+
+class TooManyAttempts(UserFacingError):
     def __init__(self, retry_after: float) -> None:
         self.retry_after = retry_after
         super().__init__(f"Слишком много неудачных попыток входа. Повторите через {int(retry_after) + 1} с.")

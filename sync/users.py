@@ -13,6 +13,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from sheets_schema.errors import UserFacingError
 from sync.files import private_file
 from sync.throttle import Throttle, TooManyAttempts
 
@@ -46,7 +47,7 @@ class Account:
     disabled: bool = False
 
 
-class UserError(Exception):
+class UserError(UserFacingError):
     """A Russian message for the administrator (duplicate login, unknown user, weak password)."""
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+import click
 import typer
 
 if TYPE_CHECKING:
@@ -34,12 +35,13 @@ def friendly(fn: F) -> F:
         from pydantic import ValidationError
 
         from app.context import ConfigError
+        from sheets_schema.errors import UserFacingError
         from sync.lease import LeaseHeld
         from sync.store import StoreError
 
         try:
             return fn(*args, **kwargs)
-        except typer.Exit:
+        except (typer.Exit, click.exceptions.ClickException):  # usage errors: click words them itself
             raise
         except ValidationError as exc:
             errs = "; ".join(f"EDUMON_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
@@ -51,8 +53,13 @@ def friendly(fn: F) -> F:
         except StoreError as exc:
             log.error("store error in %s: %s", fn.__name__, exc)
             fail(f"Хранилище недоступно: {exc}")
+        except UserFacingError as exc:
+            fail(str(exc))
         except KeyboardInterrupt:
             fail("Прервано", 130)
+        except Exception:  # an InternalError or a bug of ours: the log has the traceback, the person a Russian line
+            log.exception("command %s failed", fn.__name__)
+            fail("Внутренняя ошибка edumon; подробности записаны в журнал", 70)
 
     return wrapper  # type: ignore[return-value]
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from nicegui import ui
 
 from app import background
-from sync.convert import MISSING_OFFICE, ConversionError, find_office
+from sheets_schema.errors import UserFacingError
+from sync.convert import MISSING_OFFICE, find_office
 
 log = logging.getLogger("edumon.downloads")
 
@@ -69,10 +70,10 @@ def export_buttons(exports: Sequence[Export]) -> None:
         busy(True, f"Формируется файл «{export.filename}»…")
         try:
             data = await background.io_bound(export.build)
-        except (ConversionError, LookupError) as exc:  # no LibreOffice; a class or teacher gone since the page opened
+        except UserFacingError as exc:  # no LibreOffice; a class or teacher gone since the page opened
             ui.notify(str(exc), type="warning", multi_line=True)
             return
-        except Exception:  # our fault: log it with context, tell the person in Russian, keep the page alive
+        except Exception:  # a bug or an InternalError: logged with context, told in Russian, the page stays alive
             log.exception("building %s failed", export.filename)
             ui.notify(f"Не удалось сформировать файл «{export.filename}». Ошибка записана в журнал сервера.",
                       type="negative", multi_line=True)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sheets_schema.choices import PERIODS
+from sheets_schema.errors import UserFacingError
 
 Q1, Q2, Q3, Q4, H1, H2, YEAR = PERIODS
 
@@ -86,7 +87,7 @@ _ENDS_WITH = {H1: Q2, H2: Q4, YEAR: Q4}
 _YEAR_RE = re.compile(r"^\s*(\d{4})\s*/\s*(\d{4})\s*:(.*)$")
 
 
-class CalendarError(ValueError):
+class CalendarError(UserFacingError):
     """The calendar setting cannot be read; the message is Russian and names the part at fault."""
 
 

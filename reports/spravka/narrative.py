@@ -22,6 +22,7 @@ from reports.labels import LEVEL_NAMES, column_title, fmt_date, fmt_num
 from reports.spravka.document import WEAK_MARK as WEAK_MARK  # re-exported: pages and exporters import it from here
 from reports.spravka.document import Chart, Figures, Paragraph, Section, Spravka, TableBlock, table_or_text
 from reports.spravka.document import cell_value as cell_value
+from sheets_schema.errors import UserFacingError
 
 RATES = ("success_pct", "quality_pct", "sou_pct", "mean_mark")
 COMPARISON_COLUMNS = ("label", "N", *RATES)
@@ -36,7 +37,7 @@ MARK_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828", "#4e342e")
 FAR_BELOW_PP = 10.0
 
 
-class WorkNotFound(LookupError):
+class WorkNotFound(UserFacingError):
     """The work id is not in the bank of works; the message is Russian and names the id."""
 
     def __init__(self, work_id: str) -> None:

@@ -44,6 +44,7 @@ from reports.spravka.narrative import (
 )
 from sheets_schema import SCHEMA
 from sheets_schema.choices import PERIODS
+from sheets_schema.errors import UserFacingError
 
 RATES = tuple(RATE_COLUMNS)
 COUNTS = ("written", *DISTRIBUTION)  # absences are in the participants; tables stay narrow
@@ -68,7 +69,7 @@ NO_MARKS = ("Внести результаты и отметки монитор�
             "повторно.")
 
 
-class SpravkaNotFound(LookupError):
+class SpravkaNotFound(UserFacingError):
     """Something a справка was asked for is not in the workbook; the message is Russian and names it (`value`)."""
 
     template = "«{value}» не найден"

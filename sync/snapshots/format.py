@@ -22,6 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from sheets_schema import col_letter
+from sheets_schema.errors import UserFacingError
 from sync.store import Grid, trim_grid
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 
-class SnapshotError(Exception):
+class SnapshotError(UserFacingError):
     """Root of snapshot errors; the message is Russian and is shown to the person as is."""
 
 

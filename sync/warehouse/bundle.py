@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 
 from sheets_schema import Registry
 from sheets_schema.bundle import BUNDLE_FORMAT, BUNDLE_SCHEMA, PSEUDONYMISED, portfolio_counts, prune_dangling
+from sheets_schema.errors import UserFacingError
 from sync.warehouse.arrow import to_arrow
 
 MANIFEST = "manifest.json"
@@ -34,7 +35,7 @@ CODE_RE = re.compile(r"^[\w\-.]{1,64}$")
 YEAR_RE = re.compile(r"^(\d{4})/(\d{4})$")
 
 
-class BundleError(Exception):
+class BundleError(UserFacingError):
     """A bundle cannot be built or read; `problems` are Russian, one per line."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 import sqlglot
 
 from sheets_schema.bundle import BUNDLE_SCHEMA
+from sheets_schema.errors import UserFacingError
 from sync.warehouse.engine import SQLAggregate, _empty, integral_sums
 from sync.warehouse.layout import PART, Warehouse
 
@@ -27,7 +28,7 @@ SPARK_CONF = {
 }
 
 
-class SparkUnavailable(RuntimeError):
+class SparkUnavailable(UserFacingError):
     """pyspark or a Java runtime is missing: the message says which, in Russian and English."""
 
 

@@ -15,6 +15,7 @@ from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name
 
 from sheets_schema import ERROR, SCHEMA, validate_workbook
+from sheets_schema.errors import UserFacingError
 from sync.google.http import RetryPolicy, SheetsHTTPClient, is_unknown_range, load_credentials, store_error
 from sync.google.store import READ_PARAMS
 from sync.store import StoreError, trim_grid
@@ -53,7 +54,7 @@ def read_school(client: SheetsHTTPClient, key: str) -> dict[str, list[list[str]]
     return {t: trim_grid(vr.get("values", [])) for t, vr in zip(titles, data["valueRanges"], strict=True)}
 
 
-class MissingSheet(Exception):
+class MissingSheet(UserFacingError):
     pass
 
 

@@ -11,13 +11,14 @@ from typing import Any, Literal
 import pandas as pd
 
 from sheets_schema import Registry
+from sheets_schema.errors import UserFacingError
 from sheets_schema.rows import RowProblem, check_rows_typed
 
 Op = Literal["append", "update", "delete"]
 OPS: tuple[str, ...] = ("append", "update", "delete")
 
 
-class CommandRejected(Exception):
+class CommandRejected(UserFacingError):
     """A command that does not pass the schema rules; `problems` carry Russian messages per field."""
 
     def __init__(self, problems: Sequence[RowProblem], sheet_title: str = "") -> None:
