@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from reports.analytics.periods import CalendarError, parse_calendar
+from sheets_schema import choices as C
 
 
 class Settings(BaseSettings):
@@ -81,5 +82,5 @@ class Settings(BaseSettings):
             "academic_year": self.academic_year, "spreadsheet_key": self.spreadsheet_key or "—",
             "credentials_file": "задан" if self.credentials_file else "не задан",
             "session_secret": "задан" if self.session_secret else "в каталоге данных",
-            "cookie_secure": "да" if self.cookie_secure else "нет",
+            "cookie_secure": C.YES if self.cookie_secure else C.NO,
         }

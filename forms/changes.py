@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sheets_schema import Sheet
+from sheets_schema import choices as C
 from sheets_schema.fields import DATE_FORMAT, Field, FieldType
 
 Op = Literal["append", "update", "delete"]
@@ -33,7 +34,7 @@ def cell_text(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, bool):
-        return "да" if value else "нет"
+        return C.YES if value else C.NO
     if isinstance(value, (int, float)):
         f = float(value)
         return str(int(f)) if f.is_integer() else format(f, ".12g")

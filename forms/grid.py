@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,18 +17,35 @@ from typing import Any
 import pandas as pd
 
 from sheets_schema import SCHEMA
+from sheets_schema import choices as C
 from sheets_schema.fields import Number, fmt_number
 from sheets_schema.rules import score_to_mark
 
 from .changes import RowChange, cell_text, parse_cell
 
 ABSENT_COL = "absent"
+TASK_WORD = "Задание"  # a task column is «Задание N (макс. M)» in templates; files are read by the same words
+_TASK_NUMBER = re.compile(rf"^\s*{TASK_WORD}\s+(\d+)", re.IGNORECASE)
 RESULTS = SCHEMA["results"]
 LABELS = RESULTS.column_titles()
 _SCORE = Number(min_value=0)
-TRUE_TOKENS = frozenset({"да", "+", "1", "x", "х", "v", "✓", "true", "истина", "н", "нб", "н/б", "не писал"})
-FALSE_TOKENS = frozenset({"", "нет", "-", "0", "false", "ложь", "писал"})
+TRUE_TOKENS = frozenset({C.YES, "+", "1", "x", "х", "v", "✓", "true", "истина", "н", "нб", "н/б", "не писал"})
+FALSE_TOKENS = frozenset({"", C.NO, "-", "0", "false", "ложь", "писал"})
 ABSENT_TOKENS = frozenset({"н", "нб", "н/б", "отс", "не писал"})  # typed in a score cell: the student was absent
+
+
+def task_title(number: int) -> str:
+    return f"{TASK_WORD} {number}"
+
+
+def task_header(number: int, max_score: float) -> str:
+    return f"{task_title(number)} (макс. {fmt_number(max_score)})"
+
+
+def task_number(header: str) -> int | None:
+    """The task number of a column header written by `task_header` (or typed by hand as «Задание 3»)."""
+    m = _TASK_NUMBER.match(header)
+    return int(m.group(1)) if m else None
 
 
 def task_col(position: int) -> str:
@@ -108,7 +126,7 @@ def grid_row(spec: WorkSpec, student_id: str, student: str, raw: Mapping[str, st
     n = len(spec.tasks)
     if not raw:
         return GridRow(student_id, student, False, [""] * n)
-    absent = raw.get("present", "").strip().casefold() == "нет"
+    absent = raw.get("present", "").strip().casefold() == C.NO
     return GridRow(student_id, student, absent, split_scores(raw.get("scores", ""), n))
 
 
@@ -179,11 +197,11 @@ def result_cells(spec: WorkSpec, row: GridRow) -> dict[str, str] | None:
     if row.is_blank():
         return None
     if row.absent:
-        return {"present": "нет", "scores": "", "total": "", "mark": ""}
+        return {"present": C.NO, "scores": "", "total": "", "mark": ""}
     scores = " ".join("-" if s.strip() == "-" else cell_text(_score_value(s)) or s.strip() for s in row.scores)
     total = row_total(spec, row)
     mark = row_mark(spec, total)
-    return {"present": "да", "scores": scores, "total": cell_text(total), "mark": "" if mark is None else str(mark)}
+    return {"present": C.YES, "scores": scores, "total": cell_text(total), "mark": "" if mark is None else str(mark)}
 
 
 def same_row(a: GridRow, b: GridRow) -> bool:

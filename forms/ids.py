@@ -7,16 +7,12 @@ import json
 import uuid
 from collections.abc import Mapping
 
-# The readable prefix of each sheet's ids (the demo school and the write path use the same ones).
-ID_PREFIXES: dict[str, str] = {
-    "departments": "shmo", "subjects": "sub", "teachers": "t", "classes": "cls", "students": "st",
-    "teaching_load": "ld", "works": "w", "tasks": "tsk", "results": "r", "period_marks": "pm", "olympiads": "ol",
-    "courses": "k", "attestations": "at", "portfolio": "pf", "practices": "ppo", "work_stages": "ws",
-}
+from sheets_schema import SCHEMA, Registry
 
 
-def prefix_of(sheet_key: str) -> str:
-    return ID_PREFIXES.get(sheet_key, sheet_key)
+def prefix_of(sheet_key: str, registry: Registry = SCHEMA) -> str:
+    """The readable prefix of a sheet's row ids, as its declaration says (`Sheet.id_prefix`)."""
+    return registry[sheet_key].prefix if sheet_key in registry else sheet_key
 
 
 def new_row_id(sheet_key: str) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sheets_schema import ERROR, Registry
+from sheets_schema import choices as C
 from sheets_schema.rows import RowProblem, check_rows
 from sheets_schema.validation import col_letter
 
@@ -28,7 +29,6 @@ from .templates import ID_HEADER, RESULTS_TITLE, SERVICE_TITLE
 from .upload_file import Cell, UploadedBook
 
 Frames = Mapping[str, pd.DataFrame]
-_TASK_RE = re.compile(r"^\s*Задание\s+(\d+)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed and carriage return are text
 NO_CACHED_VALUE = ("В ячейке формула без сохранённого значения: откройте файл в Excel, дайте формулам пересчитаться "
                    "и сохраните (или впишите значение вместо формулы)")
@@ -138,10 +138,10 @@ def plan_results_import(book: UploadedBook, schema: Registry, spec: g.WorkSpec, 
     numbers = {t.number: i for i, t in enumerate(spec.tasks)}
     task_cols: dict[int, int] = {}  # task position -> file column
     for c, text in enumerate(header):
-        m = _TASK_RE.match(text)
-        if m and int(m.group(1)) in numbers:
-            task_cols.setdefault(numbers[int(m.group(1))], c)
-    missing = [f"«Задание {t.number}»" for i, t in enumerate(spec.tasks) if i not in task_cols]
+        number = g.task_number(text)
+        if number is not None and number in numbers:
+            task_cols.setdefault(numbers[number], c)
+    missing = [f"«{g.task_title(t.number)}»" for i, t in enumerate(spec.tasks) if i not in task_cols]
     if present_col is None:
         missing.insert(0, f"«{g.LABELS['present']}»")
     if missing:
@@ -175,14 +175,14 @@ def plan_results_import(book: UploadedBook, schema: Registry, spec: g.WorkSpec, 
                                              f"Обучающийся уже есть в строке {row_no[sid]}"))
             continue
         row_no[sid] = n
-        if present not in ("", "да", "нет"):
+        if present not in ("", *C.PRESENCE):
             plan.problems.append(CellProblem(title, f"{where[g.ABSENT_COL]}{n}", "Допустимые значения: да, нет"))
             continue
-        if present == "да" and spec.tasks and not any(scores):
+        if present == C.YES and spec.tasks and not any(scores):
             plan.problems.append(CellProblem(title, f"{where[g.task_col(0)]}{n}",
                                              "Обучающийся писал работу, но баллы не введены"))
             continue
-        row = g.GridRow(sid, labels[sid], present == "нет", scores)
+        row = g.GridRow(sid, labels[sid], present == C.NO, scores)
         for col, msg in g.row_problems(spec, row).items():
             plan.problems.append(CellProblem(title, f"{where[col]}{n}", msg))
         grid_rows.append(row)

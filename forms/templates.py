@@ -19,9 +19,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_schema import SCHEMA, Registry
+from sheets_schema import choices as C
 from sheets_schema.fields import Choice, Date, Number, Ref, RowId, fmt_number
 
-from .grid import LABELS, WorkSpec, split_scores
+from .grid import LABELS, WorkSpec, split_scores, task_header, task_title
 
 SERVICE_TITLE = "Служебный"
 GUIDE_TITLE = "Инструкция"
@@ -29,7 +30,6 @@ LISTS_TITLE = "Справочники"
 RESULTS_TITLE = SCHEMA["results"].title
 STUDENT_HEADER = LABELS["student_id"]
 ID_HEADER = "id"
-TASK_HEADER = "Задание {number} (макс. {max})"
 EMPTY_ROWS = 300  # rows below the data that get dropdowns and text format in a sheet template
 EXCEL_CELL_CHARS = 32_767
 
@@ -93,10 +93,6 @@ def _number_rule(ftype: Number, title: str) -> DataValidation:
     return dv
 
 
-def task_header(number: int, max_score: float) -> str:
-    return TASK_HEADER.format(number=number, max=fmt_number(max_score))
-
-
 def work_template(spec: WorkSpec, class_id: str, class_label: str, students: Sequence[tuple[str, str]],
                   existing: Mapping[str, Mapping[str, str]], schema_version: int = 0) -> bytes:
     """Results of one work for one class: a row per student (id hidden, names locked), a column per task."""
@@ -117,7 +113,7 @@ def work_template(spec: WorkSpec, class_id: str, class_label: str, students: Seq
     for sid, name in students:
         raw = existing.get(sid) or {}
         present = raw.get("present", "").strip()
-        scores = [] if present == "нет" else split_scores(raw.get("scores", ""), n)
+        scores = [] if present == C.NO else split_scores(raw.get("scores", ""), n)
         cells: list[object] = [sid, name, present]
         for s in scores or [""] * n:
             try:
@@ -126,7 +122,7 @@ def work_template(spec: WorkSpec, class_id: str, class_label: str, students: Seq
                 cells.append(s)
         r = _append(ws, cells)
         span = f"{get_column_letter(first_task)}{r}:{get_column_letter(last_task)}{r}"
-        ws[f"{tot_col}{r}"] = f'=IF(OR(C{r}="нет",COUNT({span})=0),"",SUM({span}))' if n else ""
+        ws[f"{tot_col}{r}"] = f'=IF(OR(C{r}="{C.NO}",COUNT({span})=0),"",SUM({span}))' if n else ""
         ws[f"{mark_col}{r}"] = (f'=IF({tot_col}{r}="","",IF({tot_col}{r}>={fmt_number(t5).replace(",", ".")},5,'
                                 f'IF({tot_col}{r}>={fmt_number(t4).replace(",", ".")},4,'
                                 f'IF({tot_col}{r}>={fmt_number(t3).replace(",", ".")},3,2))))')
@@ -141,10 +137,10 @@ def work_template(spec: WorkSpec, class_id: str, class_label: str, students: Seq
     for i, t in enumerate(spec.tasks):
         letter = get_column_letter(first_task + i)
         dv = _number_rule(Number(min_value=0, max_value=t.max_score, integer=float(t.max_score).is_integer()),
-                          f"Задание {t.number}")
+                          task_title(t.number))
         ws.add_data_validation(dv)
         dv.add(f"{letter}{header_row + 1}:{letter}{last_row}")
-        ws.cell(header_row, first_task + i).comment = Comment(str(_text(t.element)) or f"Задание {t.number}",
+        ws.cell(header_row, first_task + i).comment = Comment(str(_text(t.element)) or task_title(t.number),
                                                                "edumon")
         ws.column_dimensions[letter].width = 14
     for c in range(1, len(headers) + 1):

@@ -290,3 +290,28 @@ def person_label(last: pd.Series, first: pd.Series, middle: pd.Series | None = N
         first_s = (first_s.str[:1] + "." + mid_initial).where(first_s != "", "")
     text = (last_s + " " + first_s).str.strip()
     return text.astype(object)
+
+
+def row_labels(frames: Mapping[str, pd.DataFrame], key: str, registry: Any = SCHEMA) -> pd.Series:
+    """The readable name of every row of a sheet, as its declaration (`Sheet.row_label`) says; the id where the
+    sheet declares none. A label that appends its reference's label («Иванов Иван, 9«А»») shows «—» for a row whose
+    reference is empty or unknown."""
+    sheet = registry[key]
+    f = frames[key]
+    spec = sheet.row_label
+    if spec is None:
+        return f["id"].astype(str)
+    cols = [f[k] for k in spec.fields]
+    if spec.style == "class":
+        text = class_label(cols[0], cols[1])
+    elif spec.style in ("person", "initials"):
+        text = person_label(cols[0], cols[1], cols[2] if len(cols) > 2 else None, initials=spec.style == "initials")
+    elif spec.style == "dated":
+        text = cols[0].astype(str) + " (" + cols[1].map(fmt_date) + ")"
+    else:
+        text = cols[0].astype(str)
+    if spec.of:
+        target = sheet.refs[spec.of]
+        names = row_labels(frames, target, registry).set_axis(frames[target]["id"].to_numpy())
+        text = text + ", " + f[spec.of].map(names).fillna("—").astype(str)
+    return text

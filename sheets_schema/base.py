@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, create_model
@@ -19,6 +19,23 @@ class SchemaError(InternalError):
     """A declaration is inconsistent; raised at import so a typo never reaches users."""
 
 
+LABEL_STYLES = ("text", "class", "person", "initials", "dated")
+
+
+@dataclass(frozen=True)
+class RowLabel:
+    """How a row is named in pickers and reports: the fields it is made of and how they are put together.
+
+    Styles: «text» (the field as is), «class» (parallel and letter: 9«А»), «person» (last and first name),
+    «initials» (Петрова А. В.), «dated» (title and date: «ВПР (15.03.2026)»). `of` names a reference field whose
+    target row's label is appended: a student is «Иванов Иван, 9«А»».
+    """
+
+    fields: tuple[str, ...]
+    style: str = "text"
+    of: str | None = None
+
+
 @dataclass(frozen=True)
 class Sheet:
     """One worksheet: key, Russian tab title, ordered fields. Everything else is derived from this."""
@@ -28,7 +45,8 @@ class Sheet:
     fields: tuple[Field, ...]
     description: str = ""
     label_field: str | None = None  # the field that names a row in pickers and reports
-    label: Callable[[dict[str, Any]], str] | None = field(default=None, compare=False)
+    row_label: RowLabel | None = None  # how a row is named when one field is not enough; else from label_field
+    id_prefix: str = ""  # the readable prefix of the sheet's row ids («st-…»); the sheet key when not declared
 
     def __post_init__(self) -> None:
         keys = [f.key for f in self.fields]
@@ -43,6 +61,18 @@ class Sheet:
             raise SchemaError(f"sheet {self.key!r}: the id column header must be {ID_HEADER!r}")
         if self.label_field is not None and self.label_field not in keys:
             raise SchemaError(f"sheet {self.key!r}: label_field {self.label_field!r} is not a field")
+        if self.row_label is None and self.label_field is not None:
+            object.__setattr__(self, "row_label", RowLabel((self.label_field,)))
+        if self.row_label is not None:
+            label = self.row_label
+            unknown = [k for k in (*label.fields, *([label.of] if label.of else [])) if k not in keys]
+            if unknown or label.style not in LABEL_STYLES:
+                raise SchemaError(f"sheet {self.key!r}: row label {label} names {unknown or label.style!r}")
+
+    @property
+    def prefix(self) -> str:
+        """The prefix of this sheet's row ids."""
+        return self.id_prefix or self.key
 
     @property
     def headers(self) -> list[str]:

@@ -42,8 +42,10 @@ def _derive(key: str) -> Sheet:
         fields = (replace(fields[0], help="Код участника (ключевой хеш; ключ хранится только в школе)"), *fields[1:])
     if key == "teachers":
         fields = (*fields, Field("birth_year", "Год рождения", Integer(min_value=1900, max_value=2100)))
-    label = sheet.label_field if sheet.label_field in {f.key for f in fields} else None
-    return Sheet(sheet.key, sheet.title, fields, sheet.description, label)
+    kept = {f.key for f in fields}
+    label = sheet.label_field if sheet.label_field in kept else None
+    row_label = sheet.row_label if sheet.row_label and set(sheet.row_label.fields) <= kept else None
+    return replace(sheet, fields=fields, label_field=label, row_label=row_label)
 
 
 PORTFOLIO_COUNTS = Sheet("portfolio_counts", "Портфолио (количество)", (

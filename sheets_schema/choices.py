@@ -44,4 +44,5 @@ CYCLE_STAGES = ("проблема", "цели и задачи", "тактика 
 
 GENDERS = ("м", "ж")
 
-PRESENCE = ("да", "нет")
+YES, NO = "да", "нет"  # the yes/no vocabulary of every flag cell (present, booleans in files)
+PRESENCE = (YES, NO)

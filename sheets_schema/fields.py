@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from . import choices as C
+
 ERROR = "ошибка"
 WARNING = "предупреждение"
 
@@ -260,7 +262,7 @@ class Choice(FieldType):
 
 @dataclass(frozen=True)
 class YesNo(Choice):
-    options: tuple[str, ...] = ("да", "нет")
+    options: tuple[str, ...] = C.PRESENCE
     name: ClassVar[str] = "yesno"
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from . import choices as C
 from .base import Registry
 from .fields import ERROR, WARNING, fmt_number
 from .validation import REJECTED, ROW, Issue, a1
@@ -125,7 +126,7 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
             if severity == ERROR:
                 bad[p] = True
 
-    absent = (res["present"] == "нет").to_numpy(dtype=bool)
+    absent = (res["present"] == C.NO).to_numpy(dtype=bool)
     known_work = res["work_id"].astype(object).isin(works.index.astype(object)).to_numpy(dtype=bool)
     values, counts = scores_matrix(res["scores"])
     maxima, n_tasks = task_maxima(frames["tasks"], res["work_id"], values.shape[1])

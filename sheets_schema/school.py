@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import choices as C
-from .base import Registry, Sheet
+from .base import Registry, RowLabel, Sheet
 from .fields import Choice, Date, Field, Integer, Link, LongText, Mark, Number, Ref, RowId, Scores, Text
 
 SCHEMA_VERSION = 1
@@ -27,13 +27,13 @@ DEPARTMENTS = Sheet("departments", "ШМО", (
     Field("name", "Название ШМО", Text(max_length=200), required=True, unique=True,
           help="Школьное методическое объединение (кафедра)"),
     Field("head_id", "Руководитель ШМО", Ref("teachers")),
-), label_field="name")
+), label_field="name", id_prefix="shmo")
 
 SUBJECTS = Sheet("subjects", "Предметы", (
     _id(),
     Field("name", "Предмет", Text(max_length=200), required=True, unique=True),
     Field("department_id", "ШМО", Ref("departments"), required=True),
-), label_field="name")
+), label_field="name", id_prefix="sub")
 
 TEACHERS = Sheet("teachers", "Педагоги", (
     _id(),
@@ -48,7 +48,7 @@ TEACHERS = Sheet("teachers", "Педагоги", (
                "должности» подтверждается раз в пять лет"),
     Field("education", "Образование", Choice(C.EDUCATION)),
     Field("experience", "Педагогический стаж, лет", Integer(min_value=0, max_value=70)),
-), label_field="last_name")
+), label_field="last_name", row_label=RowLabel(("last_name", "first_name", "middle_name"), "initials"), id_prefix="t")
 
 CLASSES = Sheet("classes", "Классы", (
     _id(),
@@ -56,7 +56,7 @@ CLASSES = Sheet("classes", "Классы", (
     Field("letter", "Литера", Text(max_length=3), required=True, help="Буква класса, например А"),
     Field("profile", "Профиль", Choice(C.PROFILES), required=True),
     Field("class_teacher_id", "Классный руководитель", Ref("teachers")),
-), label_field="letter")
+), label_field="letter", row_label=RowLabel(("parallel", "letter"), "class"), id_prefix="cls")
 
 STUDENTS = Sheet("students", "Обучающиеся", (
     _id(),
@@ -64,7 +64,7 @@ STUDENTS = Sheet("students", "Обучающиеся", (
     Field("class_id", "Класс", Ref("classes"), required=True),
     Field("birth_date", "Дата рождения", Date()),
     Field("gender", "Пол", Choice(C.GENDERS)),
-), label_field="last_name")
+), label_field="last_name", row_label=RowLabel(("last_name", "first_name"), "person", of="class_id"), id_prefix="st")
 
 TEACHING_LOAD = Sheet("teaching_load", "Нагрузка", (
     _id(),
@@ -72,7 +72,7 @@ TEACHING_LOAD = Sheet("teaching_load", "Нагрузка", (
     Field("class_id", "Класс", Ref("classes"), required=True),
     Field("subject_id", "Предмет", Ref("subjects"), required=True),
     Field("hours", "Часов в неделю", Number(min_value=0, max_value=40)),
-))
+), id_prefix="ld")
 
 WORKS = Sheet("works", "Работы", (
     _id(),
@@ -89,7 +89,7 @@ WORKS = Sheet("works", "Работы", (
     Field("stage", "Этап мониторинга", Choice(C.CYCLE_STAGES),
           help="Проблема → цели и задачи → тактика и инструменты → проведение → обработка → анализ → рекомендации"),
     Field("notes", "Примечания", LongText()),
-), label_field="title")
+), label_field="title", row_label=RowLabel(("title", "date"), "dated"), id_prefix="w")
 
 TASKS = Sheet("tasks", "Задания", (
     _id(),
@@ -98,7 +98,7 @@ TASKS = Sheet("tasks", "Задания", (
     Field("max_score", "Максимальный балл", Number(min_value=0, max_value=100), required=True),
     Field("element", "Проверяемый элемент содержания / умение", Text(max_length=500), required=True),
     Field("level", "Уровень сложности", Choice(C.TASK_LEVELS), required=True),
-))
+), id_prefix="tsk")
 
 WORK_STAGES = Sheet("work_stages", "Этапы мониторинга", (
     _id(),
@@ -108,7 +108,7 @@ WORK_STAGES = Sheet("work_stages", "Этапы мониторинга", (
     Field("note", "Что сделано на этапе", LongText(), required=True,
           help="Проблема, цели, инструменты, ход проведения, итоги обработки и анализа, рекомендации"),
     Field("author", "Автор", Text(max_length=200)),
-), label_field="note")
+), label_field="note", id_prefix="ws")
 
 RESULTS = Sheet("results", "Результаты", (
     _id(),
@@ -118,7 +118,7 @@ RESULTS = Sheet("results", "Результаты", (
     Field("scores", "Баллы по заданиям", Scores(), help="Через пробел в порядке заданий, например «1 0 2 2 1»"),
     Field("total", "Сумма баллов", Number(min_value=0, max_value=1000)),
     Field("mark", "Отметка", Mark()),
-))
+), id_prefix="r")
 
 PERIOD_MARKS = Sheet("period_marks", "Отметки за период", (
     _id(),
@@ -126,7 +126,7 @@ PERIOD_MARKS = Sheet("period_marks", "Отметки за период", (
     Field("subject_id", "Предмет", Ref("subjects"), required=True),
     Field("period", "Период", Choice(C.PERIODS), required=True),
     Field("mark", "Отметка", Mark(), required=True),
-))
+), id_prefix="pm")
 
 OLYMPIADS = Sheet("olympiads", "Олимпиады", (
     _id(),
@@ -137,7 +137,7 @@ OLYMPIADS = Sheet("olympiads", "Олимпиады", (
     Field("score", "Балл", Number(min_value=0, max_value=1000)),
     Field("teacher_id", "Наставник", Ref("teachers")),
     Field("date", "Дата", Date()),
-))
+), id_prefix="ol")
 
 COURSES = Sheet("courses", "Курсы ПК", (
     _id(),
@@ -147,14 +147,14 @@ COURSES = Sheet("courses", "Курсы ПК", (
     Field("hours", "Объём, часов", Number(min_value=1, max_value=2000), required=True),
     Field("start_date", "Начало", Date()),
     Field("end_date", "Окончание", Date(), required=True),
-), label_field="title")
+), label_field="title", id_prefix="k")
 
 ATTESTATIONS = Sheet("attestations", "Аттестация", (
     _id(),
     Field("teacher_id", "Педагог", Ref("teachers"), required=True),
     Field("date", "Дата аттестации", Date(), required=True),
     Field("category", "Категория", Choice(C.CATEGORIES), required=True),
-))
+), id_prefix="at")
 
 PORTFOLIO = Sheet("portfolio", "Портфолио", (
     _id(),
@@ -167,7 +167,7 @@ PORTFOLIO = Sheet("portfolio", "Портфолио", (
     Field("result", "Результат", Text(max_length=200)),
     Field("date", "Дата", Date()),
     Field("link", "Ссылка", Link()),
-), label_field="title")
+), label_field="title", id_prefix="pf")
 
 PRACTICES = Sheet("practices", "ППО", (
     _id(),
@@ -176,7 +176,7 @@ PRACTICES = Sheet("practices", "ППО", (
     Field("level", "Уровень распространения", Choice(C.LEVELS), required=True),
     Field("date", "Дата", Date()),
     Field("description", "Описание", LongText()),
-), label_field="topic")
+), label_field="topic", id_prefix="ppo")
 
 # Transfers, with dates: a result stays with the class the student was in on the work's date (analytics.roster),
 # and the roster of a class on any day is known. One row per move; the «Обучающиеся» sheet keeps the current class.
@@ -188,7 +188,7 @@ MOVEMENTS = Sheet("movements", "Движение обучающихся", (
     Field("from_class_id", "Из класса", Ref("classes"), help="Пусто — прибыл из другой школы"),
     Field("to_class_id", "В класс", Ref("classes"), help="Пусто — выбыл из школы"),
     Field("order", "Приказ", Text(max_length=200), help="Номер и дата приказа"),
-))
+), id_prefix="mv")
 
 SCHEMA = Registry([
     DEPARTMENTS, SUBJECTS, TEACHERS, CLASSES, STUDENTS, TEACHING_LOAD, WORKS, TASKS, WORK_STAGES, RESULTS,

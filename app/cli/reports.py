@@ -116,7 +116,7 @@ def _spravka(fmt: str, out: Path | None, stem: str, build: Callable[[pd.DataFram
 
 @report_cli.command("work")
 @friendly
-def work(work_id: str = typer.Argument(..., help="Код работы из листа «Мониторинговые работы», например w-001"),
+def work(work_id: str = typer.Argument(..., help="Код работы из листа «Работы», например w-001"),
          fmt: str = FORMAT_OPTION, out: Path | None = _out_option("spravka-КОД.ФОРМАТ"),
          class_id: str | None = typer.Option(None, "--class", help="Справка по одному классу (код класса)")) -> None:
     """Сформировать аналитическую справку по мониторинговой работе."""

@@ -49,11 +49,9 @@ def trim_row(row: list[str]) -> list[str]:
     return row[:end]
 
 
-_ID_FORMATS = {"departments": "shmo-{:02d}", "subjects": "sub-{:02d}", "teachers": "t-{:03d}",
-               "classes": "cls-{:04d}", "students": "st-{:05d}", "teaching_load": "ld-{:04d}", "works": "w-{:03d}",
-               "tasks": "tsk-{:04d}", "results": "r-{:06d}", "period_marks": "pm-{:06d}", "olympiads": "ol-{:04d}",
-               "courses": "k-{:04d}", "attestations": "at-{:04d}", "portfolio": "pf-{:04d}", "practices": "ppo-{:03d}",
-               "work_stages": "ws-{:04d}", "movements": "mv-{:04d}"}
+_ID_DIGITS = {"departments": 2, "subjects": 2, "teachers": 3, "classes": 4, "students": 5, "teaching_load": 4,
+              "works": 3, "tasks": 4, "results": 6, "period_marks": 6, "olympiads": 4, "courses": 4,
+              "attestations": 4, "portfolio": 4, "practices": 3, "work_stages": 4, "movements": 4}
 _GRADE_WEIGHTS = np.array([1.08, 1.06, 1.04, 1.02, 1.0, 0.98, 0.96, 0.94, 0.9, 0.55, 0.5])
 _LEVELS = dict(zip(C.TASK_LEVELS, (-2.0, -0.5, 0.5), strict=True))  # task difficulty on the ability scale
 _LEVEL_POINTS = (0.36, 0.39, 0.25)  # share of a typical work's points per level, for expected period marks
@@ -116,7 +114,7 @@ class _SchoolYear:
 
     # -- helpers -------------------------------------------------------------------------------------------------
     def new(self, key: str, **fields: Any) -> dict[str, Any]:
-        rec = {"id": _ID_FORMATS[key].format(len(self.records[key]) + 1), **fields}
+        rec = {"id": f"{SCHEMA[key].prefix}-{len(self.records[key]) + 1:0{_ID_DIGITS[key]}d}", **fields}
         self.records[key].append(rec)
         return rec
 
@@ -535,9 +533,9 @@ class _SchoolYear:
             for j, i in enumerate(w.students):
                 fields: dict[str, Any] = {"work_id": w.rec["id"], "student_id": students[i]["id"]}
                 if w.absent[j]:
-                    fields["present"] = "нет"
+                    fields["present"] = C.NO
                 else:  # first graders get no marks, only scores
-                    fields.update(present="да", scores=texts[j], total=str(total[j]),
+                    fields.update(present=C.YES, scores=texts[j], total=str(total[j]),
                                   mark=str(marks[j]) if w.grade > 1 else None)
                 self.new("results", **fields)
 

@@ -15,6 +15,7 @@ import pandas as pd
 from app.demo.school import generate_demo
 from reports.district import CUBE
 from sheets_schema import SCHEMA, validate_workbook
+from sheets_schema import choices as C
 from sheets_schema.bundle import prune_dangling, render_grid
 from sheets_schema.lab import LAB_SCHEMA
 from sheets_schema.rules import score_to_mark
@@ -81,7 +82,7 @@ def inflate_vpr(frames: Frames, rng: np.random.Generator) -> pd.DataFrame:
         res["mark"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     for p, (wid, present) in enumerate(zip(res["work_id"].astype(str), res["present"].astype(str), strict=True)):
         s = scores[p]
-        if wid not in vpr or present != "да" or not isinstance(s, tuple) or wid not in maxima:
+        if wid not in vpr or present != C.YES or not isinstance(s, tuple) or wid not in maxima:
             continue
         mx = maxima[wid]
         if len(mx) != len(s):

@@ -23,7 +23,7 @@ from app.visible import scoped_raw_rows, visible_raw_row, visible_workbook
 from forms.changes import RowChange, edit_change
 from forms.entry_form import EntryForm
 from forms.subrows import RowsEditor, maxima_problem, numbering_problems
-from reports.labels import class_label, fmt_date, person_label
+from reports.labels import row_labels
 from sheets_schema import ERROR, ID_HEADER, SCHEMA, Workbook
 from sheets_schema.rows import RowProblem, check_rows
 from sheets_schema.validation import validate_sheet
@@ -34,22 +34,6 @@ ENTRY_SHEETS = ("students", "teachers", "classes", "subjects", "departments", "t
                 "courses", "attestations", "portfolio", "practices", "period_marks")
 _labels_lock = threading.Lock()
 _labels_memo: dict[tuple[str, str], tuple[Workbook, dict[str, str]]] = {}  # (sheet, login) -> (workbook, labels)
-
-
-def _row_labels(frames: Mapping[str, pd.DataFrame], key: str) -> pd.Series:
-    f = frames[key]
-    if key == "classes":
-        return class_label(f["parallel"], f["letter"])
-    if key == "students":
-        classes = frames["classes"].set_index("id")
-        cls = class_label(classes["parallel"], classes["letter"])
-        return person_label(f["last_name"], f["first_name"]) + ", " + f["class_id"].map(cls).fillna("—").astype(str)
-    if key == "teachers":
-        return person_label(f["last_name"], f["first_name"], f["middle_name"], initials=True)
-    if key == "works":
-        return f["title"].astype(str) + " (" + f["date"].map(fmt_date) + ")"
-    field = SCHEMA[key].label_field
-    return f[field].astype(str) if field else f["id"].astype(str)
 
 
 def viewer(account: Account | None = None) -> Account | None:
@@ -67,7 +51,7 @@ def ref_labels(sheet_key: str, account: Account | None = None) -> dict[str, str]
         memo = _labels_memo.get(memo_key)
         if memo is None or memo[0] is not wb:
             f = wb[sheet_key]
-            labels = _row_labels(wb.frames, sheet_key).fillna(f["id"].astype(str)) if not f.empty else pd.Series()
+            labels = row_labels(wb.frames, sheet_key).fillna(f["id"].astype(str)) if not f.empty else pd.Series()
             pairs = sorted(zip(f["id"].astype(str), labels.astype(str), strict=True), key=lambda p: p[1].casefold())
             if len(_labels_memo) > 512:
                 _labels_memo.clear()

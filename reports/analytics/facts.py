@@ -14,6 +14,7 @@ from reports.analytics.groups import lookup
 from reports.analytics.periods import CALENDAR, PeriodCalendar, in_period
 from reports.analytics.roster import MOVEMENTS, classes_on
 from reports.labels import class_label, person_label
+from sheets_schema import choices as C
 
 Frames = Mapping[str, pd.DataFrame]
 
@@ -110,7 +111,7 @@ def results_facts(workbook: Any) -> pd.DataFrame:
 
     mark = res["mark"].astype("Int64")  # validation already derived missing marks; no second derivation here
     total = res["total"].astype("Float64")
-    written = (res["present"] == "да").fillna(False).to_numpy(dtype=bool)
+    written = (res["present"] == C.YES).fillna(False).to_numpy(dtype=bool)
     mx = works["max_score"].to_numpy(dtype=float, na_value=np.nan)[wi]
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(written & (mx > 0), total.to_numpy(dtype=float, na_value=np.nan) / mx * 100.0, np.nan)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from reports.analytics.groups import group_category_counts, group_codes, group_counts
 from reports.labels import INDICATOR_LABELS, fmt_num
+from sheets_schema import choices as C
 
 MARKS = (5, 4, 3, 2, 1)
 COUNT_COLUMNS = ("n5", "n4", "n3", "n2", "n1")
@@ -27,7 +28,7 @@ SOU_WEIGHTS: Mapping[int, float] = {5: 100.0, 4: 64.0, 3: 36.0, 2: 16.0, 1: 7.0}
 RATE_COLUMNS = ("success_pct", "quality_pct", "sou_pct", "mean_mark")
 SUMMARY_COLUMNS = (*COUNT_COLUMNS, "N", "absent", "enrolled", *RATE_COLUMNS)
 LEVEL_COLUMNS = ("sou_level", "quality_level")
-PRESENT, ABSENT = "да", "нет"
+PRESENT, ABSENT = C.PRESENCE
 
 
 def _present_mask(df: pd.DataFrame, present_col: str | None) -> tuple[np.ndarray, np.ndarray]:

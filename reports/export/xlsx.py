@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports.spravka.document import WEAK_MARK, Chart, Figures, Paragraph, Spravka, TableBlock
 from reports.spravka.narrative import WorkReport
 from reports.spravka.staff import Frames, olympiad_document, staff_document
+from sheets_schema import choices as C
 
 MAIN_SHEET = "Справка"
 HEADER_FILL = PatternFill("solid", fgColor="DDE3F0")
@@ -56,7 +57,7 @@ def plain(column: str, value: Any) -> Any:
     if column == "weak":
         return WEAK_MARK if bool(value) else ""
     if isinstance(value, (np.bool_, bool)):
-        return "да" if value else "нет"
+        return C.YES if value else C.NO
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, np.floating):

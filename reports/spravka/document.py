@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from reports.labels import column_title, fmt_date, fmt_num
+from sheets_schema import choices as C
 
 WEAK_MARK = "слабый"
 SIGNATURE = "Заместитель директора по УВР ____________________ / ____________________ /"
@@ -181,7 +182,7 @@ def cell_value(column: str, value: Any) -> Any:
     if column == "weak":
         return WEAK_MARK if bool(value) else ""
     if isinstance(value, (bool, np.bool_)):
-        return "да" if value else "нет"
+        return C.YES if value else C.NO
     if isinstance(value, (pd.Timestamp, np.datetime64)):
         return fmt_date(value)
     if column in ("mean_mark", "mean_score"):

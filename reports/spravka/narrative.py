@@ -22,6 +22,7 @@ from reports.labels import LEVEL_NAMES, column_title, fmt_date, fmt_num
 from reports.spravka.document import WEAK_MARK as WEAK_MARK  # re-exported: pages and exporters import it from here
 from reports.spravka.document import Chart, Figures, Paragraph, Section, Spravka, TableBlock, table_or_text
 from reports.spravka.document import cell_value as cell_value
+from sheets_schema import choices as C
 from sheets_schema.errors import UserFacingError
 
 RATES = ("success_pct", "quality_pct", "sou_pct", "mean_mark")
@@ -261,7 +262,7 @@ def work_report(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id
 def _at_risk(facts: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
     """Students who wrote this work and are at risk over the year in this work's subject (a «5» in maths is not
     listed because of another subject), with their mark on this work."""
-    wrote = mine[(mine["present"] == "да").fillna(False).to_numpy(dtype=bool)]
+    wrote = mine[(mine["present"] == C.YES).fillna(False).to_numpy(dtype=bool)]
     ids = set(wrote["student_id"].dropna().astype(str))
     if not ids:
         return pd.DataFrame(columns=list(RISK_COLUMNS))

@@ -43,6 +43,7 @@ from reports.spravka.narrative import (
     students_word,
 )
 from sheets_schema import SCHEMA
+from sheets_schema import choices as C
 from sheets_schema.choices import PERIODS
 from sheets_schema.errors import UserFacingError
 
@@ -171,7 +172,7 @@ def _of(frame: pd.DataFrame, mask: Any) -> pd.DataFrame:
 
 
 def written_rows(facts: pd.DataFrame) -> pd.DataFrame:
-    return _of(facts, (facts["present"] == "да").to_numpy())
+    return _of(facts, (facts["present"] == C.YES).to_numpy())
 
 
 # -- indicator tables ---------------------------------------------------------------------------------------------
