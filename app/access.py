@@ -17,6 +17,7 @@ from app.roles import LAB_ROLE_TITLES as LAB_ROLE_TITLES  # re-exported: the lab
 from app.roles import ROLE_TITLES as ROLE_TITLES
 from app.roles import LabRole, Role
 from sheets_schema import SCHEMA
+from sheets_schema.base import SchemaError
 from sheets_schema.rows import RowProblem
 from sync.users import Account
 from sync.write.commands import CommandRejected, WriteCommand
@@ -168,6 +169,7 @@ READ: dict[str, str] = {
     "courses": "teacher", "attestations": "teacher", "practices": "teacher", "portfolio": "owner",
     "movements": "student",
 }
+READ_RULES = ("school", "class", "pair", "teacher", "owner", "student")
 TEACHER_PERSONAL = ("birth_date", "category", "category_date", "education", "experience")
 STUDENT_PERSONAL = ("last_name", "first_name", "middle_name", "birth_date", "gender")
 
@@ -393,3 +395,22 @@ def lab_sees_school(account: Account | None, code: str) -> bool:
 def lab_can_drill(account: Account | None, page: str, code: str) -> bool:
     """Both rules at once: the role may open this level, and may see this school."""
     return can_open_lab(account, page) and lab_sees_school(account, code)
+
+
+def _check_declarations() -> None:
+    """At import: every rule names real sheets and a known read rule, and every sheet has a read rule — a typo here
+    would silently hide a sheet from everybody or show it to everybody."""
+    sheets = set(SCHEMA.keys)
+    problems = [f"WRITE names unknown sheets {sorted(set(WRITE) - sheets)}"] if set(WRITE) - sheets else []
+    if set(READ) ^ sheets:
+        problems.append(f"READ does not match the sheets: extra {sorted(set(READ) - sheets)}, "
+                        f"missing {sorted(sheets - set(READ))}")
+    if bad := {k: v for k, v in READ.items() if v not in READ_RULES}:
+        problems.append(f"READ uses unknown rules {bad}")
+    if set(PAGES) & set(LAB_PAGES):
+        problems.append(f"page keys declared for both sites {sorted(set(PAGES) & set(LAB_PAGES))}")
+    if problems:
+        raise SchemaError("; ".join(problems))
+
+
+_check_declarations()

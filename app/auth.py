@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
-from app.access import authorize_commands, can_open
+from app.access import PAGES, authorize_commands, can_open
 from app.state import ctx
+from sheets_schema.errors import InternalError
 from sync.users import Account
 from sync.write.commands import WriteCommand
 
@@ -42,9 +43,13 @@ def sign_out() -> None:
 
 
 def page(path: str, key: str, allowed: Callable[[Account | None, str], bool] = can_open,
-         frame_of: Callable[[str], Any] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+         frame_of: Callable[[str], Any] | None = None, rules: Collection[str] = PAGES,
+         ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """ui.page with the access rule of `key` enforced before the page body runs: access.PAGES by default, or the
-    site's own rule (`allowed`) and chrome (`frame_of`, e.g. the lab's)."""
+    site's own rule (`allowed`, its page keys `rules`) and chrome (`frame_of`, e.g. the lab's). A key that no rule
+    declares fails when the page is registered, not when somebody opens it."""
+    if key not in rules:
+        raise InternalError(f"page {path!r}: access key {key!r} is not declared in the site's page rules")
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         # a page may await its analytics (computed off the event loop): allow a first build on a busy server

@@ -9,7 +9,6 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from reports.analytics.periods import CalendarError, parse_calendar
-from sheets_schema import choices as C
 
 
 class Settings(BaseSettings):
@@ -73,14 +72,3 @@ class Settings(BaseSettings):
     @property
     def warehouse_dir(self) -> Path:
         return self.data_dir / "warehouse"
-
-    def describe(self) -> dict[str, str]:
-        """Safe to print or log: no secret values, only whether a credentials file is configured."""
-        return {
-            "site": self.site,
-            "backend": self.backend, "data_dir": str(self.data_dir), "host": self.host, "port": str(self.port),
-            "academic_year": self.academic_year, "spreadsheet_key": self.spreadsheet_key or "—",
-            "credentials_file": "задан" if self.credentials_file else "не задан",
-            "session_secret": "задан" if self.session_secret else "в каталоге данных",
-            "cookie_secure": C.YES if self.cookie_secure else C.NO,
-        }

@@ -13,6 +13,7 @@ from typing import Any
 from nicegui import ui
 from nicegui.elements.mixins.validation_element import ValidationElement
 
+from sheets_schema.base import SchemaError
 from sheets_schema.fields import Field
 
 REQUIRED_MARK = " *"
@@ -113,11 +114,25 @@ def _ref(f: Field, value: str, ctx: WidgetContext) -> ValidationElement:
 
 def build_widget(f: Field, value: str, ctx: WidgetContext) -> ValidationElement:
     """The widget for one field, labelled with its Russian header, a «*» when required and its help text."""
-    builder = _BUILDERS.get(f.type.widget, _text)
-    return _decorate(builder(f, value or "", ctx), f, ctx)
+    return _decorate(_BUILDERS[f.type.widget](f, value or "", ctx), f, ctx)
 
 
 def widget_text(el: ValidationElement) -> str:
     """The cell text a widget holds."""
     value: Any = el.value
     return "" if value is None else str(value).strip()
+
+
+def _check_every_field_has_a_widget() -> None:
+    """At import: a field type whose widget has no builder is a declaration mistake, never a silent text input."""
+    from sheets_schema.fields import FieldType
+
+    def kinds(cls: type) -> set[type]:
+        return {cls} | {k for sub in cls.__subclasses__() for k in kinds(sub)}
+
+    missing = sorted({c.widget for c in kinds(FieldType) if getattr(c, "widget", "") not in _BUILDERS})
+    if missing:
+        raise SchemaError(f"no widget builder for widget types {missing}")
+
+
+_check_every_field_has_a_widget()

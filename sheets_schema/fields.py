@@ -14,8 +14,6 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from . import choices as C
-
 ERROR = "ошибка"
 WARNING = "предупреждение"
 
@@ -261,12 +259,6 @@ class Choice(FieldType):
 
 
 @dataclass(frozen=True)
-class YesNo(Choice):
-    options: tuple[str, ...] = C.PRESENCE
-    name: ClassVar[str] = "yesno"
-
-
-@dataclass(frozen=True)
 class Ref(FieldType):
     """The id of a row in another worksheet; existence is checked across sheets by validation."""
 
@@ -332,11 +324,6 @@ def parse_scores_column(cells: pd.Series) -> pd.Series:
     valid = parts.is_valid().to_pylist()
     out = [tuple(values[a:b]) if ok else None for a, b, ok in zip(offsets[:-1], offsets[1:], valid, strict=True)]
     return pd.Series(out, index=cells.index, dtype=object)
-
-
-def parse_scores(text: str) -> tuple[float | None, ...]:
-    """'1 0 2,5 -' -> (1.0, 0.0, 2.5, None)."""
-    return tuple(None if p == "-" else float(p.replace(",", ".")) for p in text.replace(";", " ").split())
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,6 @@ class Workbook:
     def __getitem__(self, key: str) -> pd.DataFrame:
         return self.frames[key]
 
-    def issues_of(self, sheet_key: str) -> list[Issue]:
-        return [i for i in self.issues if i.sheet_key == sheet_key]
-
     @property
     def error_count(self) -> int:
         return sum(1 for i in self.issues if i.severity == ERROR)

@@ -271,11 +271,6 @@ class WorkbookCache:
         self._dirty = True
         self._invalidations += 1
 
-    def invalidate(self) -> None:
-        """Pending commands changed: rebuild the overlay on next read, without touching the store."""
-        with self._lock:
-            self._invalidate()
-
     def seed(self, grids: dict[str, Grid], read_at: float) -> None:
         """Start from grids read earlier (the last good local copy) while the store cannot be read."""
         with self._lock:

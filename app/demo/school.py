@@ -417,7 +417,6 @@ class _SchoolYear:
         inflated = set(self.rng.choice(weaker, size=2, replace=False).tolist())  # weak classes "look good"
         math_class = int(self.rng.choice([c for c in np.flatnonzero(np.isin(self.cls_grade, [5, 6, 7]))
                                           if c not in inflated]))
-        self.inflated_classes = inflated
         students = self.records["students"]
         for g in range(2, 12):
             subjects = list(dict.fromkeys(w.subject for w in self.works if w.grade == g))

@@ -12,7 +12,14 @@ from fastapi.responses import RedirectResponse
 from nicegui import events, ui
 
 from app import background
-from app.access import LAB_ROLE_TITLES, authorize_lab_commands, can_open_lab, lab_sees_school, uploader_school
+from app.access import (
+    LAB_PAGES,
+    LAB_ROLE_TITLES,
+    authorize_lab_commands,
+    can_open_lab,
+    lab_sees_school,
+    uploader_school,
+)
 from app.auth import current_account, page, sign_out
 from app.pages.login import login_form
 from app.state import ctx
@@ -57,7 +64,7 @@ def frame(title: str) -> Any:
 
 def lab_page(path: str, key: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The school's page guard with the lab's rule (access.LAB_PAGES) and chrome."""
-    return page(path, key, allowed=can_open_lab, frame_of=frame)
+    return page(path, key, allowed=can_open_lab, frame_of=frame, rules=LAB_PAGES)
 
 
 def _board_data(campaign_id: str | None) -> tuple[dict[str, Any] | None, Any, Any]:

@@ -18,7 +18,6 @@ from reports.analytics.groups import dense_unique, group_codes
 from reports.analytics.indicators import PRESENT
 
 TASK_COLUMNS = ("work_id", "number", "task_id", "element", "task_level", "task_max")
-TASK_MEASURES = ("n_scored", "mean_score", "pct_of_max", "full_pct", "partial_pct", "zero_pct")
 ELEMENT_MEASURES = ("tasks", "n_scored", "score_sum", "max_sum", "pct_of_max", "weak")
 
 

@@ -18,7 +18,7 @@ from reports.analytics.risk import risk_share_sentence, students_at_risk
 from reports.analytics.rollup import children, class_rollup, parallel_label
 from reports.analytics.roster import NOT_COUNTED_COLUMNS, work_participants
 from reports.analytics.tasks import WeakRule, element_analysis, task_analysis, unpack_scores
-from reports.labels import LEVEL_NAMES, column_title, fmt_date, fmt_num
+from reports.labels import column_title, fmt_date, fmt_num
 from reports.spravka.document import WEAK_MARK as WEAK_MARK  # re-exported: pages and exporters import it from here
 from reports.spravka.document import Chart, Figures, Paragraph, Section, Spravka, TableBlock, table_or_text
 from reports.spravka.document import cell_value as cell_value
@@ -71,10 +71,6 @@ class WorkReport:
     @property
     def heading(self) -> str:
         return f"Аналитическая справка по итогам работы «{self.title}»"
-
-    def distribution(self) -> list[tuple[str, int]]:
-        """(«5», count) … («1», count) for the distribution table and chart."""
-        return [(column_title(c), int(getattr(self.summary, c))) for c in DISTRIBUTION]
 
     def _not_counted_table(self) -> tuple[TableBlock, ...]:
         if self.not_counted is None or not len(self.not_counted):
@@ -356,6 +352,3 @@ def change_words(delta: float, ending: str) -> str:
     verb = f"выросл{ending}" if delta > 0 else f"снизил{ending}сь"
     return f"{verb} на {fmt_num(abs(delta))} п. п."
 
-
-def level_name(level: str) -> str:
-    return LEVEL_NAMES.get(level, level)

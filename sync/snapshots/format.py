@@ -101,10 +101,6 @@ def canonical_bytes(grid: Sequence[Sequence[object]]) -> bytes:
     return json.dumps(trim_grid(grid), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def grid_sha256(grid: Sequence[Sequence[object]]) -> str:
-    return hashlib.sha256(canonical_bytes(grid)).hexdigest()
-
-
 def _digest(grid: Grid) -> str:
     """grid_sha256 of a grid that is already trimmed; hashes it as is, so a stray null can never pass as ""."""
     return hashlib.sha256(json.dumps(grid, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()

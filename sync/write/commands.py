@@ -47,15 +47,6 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def render_row(schema: Registry, sheet_key: str, values: Mapping[str, Any]) -> dict[str, str]:
-    """Typed values -> cell texts with each field type's own rendering (dates as ДД.ММ.ГГГГ, «4,5»...)."""
-    sheet = schema[sheet_key]
-    out: dict[str, str] = {}
-    for k, v in values.items():
-        out[k] = v if isinstance(v, str) else sheet.field(k).type.render(v)
-    return out
-
-
 def _current_rows(frame: pd.DataFrame | None, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     if frame is None or frame.empty or not ids:
         return {}
