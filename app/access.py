@@ -88,7 +88,7 @@ def scope_of(account: Account, frames: Mapping[str, pd.DataFrame]) -> Scope:
     # the classes sheet says who leads a class: that person sees the whole class whatever their account's role
     cl = frames["classes"]
     classes = frozenset(cl.loc[(cl["class_teacher_id"] == tid).fillna(False).to_numpy(dtype=bool), "id"].astype(str))
-    department, subjects, colleagues = "", frozenset(), frozenset()
+    department, subjects, colleagues = "", frozenset[str](), frozenset[str]()
     if account.role == Role.HEAD:
         t = frames["teachers"]
         row = t[t["id"] == tid]

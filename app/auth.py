@@ -60,12 +60,9 @@ def page(path: str, key: str, allowed: Callable[[Account | None, str], bool] = c
             if account is None:
                 return RedirectResponse(f"/login?next={path if '{' not in path else '/'}")
             if not allowed(account, key):
-                if frame_of is None:
-                    from app.frame import frame as school_frame
+                from app.frame import frame as school_frame
 
-                    chrome = school_frame
-                else:
-                    chrome = frame_of
+                chrome: Callable[[str], Any] = school_frame if frame_of is None else frame_of
                 with chrome("Нет доступа"):
                     ui.label("У вашей роли нет доступа к этой странице.").mark("forbidden")
                 return None

@@ -85,7 +85,7 @@ def parse_xlsx(data: bytes, filename: str = "", limits: UploadLimits | None = No
         for meta in wb.sheets_metadata:
             if "WorkSheet" not in str(meta.typ):
                 continue
-            sheets[meta.name] = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            sheets[meta.name] = [list(r) for r in wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)]
             if "Visible" != str(meta.visible).rsplit(".", 1)[-1]:
                 hidden.add(meta.name)
     except Exception as exc:  # calamine raises its own zoo of errors on broken XML inside a valid zip

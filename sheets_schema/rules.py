@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 
@@ -122,7 +123,7 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
             v = res[key].iat[p]
             value = "" if v is None or (not isinstance(v, tuple) and pd.isna(v)) else sheet.field(key).type.render(v)
             issues.append(Issue(sheet.title, r, cell_of(schema, "results", res, key, r), labels[key], value,
-                                message(p), severity, sheet.key))
+                                message(int(p)), severity, sheet.key))
             if severity == ERROR:
                 bad[p] = True
 
@@ -195,6 +196,10 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
     return dict(frames, results=kept), issues
 
 
+def _same(text: str, _row: int) -> str:
+    return text
+
+
 def _row_rule(schema: Registry, frames: Frames, sheet_key: str, field_key: str, bad: np.ndarray,
               message: Callable[[int], str]) -> tuple[Frames, list[Issue]]:
     """Report each bad row on one field's cell and drop it from the typed frame (a row-level cross-field rule)."""
@@ -228,8 +233,8 @@ def validate_portfolio_owner(schema: Registry, frames: Frames) -> tuple[Frames, 
     for owner, key in (("ученик", "student_id"), ("учитель", "teacher_id")):
         empty = pf[key].isna() | (pf[key].astype("string").str.strip() == "")
         bad = ((pf["owner"] == owner) & empty).fillna(False).to_numpy(dtype=bool)
-        frames, found = _row_rule(schema, frames, "portfolio", key, bad,
-                                  lambda p, o=owner, k=key: f"«{labels['owner']}» = {o}: заполните «{labels[k]}»")
+        text = f"«{labels['owner']}» = {owner}: заполните «{labels[key]}»"
+        frames, found = _row_rule(schema, frames, "portfolio", key, bad, functools.partial(_same, text))
         pf = frames["portfolio"]
         out += found
     return frames, out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import secrets
 import sqlite3
 import threading
@@ -120,7 +121,8 @@ class UserStore:
         if not n:
             raise UserError(f"Нет пользователя «{login}»")
 
-    def _history(self, login: str, client: str, now: float) -> tuple[list[tuple[float, bool]], list[float]]:
+    def _history(self, login: str, client: str, now: float
+                 ) -> tuple[builtins.list[tuple[float, bool]], builtins.list[float]]:
         """(this pair's attempts, oldest first; the client's failures across logins), inside the throttle's memory."""
         since = now - self.throttle.memory
         with self._conn() as c:
@@ -170,7 +172,7 @@ class UserStore:
             c.execute("UPDATE sign_ins SET ok = 1 WHERE rowid = ?", (attempt,))
         return self.get(login)
 
-    def failed_sign_ins(self, since: float, at_least: int = 3) -> list[tuple[str, str, int, float]]:
+    def failed_sign_ins(self, since: float, at_least: int = 3) -> builtins.list[tuple[str, str, int, float]]:
         """(login, client, failures, last failure) with at least `at_least` failures since `since`, most first:
         what `edumon status` shows the administrator."""
         with self._conn() as c:

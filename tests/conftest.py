@@ -28,6 +28,16 @@ for _wait in (User.should_see, User.should_not_see):
 
 PASSWORD = "test-pass-123"
 
+
+@pytest.fixture(autouse=True)
+def _ui_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which variant of the app tests/ui_main.py builds for the `user` fixture (`@pytest.mark.ui_app(...)`)."""
+    marker = request.node.get_closest_marker("ui_app")
+    if marker is None:
+        monkeypatch.delenv("UI_TEST_APP", raising=False)
+    else:
+        monkeypatch.setenv("UI_TEST_APP", marker.args[0])
+
 DEMO_STUDENTS = 300
 DEMO_SEED = 7
 

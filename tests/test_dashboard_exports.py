@@ -15,7 +15,7 @@ from reports import results_facts, select, summarize
 from reports.labels import fmt_num
 from tests.conftest import sign_in
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_reports.py")
+pytestmark = pytest.mark.ui_app("manual_drain")
 
 
 def docx_text(data: bytes) -> str:

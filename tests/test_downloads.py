@@ -11,7 +11,7 @@ from nicegui.testing import User
 from app.pages.downloads import XLSX, Export, export_buttons
 from reports.spravka.school import ClassNotFound
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_reports.py")
+pytestmark = pytest.mark.ui_app("manual_drain")
 
 
 def gone() -> bytes:

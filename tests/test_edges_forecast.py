@@ -104,7 +104,7 @@ def test_on_the_demo_the_chosen_method_is_never_worse_than_the_baselines(facts: 
 def test_the_class_spravka_publishes_the_forecast_with_its_check() -> None:
     from reports import results_facts
     from reports.spravka.school import class_spravka
-    from tests.test_reports_factory import School
+    from tests.factories import School
 
     s = School()
     alg = s.subject("Алгебра")
@@ -132,7 +132,7 @@ def test_exam_outlook_turns_each_forecast_into_the_exam_mark() -> None:
     compared in score space)."""
     from reports import results_facts
     from reports.analytics.forecast_check import exam_outlook
-    from tests.test_reports_factory import School
+    from tests.factories import School
 
     s = School()
     alg = s.subject("Алгебра")

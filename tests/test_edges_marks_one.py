@@ -11,7 +11,7 @@ from reports.labels import column_title
 from reports.spravka.narrative import work_report
 from reports.spravka.school import class_spravka
 from reports.spravka.sections import by_kind
-from tests.test_reports_factory import School
+from tests.factories import School
 
 
 def one_class_with_a_one() -> tuple[dict[str, pd.DataFrame], str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from reports import results_facts
 from reports.spravka.narrative import work_report
 from sheets_schema import SCHEMA, validate_workbook
-from tests.test_reports_factory import School
+from tests.factories import School
 
 
 def four_on_the_roster(rows: dict[str, tuple[str, str]]) -> tuple[School, str]:

@@ -10,7 +10,7 @@ from reports import children, class_rollup, results_facts
 from reports.analytics.roster import classes_on, roster
 from reports.analytics.teachers import teacher_facts
 from sheets_schema import SCHEMA, validate_workbook
-from tests.test_reports_factory import School
+from tests.factories import School
 
 
 def moved_school() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:

@@ -41,7 +41,8 @@ def test_every_declared_error_has_the_one_root_and_a_branch() -> None:
     declared = _declared_exceptions()
     assert len(declared) >= 20  # the stores, snapshots, bundles, справки, uploads, settings …
     strays = [f"{e.__module__}.{e.__qualname__}" for e in declared
-              if e not in (EdumonError, UserFacingError, InternalError) and not issubclass(e, (UserFacingError, InternalError))]
+              if e not in (EdumonError, UserFacingError, InternalError)
+              and not issubclass(e, (UserFacingError, InternalError))]
     assert strays == []
     assert not [e for e in declared if issubclass(e, LookupError)]  # a KeyError bug can never pass for «не найдено»
 

@@ -14,7 +14,7 @@ from reports.spravka.forecast import class_outlook, student_outlook
 from sheets_schema import Workbook
 from tests.conftest import sign_in
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_reports.py")
+pytestmark = pytest.mark.ui_app("manual_drain")
 
 
 async def test_the_class_page_shows_the_forecast_and_its_check(data_dir: Path, workbook: Workbook,

@@ -14,7 +14,7 @@ from sheets_schema import SCHEMA
 from tests.conftest import sign_in
 from tests.waits import LIMIT, await_until
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")
+pytestmark = pytest.mark.ui_app("manual_drain")
 
 
 async def until(condition: Callable[[], object], timeout: float = LIMIT) -> None:

@@ -16,7 +16,7 @@ from forms.results_grid import ResultsGrid
 from sync.write.commands import WriteCommand
 from tests.conftest import sign_in
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")
+pytestmark = pytest.mark.ui_app("manual_drain")
 
 CLASS_ID = "cls-0009"  # 5«А», 15 students in the demo school
 MAXIMA = (1, 2, 2)

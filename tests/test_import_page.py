@@ -15,7 +15,7 @@ from app.state import ctx
 from tests.conftest import sign_in
 from tests.test_grid_page import CLASS_ID, mark_of, new_work
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")
+pytestmark = pytest.mark.ui_app("manual_drain")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -18,7 +18,6 @@ from sync.warehouse.intake import ingest_bundle
 from tests.conftest import PASSWORD
 from tests.lab_factory import make_bundle, school_workbook
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main.py")
 TOWN = [TownSchool("sch-001", "СОШ № 1", "СОШ", 60), TownSchool("gim-002", "Гимназия № 2", "гимназия", 60),
         TownSchool("oosh-03", "Ключевская ООШ", "ООШ", 60)]
 

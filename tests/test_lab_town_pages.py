@@ -17,7 +17,6 @@ from tests.conftest import PASSWORD
 from tests.lab_factory import MARK_FIRST, MARK_LAST, MARK_MIDDLE
 from tests.test_lab_town import INFLATED, build_town, town_frames
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main.py")
 MATH = quote("математика")
 
 

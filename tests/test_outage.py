@@ -104,7 +104,7 @@ def test_a_copy_of_another_spreadsheet_is_never_shown(google, tmp_path: Path) ->
     assert other.load() is None
 
 
-@pytest.mark.nicegui_main_file("tests/ui_main_outage.py")
+@pytest.mark.ui_app("store_down")
 async def test_pages_show_the_time_of_the_last_good_read_during_an_outage(data_dir: Path, user) -> None:
     import datetime as dt
 

@@ -14,7 +14,7 @@ from reports.labels import fmt_date, fmt_num
 from sheets_schema import Workbook
 from tests.conftest import sign_in, teacher_of
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")
+pytestmark = pytest.mark.ui_app("manual_drain")
 
 
 def rows_of(user: User, marker: str) -> list[dict]:

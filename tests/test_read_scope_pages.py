@@ -22,7 +22,7 @@ from reports.labels import fmt_date
 from sheets_schema import SCHEMA, Workbook
 from tests.conftest import sign_in, teacher_of
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")
+pytestmark = pytest.mark.ui_app("manual_drain")
 
 
 class Secrets:

@@ -30,7 +30,7 @@ from reports.analytics.dashboard import (
 from reports.analytics.facts import results_facts
 from reports.analytics.objectivity import Signal
 from sheets_schema.fields import ERROR, WARNING
-from tests.test_reports_factory import School
+from tests.factories import School
 
 MID = "промежуточная (рубежная)"
 

@@ -10,7 +10,7 @@ import pytest
 
 from reports.analytics.dynamics import dynamics
 from reports.analytics.facts import results_facts
-from tests.test_reports_factory import School
+from tests.factories import School
 
 
 @functools.cache  # built once per module; the tests only read it

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import reports
-from tests.test_reports_factory import School
+from tests.factories import School
 
 ON = pd.Timestamp("2025-09-01")
 

@@ -11,7 +11,7 @@ import pytest
 from reports.analytics.facts import FACT_COLUMNS, results_facts, select
 from reports.analytics.periods import CALENDAR, PeriodCalendar, in_period
 from sheets_schema import SCHEMA, validate_workbook
-from tests.test_reports_factory import School
+from tests.factories import School
 
 
 def school() -> tuple[School, dict[str, str]]:

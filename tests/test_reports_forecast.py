@@ -10,7 +10,7 @@ import pytest
 
 from reports.analytics.facts import results_facts
 from reports.analytics.forecast import MAD_SCALE, backtest, exam_forecast, forecast_next, predict, theil_sen
-from tests.test_reports_factory import School
+from tests.factories import School
 
 START = pd.Timestamp("2025-09-01")
 

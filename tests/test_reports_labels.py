@@ -20,7 +20,7 @@ from reports.labels import (
     titled,
 )
 from sheets_schema import SCHEMA
-from tests.test_reports_factory import School
+from tests.factories import School
 
 
 def school() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:

@@ -10,7 +10,7 @@ import pytest
 from reports.analytics.facts import results_facts
 from reports.analytics.objectivity import SIGNAL_PREFIX, ObjectivityRules, last_period_marks, objectivity
 from reports.analytics.tasks import unpack_scores
-from tests.test_reports_factory import School
+from tests.factories import School
 
 TASKS = [(1, "Дроби", "базовый")] * 4 + [(6, "Задача", "повышенный")]
 

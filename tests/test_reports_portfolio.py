@@ -21,7 +21,7 @@ import pytest
 from reports.analytics import portfolio as pf
 from reports.analytics.dashboard import rounded
 from reports.analytics.facts import results_facts
-from tests.test_reports_factory import School
+from tests.factories import School
 
 TASKS = [(2, "Дроби", "базовый"), (3, "Уравнения", "базовый"), (5, "Уравнения", "повышенный")]
 

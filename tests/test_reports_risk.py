@@ -10,7 +10,7 @@ import pytest
 
 from reports.analytics.facts import results_facts
 from reports.analytics.risk import RISK_COLUMNS, RiskRules, students_at_risk
-from tests.test_reports_factory import School
+from tests.factories import School
 
 DATES = ["15.09.2025", "15.10.2025", "15.11.2025", "15.12.2025", "15.01.2026"]
 

@@ -11,7 +11,7 @@ import pytest
 from reports.analytics.facts import results_facts, select
 from reports.analytics.rollup import children, class_rollup, parallel_label, subject_rollup
 from reports.analytics.teachers import teacher_facts, teachers_by_profile
-from tests.test_reports_factory import School
+from tests.factories import School
 
 
 @functools.cache  # built once per module; the tests only read it

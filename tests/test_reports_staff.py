@@ -23,7 +23,7 @@ from reports.analytics.staff import (
     staff_composition,
 )
 from sheets_schema import SCHEMA
-from tests.test_reports_factory import School
+from tests.factories import School
 
 ON = pd.Timestamp("2025-09-01")
 

@@ -10,7 +10,7 @@ import pytest
 
 from reports.analytics.facts import results_facts
 from reports.analytics.tasks import WeakRule, element_analysis, solved_share, task_analysis, unpack_scores
-from tests.test_reports_factory import School
+from tests.factories import School
 
 TASKS = [(1, "Дроби", "базовый"), (2, "Дроби", "базовый"), (3, "Уравнения", "повышенный"),
          (2, "Функции", "высокий")]

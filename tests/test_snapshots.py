@@ -17,7 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from devtools.fake_sheets import FakeSheets, fake_session
 from sync import snapshots as snap
+from sync.google.store import GoogleStore
 from sync.local import LocalStore
 from sync.snapshots import catalog as snap_catalog
 from sync.snapshots import format as snap_format
@@ -28,30 +30,19 @@ TRICKY = ["", "007", "=1+1", '=IMPORTXML("http://x";"//a")', "4,5", "12.10.2025"
           "+7 900", "TRUE", "#N/A", "1e5", "'апостроф", "-0", "строка\nвторая", " ", "null", "5«А»"]
 
 
-def _google_factory() -> Callable[[], SheetStore] | None:
-    """GoogleStore over the in-process fake Sheets API, when both are present in this checkout."""
-    try:
-        from devtools.fake_sheets import FakeSheets, fake_session
-        from sync.google.store import GoogleStore
-    except ImportError:
-        return None
-
-    def make() -> SheetStore:
-        fake = FakeSheets(auto_create=True)
-        key = fake.create_spreadsheet()
-        return GoogleStore(key, None, base_url="https://fake.local",
-                           session=fake_session(fake, ("https://fake.local/",)))
-    return make
+def _google_store() -> SheetStore:
+    """GoogleStore over the in-process fake Sheets API."""
+    fake = FakeSheets(auto_create=True)
+    key = fake.create_spreadsheet()
+    return GoogleStore(key, None, base_url="https://fake.local", session=fake_session(fake, ("https://fake.local/",)))
 
 
-GOOGLE = _google_factory()
-KINDS = ["local", pytest.param("google", marks=pytest.mark.skipif(GOOGLE is None, reason="no GoogleStore/fake"))]
+KINDS = ["local", "google"]
 
 
 def make_store(kind: str, root: Path) -> SheetStore:
     if kind == "google":
-        assert GOOGLE is not None
-        return GOOGLE()
+        return _google_store()
     return LocalStore(root / "edumon.sqlite3")
 
 

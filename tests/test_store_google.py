@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -160,10 +159,9 @@ def test_retries_are_bounded(make: Callable[..., GoogleStore], fake: FakeSheets)
     store = make(max_retries=3)
     sleeps: list[float] = []
     store.retry_policy.sleep = sleeps.append
-    started = time.monotonic()
     with pytest.raises(SheetsUnavailable, match="Google Таблицы не отвечают: 4 попыток"):
         store.read_all()
-    assert len(fake.api_requests()) == 4 and len(sleeps) == 3 and time.monotonic() - started < 2
+    assert len(fake.api_requests()) == 4 and len(sleeps) == 3  # the waits were asked of the policy, never slept
     assert all(0 <= s <= 2 ** i for i, s in enumerate(sleeps))  # full jitter under an exponential cap
 
 

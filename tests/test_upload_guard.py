@@ -16,7 +16,7 @@ from tests.conftest import sign_in
 from tests.hostile_xlsx import book, sheet_xml, with_sheet
 from tests.test_import_page import XLSX, pending, upload
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")
+pytestmark = pytest.mark.ui_app("manual_drain")
 MB = 1024 * 1024
 BOUNDARY = "edumonboundary"
 

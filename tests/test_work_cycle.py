@@ -19,7 +19,7 @@ from sync.users import Account
 from tests.conftest import sign_in
 from tests.test_forms_pages import set_value, store_row, until
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_reports.py")
+pytestmark = pytest.mark.ui_app("manual_drain")
 
 DEPUTY = Account("zam", "Завуч", "deputy", "")
 HEAD = Account("shmo", "Руководитель", "head_of_department", "t-001")

@@ -202,7 +202,7 @@ def return_cmd(code: str = typer.Argument(..., help="Код школы"),
 @friendly
 def add_user(login: str = typer.Argument(..., help="Имя для входа"),
              name: str = typer.Option(..., "--name", help="ФИО или название"),
-             role: str = typer.Option(..., "--role", help="; ".join(f"{r.value} — {t}" for r, t in
+             role: str = typer.Option(..., "--role", help="; ".join(f"{r} — {t}" for r, t in
                                                                    LAB_ROLE_TITLES.items())),
              school: str = typer.Option("", "--school", help="Код школы (для lab_uploader)")) -> None:
     """Добавить учётную запись лаборатории; пароль будет показан один раз."""

@@ -10,13 +10,16 @@ import functools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 import typer
 
 from app.cli.common import LazyModule, fail, friendly
 from app.cli.common import context as _context
+
+if TYPE_CHECKING:
+    from sync.snapshots import WorkbookDiff
 
 retention = LazyModule("sync.snapshots.retention")
 snap = LazyModule("sync.snapshots")
@@ -89,7 +92,7 @@ def _bar(label: str) -> Iterator[Callable[[float, str], None]]:
         yield report
 
 
-def diff_lines(diff: snap.WorkbookDiff, limit: int = 50) -> list[str]:
+def diff_lines(diff: WorkbookDiff, limit: int = 50) -> list[str]:
     """The diff as text for people: per sheet the counts, then rows added (+), removed (−), changed (~)."""
     lines: list[str] = []
     for s in diff.changed:

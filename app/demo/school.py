@@ -231,9 +231,9 @@ class _SchoolYear:
         dept_of: list[str] = []
         for d in V.DEPARTMENTS:
             # within a department each teacher has a main subject, in proportion to that subject's hours
-            subj = [s for s in V.CURRICULUM if V.CURRICULUM[s][0] == d and d != "primary"] or [""]
-            need = np.array([sum(i[2] for i in items if i[1] == s and i[3] == d) for s in subj], dtype=float)
-            for s, k in zip(subj, _split(counts[d], need + 1e-9), strict=True):
+            mains = [s for s in V.CURRICULUM if V.CURRICULUM[s][0] == d and d != "primary"] or [""]
+            need = np.array([sum(i[2] for i in items if i[1] == s and i[3] == d) for s in mains], dtype=float)
+            for s, k in zip(mains, _split(counts[d], need + 1e-9), strict=True):
                 for _ in range(k):
                     specialists.setdefault(s, []).append(len(teachers))
                     teachers.append(self.new("teachers", position="учитель", department_id=self.depts[d]["id"]))
@@ -307,7 +307,7 @@ class _SchoolYear:
         for diff in weak.values():  # a couple of clearly weak content elements per subject
             diff[self.rng.choice(len(diff), size=2, replace=False)] += 1.3
         self.elem_diff = {s: dict(zip(V.ELEMENTS[s], d, strict=True)) for s, d in weak.items()}
-        plan = []  # (grade, subject, kind, date range)
+        plan: list[tuple[int, str, str, dt.date, dt.date]] = []  # (grade, subject, kind, date range)
         for g in range(1, 12):
             main = ["русский язык", "математика"] + ([V.EXTRA_SUBJECT[g]] if g in V.EXTRA_SUBJECT else [])
             for s in main:
@@ -319,8 +319,8 @@ class _SchoolYear:
                 plan.append((g, s, "ВПР", dt.date(y1, 3, 11), dt.date(y1, 4, 24)))
             exam = {9: "ОГЭ (ГИА-9)", 11: "ЕГЭ (ГИА-11)"}.get(g)
             for s in ("русский язык", "математика") if exam else ():
-                plan.append((g, s, exam, dt.date(y1, 2, 5), dt.date(y1, 2, 20)))
-                plan.append((g, s, exam, dt.date(y1, 4, 6), dt.date(y1, 4, 17)))
+                plan.append((g, s, str(exam), dt.date(y1, 2, 5), dt.date(y1, 2, 20)))
+                plan.append((g, s, str(exam), dt.date(y1, 4, 6), dt.date(y1, 4, 17)))
         for g, s, kind, lo, hi in plan:
             date = self.day(lo, hi)
             n_tasks = int(self.rng.integers(*{"ВПР": (10, 17), "ОГЭ (ГИА-9)": (15, 21), "ЕГЭ (ГИА-11)": (15, 21)}
@@ -339,14 +339,14 @@ class _SchoolYear:
             t3 = max(1, round(0.3 * total))
             t4 = max(t3 + 1, round(0.55 * total))
             t5 = min(total, max(t4 + 1, round(0.8 * total)))
-            exam = kind in ("ОГЭ (ГИА-9)", "ЕГЭ (ГИА-11)")
-            month = {2: " (февраль)", 4: " (апрель)"}.get(date.month, "") if exam else ""
+            is_exam = kind in ("ОГЭ (ГИА-9)", "ЕГЭ (ГИА-11)")
+            month = {2: " (февраль)", 4: " (апрель)"}.get(date.month, "") if is_exam else ""
             stage = ("обработка" if date.month == 5 else "анализ" if date.month == 4 or self.rng.random() < 0.3
                      else "рекомендации")
             rec = self.new("works", title=f"{V.KIND_TITLES[kind]} {V.CURRICULUM[s][1]}, {g} класс{month}",
                            subject_id=self.subjects[s]["id"], parallel=g, kind=kind, period=self.period_of(date, g),
                            date=date, max_score=total, threshold_3=t3, threshold_4=t4, threshold_5=t5, stage=stage,
-                           notes="Пробный экзамен в формате ГИА" if exam else None)
+                           notes="Пробный экзамен в формате ГИА" if is_exam else None)
             for i, (m, e, lv) in enumerate(zip(maxima, elements, levels, strict=True), start=1):
                 self.new("tasks", work_id=rec["id"], number=i, max_score=int(m), element=e, level=lv)
             self.works.append(_Work(rec, s, g, kind, date, maxima, difficulty, levels, (t3, t4, t5)))
@@ -399,10 +399,10 @@ class _SchoolYear:
             assert w.scores is not None and w.absent is not None and w.students is not None
             if pattern.sum() < w.thresholds[1] or w.absent.all():
                 continue
-            present = np.flatnonzero(~w.absent)
-            best = max(present, key=lambda i: (self.theta[w.students[i]], -i))
-            same_class = [i for i in present if self.st_class[w.students[i]] == self.st_class[w.students[best]]]
-            pair = sorted(same_class, key=lambda i: (-self.theta[w.students[i]], i))[:2]
+            present, who = np.flatnonzero(~w.absent), w.students
+            best = max(present, key=lambda i: (self.theta[who[i]], -i))
+            same_class = [i for i in present if self.st_class[who[i]] == self.st_class[who[best]]]
+            pair = sorted(same_class, key=lambda i: (-self.theta[who[i]], i))[:2]
             if len(pair) < 2:
                 continue
             for i in pair:
@@ -450,12 +450,12 @@ class _SchoolYear:
         entrants: list[tuple[int, str, float]] = []
         older = np.flatnonzero(self.st_grade >= 4)
         star = older[np.argmax(self.theta[older])]
-        for i in older:
-            if self.rng.random() < 0.14 + 0.12 * self.theta[i] or i == star:
-                grade = int(self.st_grade[i])
+        for k in older:
+            if self.rng.random() < 0.14 + 0.12 * self.theta[k] or k == star:
+                grade = int(self.st_grade[k])
                 options = [s for s in V.OLYMPIAD_SUBJECTS if V.CURRICULUM[s][2][grade - 1]]
                 for s in self.rng.choice(options, size=int(self.rng.integers(1, 4)), replace=False):
-                    entrants.append((int(i), str(s), 0.0))
+                    entrants.append((int(k), str(s), 0.0))
         for level, min_grade, (lo, hi), (win, prize), pass_score in stages:
             dates = {s: self.day(lo, hi) for s in V.OLYMPIAD_SUBJECTS}
             next_round = []
@@ -469,7 +469,7 @@ class _SchoolYear:
                 self.new("olympiads", student_id=students[i]["id"], subject_id=self.subjects[s]["id"], level=level,
                          status=status, score=score, teacher_id=None if t is None else self.teachers[t]["id"],
                          date=dates[s])
-                next_round.append((i, s, float(score) if status != "участник" else 0.0))
+                next_round.append((int(i), s, float(score) if status != "участник" else 0.0))
             entrants = next_round
 
     def qualification(self) -> None:

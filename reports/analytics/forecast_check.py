@@ -77,11 +77,13 @@ def held_out_errors(points: pd.DataFrame, by: Sequence[str], min_train: int = 3)
         fit = theil_sen(train, by)
         fit = target[[*by]].merge(fit, on=by, how="left") if by else fit
         trend = predict(fit, pd.Series(target["date"].to_numpy()))["forecast_pct"].to_numpy()
-        grouped = train.groupby(by, observed=True, sort=False)["pct"] if by else None
-        mean = target[by].merge(grouped.mean().rename("m").reset_index(), on=by, how="left")["m"].to_numpy() \
-            if by else np.full(len(target), train["pct"].mean())
-        last = target[by].merge(grouped.last().rename("l").reset_index(), on=by, how="left")["l"].to_numpy() \
-            if by else np.full(len(target), train["pct"].iloc[-1])
+        if by:
+            grouped = train.groupby(by, observed=True, sort=False)["pct"]
+            mean = target[by].merge(grouped.mean().rename("m").reset_index(), on=by, how="left")["m"].to_numpy()
+            last = target[by].merge(grouped.last().rename("l").reset_index(), on=by, how="left")["l"].to_numpy()
+        else:
+            mean = np.full(len(target), train["pct"].mean())
+            last = np.full(len(target), train["pct"].iloc[-1])
         actual = target["pct"].to_numpy(dtype=float)
         rows.append(target[[*by, "date"]].assign(actual=actual, trend=trend - actual, mean=mean - actual,
                                                    last=last - actual))

@@ -21,6 +21,7 @@ def threshold_problems(works: pd.DataFrame) -> pd.DataFrame:
     rows = []
     values = works[["id", *THRESHOLD_COLUMNS]].astype({c: "Float64" for c in THRESHOLD_COLUMNS})
     for wid, mx, t3, t4, t5 in values.itertuples(index=False, name=None):
+        message: str | None
         if any(pd.isna(v) for v in (mx, t3, t4, t5)):
             message = f"Не заполнены «{labels['max_score']}» или минимальные баллы на отметки"
         else:

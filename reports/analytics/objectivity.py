@@ -170,10 +170,12 @@ def _counts(v: pd.DataFrame, by: list[str], scope: str, flags: dict[str, np.ndar
         data["class"] = np.full(n, SCHOOL_LABEL, dtype=object)
     data["N"] = group_counts(codes, n)
     data |= {c: group_counts(codes, n, m) for c, m in flags.items()}
-    compared = np.where(data["compared"] > 0, data["compared"], np.nan)
+    compared = np.asarray(data["compared"], dtype=float)
+    compared[compared <= 0] = np.nan
     for c in ("lowered", "confirmed", "raised"):
         data[f"{c}_pct"] = data[c] / compared * 100.0
-    assessable = np.where(data["assessable"] > 0, data["assessable"], np.nan)
+    assessable = np.asarray(data["assessable"], dtype=float)
+    assessable[assessable <= 0] = np.nan
     data["high_but_basic_failed_pct"] = data["high_but_basic_failed"] / assessable * 100.0
     return pd.DataFrame(data, index=pd.RangeIndex(n))[["scope", "work_id", "work", "subject", "date", "class_id",
                                                        "class", *COUNT_COLUMNS]]

@@ -74,7 +74,7 @@ class PeriodCalendar:
         """The quarter a date falls in; summer dates after the 3rd quarter count to the 4th (ОГЭ in June)."""
         d = pd.to_datetime(dates)
         year = self.academic_year(d)
-        label = pd.Series(np.where(d.isna(), None, Q4), index=d.index, dtype=object)
+        label = pd.Series(Q4, index=d.index, dtype=object).mask(d.isna(), None)
         for q in (Q3, Q2, Q1):
             label = label.where(~(d <= self.period_end(q, year)).fillna(False), q)
         return label

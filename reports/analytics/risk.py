@@ -94,7 +94,7 @@ def students_at_risk(facts: pd.DataFrame, rules: RiskRules = RiskRules()) -> pd.
         "n_twos": n_twos[chosen], "n_low": n_low[chosen], "own_mean_pct": mean[chosen],
         "slope_per_month": slope[chosen],
     })
-    out["reasons"] = [_reasons(int(a), int(b), m, s, twos_text.get(k, ""), low_text.get(k, ""), rules)
+    out["reasons"] = [_reasons(int(a), int(b), m, s, twos_text.get(int(k), ""), low_text.get(int(k), ""), rules)
                       for k, a, b, m, s in zip(chosen, n_twos[chosen], n_low[chosen], mean[chosen], slope[chosen],
                                                strict=True)]
     return out

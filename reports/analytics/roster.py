@@ -25,7 +25,7 @@ def classes_on(students: pd.DataFrame, movements: pd.DataFrame | None, student_i
     current = pd.Series(students["class_id"].astype(object).to_numpy(), index=students["id"].astype(object)
                         ).groupby(level=0).first()
     out = current.reindex(sid).to_numpy(dtype=object)
-    out = np.where(pd.isna(out), None, out)
+    out[pd.isna(out)] = None
     if movements is None or movements.empty:
         return out
     mv = movements.dropna(subset=["student_id", "date"])
@@ -51,8 +51,9 @@ def classes_on(students: pd.DataFrame, movements: pd.DataFrame | None, student_i
     left_school = (before["_d"].notna() & before["to_class_id"].isna()).to_numpy()
     values = out[idx].copy()
     from_class = after["from_class_id"].to_numpy(dtype=object)
-    values = np.where(has_after, np.where(pd.isna(from_class), None, from_class), values)
-    values = np.where(~has_after & left_school, None, values)
+    from_class[pd.isna(from_class)] = None
+    values[has_after] = from_class[has_after]
+    values[~has_after & left_school] = None
     out[idx] = values
     return out
 

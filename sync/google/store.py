@@ -289,10 +289,12 @@ class GoogleStore:
                 self._headers[lay.title] = list(lay.headers) if id_cell_cleared(header, lay.headers, ID_HEADER) \
                     else header  # what reads and writes go by until the next look
                 missing, extra, renamed = header_drift(lay.headers, header)
-                for target, value in ((rep.missing_columns, missing), (rep.extra_columns, extra),
-                                      (rep.renamed_columns, renamed)):
-                    if value:
-                        target[lay.title] = value  # type: ignore[index]
+                if missing:
+                    rep.missing_columns[lay.title] = missing
+                if extra:
+                    rep.extra_columns[lay.title] = extra
+                if renamed:
+                    rep.renamed_columns[lay.title] = renamed
                 reqs += layout_requests(s.sheet_id, lay, header, lay.title in empty, s.rows, s.cols, s.frozen,
                                          s.header_protected)
             report = report or rep

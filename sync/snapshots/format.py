@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import pyarrow as pa
 from openpyxl import Workbook as XlsxWorkbook
@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 
 from sheets_schema import col_letter
 from sheets_schema.errors import UserFacingError
-from sync.store import Grid, trim_grid
+from sync.store import Grid, Row, trim_grid
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def _from_table(table: pa.Table) -> Grid:
         end = len(cells)
         while end and cells[end - 1] is None:
             end -= 1
-        grid.append(list(cells[:end]))  # a null inside a row stays null: the hash check then fails, as it must
+        grid.append(cast(Row, list(cells[:end])))  # a null inside a row stays null: the hash check then fails
     return grid
 
 

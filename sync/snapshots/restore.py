@@ -63,7 +63,8 @@ def restore(store: SheetStore, data_dir: str | Path, ref: str, sheets: Sequence[
         safety = take_snapshot(store, data_dir, f"перед восстановлением из {info.id}", kind=SAFETY, now=now,
                                progress=lambda f, m: report(0.1 + 0.3 * f, f"Страховочный снимок: {m}"),
                                workbook=False)
-        total, done, restored = max(sum(len(grids[t]) for t in chosen), 1), 0, []
+        total, done = max(sum(len(grids[t]) for t in chosen), 1), 0
+        restored: list[str] = []
         for title in chosen:
             report(0.4 + 0.6 * done / total, f"Восстановление листа «{title}»")
             try:

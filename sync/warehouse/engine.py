@@ -20,8 +20,11 @@ HIVE = "hive_partitioning = true, hive_types = {'year': 'INTEGER', 'school': 'VA
 
 
 class SQLAggregate(Protocol):
-    sql: str
-    views: tuple[str, ...]
+    @property
+    def sql(self) -> str: ...
+
+    @property
+    def views(self) -> tuple[str, ...]: ...
 
 
 def _quote(path: Path) -> str:
