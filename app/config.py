@@ -18,10 +18,10 @@ class Settings(BaseSettings):
     site: Literal["school", "lab"] = Field("school", description="Что запущено: школа или муниципальная лаборатория")
     backend: Literal["local", "google"] = Field("local", description="Хранилище: local (встроенное) или google")
     data_dir: Path = Field(Path("data"), description="Каталог данных: встроенное хранилище, журнал, снимки")
-    host: str = "127.0.0.1"
-    port: int = Field(8080, ge=1, le=65535)
-    academic_year: str = Field("2025/2026", pattern=r"^\d{4}/\d{4}$")
-    school_name: str = "МБОУ «Средняя общеобразовательная школа № 1»"
+    host: str = Field("127.0.0.1", description="Адрес, на котором слушает веб-приложение")
+    port: int = Field(8080, ge=1, le=65535, description="Порт веб-приложения")
+    academic_year: str = Field("2025/2026", pattern=r"^\d{4}/\d{4}$", description="Текущий учебный год")
+    school_name: str = Field("МБОУ «Средняя общеобразовательная школа № 1»", description="Название школы в справках")
     refresh_seconds: float = Field(300, ge=5, description="Как часто перечитывать таблицу целиком")
     calendar: str = Field("", description="Окончание четвертей и полугодий по учебным годам, например "
                                           "«2025/2026: 1 четверть=26.10.2025, 2 четверть=28.12.2025, "
@@ -33,13 +33,14 @@ class Settings(BaseSettings):
     upload_max_cells: int = Field(1_000_000, ge=1000, le=20_000_000,
                                   description="Наибольшее число ячеек загружаемой книги (строки × столбцы от A1)")
     # Google Sheets
-    spreadsheet_key: str = ""
-    credentials_file: Path | None = None
-    google_base_url: str = "https://sheets.googleapis.com"
-    google_timeout: float = Field(30, gt=0)
+    spreadsheet_key: str = Field("", description="Ключ Google Таблицы школы (для EDUMON_BACKEND=google)")
+    credentials_file: Path | None = Field(None, description="Файл ключа сервисного аккаунта Google")
+    google_base_url: str = Field("https://sheets.googleapis.com", description="Адрес Sheets API (или двойника)")
+    google_timeout: float = Field(30, gt=0, description="Сколько секунд ждать ответа Google на один запрос")
     # the municipal lab (EDUMON_SITE=lab) and the school's side of the exchange with it
     school_code: str = Field("", pattern=r"^[\w\-.]{0,64}$", description="Код школы в реестре лаборатории")
-    lab_name: str = "Муниципальная лаборатория мониторинга учебно-воспитательного процесса"
+    lab_name: str = Field("Муниципальная лаборатория мониторинга учебно-воспитательного процесса",
+                          description="Название лаборатории в справках")
     lab_quota_per_minute: float = Field(50, gt=0, le=60, description="Запросов к Google в минуту при сборе")
     signal_min_n: int = Field(15, ge=1, le=10_000, description="Сигналы объективности: минимум участников")
     signal_above_group_pp: float = Field(15, gt=0, le=100, description="Сигнал: качество ВПР выше группы, п.п.")

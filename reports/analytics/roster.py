@@ -24,7 +24,7 @@ def classes_on(students: pd.DataFrame, movements: pd.DataFrame | None, student_i
     sid = student_ids.astype(object).to_numpy()
     current = pd.Series(students["class_id"].astype(object).to_numpy(), index=students["id"].astype(object)
                         ).groupby(level=0).first()
-    out = current.reindex(sid).to_numpy(dtype=object)
+    out = current.reindex(sid).to_numpy(dtype=object, copy=True)
     out[pd.isna(out)] = None
     if movements is None or movements.empty:
         return out
@@ -50,7 +50,7 @@ def classes_on(students: pd.DataFrame, movements: pd.DataFrame | None, student_i
     has_after = after["_d"].notna().to_numpy()
     left_school = (before["_d"].notna() & before["to_class_id"].isna()).to_numpy()
     values = out[idx].copy()
-    from_class = after["from_class_id"].to_numpy(dtype=object)
+    from_class = after["from_class_id"].to_numpy(dtype=object, copy=True)
     from_class[pd.isna(from_class)] = None
     values[has_after] = from_class[has_after]
     values[~has_after & left_school] = None
