@@ -46,7 +46,7 @@ def free_port() -> int:
 
 def seed(data_dir: Path, students: int) -> tuple[str, list[str]]:
     """The demo school in an embedded store with demo accounts; (a work id with results, ids of one class's rows)."""
-    from app.accounts import create_demo_accounts
+    from app.demo.accounts import create_demo_accounts
     from app.demo.school import generate_demo
     from sheets_schema import SCHEMA, validate_workbook
     from sync.layout import layouts_of

@@ -10,7 +10,7 @@ import sys
 import time
 
 from app.access import Role, scope_of, visible_frames
-from app.accounts import pick_demo_staff
+from app.demo.accounts import pick_demo_staff
 from app.demo.school import generate_demo
 from sheets_schema import SCHEMA, validate_workbook
 from sync.users import Account

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from nicegui.testing import User
 
-from app.accounts import create_demo_accounts
+from app.demo.accounts import create_demo_accounts
 from app.demo.school import DemoSchool, generate_demo
 from reports import results_facts
 from sheets_schema import SCHEMA, Workbook, validate_workbook

@@ -8,7 +8,7 @@ import pytest
 from nicegui.testing import User
 
 from app.access import PAGES, Role, authorize_commands, scope_of, visible_facts
-from app.accounts import pick_demo_staff
+from app.demo.accounts import pick_demo_staff
 from app.demo.school import DemoSchool
 from reports.analytics.facts import results_facts
 from sheets_schema import SCHEMA, validate_workbook

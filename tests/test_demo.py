@@ -9,9 +9,10 @@ from statistics import mean, median
 
 import pytest
 
-from app.demo.school import DemoSchool, PlantedCell, generate_demo, trim_row
+from app.demo.school import DemoSchool, PlantedCell, generate_demo
 from sheets_schema import ERROR, SCHEMA, WARNING, col_letter, validate_workbook
 from sheets_schema import choices as C
+from sync.store import trim_row
 
 ID_RE = re.compile(r"^[\w\-.]{1,64}$")
 DATE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{4}$")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from app.access import READ, STUDENT_PERSONAL, TEACHER_PERSONAL, Role, scope_of, visible_frames, visible_raw_rows
-from app.accounts import pick_demo_staff
+from app.demo.accounts import pick_demo_staff
 from sheets_schema import SCHEMA, Workbook
 from sync.users import Account
 
