@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .xlsx_scan import MB, UploadLimits, UploadRejected, corrupted, repaired_zip, scan_xlsx
+from .upload_limits import MB, UploadLimits, UploadRejected, corrupted
+from .xlsx_scan import repaired_zip, scan_xlsx
 
 __all__ = ["Cell", "UploadLimits", "UploadRejected", "UploadedBook", "parse_xlsx", "read_xlsx"]
 

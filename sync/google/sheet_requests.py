@@ -6,9 +6,10 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sync.store import Row, SheetLayout
+from sync.store import Row, SheetLayout, trim_grid
 
 HEADER_NOTE = "Заголовки столбцов задаются схемой edumon; переименование ломает синхронизацию"
 
@@ -127,3 +128,41 @@ def _validation(sid: int, col: int, kind: str, values: list[str]) -> dict[str, A
         "range": {"sheetId": sid, "startRowIndex": 1, "startColumnIndex": col, "endColumnIndex": col + 1},
         "rule": {"condition": {"type": kind, "values": [{"userEnteredValue": v} for v in values]},
                  "strict": True, "showCustomUi": kind == "ONE_OF_LIST"}}}
+
+
+META_FIELDS = "sheets(properties(sheetId,title,index,gridProperties),protectedRanges(range))"
+
+
+@dataclass(frozen=True)
+class SheetMeta:
+    """One worksheet as the spreadsheet's metadata describes it (`META_FIELDS`)."""
+
+    sheet_id: int
+    title: str
+    rows: int
+    cols: int
+    frozen: int
+    header_protected: bool
+
+
+def sheet_meta(entry: Mapping[str, Any]) -> SheetMeta:
+    p = entry["properties"]
+    grid = p.get("gridProperties", {})
+    protected = any(pr.get("range", {}).get("startRowIndex", 0) == 0 for pr in entry.get("protectedRanges", []))
+    return SheetMeta(int(p.get("sheetId", 0)), p["title"], int(grid.get("rowCount", 0)),
+                  int(grid.get("columnCount", 0)), int(grid.get("frozenRowCount", 0)), protected)
+
+
+def missing_rows(grid: Sequence[Row], rows: list[Row], id_header: str) -> list[Row]:
+    """The rows a sheet does not hold yet, judged by the id column wherever it is; without one, the batch counts as
+    held when the sheet holds it as a block (an append is all-or-nothing)."""
+    at = header_at(grid)
+    header = [h.strip() for h in grid[at]] if grid else []
+    if id_header in header:
+        c = header.index(id_header)
+        ids = [r[c].strip() if len(r) > c else "" for r in rows]
+        if all(ids) and len(set(ids)) == len(ids):
+            present = {r[c].strip() for r in grid[at + 1:] if len(r) > c}
+            return [r for r, i in zip(rows, ids, strict=True) if i not in present]
+    block = trim_grid(rows)
+    return [] if any(list(grid[i:i + len(block)]) == block for i in range(at + 1, len(grid) - len(block) + 1)) else rows

@@ -23,7 +23,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +43,8 @@ from sync.google.http import (
     store_error,
 )
 from sync.google.sheet_requests import (
+    META_FIELDS,
+    SheetMeta,
     a1_col,
     add_sheet,
     fresh_sheet_id,
@@ -51,8 +52,10 @@ from sync.google.sheet_requests import (
     header_at,
     id_cell_cleared,
     layout_requests,
+    missing_rows,
     positions,
     runs,
+    sheet_meta,
     starts_in_column_a,
 )
 from sync.store import (
@@ -73,17 +76,6 @@ log = logging.getLogger(__name__)
 __all__ = ["GoogleStore"]  # its errors (SheetsUnavailable, QuotaExhausted, SheetsRejected...) live in sync.google.http
 
 READ_PARAMS = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
-_META_FIELDS = "sheets(properties(sheetId,title,index,gridProperties),protectedRanges(range))"
-
-
-@dataclass(frozen=True)
-class _Sheet:
-    sheet_id: int
-    title: str
-    rows: int
-    cols: int
-    frozen: int
-    header_protected: bool
 
 
 Plan = Callable[[bool], Callable[[], Any] | None]
@@ -103,7 +95,7 @@ class GoogleStore:
         self.counter = RequestCounter()
         self._http = SheetsHTTPClient(load_credentials(credentials_file, base_url), session, base_url=base_url,
                                       policy=self.retry_policy, counter=self.counter)
-        self._meta: list[_Sheet] | None = None
+        self._meta: list[SheetMeta] | None = None
         self._meta_at = 0.0
         self._metadata_ttl = metadata_ttl  # sheets people add or rename by hand show up within this many seconds
         self._headers: dict[str, list[str]] = {}  # last header row seen per sheet: guesses where the id column is
@@ -333,17 +325,17 @@ class GoogleStore:
         reply = self._http.batch_update(self.key, {"requests": reqs})
         for r in reply.get("replies", []):
             if "addSheet" in r and self._meta is not None:
-                self._meta.append(_sheet_of({"properties": r["addSheet"]["properties"]}))
+                self._meta.append(sheet_meta({"properties": r["addSheet"]["properties"]}))
 
-    def _sheets(self, fresh: bool = False) -> list[_Sheet]:
+    def _sheets(self, fresh: bool = False) -> list[SheetMeta]:
         if fresh or self._meta is None or time.monotonic() - self._meta_at > self._metadata_ttl:
             meta = self._http.fetch_sheet_metadata(self.key, params={"includeGridData": "false",
-                                                                     "fields": _META_FIELDS})
-            self._meta = [_sheet_of(s) for s in meta.get("sheets", [])]
+                                                                     "fields": META_FIELDS})
+            self._meta = [sheet_meta(s) for s in meta.get("sheets", [])]
             self._meta_at = time.monotonic()
         return self._meta
 
-    def _find(self, title: str, fresh: bool = False) -> _Sheet | None:
+    def _find(self, title: str, fresh: bool = False) -> SheetMeta | None:
         for s in self._sheets(fresh):
             if s.title == title:
                 return s
@@ -396,32 +388,5 @@ class GoogleStore:
         return header, column, sheet.rows
 
     def _not_yet_appended(self, title: str, rows: list[Row]) -> list[Row]:
-        """After a lost append answer: the rows Google does not hold yet, judged by the id column wherever it is;
-        without one, the batch counts as applied when the sheet holds it as a block (append is all-or-nothing)."""
-        grid = self._grids([title])[title]
-        at = header_at(grid)
-        header = [h.strip() for h in grid[at]] if grid else []
-        if ID_HEADER in header:
-            c = header.index(ID_HEADER)
-            ids = [r[c].strip() if len(r) > c else "" for r in rows]
-            if all(ids) and len(set(ids)) == len(ids):
-                present = {r[c].strip() for r in grid[at + 1:] if len(r) > c}
-                return [r for r, i in zip(rows, ids, strict=True) if i not in present]
-        block = trim_grid(rows)
-        found = any(grid[i:i + len(block)] == block for i in range(at + 1, len(grid) - len(block) + 1))
-        return [] if found else rows
-
-
-# -- pure helpers ----------------------------------------------------------------------------------------------------
-def _sheet_of(entry: Mapping[str, Any]) -> _Sheet:
-    p = entry["properties"]
-    grid = p.get("gridProperties", {})
-    protected = any(pr.get("range", {}).get("startRowIndex", 0) == 0 for pr in entry.get("protectedRanges", []))
-    return _Sheet(int(p.get("sheetId", 0)), p["title"], int(grid.get("rowCount", 0)),
-                  int(grid.get("columnCount", 0)), int(grid.get("frozenRowCount", 0)), protected)
-
-
-
-
-
-
+        """After a lost append answer: the rows Google does not hold yet (see `missing_rows`)."""
+        return missing_rows(self._grids([title])[title], rows, ID_HEADER)
