@@ -40,6 +40,7 @@ check: install
 
 lint: install-dev
 	$(BIN)/ruff check app sheets_schema sync reports forms tests benchmarks devtools
+	$(BIN)/mypy app sheets_schema sync reports forms
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
