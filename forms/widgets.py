@@ -127,10 +127,10 @@ def _check_every_field_has_a_widget() -> None:
     """At import: a field type whose widget has no builder is a declaration mistake, never a silent text input."""
     from sheets_schema.fields import FieldType
 
-    def kinds(cls: type) -> set[type]:
+    def kinds(cls: type[FieldType]) -> set[type[FieldType]]:
         return {cls} | {k for sub in cls.__subclasses__() for k in kinds(sub)}
 
-    missing = sorted({c.widget for c in kinds(FieldType) if getattr(c, "widget", "") not in _BUILDERS})
+    missing = sorted({c.widget for c in kinds(FieldType) if c.widget not in _BUILDERS})
     if missing:
         raise SchemaError(f"no widget builder for widget types {missing}")
 
