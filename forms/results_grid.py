@@ -41,6 +41,18 @@ _ON_READY = """(params) => {
     const node = cell ? params.api.getDisplayedRowAtIndex(cell.rowIndex) : null;
     el.$emit('pasteBlock', {text: text, rowId: node ? node.id : null, colId: cell ? cell.column.getColId() : null});
   });
+  // ↑ and ↓ while a value is being typed keep it and move up or down, as in a spreadsheet (AG Grid's editor keeps
+  // those keys to itself); ← and → still move the caret inside the cell being edited
+  el.$el.addEventListener('keydown', (e) => {
+    if ((e.key !== 'ArrowUp' && e.key !== 'ArrowDown') || e.altKey || e.ctrlKey || e.metaKey) return;
+    const [editing] = params.api.getEditingCells();
+    if (!editing) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const next = editing.rowIndex + (e.key === 'ArrowDown' ? 1 : -1);
+    params.api.stopEditing();
+    if (next >= 0 && next < params.api.getDisplayedRowCount()) params.api.setFocusedCell(next, editing.column);
+  }, true);
 }"""
 # The server's recomputed total, mark and bad-cell messages laid over rows in the browser: only those fields, so a
 # value typed meanwhile in another cell of the row is not overwritten by the server's older copy.
@@ -116,7 +128,7 @@ class ResultsGrid(ui.column):
                   "pinned": "right"},
                  {"field": "mark", "headerName": "Отметка", "width": 100, "pinned": "right"}]
         # spreadsheet keys: typing replaces the cell, Enter goes down (also right after an edit), Tab right,
-        # arrows move; a click only selects (a double click or F2 edits in place)
+        # arrows move (↑ ↓ also out of an edit); a click only selects (a double click or F2 edits in place)
         return {"columnDefs": cols, "rowData": self.records(), ":getRowId": "(p) => p.data.student_id",
                 "defaultColDef": {"sortable": False, "resizable": True, "suppressMovable": True},
                 "enterNavigatesVertically": True, "enterNavigatesVerticallyAfterEdit": True,
