@@ -15,6 +15,9 @@ from typing import Any, Protocol
 from .grid import GridRow, WorkSpec, changed_rows
 
 
+CELL_LIMIT = 100  # characters of one cell kept in a draft: a score is never that long, a pasted novel is cut
+
+
 def _base(raw: Mapping[str, str] | None) -> list[str] | None:
     return None if not raw else [raw.get("present", "").strip(), raw.get("scores", "").strip()]
 
@@ -26,7 +29,7 @@ def draft_of(spec: WorkSpec, rows: Sequence[GridRow], existing: Mapping[str, Map
     if not changed:
         return None
     return {"saved_at": time.time(),
-            "rows": {r.student_id: {"absent": r.absent, "scores": list(r.scores),
+            "rows": {r.student_id: {"absent": r.absent, "scores": [s[:CELL_LIMIT] for s in r.scores],
                                     "base": _base(existing.get(r.student_id))} for r in changed}}
 
 

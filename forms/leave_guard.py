@@ -62,12 +62,13 @@ class LeaveGuard:
         self.key = f"{name}-{next(_keys)}"
         self.question = question
         self.dirty = False
+        self.client = ui.context.client  # the page's: the element that armed the guard may be gone when it disarms
 
     def set(self, dirty: bool) -> None:
         if dirty == self.dirty:
             return
         self.dirty = dirty
-        ui.run_javascript(client_call("set", self.key, dirty, self.question))
+        self.client.run_javascript(client_call("set", self.key, dirty, self.question))
 
     def arm_script(self) -> str:
         """The same arming as JavaScript, for a browser-side callback that must not wait for the server; the

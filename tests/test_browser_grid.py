@@ -227,3 +227,8 @@ def test_a_draft_survives_a_reload_and_leaving_asks_first(tmp_path: Path, seeded
         open_grid(driver, url, setup)
         assert "Восстановлен несохранённый черновик" not in text_of(driver)
         assert stored_scores(data, setup.work_id) == {}
+
+        focus_first_cell(driver)
+        keys(driver, Keys.ARROW_LEFT, Keys.SPACE)  # «Не писал» ticked from the keyboard
+        wait_until(lambda: row_data(driver)[ids[0]].get("absent") is True and armed(driver), limit=WAIT,
+                   what="«не писал» ticked with Space")

@@ -173,3 +173,15 @@ async def test_an_edited_form_arms_the_leave_question_until_it_is_saved(data_dir
     await user.should_see("Сохранено")
     await await_until(lambda: len(calls) == 4, what="the guard disarmed by the save")
     assert [", true, " in c for c in calls] == [True, False, True, False]
+
+
+async def test_the_upload_page_asks_before_leaving_while_a_file_is_checked(data_dir: Path, user: User) -> None:
+    from tests.test_import_page import upload
+
+    await sign_in(user, "zam")
+    await user.open("/upload")
+    calls = leave_calls(user)
+    await upload(user, "upload-sheet", b"not a workbook", "ученики.xlsx")
+    await user.should_see(marker="import-headline", retries=100)
+    await await_until(lambda: len(calls) == 2, what="armed while checked, disarmed after")
+    assert calls[0].startswith('"upload-') and ", true, " in calls[0] and ", false, " in calls[1]
