@@ -33,6 +33,7 @@ class Setup:
     class_id: str
     parallel: int
     teacher_id: str
+    subject_id: str
 
 
 def _append(store: LocalStore, key: str, rows: list[dict[str, str]]) -> None:
@@ -68,7 +69,7 @@ def prepare(data: Path) -> Setup:
     frames = checked.frames
     assert work_id in set(frames["works"]["id"]), [i for i in checked.issues if "typed" in str(i)]
     assert int((frames["students"]["class_id"] == class_id).sum()) == CLASS_SIZE
-    return Setup(work_id, class_id, parallel, tid)
+    return Setup(work_id, class_id, parallel, tid, subject_id)
 
 
 def grid_js(driver, body: str):
@@ -167,6 +168,7 @@ def test_a_teacher_types_a_whole_class_with_the_keyboard(tmp_path: Path, seeded_
         WebDriverWait(driver, WAIT).until(lambda d: f"Сохранено: добавлено {CLASS_SIZE}" in text_of(d))
         wait_until(lambda: stored_scores(data, setup.work_id) == expected, limit=WAIT, what="every value stored")
         assert armed(driver) == [] and not unload_is_refused(driver)
+        grid_js(driver, "api.ensureIndexVisible(0, 'top');")
         driver.execute_script("window.scrollTo(0, 0);")
         driver.save_screenshot(str(shots / "grid.png"))
 
@@ -175,7 +177,8 @@ def test_a_teacher_types_a_whole_class_with_the_keyboard(tmp_path: Path, seeded_
         sign_in(driver, url, "zam")
         for name, query in (("dashboard-school", ""), ("dashboard-class",
                                                        f"?parallel={setup.parallel}&class={setup.class_id}"),
-                            ("dashboard-teacher", f"?axis=subjects&teacher={setup.teacher_id}")):
+                            ("dashboard-teacher",
+                             f"?axis=subjects&subject={setup.subject_id}&teacher={setup.teacher_id}")):
             driver.get(f"{url}/dashboard{query}")
             WebDriverWait(driver, WAIT).until(lambda d: "Успеваемость" in text_of(d))
             driver.save_screenshot(str(shots / f"{name}.png"))
