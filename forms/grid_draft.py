@@ -14,7 +14,6 @@ from typing import Any, Protocol
 
 from .grid import GridRow, WorkSpec, changed_rows
 
-
 CELL_LIMIT = 100  # characters of one cell kept in a draft: a score is never that long, a pasted novel is cut
 
 
