@@ -185,3 +185,23 @@ async def test_the_upload_page_asks_before_leaving_while_a_file_is_checked(data_
     await user.should_see(marker="import-headline", retries=100)
     await await_until(lambda: len(calls) == 2, what="armed while checked, disarmed after")
     assert calls[0].startswith('"upload-') and ", true, " in calls[0] and ", false, " in calls[1]
+
+
+async def test_changing_the_class_with_unsaved_rows_can_save_first(data_dir: Path, user: User) -> None:
+    await sign_in(user, "zam")
+    work_id = new_work("w-leave")
+    await user.open(f"/grid?work={work_id}&class={CLASS_ID}")
+    grid: ResultsGrid = user.find(marker="results-grid").elements.pop()
+    sid = grid.rows[0].student_id
+    aggrid = user.find(marker="results-aggrid")
+    for col in ("t1", "t2", "t3"):
+        aggrid.trigger("cellValueChanged", {"rowId": sid, "colId": col, "newValue": "1"})
+    user.find(marker="grid-class").elements.pop().set_value(None)
+    await user.should_see(marker="grid-leave-dialog")
+    user.find(marker="grid-leave-save").click()
+    await user.should_see("Выберите класс 5-й параллели из вашей нагрузки.")  # the page of the new choice
+    ctx().worker.drain()
+    res = ctx().cache.workbook["results"]
+    saved = res[(res["work_id"] == work_id) & (res["student_id"] == sid)]
+    assert list(saved["total"]) == [3]
+    assert f"{work_id}|{CLASS_ID}" not in app.storage.general[DRAFTS_KEY].get("zam", {})
