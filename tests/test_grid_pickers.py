@@ -19,7 +19,7 @@ from tests.conftest import sign_in
 from tests.test_grid_page import CLASS_ID, new_work
 from tests.waits import await_until
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")
+pytestmark = pytest.mark.ui_app("manual_drain")
 
 
 def teacher_pairs(login: str) -> tuple[pd.DataFrame, set[tuple[str, int]], set[int]]:
