@@ -12,6 +12,7 @@ from app.access import ROLE_TITLES, can_open
 from app.auth import current_account
 from app.outage import banner
 from app.state import ctx
+from forms import leave_guard
 
 # (label, target, page key of app.access.PAGES): only pages the role may open are shown
 NAV = [("Обзор школы", "/", "overview"), ("Мой кабинет", "/my", "my"), ("Ввод данных", "/entry", "entry"),
@@ -26,6 +27,7 @@ def frame(title: str) -> Iterator[None]:
     c = ctx()
     workbook = c.cache.workbook
     ui.page_title(f"{title} — edumon")
+    leave_guard.install()  # unsaved edits of any page ask before the page is left
     with ui.header().classes("items-center justify-between bg-indigo-8 q-px-md"):
         with ui.row().classes("items-center gap-4"):
             ui.label("edumon").classes("text-h6 text-weight-bold")

@@ -20,6 +20,7 @@ from sheets_schema.rows import RowProblem, check_rows
 
 from .changes import parse_cell
 from .ids import new_row_id
+from .leave_guard import LeaveGuard
 from .widgets import WidgetContext, build_widget, widget_text
 
 REQUIRED_MESSAGE = "Обязательное поле не заполнено"  # the words of sheets_schema.validation
@@ -74,10 +75,22 @@ class EntryForm:
                         continue
                     el = build_widget(f, self.row_id if f.key == "id" else self.initial.get(f.key, ""), ctx)
                     el.mark(f"field-{f.key}").on("blur", lambda _, k=f.key: self.check_field(k))
+                    el.on_value_change(lambda _: self.guard.set(self.changed()))
                     self.widgets[f.key] = el
             self.summary = ui.column().classes("gap-0").mark("form-errors")
             if save_label:
                 self.button = ui.button(save_label, on_click=self.save).mark("form-save")
+        self.guard = LeaveGuard(f"form-{sheet_key}")
+        self._clean = self.row()
+
+    def changed(self) -> bool:
+        """Something typed since the form was opened or last saved (leaving the page then asks first)."""
+        return self.row() != self._clean
+
+    def mark_saved(self) -> None:
+        """What the form holds is saved now (the page's own save, when the form has no button)."""
+        self._clean = self.row()
+        self.guard.set(False)
 
     def row(self) -> dict[str, str]:
         """The row as cell texts, every field of the sheet (the id included)."""
@@ -132,4 +145,5 @@ class EntryForm:
         if any(p.severity == ERROR for p in rejected):
             return False
         self.initial, self.editing = row, True  # the row exists now: saving again is an edit of it
+        self.mark_saved()
         return True

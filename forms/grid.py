@@ -219,23 +219,32 @@ def plan_results(spec: WorkSpec, rows: Sequence[GridRow], existing: Mapping[str,
     grid rows they come from, in the same order.
     """
     changes: list[RowChange] = []
-    sources: list[GridRow] = []
-    for row in rows:
-        cells = result_cells(spec, row)
+    sources = changed_rows(spec, rows, existing)
+    for row in sources:
+        cells = result_cells(spec, row) or {}  # never empty: a blank row is not a change
         raw = existing.get(row.student_id)
-        if cells is None:
-            continue  # clearing a row never deletes a result
         if not raw:
             rid = new_id()
             changes.append(RowChange("append", "results", rid, {"id": rid, "work_id": spec.work_id,
                                                                 "student_id": row.student_id, **cells}))
         else:
-            if same_row(row, grid_row(spec, row.student_id, row.student, raw)):
-                continue
             values = {k: v for k, v in cells.items() if raw.get(k, "").strip() != v}
             changes.append(RowChange("update", "results", raw["id"], values, {k: raw.get(k, "") for k in values}))
-        sources.append(row)
     return changes, sources
+
+
+def changed_rows(spec: WorkSpec, rows: Sequence[GridRow], existing: Mapping[str, Mapping[str, str]]
+                 ) -> list[GridRow]:
+    """Rows whose entry differs from the student's saved result (a blank row never counts: clearing a row never
+    deletes a result) — what a save would write, and what a draft keeps."""
+    out = []
+    for row in rows:
+        if row.is_blank():
+            continue
+        raw = existing.get(row.student_id)
+        if not raw or not same_row(row, grid_row(spec, row.student_id, row.student, raw)):
+            out.append(row)
+    return out
 
 
 def parse_tsv(text: str) -> list[list[str]]:

@@ -1,11 +1,14 @@
 """The results grid on a page: AG Grid cells typed like a spreadsheet, a pasted block, one batch on save.
 
 The logic lives in `forms.grid`; this module only shows it. Totals and marks are recomputed on the server after
-every edit (one source of truth with the import and the sheet check) and pushed to the row that changed.
+every edit (one source of truth with the import and the sheet check) and patched into the row that changed — the
+grid is never rebuilt, so focus, the cell being edited and the scroll position stay. Unsaved rows are kept as a
+draft (`forms.grid_draft`) and leaving the page with them asks first (`forms.leave_guard`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -18,7 +21,9 @@ from sheets_schema.rows import check_rows
 from . import grid as g
 from .changes import RowChange
 from .entry_form import Frames, SaveResult, problem_lines, resolve
+from .grid_draft import DraftBox, apply_draft, draft_of
 from .ids import new_row_id
+from .leave_guard import LeaveGuard
 
 _BAD = "(p) => !!(p.data && p.data._bad && p.data._bad[p.colDef.field])"
 _TIP = "(p) => (p.data && p.data._bad && p.data._bad[p.colDef.field]) || undefined"
@@ -36,7 +41,32 @@ _ON_READY = """(params) => {
     const node = cell ? params.api.getDisplayedRowAtIndex(cell.rowIndex) : null;
     el.$emit('pasteBlock', {text: text, rowId: node ? node.id : null, colId: cell ? cell.column.getColId() : null});
   });
+  // ↑ and ↓ while a value is being typed keep it and move up or down, as in a spreadsheet (AG Grid's editor keeps
+  // those keys to itself); ← and → still move the caret inside the cell being edited
+  el.$el.addEventListener('keydown', (e) => {
+    if ((e.key !== 'ArrowUp' && e.key !== 'ArrowDown') || e.altKey || e.ctrlKey || e.metaKey) return;
+    const [editing] = params.api.getEditingCells();
+    if (!editing) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const next = editing.rowIndex + (e.key === 'ArrowDown' ? 1 : -1);
+    params.api.stopEditing();
+    if (next >= 0 && next < params.api.getDisplayedRowCount()) params.api.setFocusedCell(next, editing.column);
+  }, true);
 }"""
+# The server's recomputed total, mark and bad-cell messages laid over rows in the browser: only those fields, so a
+# value typed meanwhile in another cell of the row is not overwritten by the server's older copy.
+_PATCH = """(() => {
+  const api = getElement(__ID__)?.api;
+  if (!api) return;
+  for (const [id, patch] of Object.entries(__PATCH__)) {
+    const node = api.getRowNode(id);
+    if (node) node.setData({...node.data, ...patch});
+  }
+})()"""
+_DERIVED = ("total", "mark", "_bad")
+GRID_LEAVE_QUESTION = ("В таблице есть несохранённые баллы. Они остаются черновиком и восстановятся, когда вы снова "
+                       "откроете эту работу и класс. Уйти со страницы?")
 
 
 class ResultsGrid(ui.column):
@@ -45,14 +75,25 @@ class ResultsGrid(ui.column):
     def __init__(self, spec: g.WorkSpec, students: Sequence[tuple[str, str]],
                  existing: Mapping[str, Mapping[str, str]], *, frames: Callable[[], Frames],
                  on_save: Callable[[list[RowChange]], SaveResult],
-                 new_id: Callable[[], str] = lambda: new_row_id("results")) -> None:
+                 new_id: Callable[[], str] = lambda: new_row_id("results"), drafts: DraftBox | None = None) -> None:
         super().__init__()
         self.classes("w-full gap-2").mark("results-grid")
         self.spec, self.frames, self.on_save, self.new_id = spec, frames, on_save, new_id
+        self.students, self.drafts = list(students), drafts
         self.existing = {sid: dict(raw) for sid, raw in existing.items()}
         self.rows = g.build_rows(spec, students, existing)
+        self.guard = LeaveGuard("grid", GRID_LEAVE_QUESTION)
+        draft = drafts.load() if drafts is not None else None
+        restored = apply_draft(spec, self.rows, self.existing, draft) if draft else None
         ui.add_css(_CSS)
         with self:
+            with ui.row().classes("w-full items-center gap-2 bg-amber-1 q-pa-sm rounded-borders").mark(
+                    "grid-draft") as self.draft_box:
+                ui.icon("history").classes("text-amber-9")
+                self.draft_note = ui.label(restored.notice() if restored else "").classes("text-body2")
+                ui.button("Отбросить черновик", icon="delete_sweep", on_click=self.discard_draft).props(
+                    "flat dense color=negative").mark("grid-draft-discard")
+            self.draft_box.visible = bool(restored and (restored.rows or restored.unfit))
             with ui.row().classes("items-center gap-2"):
                 ui.button("Вставить из таблицы", icon="content_paste", on_click=self.open_paste).props(
                     "outline").mark("paste-open")
@@ -61,11 +102,14 @@ class ResultsGrid(ui.column):
             self.aggrid = ui.aggrid(self._options(), auto_size_columns=False).classes("w-full").style(
                 f"height: {min(90 + 42 * len(self.rows), 720)}px").mark("results-aggrid")
             self.aggrid.options[":onGridReady"] = _ON_READY.replace("__ID__", str(self.aggrid.id))
+            # arm the leave question in the browser at once: the server's answer may come after a closed tab
+            self.aggrid.options[":onCellValueChanged"] = f"() => {{ {self.guard.arm_script()}; }}"
             self.aggrid.on("cellValueChanged", self._on_cell)
             self.aggrid.on("pasteBlock", self._on_paste_event)
             self.messages = ui.column().classes("gap-0").mark("grid-messages")
         self._paste_dialog()
         self._show_messages()
+        self.guard.set(bool(g.changed_rows(spec, self.rows, self.existing)))
 
     # -- grid ----------------------------------------------------------------------------------------------------
     def _options(self) -> dict[str, Any]:
@@ -79,9 +123,12 @@ class ResultsGrid(ui.column):
         for i, t in enumerate(spec.tasks):
             tip = f"Задание {t.number}: {t.element}" + (f" ({t.level})" if t.level else "")
             cols.append({"field": g.task_col(i), "headerName": f"{t.number} (макс. {fmt_number(t.max_score)})",
-                         "headerTooltip": tip, "editable": True, "cellDataType": "text", "width": 95, **bad})
-        cols += [{"field": "total", "headerName": f"Сумма (из {fmt_number(spec.max_score)})", "width": 120},
-                 {"field": "mark", "headerName": "Отметка", "width": 100}]
+                         "headerTooltip": tip, "editable": True, "cellDataType": "text", "width": 110, **bad})
+        cols += [{"field": "total", "headerName": f"Сумма (из {fmt_number(spec.max_score)})", "width": 120,
+                  "pinned": "right"},
+                 {"field": "mark", "headerName": "Отметка", "width": 100, "pinned": "right"}]
+        # spreadsheet keys: typing replaces the cell, Enter goes down (also right after an edit), Tab right,
+        # arrows move (↑ ↓ also out of an edit); a click only selects (a double click or F2 edits in place)
         return {"columnDefs": cols, "rowData": self.records(), ":getRowId": "(p) => p.data.student_id",
                 "defaultColDef": {"sortable": False, "resizable": True, "suppressMovable": True},
                 "enterNavigatesVertically": True, "enterNavigatesVerticallyAfterEdit": True,
@@ -90,11 +137,40 @@ class ResultsGrid(ui.column):
     def records(self) -> list[dict[str, Any]]:
         return [g.to_record(self.spec, r) for r in self.rows]
 
-    def _push(self, rows: Sequence[g.GridRow]) -> None:
-        """Send recomputed rows to the browser without rebuilding the grid (focus and scroll stay)."""
-        self.aggrid.options["rowData"] = self.records()
-        self.aggrid.run_grid_method("applyTransaction", {"update": [g.to_record(self.spec, r) for r in rows]})
+    def _push(self, rows: Sequence[g.GridRow], whole: bool = False) -> None:
+        """Send recomputed rows to the browser without rebuilding the grid (focus, editing and scroll stay): only
+        the derived cells after a typed edit, whole rows after a paste or a discarded draft."""
+        records = [g.to_record(self.spec, r) for r in rows]
+        with self.aggrid.props.suspend_updates():  # the server's copy stays current; an update would rebuild
+            self.aggrid.options["rowData"] = self.records()
+        if whole:
+            self.aggrid.run_grid_method("applyTransaction", {"update": records})
+        else:
+            patch = {r["student_id"]: {k: r[k] for k in _DERIVED} for r in records}
+            ui.run_javascript(_PATCH.replace("__ID__", str(self.aggrid.id)).replace("__PATCH__", json.dumps(patch)))
         self._show_messages()
+        self._keep_draft()
+
+    def _keep_draft(self) -> None:
+        """Keep the unsaved rows as the draft (or drop it when nothing is unsaved) and arm the leave question."""
+        draft = draft_of(self.spec, self.rows, self.existing)
+        if self.drafts is not None:
+            if draft is None:
+                self.drafts.clear()
+            else:
+                self.drafts.save(draft)
+        self.guard.set(draft is not None)
+
+    @property
+    def dirty(self) -> bool:
+        return self.guard.dirty
+
+    def discard_draft(self) -> None:
+        """Back to the saved results: the draft and the unsaved cells go."""
+        self.rows = g.build_rows(self.spec, self.students, self.existing)
+        self.draft_box.visible = False
+        self._push(self.rows, whole=True)
+        self.status.text = "Черновик отброшен"
 
     def row_of(self, student_id: str) -> g.GridRow | None:
         return next((r for r in self.rows if r.student_id == student_id), None)
@@ -107,6 +183,7 @@ class ResultsGrid(ui.column):
             self._push([row])
 
     def _on_cell(self, e: events.GenericEventArguments) -> None:
+        self.guard.armed_in_browser()
         args = e.args or {}
         self.set_cell(str(args.get("rowId") or (args.get("data") or {}).get("student_id")), str(args.get("colId")),
                       args.get("newValue"))
@@ -114,7 +191,7 @@ class ResultsGrid(ui.column):
     # -- paste ---------------------------------------------------------------------------------------------------
     def paste(self, text: str, start_row: int = 0, start_col: str | None = None) -> g.PasteReport:
         report = g.apply_paste(self.spec, self.rows, g.parse_tsv(text), start_row, start_col)
-        self._push(self.rows)
+        self._push(self.rows, whole=True)
         note = f"Вставлено ячеек: {report.cells}"
         self.status.text = note + (". " + "; ".join(report.messages) if report.messages else "")
         return report
@@ -182,5 +259,7 @@ class ResultsGrid(ui.column):
             self.existing.setdefault(s.student_id, {"id": c.row_id}).update(c.values)
         added = sum(c.op == "append" for c in changes)
         self.status.text = f"Сохранено: добавлено {added}, изменено {len(changes) - added}"
+        self.draft_box.visible = False
         self._show_messages()
+        self._keep_draft()
         return True

@@ -18,6 +18,7 @@ from sheets_schema.rows import RowProblem
 
 from .entry_form import field_message, problem_lines
 from .ids import new_row_id
+from .leave_guard import LeaveGuard
 from .widgets import WidgetContext, build_widget, widget_text
 
 
@@ -27,6 +28,10 @@ class _Line:
     initial: dict[str, str]
     widgets: dict[str, ValidationElement] = field(default_factory=dict)
     box: ui.row | None = None
+    clean: dict[str, str] = field(default_factory=dict)  # the widgets' texts when opened or last saved
+
+    def texts(self) -> dict[str, str]:
+        return {k: widget_text(el) for k, el in self.widgets.items()}
 
 
 def numbering_problems(rows: Sequence[Mapping[str, str]], number_key: str, header: str) -> list[RowProblem]:
@@ -68,6 +73,7 @@ class RowsEditor:
         self.lines: list[_Line] = []
         self.removed: list[str] = []
         self.existing = {r["id"] for r in rows if r.get("id")}
+        self.guard = LeaveGuard(f"rows-{sheet_key}")
         with ui.column().classes("w-full gap-1").mark(f"rows-{sheet_key}") as self.box:
             pass
         for r in rows:
@@ -75,6 +81,11 @@ class RowsEditor:
         self.summary = ui.column().classes("gap-0").mark(f"rows-{sheet_key}-errors")
         ui.button(add_label, icon="add", on_click=lambda: self._add(self.next_values(len(self.lines)))).props(
             "flat").mark(f"rows-{sheet_key}-add")
+
+    def changed(self) -> bool:
+        """A line added, removed or edited since the page was opened or last saved."""
+        return bool(self.removed) or any(ln.row_id not in self.existing or ln.texts() != ln.clean
+                                         for ln in self.lines)
 
     def _add(self, values: dict[str, str]) -> None:
         line = _Line(values.get("id") or new_row_id(self.sheet.key), values)
@@ -85,10 +96,13 @@ class RowsEditor:
                     "grow" if f.type.widget in ("text", "textarea") else "w-32")
                 el.mark(f"{self.sheet.key}-{i}-{f.key}").on("blur", lambda _, e=el, fl=f: setattr(
                     e, "error", field_message(fl, widget_text(e))[0]))
+                el.on_value_change(lambda _: self.guard.set(self.changed()))
                 line.widgets[f.key] = el
             ui.button(icon="delete", on_click=lambda _, ln=line: self._remove(ln)).props(
                 "flat round dense").tooltip("Удалить строку")
+        line.clean = line.texts()
         self.lines.append(line)
+        self.guard.set(self.changed())
 
     def _remove(self, line: _Line) -> None:
         if self.locked_reason and line.row_id in self.existing:
@@ -99,6 +113,7 @@ class RowsEditor:
         if line.box is not None:
             line.box.delete()
         self.lines.remove(line)
+        self.guard.set(self.changed())
 
     def rows(self, parent_id: str) -> list[dict[str, str]]:
         """Every line as a full row of cell texts, with its id and the parent's id."""
@@ -109,8 +124,10 @@ class RowsEditor:
         """The lines are in the sheet now: a later save updates them instead of appending them again."""
         for ln, row in zip(self.lines, self.rows(parent_id), strict=True):
             ln.initial = row
+            ln.clean = ln.texts()
             self.existing.add(ln.row_id)
         self.removed.clear()
+        self.guard.set(False)
 
     def initial_of(self, index: int) -> dict[str, str]:
         return self.lines[index].initial

@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from forms import grid as g
+from forms.grid_draft import apply_draft, draft_of
 from sheets_schema import SCHEMA, validate_workbook
 from sheets_schema.rows import check_rows
 from tests.test_validation import base_grids
@@ -178,3 +179,37 @@ def test_to_record_carries_derived_values_and_bad_cells(spec: g.WorkSpec) -> Non
     g.set_cell(row, "t2", "2")
     g.set_cell(row, "absent", False)
     assert g.to_record(spec, row)["total"] == "5" and g.to_record(spec, row)["mark"] == 5
+
+
+def test_a_draft_keeps_only_unsaved_rows_and_restores_them_saying_what_changed() -> None:
+    spec = g.WorkSpec("w", "Работа", 5, 5, (2, 3, 5), (g.TaskSpec(1, 2), g.TaskSpec(2, 3)))
+    students = [("s1", "Антонов Антон"), ("s2", "Борисова Бэла"), ("s3", "Волков Вова")]
+    saved = {"s1": {"id": "r1", "present": "да", "scores": "1 2"}, "s3": {"id": "r3", "present": "да",
+                                                                        "scores": "2 3"}}
+    rows = g.build_rows(spec, students, saved)
+    assert draft_of(spec, rows, saved) is None  # nothing typed
+    rows[0].scores = ["2", "2"]  # changed
+    rows[1].absent = True  # a new entry
+    rows[2].scores = ["2,0", "3"]  # the same entry typed differently: not unsaved
+    draft = draft_of(spec, rows, saved)
+    assert draft is not None and draft["rows"] == {
+        "s1": {"absent": False, "scores": ["2", "2"], "base": ["да", "1 2"]},
+        "s2": {"absent": True, "scores": ["", ""], "base": None}}
+
+    # restored over what is saved now: s1's result was changed by someone else meanwhile
+    now = {**saved, "s1": {"id": "r1", "present": "да", "scores": "0 0"}}
+    fresh = g.build_rows(spec, students, now)
+    done = apply_draft(spec, fresh, now, {**draft, "rows": {**draft["rows"], "gone": {"absent": False,
+                                                                                      "scores": ["1", "1"]}}})
+    assert (fresh[0].scores, fresh[1].absent, fresh[2].scores) == (["2", "2"], True, ["2", "3"])
+    assert done.rows == ["Антонов Антон", "Борисова Бэла"] and done.changed_since == ["Антонов Антон"]
+    assert done.unfit == ["обучающийся не в классе: 1 1"]
+    note = done.notice()
+    assert note.startswith("Восстановлен несохранённый черновик: обучающихся 2") and "Антонов Антон" in note
+
+    # the work lost a task since: the typed values are shown, not laid over the wrong cells
+    short = g.WorkSpec("w", "Работа", 5, 2, (1, 1, 2), (g.TaskSpec(1, 2),))
+    rows1 = g.build_rows(short, students, {})
+    done = apply_draft(short, rows1, {}, draft)
+    assert done.rows == [] and done.unfit == ["Антонов Антон: 2 2", "Борисова Бэла: не писал"]
+    assert apply_draft(spec, rows1, {}, {"rows": {"s1": {"scores": "1 2"}}}).rows == []  # a damaged draft is ignored

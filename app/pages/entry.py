@@ -215,6 +215,7 @@ def _work_editor(values: Mapping[str, str] | None, writable: bool = True) -> Non
                 return
             form.initial.update(change.values)
             form.editing = True  # the work exists now: saving again updates it
+        form.mark_saved()
         lines: list[int] = []
         changes: list[RowChange] = []
         for i, row in enumerate(task_rows):

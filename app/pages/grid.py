@@ -6,7 +6,8 @@ their existing results from the cache, and submits the grid's changes through th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from fastapi import Request
 from nicegui import ui
@@ -14,10 +15,12 @@ from nicegui import ui
 from app.access import scope_of
 from app.auth import current_account, page
 from app.frame import frame
-from app.pages.entry import frames, raw_rows, ref_labels, submit_changes, viewer
+from app.pages.entry import frames, raw_rows, submit_changes, viewer
+from app.pages.grid_pickers import StoredDraft, my_works
 from app.state import ctx
 from app.visible import visible_workbook
 from forms.grid import work_spec
+from forms.leave_guard import leave_now
 from forms.results_grid import ResultsGrid
 from reports.labels import class_label
 from sheets_schema import ID_HEADER, SCHEMA
@@ -87,21 +90,33 @@ def create() -> None:
     def grid_page(request: Request) -> None:
         work_id = request.query_params.get("work", "")
         class_id = request.query_params.get("class", "")
+        account = current_account()
         with frame("Ввод результатов работы"):
-            spec = work_spec(frames(), work_id) if work_id else None
+            works = my_works(account)
+            spec = work_spec(frames(), work_id) if work_id in works else None
             classes = classes_for(spec.parallel, subject_of(work_id)) if spec else {}
+            shown: list[ResultsGrid] = []
 
             def go(work: str | None, cls: str | None) -> None:
-                ui.navigate.to(f"/grid?work={work or ''}&class={cls or ''}")
+                if (work or "", cls or "") == (work_id, class_id):
+                    return
+                target = f"/grid?work={work or ''}&class={cls or ''}"
+                if shown and shown[0].dirty:
+                    ask_before_leaving(shown[0], target, lambda: (work_select.set_value(work_id if spec else None),
+                                                                  class_select.set_value(class_id or None)))
+                else:
+                    ui.navigate.to(target)
 
             with ui.row().classes("w-full items-center gap-4"):
-                ui.select(ref_labels("works"), value=work_id if spec else None, with_input=True, label="Работа",
-                          on_change=lambda e: go(e.value, None)).classes("w-[480px]").mark("grid-work")
-                ui.select(classes, value=class_id if class_id in classes else None, label="Класс",
-                          on_change=lambda e: go(work_id, e.value)).classes("w-40").mark("grid-class")
+                work_select = ui.select(works, value=work_id if spec else None, with_input=True,
+                                        label="Работа (поиск по названию или предмету)",
+                                        on_change=lambda e: go(e.value, None)).classes("w-[560px]").mark("grid-work")
+                class_select = ui.select(classes, value=class_id if class_id in classes else None, label="Класс",
+                                         on_change=lambda e: go(work_id, e.value)).classes("w-40").mark("grid-class")
             if spec is None:
                 ui.label("Выберите работу и класс." if not work_id else
-                         "Работа не найдена или содержит ошибки (см. «Качество данных»).").mark("grid-hint")
+                         "Работа не найдена, содержит ошибки (см. «Качество данных») или не по вашим предметам и "
+                         "параллелям.").mark("grid-hint")
                 return
             if not spec.tasks:
                 ui.label("У работы нет заданий — добавьте их на странице работы.").mark("grid-hint")
@@ -114,8 +129,40 @@ def create() -> None:
             if not students:
                 ui.label("В классе нет обучающихся.").mark("grid-hint")
                 return
-            ui.label("Введите баллы за задания (стрелки и Enter — как в таблице; Ctrl+V вставляет блок из Excel). "
-                     "Сумма и отметка считаются сами по критериям работы.").classes("text-body2 text-grey-8")
-            ResultsGrid(spec, students, existing_results(work_id, [s for s, _ in students]), frames=frames,
-                        on_save=submit_changes)
+            ui.label("Введите баллы за задания как в таблице: набранное число заменяет ячейку, Enter — вниз, Tab — "
+                     "вправо, стрелки — по ячейкам, F2 или двойной щелчок — исправить ячейку, Ctrl+V вставляет блок "
+                     "из Excel. Сумма и отметка считаются сами по критериям работы. Несохранённое остаётся "
+                     "черновиком.").classes("text-body2 text-grey-8")
+            drafts = StoredDraft(account.login, work_id, class_id) if account is not None else None
+            shown.append(ResultsGrid(spec, students, existing_results(work_id, [s for s, _ in students]),
+                                     frames=frames, on_save=submit_changes, drafts=drafts))
             ui.link("Скачать шаблон xlsx для этого класса", f"/upload?work={work_id}&class={class_id}")
+
+
+def ask_before_leaving(grid: ResultsGrid, target: str, stay: Callable[[], Any]) -> None:
+    """The in-page question before another work or class replaces a grid with unsaved rows."""
+    with ui.dialog() as dialog, ui.card().mark("grid-leave-dialog"):
+        ui.label("В таблице есть несохранённые баллы").classes("text-h6")
+        ui.label("Они останутся черновиком и восстановятся, когда вы снова откроете эту работу и класс.")
+
+        def keep() -> None:
+            dialog.close()
+            stay()
+
+        async def save_and_go() -> None:
+            dialog.close()
+            if await grid.save():
+                ui.navigate.to(target)
+            else:
+                stay()
+
+        def go() -> None:
+            dialog.close()
+            leave_now()
+            ui.navigate.to(target)
+
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Остаться", on_click=keep).props("flat").mark("grid-leave-stay")
+            ui.button("Уйти, оставив черновик", on_click=go).props("flat").mark("grid-leave-go")
+            ui.button("Сохранить и перейти", on_click=save_and_go).mark("grid-leave-save")
+    dialog.open()

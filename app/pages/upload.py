@@ -17,6 +17,7 @@ from app.frame import frame
 from app.pages.downloads import file_name
 from app.pages.entry import frames, raw_rows, ref_labels, submit_changes
 from app.pages.grid import class_students, classes_for, existing_results, subject_of
+from app.pages.grid_pickers import my_works
 from app.state import ctx
 from app.upload_guard import install_upload_guard, too_large_message
 from app.visible import visible_workbook
@@ -24,6 +25,7 @@ from forms.changes import RowChange
 from forms.grid import work_spec
 from forms.ids import new_row_id
 from forms.importer import CellProblem, ImportPlan, plan_results_import, plan_sheet_import
+from forms.leave_guard import LeaveGuard
 from forms.templates import SERVICE_TITLE, sheet_template, work_template
 from forms.upload_file import UploadLimits, UploadRejected, read_xlsx
 from sheets_schema import SCHEMA
@@ -124,23 +126,39 @@ def create() -> None:
                     _sheet_panel()
 
 
+UPLOAD_LEAVE_QUESTION = "Файл ещё загружается или проверяется — если уйти сейчас, он не будет записан. Уйти?"
+
+
 def _uploader(report: _Report, marker: str, fallback: ui.select | None = None) -> ui.upload:
+    """The upload box; while a file travels and is checked, leaving the page asks first."""
     mb = ctx().settings.upload_max_mb
+    guard = LeaveGuard("upload", UPLOAD_LEAVE_QUESTION)
+
+    async def received(e: events.UploadEventArguments) -> None:
+        guard.set(True)
+        try:
+            await _import(e, report, fallback.value if fallback else None)
+        finally:
+            guard.set(False)
+
+    def failed() -> None:
+        guard.set(False)
+        ui.notify(f"Сервер не принял файл: он больше {mb} МБ или сессия истекла (войдите снова)", type="negative")
+
     return ui.upload(label=f"Загрузить заполненный .xlsx (до {mb} МБ)", auto_upload=True,
-                     max_file_size=mb * 1024 * 1024,
-                     on_upload=lambda e: _import(e, report, fallback.value if fallback else None),
+                     max_file_size=mb * 1024 * 1024, on_upload=received,
                      on_rejected=lambda: ui.notify(too_large_message(mb), type="negative"),
                      ).props('accept=".xlsx"').classes("w-96").mark(marker).on(
-        "failed", lambda: ui.notify(f"Сервер не принял файл: он больше {mb} МБ или сессия истекла (войдите снова)",
-                                    type="negative"))
+        "start", lambda: guard.set(True)).on("failed", failed)
 
 
 def _results_panel(work_id: str, class_id: str) -> None:
     ui.label("Шаблон: обучающиеся класса с их id (скрытый столбец), столбец на каждое задание с максимальным баллом, "
              "выпадающие списки и проверка баллов. Заполните и загрузите обратно.").classes("text-body2")
     with ui.row().classes("items-center gap-4"):
-        work = ui.select(ref_labels("works"), value=work_id or None, with_input=True, label="Работа").classes(
-            "w-[480px]").mark("upload-work")
+        works = my_works(current_account())
+        work = ui.select(works, value=work_id if work_id in works else None, with_input=True,
+                         label="Работа (поиск по названию или предмету)").classes("w-[560px]").mark("upload-work")
         cls = ui.select({}, label="Класс").classes("w-40").mark("upload-class")
 
     def classes_of_work() -> None:
