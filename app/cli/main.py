@@ -30,8 +30,8 @@ def demo(students: int = typer.Option(600, "--students", help="Сколько о
          force: bool = typer.Option(False, "--force", help="Перезаписать данные, если они уже есть"),
          if_empty: bool = typer.Option(False, "--if-empty", help="Заполнить, только если хранилище пусто")) -> None:
     """Заполнить хранилище демонстрационной школой (учебный год целиком)."""
-    from app.demo.accounts import create_demo_accounts
     from app.context import store_is_empty
+    from app.demo.accounts import create_demo_accounts
     from app.demo.school import generate_demo
     from sheets_schema import SCHEMA
 
