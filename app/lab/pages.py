@@ -30,6 +30,8 @@ from ..upload_guard import UploadPolicy, install_upload_guard
 NAV = (("Полнота сдачи", "/", "lab_board"), ("Загрузка пакета", "/lab/upload", "lab_upload"),
        ("Мониторинг города", "/lab/town", "lab_town"), ("Задания", "/lab/town/tasks", "lab_tasks"),
        ("Сигналы объективности", "/lab/signals", "lab_signals"),
+       ("Кадры", "/lab/staff", "lab_staff"), ("Олимпиады", "/lab/olympiads", "lab_olympiads"),
+       ("ППО и услуги", "/lab/practices", "lab_practices"),
        ("Таблицы лаборатории", "/lab/entry", "lab_entry"))
 
 
@@ -209,11 +211,20 @@ def create() -> None:
             EntryForm(LAB_SCHEMA, sheet_key, options=_options, frames=lambda: lab().cache.workbook.frames,
                       on_save=lambda row: _append(sheet_key, row))
 
-    from . import dashboard, signals, tasks  # the town's views import this module's frame and guard
+    from . import (  # the town's views import this module's frame and guard  # the town's databases
+        dashboard,
+        olympiad,
+        practice,
+        signals,
+        staff,
+        tasks,
+    )
 
     dashboard.create()
     signals.create()
     tasks.create()
+    for databases in (staff, olympiad, practice):
+        databases.create()
 
 
 def _options(sheet_key: str) -> dict[str, str]:
