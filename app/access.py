@@ -360,6 +360,7 @@ LAB_PAGES: dict[str, frozenset[LabRole]] = {
     # follow lab_sees_people (an adult's personal data: the methodologist, and an uploader for their own school)
     "lab_staff": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY, LabRole.UPLOADER}),
     "lab_staff_review": frozenset({LabRole.METHODOLOGIST}),  # matches across schools
+    "lab_staff_xlsx": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # every school's counts
     "lab_olympiads": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY, LabRole.UPLOADER}),
     "lab_practices": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY, LabRole.UPLOADER}),
 }

@@ -42,7 +42,7 @@ def find(search: Search) -> dict[str, Any]:
              frames["schools"], current_rows(c.engine.run(STAFF_ROWS)))
     found = search.apply(b)
     return {"all": len(b), "found": found, **{by: bank_counts(found, by) for by in ("level", "short_name", "subjects")},
-            "subjects": sorted({s.strip() for v in b["subjects"] for s in str(v).split(",") if s.strip()})}
+            "subject_options": sorted({s.strip() for v in b["subjects"] for s in str(v).split(",") if s.strip()})}
 
 
 def create() -> None:
@@ -53,7 +53,7 @@ def create() -> None:
         body = frame("Банк педагогического опыта (ППО)")
         r = await background.io_bound(find, search)
         names = school_options(lab().cache.workbook.frames["schools"])
-        found, subjects = r["found"], r["subjects"]
+        found, subjects = r["found"], r["subject_options"]
         with body:
             ui.link("Услуги школ города", "/lab/services").mark("to-services")
             with ui.row().classes("items-center gap-3"):

@@ -27,8 +27,9 @@ from reports.district.staff_xlsx import staff_xlsx
 from sync.users import Account
 
 from .. import background
-from ..access import can_open_lab
+from ..access import can_open_lab, lab_sees_school
 from ..auth import current_account
+from ..pages.downloads import XLSX, Export, export_buttons, file_name
 from .pages import frame, lab, lab_page
 from .views import filters, people_scope, school_options, sees_people, show
 
@@ -66,6 +67,15 @@ def _months(value: str, default: int) -> int:
     return int(v) if v.isdigit() and 1 <= int(v) <= 60 else default
 
 
+def _date(value: str) -> dt.date:
+    """«на дату» of the URL (ГГГГ-ММ-ДД), today when it is empty or not a date."""
+    try:
+        day = dt.date.fromisoformat(value.strip()[:10]) if value.strip() else dt.date.today()
+    except ValueError:
+        return dt.date.today()
+    return day if 1950 <= day.year <= 2100 else dt.date.today()
+
+
 def heading(on: dt.date, months: int) -> str:
     return (f"Кадры школ города на {on:%d.%m.%Y}; аттестация — в ближайшие {months} мес. (Приказ Минпросвещения "
             "России № 196: категории, установленные с 01.09.2023, бессрочны)")
@@ -73,34 +83,33 @@ def heading(on: dt.date, months: int) -> str:
 
 def create() -> None:
     @lab_page("/lab/staff", "lab_staff")
-    async def staff_page(months: str = "", school: str = "") -> None:
+    async def staff_page(months: str = "", school: str = "", on: str = "") -> None:
         account = current_account()
         n = _months(months, lab().settings.lab_attestation_months)
-        on = dt.date.today()
+        day = _date(on)
         body = frame("Кадры школ города")
-        view = await background.io_bound(compute, on, n)
+        view = await background.io_bound(compute, day, n)
         names = school_options(lab().cache.workbook.frames["schools"])
         with body:
-            ui.label(heading(on, n)).classes("text-body2").mark("staff-heading")
-            filters("/lab/staff", {"months": str(n), "school": school},
+            ui.label(heading(day, n)).classes("text-body2").mark("staff-heading")
+            filters("/lab/staff", {"months": str(n), "school": school, "on": on},
                     {"months": ("Аттестация в ближайшие", {str(m): f"{m} мес." for m in (3, 6, 12, 24, 36)}),
                      "school": ("Школа (списки)", names)})
             ui.label(f"Педагогов и руководителей в городе: {len(view.base.people)} человек (работающий в двух школах "
                      f"— один человек); в списке на аттестацию {len(view.due)}, без курсов три года "
                      f"{len(view.stale)}.").classes("text-subtitle1").mark("staff-summary")
 
-            async def download() -> None:
-                data = await background.cpu_bound(staff_xlsx, view.tables, view.schools, view.months,
-                                                  view.providers, heading(on, n))
-                ui.download.content(data, "Кадры школ города.xlsx")
-
-            ui.button("Статистика для управления (xlsx)", icon="download", on_click=download).mark("staff-xlsx")
-            _aggregates(view)
+            if can_open_lab(account, "lab_staff_xlsx"):
+                export_buttons([Export("Статистика для управления (xlsx)", "download", "staff-xlsx",
+                                       file_name("Кадры школ города", f"{day:%d.%m.%Y}", ext="xlsx"), XLSX,
+                                       lambda: staff_xlsx(view.tables, view.schools, view.months, view.providers,
+                                                          heading(day, n)))])
+            _aggregates(view, account)
             if sees_people(account):
                 _people(view, account, school)
 
 
-def _aggregates(view: StaffView) -> None:
+def _aggregates(view: StaffView, account: Account | None) -> None:
     ui.label("Состав").classes("text-h6")
     with ui.row().classes("w-full gap-4 items-start"):
         for key, t in view.tables.items():
@@ -108,7 +117,8 @@ def _aggregates(view: StaffView) -> None:
                 show(t, list(t.columns), {**TITLES, t.columns[0]: TITLES.get(t.columns[0], t.columns[0])},
                      f"staff-{key}", pagination=0)
     ui.label("По школам (человек двух школ считается в обеих)").classes("text-h6")
-    show(view.schools, list(view.schools.columns), TITLES, "staff-schools")
+    own = view.schools[[lab_sees_school(account, str(s)) for s in view.schools["school"]]]  # an uploader: theirs
+    show(own, list(view.schools.columns), TITLES, "staff-schools")
     ui.label("Аттестация по месяцам").classes("text-h6")
     show(view.months, ["month", "count"], TITLES, "staff-months")
     ui.label("Курсы повышения квалификации за три года по организациям").classes("text-h6")
