@@ -136,3 +136,52 @@ async def test_roles_matrix(lab_env: Path, user: User, login: str) -> None:
         await user.open("/lab/practices")
         await user.should_see(marker="practice-rows", retries=300)
         assert {r["short_name"] for r in rows(user, "practice-rows")} == {"Школа А"}
+
+
+async def test_an_empty_lab_and_odd_addresses_show_every_page_without_an_error(tmp_path: Path, user: User,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "lab"
+    from app.config import Settings
+    from app.lab.context import build_lab_context
+
+    ctx = build_lab_context(Settings(site="lab", data_dir=root))
+    ctx.ensure_layout()
+    UserStore(root / "users.sqlite3").add("metodist", "Методист", "lab_methodologist", PASSWORD)
+    for k, v in {"EDUMON_SITE": "lab", "EDUMON_DATA_DIR": str(root), "EDUMON_BACKEND": "local"}.items():
+        monkeypatch.setenv(k, v)
+    await sign_in(user, "metodist")
+    for path, marker in (("/lab/staff?on=0001-01-01&months=-5", "staff-people"),
+                         ("/lab/olympiads?year=99999999&grade=abc", "olympiad-check-ok"),
+                         ("/lab/practices?q=" + "x" * 5000, "practice-rows"),
+                         ("/lab/services?grade=99", "services-rows")):
+        await shown(user, path, marker)
+        if marker == "olympiad-check-ok":
+            await user.should_see("Протоколы (0 строк) соответствуют правилу.")
+        else:
+            assert rows(user, marker) == []
+
+
+async def test_the_demo_town_shows_data_on_every_database_page(tmp_path: Path, user: User,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.config import Settings
+    from app.demo_town import build_town as build_demo_town
+    from app.lab.context import build_lab_context
+
+    root = tmp_path / "lab"
+    ctx = build_lab_context(Settings(site="lab", data_dir=root))
+    build_demo_town(ctx, 7, 42, "2025/2026")  # the plan's first seven; the lab's protocols break the rule twice
+    ctx.engine.close()
+    UserStore(root / "users.sqlite3").add("metodist", "Методист", "lab_methodologist", PASSWORD)
+    for k, v in {"EDUMON_SITE": "lab", "EDUMON_DATA_DIR": str(root), "EDUMON_BACKEND": "local",
+                 "EDUMON_ACADEMIC_YEAR": "2025/2026"}.items():
+        monkeypatch.setenv(k, v)
+    await sign_in(user, "metodist")
+    for path, marker in (("/lab/staff", "staff-people"), ("/lab/staff", "staff-due"), ("/lab/staff", "staff-review"),
+                         ("/lab/olympiads", "olympiad-stages"), ("/lab/olympiads", "olympiad-mentors"),
+                         ("/lab/practices", "practice-rows"), ("/lab/services", "services-rows")):
+        await shown(user, path, marker)
+        assert rows(user, marker), (path, marker)
+    await shown(user, "/lab/olympiads", "olympiad-check")
+    await user.should_see("Строка 9: победитель набрал 48 из 100")  # the demo's Russian protocol, 10th grade
+    await shown(user, "/lab/staff", "staff-review")
+    assert [r["full_name"] for r in rows(user, "staff-review")] == ["Самойлова Ирина Викторовна"]

@@ -85,21 +85,25 @@ def match_people(rows: pd.DataFrame) -> StaffBase:
     r["_rank"] = [_RANK.get(str(c), len(_RANK)) for c in r["category"]]
     ordered = r.sort_values(["person_id", "_rank", "category_date"], ascending=[True, True, False], kind="stable")
     first = ordered.drop_duplicates("person_id", keep="first").set_index("person_id")
-    g = ordered.groupby("person_id", sort=False)
+    schools_of: dict[str, set[str]] = {}
+    positions_of: dict[str, set[object]] = {}
+    for pid, school, position in zip(r["person_id"], r["school"].astype(str), r["position"].astype(object),
+                                     strict=True):
+        schools_of.setdefault(pid, set()).add(school)
+        positions_of.setdefault(pid, set()).add(position)
     people = pd.DataFrame({
         "person_id": first.index.to_numpy(),
         "full_name": first["full_name"].to_numpy(),
         "last_name": first["last_name"].to_numpy(), "first_name": first["first_name"].to_numpy(),
         "middle_name": first["middle_name"].to_numpy(),
         "birth_year": first["birth_year"].array,
-        "schools": g["school"].agg(lambda s: ", ".join(sorted(set(map(str, s))))).reindex(first.index).to_numpy(),
-        "positions": g["position"].agg(lambda s: ", ".join(p for p in POSITIONS if p in set(s.astype(object))))
-        .reindex(first.index).to_numpy(),
+        "schools": [", ".join(sorted(schools_of[p])) for p in first.index],
+        "positions": [", ".join(x for x in POSITIONS if x in positions_of[p]) for p in first.index],
         "position": first["position"].to_numpy(),
         "category": first["category"].to_numpy(),
         "category_date": first["category_date"].to_numpy(),
         "education": first["education"].to_numpy(),
-        "experience": g["experience"].max().reindex(first.index).to_numpy(),
+        "experience": ordered.groupby("person_id", sort=False)["experience"].max().reindex(first.index).to_numpy(),
     })
     people = people.sort_values(["full_name", "birth_year"], kind="stable").reset_index(drop=True)
     return StaffBase(r.drop(columns=["_rank"]), people, _review(r))
@@ -109,10 +113,9 @@ def _review(r: pd.DataFrame) -> pd.DataFrame:
     out = []
     for key, reason in (("name_key", "ФИО совпадают, год рождения другой или не указан"),
                         ("short_key", "фамилия, имя и год рождения совпадают, отчество другое")):
-        for _, g in r.groupby(key, sort=True):
-            ids = g["person_id"].unique()
-            if len(ids) < 2:
-                continue
+        people = r.groupby(key)["person_id"].nunique()
+        for k in sorted(people.index[(people > 1).to_numpy()]):  # few: only these are looked at row by row
+            g = r[(r[key] == k).to_numpy(dtype=bool)]
             if key == "short_key" and g["name_key"].nunique() < 2:
                 continue  # the same full name: reported by the first rule
             if key == "short_key" and g["birth_year"].dropna().nunique() > 1:
