@@ -26,12 +26,12 @@ from sheets_schema.choices import OLYMPIAD_LEVELS
 from sync.warehouse.layout import year_of
 
 from .. import background
-from ..access import can_open_lab, lab_sees_school
+from ..access import can_open_lab
 from ..auth import current_account
 from .pages import frame, lab, lab_page
-from .views import filters, people_scope, school_options, sees_people, show
+from .views import filters, people_scope, school_options, school_rows, sees_people, show
 
-COUNTS = ["participants", "prize_winners", "winners", "students", "passed"]
+COUNTS = ["participants", "prize_winners", "winners", "passed"]
 
 
 @dataclass(frozen=True)
@@ -111,15 +111,14 @@ def create() -> None:
             ui.label("По этапам").classes("text-h6")
             show(r["stages"], ["stage", "source", *COUNTS], TITLES, "olympiad-stages", pagination=0)
             ui.label("По школам").classes("text-h6")
-            own = r["by_school"][[lab_sees_school(account, str(s)) for s in r["by_school"]["school"]]]
+            own = school_rows(r["by_school"], account)
             show(_named(own, names), ["short_name", "stage", *COUNTS], TITLES, "olympiad-schools")
             for key, what, title in (("by_subject", "subject", "По предметам"), ("by_grade", "grade", "По классам"),
                                      ("by_year", "year", "По годам")):
                 ui.label(title).classes("text-h6")
                 show(r[key], [what, "stage", *COUNTS], TITLES, f"olympiad-{what}")
             ui.label("Муниципальный этап по протоколам лаборатории").classes("text-h6")
-            mine = r["protocol_by_school"][[lab_sees_school(account, str(s))
-                                            for s in r["protocol_by_school"]["school"]]]
+            mine = school_rows(r["protocol_by_school"], account)
             show(_named(mine, names), ["short_name", "subject", "grade", "participants", "prize_winners", "winners"],
                  TITLES, "olympiad-protocols")
             if sees_people(account):

@@ -27,11 +27,11 @@ from reports.district.staff_xlsx import staff_xlsx
 from sync.users import Account
 
 from .. import background
-from ..access import can_open_lab, lab_sees_school
+from ..access import can_open_lab
 from ..auth import current_account
 from ..pages.downloads import XLSX, Export, export_buttons, file_name
 from .pages import frame, lab, lab_page
-from .views import filters, people_scope, school_options, sees_people, show
+from .views import filters, people_scope, school_options, school_rows, sees_people, show
 
 PEOPLE = ["full_name", "birth_year", "schools", "positions", "category", "category_date", "education", "experience"]
 DUE = ["full_name", "schools", "position", "category", "category_date", "expires", "attestation_status"]
@@ -117,7 +117,7 @@ def _aggregates(view: StaffView, account: Account | None) -> None:
                 show(t, list(t.columns), {**TITLES, t.columns[0]: TITLES.get(t.columns[0], t.columns[0])},
                      f"staff-{key}", pagination=0)
     ui.label("По школам (человек двух школ считается в обеих)").classes("text-h6")
-    own = view.schools[[lab_sees_school(account, str(s)) for s in view.schools["school"]]]  # an uploader: theirs
+    own = school_rows(view.schools, account)  # an uploader: their own school's row
     show(own, list(view.schools.columns), TITLES, "staff-schools")
     ui.label("Аттестация по месяцам").classes("text-h6")
     show(view.months, ["month", "count"], TITLES, "staff-months")

@@ -14,7 +14,7 @@ from nicegui import ui
 
 from sync.users import Account
 
-from ..access import LabRole, lab_role, lab_sees_people
+from ..access import LabRole, lab_role, lab_sees_people, lab_sees_school
 from .dashboard import ru
 
 
@@ -68,6 +68,12 @@ def people_scope(frame: pd.DataFrame, account: Account | None, column: str = "sc
         return frame
     keep = [any(lab_sees_people(account, s.strip()) for s in str(v).split(",")) for v in frame[column]]
     return frame[np.asarray(keep, dtype=bool)].reset_index(drop=True)
+
+
+def school_rows(frame: pd.DataFrame, account: Account | None, column: str = "school") -> pd.DataFrame:
+    """A table's rows of the schools the account may see (an uploader: their own; counts, not people)."""
+    keep = np.asarray([lab_sees_school(account, str(s)) for s in frame[column]], dtype=bool)
+    return frame[keep].reset_index(drop=True)
 
 
 def sees_people(account: Account | None) -> bool:
