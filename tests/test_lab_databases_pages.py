@@ -139,6 +139,11 @@ async def test_roles_matrix(lab_env: Path, user: User, login: str) -> None:
         await user.open("/lab/practices")
         await user.should_see(marker="practice-rows", retries=300)
         assert {r["short_name"] for r in rows(user, "practice-rows")} == {"Школа А"}
+        assert [r["short_name"] for r in rows(user, "practice-by-short_name")] == ["Школа А"]
+        await user.open("/lab/olympiads?school=sch-b")  # another school's filter: ignored, the town is shown
+        await user.should_see(marker="olympiad-stages", retries=300)
+        assert [r["participants"] for r in rows(user, "olympiad-stages")][:2] == ["6", "2"]
+        assert [r["short_name"] for r in rows(user, "olympiad-schools")] == ["Школа А"] * 3
 
 
 def _lab_at(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -29,7 +29,16 @@ from .. import background
 from ..access import can_open_lab
 from ..auth import current_account
 from .pages import frame, lab, lab_page
-from .views import filters, people_scope, school_options, school_rows, sees_people, show
+from .views import (
+    filters,
+    people_scope,
+    school_options,
+    school_rows,
+    sees_people,
+    show,
+    visible_school,
+    visible_schools,
+)
 
 COUNTS = ["participants", "prize_winners", "winners", "passed"]
 
@@ -95,17 +104,19 @@ def create() -> None:
     @lab_page("/lab/olympiads", "lab_olympiads")
     async def olympiads_page(year: str = "", school: str = "", subject: str = "", grade: str = "") -> None:
         account = current_account()
+        school = visible_school(account, school)
         f = Filter(_num(year), school, subject, _num(grade))
         body = frame("Олимпиады школ города")
         r = await background.io_bound(compute, f)
         names = school_options(lab().cache.workbook.frames["schools"])
         st = rule()
+        offered = visible_schools(account, names)
         with body:
             ui.label(f"Этапы: {' → '.join(OLYMPIAD_LEVELS)}. Участники — коды; имён обучающихся здесь нет.").classes(
                 "text-body2")
             filters("/lab/olympiads", {"year": year, "school": school, "subject": subject, "grade": grade},
                     {"year": ("Учебный год", {str(y): f"{y}/{y + 1}" for y in r["options"]["year"]}),
-                     "school": ("Школа", names),
+                     "school": ("Школа", offered),
                      "subject": ("Предмет", {s: s for s in r["options"]["subject"]}),
                      "grade": ("Класс", {str(g): str(g) for g in r["options"]["grade"]})})
             ui.label("По этапам").classes("text-h6")

@@ -23,25 +23,39 @@ from reports.district.staff_db import current_rows
 from reports.district.staff_sql import PRACTICE_ROWS, STAFF_ROWS, TEACHER_SUBJECTS
 from sheets_schema.choices import LEVELS
 from sheets_schema.lab import SERVICE_KINDS
+from sync.users import Account
 
 from .. import background
 from ..auth import current_account
 from .pages import frame, lab, lab_page
-from .views import filters, link, people_scope, school_options, sees_people, show
+from .views import (
+    filters,
+    link,
+    people_scope,
+    school_options,
+    school_rows,
+    sees_people,
+    show,
+    visible_school,
+    visible_schools,
+)
 
 SHOWN_BANK = [c for c in BANK_COLUMNS if c not in ("school",)]
 SHOWN_SERVICES = [c for c in SERVICE_COLUMNS if c not in ("school",)]
 MAX_QUERY = 200  # characters of the search text taken
 
 
-def find(search: Search) -> dict[str, Any]:
-    """Blocking: the bank (two warehouse reads and the lab's sheet), what the search finds and its counts."""
+def find(search: Search, account: Account | None) -> dict[str, Any]:
+    """Blocking: the bank (two warehouse reads and the lab's sheet), what the search finds and its counts (by
+    school: of the schools the account sees)."""
     c = lab()
     frames = c.cache.workbook.frames
     b = bank(c.engine.run(PRACTICE_ROWS), c.engine.run(TEACHER_SUBJECTS), frames["town_practices"],
              frames["schools"], current_rows(c.engine.run(STAFF_ROWS)))
     found = search.apply(b)
-    return {"all": len(b), "found": found, **{by: bank_counts(found, by) for by in ("level", "short_name", "subjects")},
+    return {"all": len(b), "found": found, "level": bank_counts(found, "level"),
+            "short_name": bank_counts(school_rows(found, account), "short_name"),
+            "subjects": bank_counts(found, "subjects"),
             "subject_options": sorted({s.strip() for v in b["subjects"] for s in str(v).split(",") if s.strip()})}
 
 
@@ -49,10 +63,11 @@ def create() -> None:
     @lab_page("/lab/practices", "lab_practices")
     async def practices_page(q: str = "", subject: str = "", level: str = "", school: str = "") -> None:
         account = current_account()
+        school = visible_school(account, school)
         search = Search(q[:MAX_QUERY], subject, level, school)
         body = frame("Банк педагогического опыта (ППО)")
-        r = await background.io_bound(find, search)
-        names = school_options(lab().cache.workbook.frames["schools"])
+        r = await background.io_bound(find, search, account)
+        names = visible_schools(account, school_options(lab().cache.workbook.frames["schools"]))
         found, subjects = r["found"], r["subject_options"]
         with body:
             ui.link("Услуги школ города", "/lab/services").mark("to-services")
@@ -82,11 +97,13 @@ def create() -> None:
         body = frame("Услуги школ города")
         frames = lab().cache.workbook.frames
         g = int(grade) if grade.isdigit() and 1 <= int(grade) <= 11 else None
+        school = visible_school(account, school)
 
         def work() -> dict[str, Any]:
             s = services(frames["services"], frames["schools"])
             found = services_for(s, kind, g, school)
-            return {"found": found, **{by: services_counts(found, by) for by in ("kind", "grade", "short_name")}}
+            return {"found": found, "kind": services_counts(found, "kind"), "grade": services_counts(found, "grade"),
+                    "short_name": services_counts(school_rows(found, account), "short_name")}
 
         r = await background.io_bound(work)
         with body:
@@ -94,7 +111,7 @@ def create() -> None:
             filters("/lab/services", {"kind": kind, "grade": grade, "school": school},
                     {"kind": ("Вид услуги", {k: k for k in SERVICE_KINDS}),
                      "grade": ("Класс", {str(n): str(n) for n in range(1, 12)}),
-                     "school": ("Школа", school_options(frames["schools"]))})
+                     "school": ("Школа", visible_schools(account, school_options(frames["schools"])))})
             ui.label(f"Услуг: {len(r['found'])}").classes("text-subtitle1").mark("services-found")
             with ui.row().classes("w-full gap-4 items-start"):
                 for by in ("kind", "grade", "short_name"):

@@ -31,7 +31,16 @@ from ..access import can_open_lab
 from ..auth import current_account
 from ..pages.downloads import XLSX, Export, export_buttons, file_name
 from .pages import frame, lab, lab_page
-from .views import filters, people_scope, school_options, school_rows, sees_people, show
+from .views import (
+    filters,
+    people_scope,
+    school_options,
+    school_rows,
+    sees_people,
+    show,
+    visible_school,
+    visible_schools,
+)
 
 PEOPLE = ["full_name", "birth_year", "schools", "positions", "category", "category_date", "education", "experience"]
 DUE = ["full_name", "schools", "position", "category", "category_date", "expires", "attestation_status"]
@@ -89,7 +98,8 @@ def create() -> None:
         day = _date(on)
         body = frame("Кадры школ города")
         view = await background.io_bound(compute, day, n)
-        names = school_options(lab().cache.workbook.frames["schools"])
+        school = visible_school(account, school)
+        names = visible_schools(account, school_options(lab().cache.workbook.frames["schools"]))
         with body:
             ui.label(heading(day, n)).classes("text-body2").mark("staff-heading")
             filters("/lab/staff", {"months": str(n), "school": school, "on": on},

@@ -31,7 +31,9 @@ def cell(column: str, v: Any) -> Any:
     if isinstance(v, (float, np.floating)):
         return ru(v, 1) if column.endswith("_pct") or not float(v).is_integer() else ru(v, 0)
     if isinstance(v, (int, np.integer)):
-        return str(int(v)) if column in ("year", "birth_year", "grade") else ru(v, 0)
+        if column == "year":  # a partition's year is the first of the academic year
+            return f"{int(v)}/{int(v) + 1}"
+        return str(int(v)) if column in ("birth_year", "grade") else ru(v, 0)
     return str(v)
 
 
@@ -74,6 +76,16 @@ def school_rows(frame: pd.DataFrame, account: Account | None, column: str = "sch
     """A table's rows of the schools the account may see (an uploader: their own; counts, not people)."""
     keep = np.asarray([lab_sees_school(account, str(s)) for s in frame[column]], dtype=bool)
     return frame[keep].reset_index(drop=True)
+
+
+def visible_school(account: Account | None, code: str) -> str:
+    """A school filter of the URL the account may use: another school's code from an uploader means no filter."""
+    return code if code and lab_sees_school(account, code) else ""
+
+
+def visible_schools(account: Account | None, names: dict[str, str]) -> dict[str, str]:
+    """The schools a school filter offers the account."""
+    return {c: n for c, n in names.items() if lab_sees_school(account, c)}
 
 
 def sees_people(account: Account | None) -> bool:
