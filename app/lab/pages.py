@@ -211,20 +211,16 @@ def create() -> None:
             EntryForm(LAB_SCHEMA, sheet_key, options=_options, frames=lambda: lab().cache.workbook.frames,
                       on_save=lambda row: _append(sheet_key, row))
 
-    from . import (  # the town's views import this module's frame and guard  # the town's databases
-        dashboard,
-        olympiad,
-        practice,
-        signals,
-        staff,
-        tasks,
-    )
+    from . import dashboard, signals, tasks  # the town's views import this module's frame and guard
+    from .olympiad import create as create_olympiads  # the town's databases
+    from .practice import create as create_practices
+    from .staff import create as create_staff
 
     dashboard.create()
     signals.create()
     tasks.create()
-    for databases in (staff, olympiad, practice):
-        databases.create()
+    for create_database in (create_staff, create_olympiads, create_practices):
+        create_database()
 
 
 def _options(sheet_key: str) -> dict[str, str]:
