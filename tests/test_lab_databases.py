@@ -91,7 +91,8 @@ def test_attestation_due_under_the_old_and_the_new_rules(town: tuple[LabContext,
     assert morozov["expires"].tolist() == [D(2028, 8, 31)]
     assert len(later) == 6
     months = due_by_month(due).set_index("month")["count"].to_dict()
-    assert months == {"2026-10": 1, "2027-01": 1, "2027-04": 1, "категория истекла": 2}
+    assert months == {"10.2026": 1, "01.2027": 1, "04.2027": 1, "категория истекла": 2}
+    assert list(due_by_month(due)["month"]) == ["10.2026", "01.2027", "04.2027", "категория истекла"]
 
 
 def test_courses_due_and_hours_by_provider(town: tuple[LabContext, dict]) -> None:

@@ -208,8 +208,10 @@ def by_school(base: StaffBase, due: pd.DataFrame, stale: pd.DataFrame, schools: 
 
 
 def due_by_month(due: pd.DataFrame) -> pd.DataFrame:
-    """How many attestations fall due in each month (the expired and the undated in rows of their own)."""
-    month = due["expires"].dt.strftime("%Y-%m").astype(object)
-    label = month.where(due["attestation_status"] == "категория истекает", due["attestation_status"])
-    return label.value_counts().rename_axis("month").reset_index(name="count").sort_values("month") \
-        .reset_index(drop=True)
+    """How many attestations fall due in each month (ММ.ГГГГ, in order; the expired and the undated in rows of
+    their own, after the months)."""
+    expiring = (due["attestation_status"] == "категория истекает").to_numpy(dtype=bool)
+    key = due["expires"].dt.strftime("%Y-%m").astype(object).where(expiring, "~" + due["attestation_status"])
+    label = due["expires"].dt.strftime("%m.%Y").astype(object).where(expiring, due["attestation_status"])
+    out = pd.DataFrame({"key": key, "month": label}).groupby(["key", "month"], as_index=False).size()
+    return out.rename(columns={"size": "count"}).sort_values("key")[["month", "count"]].reset_index(drop=True)
