@@ -99,14 +99,17 @@ class Search:
 
 
 def bank_counts(b: pd.DataFrame, by: str) -> pd.DataFrame:
-    """How many practices per level, school or subject (a practice of two subjects counts under each)."""
+    """How many practices per level (in the order of levels), school or subject (a practice of two subjects counts
+    under each; «не указан» last)."""
     if by == "subjects":
-        values = [s.strip() for v in b["subjects"] for s in (str(v).split(",") if v else ["не указан"])]
-        values = [v or "не указан" for v in values]
-        return pd.Series(values, dtype=object).value_counts().rename_axis("subjects").reset_index(name="count") \
-            .sort_values(["subjects"]).reset_index(drop=True)
-    return b.groupby(by, as_index=False).size().rename(columns={"size": "count"}).sort_values(by) \
-        .reset_index(drop=True)
+        values = [s.strip() or "не указан" for v in b["subjects"] for s in (str(v).split(",") if v else ["не указан"])]
+        out = pd.Series(values, dtype=object).value_counts().rename_axis("subjects").reset_index(name="count")
+        return out.sort_values("subjects", key=lambda s: s.map(lambda v: (v == "не указан", v))) \
+            .reset_index(drop=True)
+    out = b.groupby(by, as_index=False).size().rename(columns={"size": "count"})
+    order = {lv: i for i, lv in enumerate(LEVELS)}
+    key = (lambda s: s.map(lambda v: (order.get(v, len(order)), str(v)))) if by == "level" else None
+    return out.sort_values(by, key=key).reset_index(drop=True)
 
 
 _RANGE = re.compile(r"(\d{1,2})\s*[–—-]\s*(\d{1,2})")
