@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from reports.periods import parse_calendar
+from reports.analytics.periods import parse_calendar
 
 
 class Settings(BaseSettings):

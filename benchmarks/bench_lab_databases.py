@@ -25,7 +25,7 @@ import pandas as pd  # noqa: E402
 import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
-from app.demo_town import TownSchool, export_school, school_frames  # noqa: E402
+from app.demo.town import TownSchool, export_school, school_frames  # noqa: E402
 from reports.district import CUBE  # noqa: E402
 from reports.district.olympiads import stages, totals  # noqa: E402
 from reports.district.practice import Search, bank  # noqa: E402

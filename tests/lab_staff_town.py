@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from app.config import Settings
-from app.demo_town import TownSchool, registry_grids
+from app.demo.town import TownSchool, registry_grids
 from app.lab.context import LabContext, build_lab_context
 from reports.district import CUBE
 from sheets_schema.bundle import render_grid

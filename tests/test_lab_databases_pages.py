@@ -12,14 +12,13 @@ from nicegui.testing import User
 from openpyxl import load_workbook
 
 from app.config import Settings
-from app.demo_town import build_town as build_demo_town
+from app.demo.town import build_town as build_demo_town
 from app.lab.context import build_lab_context
 from sync.users import UserStore
 from tests.conftest import PASSWORD
 from tests.lab_staff_town import build, town_frames
 from tests.test_lab_town_pages import no_student_names, rows, sign_in
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main.py")
 STAFF = "/lab/staff?on=2026-06-01&months=12"
 
 

@@ -25,11 +25,11 @@ from reports.district.town import teacher_name
 from sheets_schema.choices import OLYMPIAD_LEVELS
 from sync.warehouse.layout import year_of
 
-from .. import background
-from ..access import can_open_lab
-from ..auth import current_account
-from .pages import frame, lab, lab_page
-from .views import (
+from app import background
+from app.access import can_open_lab
+from app.auth import current_account
+from app.lab.pages import frame, lab, lab_page
+from app.lab.views import (
     filters,
     people_scope,
     school_options,

@@ -25,10 +25,10 @@ from sheets_schema.choices import LEVELS
 from sheets_schema.lab import SERVICE_KINDS
 from sync.users import Account
 
-from .. import background
-from ..auth import current_account
-from .pages import frame, lab, lab_page
-from .views import (
+from app import background
+from app.auth import current_account
+from app.lab.pages import frame, lab, lab_page
+from app.lab.views import (
     filters,
     link,
     people_scope,

@@ -26,12 +26,12 @@ from reports.district.staff_sql import STAFF_ATTESTATIONS, STAFF_COURSES, STAFF_
 from reports.district.staff_xlsx import staff_xlsx
 from sync.users import Account
 
-from .. import background
-from ..access import can_open_lab
-from ..auth import current_account
-from ..pages.downloads import XLSX, Export, export_buttons, file_name
-from .pages import frame, lab, lab_page
-from .views import (
+from app import background
+from app.access import can_open_lab
+from app.auth import current_account
+from app.pages.downloads import XLSX, Export, export_buttons, file_name
+from app.lab.pages import frame, lab, lab_page
+from app.lab.views import (
     filters,
     people_scope,
     school_options,

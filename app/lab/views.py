@@ -14,8 +14,8 @@ from nicegui import ui
 
 from sync.users import Account
 
-from ..access import LabRole, lab_role, lab_sees_people, lab_sees_school
-from .dashboard import ru
+from app.access import LabRole, lab_role, lab_sees_people, lab_sees_school
+from app.lab.dashboard import ru
 
 
 def cell(column: str, v: Any) -> Any:

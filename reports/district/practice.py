@@ -12,7 +12,7 @@ import pandas as pd
 
 from sheets_schema.choices import LEVELS
 
-from .town import teacher_name
+from reports.district.town import teacher_name
 
 BANK_COLUMNS = ("school", "short_name", "author", "subjects", "topic", "level", "date", "description", "source")
 SERVICE_COLUMNS = ("school", "short_name", "kind", "title", "audience", "grades", "participants", "hours", "link")

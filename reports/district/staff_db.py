@@ -1,7 +1,7 @@
 """The town's staff database: every school's teachers and leaders as one table of people (a person working in two
 schools is one person: the same name and birth year), with a review list of uncertain matches; composition by
 category, education, experience, age, position and school; attestation and course obligations by the school's own
-rules (reports.staff, Приказ № 196) — this module only gathers the town's rows for them."""
+rules (reports.analytics.staff, Приказ № 196) — this module only gathers the town's rows for them."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pandas as pd
 
 from sheets_schema.choices import CATEGORIES, POSITIONS
 
-from ..labels import column_title
-from ..staff import COURSE_YEARS, StaffComposition, _share_table, attestation_due, no_recent_courses, staff_composition
+from reports.labels import column_title
+from reports.analytics.staff import COURSE_YEARS, StaffComposition, _share_table, attestation_due, no_recent_courses, staff_composition
 
 PERSON_COLUMNS = ("person_id", "full_name", "birth_year", "schools", "positions", "category", "category_date",
                   "education", "experience")
@@ -149,7 +149,7 @@ def _by_person(base: StaffBase, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def attestations_due(base: StaffBase, attestations: pd.DataFrame, on: Any, months: int) -> pd.DataFrame:
-    """People whose category or conformity attestation runs out within `months` of `on` (reports.staff rule)."""
+    """People whose category or conformity attestation runs out within `months` of `on` (reports.analytics.staff rule)."""
     a = _by_person(base, current_rows(attestations)).assign(date=lambda d: pd.to_datetime(d["date"],
                                                                                               errors="coerce"))
     due = attestation_due(_as_teachers(base.people), on, months, a)
@@ -157,7 +157,7 @@ def attestations_due(base: StaffBase, attestations: pd.DataFrame, on: Any, month
 
 
 def courses_due(base: StaffBase, courses: pd.DataFrame, on: Any) -> pd.DataFrame:
-    """People with no course finished in the three years before `on` (273-ФЗ ст. 47; reports.staff rule)."""
+    """People with no course finished in the three years before `on` (273-ФЗ ст. 47; reports.analytics.staff rule)."""
     c = _by_person(base, current_rows(courses)).assign(end_date=lambda d: pd.to_datetime(d["end_date"],
                                                                                             errors="coerce"))
     return _with_people(no_recent_courses(_as_teachers(base.people), c, on), base.people)

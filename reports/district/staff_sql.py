@@ -6,7 +6,7 @@ bands) are taken in reports.district.staff_db with the school's own rules, never
 
 from __future__ import annotations
 
-from .aggregates import Aggregate
+from reports.district.aggregates import Aggregate
 
 STAFF_ROWS = Aggregate(
     "staff_rows", "Педагоги и руководители школ (строки кадровой базы)",

@@ -10,9 +10,9 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 
-from ..export_xlsx import _put, write_table
-from ..labels import column_title
-from .staff_db import TITLES
+from reports.export.xlsx import _put, write_table
+from reports.labels import column_title
+from reports.district.staff_db import TITLES
 
 
 def staff_xlsx(composition: Mapping[str, pd.DataFrame], schools: pd.DataFrame, months: pd.DataFrame,
