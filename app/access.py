@@ -357,6 +357,13 @@ LAB_PAGES: dict[str, frozenset[LabRole]] = {
     "lab_teacher": frozenset({LabRole.METHODOLOGIST}),  # by teacher: the lab's methodical work, not a rating
     "lab_signals": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),
     "lab_tasks": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # the town's weak elements, by school
+    # the staff, olympiad and best-practice databases: every role reads the town's counts; rows naming a person
+    # follow lab_sees_people (an adult's personal data: the methodologist, and an uploader for their own school)
+    "lab_staff": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY, LabRole.UPLOADER}),
+    "lab_staff_review": frozenset({LabRole.METHODOLOGIST}),  # matches across schools
+    "lab_staff_xlsx": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # every school's counts
+    "lab_olympiads": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY, LabRole.UPLOADER}),
+    "lab_practices": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY, LabRole.UPLOADER}),
 }
 LAB_WRITE = frozenset({LabRole.METHODOLOGIST})  # every sheet of the lab's workbook
 PAGES["lab_export"] = frozenset({Role.DEPUTY, Role.DB_ADMIN})  # the school's page that builds the lab's bundle
@@ -388,6 +395,15 @@ def lab_sees_school(account: Account | None, code: str) -> bool:
     an uploader only the school of their account."""
     role = lab_role(account)
     if role in (LabRole.METHODOLOGIST, LabRole.AUTHORITY):
+        return True
+    return role == LabRole.UPLOADER and account is not None and account.teacher_id == code
+
+
+def lab_sees_people(account: Account | None, code: str) -> bool:
+    """Rows naming a teacher, leader or author of a school (staff lists, mentors, ППО authors, protocol rows): the
+    methodologist for every school, an uploader for their own; the authority reads counts only."""
+    role = lab_role(account)
+    if role == LabRole.METHODOLOGIST:
         return True
     return role == LabRole.UPLOADER and account is not None and account.teacher_id == code
 

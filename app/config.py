@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     signal_min_n: int = Field(15, ge=1, le=10_000, description="Сигналы объективности: минимум участников")
     signal_above_group_pp: float = Field(15, gt=0, le=100, description="Сигнал: качество ВПР выше группы, п.п.")
     signal_raised_pct: float = Field(30, gt=0, le=100, description="Сигнал: доля отметок ВПР выше отметки за период, %")
+    olympiad_winner_min_share: float = Field(0.5, ge=0, lt=1, description="Муниципальный этап: победитель набирает "
+                                             "больше этой доли максимального балла")
+    olympiad_prize_quota: float = Field(0.45, gt=0, le=1, description="Муниципальный этап: квота победителей и "
+                                        "призёров от числа участников предмета и класса")
+    lab_attestation_months: int = Field(12, ge=1, le=60, description="Кадры: аттестация в ближайшие N месяцев")
     lab_engine: Literal["duckdb", "spark"] = Field("duckdb", description="Чем считать запросы лаборатории")
     spark_master: str = Field("local[2]", description="Адрес Spark: local[2] или spark://узел:7077, yarn, k8s://…")
     spark_warehouse_url: str = Field("", description="Хранилище для Spark (hdfs://, s3a://…); пусто — каталог данных")

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from app.demo.databases import database_rows, share_teacher
 from app.demo.school import generate_demo
 from reports.district import CUBE
 from sheets_schema import SCHEMA, validate_workbook
@@ -118,11 +119,7 @@ def registry_grids(schools: list[TownSchool], academic_year: str, today: dt.date
         "municipal_tasks": [{"id": f"mt-{n:03d}", "work_id": "mw-001", "number": n, "max_score": 2,
                              "element": f"Элемент содержания {n}", "level": "базовый" if n <= 6 else "повышенный"}
                             for n in range(1, 11)],
-        "municipal_olympiads": [], "services": [
-            {"id": "sv-001", "school_id": "s-002", "kind": "кружок", "title": "Робототехника",
-             "audience": "5–8 классы", "participants": 24, "hours": 68}],
-        "town_practices": [{"id": "pp-001", "school_id": "s-004", "author": "Иванова Мария Петровна",
-                            "topic": "Формирующее оценивание на уроках физики", "level": "муниципальный"}],
+        **database_rows(y0, {f"s-{i + 1:03d}" for i in range(len(schools))}),
     }
     out = {}
     for sheet in LAB_SCHEMA:
@@ -161,6 +158,7 @@ def build_town(ctx: object, schools: int = 12, seed: int = 42, academic_year: st
             frames, key = our_frames, our_key or load_or_create_key(keys_dir / school.code)
         else:
             frames, key = school_frames(school, seed + i, academic_year), load_or_create_key(keys_dir / school.code)
+            frames = share_teacher(school.code, frames, int(academic_year[:4]))
         path = inbox / f"{school.code}.zip"
         export_school(frames, key, school.code, academic_year, path)
         outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", CUBE, registered=ctx.registered())

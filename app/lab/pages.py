@@ -36,6 +36,8 @@ from sync.write.commands import CommandRejected, WriteCommand
 NAV = (("Полнота сдачи", "/", "lab_board"), ("Загрузка пакета", "/lab/upload", "lab_upload"),
        ("Мониторинг города", "/lab/town", "lab_town"), ("Задания", "/lab/town/tasks", "lab_tasks"),
        ("Сигналы объективности", "/lab/signals", "lab_signals"),
+       ("Кадры", "/lab/staff", "lab_staff"), ("Олимпиады", "/lab/olympiads", "lab_olympiads"),
+       ("ППО и услуги", "/lab/practices", "lab_practices"),
        ("Таблицы лаборатории", "/lab/entry", "lab_entry"))
 
 
@@ -216,10 +218,15 @@ def create() -> None:
                       on_save=lambda row: _append(sheet_key, row))
 
     from app.lab import dashboard, signals, tasks  # the town's views import this module's frame and guard
+    from app.lab.olympiad import create as create_olympiads  # the town's databases
+    from app.lab.practice import create as create_practices
+    from app.lab.staff import create as create_staff
 
     dashboard.create()
     signals.create()
     tasks.create()
+    for create_database in (create_staff, create_olympiads, create_practices):
+        create_database()
 
 
 def _options(sheet_key: str) -> dict[str, str]:
