@@ -1,0 +1,72 @@
+"""The registry of the lab's справки for the authority. A справка is a builder over the town's numbers
+(town_data.TownData) that returns the one document model (reports.document.Spravka); the docx, xlsx and pdf
+exporters of the school lay it out. A new справка (staff and attestation, olympiads) is one `register` call with
+its builder and, where it reads tables of its own, the aggregates it needs (their frames reach the builder in
+`data.extra` under each aggregate's key)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..document import Spravka
+from .aggregates import Aggregate
+from .town_data import TownData
+
+LAB_SIGNATURE = "Методист муниципальной лаборатории мониторинга ____________________ / ____________________ /"
+
+
+class ReportRefused(LookupError):
+    """A справка cannot be built for these arguments; the message (Russian) says why and what to give."""
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """What a справка is about: an academic year (its first calendar year; None — the latest in the warehouse),
+    a kind of work («ВПР» or a municipal work's kind), optionally one subject and parallel, and a school."""
+
+    year: int | None = None
+    kind: str = "ВПР"
+    subject: str | None = None
+    parallel: int | None = None
+    school: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    key: str  # the CLI name: `edumon lab report <key>`
+    title: str  # Russian, for the page and the file name
+    build: Callable[[TownData, ReportParams], Spravka]
+    needs_school: bool = False
+    forecasts: bool = False  # reads the per-result facts and the contingent (TownData.facts, .contingent)
+    aggregates: tuple[Aggregate, ...] = ()  # extra tables the builder reads from data.extra
+
+
+REPORTS: dict[str, ReportKind] = {}
+
+
+def register(kind: ReportKind) -> ReportKind:
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", kind.key):
+        raise ValueError(f"report key {kind.key!r}: lower-case latin letters, digits and hyphens")
+    REPORTS[kind.key] = kind
+    return kind
+
+
+def report_kind(key: str) -> ReportKind:
+    if key not in REPORTS:
+        raise ReportRefused(f"Нет справки «{key}». Есть: " + "; ".join(f"{k} — {v.title}" for k, v in REPORTS.items()))
+    return REPORTS[key]
+
+
+def year_of(data: TownData, params: ReportParams) -> int:
+    """The справка's year: the asked one if the warehouse holds it, else the latest; none at all is refused."""
+    years = data.years()
+    if not years:
+        raise ReportRefused("В хранилище лаборатории ещё нет принятых данных школ — справку строить не из чего")
+    if params.year is None:
+        return years[-1]
+    if params.year not in years:
+        have = ", ".join(f"{y}/{y + 1}" for y in years)
+        raise ReportRefused(f"За {params.year}/{params.year + 1} учебный год данных нет; есть: {have}")
+    return params.year
