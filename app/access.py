@@ -356,6 +356,9 @@ LAB_PAGES: dict[str, frozenset[LabRole]] = {
     "lab_teacher": frozenset({LabRole.METHODOLOGIST}),  # by teacher: the lab's methodical work, not a rating
     "lab_signals": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),
     "lab_tasks": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # the town's weak elements, by school
+    "lab_reports": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # справки for the authority
+    "lab_forecast": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # forecasts with their past error
+    "lab_cycle": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # the management cycle (edited: LAB_WRITE)
 }
 LAB_WRITE = frozenset({LabRole.METHODOLOGIST})  # every sheet of the lab's workbook
 PAGES["lab_export"] = frozenset({Role.DEPUTY, Role.DB_ADMIN})  # the school's page that builds the lab's bundle

@@ -291,3 +291,38 @@ def _our_school(data_dir: Path) -> tuple[dict, bytes]:
     return prune_dangling(SCHEMA, dict(cache.workbook.frames))[0], load_or_create_key(data_dir / KEY_FILE)
 
 
+
+
+@lab_cli.command("report")
+@friendly
+def report(kind: str = typer.Argument(..., help="Какая справка: town-vpr — по итогам ВПР (муниципальной работы) в ОО "
+                                                 "города; school — профиль школы"),
+           out: Path = typer.Option(..., "--out", help="Файл: .docx (с диаграммами), .xlsx или .pdf"),
+           year: str = typer.Option(None, "--year", help="Учебный год, например 2025/2026 (по умолчанию — последний)"),
+           work_kind: str = typer.Option("ВПР", "--kind", help="Вид работы: ВПР или вид муниципальной работы"),
+           subject: str = typer.Option(None, "--subject", help="Только этот предмет"),
+           parallel: str = typer.Option(None, "--parallel", help="Только эта параллель (1–11)"),
+           school: str = typer.Option(None, "--school", help="Код школы (для справки school)")) -> None:
+    """Справка для управления образования: docx, xlsx или pdf (выводы и рекомендации правятся в Word)."""
+    from reports.district.builders import parse_params
+    from reports.district.catalogue import REPORTS, ReportRefused, report_kind
+    from sync.convert import ConversionError, write_bytes
+
+    from .lab.reports_run import FORMATS, build_document, render
+
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        fail(f"--out: файл должен оканчиваться на .docx, .xlsx или .pdf, а указан «{out.name}»")
+    try:
+        chosen = report_kind(kind)
+        params = parse_params(year, work_kind, subject, parallel, school)
+        if chosen.needs_school and not params.school:
+            fail(f"Для справки «{kind}» укажите код школы: --school КОД")
+        ctx = lab_context()
+        data = render(build_document(ctx, chosen.key, params), fmt)
+    except ReportRefused as exc:
+        fail(str(exc))
+    except ConversionError as exc:
+        fail(str(exc), 1)
+    written = write_bytes(out, data)
+    typer.echo(f"{REPORTS[kind].title}: {written}")

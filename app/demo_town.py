@@ -123,13 +123,37 @@ def registry_grids(schools: list[TownSchool], academic_year: str, today: dt.date
              "audience": "5–8 классы", "participants": 24, "hours": 68}],
         "town_practices": [{"id": "pp-001", "school_id": "s-004", "author": "Иванова Мария Петровна",
                             "topic": "Формирующее оценивание на уроках физики", "level": "муниципальный"}],
+        "management_cycle": cycle_rows(academic_year),
     }
     out = {}
     for sheet in LAB_SCHEMA:
-        frame = pd.DataFrame(rows[sheet.key], columns=sheet.keys) if rows[sheet.key] else pd.DataFrame(
+        frame = pd.DataFrame(rows[sheet.key], columns=sheet.keys) if rows.get(sheet.key) else pd.DataFrame(
             columns=sheet.keys)
         out[sheet.title] = render_grid(sheet, frame)
     return out
+
+
+DEMO_CYCLE = (  # (direction, goal, indicator, target, measures) — the demo's management cycle, one per direction
+    (0, "Повысить объективность результатов ВПР", 2, 10, "Независимые наблюдатели в школах с сигналами"),
+    (0, "Сохранить качество знаний по ВПР не ниже прошлого года", 0, 60, "Городские ГМО по слабым элементам"),
+    (1, "Сократить число школ с результатами ниже города", 4, 1, "Адресные планы помощи, наставничество школ"),
+    (2, "Увеличить число призёров муниципального этапа ВсОШ", 5, 3, "Городские интенсивы для мотивированных"),
+    (3, "Расширить профильное обучение в 10–11 классах", 6, 50, "Сетевые профильные группы"),
+    (4, "Обеспечить курсы повышения квалификации раз в три года", 7, 95, "План-график курсов на три года"),
+    (5, "Повысить долю школ с положительной динамикой", 9, 50, "Собеседования с директорами по итогам ВПР"),
+)
+
+
+def cycle_rows(academic_year: str) -> list[dict]:
+    from sheets_schema.lab import CYCLE_DIRECTIONS, CYCLE_INDICATORS
+
+    return [{"id": f"mc-{i + 1:03d}", "direction": CYCLE_DIRECTIONS[d], "academic_year": academic_year, "goal": goal,
+             "indicator": CYCLE_INDICATORS[ind], "target": target,
+             "monitoring": "Сбор данных школ в хранилище лаборатории после каждой кампании",
+             "analysis": "Справка лаборатории по итогам года", "recommendations": "Адресные рекомендации школам",
+             "measures": measures, "effect": "Сравнение показателя с прошлым годом по данным хранилища",
+             "documents": "Приказ управления образования; справка лаборатории", "responsible": "Методист лаборатории"}
+            for i, (d, goal, ind, target, measures) in enumerate(DEMO_CYCLE)]
 
 
 def export_school(frames: Frames, key: bytes, code: str, academic_year: str, out: Path) -> int:

@@ -30,6 +30,8 @@ from ..upload_guard import UploadPolicy, install_upload_guard
 NAV = (("Полнота сдачи", "/", "lab_board"), ("Загрузка пакета", "/lab/upload", "lab_upload"),
        ("Мониторинг города", "/lab/town", "lab_town"), ("Задания", "/lab/town/tasks", "lab_tasks"),
        ("Сигналы объективности", "/lab/signals", "lab_signals"),
+       ("Справки", "/lab/reports", "lab_reports"), ("Прогнозы", "/lab/forecast", "lab_forecast"),
+       ("Управленческий цикл", "/lab/cycle", "lab_cycle"),
        ("Таблицы лаборатории", "/lab/entry", "lab_entry"))
 
 
@@ -209,11 +211,14 @@ def create() -> None:
             EntryForm(LAB_SCHEMA, sheet_key, options=_options, frames=lambda: lab().cache.workbook.frames,
                       on_save=lambda row: _append(sheet_key, row))
 
-    from . import dashboard, signals, tasks  # the town's views import this module's frame and guard
+    from . import cycle, dashboard, forecast, reports_page, signals, tasks  # they import this module's frame and guard
 
     dashboard.create()
     signals.create()
     tasks.create()
+    reports_page.create()
+    forecast.create()
+    cycle.create()
 
 
 def _options(sheet_key: str) -> dict[str, str]:

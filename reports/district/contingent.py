@@ -61,7 +61,8 @@ class ContingentCheck:
             return ("Прогноз не проверен: в хранилище нет двух последовательных прошлых лет, на которых его можно "
                     "было бы проверить.")
         years = ", ".join(f"{y}/{y + 1}" for y in self.years)
-        return (f"На прошлых годах ({years}; {self.cases} {plural(self.cases, 'параллель', 'параллели', 'параллелей')}) "
+        cases = f"{self.cases} {plural(self.cases, 'параллель', 'параллели', 'параллелей')}"
+        return (f"На прошлых годах ({years}; {cases}) "
                 f"прогноз ошибался в среднем на {fmt_num(self.mae)} обучающихся на параллель "
                 f"({fmt_num(self.mape)} % от фактического числа).")
 

@@ -13,6 +13,7 @@ from ..labels import fmt_num
 from ..narrative import indicator_sentence, plural
 from ..sections import finish
 from .builders import LAB_SIGNATURE, ReportKind, ReportParams, ReportRefused, register, year_of
+from .indicators import with_rates
 from .signals import VPR
 from .tasks import weakest
 from .town import TITLES, Slice, groups_table, schools_table, summed
@@ -37,6 +38,12 @@ SIGNAL_COLUMNS = ("short_name", "subject", "N", "quality_pct", "group_quality_pc
                   "signals")
 
 
+def signed(value: float) -> str:
+    """«+6,1», «−11,6», «0»: a difference with its sign."""
+    text = fmt_num(value)
+    return f"+{text}" if value == value and float(value) > 0 and text != "0" else text
+
+
 def what(params: ReportParams) -> str:
     """«ВПР по математике, 5 классы» — the slice as a heading reads it."""
     parts = [params.kind if params.kind == VPR else f"муниципальной работы ({params.kind})"]
@@ -48,11 +55,15 @@ def what(params: ReportParams) -> str:
 
 
 def summary_of(frame: pd.DataFrame) -> MarkSummary:
-    return MarkSummary.from_row(with_levels(summed(frame, [])).iloc[0].to_dict())
+    """The slice as one group with absences and the list (the cube's counts summed)."""
+    counts = frame[["N", *COUNT_COLUMNS, "absent", "enrolled"]].astype(float).sum()
+    return MarkSummary.from_row(with_levels(with_rates(pd.DataFrame([counts.to_dict()]))).iloc[0].to_dict())
 
 
 def participation(part: pd.DataFrame, data: TownData) -> pd.DataFrame:
     rows = summed(part, ["school"])
+    extra = part.groupby("school", as_index=False)[["absent", "enrolled"]].sum()
+    rows = rows.merge(extra, on="school", how="left")
     rows["short_name"] = [data.name(s) for s in rows["school"]]
     rows["participation_pct"] = rows["N"] / rows["enrolled"].where(rows["enrolled"] > 0) * 100.0
     return rows.sort_values("short_name").reset_index(drop=True)
@@ -107,7 +118,7 @@ def town_vpr_spravka(data: TownData, params: ReportParams) -> Spravka:
     conclusions.append(indicator_sentence("город", town))
     for g in groups.to_dict("records"):
         conclusions.append(f"Группа «{g['group']}»: качество знаний {fmt_num(g['quality_pct'])} % "
-                           f"({fmt_num(g['quality_pct_diff'], 1)} п. п. к городу), N = {int(g['N'])}.")
+                           f"({signed(g['quality_pct_diff'])} п. п. к городу), N = {int(g['N'])}.")
     if len(lagging):
         names = ", ".join(f"{r['short_name']} ({fmt_num(r['quality_pct_diff'])} п. п.)"
                           for r in lagging.to_dict("records"))
@@ -125,9 +136,10 @@ def town_vpr_spravka(data: TownData, params: ReportParams) -> Spravka:
         flagged = sorted(set(signals["short_name"]))
         all_schools = len(set(part["school"]))
         if flagged:
+            share_flagged = fmt_num(len(flagged) / all_schools * 100)
             conclusions.append(f"Сигналы необъективности получены у {len(flagged)} из {all_schools} "
-                               f"{plural(all_schools, 'школы', 'школ', 'школ')} ({fmt_num(len(flagged) / all_schools * 100)} "
-                               f"%): {', '.join(flagged)}.")
+                               f"{plural(all_schools, 'школы', 'школ', 'школ')} ({share_flagged} %): "
+                               f"{', '.join(flagged)}.")
             recs.append("Проверить объективность проведения и проверки работ в школах " + ", ".join(flagged)
                         + " (наблюдатели, перепроверка части работ муниципальной комиссией). Сигнал — повод для "
                           "проверки, а не вывод; результаты ВПР не используются для оценки педагогов.")

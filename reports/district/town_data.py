@@ -51,6 +51,7 @@ class TownData:
     settings: SignalSettings = field(default_factory=SignalSettings)
     facts: pd.DataFrame | None = None
     contingent: pd.DataFrame | None = None
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)  # tables a registered справка reads itself
     _signals: pd.DataFrame | None = None
 
     @property

@@ -1,0 +1,64 @@
+"""Building the lab's справки for the authority, shared by `edumon lab report` and the reports page: the town's
+numbers through the engine, a registered builder (reports.district.catalogue), and the school's exporters (docx with
+charts, xlsx with native charts, pdf through LibreOffice). Blocking: pages call it through app.background."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from reports.district.catalogue import ReportParams, report_kind
+from reports.district.signals import SignalSettings
+from reports.district.town_data import TownData, gather
+from reports.document import Spravka
+
+FORMATS = ("docx", "xlsx", "pdf")
+
+
+def signal_settings(settings: Any) -> SignalSettings:
+    return SignalSettings(min_n=settings.signal_min_n, above_group_pp=settings.signal_above_group_pp,
+                          raised_share_pct=settings.signal_raised_pct)
+
+
+def town_data(ctx: Any, forecasts: bool = False) -> TownData:
+    """The town's numbers from the lab's engine and its registry of schools (refreshed: a collect may have run)."""
+    ctx.engine.refresh()
+    return gather(ctx.engine.run, ctx.cache.workbook.frames["schools"], signal_settings(ctx.settings),
+                  forecasts=forecasts)
+
+
+def build_document(ctx: Any, key: str, params: ReportParams, data: TownData | None = None) -> Spravka:
+    """The справка `key` for `params`; ReportRefused (Russian) when it cannot be built."""
+    kind = report_kind(key)
+    data = data or town_data(ctx, forecasts=kind.forecasts)
+    data.extra.update({a.key: ctx.engine.run(a) for a in kind.aggregates})
+    data.extra.update({key: ctx.cache.workbook.frames[key] for key in kind.sheets})
+    return kind.build(data, params)
+
+
+def edited(doc: Spravka, conclusions: Sequence[str] | None, recommendations: Sequence[str] | None) -> Spravka:
+    """The справка with the conclusions and recommendations the methodologist edited (blank lines dropped)."""
+    def clean(lines: Sequence[str] | None, old: tuple[str, ...]) -> tuple[str, ...]:
+        return old if lines is None else tuple(t.strip() for t in lines if t.strip())
+
+    return replace(doc, conclusions=clean(conclusions, doc.conclusions),
+                   recommendations=clean(recommendations, doc.recommendations))
+
+
+def render(doc: Spravka, fmt: str) -> bytes:
+    """The document as a file of `fmt` (docx, xlsx, pdf); pdf needs LibreOffice (ConversionError otherwise)."""
+    if fmt == "docx":
+        from reports.export_docx import spravka_docx
+
+        return spravka_docx(doc)
+    if fmt == "xlsx":
+        from reports.export_xlsx import spravka_xlsx
+
+        return spravka_xlsx(doc)
+    if fmt == "pdf":
+        from reports.export_pdf import spravka_pdf
+        from sync.convert import docx_to_pdf
+
+        return spravka_pdf(doc, docx_to_pdf)
+    raise ValueError(f"unknown format {fmt!r}")
