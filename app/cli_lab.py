@@ -243,6 +243,8 @@ def demo(schools: int = typer.Option(12, "--schools", help="Сколько шк�
          seed: int = typer.Option(42, "--seed", help="Зерно: одно зерно — один и тот же город"),
          school_data: Path = typer.Option(None, "--school-data", help="Каталог данных нашей школы: она войдёт в город"),
          if_empty: bool = typer.Option(False, "--if-empty", help="Ничего не делать, если город уже есть"),
+         past_years: int = typer.Option(1, "--past-years", help="Сколько прошлых учебных лет добавить (0–3): "
+                                                               "на них проверяются прогнозы"),
          force: bool = typer.Option(False, "--force", help="Пересоздать, даже если данные уже есть")) -> None:
     """Демонстрационный город: школы разных типов, выгрузка и сбор их пакетов, учётные записи лаборатории."""
     from .demo_town import build_town
@@ -250,6 +252,8 @@ def demo(schools: int = typer.Option(12, "--schools", help="Сколько шк�
 
     if not 2 <= schools <= 300:
         fail(f"--schools: от 2 до 300, а указано {schools}")
+    if not 0 <= past_years <= 3:
+        fail(f"--past-years: от 0 до 3, а указано {past_years}")
     ctx = lab_context()
     if ctx.warehouse.school_years():
         if if_empty:
@@ -261,7 +265,8 @@ def demo(schools: int = typer.Option(12, "--schools", help="Сколько шк�
     if school_data is not None:
         our, our_key = _our_school(school_data)
     typer.echo(f"Строю демонстрационный город: {schools} школ, зерно {seed}…")
-    done = build_town(ctx, schools, seed, ctx.settings.academic_year, our, our_key, progress=typer.echo)
+    done = build_town(ctx, schools, seed, ctx.settings.academic_year, our, our_key, progress=typer.echo,
+                      past_years=past_years)
     sent = sum(1 for _, o in done if o is not None and o.ok)
     silent = [s.short_name for s, o in done if o is None]
     typer.echo(f"Собрано школ: {sent} из {len(done)}" + (f"; не сдали (так задумано): {', '.join(silent)}."

@@ -164,8 +164,11 @@ def export_school(frames: Frames, key: bytes, code: str, academic_year: str, out
 
 def build_town(ctx: object, schools: int = 12, seed: int = 42, academic_year: str = "2025/2026",
                our_frames: Frames | None = None, our_key: bytes | None = None,
-               progress: Callable[[str], None] | None = None) -> list[tuple[TownSchool, Outcome | None]]:
-    """Write the lab's workbook, then export and collect every school that submits (ours from `our_frames`)."""
+               progress: Callable[[str], None] | None = None, past_years: int = 0
+               ) -> list[tuple[TownSchool, Outcome | None]]:
+    """Write the lab's workbook, then export and collect every school that submits (ours from `our_frames`);
+    `past_years` earlier academic years of each submitting school are generated and collected first (the
+    forecasts check themselves on them: ОГЭ/ЕГЭ results, the contingent a year before)."""
     from .lab.context import LabContext
 
     assert isinstance(ctx, LabContext)
@@ -177,6 +180,19 @@ def build_town(ctx: object, schools: int = 12, seed: int = 42, academic_year: st
     inbox = ctx.settings.data_dir / "inbox"
     keys_dir = ctx.settings.data_dir / "demo-school-keys"  # each demo school's own key (a real school keeps its own)
     done: list[tuple[TownSchool, Outcome | None]] = []
+    y0 = int(academic_year[:4])
+    for k in range(past_years, 0, -1):  # the archive of earlier years, oldest first
+        past = f"{y0 - k}/{y0 - k + 1}"
+        for i, school in enumerate(town):
+            if not school.submits:
+                continue
+            path = inbox / f"{school.code}-{y0 - k}.zip"
+            export_school(school_frames(school, seed + i + 1000 * k, past),
+                          load_or_create_key(keys_dir / school.code), school.code, past, path)
+            outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", CUBE,
+                                    registered=ctx.registered())
+            if progress:
+                progress(f"{school.short_name}, {past}: " + ("принято" if outcome.ok else "отклонено"))
     for i, school in enumerate(town):
         if not school.submits:
             done.append((school, None))
