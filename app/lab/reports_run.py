@@ -4,6 +4,7 @@ charts, xlsx with native charts, pdf through LibreOffice). Blocking: pages call 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -21,11 +22,30 @@ def signal_settings(settings: Any) -> SignalSettings:
                           raised_share_pct=settings.signal_raised_pct)
 
 
+_KEPT: dict[int, tuple[tuple, TownData]] = {}  # per lab context: the last town's numbers and what they were of
+_LOCK = threading.Lock()
+
+
+def _state(ctx: Any) -> tuple:
+    """What the town's numbers depend on: every intake leaves a receipt; the registry has its cache version."""
+    subs = ctx.receipts.all()
+    return (len(subs), subs[-1].received_at if subs else 0.0, ctx.cache.version, signal_settings(ctx.settings))
+
+
 def town_data(ctx: Any, forecasts: bool = False) -> TownData:
-    """The town's numbers from the lab's engine and its registry of schools (refreshed: a collect may have run)."""
+    """The town's numbers from the lab's engine and its registry of schools, computed again only after an intake
+    or a change of the registry (the per-task sums of a town take seconds; every справка and page shares them)."""
+    state = _state(ctx)
+    with _LOCK:
+        kept = _KEPT.get(id(ctx))
+    if kept is not None and kept[0] == state and (kept[1].facts is not None or not forecasts):
+        return kept[1]
     ctx.engine.refresh()
-    return gather(ctx.engine.run, ctx.cache.workbook.frames["schools"], signal_settings(ctx.settings),
+    data = gather(ctx.engine.run, ctx.cache.workbook.frames["schools"], signal_settings(ctx.settings),
                   forecasts=forecasts)
+    with _LOCK:
+        _KEPT[id(ctx)] = (state, data)
+    return data
 
 
 def build_document(ctx: Any, key: str, params: ReportParams, data: TownData | None = None) -> Spravka:
