@@ -25,6 +25,7 @@ CYCLE_TEACHERS = Aggregate(
 FROM teachers GROUP BY year, school""", ("teachers",))
 CYCLE_COURSES = Aggregate(
     "cycle_courses", "Последние курсы повышения квалификации каждого педагога",
-    """SELECT year, school, teacher_id, MAX(end_date) AS last_end FROM courses GROUP BY year, school, teacher_id""",
+    """SELECT year, school, teacher_id, CAST(MAX(end_date) AS VARCHAR) AS last_end
+FROM courses GROUP BY year, school, teacher_id""",
     ("courses",))
 CYCLE_AGGREGATES = {a.key: a for a in (CYCLE_OLYMPIADS, CYCLE_STUDENTS, CYCLE_TEACHERS, CYCLE_COURSES)}

@@ -23,8 +23,12 @@ from ..indicators import mark_summary
 from ..labels import fmt_num
 from ..marks import pct_to_mark
 from ..narrative import plural
+from .town_data import TownData
 
 KEYS = ["year", "school", "subject", "kind"]
+FORECASTS_KEY = "_exam_forecasts"
+FACT_COLUMNS = ("year", "school", "student_id", "class_id", "work_id", "parallel", "subject", "kind", "date",
+                "max_score", "threshold_3", "threshold_4", "threshold_5", "total", "mark")
 SHARE_MARKS = (5, 4, 3, 2)
 FORECAST_COLUMNS = ("year", "school", "subject", "kind", "exam_date", "students", *(f"p{m}" for m in SHARE_MARKS),
                     "quality_pct", "mean_mark", "actual_N", *(f"a{m}" for m in SHARE_MARKS), "actual_quality_pct",
@@ -131,3 +135,13 @@ def check_before(forecasts: pd.DataFrame, year: int, kind: str | None = None) ->
                      float(e["quality_error"].abs().mean()), float(e["mean_mark_error"].abs().mean()),
                      float(e["shares_error"].mean()))
 
+
+
+def town_forecasts(data: TownData) -> pd.DataFrame:
+    """Every school's exam forecasts of the town's facts, computed once per TownData (the page, the profiles and the
+    forecast справка share them)."""
+    kept = data.extra.get(FORECASTS_KEY)
+    if kept is None:
+        kept = school_forecasts(data.facts if data.facts is not None else pd.DataFrame(columns=list(FACT_COLUMNS)))
+        data.extra[FORECASTS_KEY] = kept
+    return kept

@@ -9,7 +9,7 @@ from ..document import Chart, Paragraph, Section, Spravka, table_or_text
 from ..forecast import EXAM_KINDS
 from .builders import LAB_SIGNATURE, ReportKind, ReportParams, register, year_of
 from .contingent import backtest, shift
-from .exam_forecast import case_errors, check_before, school_forecasts
+from .exam_forecast import case_errors, check_before, town_forecasts
 from .spravka_school import PROFILE_TITLES
 from .town_data import TownData
 
@@ -35,12 +35,9 @@ def _named(frame: pd.DataFrame, data: TownData) -> pd.DataFrame:
 
 def forecast_spravka(data: TownData, params: ReportParams) -> Spravka:
     year = year_of(data, params)
-    facts = data.facts if data.facts is not None else pd.DataFrame()
     contingent = data.contingent if data.contingent is not None else pd.DataFrame(
         columns=["year", "school", "parallel", "students"])
-    every = school_forecasts(facts) if len(facts) else school_forecasts(pd.DataFrame(
-        columns=["year", "school", "student_id", "class_id", "work_id", "parallel", "subject", "kind", "date",
-                 "max_score", "threshold_3", "threshold_4", "threshold_5", "total", "mark"]))
+    every = town_forecasts(data)
     now = _named(every[(every["year"] == year).to_numpy()], data).sort_values(["short_name", "kind", "subject"])
     past = _named(case_errors(every), data)
     past = past[(past["year"] < year).to_numpy()].sort_values(["year", "short_name", "subject"])

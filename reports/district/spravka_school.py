@@ -12,7 +12,7 @@ from ..narrative import indicator_sentence
 from ..sections import finish
 from .builders import LAB_SIGNATURE, ReportKind, ReportParams, ReportRefused, register, year_of
 from .contingent import backtest, shift
-from .exam_forecast import check_before, school_forecasts
+from .exam_forecast import check_before, town_forecasts
 from .signals import VPR
 from .spravka_town import LAB_TITLES, LAGGING_PP, RATES, signed, summary_of
 from .tasks import profile
@@ -126,9 +126,9 @@ def forecast_sections(data: TownData, code: str, year: int) -> list[Section]:
     """The school's forecasts with the sentence of their past error (when the data has the facts)."""
     if data.facts is None or data.contingent is None:
         return []
-    fc = school_forecasts(data.facts[(data.facts["school"].astype(str) == code).to_numpy()])
-    everyone = school_forecasts(data.facts)
-    mine = fc[(fc["year"] == year).to_numpy()].reset_index(drop=True)
+    everyone = town_forecasts(data)
+    mine = everyone[(everyone["school"].astype(str) == code).to_numpy()
+                    & (everyone["year"] == year).to_numpy()].reset_index(drop=True)
     exam = [*table_or_text(mine, EXAM_COLUMNS, "Работ ОГЭ/ЕГЭ за этот год нет.", titles=PROFILE_TITLES),
             Paragraph(check_before(everyone, year).sentence())]
     moved = shift(data.contingent, year)
