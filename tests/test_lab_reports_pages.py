@@ -53,6 +53,7 @@ async def test_the_town_spravka_is_edited_and_downloaded(lab_env: Path, user: Us
 
 async def test_a_schools_profile_page(lab_env: Path, user: User) -> None:  # noqa: F811
     await sign_in(user, "uo")  # the authority reads aggregates: the справки are theirs
+    await prepared(user, "/lab/town/school/gim-002", "school-profile-report")  # the school's page links it
     await prepared(user, "/lab/reports?report=school&school=gim-002", "report-heading")
     await user.should_see("Профиль общеобразовательной организации: Гимназия № 2")
     await prepared(user, "/lab/reports?report=school", "report-choose-school")

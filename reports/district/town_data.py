@@ -23,7 +23,7 @@ RESULT_FACTS = Aggregate(
     """SELECT r.year, r.school, r.student_id, st.class_id AS class_id, w.id AS work_id, w.parallel AS parallel,
        s.name AS subject, w.kind AS kind, CAST(w.date AS VARCHAR) AS date, w.max_score AS max_score,
        w.threshold_3 AS threshold_3, w.threshold_4 AS threshold_4, w.threshold_5 AS threshold_5, r.total AS total,
-       r.mark AS mark
+       CAST(r.mark AS DOUBLE) AS mark
 FROM results r
 JOIN works w ON w.id = r.work_id AND w.year = r.year AND w.school = r.school
 LEFT JOIN subjects s ON s.id = w.subject_id AND s.year = w.year AND s.school = w.school
