@@ -99,6 +99,8 @@ def test_the_edited_conclusions_reach_the_files_as_text(town: tuple[LabContext, 
     assert cells and all(c.data_type == "s" for c in cells)
     texts = [p.text for p in Document(io.BytesIO(render(doc, "docx"))).paragraphs]
     assert "Вывод методиста" in texts and doc.recommendations[0] in texts
+    huge = edited(doc, ["я" * 6000] * 300, [])
+    assert len(huge.conclusions) == 200 and {len(t) for t in huge.conclusions} == {5000} and huge.recommendations == ()
 
 
 def test_a_schools_profile(town: tuple[LabContext, dict], data) -> None:

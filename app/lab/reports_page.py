@@ -21,7 +21,7 @@ from .dashboard import load, options
 from .pages import frame, lab, lab_page
 from .reports_run import build_document, edited, render
 
-LINES_HINT = "Одна строка — один пункт; пустые строки не войдут в справку."
+LINES_HINT = "Одна строка — один пункт; пустые строки не войдут в справку (не больше 200 пунктов по 5000 знаков)."
 
 
 def _choices() -> dict[str, Any]:

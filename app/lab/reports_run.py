@@ -15,6 +15,7 @@ from reports.district.town_data import TownData, gather
 from reports.document import Spravka
 
 FORMATS = ("docx", "xlsx", "pdf")
+MAX_LINES, MAX_LINE = 200, 5000  # edited conclusions: points and characters per point kept
 
 
 def signal_settings(settings: Any) -> SignalSettings:
@@ -58,9 +59,12 @@ def build_document(ctx: Any, key: str, params: ReportParams, data: TownData | No
 
 
 def edited(doc: Spravka, conclusions: Sequence[str] | None, recommendations: Sequence[str] | None) -> Spravka:
-    """The справка with the conclusions and recommendations the methodologist edited (blank lines dropped)."""
+    """The справка with the conclusions and recommendations the methodologist edited (blank lines dropped; at most
+    MAX_LINES points of MAX_LINE characters each, so no paste can swell a file without end)."""
     def clean(lines: Sequence[str] | None, old: tuple[str, ...]) -> tuple[str, ...]:
-        return old if lines is None else tuple(t.strip() for t in lines if t.strip())
+        if lines is None:
+            return old
+        return tuple(t.strip()[:MAX_LINE] for t in lines if t.strip())[:MAX_LINES]
 
     return replace(doc, conclusions=clean(conclusions, doc.conclusions),
                    recommendations=clean(recommendations, doc.recommendations))
