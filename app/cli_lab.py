@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from .cli_common import LazyModule, fail, friendly
-from .cli_common import context as school_context
-from .roles import LAB_ROLE_TITLES, LabRole
+from app.cli.common import LazyModule, fail, friendly
+from app.cli.common import context as school_context
+from app.roles import LAB_ROLE_TITLES, LabRole
 
 if TYPE_CHECKING:
-    from .lab.context import LabContext
+    from app.lab.context import LabContext
 
 district = LazyModule("reports.district")  # pandas and the lab's modules load when a command runs, not for --help
 completeness = LazyModule("reports.district.completeness")
@@ -23,8 +23,8 @@ lab_cli = typer.Typer(help="Муниципальная лаборатория: �
 
 
 def lab_context() -> LabContext:
-    from .config import Settings
-    from .lab.context import build_lab_context
+    from app.config import Settings
+    from app.lab.context import build_lab_context
 
     settings = Settings()
     if settings.site != "lab":
@@ -43,7 +43,7 @@ def register(cli: typer.Typer) -> None:
                    snapshot: str = typer.Option(None, "--snapshot", help="Из снимка прошлого года (id снимка)"),
                    year: str = typer.Option(None, "--year", help="Учебный год снимка, например 2024/2025")) -> None:
         """Выгрузить пакет данных школы для муниципальной лаборатории (без персональных данных обучающихся)."""
-        from .lab.export import export_for_lab
+        from app.lab.export import export_for_lab
 
         if snapshot is not None and year is None:
             fail("Для пакета из снимка укажите его учебный год: --year 2024/2025")
@@ -247,8 +247,8 @@ def demo(schools: int = typer.Option(12, "--schools", help="Сколько шк�
                                                                "на них проверяются прогнозы"),
          force: bool = typer.Option(False, "--force", help="Пересоздать, даже если данные уже есть")) -> None:
     """Демонстрационный город: школы разных типов, выгрузка и сбор их пакетов, учётные записи лаборатории."""
-    from .demo_town import build_town
-    from .lab.accounts import create_lab_accounts
+    from app.demo.town import build_town
+    from app.lab.accounts import create_lab_accounts
 
     if not 2 <= schools <= 300:
         fail(f"--schools: от 2 до 300, а указано {schools}")
@@ -286,7 +286,7 @@ def _our_school(data_dir: Path) -> tuple[dict, bytes]:
     from sync.local import LocalStore
     from sync.warehouse.bundle import load_or_create_key
 
-    from .lab.export import KEY_FILE
+    from app.lab.export import KEY_FILE
 
     path = data_dir / "edumon.sqlite3"
     if not path.is_file():
@@ -313,7 +313,7 @@ def report(kind: str = typer.Argument(..., help="Какая справка: town
     from reports.district.catalogue import REPORTS, ReportRefused, report_kind
     from sync.convert import ConversionError, write_bytes
 
-    from .lab.reports_run import FORMATS, build_document, render
+    from app.lab.reports_run import FORMATS, build_document, render
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:

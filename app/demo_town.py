@@ -20,7 +20,7 @@ from sheets_schema.rules import score_to_mark
 from sync.warehouse.bundle import bundle_frames, load_or_create_key, write_bundle
 from sync.warehouse.intake import Outcome, ingest_bundle
 
-from .demo import generate_demo
+from app.demo.school import generate_demo
 
 Frames = dict[str, pd.DataFrame]
 
@@ -169,7 +169,7 @@ def build_town(ctx: object, schools: int = 12, seed: int = 42, academic_year: st
     """Write the lab's workbook, then export and collect every school that submits (ours from `our_frames`);
     `past_years` earlier academic years of each submitting school are generated and collected first (the
     forecasts check themselves on them: ОГЭ/ЕГЭ results, the contingent a year before)."""
-    from .lab.context import LabContext
+    from app.lab.context import LabContext
 
     assert isinstance(ctx, LabContext)
     town = plan(schools)

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.config import Settings  # noqa: E402
-from app.demo_town import build_town  # noqa: E402
+from app.demo.town import build_town  # noqa: E402
 from app.lab.context import build_lab_context  # noqa: E402
 from app.lab.reports_run import build_document, render, town_data  # noqa: E402
 from reports.district.catalogue import REPORTS, ReportParams  # noqa: E402

@@ -18,7 +18,7 @@ from app.lab.reports_run import build_document, edited, render, town_data
 from reports.district.builders import ReportRefused, parse_params
 from reports.district.catalogue import REPORTS, ReportParams
 from reports.district.cycle import INDICATORS, readings
-from reports.indicators import mark_summary
+from reports.analytics.indicators import mark_summary
 from reports.labels import fmt_num
 from sheets_schema.lab import CYCLE_INDICATORS
 from sync.convert import find_office

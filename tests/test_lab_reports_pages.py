@@ -15,7 +15,6 @@ from openpyxl import load_workbook
 
 from tests.test_lab_town_pages import lab_env, no_student_names, sign_in, town_dir  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main.py")
 
 
 async def prepared(user: User, path: str, marker: str) -> None:

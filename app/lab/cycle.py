@@ -11,12 +11,12 @@ from reports.district.builders import parse_params
 from reports.district.catalogue import ReportRefused
 from sheets_schema.lab import MANAGEMENT_CYCLE
 
-from .. import background
-from ..access import can_open_lab
-from ..auth import current_account
-from .document_view import show
-from .pages import frame, lab, lab_page
-from .reports_run import build_document
+from app import background
+from app.access import can_open_lab
+from app.auth import current_account
+from app.lab.document_view import show
+from app.lab.pages import frame, lab, lab_page
+from app.lab.reports_run import build_document
 
 
 def create() -> None:

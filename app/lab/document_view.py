@@ -1,14 +1,14 @@
-"""Any of the lab's documents (reports.document.Spravka) shown on a page as the files show it: numbered sections,
+"""Any of the lab's documents (reports.spravka.document.Spravka) shown on a page as the files show it: numbered sections,
 tables with the справка's cell text (Russian numbers), charts as ECharts, notes in grey; and its files."""
 
 from __future__ import annotations
 
 from nicegui import ui
 
-from reports.document import Chart, Figures, Paragraph, Spravka, TableBlock, cell_value
+from reports.spravka.document import Chart, Figures, Paragraph, Spravka, TableBlock, cell_value
 
-from ..pages.downloads import export_buttons, report_exports
-from .reports_run import render
+from app.pages.downloads import export_buttons, report_exports
+from app.lab.reports_run import render
 
 FORMAT = "v => v == null ? '—' : v.toLocaleString('ru-RU', {maximumFractionDigits: 1})"
 

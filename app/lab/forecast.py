@@ -8,10 +8,10 @@ from nicegui import ui
 from reports.district.builders import parse_params
 from reports.district.catalogue import ReportRefused
 
-from .. import background
-from .document_view import show
-from .pages import frame, lab, lab_page
-from .reports_run import build_document
+from app import background
+from app.lab.document_view import show
+from app.lab.pages import frame, lab, lab_page
+from app.lab.reports_run import build_document
 
 
 def create() -> None:

@@ -11,15 +11,15 @@ from nicegui import ui
 
 from reports.district.builders import parse_params
 from reports.district.catalogue import REPORTS, ReportParams, ReportRefused
-from reports.document import Spravka
+from reports.spravka.document import Spravka
 
-from .. import background
-from ..access import lab_sees_school
-from ..auth import current_account
-from ..pages.downloads import export_buttons, report_exports
-from .dashboard import load, options
-from .pages import frame, lab, lab_page
-from .reports_run import build_document, edited, render
+from app import background
+from app.access import lab_sees_school
+from app.auth import current_account
+from app.pages.downloads import export_buttons, report_exports
+from app.lab.dashboard import load, options
+from app.lab.pages import frame, lab, lab_page
+from app.lab.reports_run import build_document, edited, render
 
 LINES_HINT = "Одна строка — один пункт; пустые строки не войдут в справку (не больше 200 пунктов по 5000 знаков)."
 

@@ -12,7 +12,7 @@ from typing import Any
 from reports.district.catalogue import ReportParams, report_kind
 from reports.district.signals import SignalSettings
 from reports.district.town_data import TownData, gather
-from reports.document import Spravka
+from reports.spravka.document import Spravka
 
 FORMATS = ("docx", "xlsx", "pdf")
 MAX_LINES, MAX_LINE = 200, 5000  # edited conclusions: points and characters per point kept
@@ -73,15 +73,15 @@ def edited(doc: Spravka, conclusions: Sequence[str] | None, recommendations: Seq
 def render(doc: Spravka, fmt: str) -> bytes:
     """The document as a file of `fmt` (docx, xlsx, pdf); pdf needs LibreOffice (ConversionError otherwise)."""
     if fmt == "docx":
-        from reports.export_docx import spravka_docx
+        from reports.export.docx import spravka_docx
 
         return spravka_docx(doc)
     if fmt == "xlsx":
-        from reports.export_xlsx import spravka_xlsx
+        from reports.export.xlsx import spravka_xlsx
 
         return spravka_xlsx(doc)
     if fmt == "pdf":
-        from reports.export_pdf import spravka_pdf
+        from reports.export.pdf import spravka_pdf
         from sync.convert import docx_to_pdf
 
         return spravka_pdf(doc, docx_to_pdf)

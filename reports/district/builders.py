@@ -1,5 +1,5 @@
 """The registry of the lab's справки for the authority. A справка is a builder over the town's numbers
-(town_data.TownData) that returns the one document model (reports.document.Spravka); the docx, xlsx and pdf
+(town_data.TownData) that returns the one document model (reports.spravka.document.Spravka); the docx, xlsx and pdf
 exporters of the school lay it out. A new справка (staff and attestation, olympiads) is one `register` call with
 its builder and, where it reads tables of its own, the aggregates and lab sheets it needs (their frames reach the
 builder in `data.extra` under each aggregate's or sheet's key)."""
@@ -10,9 +10,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..document import Spravka
-from .aggregates import Aggregate
-from .town_data import TownData
+from reports.spravka.document import Spravka
+from reports.district.aggregates import Aggregate
+from reports.district.town_data import TownData
 
 LAB_SIGNATURE = "Методист муниципальной лаборатории мониторинга ____________________ / ____________________ /"
 

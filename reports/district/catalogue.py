@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import cycle, spravka_forecast, spravka_school, spravka_town  # noqa: F401  (each registers its builders)
-from .builders import REPORTS, ReportKind, ReportParams, ReportRefused, report_kind
+from reports.district import cycle, spravka_forecast, spravka_school, spravka_town  # noqa: F401  (each registers its builders)
+from reports.district.builders import REPORTS, ReportKind, ReportParams, ReportRefused, report_kind
 
 __all__ = ["REPORTS", "ReportKind", "ReportParams", "ReportRefused", "report_kind"]

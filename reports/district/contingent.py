@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..labels import fmt_num
-from ..narrative import plural
+from reports.labels import fmt_num
+from reports.spravka.narrative import plural
 
 COLUMNS = ("school", "parallel", "from_students", "ratio", "forecast")
 

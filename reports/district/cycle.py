@@ -13,13 +13,13 @@ import pandas as pd
 
 from sheets_schema.lab import CYCLE_DIRECTIONS, CYCLE_INDICATORS, MANAGEMENT_CYCLE
 
-from ..document import Figures, Paragraph, Section, Spravka, TableBlock
-from .builders import LAB_SIGNATURE, ReportKind, ReportParams, ReportRefused, register, year_of
-from .cycle_sql import CYCLE_AGGREGATES
-from .signals import VPR
-from .spravka_town import LAGGING_PP, summary_of
-from .town import Slice, schools_table, summed
-from .town_data import TownData
+from reports.spravka.document import Figures, Paragraph, Section, Spravka, TableBlock
+from reports.district.builders import LAB_SIGNATURE, ReportKind, ReportParams, ReportRefused, register, year_of
+from reports.district.cycle_sql import CYCLE_AGGREGATES
+from reports.district.signals import VPR
+from reports.district.spravka_town import LAGGING_PP, summary_of
+from reports.district.town import Slice, schools_table, summed
+from reports.district.town_data import TownData
 
 NAN = float("nan")
 

@@ -3,7 +3,7 @@ courses), as portable SQL like every aggregate of the lab."""
 
 from __future__ import annotations
 
-from .aggregates import Aggregate
+from reports.district.aggregates import Aggregate
 
 CYCLE_OLYMPIADS = Aggregate(
     "cycle_olympiads", "Призёры и победители олимпиад по школам",

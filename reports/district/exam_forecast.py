@@ -3,7 +3,7 @@ years of the warehouse.
 
 The exam of a school-year is its last ОГЭ (ГИА-9) / ЕГЭ (ГИА-11) work in a subject. Every student's results in that
 subject and parallel dated before it (pilot exams included) are projected to the exam's date by the school's own
-honest forecast (reports.forecast_check.honest_forecast: trend, own mean or last result — whichever predicted the
+honest forecast (reports.analytics.forecast_check.honest_forecast: trend, own mean or last result — whichever predicted the
 student's past best) and turned into a mark by the exam work's thresholds; the distribution of those marks is the
 school's forecast. Where the exam already has results, forecast and fact stand side by side, and every such
 school-year of an earlier year is a backtest case of the forecasts made later: the error of the expected quality
@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..forecast import EXAM_KINDS
-from ..forecast_check import honest_forecast
-from ..indicators import mark_summary
-from ..labels import fmt_num
-from ..marks import pct_to_mark
-from ..narrative import plural
-from .town_data import TownData
+from reports.analytics.forecast import EXAM_KINDS
+from reports.analytics.forecast_check import honest_forecast
+from reports.analytics.indicators import mark_summary
+from reports.labels import fmt_num
+from reports.analytics.marks import pct_to_mark
+from reports.spravka.narrative import plural
+from reports.district.town_data import TownData
 
 KEYS = ["year", "school", "subject", "kind"]
 FORECASTS_KEY = "_exam_forecasts"

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..document import Chart, Paragraph, Section, Spravka, table_or_text
-from ..forecast import EXAM_KINDS
-from .builders import LAB_SIGNATURE, ReportKind, ReportParams, register, year_of
-from .contingent import backtest, shift
-from .exam_forecast import case_errors, check_before, town_forecasts
-from .spravka_school import PROFILE_TITLES
-from .town_data import TownData
+from reports.spravka.document import Chart, Paragraph, Section, Spravka, table_or_text
+from reports.analytics.forecast import EXAM_KINDS
+from reports.district.builders import LAB_SIGNATURE, ReportKind, ReportParams, register, year_of
+from reports.district.contingent import backtest, shift
+from reports.district.exam_forecast import case_errors, check_before, town_forecasts
+from reports.district.spravka_school import PROFILE_TITLES
+from reports.district.town_data import TownData
 
 EXAM_COLUMNS = ("short_name", "subject", "kind", "exam_date", "students", "p5", "p4", "p3", "p2", "quality_pct",
                 "mean_mark", "actual_N", "actual_quality_pct", "actual_mean_mark")

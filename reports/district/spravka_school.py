@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..document import Chart, Figures, Paragraph, Section, Spravka, TableBlock, table_or_text
-from ..labels import fmt_num
-from ..narrative import indicator_sentence
-from ..sections import finish
-from .builders import LAB_SIGNATURE, ReportKind, ReportParams, ReportRefused, register, year_of
-from .contingent import backtest, shift
-from .exam_forecast import check_before, town_forecasts
-from .signals import VPR
-from .spravka_town import LAB_TITLES, LAGGING_PP, RATES, signed, summary_of
-from .tasks import profile
-from .town import Slice, breakdown, group_of, summed
-from .town_data import TownData
+from reports.spravka.document import Chart, Figures, Paragraph, Section, Spravka, TableBlock, table_or_text
+from reports.labels import fmt_num
+from reports.spravka.narrative import indicator_sentence
+from reports.spravka.sections import finish
+from reports.district.builders import LAB_SIGNATURE, ReportKind, ReportParams, ReportRefused, register, year_of
+from reports.district.contingent import backtest, shift
+from reports.district.exam_forecast import check_before, town_forecasts
+from reports.district.signals import VPR
+from reports.district.spravka_town import LAB_TITLES, LAGGING_PP, RATES, signed, summary_of
+from reports.district.tasks import profile
+from reports.district.town import Slice, breakdown, group_of, summed
+from reports.district.town_data import TownData
 
 KIND_COLUMNS = ("kind", "N", *RATES, "quality_pct_diff")
 SUBJECT_COLUMNS = ("subject", "kind", "N", *RATES, "quality_pct_diff")

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..document import Chart, Figures, Paragraph, Section, Spravka, TableBlock, table_or_text
-from ..indicators import COUNT_COLUMNS, MarkSummary, with_levels
-from ..labels import fmt_num
-from ..narrative import indicator_sentence, plural
-from ..sections import finish
-from .builders import LAB_SIGNATURE, ReportKind, ReportParams, ReportRefused, register, year_of
-from .indicators import with_rates
-from .signals import VPR
-from .tasks import weakest
-from .town import TITLES, Slice, groups_table, schools_table, summed
-from .town_data import TownData
+from reports.spravka.document import Chart, Figures, Paragraph, Section, Spravka, TableBlock, table_or_text
+from reports.analytics.indicators import COUNT_COLUMNS, MarkSummary, with_levels
+from reports.labels import fmt_num
+from reports.spravka.narrative import indicator_sentence, plural
+from reports.spravka.sections import finish
+from reports.district.builders import LAB_SIGNATURE, ReportKind, ReportParams, ReportRefused, register, year_of
+from reports.district.indicators import with_rates
+from reports.district.signals import VPR
+from reports.district.tasks import weakest
+from reports.district.town import TITLES, Slice, groups_table, schools_table, summed
+from reports.district.town_data import TownData
 
 LAGGING_PP = 10.0  # a school's quality this far below the town: named for targeted help
 LOW_PARTICIPATION_PCT = 90.0

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .aggregates import CUBE, Aggregate
-from .signals import SignalSettings, objectivity
-from .tasks import TASK_SCORES, TASKS, anomalous_profiles, per_task
-from .town_sql import MARKS_VS_PERIOD
+from reports.district.aggregates import CUBE, Aggregate
+from reports.district.signals import SignalSettings, objectivity
+from reports.district.tasks import TASK_SCORES, TASKS, anomalous_profiles, per_task
+from reports.district.town_sql import MARKS_VS_PERIOD
 
 Runner = Callable[[Aggregate], pd.DataFrame]
 
