@@ -105,5 +105,38 @@ TOWN_PRACTICES = Sheet("town_practices", "ППО города", (
     Field("description", "Описание", LongText()),
 ), label_field="topic")
 
+# The municipality's management cycle (Рособрнадзор, письмо от 20.04.2021 № 08-70): per direction and year, goals,
+# an indicator the lab reads from the warehouse, monitoring, analysis, targeted recommendations, measures, the check
+# of their effect and the documents. The indicators are computed by reports.district.cycle (one function each).
+CYCLE_DIRECTIONS = ("оценка качества подготовки обучающихся и её объективность", "работа со школами с низкими "
+                    "результатами", "выявление и поддержка одарённых детей, олимпиады", "профориентация",
+                    "профессиональное развитие педагогов", "эффективность руководителей школ")
+CYCLE_INDICATORS = ("качество знаний по ВПР в городе, %", "успеваемость по ВПР в городе, %",
+                    "доля школ с сигналами необъективности ВПР, %", "доля отметок «2» на ВПР в городе, %",
+                    "школ с качеством ВПР ниже города на 10 п.п. и более",
+                    "призёров и победителей олимпиад на 100 обучающихся",
+                    "доля обучающихся 10–11 классов в профильных классах, %",
+                    "доля педагогов с курсами за последние три года, %",
+                    "доля педагогов с высшей и первой категорией, %",
+                    "доля школ с ростом качества ВПР к прошлому году, %")
+
+MANAGEMENT_CYCLE = Sheet("management_cycle", "Управленческий цикл", (
+    _id(),
+    Field("direction", "Направление", Choice(CYCLE_DIRECTIONS), required=True),
+    Field("academic_year", "Учебный год", Text(max_length=9), required=True, help="Например 2025/2026"),
+    Field("goal", "Цели и задачи", LongText(), required=True),
+    Field("indicator", "Показатель (из хранилища)", Choice(CYCLE_INDICATORS), required=True,
+          help="Значение читается из хранилища лаборатории за этот и прошлый учебный год"),
+    Field("target", "Целевое значение показателя", Number(min_value=0, max_value=100_000)),
+    Field("monitoring", "Мониторинг: что, когда и как собирается", LongText()),
+    Field("analysis", "Анализ результатов", LongText()),
+    Field("recommendations", "Адресные рекомендации", LongText()),
+    Field("measures", "Меры и мероприятия", LongText()),
+    Field("effect", "Проверка эффекта мер", LongText()),
+    Field("documents", "Документы (приказы, справки, ссылки)", LongText()),
+    Field("responsible", "Ответственный", Text(max_length=300)),
+    Field("deadline", "Срок", Date()),
+), label_field="goal")
+
 LAB_SCHEMA = Registry([SCHOOLS, CAMPAIGNS, MUNICIPAL_WORKS, MUNICIPAL_TASKS, MUNICIPAL_OLYMPIADS, SERVICES,
-                       TOWN_PRACTICES], version=LAB_SCHEMA_VERSION, rules=())
+                       TOWN_PRACTICES, MANAGEMENT_CYCLE], version=LAB_SCHEMA_VERSION, rules=())

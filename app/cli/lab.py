@@ -243,6 +243,8 @@ def demo(schools: int = typer.Option(12, "--schools", help="Сколько шк�
          seed: int = typer.Option(42, "--seed", help="Зерно: одно зерно — один и тот же город"),
          school_data: Path = typer.Option(None, "--school-data", help="Каталог данных нашей школы: она войдёт в город"),
          if_empty: bool = typer.Option(False, "--if-empty", help="Ничего не делать, если город уже есть"),
+         past_years: int = typer.Option(1, "--past-years", help="Сколько прошлых учебных лет добавить (0–3): "
+                                                               "на них проверяются прогнозы"),
          force: bool = typer.Option(False, "--force", help="Пересоздать, даже если данные уже есть")) -> None:
     """Демонстрационный город: школы разных типов, выгрузка и сбор их пакетов, учётные записи лаборатории."""
     from app.demo.town import build_town
@@ -250,6 +252,8 @@ def demo(schools: int = typer.Option(12, "--schools", help="Сколько шк�
 
     if not 2 <= schools <= 300:
         fail(f"--schools: от 2 до 300, а указано {schools}")
+    if not 0 <= past_years <= 3:
+        fail(f"--past-years: от 0 до 3, а указано {past_years}")
     ctx = lab_context()
     if ctx.warehouse.school_years():
         if if_empty:
@@ -261,7 +265,8 @@ def demo(schools: int = typer.Option(12, "--schools", help="Сколько шк�
     if school_data is not None:
         our, our_key = _our_school(school_data)
     typer.echo(f"Строю демонстрационный город: {schools} школ, зерно {seed}…")
-    done = build_town(ctx, schools, seed, ctx.settings.academic_year, our, our_key, progress=typer.echo)
+    done = build_town(ctx, schools, seed, ctx.settings.academic_year, our, our_key, progress=typer.echo,
+                      past_years=past_years)
     sent = sum(1 for _, o in done if o is not None and o.ok)
     silent = [s.short_name for s, o in done if o is None]
     typer.echo(f"Собрано школ: {sent} из {len(done)}" + (f"; не сдали (так задумано): {', '.join(silent)}."
@@ -282,6 +287,7 @@ def _our_school(data_dir: Path) -> tuple[dict, bytes]:
     from sync.local import LocalStore
     from sync.warehouse.bundle import load_or_create_key
 
+
     path = data_dir / "edumon.sqlite3"
     if not path.is_file():
         fail(f"В каталоге «{data_dir}» нет данных школы (сначала edumon demo)")
@@ -290,3 +296,37 @@ def _our_school(data_dir: Path) -> tuple[dict, bytes]:
     return prune_dangling(SCHEMA, dict(cache.workbook.frames))[0], load_or_create_key(data_dir / KEY_FILE)
 
 
+
+
+@lab_cli.command("report")
+@friendly
+def report(kind: str = typer.Argument(..., help="Какая справка: town-vpr — по итогам ВПР (муниципальной работы) в ОО "
+                                                 "города; school — профиль школы"),
+           out: Path = typer.Option(..., "--out", help="Файл: .docx (с диаграммами), .xlsx или .pdf"),
+           year: str = typer.Option(None, "--year", help="Учебный год, например 2025/2026 (по умолчанию — последний)"),
+           work_kind: str = typer.Option("ВПР", "--kind", help="Вид работы: ВПР или вид муниципальной работы"),
+           subject: str = typer.Option(None, "--subject", help="Только этот предмет"),
+           parallel: str = typer.Option(None, "--parallel", help="Только эта параллель (1–11)"),
+           school: str = typer.Option(None, "--school", help="Код школы (для справки school)")) -> None:
+    """Справка для управления образования: docx, xlsx или pdf (выводы и рекомендации правятся в Word)."""
+    from app.lab.reports_run import FORMATS, build_document, render
+    from reports.district.builders import parse_params
+    from reports.district.catalogue import REPORTS, ReportRefused, report_kind
+    from sync.convert import ConversionError, write_bytes
+
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        fail(f"--out: файл должен оканчиваться на .docx, .xlsx или .pdf, а указан «{out.name}»")
+    try:
+        chosen = report_kind(kind)
+        params = parse_params(year, work_kind, subject, parallel, school)
+        if chosen.needs_school and not params.school:
+            fail(f"Для справки «{kind}» укажите код школы: --school КОД")
+        ctx = lab_context()
+        data = render(build_document(ctx, chosen.key, params), fmt)
+    except ReportRefused as exc:
+        fail(str(exc))
+    except ConversionError as exc:
+        fail(str(exc), 1)
+    written = write_bytes(out, data)
+    typer.echo(f"{REPORTS[kind].title}: {written}")

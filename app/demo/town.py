@@ -120,13 +120,37 @@ def registry_grids(schools: list[TownSchool], academic_year: str, today: dt.date
                              "element": f"Элемент содержания {n}", "level": "базовый" if n <= 6 else "повышенный"}
                             for n in range(1, 11)],
         **database_rows(y0, {f"s-{i + 1:03d}" for i in range(len(schools))}),
+        "management_cycle": cycle_rows(academic_year),
     }
     out = {}
     for sheet in LAB_SCHEMA:
-        frame = pd.DataFrame(rows[sheet.key], columns=sheet.keys) if rows[sheet.key] else pd.DataFrame(
+        frame = pd.DataFrame(rows[sheet.key], columns=sheet.keys) if rows.get(sheet.key) else pd.DataFrame(
             columns=sheet.keys)
         out[sheet.title] = render_grid(sheet, frame)
     return out
+
+
+DEMO_CYCLE = (  # (direction, goal, indicator, target, measures) — the demo's management cycle, one per direction
+    (0, "Повысить объективность результатов ВПР", 2, 10, "Независимые наблюдатели в школах с сигналами"),
+    (0, "Сохранить качество знаний по ВПР не ниже прошлого года", 0, 60, "Городские ГМО по слабым элементам"),
+    (1, "Сократить число школ с результатами ниже города", 4, 1, "Адресные планы помощи, наставничество школ"),
+    (2, "Увеличить число призёров муниципального этапа ВсОШ", 5, 3, "Городские интенсивы для мотивированных"),
+    (3, "Расширить профильное обучение в 10–11 классах", 6, 50, "Сетевые профильные группы"),
+    (4, "Обеспечить курсы повышения квалификации раз в три года", 7, 95, "План-график курсов на три года"),
+    (5, "Повысить долю школ с положительной динамикой", 9, 50, "Собеседования с директорами по итогам ВПР"),
+)
+
+
+def cycle_rows(academic_year: str) -> list[dict]:
+    from sheets_schema.lab import CYCLE_DIRECTIONS, CYCLE_INDICATORS
+
+    return [{"id": f"mc-{i + 1:03d}", "direction": CYCLE_DIRECTIONS[d], "academic_year": academic_year, "goal": goal,
+             "indicator": CYCLE_INDICATORS[ind], "target": target,
+             "monitoring": "Сбор данных школ в хранилище лаборатории после каждой кампании",
+             "analysis": "Справка лаборатории по итогам года", "recommendations": "Адресные рекомендации школам",
+             "measures": measures, "effect": "Сравнение показателя с прошлым годом по данным хранилища",
+             "documents": "Приказ управления образования; справка лаборатории", "responsible": "Методист лаборатории"}
+            for i, (d, goal, ind, target, measures) in enumerate(DEMO_CYCLE)]
 
 
 def export_school(frames: Frames, key: bytes, code: str, academic_year: str, out: Path) -> int:
@@ -137,8 +161,11 @@ def export_school(frames: Frames, key: bytes, code: str, academic_year: str, out
 
 def build_town(ctx: object, schools: int = 12, seed: int = 42, academic_year: str = "2025/2026",
                our_frames: Frames | None = None, our_key: bytes | None = None,
-               progress: Callable[[str], None] | None = None) -> list[tuple[TownSchool, Outcome | None]]:
-    """Write the lab's workbook, then export and collect every school that submits (ours from `our_frames`)."""
+               progress: Callable[[str], None] | None = None, past_years: int = 0
+               ) -> list[tuple[TownSchool, Outcome | None]]:
+    """Write the lab's workbook, then export and collect every school that submits (ours from `our_frames`);
+    `past_years` earlier academic years of each submitting school are generated and collected first (the
+    forecasts check themselves on them: ОГЭ/ЕГЭ results, the contingent a year before)."""
     from app.lab.context import LabContext
 
     assert isinstance(ctx, LabContext)
@@ -150,6 +177,19 @@ def build_town(ctx: object, schools: int = 12, seed: int = 42, academic_year: st
     inbox = ctx.settings.data_dir / "inbox"
     keys_dir = ctx.settings.data_dir / "demo-school-keys"  # each demo school's own key (a real school keeps its own)
     done: list[tuple[TownSchool, Outcome | None]] = []
+    y0 = int(academic_year[:4])
+    for k in range(past_years, 0, -1):  # the archive of earlier years, oldest first
+        past = f"{y0 - k}/{y0 - k + 1}"
+        for i, school in enumerate(town):
+            if not school.submits:
+                continue
+            path = inbox / f"{school.code}-{y0 - k}.zip"
+            export_school(school_frames(school, seed + i + 1000 * k, past),
+                          load_or_create_key(keys_dir / school.code), school.code, past, path)
+            outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", CUBE,
+                                    registered=ctx.registered())
+            if progress:
+                progress(f"{school.short_name}, {past}: " + ("принято" if outcome.ok else "отклонено"))
     for i, school in enumerate(town):
         if not school.submits:
             done.append((school, None))

@@ -198,6 +198,9 @@ def create() -> None:
             selectors(r["opts"], sl, f"/lab/town/school/{quote(code)}")
             ui.link("Профиль выполнения заданий школы против города",
                     f"/lab/town/school/{quote(code)}/tasks{query(sl)}").mark("school-tasks")
+            if can_open_lab(account, "lab_reports"):
+                ui.link("Профиль школы для управления образования (справка)",
+                        f"/lab/reports?report=school&school={quote(code)}").mark("school-profile-report")
             ui.label("По параллелям (разница — с той же параллелью города)").classes("text-h6")
             table(r["parallels"], ["parallel"], "school-parallels",
                   lambda x: f"/lab/town/school/{quote(code)}/parallel/{int(x['parallel'])}{query(sl)}"

@@ -38,6 +38,9 @@ NAV = (("Полнота сдачи", "/", "lab_board"), ("Загрузка па�
        ("Сигналы объективности", "/lab/signals", "lab_signals"),
        ("Кадры", "/lab/staff", "lab_staff"), ("Олимпиады", "/lab/olympiads", "lab_olympiads"),
        ("ППО и услуги", "/lab/practices", "lab_practices"),
+
+       ("Справки", "/lab/reports", "lab_reports"), ("Прогнозы", "/lab/forecast", "lab_forecast"),
+       ("Управленческий цикл", "/lab/cycle", "lab_cycle"),
        ("Таблицы лаборатории", "/lab/entry", "lab_entry"))
 
 
@@ -217,7 +220,7 @@ def create() -> None:
             EntryForm(LAB_SCHEMA, sheet_key, options=_options, frames=lambda: lab().cache.workbook.frames,
                       on_save=lambda row: _append(sheet_key, row))
 
-    from app.lab import dashboard, signals, tasks  # the town's views import this module's frame and guard
+    from app.lab import cycle, dashboard, forecast, reports_page, signals, tasks  # they import this module's frame
     from app.lab.olympiad import create as create_olympiads  # the town's databases
     from app.lab.practice import create as create_practices
     from app.lab.staff import create as create_staff
@@ -227,6 +230,10 @@ def create() -> None:
     tasks.create()
     for create_database in (create_staff, create_olympiads, create_practices):
         create_database()
+
+    reports_page.create()
+    forecast.create()
+    cycle.create()
 
 
 def _options(sheet_key: str) -> dict[str, str]:

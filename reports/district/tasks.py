@@ -30,22 +30,34 @@ KEYS = ["year", "subject", "parallel", "kind", "number"]  # a task of the same w
 HARD = ("повышенный", "высокий")
 
 
+def _points(scores: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
+    """One row per scored task of each result (year, school, subject, parallel, kind, number, points, max), the
+    lists unnested with numpy (a town holds millions of task scores; a Python loop over them takes seconds)."""
+    cols = ["year", "school", "subject", "parallel", "kind", "number", "points", "max"]
+    lists = scores["scores"].to_numpy(dtype=object)
+    keep = np.array([v is not None and not isinstance(v, float) for v in lists], dtype=bool)
+    lists = lists[keep]
+    sizes = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+    if not sizes.sum():
+        return pd.DataFrame(columns=cols)
+    flat = pd.to_numeric(pd.Series(np.concatenate([np.asarray(list(v), dtype=object) for v in lists if len(v)]),
+                                   dtype=object), errors="coerce").to_numpy(dtype=float)
+    base = scores.loc[keep, ["year", "school", "work_id", "subject", "parallel", "kind"]]
+    got = base.iloc[np.repeat(np.arange(len(base)), sizes)].reset_index(drop=True)
+    got["number"] = np.concatenate([np.arange(1, n + 1) for n in sizes])
+    got["points"] = flat
+    got["year"] = got["year"].astype("int64")
+    m = tasks[["year", "school", "work_id", "number", "max_score"]].dropna(subset=["number", "max_score"])
+    m = m.assign(number=m["number"].astype("int64"), max=m["max_score"].astype(float)).drop_duplicates(
+        ["year", "school", "work_id", "number"], keep="last")
+    got = got.merge(m[["year", "school", "work_id", "number", "max"]], on=["year", "school", "work_id", "number"])
+    got = got[(got["max"] > 0).to_numpy() & ~np.isnan(got["points"].to_numpy(dtype=float))]
+    return got[cols].reset_index(drop=True)
+
+
 def per_task(scores: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
     """year × school × subject × parallel × kind × task number: points got, points possible, done %, element, level."""
-    rows: list[tuple] = []
-    maxima = {(y, s, w, int(n)): float(m) for y, s, w, n, m in
-              tasks[["year", "school", "work_id", "number", "max_score"]].itertuples(index=False)
-              if m == m and n == n}
-    for y, sch, wid, subj, par, kind, sc in scores[["year", "school", "work_id", "subject", "parallel", "kind",
-                                                    "scores"]].itertuples(index=False):
-        if sc is None or isinstance(sc, float):
-            continue
-        for i, v in enumerate(list(sc), start=1):
-            m = maxima.get((y, sch, wid, i))
-            if m is None or m <= 0 or v is None or (isinstance(v, float) and np.isnan(v)):
-                continue
-            rows.append((y, sch, subj, par, kind, i, float(v), m))
-    got = pd.DataFrame(rows, columns=["year", "school", "subject", "parallel", "kind", "number", "points", "max"])
+    got = _points(scores, tasks)
     if got.empty:
         return got.assign(done_pct=pd.Series(dtype=float), element=pd.Series(dtype=object),
                           level=pd.Series(dtype=object), written=pd.Series(dtype="int64"))
@@ -55,10 +67,18 @@ def per_task(scores: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
     labels = tasks.rename(columns={"work_id": "_w"}).merge(
         scores[["year", "school", "work_id", "subject", "parallel", "kind"]].drop_duplicates().rename(
             columns={"work_id": "_w"}), on=["year", "school", "_w"])
-    labels = labels.groupby(KEYS, as_index=False).agg(
-        element=("element", lambda s: s.mode().iloc[0] if len(s.dropna()) else ""),
-        level=("level", lambda s: s.mode().iloc[0] if len(s.dropna()) else ""))
-    return out.merge(labels, on=KEYS, how="left")
+    keys = labels[KEYS].drop_duplicates()
+    for col in ("element", "level"):
+        keys = keys.merge(_mode(labels, col), on=KEYS, how="left")
+        keys[col] = keys[col].fillna("")
+    return out.merge(keys, on=KEYS, how="left")
+
+
+def _mode(frame: pd.DataFrame, col: str) -> pd.DataFrame:
+    """Per task (KEYS) its most frequent `col` across the schools' works; ties go to the first in sorted order."""
+    counts = frame.dropna(subset=[col]).groupby([*KEYS, col], observed=True).size().reset_index(name="_n")
+    counts = counts.sort_values([*KEYS, "_n", col], ascending=[True] * len(KEYS) + [False, True])
+    return counts.drop_duplicates(KEYS)[[*KEYS, col]]
 
 
 def town_tasks(per: pd.DataFrame) -> pd.DataFrame:

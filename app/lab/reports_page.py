@@ -1,0 +1,123 @@
+"""The справки for the authority (/lab/reports): pick the справка and its slice (the choice is the page's URL), the
+document is prepared off the event loop with a progress bar, its conclusions and recommendations — prefilled from
+the numbers — are edited here, and the files (Word with charts, Excel with native charts, PDF) carry the edits."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from nicegui import ui
+
+from app import background
+from app.access import lab_sees_school
+from app.auth import current_account
+from app.lab.dashboard import load, options
+from app.lab.pages import frame, lab, lab_page
+from app.lab.reports_run import build_document, edited, render
+from app.pages.downloads import export_buttons, report_exports
+from reports.district.builders import parse_params
+from reports.district.catalogue import REPORTS, ReportParams, ReportRefused
+from reports.spravka.document import Spravka
+
+LINES_HINT = "Одна строка — один пункт; пустые строки не войдут в справку (не больше 200 пунктов по 5000 знаков)."
+
+
+def _choices() -> dict[str, Any]:
+    d = load("cube")
+    cube, schools = d["cube"], d["schools"]
+    return {"year": options(cube, "year"), "kind": options(cube, "kind"), "subject": options(cube, "subject"),
+            "parallel": options(cube, "parallel"),
+            "school": dict(zip(schools["code"].astype(str), schools["short_name"].astype(str), strict=True))}
+
+
+def _url(report: str, params: dict[str, Any]) -> str:
+    q = {"report": report, **{k: v for k, v in params.items() if v not in (None, "")}}
+    return "/lab/reports?" + urlencode(q)
+
+
+def _selectors(opts: dict[str, Any], report: str, raw: dict[str, str]) -> None:
+    with ui.row().classes("items-center gap-3"):
+        ui.select({k: v.title for k, v in REPORTS.items()}, value=report, label="Справка",
+                  on_change=lambda e: ui.navigate.to(_url(e.value, raw))).classes("w-96").mark("select-report")
+        fields = {"year": ("Учебный год", {str(y): f"{y}/{y + 1}" for y in opts["year"]}),
+                  "kind": ("Вид работы", {str(k): str(k) for k in opts["kind"]}),
+                  "subject": ("Предмет", {str(s): str(s) for s in opts["subject"]}),
+                  "parallel": ("Параллель", {str(p): str(p) for p in opts["parallel"]})}
+        if REPORTS[report].needs_school:
+            fields["school"] = ("Школа", opts["school"])
+        for key, (title, values) in fields.items():
+            values = {"": "по умолчанию" if key in ("year", "kind") else "все", **values}
+            if key == "school":
+                values.pop("")
+            current = raw.get(key) or ""
+
+            def go(e: Any, key: str = key) -> None:
+                ui.navigate.to(_url(report, {**raw, key: e.value}))
+
+            ui.select(values, value=current if current in values else None, label=title,
+                      on_change=go).classes("w-56").mark(f"select-{key}")
+
+
+def _editor(doc: Spravka, report: str) -> None:
+    ui.label(doc.heading).classes("text-h6").mark("report-heading")
+    ui.label("Разделы: " + "; ".join(f"{i}. {s.title}" for i, s in enumerate(doc.sections, start=1))).classes(
+        "text-body2").mark("report-sections")
+    ui.label("Выводы и рекомендации подготовлены по числам; исправьте их перед выгрузкой.").classes("text-body2")
+    conclusions = ui.textarea("Выводы", value="\n".join(doc.conclusions)).props("autogrow outlined").classes(
+        "w-full").mark("report-conclusions")
+    recommendations = ui.textarea("Рекомендации", value="\n".join(doc.recommendations)).props(
+        "autogrow outlined").classes("w-full").mark("report-recommendations")
+    ui.label(LINES_HINT).classes("text-caption text-grey-7")
+
+    def final() -> Spravka:
+        return edited(doc, str(conclusions.value or "").splitlines(), str(recommendations.value or "").splitlines())
+
+    export_buttons(report_exports(f"{REPORTS[report].title} {doc.meta[0][1] if doc.meta else ''}",
+                                  lambda: render(final(), "docx"), lambda: render(final(), "xlsx"),
+                                  lambda: render(final(), "pdf")))
+
+
+def create() -> None:
+    @lab_page("/lab/reports", "lab_reports")
+    async def reports_page(report: str = "town-vpr", year: str = "", kind: str = "", subject: str = "",
+                           parallel: str = "", school: str = "") -> None:
+        body = frame("Справки для управления образования")
+        report = report if report in REPORTS else "town-vpr"
+        raw = {"year": year, "kind": kind, "subject": subject, "parallel": parallel, "school": school}
+        account = current_account()
+        await ui.context.client.connected()  # the town's numbers take a while: send the page first
+        opts = await background.io_bound(_choices)
+        with body:
+            _selectors(opts, report, raw)
+            status = ui.column().classes("w-full gap-2")
+        chosen = REPORTS[report]
+        try:
+            params: ReportParams = parse_params(year, kind, subject, parallel, school)
+        except ReportRefused as exc:
+            with status:
+                ui.label(str(exc)).classes("text-negative").mark("report-refused")
+            return
+        if chosen.needs_school and not params.school:
+            with status:
+                ui.label("Выберите школу.").mark("report-choose-school")
+            return
+        if params.school and not lab_sees_school(account, params.school):
+            with status:
+                ui.label("У вашей роли нет доступа к данным этой школы.").mark("forbidden")
+            return
+        with status:
+            progress = ui.linear_progress(show_value=False).props("indeterminate").classes("w-96").mark(
+                "report-progress")
+            note = ui.label("Справка готовится…").classes("text-caption")
+        try:
+            doc = await background.io_bound(build_document, lab(), report, params)
+        except ReportRefused as exc:
+            doc = str(exc)
+        progress.delete()
+        note.delete()
+        with status:
+            if isinstance(doc, str):
+                ui.label(doc).classes("text-negative").mark("report-refused")
+            else:
+                _editor(doc, report)
