@@ -13,6 +13,8 @@ import pandas as pd
 from .base import Registry, Sheet
 from .fields import ERROR, WARNING
 
+SMALL = 200  # up to this many rows a sheet is parsed as Python strings (a save's candidates), above as arrow
+
 ROW = "_row"  # column of the typed frames: the sheet row number the data came from
 
 Grid = Sequence[Sequence[str]]
@@ -177,11 +179,13 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
     if n == 0:
         return empty_frame(sheet), col.issues, set()
     width = max(len(header), max((len(r) for r in body), default=0))
-    # Column-wise from the ragged rows (zip_longest pads in C); arrow-backed strings keep the str ops vectorised.
+    # Column-wise from the ragged rows (zip_longest pads in C); arrow-backed strings keep the str ops vectorised on
+    # a sheet, while a few candidate rows (a save) are cheaper as Python strings: arrow's per-call cost dominates.
+    kind = "str" if n > SMALL else object
     columns = list(itertools.zip_longest(*body, fillvalue=""))
-    raw = pd.DataFrame({i: pd.Series(c, dtype="str").fillna("").str.strip() for i, c in enumerate(columns)})
+    raw = pd.DataFrame({i: pd.Series(c, dtype=kind).fillna("").str.strip() for i, c in enumerate(columns)})
     for i in range(len(columns), width):
-        raw[i] = pd.Series([""] * n, dtype="str")
+        raw[i] = pd.Series([""] * n, dtype=kind)
     rows = np.arange(2, n + 2)
     blank = (raw == "").all(axis=1).to_numpy() if width else np.ones(n, dtype=bool)
     for p in np.flatnonzero(blank):

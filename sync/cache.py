@@ -37,34 +37,54 @@ class CacheStatus:
 
 def overlay(schema: Registry, grids: dict[str, Grid], commands: Sequence[WriteCommand]
             ) -> tuple[dict[str, Grid], dict[str, set[str]]]:
-    """The grids as they will be once the commands are applied; and the ids each command touched, by sheet key."""
+    """The grids as they will be once the commands are applied; and the ids each command touched, by sheet key.
+
+    The input grids are never changed: a sheet written to is a new list of the old rows, with each row a command
+    changes replaced by a changed copy, and its rows are found through an id index (the cost is one pass over the
+    ids of the sheets written to, not a copy of their cells)."""
     out = {t: g for t, g in grids.items()}
     touched: dict[str, set[str]] = {}
+    sheets: dict[str, tuple[list[str], int, dict[str, list[int]]] | None] = {}  # title -> header, id col, index
     for c in commands:
         sheet = schema[c.sheet]
-        grid = out.get(sheet.title)
-        if not grid:
+        if sheet.title not in sheets:
+            grid = out.get(sheet.title)
+            header = [h.strip() for h in grid[0]] if grid else []
+            if ID_HEADER not in header:
+                sheets[sheet.title] = None
+            else:
+                grid = out[sheet.title] = list(grid)
+                id_col = header.index(ID_HEADER)
+                index: dict[str, list[int]] = {}
+                for i in range(1, len(grid)):
+                    if len(grid[i]) > id_col:
+                        index.setdefault(grid[i][id_col].strip(), []).append(i)
+                sheets[sheet.title] = header, id_col, index
+        found = sheets[sheet.title]
+        if found is None:
             continue
-        if grid is grids.get(sheet.title):
-            grid = out[sheet.title] = [list(r) for r in grid]  # copy on first write
-        header = [h.strip() for h in grid[0]]
-        if ID_HEADER not in header:
-            continue
-        id_col = header.index(ID_HEADER)
-        where = next((i for i in range(1, len(grid)) if len(grid[i]) > id_col and grid[i][id_col].strip() == c.row_id),
-                     None)
+        header, id_col, index = found
+        grid = out[sheet.title]
         touched.setdefault(c.sheet, set()).add(c.row_id)
+        at = index.get(c.row_id)
+        where = at[0] if at else None
         if c.op == "delete":
-            if where is not None:
-                del grid[where]
+            if at:
+                grid[at.pop(0)] = None  # type: ignore[call-overload]  # dropped below: positions stay valid
             continue
         if c.op == "append" and where is None:
             grid.append([""] * len(header))
             where = len(grid) - 1
             grid[where][id_col] = c.row_id
+            index.setdefault(c.row_id, []).append(where)
         if where is None:
             continue
-        _set_cells(sheet, header, grid[where], c.values)
+        row = list(grid[where])
+        _set_cells(sheet, header, row, c.values)
+        grid[where] = row
+    for title, found in sheets.items():
+        if found is not None and any(r is None for r in out[title]):
+            out[title] = [r for r in out[title] if r is not None]
     return out, touched
 
 
