@@ -47,6 +47,13 @@ def id_positions(frame: pd.DataFrame) -> dict[str, int]:
     return _kept(frame, "id", build)
 
 
+def share_ids(frame: pd.DataFrame, same: pd.DataFrame) -> None:
+    """`same` holds the ids of `frame` at the same positions (only other cells changed): it shares the index."""
+    hit = _BY_FRAME.get(id(frame))
+    if hit is not None and hit[0]() is frame and "id" in hit[1]:
+        _kept(same, "id", lambda: hit[1]["id"])
+
+
 def value_of(frame: pd.DataFrame, row_id: str, column: str) -> Any:
     """The cell of `column` in the row `row_id` (None when there is no such row)."""
     at = id_positions(frame).get(row_id)

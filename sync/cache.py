@@ -18,6 +18,7 @@ import pandas as pd
 
 from sheets_schema import ID_HEADER, Registry, Workbook, validate_workbook
 from sheets_schema.base import Sheet
+from sheets_schema.lookup import id_positions, share_ids
 from sheets_schema.rules import RULE_INPUTS
 from sheets_schema.validation import ROW
 from sync.store import Grid, SheetStore, StoreError
@@ -116,6 +117,33 @@ def merge_rows(frame: pd.DataFrame, row_ids: set[str], new: pd.DataFrame | None,
         kept = pd.concat([kept, new[frame.columns]], ignore_index=True).sort_values(ROW, kind="stable")
     out = kept.reset_index(drop=True)
     out.attrs = dict(frame.attrs)
+    return out
+
+
+def replace_rows(frame: pd.DataFrame, new: pd.DataFrame | None, rows: Mapping[str, int]) -> pd.DataFrame | None:
+    """`frame` with the typed rows `new` put where the rows of the same ids are, when every one of them is there at
+    the same sheet row (`rows`: id -> row), as an edit of valid rows leaves them: each column is copied once and
+    set at those positions, with no filtering, concatenating or sorting of the rows. None when that does not hold
+    (a row that had an error and now has none, an append, a delete): then merge_rows."""
+    if new is None or not len(new):
+        return None
+    positions = id_positions(frame)
+    ids = new["id"].astype(str).tolist()
+    at = [positions.get(i) for i in ids]
+    if None in at or len(set(at)) != len(at):
+        return None
+    sheet_rows = frame[ROW].to_numpy()
+    if any(rows.get(i) != int(sheet_rows[p]) for i, p in zip(ids, at, strict=True)):
+        return None
+    columns = {}
+    for col in frame.columns:
+        column = frame[col].copy()
+        if col != ROW:
+            column.iloc[at] = new[col].to_numpy()
+        columns[col] = column
+    out = pd.DataFrame(columns)
+    out.attrs = dict(frame.attrs)
+    share_ids(frame, out)  # the same ids at the same positions
     return out
 
 
@@ -261,7 +289,10 @@ class WorkbookCache:
                 rows = {c.row_id: r for c in run if (r := self._lay(sheet_key, c)) is not None}
                 ids = {c.row_id for c in run}
                 part = None if new is None else new[new["id"].astype(object).isin(ids).to_numpy(dtype=bool)]
-                frame = merge_rows(frames[sheet_key], ids, part, rows)
+                frame = replace_rows(frames[sheet_key], part, rows) if len(part if part is not None else ()) == len(
+                    ids) and all(c.op == "update" for c in run) else None
+                if frame is None:
+                    frame = merge_rows(frames[sheet_key], ids, part, rows)
                 for c in run:
                     if c.op == "delete" and c.row_id in rows:
                         frame[ROW] = frame[ROW].where(frame[ROW] < rows[c.row_id], frame[ROW] - 1)

@@ -89,6 +89,16 @@ class SheetStore(Protocol):
 
 def trim_row(row: Sequence[object]) -> Row:
     """Cells as strings with trailing empty cells dropped, as Google returns them."""
+    if type(row) is list:
+        try:
+            "".join(row)  # type: ignore[arg-type]  # every cell is text already (checked in C): only trim
+        except TypeError:
+            pass
+        else:
+            out = row.copy()
+            while out and out[-1] == "":
+                out.pop()
+            return out
     out = ["" if c is None else str(c) for c in row]
     while out and out[-1] == "":
         out.pop()

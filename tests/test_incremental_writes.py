@@ -78,6 +78,25 @@ def test_the_laid_over_frames_equal_a_full_validation(tmp_path: Path) -> None:
     assert list(cache.workbook["results"]["id"]) == ["r1", "r3"]
 
 
+def test_an_edit_of_valid_rows_is_set_in_place_and_equals_a_full_validation(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    _, outbox, cache, _, writer = make_path(tmp_path)
+    before = cache.workbook["results"]
+    merged: list[str] = []
+    merge = sync.cache.merge_rows
+    monkeypatch.setattr(sync.cache, "merge_rows", lambda frame, *a: merged.append("merge") or merge(frame, *a))
+    writer.submit(result_commands()[:1])  # r1 only: scores, total and mark changed in place
+    writer.submit([WriteCommand("update", "results", "r2", {"present": "да", "scores": "0 0 1"}, user="t1")])
+    grids, _ = overlay(SCHEMA, {t: g for t, g in cache._grids.items()}, outbox.pending_commands())
+    full = validate_workbook(SCHEMA, grids)
+    for key in SCHEMA.keys:
+        pd.testing.assert_frame_equal(cache.workbook[key], full[key], check_like=True)
+    res = cache.workbook["results"].set_index("id")
+    assert (res.loc["r1", "total"], res.loc["r1", "mark"], res.loc["r2", "total"]) == (3, 4, 1)
+    assert before.set_index("id").loc["r1", "total"] == 5  # the frame pages hold is not changed underneath them
+    assert merged == []  # no filtering, concatenating and sorting of the whole sheet
+
+
 def test_a_rejected_save_names_the_problem_and_changes_nothing(tmp_path: Path, calls: Counter[str]) -> None:
     _, outbox, cache, _, writer = make_path(tmp_path)
     before, version = cache.workbook["results"].copy(), cache.version
