@@ -145,6 +145,21 @@ def _header_map(sheet: Sheet, header: list[str], col: _Collector) -> dict[str, i
     return mapping
 
 
+class Kept(tuple):
+    """An attrs value that is never changed: pandas deep-copies a frame's attrs on every operation (a save's few
+    rows pay for copying the whole sheet's rejected rows dozens of times), this one is passed on as is."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Kept:
+        return self
+
+
+class KeptMap(dict):  # type: ignore[type-arg]
+    """The mapping counterpart of Kept (field key -> column index); never changed once a sheet is read."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> KeptMap:
+        return self
+
+
 REJECTED = "rejected"  # frame.attrs key: the rows an error excluded, as (row, id, work_id, student_id, message)
 _REJECTED_KEYS = ("id", "work_id", "student_id")
 
@@ -248,8 +263,8 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
     frame = pd.DataFrame(out)
     frame[ROW] = rows
     frame = frame[~col.bad].reset_index(drop=True)
-    frame.attrs["columns"] = dict(mapping)  # field key -> column index in the sheet: rules address real cells
-    frame.attrs[REJECTED] = rejected_rows(col.issues, raw, mapping, rows, col.bad & ~blank)
+    frame.attrs["columns"] = KeptMap(mapping)  # field key -> column index in the sheet: rules address real cells
+    frame.attrs[REJECTED] = Kept(rejected_rows(col.issues, raw, mapping, rows, col.bad & ~blank))
     return frame, col.issues, ids_all
 
 
