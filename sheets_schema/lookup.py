@@ -60,6 +60,19 @@ def value_of(frame: pd.DataFrame, row_id: str, column: str) -> Any:
     return None if at is None else _kept(frame, f"column:{column}", lambda: frame[column].tolist())[at]
 
 
+def rows_where(frame: pd.DataFrame, column: str, values: Iterable[object]) -> list[int]:
+    """Positions, in frame order, of the rows whose `column` (as text; empty cells never) is one of values."""
+    def build() -> dict[str, list[int]]:
+        groups: dict[str, list[int]] = {}
+        for p, v in enumerate(frame[column].tolist()):
+            if v is not None and not pd.isna(v):
+                groups.setdefault(str(v), []).append(p)
+        return groups
+
+    groups = _kept(frame, f"groups:{column}", build)
+    return sorted(p for v in {str(v) for v in values if v is not None and not pd.isna(v)} for p in groups.get(v, ()))
+
+
 def rows_by_id(frame: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
     """The rows of `frame` holding these ids (each id's first row), in frame order."""
     positions = id_positions(frame)

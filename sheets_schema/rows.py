@@ -14,7 +14,7 @@ import pandas as pd
 
 from .base import Registry
 from .fields import ERROR
-from .lookup import id_positions
+from .lookup import id_positions, rows_where
 from .validation import ROW, ref_message, validate_sheet
 
 
@@ -66,16 +66,16 @@ def _rule_inputs(schema: Registry, sheet_key: str, typed: pd.DataFrame, frames: 
             frame = frames.get(key)
             if frame is None:
                 continue
-            hit = None
+            hit = None  # (column of this sheet, the values it must hold), looked up in the frame's kept index
             for k, kf in keep.items():  # a kept sheet points at this one, or this one points at a kept sheet
                 for col, target in schema[k].refs.items():
                     if target == key and col in kf:
-                        hit = frame["id"].isin(kf[col].dropna().unique())
+                        hit = ("id", kf[col].tolist())
                 for col, target in schema[key].refs.items():
                     if target == k and col in frame:
-                        hit = frame[col].isin(kf["id"].dropna().unique())
+                        hit = (col, kf["id"].tolist())
             if hit is not None:
-                keep[key] = out[key] = _bare(frame[hit.fillna(False).to_numpy(dtype=bool)])
+                keep[key] = out[key] = _bare(frame.iloc[rows_where(frame, *hit)])
                 changed = True
     return out
 
