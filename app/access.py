@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from app.roles import ROLE_TITLES as ROLE_TITLES
 from app.roles import LabRole, Role
 from sheets_schema import SCHEMA
 from sheets_schema.base import SchemaError
+from sheets_schema.lookup import current_rows, value_of
 from sheets_schema.rows import RowProblem
 from sync.users import Account
 from sync.write.commands import CommandRejected, WriteCommand
@@ -281,26 +283,23 @@ def visible_raw_rows(scope: Scope, frames: Mapping[str, pd.DataFrame], key: str,
     return out
 
 
-def _row_values(cmd: WriteCommand, frames: Mapping[str, pd.DataFrame]) -> list[dict[str, str]]:
+def _row_values(cmd: WriteCommand, current: Mapping[str, Mapping[str, Any]]) -> list[dict[str, str]]:
     """The row as it is now (update/delete) and as it will be (append/update): both must be in scope."""
     out = []
-    frame = frames.get(cmd.sheet)
-    if cmd.op != "append" and frame is not None:
-        cur = frame[frame["id"].astype(str) == cmd.row_id]
-        if len(cur):
-            old = {k: ("" if pd.isna(v) else str(v)) for k, v in cur.iloc[0].to_dict().items()}
-            out.append(old)
-            if cmd.op == "update":
-                out.append({**old, **cmd.values})
+    row = current.get(cmd.row_id) if cmd.op != "append" else None
+    if row is not None:
+        old = {k: ("" if pd.isna(v) else str(v)) for k, v in row.items()}
+        out.append(old)
+        if cmd.op == "update":
+            out.append({**old, **cmd.values})
     if cmd.op == "append":
         out.append(dict(cmd.values))
     return out
 
 
 def _lookup(frames: Mapping[str, pd.DataFrame], sheet: str, row_id: str, column: str) -> str:
-    f = frames[sheet]
-    hit = f.loc[f["id"].astype(str) == str(row_id), column]
-    return "" if hit.empty or pd.isna(hit.iloc[0]) else str(hit.iloc[0])
+    value = value_of(frames[sheet], str(row_id), column)
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def _in_scope(cmd: WriteCommand, row: dict[str, str], scope: Scope, frames: Mapping[str, pd.DataFrame]) -> bool:
@@ -333,6 +332,8 @@ def authorize_commands(account: Account, commands: Sequence[WriteCommand], frame
         raise CommandRejected([RowProblem(0, "", "Учётная запись отключена")])
     role = Role(account.role)
     scope: Scope | None = None
+    current = {k: current_rows(frames.get(k), [c.row_id for c in commands if c.sheet == k and c.op != "append"])
+               for k in dict.fromkeys(c.sheet for c in commands)} if role in STAFF_ROLES else {}
     for i, cmd in enumerate(commands):
         title = SCHEMA[cmd.sheet].title if cmd.sheet in SCHEMA else cmd.sheet
         if role not in WRITE.get(cmd.sheet, frozenset()):
@@ -340,7 +341,7 @@ def authorize_commands(account: Account, commands: Sequence[WriteCommand], frame
                                   title)
         if role in STAFF_ROLES:
             scope = scope or scope_of(account, frames)
-            if not all(_in_scope(cmd, row, scope, frames) for row in _row_values(cmd, frames)):
+            if not all(_in_scope(cmd, row, scope, frames) for row in _row_values(cmd, current[cmd.sheet])):
                 raise CommandRejected([RowProblem(i, "", f"Нет доступа: строка листа «{title}» относится к классу "
                                                          "или предмету вне вашей нагрузки")], title)
 

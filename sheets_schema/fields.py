@@ -176,8 +176,8 @@ class Mark(Integer):
 
     def parse(self, cells: pd.Series) -> Parsed:
         p = super().parse(cells)
-        out_of_range = p.errors.fillna("").str.startswith("Значение")
-        p.errors[out_of_range] = "Отметка должна быть от 1 до 5"
+        found = p.errors.dropna()  # only the cells with a message: a str op over a whole column runs per cell
+        p.errors[found.index[found.str.startswith("Значение").to_numpy(dtype=bool)]] = "Отметка должна быть от 1 до 5"
         return p
 
 

@@ -7,13 +7,14 @@ worksheet, against the rest of the already validated workbook, so a message in a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, KeysView, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .base import Registry
 from .fields import ERROR
+from .lookup import id_positions, rows_where
 from .validation import ROW, ref_message, validate_sheet
 
 
@@ -35,8 +36,18 @@ def check_rows(schema: Registry, sheet_key: str, rows: Sequence[Mapping[str, str
     return check_rows_typed(schema, sheet_key, rows, frames, replacing)[0]
 
 
-def _ids(frame: pd.DataFrame) -> set[str]:
-    return set(frame["id"].astype(str).tolist())  # tolist converts in C; iterating arrow strings does not
+def _ids(frame: pd.DataFrame) -> KeysView[str]:
+    return id_positions(frame).keys()  # hashed once per frame: a save does not rebuild the sheet's id set
+
+
+class _Except:
+    """`values` but for `left`, without building the difference of a whole sheet's ids."""
+
+    def __init__(self, values: Container[str], left: set[str]) -> None:
+        self.values, self.left = values, left
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.values and value not in self.left
 
 
 def _rule_inputs(schema: Registry, sheet_key: str, typed: pd.DataFrame, frames: Mapping[str, pd.DataFrame],
@@ -55,16 +66,16 @@ def _rule_inputs(schema: Registry, sheet_key: str, typed: pd.DataFrame, frames: 
             frame = frames.get(key)
             if frame is None:
                 continue
-            hit = None
+            hit = None  # (column of this sheet, the values it must hold), looked up in the frame's kept index
             for k, kf in keep.items():  # a kept sheet points at this one, or this one points at a kept sheet
                 for col, target in schema[k].refs.items():
                     if target == key and col in kf:
-                        hit = frame["id"].isin(kf[col].dropna().unique())
+                        hit = ("id", kf[col].tolist())
                 for col, target in schema[key].refs.items():
                     if target == k and col in frame:
-                        hit = frame[col].isin(kf["id"].dropna().unique())
+                        hit = (col, kf["id"].tolist())
             if hit is not None:
-                keep[key] = out[key] = _bare(frame[hit.fillna(False).to_numpy(dtype=bool)])
+                keep[key] = out[key] = _bare(frame.iloc[rows_where(frame, *hit)])
                 changed = True
     return out
 
@@ -96,17 +107,21 @@ def check_rows_typed(schema: Registry, sheet_key: str, rows: Sequence[Mapping[st
         for f in sheet.fields:
             if not f.unique:
                 continue
-            other = (_ids(existing) - set(replacing) if f.key == "id" else
-                     set(existing.loc[~existing["id"].astype(str).isin(replacing), f.key].dropna().astype(str)))
+            gone = set(replacing)
+            if f.key == "id":
+                ids = _ids(existing)
+                other: Container[str] = _Except(ids, gone)
+            else:
+                other = set(existing.loc[~existing["id"].astype(str).isin(gone), f.key].dropna().astype(str))
             for idx, r in enumerate(rows):
                 v = str(r.get(f.key, "") or "").strip()
                 if v and v in other:
                     problems.append(RowProblem(idx, f.key, f"«{f.header}» «{v}» уже есть на листе «{sheet.title}»"))
                     bad_rows.add(idx)
     for fkey, target in sheet.refs.items():
-        ids = _ids(frames[target]) if target in frames else set()
+        ids: KeysView[str] | set[str] = _ids(frames[target]) if target in frames else set()
         if target == sheet_key:
-            ids |= {str(r.get("id", "")) for r in rows}
+            ids = set(ids) | {str(r.get("id", "")) for r in rows}
         for idx, r in enumerate(rows):
             v = str(r.get(fkey, "") or "").strip()
             if v and v not in ids:

@@ -12,7 +12,7 @@ import pandas as pd
 from . import choices as C
 from .base import Registry
 from .fields import ERROR, WARNING, fmt_number
-from .validation import REJECTED, ROW, Issue, a1
+from .validation import REJECTED, ROW, Issue, Kept, a1
 
 Frames = dict[str, pd.DataFrame]
 Rule = Callable[[Registry, Frames], tuple[Frames, list[Issue]]]
@@ -192,7 +192,7 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
             firsts.setdefault(i.row, i.message)
     dropped = tuple((int(r), str(i), str(w), str(s), firsts.get(int(r), "")) for r, i, w, s in zip(
         res[ROW][bad], res["id"][bad], res["work_id"][bad], res["student_id"][bad], strict=True))
-    kept.attrs[REJECTED] = tuple(res.attrs.get(REJECTED, ())) + dropped
+    kept.attrs[REJECTED] = Kept(tuple(res.attrs.get(REJECTED, ())) + dropped)
     return dict(frames, results=kept), issues
 
 

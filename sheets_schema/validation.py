@@ -9,9 +9,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .base import Registry, Sheet
 from .fields import ERROR, WARNING
+
+_NO_IDS = pa.array([], pa.large_string())
+SMALL = 200  # up to this many rows a sheet is parsed as Python strings (a save's candidates), above as arrow
 
 ROW = "_row"  # column of the typed frames: the sheet row number the data came from
 
@@ -137,6 +142,21 @@ def _header_map(sheet: Sheet, header: list[str], col: _Collector) -> dict[str, i
     return mapping
 
 
+class Kept(tuple):
+    """An attrs value that is never changed: pandas deep-copies a frame's attrs on every operation (a save's few
+    rows pay for copying the whole sheet's rejected rows dozens of times), this one is passed on as is."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Kept:
+        return self
+
+
+class KeptMap(dict):  # type: ignore[type-arg]
+    """The mapping counterpart of Kept (field key -> column index); never changed once a sheet is read."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> KeptMap:
+        return self
+
+
 REJECTED = "rejected"  # frame.attrs key: the rows an error excluded, as (row, id, work_id, student_id, message)
 _REJECTED_KEYS = ("id", "work_id", "student_id")
 
@@ -156,12 +176,43 @@ def rejected_rows(issues: Sequence[Issue], raw: pd.DataFrame, mapping: Mapping[s
     return tuple(out)
 
 
-def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[Issue], set[str]]:
-    """Returns the typed frame (bad rows excluded), the issues, and every id present (for reference checks)."""
+def _columns(body: Grid, header_width: int) -> tuple[pd.DataFrame, int]:
+    """The ragged rows as stripped text columns 0..width-1 ('' where a row is short), and the width.
+
+    A sheet goes into arrow in one conversion and each column is taken from the flat cells (no Python per cell);
+    arrow-backed strings keep the str ops vectorised. A few candidate rows (a save) are cheaper as Python strings,
+    where arrow's per-call cost dominates; so are cells that are not text (never from a store)."""
+    n = len(body)
+    if n > SMALL:
+        try:
+            cells = pa.array(body, type=pa.list_(pa.large_string()))  # what pandas keeps
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
+        else:
+            offsets = cells.offsets.to_numpy()
+            lengths, starts = np.diff(offsets), offsets[:-1]
+            flat = pc.utf8_trim_whitespace(cells.values)
+            width = max(header_width, int(lengths.max()) if n else 0)
+            text = pd.StringDtype("pyarrow", na_value=np.nan)  # the "str" dtype
+            raw = pd.DataFrame({j: pc.fill_null(pc.take(flat, pa.array(starts + j, mask=lengths <= j)), "")
+                               .to_pandas(types_mapper=lambda _t: text) for j in range(width)})
+            return raw, width
+    width = max(header_width, max((len(r) for r in body), default=0))
+    kind = "str" if n > SMALL else object
+    columns = list(itertools.zip_longest(*body, fillvalue=""))  # pads in C
+    raw = pd.DataFrame({i: pd.Series(c, dtype=kind).fillna("").str.strip() for i, c in enumerate(columns)})
+    for i in range(len(columns), width):
+        raw[i] = pd.Series([""] * n, dtype=kind)
+    return raw, width
+
+
+def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[Issue], pa.Array]:
+    """Returns the typed frame (bad rows excluded), the issues, and every id present as arrow text (for reference
+    checks: hashed in C, never as a Python set)."""
     if grid is None:
         col = _Collector(sheet, 0)
         col.add(0, "", "", "", f"Лист «{sheet.title}» не найден в таблице", ERROR)
-        return empty_frame(sheet), col.issues, set()
+        return empty_frame(sheet), col.issues, _NO_IDS
     header = [str(c) for c in grid[0]] if len(grid) else []
     body = grid[1:]
     n = len(body)
@@ -169,23 +220,18 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
     if not header:
         if n or not len(grid):
             col.add(1, "A1", "", "", "Нет строки заголовков", ERROR)
-        return empty_frame(sheet), col.issues, set()
+        return empty_frame(sheet), col.issues, _NO_IDS
     mapping = _header_map(sheet, header, col)
     if n == 0:
-        return empty_frame(sheet), col.issues, set()
-    width = max(len(header), max((len(r) for r in body), default=0))
-    # Column-wise from the ragged rows (zip_longest pads in C); arrow-backed strings keep the str ops vectorised.
-    columns = list(itertools.zip_longest(*body, fillvalue=""))
-    raw = pd.DataFrame({i: pd.Series(c, dtype="str").fillna("").str.strip() for i, c in enumerate(columns)})
-    for i in range(len(columns), width):
-        raw[i] = pd.Series([""] * n, dtype="str")
+        return empty_frame(sheet), col.issues, _NO_IDS
+    raw, width = _columns(body, len(header))
     rows = np.arange(2, n + 2)
     blank = (raw == "").all(axis=1).to_numpy() if width else np.ones(n, dtype=bool)
     for p in np.flatnonzero(blank):
         col.add(int(rows[p]), "", "", "", "Пустая строка (пропущена)", WARNING)
     col.bad |= blank
     out: dict[str, pd.Series] = {}
-    ids_all: set[str] = set()
+    ids_all = _NO_IDS
     for f in sheet.fields:
         idx = mapping.get(f.key)
         if idx is None:
@@ -207,15 +253,15 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
                 errors[dup] = cells[dup].map(lambda v, first=first_row: f"Повтор значения «{v}»: оно уже есть в "
                                                                         f"строке {first[v]}")
             if f.key == "id":
-                ids_all = set(cells[cells != ""].tolist())
+                ids_all = _arrow_text(cells[cells != ""])
         col.add_column(errors, cells, idx, f.header, ERROR, rows)
         col.add_column(parsed.warnings.where(errors.isna()), cells, idx, f.header, WARNING, rows)
         out[f.key] = parsed.values.reset_index(drop=True)
     frame = pd.DataFrame(out)
     frame[ROW] = rows
     frame = frame[~col.bad].reset_index(drop=True)
-    frame.attrs["columns"] = dict(mapping)  # field key -> column index in the sheet: rules address real cells
-    frame.attrs[REJECTED] = rejected_rows(col.issues, raw, mapping, rows, col.bad & ~blank)
+    frame.attrs["columns"] = KeptMap(mapping)  # field key -> column index in the sheet: rules address real cells
+    frame.attrs[REJECTED] = Kept(rejected_rows(col.issues, raw, mapping, rows, col.bad & ~blank))
     return frame, col.issues, ids_all
 
 
@@ -225,7 +271,7 @@ def validate_workbook(schema: Registry, grids: Mapping[str, Grid]) -> Workbook:
 
     frames: dict[str, pd.DataFrame] = {}
     issues: list[Issue] = []
-    ids: dict[str, set[str]] = {}
+    ids: dict[str, pa.Array] = {}
     for sheet in schema:
         frame, found, present = validate_sheet(sheet, grids.get(sheet.title))
         frames[sheet.key], ids[sheet.key] = frame, present
@@ -240,7 +286,11 @@ def validate_workbook(schema: Registry, grids: Mapping[str, Grid]) -> Workbook:
     return Workbook(frames, issues)
 
 
-def _check_refs(sheet: Sheet, frame: pd.DataFrame, ids: dict[str, set[str]], grid: Grid | None,
+def _arrow_text(values: pd.Series) -> pa.Array:
+    return pa.array(values.astype("string[pyarrow]").array).cast(pa.large_string())
+
+
+def _check_refs(sheet: Sheet, frame: pd.DataFrame, ids: dict[str, pa.Array], grid: Grid | None,
                 issues: list[Issue], schema: Registry) -> pd.DataFrame:
     if frame.empty or grid is None:
         return frame
@@ -250,7 +300,8 @@ def _check_refs(sheet: Sheet, frame: pd.DataFrame, ids: dict[str, set[str]], gri
         values = frame[fkey]
         filled = values.notna() & (values.astype("string") != "")
         # object isin hashes in C; arrow-string isin converts every wanted value one by one
-        missing = (filled & ~values.astype(object).isin(ids[target])).to_numpy(dtype=bool)
+        known = pc.is_in(_arrow_text(values), value_set=ids[target]).to_numpy(zero_copy_only=False)
+        missing = filled.to_numpy(dtype=bool) & ~known
         if not missing.any():
             continue
         f = sheet.field(fkey)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from sheets_schema import ID_HEADER, Registry, Workbook, validate_workbook
 from sheets_schema.base import Sheet
+from sheets_schema.lookup import id_positions, share_ids
 from sheets_schema.rules import RULE_INPUTS
 from sheets_schema.validation import ROW
 from sync.store import Grid, SheetStore, StoreError
@@ -37,34 +38,54 @@ class CacheStatus:
 
 def overlay(schema: Registry, grids: dict[str, Grid], commands: Sequence[WriteCommand]
             ) -> tuple[dict[str, Grid], dict[str, set[str]]]:
-    """The grids as they will be once the commands are applied; and the ids each command touched, by sheet key."""
+    """The grids as they will be once the commands are applied; and the ids each command touched, by sheet key.
+
+    The input grids are never changed: a sheet written to is a new list of the old rows, with each row a command
+    changes replaced by a changed copy, and its rows are found through an id index (the cost is one pass over the
+    ids of the sheets written to, not a copy of their cells)."""
     out = {t: g for t, g in grids.items()}
     touched: dict[str, set[str]] = {}
+    sheets: dict[str, tuple[list[str], int, dict[str, list[int]]] | None] = {}  # title -> header, id col, index
     for c in commands:
         sheet = schema[c.sheet]
-        grid = out.get(sheet.title)
-        if not grid:
+        if sheet.title not in sheets:
+            grid = out.get(sheet.title)
+            header = [h.strip() for h in grid[0]] if grid else []
+            if ID_HEADER not in header:
+                sheets[sheet.title] = None
+            else:
+                grid = out[sheet.title] = list(grid)
+                id_col = header.index(ID_HEADER)
+                index: dict[str, list[int]] = {}
+                for i in range(1, len(grid)):
+                    if len(grid[i]) > id_col:
+                        index.setdefault(grid[i][id_col].strip(), []).append(i)
+                sheets[sheet.title] = header, id_col, index
+        found = sheets[sheet.title]
+        if found is None:
             continue
-        if grid is grids.get(sheet.title):
-            grid = out[sheet.title] = [list(r) for r in grid]  # copy on first write
-        header = [h.strip() for h in grid[0]]
-        if ID_HEADER not in header:
-            continue
-        id_col = header.index(ID_HEADER)
-        where = next((i for i in range(1, len(grid)) if len(grid[i]) > id_col and grid[i][id_col].strip() == c.row_id),
-                     None)
+        header, id_col, index = found
+        grid = out[sheet.title]
         touched.setdefault(c.sheet, set()).add(c.row_id)
+        at = index.get(c.row_id)
+        where = at[0] if at else None
         if c.op == "delete":
-            if where is not None:
-                del grid[where]
+            if at:
+                grid[at.pop(0)] = None  # type: ignore[call-overload]  # dropped below: positions stay valid
             continue
         if c.op == "append" and where is None:
             grid.append([""] * len(header))
             where = len(grid) - 1
             grid[where][id_col] = c.row_id
+            index.setdefault(c.row_id, []).append(where)
         if where is None:
             continue
-        _set_cells(sheet, header, grid[where], c.values)
+        row = list(grid[where])
+        _set_cells(sheet, header, row, c.values)
+        grid[where] = row
+    for title, found in sheets.items():
+        if found is not None and any(r is None for r in out[title]):
+            out[title] = [r for r in out[title] if r is not None]
     return out, touched
 
 
@@ -96,6 +117,33 @@ def merge_rows(frame: pd.DataFrame, row_ids: set[str], new: pd.DataFrame | None,
         kept = pd.concat([kept, new[frame.columns]], ignore_index=True).sort_values(ROW, kind="stable")
     out = kept.reset_index(drop=True)
     out.attrs = dict(frame.attrs)
+    return out
+
+
+def replace_rows(frame: pd.DataFrame, new: pd.DataFrame | None, rows: Mapping[str, int]) -> pd.DataFrame | None:
+    """`frame` with the typed rows `new` put where the rows of the same ids are, when every one of them is there at
+    the same sheet row (`rows`: id -> row), as an edit of valid rows leaves them: each column is copied once and
+    set at those positions, with no filtering, concatenating or sorting of the rows. None when that does not hold
+    (a row that had an error and now has none, an append, a delete): then merge_rows."""
+    if new is None or not len(new):
+        return None
+    positions = id_positions(frame)
+    ids = new["id"].astype(str).tolist()
+    at = [positions.get(i) for i in ids]
+    if None in at or len(set(at)) != len(at):
+        return None
+    sheet_rows = frame[ROW].to_numpy()
+    if any(rows.get(i) != int(sheet_rows[p]) for i, p in zip(ids, at, strict=True)):
+        return None
+    columns = {}
+    for col in frame.columns:
+        column = frame[col].copy()
+        if col != ROW:
+            column.iloc[at] = new[col].to_numpy()
+        columns[col] = column
+    out = pd.DataFrame(columns)
+    out.attrs = dict(frame.attrs)
+    share_ids(frame, out)  # the same ids at the same positions
     return out
 
 
@@ -241,7 +289,10 @@ class WorkbookCache:
                 rows = {c.row_id: r for c in run if (r := self._lay(sheet_key, c)) is not None}
                 ids = {c.row_id for c in run}
                 part = None if new is None else new[new["id"].astype(object).isin(ids).to_numpy(dtype=bool)]
-                frame = merge_rows(frames[sheet_key], ids, part, rows)
+                frame = replace_rows(frames[sheet_key], part, rows) if len(part if part is not None else ()) == len(
+                    ids) and all(c.op == "update" for c in run) else None
+                if frame is None:
+                    frame = merge_rows(frames[sheet_key], ids, part, rows)
                 for c in run:
                     if c.op == "delete" and c.row_id in rows:
                         frame[ROW] = frame[ROW].where(frame[ROW] < rows[c.row_id], frame[ROW] - 1)

@@ -81,6 +81,30 @@ class LocalStore:
                 out[names[sheet_id]].append(json.loads(cells))
         return {t: trim_grid(g) for t, g in out.items()}
 
+    def read_rows(self, title: str, id_header: str, ids: Sequence[str]) -> Grid | None:
+        """Found in SQL by the id cell, as update_rows and delete_rows find them: the rest is never decoded."""
+        with self._conn() as c:
+            row = c.execute("SELECT id FROM sheets WHERE title = ?", (title,)).fetchone()
+            if row is None:
+                return None
+            sid = int(row[0])
+            head: list[str] | None = None
+            for pos, cells in c.execute("SELECT pos, cells FROM rows WHERE sheet_id = ? ORDER BY pos", (sid,)):
+                grid = json.loads(cells)
+                if any(str(x).strip() for x in grid):
+                    head, at = trim_row(grid), int(pos)
+                    break
+            if head is None:
+                return []
+            header = [h.strip() for h in head]
+            if id_header not in header:
+                return [head]
+            where = self._rows_by_id(c, sid, header.index(id_header), ids)
+            positions = sorted(p for ps in where.values() for p in ps if p > at)
+            found = [trim_row(json.loads(c.execute("SELECT cells FROM rows WHERE sheet_id = ? AND pos = ?",
+                                                   (sid, p)).fetchone()[0])) for p in positions]
+        return [head, *found]
+
     # -- helpers ---------------------------------------------------------------------------------------------
     @staticmethod
     def _sheet_id(c: sqlite3.Connection, title: str) -> int:

@@ -66,6 +66,10 @@ class SheetStore(Protocol):
     def titles(self) -> list[str]:
         """Worksheet titles in tab order."""
 
+    def read_rows(self, title: str, id_header: str, ids: Sequence[str]) -> Grid | None:
+        """The header row and the rows whose id column holds one of ids, in sheet order (what a write needs to
+        check against; see rows_with_ids); None when the worksheet does not exist. One call."""
+
     def append_rows(self, title: str, rows: Sequence[Sequence[str]]) -> None:
         """Append rows after the last non-empty row; values are stored as typed text (never as formulas)."""
 
@@ -87,6 +91,16 @@ class SheetStore(Protocol):
 
 def trim_row(row: Sequence[object]) -> Row:
     """Cells as strings with trailing empty cells dropped, as Google returns them."""
+    if type(row) is list:
+        try:
+            "".join(row)  # type: ignore[arg-type]  # every cell is text already (checked in C): only trim
+        except TypeError:
+            pass
+        else:
+            out = row.copy()
+            while out and out[-1] == "":
+                out.pop()
+            return out
     out = ["" if c is None else str(c) for c in row]
     while out and out[-1] == "":
         out.pop()
@@ -99,6 +113,24 @@ def trim_grid(grid: Sequence[Sequence[object]]) -> Grid:
     while out and not out[-1]:
         out.pop()
     return out
+
+
+def header_at(grid: Sequence[Row]) -> int:
+    """The header is the first row with anything in it (people insert blank rows above it)."""
+    return next((i for i, r in enumerate(grid) if any(c.strip() for c in r)), 0)
+
+
+def rows_with_ids(grid: Sequence[Row], id_header: str, ids: Sequence[str]) -> Grid:
+    """The header row (see header_at) and the rows whose id cell, stripped, is one of ids; only the header when
+    the sheet has no id column."""
+    if not grid:
+        return []
+    at = header_at(grid)
+    header = [h.strip() for h in grid[at]]
+    if id_header not in header:
+        return [list(grid[at])]
+    col, wanted = header.index(id_header), set(ids)
+    return [list(grid[at])] + [list(r) for r in grid[at + 1:] if len(r) > col and r[col].strip() in wanted]
 
 
 def header_drift(expected: Sequence[str], found: Sequence[str]) -> tuple[list[str], list[str], list[tuple[str, str]]]:

@@ -76,6 +76,16 @@ class StoreContract:
         store.update_rows(CYR, "id", {"a": {"Отметка": "4"}})
         assert store.read_all()[CYR] == [["Отметка", "id", "Обучающийся"], ["4", "a", "Иванов"]]
 
+    def test_read_rows_gives_the_header_and_the_rows_of_those_ids(self, store: SheetStore) -> None:
+        # reordered columns, a blank row above the header, a repeated id, an id column missing elsewhere
+        store.replace_sheet(CYR, [[], ["Отметка", "id", "Обучающийся"], ["3", "a", "Иванов"], ["4", "b"],
+                                  ["5", "c", "=1+1"], ["2", "a", "повтор"]])
+        assert store.read_rows(CYR, "id", ["c", "a", "нет такой"]) == [
+            ["Отметка", "id", "Обучающийся"], ["3", "a", "Иванов"], ["5", "c", "=1+1"], ["2", "a", "повтор"]]
+        assert store.read_rows(CYR, "id", []) == [["Отметка", "id", "Обучающийся"]]
+        assert store.read_rows(CYR, "Нет столбца", ["a"]) == [["Отметка", "id", "Обучающийся"]]
+        assert store.read_rows("Нет такого листа", "id", ["a"]) is None
+
     def test_delete_by_id(self, store: SheetStore) -> None:
         store.ensure_layout([LAYOUT])
         store.append_rows(CYR, [[x, x.upper()] for x in "abcde"])

@@ -42,7 +42,7 @@ class FlakyStore:
 
     def __getattr__(self, name):
         target = getattr(self.inner, name)
-        if name not in {"read_all", "append_rows", "update_rows", "delete_rows"}:
+        if name not in {"read_all", "read_rows", "append_rows", "update_rows", "delete_rows"}:
             return target
 
         def call(*args, **kwargs):
@@ -50,7 +50,7 @@ class FlakyStore:
             if fate == "before":
                 raise StoreError("429: квота исчерпана (имитация)")
             out = target(*args, **kwargs)
-            if fate == "lost" and name != "read_all":
+            if fate == "lost" and name not in {"read_all", "read_rows"}:
                 raise StoreError("соединение оборвалось после записи (имитация)")
             return out
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sync.store import Row, SheetLayout, trim_grid
+from sync.store import Row, SheetLayout, header_at, trim_grid
 
 HEADER_NOTE = "Заголовки столбцов задаются схемой edumon; переименование ломает синхронизацию"
 
@@ -24,11 +24,6 @@ def a1_col(letters: str) -> int:
 
 def starts_in_column_a(updated_range: str) -> bool:
     return not updated_range or bool(re.search(r"!A\d", updated_range))
-
-
-def header_at(grid: Sequence[Row]) -> int:
-    """The header is the first row with anything in it (people insert blank rows above it)."""
-    return next((i for i, r in enumerate(grid) if any(c.strip() for c in r)), 0)
 
 
 def id_cell_cleared(header: Sequence[str], known: Sequence[str], id_header: str) -> bool:

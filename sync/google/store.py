@@ -49,7 +49,6 @@ from sync.google.sheet_requests import (
     add_sheet,
     fresh_sheet_id,
     grow,
-    header_at,
     id_cell_cleared,
     layout_requests,
     missing_rows,
@@ -66,7 +65,9 @@ from sync.store import (
     SheetNotFound,
     StoreError,
     WriteResult,
+    header_at,
     header_drift,
+    rows_with_ids,
     trim_grid,
     trim_row,
 )
@@ -119,14 +120,23 @@ class GoogleStore:
             return [s.title for s in self._sheets(fresh=True)]
 
     def read_all(self) -> dict[str, Grid]:
+        return self._read(None)
+
+    def read_rows(self, title: str, id_header: str, ids: Sequence[str]) -> Grid | None:
+        """One batchGet of the worksheet (Sheets cannot filter by a column's values), narrowed here."""
+        grid = self._read({title}).get(title)
+        return None if grid is None else rows_with_ids(grid, id_header, ids)
+
+    def _read(self, only: set[str] | None) -> dict[str, Grid]:
+        """Every worksheet, or those of `only` that exist, in one batchGet."""
         with self._lock, self._errors(), self._http.operation():
             try:
                 sheets = self._sheets()
-                grids = self._grids([s.title for s in sheets])
+                grids = self._grids([s.title for s in sheets if only is None or s.title in only])
             except APIError as exc:
                 if not is_unknown_range(exc):  # else a cached title was renamed or deleted by hand: look again
                     raise
-                grids = self._grids([s.title for s in self._sheets(fresh=True)])
+                grids = self._grids([s.title for s in self._sheets(fresh=True) if only is None or s.title in only])
         for title, grid in grids.items():
             if grid:
                 at, known = header_at(grid), self._headers.get(title, [])

@@ -12,6 +12,7 @@ import pandas as pd
 
 from sheets_schema import Registry
 from sheets_schema.errors import UserFacingError
+from sheets_schema.lookup import current_rows
 from sheets_schema.rows import RowProblem, check_rows_typed
 
 Op = Literal["append", "update", "delete"]
@@ -47,11 +48,6 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def _current_rows(frame: pd.DataFrame | None, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    if frame is None or frame.empty or not ids:
-        return {}
-    sub = frame[frame["id"].isin(list(ids)).to_numpy(dtype=bool)]
-    return {str(r["id"]): r for r in sub.to_dict("records")}
 
 
 def validate_commands(schema: Registry, commands: Sequence[WriteCommand],
@@ -77,7 +73,7 @@ def validate_commands(schema: Registry, commands: Sequence[WriteCommand],
             if unknown:
                 raise CommandRejected([RowProblem(0, "", f"Нет таких столбцов на листе «{title}»: "
                                                          + ", ".join(sorted(unknown)))], title)
-        current = _current_rows(frames.get(sheet_key), [c.row_id for c in mine if c.op != "append"])
+        current = current_rows(frames.get(sheet_key), [c.row_id for c in mine if c.op != "append"])
         candidates: list[dict[str, str]] = []
         replacing: list[str] = []
         for c in mine:

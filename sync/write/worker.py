@@ -1,8 +1,9 @@
 """The worker that drains the outbox into the store: in order, batched, retried with backoff, idempotent.
 
-Each cycle reads the workbook once and keeps an in-memory view of it while applying, so an append whose row
-id is already there (the answer to an earlier attempt was lost, or the server restarted mid-write) is skipped,
-and an update whose cell was changed by hand meanwhile is recorded as a conflict instead of overwriting it.
+Each cycle reads, per worksheet it writes to, the header and the rows of the batch's ids (`read_rows`: never the
+whole workbook) and keeps that view current while applying, so an append whose row id is already there (the
+answer to an earlier attempt was lost, or the server restarted mid-write) is skipped, and an update whose cell was
+changed by hand meanwhile is recorded as a conflict instead of overwriting it.
 
 One worker per outbox across processes (the worker lease, see sync.lease), and every cycle holds the write lock,
 which a restore in any process takes to pause the worker.
@@ -19,17 +20,18 @@ from itertools import groupby
 
 from sheets_schema import ID_HEADER, Registry
 from sync.lease import FileLock, claim_worker, worker_lease, write_lock_path
-from sync.store import Grid, SheetStore, StoreError
+from sync.store import Grid, SheetStore, StoreError, header_at
 from sync.write.outbox import APPLIED, CONFLICT, REJECTED, Entry, Outbox
 
 log = logging.getLogger(__name__)
 
 
 class _SheetView:
-    """The header and id -> row of one worksheet as read at the start of a cycle, kept current while applying."""
+    """The header and id -> row of the batch's rows of one worksheet as read at the start of a cycle, kept current
+    while applying."""
 
     def __init__(self, grid: Grid) -> None:
-        at = next((i for i, r in enumerate(grid) if any(c.strip() for c in r)), 0)  # blank rows above the header
+        at = header_at(grid)
         self.header = [h.strip() for h in grid[at]] if grid else []
         self.id_col = self.header.index(ID_HEADER) if ID_HEADER in self.header else -1
         self.rows: dict[str, list[str]] = {}
@@ -76,7 +78,7 @@ class Worker:
                 return 0
             if self.prepare is not None:
                 self.prepare()
-            grids = self.store.read_all()
+            grids = self._read(entries)
             views: dict[str, _SheetView] = {}
             settled = 0
             for (sheet_key, op), group_iter in groupby(entries, key=lambda e: (e.command.sheet, e.command.op)):
@@ -96,6 +98,14 @@ class Worker:
         if settled and self.on_applied is not None:
             self.on_applied()
         return settled
+
+    def _read(self, entries: list[Entry]) -> dict[str, Grid]:
+        """title -> header and the rows of the batch's ids, for each worksheet the batch writes to that exists."""
+        ids: dict[str, list[str]] = {}
+        for e in entries:
+            ids.setdefault(self.schema[e.command.sheet].title, []).append(e.command.row_id)
+        grids = {t: self.store.read_rows(t, ID_HEADER, list(dict.fromkeys(i))) for t, i in ids.items()}
+        return {t: g for t, g in grids.items() if g is not None}
 
     def _missing_headers(self, sheet, view: _SheetView, keys) -> list[str]:
         return [sheet.header_of(k) for k in keys if sheet.header_of(k) not in view.header]

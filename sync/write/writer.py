@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sheets_schema import Registry
 from sync.cache import WorkbookCache
-from sync.write.commands import WriteCommand, validate_commands
+from sync.write.commands import CommandRejected, WriteCommand, validate_commands
 from sync.write.outbox import CONFLICT, PENDING, REJECTED, Outbox
 from sync.write.worker import Worker
 
@@ -26,9 +27,21 @@ class WriteStatus:
     store_kind: str
 
 
+@dataclass
+class _Save:
+    """One submit waiting for its group commit."""
+
+    commands: list[WriteCommand]
+    done: bool = False
+    error: BaseException | None = None
+
+
 class WritePath:
     def __init__(self, schema: Registry, outbox: Outbox, cache: WorkbookCache, worker: Worker) -> None:
         self.schema, self.outbox, self.cache, self.worker = schema, outbox, cache, worker
+        self._queue: list[_Save] = []
+        self._queue_lock = threading.Lock()
+        self._commit_lock = threading.Lock()  # one group commits at a time; the others' saves wait in _queue
         self._refused = self._refused_count()
         # the write path decides what follows its own applied writes (see after_applied), not a full re-read
         worker.on_applied = self.after_applied
@@ -52,12 +65,54 @@ class WritePath:
         """Durable on return, or CommandRejected with Russian messages and nothing written.
 
         Checked against the cached workbook (the rows touched, their references and cross-row rules), then laid
-        over the cache: nothing re-validates the workbook on the way to the acknowledgement."""
+        over the cache: nothing re-validates the workbook on the way to the acknowledgement.
+
+        Saves that arrive while another is being committed are committed together (a group commit): one check of
+        all their rows, one outbox transaction, one change of the cache. When that joint check finds a problem,
+        each save of the group is checked and committed on its own, in order, so a save is only ever refused for
+        its own rows and with the same messages."""
         if not commands:
             return
-        typed = validate_commands(self.schema, commands, self.cache.workbook.frames)
-        self.outbox.enqueue(commands)
-        self.cache.apply(commands, typed)
+        mine = _Save(list(commands))
+        with self._queue_lock:
+            self._queue.append(mine)
+        with self._commit_lock:
+            if not mine.done:
+                with self._queue_lock:
+                    group, self._queue = self._queue, []
+                self._commit(group)
+        if mine.error is not None:
+            raise mine.error
+
+    def _commit(self, group: list[_Save]) -> None:
+        try:
+            if len(group) > 1:
+                together = [c for s in group for c in s.commands]
+                try:
+                    typed = validate_commands(self.schema, together, self.cache.workbook.frames)
+                except CommandRejected:
+                    pass
+                else:
+                    self.outbox.enqueue(together)
+                    self.cache.apply(together, typed)
+                    return
+            for save in group:
+                try:
+                    typed = validate_commands(self.schema, save.commands, self.cache.workbook.frames)
+                except CommandRejected as exc:
+                    save.error = exc
+                    continue
+                self.outbox.enqueue(save.commands)
+                self.cache.apply(save.commands, typed)
+                save.done = True
+        except BaseException as exc:  # the outbox could not be written: no save of the group was acknowledged
+            for save in group:
+                if not save.done and save.error is None:
+                    save.error = exc
+            raise
+        finally:
+            for save in group:
+                save.done = True
 
     def status(self) -> WriteStatus:
         counts = self.outbox.counts()
