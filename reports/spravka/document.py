@@ -16,6 +16,7 @@ import pandas as pd
 from reports.labels import column_title, fmt_date, fmt_num
 
 WEAK_MARK = "слабый"
+WORD_ROWS = 15  # rows of a table a printed справка shows; the rest are in the xlsx («ещё N — в приложении (xlsx)»)
 SIGNATURE = "Заместитель директора по УВР ____________________ / ____________________ /"
 
 
