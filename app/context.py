@@ -7,6 +7,8 @@ import threading
 from dataclasses import dataclass, field
 
 from app.config import Settings
+from reports.analytics.indicators import LEVEL_BANDS
+from reports.analytics.level_bands import parse_level_bands
 from reports.analytics.periods import CALENDAR, parse_calendar
 from reports.export.letterhead import LETTERHEAD, TemplateError, check_template
 from sheets_schema import SCHEMA
@@ -95,6 +97,7 @@ def build_context(settings: Settings | None = None, what: str = "edumon") -> App
     """`what` names this process in the outbox lease (the message a second server shows)."""
     settings = settings or Settings()
     CALENDAR.configure(parse_calendar(settings.calendar))  # the school's quarters, for every report
+    LEVEL_BANDS.configure(parse_level_bands(settings.level_bands))  # the school's level scales, for every page
     letterhead_problem = configure_letterhead(settings)
     private_dir(settings.data_dir)
     store = open_store(settings)

@@ -80,6 +80,7 @@ def render(report: WorkReport, class_links: Sequence[tuple[str, str]] = ()) -> N
     if len(report.classes):
         ui.label("По классам").classes("text-h6")
         table(report.classes, CLASS_COLUMNS, "work-classes").tooltip(scales_text())
+        ui.label(scales_text()).classes("text-caption text-grey-7").mark("work-classes-scale")
         with ui.row().classes("gap-2"):
             for cid, name in class_links:
                 ui.link(f"Справка {name}", f"/work/{report.work_id}?class={cid}").mark(f"work-class-{cid}")

@@ -199,6 +199,8 @@ def spravka_docx(spravka: Spravka, *, letterhead: Letterhead | None = None) -> b
     number = len(spravka.sections)
     _heading(doc, f"{number + 1}. Выводы", 2)
     _items(doc, spravka.conclusions, "List Bullet", numbered=False)
+    if spravka.level_scales():
+        doc.add_paragraph().add_run(spravka.level_scales()).italic = True
     _heading(doc, f"{number + 2}. Рекомендации", 2)
     _items(doc, spravka.recommendations, "List Number", numbered=True)
     if doc.paragraphs:

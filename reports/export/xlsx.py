@@ -232,6 +232,9 @@ def spravka_xlsx(spravka: Spravka) -> bytes:
             row += 1
             _put(ws, row, 1, text if title == "Выводы" else f"{i}. {text}")
         row += 2
+    if spravka.level_scales():
+        _put(ws, row, 1, spravka.level_scales()).font = Font(italic=True)
+        row += 2
     _put(ws, row, 1, spravka.signature)
     used = MAIN_WIDTHS[:max(ws.max_column, 2)]
     _widths(ws, MAIN_WIDTHS)

@@ -34,10 +34,12 @@ from reports.spravka.document import WORD_ROWS, Block, Chart, Figures, Paragraph
 from reports.spravka.narrative import (
     FAR_BELOW_PP,
     WEAK_NOTE,
+    at_lowest_sou,
     change_words,
     delta_words,
     distribution_chart,
     indicator_sentence,
+    lowest_sou_words,
     pct_text,
     plural,
     students_word,
@@ -312,8 +314,8 @@ def extremes_sentence(table: pd.DataFrame, label: str, prefix: str = "", quote: 
 
 
 def sou_recommendation(s: MarkSummary, whom: str) -> list[str]:
-    if s.sou_level == "критический":
-        return [f"СОУ на критическом уровне ({pct_text(s.sou_pct)}): рассмотреть результаты на заседании ШМО и взять "
+    if at_lowest_sou(s):
+        return [f"СОУ на {lowest_sou_words()} ({pct_text(s.sou_pct)}): рассмотреть результаты на заседании ШМО и взять "
                 f"{whom} на контроль администрации."]
     return []
 
