@@ -143,6 +143,13 @@ def _wide(section: Section) -> bool:
     return any(isinstance(b, TableBlock) and b.word and table_fit(b).landscape for b in section.blocks)
 
 
+def _orientations(spravka: Spravka) -> list[bool]:
+    """Landscape or not, per section: a section between two landscape ones stays landscape too (each turn of the
+    page costs a half-empty page)."""
+    wide = [_wide(s) for s in spravka.sections]
+    return [w or (0 < i < len(wide) - 1 and wide[i - 1] and wide[i + 1]) for i, w in enumerate(wide)]
+
+
 def _heading(doc: DocxDocument, text: str, level: int) -> None:
     name = style_or_none(doc, f"Heading {level}")
     if name:
@@ -179,8 +186,7 @@ def spravka_docx(spravka: Spravka, *, letterhead: Letterhead | None = None) -> b
         para.add_run(str(cell_value("", value)))
     if spravka.purpose:
         doc.add_paragraph(spravka.purpose)
-    for number, section in enumerate(spravka.sections, start=1):
-        wide = _wide(section)
+    for number, (section, wide) in enumerate(zip(spravka.sections, _orientations(spravka), strict=True), start=1):
         if wide != is_landscape(doc.sections[-1]):
             turn(doc, wide)
         _heading(doc, f"{number}. {section.title}", 2)

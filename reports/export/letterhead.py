@@ -57,6 +57,7 @@ def _add_styles(doc: DocxDocument) -> None:
             style.font.size = Pt(size)
             style.paragraph_format.space_after = Pt(0)
             style.paragraph_format.space_before = Pt(0)
+            style.paragraph_format.line_spacing = 1.0  # the template's Normal may space lines out
 
 
 def default_template() -> bytes:
