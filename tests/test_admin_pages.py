@@ -186,3 +186,35 @@ async def test_the_letterhead_can_be_downloaded_and_reset(data_dir: Path, user: 
     assert "{школа}" in " ".join(p.text for p in Document(io.BytesIO(data)).sections[0].header.paragraphs)
     assert data[:2] == default_template()[:2] == b"PK"
     assert read_template(data_dir) is None and LETTERHEAD.template is None
+
+
+async def _upload(user: User, data: bytes, name: str) -> None:
+    element = user.find(marker="letterhead-upload").elements.pop()
+    assert isinstance(element, ui.upload)
+    await element.handle_uploads([ui.upload.SmallFileUpload(name, DOCX, data)])
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+async def test_the_deputy_puts_the_schools_letterhead_and_a_broken_file_changes_nothing(data_dir: Path,
+                                                                                      user: User) -> None:
+    await sign_in(user, "zam")
+    await user.open("/admin/letterhead")
+    await _upload(user, b"not a word document", "бланк.docx")
+    await user.should_see("не документ Word")
+    assert read_template(data_dir) is None  # nothing saved
+    own = Document(io.BytesIO(default_template()))
+    own.add_paragraph("Бланк {школа}")
+    buf = io.BytesIO()
+    own.save(buf)
+    try:
+        await _upload(user, buf.getvalue(), "бланк.docx")
+        await user.should_see("Бланк справки сохранён")
+        assert read_template(data_dir) == buf.getvalue() and LETTERHEAD.template == buf.getvalue()
+        await user.should_see("на бланке школы")
+        user.find(marker="letterhead-reset").click()
+        await user.should_see("Возвращён стандартный бланк")
+        assert read_template(data_dir) is None and LETTERHEAD.template is None
+    finally:
+        LETTERHEAD.configure(LETTERHEAD.school, None)  # the process-wide letterhead must not leak into other tests
