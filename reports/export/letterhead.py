@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from reports.export.docx_layout import field, has_field, page_setup
+from reports.export.docx_layout import TEXT_WIDTH, field, has_field, page_setup
 
 SCHOOL, PERIOD = "{школа}", "{период}"
 TABLE_STYLE, SMALL_STYLE = "TableText", "TableTextSmall"  # paragraph styles of table cells: 9 and 8 pt
@@ -68,11 +68,22 @@ def default_template() -> bytes:
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(12)
     _add_styles(doc)
+    for name, size in (("Heading 1", 14), ("Heading 2", 12)):  # black Times, as a council's documents are set
+        heading = doc.styles[name]
+        heading.font.name = "Times New Roman"
+        heading.font.size = Pt(size)
+        heading.font.color.rgb = RGBColor(0, 0, 0)
+        heading.font.bold = True
+        rfonts = heading.element.rPr.rFonts
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            rfonts.attrib.pop(qn(attr), None)  # a theme font would win over the name
     section = doc.sections[0]
     page_setup(section, landscape=False)
     head = section.header.paragraphs[0]
-    head.text = f"{SCHOOL}\t\t{PERIOD}"
+    head.text = f"{SCHOOL}\t{PERIOD}"
     head.style.font.size = Pt(9)
+    stops = head.paragraph_format.tab_stops
+    stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)  # the period at the right margin of a portrait page
     foot = section.footer.paragraphs[0]
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
     foot.add_run("Страница ")
