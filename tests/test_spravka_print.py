@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from reports.export.docx import MORE_ROWS, spravka_docx
-from reports.export.docx_layout import CHAR, _text_width, fit_table
+from reports.export.docx_layout import CHAR, CHAR_SMALL, _text_width, fit_table
 from reports.export.letterhead import Letterhead, TemplateError, check_template, default_template
 from reports.export.xlsx import spravka_xlsx
 from reports.spravka.document import WORD_ROWS, Paragraph, Section, Spravka, TableBlock
@@ -93,15 +93,11 @@ def test_table_widths_leave_room_for_the_longest_number_of_each_column() -> None
     rows = [["ШМО учителей естественных наук", *["1 234,5"] * 12], ["химия", *["7"] * 12]]
     fit = fit_table(header, rows)
     assert fit.landscape  # 13 columns of numbers do not fit a portrait page
+    size = CHAR_SMALL if fit.small else CHAR
     for j in range(1, 13):
-        assert fit.widths[j] >= _text_width("1 234,5", CHAR_SIZE(fit))
+        assert fit.widths[j] >= _text_width("1 234,5", size, bold=True)
     # a narrow table stays portrait
     assert not fit_table(["Класс", "Писали"], [["9«А»", "25"]]).landscape
-
-
-def CHAR_SIZE(fit: object) -> int:  # noqa: N802 - reads like the constant it picks
-    from reports.export.docx_layout import CHAR_SMALL
-    return CHAR_SMALL if fit.small else CHAR  # type: ignore[attr-defined]
 
 
 def _tiny(rows: int, text: str = "") -> Spravka:
