@@ -57,7 +57,8 @@ async def act(key: str, fn: Callable[..., Any], *args: Any, done: str = "") -> b
     except (UserError, ValueError) as exc:
         ui.notify(str(exc), type="warning", multi_line=True)
         return False
-    log.info("%s by %s: %s", getattr(fn, "__name__", "action"), account.login, args[:1] if args else "")
+    login = next((a for a in args if isinstance(a, str)), "")  # the account acted on comes first, never a password
+    log.info("%s «%s» by %s", getattr(fn, "__name__", "action"), login, account.login)
     if done:
         ui.notify(done, type="positive")
     return True
