@@ -15,7 +15,7 @@ from reports.analytics.schedule import DONE, DUE, PARTLY, PLANNED, status_counts
 from sheets_schema import Workbook
 from sync.users import UserStore
 from tests.conftest import sign_in
-from tests.test_reports_factory import School
+from tests.factories import School
 
 TODAY = pd.Timestamp("2025-10-10")
 

@@ -31,7 +31,7 @@ from reports.spravka.school import (
     teacher_spravka,
 )
 from reports.spravka.sections import dynamics_sentences, weak_sentences
-from tests.test_reports_factory import School
+from tests.factories import School
 
 ON = pd.Timestamp("2026-03-01")
 Q1 = "1 четверть"

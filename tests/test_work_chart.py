@@ -14,7 +14,7 @@ from reports.analytics.facts import results_facts
 from reports.spravka.narrative import work_report
 from sheets_schema import Workbook
 from tests.conftest import sign_in
-from tests.test_reports_factory import School
+from tests.factories import School
 
 
 def test_each_task_is_a_bar_of_its_level_with_the_weak_line() -> None:
