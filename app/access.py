@@ -43,6 +43,9 @@ PAGES: dict[str, frozenset[Role]] = {
     "restore": frozenset({Role.DB_ADMIN}),
     "users": frozenset({Role.DB_ADMIN}),
     "status": frozenset({Role.DB_ADMIN, Role.DEPUTY}),
+    "audit": frozenset({Role.DB_ADMIN, Role.DEPUTY}),  # who changed what: the deputy answers for the data too
+    "letterhead": frozenset({Role.DB_ADMIN, Role.DEPUTY}),  # the справка's Word template
+    "calendar": frozenset({Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD, Role.DEPUTY}),  # a teacher sees own works
 }
 
 # sheet key -> roles that may write it; STAFF roles are further limited to their scope (see _in_scope)

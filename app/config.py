@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from reports.analytics.level_bands import LevelBandsError, parse_level_bands
 from reports.analytics.periods import CalendarError, parse_calendar
 
 
@@ -26,6 +27,9 @@ class Settings(BaseSettings):
     calendar: str = Field("", description="Окончание четвертей и полугодий по учебным годам, например "
                                           "«2025/2026: 1 четверть=26.10.2025, 2 четверть=28.12.2025, "
                                           "3 четверть=20.03.2026, 4 четверть=26.05.2026»; годы через «;»")
+    level_bands: str = Field("", description="Шкалы уровней СОУ и качества знаний, например «СОУ: оптимальный от 80, "
+                                             "допустимый от 60, критический; качество: высокий выше 60, средний "
+                                             "от 31, низкий от 20, критический»; пусто — эти, стандартные")
     session_secret: str = Field("", description="Секрет подписи сессий; если пуст — создаётся в каталоге данных")
     session_hours: float = Field(10, gt=0, description="Через сколько часов сессия истекает")
     cookie_secure: bool = Field(False, description="Cookie сессии только по HTTPS (включите за HTTPS-прокси)")
@@ -68,6 +72,15 @@ class Settings(BaseSettings):
         try:
             parse_calendar(v)
         except CalendarError as exc:  # pydantic reports a ValueError with the Russian message as the setting's problem
+            raise ValueError(str(exc)) from exc
+        return v
+
+    @field_validator("level_bands")
+    @classmethod
+    def _readable_level_bands(cls, v: str) -> str:
+        try:
+            parse_level_bands(v)
+        except LevelBandsError as exc:  # pydantic reports a ValueError with the Russian message as the problem
             raise ValueError(str(exc)) from exc
         return v
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 
 from app.config import Settings
+from reports.analytics.indicators import LEVEL_BANDS
+from reports.analytics.level_bands import parse_level_bands
 from reports.analytics.periods import CALENDAR, parse_calendar
+from reports.export.letterhead import LETTERHEAD, TemplateError, check_template
 from sheets_schema import SCHEMA
 from sheets_schema.errors import UserFacingError
 from sync.cache import WorkbookCache
+from sync.convert import read_template, template_path
 from sync.files import private_dir, private_file
 from sync.lastgood import LastGoodCopy
 from sync.layout import layouts_of
@@ -20,6 +25,8 @@ from sync.users import UserStore
 from sync.write.outbox import Outbox
 from sync.write.worker import Worker
 from sync.write.writer import WritePath
+
+log = logging.getLogger("edumon")
 
 
 class ConfigError(UserFacingError):
@@ -54,6 +61,7 @@ class AppContext:
     writer: WritePath
     users: UserStore
     copy: LastGoodCopy
+    letterhead_problem: str = ""  # why the school's letterhead template is not used ('' when it is, or there is none)
     layout_applied: bool = False  # ensure_layout succeeded in this process (a store down at start gets it later)
     _layout_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -71,10 +79,27 @@ class AppContext:
                 self.layout_applied = True
 
 
+def configure_letterhead(settings: Settings) -> str:
+    """Every справка from now on is set on the school's letterhead: its name and the template in the data dir (the
+    default template when there is none). A template that cannot serve is left unused, and the returned Russian
+    message says why (the administration page shows it); '' when all is well."""
+    template, problem = read_template(settings.data_dir), ""
+    if template is not None:
+        try:
+            check_template(template)
+        except TemplateError as exc:
+            template, problem = None, f"{exc}. Справки оформляются на стандартном бланке."
+            log.warning("letterhead template %s unused: %s", template_path(settings.data_dir), exc)
+    LETTERHEAD.configure(settings.school_name, template)
+    return problem
+
+
 def build_context(settings: Settings | None = None, what: str = "edumon") -> AppContext:
     """`what` names this process in the outbox lease (the message a second server shows)."""
     settings = settings or Settings()
     CALENDAR.configure(parse_calendar(settings.calendar))  # the school's quarters, for every report
+    LEVEL_BANDS.configure(parse_level_bands(settings.level_bands))  # the school's level scales, for every page
+    letterhead_problem = configure_letterhead(settings)
     private_dir(settings.data_dir)
     store = open_store(settings)
     outbox = Outbox(settings.data_dir / "outbox.sqlite3")
@@ -82,7 +107,7 @@ def build_context(settings: Settings | None = None, what: str = "edumon") -> App
     cache = WorkbookCache(store, SCHEMA, pending=outbox.pending_commands, on_read=copy.save)
     worker = Worker(outbox, store, SCHEMA, on_applied=cache.refresh, what=what)
     ctx = AppContext(settings, store, cache, outbox, worker, WritePath(SCHEMA, outbox, cache, worker),
-                     UserStore(settings.data_dir / "users.sqlite3"), copy)
+                     UserStore(settings.data_dir / "users.sqlite3"), copy, letterhead_problem)
     worker.prepare = ctx.ensure_layout_once  # a store that was down at start is laid out before the first write
     return ctx
 

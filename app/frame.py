@@ -19,7 +19,9 @@ NAV = [("Обзор школы", "/", "overview"), ("Мой кабинет", "/m
        ("Ввод результатов", "/grid", "grid"), ("Загрузка таблиц", "/upload", "upload"),
        ("Аналитика", "/dashboard", "reports"), ("Педагоги", "/teachers", "teacher_portfolio"),
        ("Качество данных", "/issues", "issues"), ("Снимки", "/admin/snapshots", "snapshots"),
-       ("Для лаборатории", "/lab-export", "lab_export")]
+       ("Для лаборатории", "/lab-export", "lab_export"), ("Календарь", "/calendar", "calendar"),
+       ("Пользователи", "/admin/users", "users"), ("Журнал", "/admin/audit", "audit"),
+       ("Запись", "/admin/status", "status"), ("Бланк справки", "/admin/letterhead", "letterhead")]
 
 
 @contextmanager

@@ -14,6 +14,9 @@ from app.config import Settings
 from app.context import AppContext, build_context
 from app.outage import catch_up, first_read
 from app.pages import (
+    admin,
+    audit,
+    calendar,
     dashboard,
     entry,
     grid,
@@ -72,6 +75,9 @@ def setup(ctx: AppContext) -> None:
 
     app.timer(60, nightly, immediate=False)
     issues.create()
+    admin.create()
+    audit.create()
+    calendar.create()
 
 
 def keep_storage_in(data_dir: Path) -> Path:

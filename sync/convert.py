@@ -65,3 +65,29 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """A file we made (a bundle, a report) read back to hand it to a browser."""
     return Path(path).read_bytes()
+
+
+TEMPLATE_PATH = Path("templates") / "spravka.docx"  # the school's letterhead for справки, inside the data dir
+
+
+def template_path(data_dir: str | os.PathLike[str]) -> Path:
+    return Path(data_dir) / TEMPLATE_PATH
+
+
+def read_template(data_dir: str | os.PathLike[str]) -> bytes | None:
+    """The school's letterhead template, or None when the school has not put one."""
+    path = template_path(data_dir)
+    return path.read_bytes() if path.is_file() else None
+
+
+def save_template(data_dir: str | os.PathLike[str], data: bytes | None) -> None:
+    """Put the school's letterhead (None: remove it, back to the default). Written whole, then renamed over the
+    old one, so a справка never reads half a template."""
+    path = template_path(data_dir)
+    if data is None:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".docx.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

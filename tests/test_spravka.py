@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from docx.shared import Cm
 from openpyxl import load_workbook
 
 from reports import results_facts
@@ -223,15 +222,18 @@ def test_class_docx_carries_the_numbers_one_chart_and_the_weak_rows() -> None:
 
 
 def test_docx_short_columns_fit_their_bold_title_words() -> None:
+    from reports.export.docx_layout import CHAR_SMALL, LANDSCAPE_WIDTH, _text_width
+
     frames, ids = school()
     _, _, d = docx_of(class_spravka(facts(), frames, ids["a9"], Q1, on=ON))
-    table = next(t for t in d.tables if t.rows[0].cells[0].text == column_title("subject"))  # 11 columns, 8 pt
+    table = next(t for t in d.tables if t.rows[0].cells[0].text == column_title("subject"))  # 12 columns
     widths = {c.text: c.width for c in table.rows[0].cells}
-    # «Написано»: 8 letters × 0,17 cm × 1,1 (bold) + 0,3 cm padding = 1,796 cm (was 7 letters: 1,49 cm);
-    # «СОУ,»: (3 capitals × 1,35 + 1) × 0,17 cm × 1,1 + 0,3 cm = 1,244 cm (was 0,98 cm)
-    assert widths[column_title("written_marked")] >= Cm(1.79)
-    assert widths[column_title("sou_pct")] >= Cm(1.24)
-    assert sum(widths.values()) <= Cm(18) + 11  # still within the A4 text width
+    # header rows are set at 8 pt bold: «Написано» and «СОУ,» stay whole (measured in the widest fallback font)
+    twip = 635  # Word keeps widths in twentieths of a point
+    assert widths[column_title("written_marked")] >= _text_width("отметкой", CHAR_SMALL, bold=True) - twip
+    assert widths[column_title("sou_pct")] >= _text_width("СОУ,", CHAR_SMALL, bold=True) - twip
+    assert sum(widths.values()) <= LANDSCAPE_WIDTH + 12  # too wide for a portrait page: set in landscape
+    assert any(s.page_width > s.page_height for s in d.sections)
 
 
 def test_class_conclusions_are_prepared_from_the_numbers() -> None:
@@ -530,7 +532,7 @@ def test_many_parallels_get_short_slanted_labels_and_empty_ones_are_dropped() ->
     assert chart_png(bars).startswith(b"\x89PNG")
 
 
-def test_a_long_risk_list_is_cut_to_20_in_word_and_kept_whole_in_excel() -> None:
+def test_a_long_risk_list_is_cut_to_15_in_word_and_kept_whole_in_excel() -> None:
     """25 students of 6«А», each with «2» on two works (thresholds 4/6/8: a total of 1 is «2»); the first five
     also have a «2» on a third work, so they lead the Word list."""
     s = School()
@@ -545,13 +547,13 @@ def test_a_long_risk_list_is_cut_to_20_in_word_and_kept_whole_in_excel() -> None
     frames = s.frames()
     doc = school_spravka(results_facts(frames), frames, on=ON)
     blocks = doc.section("Обучающиеся группы риска").blocks
-    assert blocks[-3].text == ("Показаны 20 из 25 обучающихся группы риска — с наибольшим числом «2» и низких "
+    assert blocks[-3].text == ("Показаны 15 из 25 обучающихся группы риска — с наибольшим числом «2» и низких "
                                "результатов; полный список — в таблице Excel (лист «Группа риска»).")
     word, full = blocks[-2], blocks[-1]
-    assert (len(word.frame), word.excel, len(full.frame), full.word) == (20, False, 25, False)
-    assert list(word.frame["n_twos"][:5]) == [3] * 5 and list(word.frame["n_twos"][5:]) == [2] * 15
+    assert (len(word.frame), word.excel, len(full.frame), full.word) == (15, False, 25, False)
+    assert list(word.frame["n_twos"][:5]) == [3] * 5 and list(word.frame["n_twos"][5:]) == [2] * 10
     _, tables, _ = docx_of(doc)
-    assert sorted(len(t) - 1 for t in tables if t[0][0] == column_title("student")) == [20]
+    assert sorted(len(t) - 1 for t in tables if t[0][0] == column_title("student")) == [15]
     wb = load_workbook(io.BytesIO(spravka_xlsx(doc)))
     assert wb["Группа риска"].max_row == 26
 

@@ -15,6 +15,7 @@ from app.analytics_cache import computed, page_base
 from app.auth import current_account, page
 from app.frame import frame
 from app.pages.downloads import export_buttons, report_exports
+from app.pages.work_chart import task_chart
 from app.pages.work_cycle import cycle_panel, may_keep_cycle
 from reports.analytics.indicators import scales_text
 from reports.export.docx import work_docx
@@ -79,10 +80,12 @@ def render(report: WorkReport, class_links: Sequence[tuple[str, str]] = ()) -> N
     if len(report.classes):
         ui.label("По классам").classes("text-h6")
         table(report.classes, CLASS_COLUMNS, "work-classes").tooltip(scales_text())
+        ui.label(scales_text()).classes("text-caption text-grey-7").mark("work-classes-scale")
         with ui.row().classes("gap-2"):
             for cid, name in class_links:
                 ui.link(f"Справка {name}", f"/work/{report.work_id}?class={cid}").mark(f"work-class-{cid}")
     ui.label("Анализ выполнения заданий").classes("text-h6")
+    task_chart(report.tasks)
     table(report.tasks, TASK_COLUMNS, "work-tasks")
     ui.label("Анализ по элементам содержания (слабые — менее 50 % от максимума)").classes("text-h6")
     table(report.elements, ELEMENT_COLUMNS, "work-elements")

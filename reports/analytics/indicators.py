@@ -102,8 +102,19 @@ class LevelBands:
     quality: tuple[Band, ...] = (Band("высокий", 60.0, strict=True), Band("средний", 31.0), Band("низкий", 20.0),
                                  Band("критический", -math.inf))
 
+    def configure(self, bands: LevelBands) -> None:
+        """Use these scales from now on (EDUMON_LEVEL_BANDS, parsed by reports.analytics.level_bands); called once
+        at start-up on LEVEL_BANDS, the default every level function takes, so every page and справка follows."""
+        object.__setattr__(self, "sou", bands.sou)
+        object.__setattr__(self, "quality", bands.quality)
 
-LEVEL_BANDS = LevelBands()
+    @property
+    def lowest_sou(self) -> str:
+        """The lowest СОУ level (the one recommendations react to)."""
+        return self.sou[-1].label
+
+
+LEVEL_BANDS = LevelBands()  # the school's scales: configured once at start-up from the setting
 
 
 def _pct(value: float) -> str:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from reports.district.aggregates import Aggregate
 from reports.district.town_data import TownData
 from reports.spravka.document import Spravka
+from sheets_schema.errors import UserFacingError
 
 LAB_SIGNATURE = "Методист муниципальной лаборатории мониторинга ____________________ / ____________________ /"
 
 
-class ReportRefused(LookupError):
+class ReportRefused(UserFacingError):
     """A справка cannot be built for these arguments; the message (Russian) says why and what to give."""
 
 

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.export.letterhead import LETTERHEAD
 from reports.spravka.document import WEAK_MARK, Chart, Figures, Paragraph, Spravka, TableBlock
 from reports.spravka.narrative import WorkReport
 from reports.spravka.staff import Frames, olympiad_document, staff_document
@@ -38,6 +39,7 @@ BOLD = Font(bold=True)
 DATE_FORMAT = "DD.MM.YYYY"
 EXCEL_CELL_CHARS = 32_767
 CHART_ROWS = 16  # rows a chart covers at the default height
+PORTRAIT_CHARS = 100  # column widths (characters) an A4 portrait page holds at a readable scale
 MAIN_WIDTHS = (48, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14)
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -122,6 +124,25 @@ def _fitted_widths(block: TableBlock) -> list[float]:
     return out
 
 
+def print_setup(ws: Worksheet, widths: Sequence[float], header_rows: int = 0, school: str = "") -> None:
+    """A4, every column on one page width (as many pages down as it takes), landscape when the columns are wider
+    than a portrait page, the header row repeated on every page, the school and page numbers in the margins."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if sum(widths) > PORTRAIT_CHARS else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # 0: as many pages down as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if header_rows:
+        ws.print_title_rows = f"1:{header_rows}"
+    if school:
+        ws.oddHeader.left.text = school.replace("&", "&&")
+        ws.oddHeader.left.size = 8
+    ws.oddFooter.center.text = "Страница &P из &N"
+    ws.oddFooter.center.size = 8
+
+
 def _sheet_title(wb: Workbook, name: str) -> str:
     """A legal, unused sheet name: no []:*?/\\, at most 31 characters, «(2)» appended on a clash."""
     base = _BAD_SHEET_CHARS.sub(" ", name).strip()[:31] or "Лист"
@@ -195,8 +216,10 @@ def spravka_xlsx(spravka: Spravka) -> bytes:
             elif isinstance(block, TableBlock) and block.sheet:
                 sheet = wb.create_sheet(_sheet_title(wb, block.sheet))
                 _write_block(sheet, 1, block)
-                _widths(sheet, _fitted_widths(block))
+                widths = _fitted_widths(block)
+                _widths(sheet, widths)
                 sheet.freeze_panes = "A2"
+                print_setup(sheet, widths, header_rows=1, school=LETTERHEAD.school)
                 _put(ws, row, 1, f"Таблица — на листе «{sheet.title}».").font = Font(italic=True)
                 row += 1
             elif isinstance(block, TableBlock):
@@ -210,8 +233,14 @@ def spravka_xlsx(spravka: Spravka) -> bytes:
             row += 1
             _put(ws, row, 1, text if title == "Выводы" else f"{i}. {text}")
         row += 2
+    if spravka.level_scales():
+        _put(ws, row, 1, spravka.level_scales()).font = Font(italic=True)
+        row += 2
     _put(ws, row, 1, spravka.signature)
+    used = MAIN_WIDTHS[:max(ws.max_column, 2)]
     _widths(ws, MAIN_WIDTHS)
+    print_setup(ws, used, school=LETTERHEAD.school)
+    ws.print_area = f"A1:{get_column_letter(len(used))}{ws.max_row}"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

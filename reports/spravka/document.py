@@ -13,10 +13,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from reports.analytics.indicators import LEVEL_COLUMNS, scales_text
 from reports.labels import column_title, fmt_date, fmt_num
 from sheets_schema import choices as C
 
 WEAK_MARK = "слабый"
+LEVEL_MENTION = "уровень «"  # how the conclusions name a level: «СОУ — 54 % (уровень «критический»)»
+WORD_ROWS = 15  # rows of a table a printed справка shows; the rest are in the xlsx («ещё N — в приложении (xlsx)»)
 SIGNATURE = "Заместитель директора по УВР ____________________ / ____________________ /"
 
 
@@ -156,6 +159,14 @@ class Spravka:
 
     def charts(self) -> list[Chart]:
         return [b for b in self.blocks() if isinstance(b, Chart)]
+
+    def level_scales(self) -> str:
+        """The scales of the level words the справка uses («Уровни СОУ: оптимальный — от 80 %, …»), or '' when it
+        uses none: a level word is never printed without the scale it comes from."""
+        columns = {c for b in self.blocks() if isinstance(b, TableBlock) for c in b.columns}
+        columns |= {c for b in self.blocks() if isinstance(b, Figures) for c in b.columns}
+        words = any(LEVEL_MENTION in text for text in (*self.conclusions, *self.recommendations))
+        return scales_text() if words or columns & set(LEVEL_COLUMNS) else ""
 
     def section(self, title: str) -> Section:
         """The section of that title (tests and pages pick one out)."""

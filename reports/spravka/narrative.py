@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from reports.analytics.facts import select
-from reports.analytics.indicators import DISTRIBUTION, MarkSummary, marks_sentence, summarize
+from reports.analytics.indicators import DISTRIBUTION, LEVEL_BANDS, MarkSummary, marks_sentence, summarize
 from reports.analytics.risk import risk_share_sentence, students_at_risk
 from reports.analytics.rollup import children, class_rollup, parallel_label
 from reports.analytics.roster import NOT_COUNTED_COLUMNS, work_participants
@@ -36,6 +36,17 @@ RISK_COLUMNS = ("student", "class", "mark", "n_twos", "own_mean_pct", "reasons")
 MARK_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828", "#4e342e")
 # a class this far below its parallel (п. п. of quality) gets its own recommendation
 FAR_BELOW_PP = 10.0
+
+
+def at_lowest_sou(s: MarkSummary) -> bool:
+    """СОУ in the lowest band of the school's scale (the one a recommendation reacts to)."""
+    return s.sou_level is not None and s.sou_level == LEVEL_BANDS.lowest_sou
+
+
+def lowest_sou_words() -> str:
+    """«критическом уровне», or «уровне «…»» when the school named its lowest band otherwise."""
+    label = LEVEL_BANDS.lowest_sou
+    return "критическом уровне" if label == "критический" else f"уровне «{label}»"
 
 
 class WorkNotFound(UserFacingError):
@@ -334,8 +345,8 @@ def _narrative(s: MarkSummary, scope: str, parallel: MarkSummary | None, previou
     if far:
         rec.append(f"Учителям {', '.join(far)} проанализировать причины отставания от параллели по качеству знаний "
                    "и скорректировать рабочие программы.")
-    if s.sou_level == "критический":
-        rec.append("СОУ на критическом уровне: рассмотреть результаты на заседании ШМО и взять класс (параллель) "
+    if at_lowest_sou(s):
+        rec.append(f"СОУ на {lowest_sou_words()}: рассмотреть результаты на заседании ШМО и взять класс (параллель) "
                    "на контроль администрации.")
     if not rec:
         rec.append("Результаты стабильные: продолжить работу по программе, поддерживать мотивацию обучающихся "

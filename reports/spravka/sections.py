@@ -25,19 +25,21 @@ from reports.analytics.indicators import (
     summarize,
     with_levels,
 )
-from reports.analytics.objectivity import Signal, objectivity
+from reports.analytics.objectivity import SIGNAL_PREFIX, Signal, objectivity
 from reports.analytics.periods import CALENDAR
 from reports.analytics.risk import students_at_risk
 from reports.analytics.tasks import element_analysis
 from reports.labels import column_title, fmt_num, round_half_up
-from reports.spravka.document import Block, Chart, Figures, Paragraph, Section, TableBlock, table_or_text
+from reports.spravka.document import WORD_ROWS, Block, Chart, Figures, Paragraph, Section, TableBlock, table_or_text
 from reports.spravka.narrative import (
     FAR_BELOW_PP,
     WEAK_NOTE,
+    at_lowest_sou,
     change_words,
     delta_words,
     distribution_chart,
     indicator_sentence,
+    lowest_sou_words,
     pct_text,
     plural,
     students_word,
@@ -56,7 +58,7 @@ RISK_COLUMNS = ("student", "class", "n_twos", "n_low", "own_mean_pct", "reasons"
 OBJECTIVITY_COLUMNS = ("work", "subject", "class", "compared", "lowered_pct", "confirmed_pct", "raised_pct",
                        "high_but_basic_failed_pct")
 OBJECTIVITY_SHEET = "Объективность"
-RISK_TOP = 20  # students at risk listed in Word; Excel has them all
+RISK_TOP = WORD_ROWS  # students at risk listed in Word; Excel has them all
 WEAKEST_MIN, WEAKEST_MAX = 5, 25  # rows of the weak-element table: at least the 5 weakest, at most 25
 LAGGING_NOTE = "Выделены строки, где качество знаний ниже {against} на {pp} п. п. и более."
 PERIOD_YEAR = "год"
@@ -314,8 +316,8 @@ def extremes_sentence(table: pd.DataFrame, label: str, prefix: str = "", quote: 
 
 
 def sou_recommendation(s: MarkSummary, whom: str) -> list[str]:
-    if s.sou_level == "критический":
-        return [f"СОУ на критическом уровне ({pct_text(s.sou_pct)}): рассмотреть результаты на заседании ШМО и взять "
+    if at_lowest_sou(s):
+        return [f"СОУ на {lowest_sou_words()} ({pct_text(s.sou_pct)}): рассмотреть результаты на заседании ШМО и взять "
                 f"{whom} на контроль администрации."]
     return []
 
@@ -513,7 +515,8 @@ def objectivity_section(table: pd.DataFrame, signals: Sequence[Signal]) -> Secti
         return None
     signs: dict[tuple[str, str | None], list[str]] = {}
     for s in signals:
-        signs.setdefault((str(s.work_id), None if s.class_id is None else str(s.class_id)), []).append(s.message)
+        signs.setdefault((str(s.work_id), None if s.class_id is None else str(s.class_id)), []).append(
+            s.message.removeprefix(f"{SIGNAL_PREFIX}: "))  # the column is titled «Признаки» already
     rows = zip(table["work_id"].astype(object), table["class_id"].astype(object), strict=True)
     keys = [(str(w), None if pd.isna(c) else str(c)) for w, c in rows]
     weak = tuple(k in signs for k in keys)

@@ -138,6 +138,11 @@ class Outbox:
         with self._lock:
             return dict(self._conn.execute("SELECT status, COUNT(*) FROM commands GROUP BY status").fetchall())
 
+    def last_applied_at(self) -> float | None:
+        with self._lock:
+            row = self._conn.execute("SELECT MAX(applied_at) FROM commands WHERE status = ?", (APPLIED,)).fetchone()
+        return row[0] if row else None
+
     def oldest_pending_at(self) -> float | None:
         with self._lock:
             row = self._conn.execute("SELECT MIN(created_at) FROM commands WHERE status = ?", (PENDING,)).fetchone()

@@ -25,6 +25,7 @@ class WriteStatus:
     last_error: str
     requests_last_minute: int | None
     store_kind: str
+    last_applied_at: float | None = None  # when a command last reached the store
 
 
 @dataclass
@@ -126,4 +127,5 @@ class WritePath:
             last_error=self.worker.last_error or self.cache.status.last_error,
             requests_last_minute=per_minute() if callable(per_minute) else None,
             store_kind=self.cache.store.kind,
+            last_applied_at=self.outbox.last_applied_at(),
         )
