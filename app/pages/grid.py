@@ -15,8 +15,8 @@ from nicegui import ui
 from app.access import scope_of
 from app.auth import current_account, page
 from app.frame import frame
-from app.pages.entry import frames, raw_rows, submit_changes, viewer
 from app.pages.grid_pickers import StoredDraft, my_works
+from app.pages.services import frames, raw_rows, submit_changes, viewer
 from app.state import ctx
 from app.visible import visible_workbook
 from forms.grid import work_spec

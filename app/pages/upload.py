@@ -15,9 +15,9 @@ from app import background
 from app.auth import current_account, page
 from app.frame import frame
 from app.pages.downloads import file_name
-from app.pages.entry import frames, raw_rows, ref_labels, submit_changes
 from app.pages.grid import class_students, classes_for, existing_results, subject_of
 from app.pages.grid_pickers import my_works
+from app.pages.services import frames, raw_rows, ref_labels, submit_changes
 from app.state import ctx
 from app.upload_guard import install_upload_guard, too_large_message
 from app.visible import visible_workbook

@@ -13,7 +13,7 @@ import pandas as pd
 from nicegui import ui
 
 from app.access import authorize_commands
-from app.pages.entry import can_write, submit_changes
+from app.pages.services import can_write, submit_changes
 from forms.changes import RowChange
 from forms.ids import new_row_id
 from reports.labels import fmt_date
