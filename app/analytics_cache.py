@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -127,8 +128,11 @@ class AnalyticsMemo:
         running = self._running.get(key)
         if running is None:
             running = self._running[key] = asyncio.ensure_future(self._compute(version, key, fn, args, kwargs))
-            running.add_done_callback(lambda _f, k=key: self._running.pop(k, None))
+            running.add_done_callback(functools.partial(self._finished, key))
         return await asyncio.shield(running)
+
+    def _finished(self, key: Any, _future: object) -> None:
+        self._running.pop(key, None)
 
     async def _compute(self, version: int, key: Hashable, fn: Callable[..., T], args: tuple[Any, ...],
                        kwargs: dict[str, Any]) -> T:

@@ -4,6 +4,7 @@ on the server before anything is rendered."""
 from __future__ import annotations
 
 import functools
+import inspect
 import time
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
@@ -47,13 +48,15 @@ def page(path: str, key: str, allowed: Callable[[Account | None, str], bool] = c
          ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """ui.page with the access rule of `key` enforced before the page body runs: access.PAGES by default, or the
     site's own rule (`allowed`, its page keys `rules`) and chrome (`frame_of`, e.g. the lab's). A key that no rule
-    declares fails when the page is registered, not when somebody opens it."""
+    declares fails when the page is registered, not when somebody opens it. A page function with an `account`
+    parameter receives the signed-in Account the guard checked (never None)."""
     if key not in rules:
         raise InternalError(f"page {path!r}: access key {key!r} is not declared in the site's page rules")
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        # a page may await its analytics (computed off the event loop): allow a first build on a busy server
-        @ui.page(path, response_timeout=60)
+        signature = inspect.signature(fn)
+        hands_account = "account" in signature.parameters  # the page body receives the checked Account
+
         @functools.wraps(fn)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             account = current_account()
@@ -66,9 +69,15 @@ def page(path: str, key: str, allowed: Callable[[Account | None, str], bool] = c
                 with chrome("Нет доступа"):
                     ui.label("У вашей роли нет доступа к этой странице.").mark("forbidden")
                 return None
+            if hands_account:
+                kwargs["account"] = account
             return fn(*args, **kwargs)
 
-        return guarded
+        if hands_account:  # the route's parameters are the page's own, without the account the guard hands over
+            guarded.__signature__ = signature.replace(  # type: ignore[attr-defined]
+                parameters=[p for p in signature.parameters.values() if p.name != "account"])
+        # a page may await its analytics (computed off the event loop): allow a first build on a busy server
+        return ui.page(path, response_timeout=60)(guarded)
 
     return decorate
 

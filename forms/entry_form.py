@@ -55,6 +55,8 @@ async def resolve(result: SaveResult) -> list[RowProblem]:
 class EntryForm:
     """Widgets for the fields of one sheet; `save()` checks the row and hands it to the page."""
 
+    guard: LeaveGuard
+
     def __init__(self, schema: Registry, sheet_key: str, *, values: Mapping[str, str] | None = None,
                  options: Callable[[str], Mapping[str, str]], frames: Callable[[], Frames],
                  on_save: SaveHandler, replacing: Sequence[str] = (), fixed: Mapping[str, str] | None = None,

@@ -62,7 +62,8 @@ def apply_draft(spec: WorkSpec, rows: Sequence[GridRow], existing: Mapping[str, 
                 draft: Mapping[str, Any]) -> Restored:
     """Lay a draft over the grid rows (in place)."""
     out = Restored()
-    entries = draft.get("rows") if isinstance(draft.get("rows"), Mapping) else {}
+    raw = draft.get("rows")
+    entries: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     by_id = {r.student_id: r for r in rows}
     n = len(spec.tasks)
     for sid, entry in entries.items():

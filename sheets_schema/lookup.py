@@ -7,6 +7,7 @@ indexes of a frame are kept as long as the frame lives, keyed by its identity.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Sequence
@@ -29,7 +30,7 @@ def _kept(frame: pd.DataFrame, what: str, build: Callable[[], Any]) -> Any:
     key = id(frame)
     hit = _BY_FRAME.get(key)
     if hit is None or hit[0]() is not frame:
-        ref = weakref.ref(frame, lambda r, k=key: _forget(k, r))
+        ref = weakref.ref(frame, functools.partial(_forget, key))
         with _LOCK:
             hit = _BY_FRAME[key] = (ref, {})
     memo = hit[1]

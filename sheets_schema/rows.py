@@ -109,8 +109,7 @@ def check_rows_typed(schema: Registry, sheet_key: str, rows: Sequence[Mapping[st
                 continue
             gone = set(replacing)
             if f.key == "id":
-                ids = _ids(existing)
-                other: Container[str] = _Except(ids, gone)
+                other: Container[str] = _Except(_ids(existing), gone)
             else:
                 other = set(existing.loc[~existing["id"].astype(str).isin(gone), f.key].dropna().astype(str))
             for idx, r in enumerate(rows):

@@ -51,7 +51,7 @@ def overlay(schema: Registry, grids: dict[str, Grid], commands: Sequence[WriteCo
         if sheet.title not in sheets:
             grid = out.get(sheet.title)
             header = [h.strip() for h in grid[0]] if grid else []
-            if ID_HEADER not in header:
+            if grid is None or ID_HEADER not in header:
                 sheets[sheet.title] = None
             else:
                 grid = out[sheet.title] = list(grid)
@@ -368,5 +368,5 @@ class WorkbookCache:
             self.status = CacheStatus(time.time(), time.monotonic() - started, "", self.status.refresh_count + 1,
                                       {k: len(v) for k, v in self._workbook.frames.items()})
         if self.on_read is not None:
-            self.on_read(grids, self.status.refreshed_at)
+            self.on_read(grids, self.status.refreshed_at or time.time())
         return True

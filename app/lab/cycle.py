@@ -15,6 +15,7 @@ from app.lab.pages import frame, lab, lab_page
 from app.lab.reports_run import build_document
 from reports.district.builders import parse_params
 from reports.district.catalogue import ReportRefused
+from reports.spravka.document import Spravka
 from sheets_schema.lab import MANAGEMENT_CYCLE
 
 
@@ -33,6 +34,7 @@ def create() -> None:
                         f"/lab/entry/{MANAGEMENT_CYCLE.key}").mark("cycle-add")
             progress = ui.linear_progress(show_value=False).props("indeterminate").classes("w-96").mark(
                 "cycle-progress")
+        doc: Spravka | str
         try:
             doc = await background.io_bound(build_document, lab(), "cycle", parse_params(year))
         except ReportRefused as exc:

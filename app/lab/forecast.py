@@ -11,6 +11,7 @@ from app.lab.pages import frame, lab, lab_page
 from app.lab.reports_run import build_document
 from reports.district.builders import parse_params
 from reports.district.catalogue import ReportRefused
+from reports.spravka.document import Spravka
 
 
 def create() -> None:
@@ -21,6 +22,7 @@ def create() -> None:
         with body:
             progress = ui.linear_progress(show_value=False).props("indeterminate").classes("w-96").mark(
                 "forecast-progress")
+        doc: Spravka | str
         try:
             doc = await background.io_bound(build_document, lab(), "forecast", parse_params(year))
         except ReportRefused as exc:

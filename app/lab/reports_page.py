@@ -110,6 +110,7 @@ def create() -> None:
             progress = ui.linear_progress(show_value=False).props("indeterminate").classes("w-96").mark(
                 "report-progress")
             note = ui.label("Справка готовится…").classes("text-caption")
+        doc: Spravka | str
         try:
             doc = await background.io_bound(build_document, lab(), report, params)
         except ReportRefused as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from nicegui import ui
 
 from app.auth import page
@@ -9,7 +11,7 @@ from app.frame import frame
 from app.state import ctx
 from sheets_schema import ERROR
 
-COLUMNS = [
+COLUMNS: list[dict[str, Any]] = [
     {"name": "cell", "label": "Ячейка", "field": "cell", "align": "left", "sortable": True},
     {"name": "column", "label": "Столбец", "field": "column", "align": "left"},
     {"name": "value", "label": "Значение", "field": "value", "align": "left"},

@@ -18,7 +18,7 @@ from nicegui import ui
 
 from app.access import Scope, can_open, can_see_student, can_see_teacher, scope_of, visible_facts
 from app.analytics_cache import computed, page_base
-from app.auth import current_account, page
+from app.auth import page
 from app.frame import frame
 from app.pages.chart_format import russian
 from app.pages.dashboard_exports import exports_panel
@@ -29,6 +29,7 @@ from app.visible import visible_workbook
 from reports.analytics import portfolio as pf
 from reports.analytics.dashboard import rounded
 from reports.labels import column_title, fmt_date, fmt_num
+from sync.users import Account
 
 # Hide the chrome, the buttons and the table pagers on paper; keep tables whole across pages where possible.
 PRINT_CSS = """
@@ -154,8 +155,7 @@ def student_view(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, scope:
             pf.achievements(frames["portfolio"], pf.STUDENT_OWNER, student_id))
 
 
-async def student_page(student_id: str) -> None:
-    account = current_account()
+async def student_page(student_id: str, account: Account) -> None:
     base = await page_base(account)
     frames, scope = base.workbook.frames, base.scope
     card = pf.student_card(frames["students"], frames["classes"], student_id)
@@ -213,8 +213,7 @@ def teacher_view(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, scope:
             "mine": pf.achievements(frames["portfolio"], pf.TEACHER_OWNER, teacher_id)}
 
 
-async def teacher_page(teacher_id: str) -> None:
-    account = current_account()
+async def teacher_page(teacher_id: str, account: Account) -> None:
     base = await page_base(account)
     frames, scope, facts = base.workbook.frames, base.scope, base.visible
     card = pf.teacher_card(frames["teachers"], frames["departments"], teacher_id)
@@ -259,8 +258,7 @@ async def teacher_page(teacher_id: str) -> None:
     return None
 
 
-def teachers_page() -> None:
-    account = current_account()
+def teachers_page(account: Account) -> None:
     scope = scope_of(account, ctx().cache.workbook.frames)
     frames = visible_workbook(account).frames
     t = frames["teachers"]
@@ -279,14 +277,14 @@ def teachers_page() -> None:
 
 def create() -> None:
     @page("/student/{student_id}", "student")
-    async def _student(student_id: str) -> None:
-        await student_page(student_id)
+    async def _student(student_id: str, account: Account) -> None:
+        await student_page(student_id, account)
 
     @page("/teacher/{teacher_id}", "teacher_portfolio")
-    async def _teacher(teacher_id: str) -> None:
-        await teacher_page(teacher_id)
+    async def _teacher(teacher_id: str, account: Account) -> None:
+        await teacher_page(teacher_id, account)
 
     @page("/teachers", "teacher_portfolio")
-    def _teachers() -> None:
-        teachers_page()
+    def _teachers(account: Account) -> None:
+        teachers_page(account)
 

@@ -29,7 +29,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIMIT = 200  # rows shown per section of a diff; the CLI prints everything
 _FAILED = object()
 
-COLUMNS = [
+COLUMNS: list[dict[str, Any]] = [
     {"name": "id", "label": "Снимок", "field": "id", "align": "left", "sortable": True},
     {"name": "time", "label": "Время", "field": "time", "align": "left"},
     {"name": "kind", "label": "Вид", "field": "kind", "align": "left"},

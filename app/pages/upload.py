@@ -176,10 +176,10 @@ def _results_panel(work_id: str, class_id: str) -> None:
             ui.notify("Выберите работу и класс", type="warning")
             return
         students = class_students(cls.value)
-        data = await background.io_bound(work_template, spec, cls.value, cls.options.get(cls.value, ""), students,
+        data = await background.io_bound(work_template, spec, cls.value, dict(cls.options).get(cls.value, ""), students,
                                          existing_results(spec.work_id, [s for s, _ in students]), SCHEMA.version)
-        _download(data, file_name("Результаты", cls.options.get(cls.value, ""),
-                                  work.options.get(work.value, spec.work_id), ext="xlsx"))
+        _download(data, file_name("Результаты", dict(cls.options).get(cls.value, ""),
+                                  dict(work.options).get(work.value, spec.work_id), ext="xlsx"))
 
     ui.button("Скачать шаблон", icon="download", on_click=download).mark("download-results")
     report = _Report()

@@ -12,7 +12,7 @@ from fastapi import Request
 from nicegui import ui
 
 from app.analytics_cache import computed, page_base
-from app.auth import current_account, page
+from app.auth import page
 from app.frame import frame
 from app.pages.downloads import export_buttons, report_exports
 from app.pages.work_chart import task_chart
@@ -34,6 +34,7 @@ from reports.spravka.narrative import (
     work_report,
 )
 from sync.convert import docx_to_pdf
+from sync.users import Account
 
 CARDS = ("enrolled", "N", "absent", "success_pct", "quality_pct", "sou_pct", "mean_mark")
 
@@ -120,8 +121,8 @@ def work_view(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], work_id: 
 
 def create() -> None:
     @page("/work/{work_id}", "work")
-    async def work_page(work_id: str, request: Request) -> None:
-        base = await page_base(current_account())
+    async def work_page(work_id: str, request: Request, account: Account) -> None:
+        base = await page_base(account)
         workbook, scope = base.workbook, base.scope
         class_id = request.query_params.get("class") or None
         report, seen, any_seen = await computed(base.version, work_view, base.visible, base.seen.frames, work_id,
@@ -130,7 +131,6 @@ def create() -> None:
             with frame("Мониторинговая работа"):
                 ui.label(report).mark("work-not-found")
             return
-        account = current_account()
         works = workbook.frames["works"]
         work = works[works["id"].astype(str) == work_id].iloc[0].to_dict()
         with frame(report.title):

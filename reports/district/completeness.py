@@ -38,10 +38,10 @@ def board(schools: pd.DataFrame, academic_year: str, deadline: dt.date | None,
             accepted_at[code] = s["received_at"]
     rows = []
     for code, name, method in schools[["code", "short_name", "method"]].astype(object).itertuples(index=False):
-        s = last.get(code)
-        sent = dt.datetime.fromtimestamp(s["received_at"]) if s else None
+        got: Mapping[str, Any] | None = last.get(code)
+        sent = dt.datetime.fromtimestamp(got["received_at"]) if got else None
         ok_at = dt.datetime.fromtimestamp(accepted_at[code]).date() if code in accepted_at else None
-        status = s["status"] if s else NOT_SENT
+        status = got["status"] if got else NOT_SENT
         if status == "отклонён" and ok_at is not None:
             status = KEPT
         if status in ("принят", KEPT):
@@ -49,8 +49,8 @@ def board(schools: pd.DataFrame, academic_year: str, deadline: dt.date | None,
         else:
             late = deadline is not None and today > deadline
         rows.append({"code": code, "short_name": name, "method": method, "status": status, "sent_at": sent,
-                     "attempts": attempts.get(code, 0), "problems": len(s["problems"]) if s else 0,
-                     "comment": s.get("comment", "") if s else "", "late": bool(late)})
+                     "attempts": attempts.get(code, 0), "problems": len(got["problems"]) if got else 0,
+                     "comment": got.get("comment", "") if got else "", "late": bool(late)})
     return pd.DataFrame(rows, columns=list(BOARD_TITLES))
 
 

@@ -114,7 +114,9 @@ def readings(records: pd.DataFrame, data: TownData, year: int) -> pd.DataFrame:
     target is reached (a «≤» indicator — «2», signals, lagging schools — is reached at or below its target)."""
     mine = records[(records["academic_year"].astype(str) == f"{year}/{year + 1}").to_numpy()].copy()
     lower_better = {CYCLE_INDICATORS[2], CYCLE_INDICATORS[3], CYCLE_INDICATORS[4]}
-    values, previous, reached = [], [], []
+    values: list[float] = []
+    previous: list[float] = []
+    reached: list[bool | None] = []
     for ind, target in zip(mine["indicator"].astype(str), mine["target"], strict=True):
         fn = INDICATORS.get(ind)
         v, p = (fn(data, year), fn(data, year - 1)) if fn else (NAN, NAN)

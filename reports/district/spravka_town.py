@@ -146,7 +146,7 @@ def town_vpr_spravka(data: TownData, params: ReportParams) -> Spravka:
         else:
             conclusions.append("Сигналов необъективности результатов не выявлено.")
 
-    sections = (
+    sections: tuple[Section, ...] = (
         Section("Участники", (Figures((("Школ", n_schools), ("По списку", town.enrolled), ("Писали", town.N),
                                        ("Отсутствовали", town.absent), ("Участие, %", share)),
                                       ("", "", "", "", "participation_pct")),

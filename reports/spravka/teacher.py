@@ -123,7 +123,7 @@ def _qualification(frames: Frames, t: Mapping[str, Any], on: pd.Timestamp, olymp
     elif expires is not None:
         sentence += f", присвоена {fmt_date(since)}, действует до {fmt_date(expires)}"
     experience = t.get("experience")
-    if not pd.isna(experience):
+    if experience is not None and not pd.isna(experience):
         sentence += f"; педагогический стаж — {sec.count_words(int(experience), 'год', 'года', 'лет')}"
     out.append(sentence + ".")
     me = _rows(frames["teachers"], "id", tid)

@@ -124,7 +124,7 @@ class Outbox:
 
     def entries(self, sheet: str | None = None, user: str | None = None, since: float | None = None,
                 status: str | None = None, limit: int | None = None) -> list[Entry]:
-        where, args = ["1 = 1"], []
+        where, args = ["1 = 1"], list[object]()
         for col, val in (("sheet", sheet), ("user", user), ("status", status)):
             if val is not None:
                 where.append(f"{col} = ?")
