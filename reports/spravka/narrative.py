@@ -83,6 +83,10 @@ class WorkReport:
     def heading(self) -> str:
         return f"Аналитическая справка по итогам работы «{self.title}»"
 
+    def distribution(self) -> list[tuple[str, int]]:
+        """(«5», count) … («1», count) for the distribution table and chart."""
+        return [(column_title(c), int(getattr(self.summary, c))) for c in DISTRIBUTION]
+
     def _not_counted_table(self) -> tuple[TableBlock, ...]:
         if self.not_counted is None or not len(self.not_counted):
             return ()
