@@ -13,10 +13,11 @@ from nicegui import ui
 
 from app.access import Scope
 from app.analytics_cache import computed, page_base
-from app.auth import current_account, page
+from app.auth import page
 from app.frame import frame
 from reports.analytics.schedule import DONE, DUE, PARTLY, PLANNED, STATUSES, status_counts, work_schedule
 from reports.labels import fmt_date
+from sync.users import Account
 
 COLORS = {PLANNED: "grey-7", DUE: "negative", PARTLY: "warning", DONE: "positive"}
 COLUMNS = [{"name": k, "label": t, "field": k, "align": a} for k, t, a in (
@@ -64,8 +65,7 @@ def _month_table(month: pd.DataFrame, marker: str, may_enter: bool) -> None:
 
 def create() -> None:
     @page("/calendar", "calendar")
-    async def calendar_page() -> None:
-        account = current_account()
+    async def calendar_page(account: Account) -> None:
         base = await page_base(account)
         today = pd.Timestamp.today().normalize()
         schedule = await computed(base.version, calendar_view, base.seen.frames, base.scope, today)

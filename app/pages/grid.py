@@ -87,10 +87,9 @@ def subject_of(work_id: str) -> str:
 
 def create() -> None:
     @page("/grid", "grid")
-    def grid_page(request: Request) -> None:
+    def grid_page(request: Request, account: Account) -> None:
         work_id = request.query_params.get("work", "")
         class_id = request.query_params.get("class", "")
-        account = current_account()
         with frame("Ввод результатов работы"):
             works = my_works(account)
             spec = work_spec(frames(), work_id) if work_id in works else None
