@@ -44,6 +44,17 @@ class Settings(BaseSettings):
     signal_min_n: int = Field(15, ge=1, le=10_000, description="Сигналы объективности: минимум участников")
     signal_above_group_pp: float = Field(15, gt=0, le=100, description="Сигнал: качество ВПР выше группы, п.п.")
     signal_raised_pct: float = Field(30, gt=0, le=100, description="Сигнал: доля отметок ВПР выше отметки за период, %")
+    signal_confirm_pp: float = Field(5, ge=0, le=100,
+                                     description="Сигнал: позже внешняя работа той же параллели выше группы меньше, п.п.")
+    signal_peak_ratio: float = Field(2, gt=1, le=100,
+                                     description="Сигнал: результатов на пороге отметки во столько раз больше, чем под ним")
+    signal_cohort_drop_pp: float = Field(20, gt=0, le=100,
+                                         description="Сигнал: падение качества 4 → 5 класс сильнее города, п.п.")
+    cluster_fields: str = Field("programme,low_income_pct", pattern=r"^[a-z_, ]{0,200}$",
+                                description="Поля «Школ», по которым школы делятся на кластеры")
+    shnor_low_share_pct: float = Field(40, gt=0, le=100,
+                                       description="ШНОР: доля участников ВПР в нижнем квартиле города, %")
+    shnor_window_years: int = Field(3, ge=2, le=10, description="ШНОР: окно лет")
     lab_engine: Literal["duckdb", "spark"] = Field("duckdb", description="Чем считать запросы лаборатории")
     spark_master: str = Field("local[2]", description="Адрес Spark: local[2] или spark://узел:7077, yarn, k8s://…")
     spark_warehouse_url: str = Field("", description="Хранилище для Spark (hdfs://, s3a://…); пусто — каталог данных")

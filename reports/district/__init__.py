@@ -2,10 +2,12 @@
 
 from .aggregates import AGGREGATES, CUBE, TOWN_BY_SCHOOL_FROM_CUBE, TOWN_BY_SCHOOL_FROM_RAW, Aggregate
 from .indicators import with_rates
+from .scores import SCORE_DISTRIBUTION
 from .tasks import TASK_SCORES, TASKS
 from .town_sql import TOWN_AGGREGATES
 
 # one registry: every engine (and its parity test) runs the town's aggregates too
-AGGREGATES.update({**TOWN_AGGREGATES, TASK_SCORES.key: TASK_SCORES, TASKS.key: TASKS})
+AGGREGATES.update({**TOWN_AGGREGATES, TASK_SCORES.key: TASK_SCORES, TASKS.key: TASKS,
+                   SCORE_DISTRIBUTION.key: SCORE_DISTRIBUTION})
 
 __all__ = ["AGGREGATES", "CUBE", "TOWN_BY_SCHOOL_FROM_CUBE", "TOWN_BY_SCHOOL_FROM_RAW", "Aggregate", "with_rates"]
