@@ -356,6 +356,7 @@ LAB_PAGES: dict[str, frozenset[LabRole]] = {
     "lab_teacher": frozenset({LabRole.METHODOLOGIST}),  # by teacher: the lab's methodical work, not a rating
     "lab_signals": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),
     "lab_tasks": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # the town's weak elements, by school
+    "lab_clusters": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # clusters, quartiles, ШНОР: all schools
 }
 LAB_WRITE = frozenset({LabRole.METHODOLOGIST})  # every sheet of the lab's workbook
 PAGES["lab_export"] = frozenset({Role.DEPUTY, Role.DB_ADMIN})  # the school's page that builds the lab's bundle

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from reports.district.clusters import CLUSTER_FIELDS
 from reports.periods import parse_calendar
 
 
@@ -45,9 +46,9 @@ class Settings(BaseSettings):
     signal_above_group_pp: float = Field(15, gt=0, le=100, description="Сигнал: качество ВПР выше группы, п.п.")
     signal_raised_pct: float = Field(30, gt=0, le=100, description="Сигнал: доля отметок ВПР выше отметки за период, %")
     signal_confirm_pp: float = Field(5, ge=0, le=100,
-                                     description="Сигнал: позже внешняя работа той же параллели выше группы меньше, п.п.")
-    signal_peak_ratio: float = Field(2, gt=1, le=100,
-                                     description="Сигнал: результатов на пороге отметки во столько раз больше, чем под ним")
+                                     description="Сигнал: позже внешняя работа выше группы меньше, п.п.")
+    signal_peak_ratio: float = Field(4, gt=1, le=100,
+                                     description="Сигнал: на пороге отметки во столько раз больше работ, чем под ним")
     signal_cohort_drop_pp: float = Field(20, gt=0, le=100,
                                          description="Сигнал: падение качества 4 → 5 класс сильнее города, п.п.")
     cluster_fields: str = Field("programme,low_income_pct", pattern=r"^[a-z_, ]{0,200}$",
@@ -58,6 +59,14 @@ class Settings(BaseSettings):
     lab_engine: Literal["duckdb", "spark"] = Field("duckdb", description="Чем считать запросы лаборатории")
     spark_master: str = Field("local[2]", description="Адрес Spark: local[2] или spark://узел:7077, yarn, k8s://…")
     spark_warehouse_url: str = Field("", description="Хранилище для Spark (hdfs://, s3a://…); пусто — каталог данных")
+
+    @field_validator("cluster_fields")
+    @classmethod
+    def _known_cluster_fields(cls, v: str) -> str:
+        unknown = [f for f in (x.strip() for x in v.split(",")) if f and f not in CLUSTER_FIELDS]
+        if unknown:
+            raise ValueError(f"неизвестные поля кластеров: {', '.join(unknown)}; возможны: {', '.join(CLUSTER_FIELDS)}")
+        return v
 
     @field_validator("academic_year")
     @classmethod

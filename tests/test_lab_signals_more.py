@@ -89,8 +89,8 @@ def test_a_peak_just_above_the_mark_thresholds() -> None:
 
 def test_the_share_of_schools_with_signals_year_by_year() -> None:
     judged = pd.DataFrame({"year": [2023, 2024, 2024, 2024, 2025, 2025], "school": ["A", "A", "B", "C", "A", "B"]})
-    fired = [pd.DataFrame({"year": [2024], "school": ["A"]}), pd.DataFrame({"year": [2025, 2025], "school": ["A", "B"]}),
-             pd.DataFrame({"year": [2024], "school": ["A"]})]
+    one = pd.DataFrame({"year": [2024], "school": ["A"]})
+    fired = [one, pd.DataFrame({"year": [2025, 2025], "school": ["A", "B"]}), one]
     s = share_by_year(judged, fired, years=2).set_index("year")
     assert list(s.index) == [2024, 2025]  # the last two years only
     assert (s.loc[2024, "schools"], s.loc[2024, "flagged"]) == (3, 1)

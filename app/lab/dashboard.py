@@ -168,6 +168,11 @@ def create() -> None:
         with body:
             crumbs(("Город", ""))
             selectors(r["opts"], sl, "/lab/town")
+            with ui.row().classes("gap-4"):
+                no_year = query(Slice(None, sl.kind, sl.subject, sl.parallel))
+                ui.link("Динамика за три года", f"/lab/town/dynamics{no_year}").mark("town-dynamics")
+                if can_open_lab(account, "lab_clusters"):
+                    ui.link("Сравнение внутри кластеров", f"/lab/clusters{query(sl)}").mark("town-clusters")
             ui.label("Группы школ (сравнивайте школу с её группой, а не со всеми подряд)").classes("text-h6")
             table(r["groups"], ["group"], "town-groups")
             ui.label("Школы по группам сравнения; «±» — разница с городом на том же срезе").classes("text-h6")
@@ -199,6 +204,8 @@ def create() -> None:
             selectors(r["opts"], sl, f"/lab/town/school/{quote(code)}")
             ui.link("Профиль выполнения заданий школы против города",
                     f"/lab/town/school/{quote(code)}/tasks{query(sl)}").mark("school-tasks")
+            ui.link("Динамика школы за три года", f"/lab/town/school/{quote(code)}/dynamics"
+                    f"{query(Slice(None, sl.kind, sl.subject, sl.parallel))}").mark("school-dynamics")
             ui.label("По параллелям (разница — с той же параллелью города)").classes("text-h6")
             table(r["parallels"], ["parallel"], "school-parallels",
                   lambda x: f"/lab/town/school/{quote(code)}/parallel/{int(x['parallel'])}{query(sl)}"

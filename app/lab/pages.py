@@ -28,8 +28,9 @@ from ..state import ctx
 from ..upload_guard import UploadPolicy, install_upload_guard
 
 NAV = (("Полнота сдачи", "/", "lab_board"), ("Загрузка пакета", "/lab/upload", "lab_upload"),
-       ("Мониторинг города", "/lab/town", "lab_town"), ("Задания", "/lab/town/tasks", "lab_tasks"),
-       ("Сигналы объективности", "/lab/signals", "lab_signals"),
+       ("Мониторинг города", "/lab/town", "lab_town"), ("Динамика", "/lab/town/dynamics", "lab_town"),
+       ("Задания", "/lab/town/tasks", "lab_tasks"), ("Сигналы объективности", "/lab/signals", "lab_signals"),
+       ("Кластеры и ШНОР", "/lab/clusters", "lab_clusters"),
        ("Таблицы лаборатории", "/lab/entry", "lab_entry"))
 
 
@@ -209,11 +210,13 @@ def create() -> None:
             EntryForm(LAB_SCHEMA, sheet_key, options=_options, frames=lambda: lab().cache.workbook.frames,
                       on_save=lambda row: _append(sheet_key, row))
 
-    from . import dashboard, signals, tasks  # the town's views import this module's frame and guard
+    from . import clusters, dashboard, dynamics, signals, tasks  # the town's views import this module's frame and guard
 
     dashboard.create()
     signals.create()
     tasks.create()
+    dynamics.create()
+    clusters.create()
 
 
 def _options(sheet_key: str) -> dict[str, str]:

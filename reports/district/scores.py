@@ -88,7 +88,7 @@ def lower_share_by_year(dist: pd.DataFrame) -> pd.DataFrame:
 @dataclass(frozen=True)
 class PeakSettings:
     min_n: int = 15  # results in the two windows around the thresholds together
-    ratio: float = 2.0  # results on a threshold and one point above it, against the two points below
+    ratio: float = 4.0  # results on a threshold and one point above it, against the two points below
     window: int = 2  # points on each side
 
 
