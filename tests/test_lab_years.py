@@ -108,6 +108,8 @@ async def test_the_methodologist_opens_dynamics_clusters_and_shnor(lab_env: Path
     signals = await opened(user, "/lab/signals", "signal-drop")
     assert any(r["short_name"] == "СОШ № 4" and r["signal"] for r in signals)
     assert {r["year_label"] for r in rows(user, "signal-share")} == {"2023/2024", "2024/2025", "2025/2026"}
+    content = await opened(user, "/lab/town/tasks?kind=ВПР", "weak-content")
+    assert content and all(r["element"] and r["town_pct"] != "—" for r in content)
     clustered = await opened(user, "/lab/signals?compare=cluster", "signals")
     assert clustered
     no_student_names(user)
