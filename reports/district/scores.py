@@ -13,14 +13,14 @@ import pandas as pd
 from .aggregates import Aggregate
 
 SCORE_DISTRIBUTION = Aggregate(
-    "score_distribution", "Распределение первичных баллов работ (по школам, с порогами отметок)",
+    "score_distribution", "Распределение первичных баллов ВПР (по школам, с порогами отметок)",
     """SELECT r.year, r.school, s.name AS subject, w.parallel AS parallel, w.kind AS kind, w.max_score AS max_score,
        w.threshold_3 AS threshold_3, w.threshold_4 AS threshold_4, w.threshold_5 AS threshold_5, r.total AS total,
        COUNT(*) AS results
 FROM results r
 JOIN works w ON w.id = r.work_id AND w.year = r.year AND w.school = r.school
 LEFT JOIN subjects s ON s.id = w.subject_id AND s.year = w.year AND s.school = w.school
-WHERE r.present = 'да' AND r.total IS NOT NULL
+WHERE r.present = 'да' AND r.total IS NOT NULL AND w.kind = 'ВПР'
 GROUP BY r.year, r.school, s.name, w.parallel, w.kind, w.max_score, w.threshold_3, w.threshold_4, w.threshold_5,
          r.total""", ("results", "works", "subjects"))
 

@@ -54,25 +54,21 @@ def not_confirmed(cube: pd.DataFrame, groups: Mapping[str, str], settings: Cohor
     a = above_rest(ext, groups, ["year", "subject", "parallel", "kind"])
     enough = (a["N"] >= settings.min_n) & (a["rest_n"] >= settings.min_n)
     cand = a[(enough & (a["kind"] == VPR) & (a["above_pp"] >= settings.above_group_pp)).to_numpy(dtype=bool)]
-    later = a[enough.to_numpy(dtype=bool)]
-    out = []
-    for r in cand.to_dict("records"):
-        same = later[(later["school"] == r["school"]) & (later["subject"] == r["subject"])]
-        hit = same[(((same["year"] == r["year"] + 1) & (same["parallel"] == r["parallel"] + 1))
-                    | ((same["year"] == r["year"]) & (same["parallel"] == r["parallel"])
-                       & same["kind"].isin(EXAMS))).to_numpy(dtype=bool)]
-        best = hit.sort_values("above_pp", ascending=False).head(1)
-        later_text = "нет" if best.empty else ", ".join(
-            f"{SHORT.get(k, k)} {int(p)} кл. {int(y)}/{int(y) + 1}" for k, p, y in
-            hit[["kind", "parallel", "year"]].itertuples(index=False))
-        later_pp = float(best["above_pp"].iloc[0]) if len(best) else np.nan
-        out.append({**{k: r[k] for k in ("year", "school", "subject", "parallel", "N", "quality_pct",
-                                          "rest_quality_pct", "above_pp")},
-                    "later": later_text, "later_above_pp": later_pp,
-                    "not_confirmed": bool(len(best)) and later_pp < settings.confirm_pp})
-    cols = ["year", "school", "subject", "parallel", "N", "quality_pct", "rest_quality_pct", "above_pp", "later",
-            "later_above_pp", "not_confirmed"]
-    return pd.DataFrame(out, columns=cols).astype({"not_confirmed": bool}).reset_index(drop=True)
+    later = a[enough.to_numpy(dtype=bool)][["school", "subject", "year", "parallel", "kind", "above_pp"]]
+    cols = ["year", "school", "subject", "parallel", "N", "quality_pct", "rest_quality_pct", "above_pp"]
+    cand = cand[cols].reset_index(drop=True).reset_index(names="_row")
+    pairs = cand[["_row", "school", "subject", "year", "parallel"]].merge(
+        later, on=["school", "subject"], suffixes=("", "_l"))
+    hit = pairs[(((pairs["year_l"] == pairs["year"] + 1) & (pairs["parallel_l"] == pairs["parallel"] + 1))
+                 | ((pairs["year_l"] == pairs["year"]) & (pairs["parallel_l"] == pairs["parallel"])
+                    & pairs["kind"].isin(EXAMS))).to_numpy(dtype=bool)]
+    hit = hit.assign(text=[f"{SHORT.get(k, k)} {int(p)} кл. {int(y)}/{int(y) + 1}" for k, p, y in
+                           hit[["kind", "parallel_l", "year_l"]].itertuples(index=False)])
+    found = hit.groupby("_row").agg(later=("text", ", ".join), later_above_pp=("above_pp", "max"))
+    out = cand.join(found, on="_row")
+    out["later"] = out["later"].fillna("нет")
+    out["not_confirmed"] = (out["later_above_pp"] < settings.confirm_pp).fillna(False).astype(bool)
+    return out[[*cols, "later", "later_above_pp", "not_confirmed"]].reset_index(drop=True)
 
 
 def cohort_drop(cube: pd.DataFrame, settings: CohortSettings | None = None) -> pd.DataFrame:
