@@ -38,6 +38,28 @@ TARGET_VIEW_S = 5.0  # each new view of a 300-school region, aggregates and comp
 YEARS = (2023, 2024, 2025)
 
 
+def measure(root: Path, n: int, runs: int) -> None:
+    engine = Engine(Warehouse(root), CUBE.sql)
+    cube_s = best(lambda: engine.run(CUBE), runs)
+    dist_s = best(lambda: engine.run(SCORE_DISTRIBUTION), runs)
+    cube, dist = engine.run(CUBE), engine.run(SCORE_DISTRIBUTION)
+    groups = {code_of(i): "общеобразовательные" for i in range(n)}
+    views = {
+        "dynamics (one school)": (cube_s, best(lambda: dynamics(cube, Slice(kind="ВПР"), code_of(1)), runs)),
+        "later result + 4→5 drop": (cube_s, best(lambda: (not_confirmed(cube, groups), cohort_drop(cube)), runs)),
+        "threshold peaks": (dist_s, best(lambda: threshold_peaks(dist), runs)),
+        "quartile shares": (dist_s, best(lambda: quartile_shares(dist, groups), runs)),
+        "ШНОР": (dist_s, best(lambda: shnor(lower_share_by_year(dist), ShnorSettings()), runs)),
+    }
+    print(f"  aggregates: cube {cube_s:.2f} s ({len(cube):,} rows); score distribution {dist_s:.2f} s "
+          f"({len(dist):,} rows)")
+    for name, (sql_s, calc_s) in views.items():
+        print(f"  {name:24}: {sql_s + calc_s:.2f} s (aggregate {sql_s:.2f} s + computation {calc_s:.2f} s; "
+              f"target < {TARGET_VIEW_S:.0f} s at 300 schools)")
+    print(f"  peak memory {peak_rss_mb():,.0f} MB")
+    engine.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="30")
@@ -50,27 +72,7 @@ def main() -> None:
             rows = sum(write_region(tmp / "warehouse", n, year=y, seed=2026 + y)[1] for y in YEARS)
             print(f"\n{n} schools × {len(YEARS)} years: {rows:,} result rows, generated in "
                   f"{time.perf_counter() - t:.1f} s")
-            engine = Engine(Warehouse(tmp / "warehouse"), CUBE.sql)
-            cube_s = best(lambda: engine.run(CUBE), args.runs)
-            dist_s = best(lambda: engine.run(SCORE_DISTRIBUTION), args.runs)
-            cube, dist = engine.run(CUBE), engine.run(SCORE_DISTRIBUTION)
-            groups = {code_of(i): "общеобразовательные" for i in range(n)}
-            views = {
-                "dynamics (one school)": (cube_s, best(lambda: dynamics(cube, Slice(kind="ВПР"), code_of(1)),
-                                                       args.runs)),
-                "later result + 4→5 drop": (cube_s, best(lambda: (not_confirmed(cube, groups), cohort_drop(cube)),
-                                                         args.runs)),
-                "threshold peaks": (dist_s, best(lambda: threshold_peaks(dist), args.runs)),
-                "quartile shares": (dist_s, best(lambda: quartile_shares(dist, groups), args.runs)),
-                "ШНОР": (dist_s, best(lambda: shnor(lower_share_by_year(dist), ShnorSettings()), args.runs)),
-            }
-            print(f"  aggregates: cube {cube_s:.2f} s ({len(cube):,} rows); score distribution {dist_s:.2f} s "
-                  f"({len(dist):,} rows)")
-            for name, (sql_s, calc_s) in views.items():
-                print(f"  {name:24}: {sql_s + calc_s:.2f} s (aggregate {sql_s:.2f} s + computation {calc_s:.2f} s; "
-                      f"target < {TARGET_VIEW_S:.0f} s at 300 schools)")
-            print(f"  peak memory {peak_rss_mb():,.0f} MB")
-            engine.close()
+            measure(tmp / "warehouse", n, args.runs)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
