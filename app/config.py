@@ -51,7 +51,7 @@ class Settings(BaseSettings):
                                      description="Сигнал: на пороге отметки во столько раз больше работ, чем под ним")
     signal_cohort_drop_pp: float = Field(20, gt=0, le=100,
                                          description="Сигнал: падение качества 4 → 5 класс сильнее города, п.п.")
-    cluster_fields: str = Field("programme,low_income_pct", pattern=r"^[a-z_, ]{0,200}$",
+    cluster_fields: str = Field("programme,low_income_pct", max_length=200,
                                 description="Поля «Школ», по которым школы делятся на кластеры")
     shnor_low_share_pct: float = Field(40, gt=0, le=100,
                                        description="ШНОР: доля участников ВПР в нижнем квартиле города, %")

@@ -81,3 +81,13 @@ def test_three_years_of_dynamics_against_the_town() -> None:
     assert (d.loc[2023, "quality_pct"], d.loc[2023, "quality_pct_town"]) == (20, 30)
     assert d.loc[2025, "quality_pct_diff"] == pytest.approx(-10) and d.loc[2024, "quality_pct_diff"] == 0
     assert list(dynamics(c, Slice(kind="ВПР"))["quality_pct_diff"]) == [0, 0, 0]  # the town against itself
+
+
+def test_an_unknown_cluster_field_is_refused_in_russian() -> None:
+    from pydantic import ValidationError
+
+    from app.config import Settings
+
+    with pytest.raises(ValidationError, match="неизвестные поля кластеров: school_size"):
+        Settings(cluster_fields="programme,school_size")
+    assert Settings(cluster_fields="programme, ovz_pct").cluster_fields == "programme, ovz_pct"
