@@ -86,7 +86,7 @@ def create() -> None:
 
         def work() -> dict[str, Any]:
             groups, schools, fields = clusters()
-            cube = load("cube")["cube"]
+            cube = load("stored")["stored"]
             rows = within_clusters(cube, groups, sl)
             n = names(schools)
             rows["short_name"] = [n.get(str(s), str(s)) if s else "весь кластер" for s in rows["school"]]
@@ -118,7 +118,7 @@ def create() -> None:
             q = sl.apply(quartile_shares(dist, groups))
             q["short_name"] = [names(schools).get(str(s), str(s)) for s in q["school"]]
             q["year_label"] = [year_label(y) for y in q["year"]]
-            return {"opts": choices(load("cube")["cube"]), "rows": q}
+            return {"opts": choices(load("stored")["stored"]), "rows": q}
 
         r = await background.io_bound(work)
         with body:

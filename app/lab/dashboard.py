@@ -12,6 +12,7 @@ import pandas as pd
 from nicegui import ui
 
 from reports.district import CUBE
+from reports.district.dynamics import STORED_CUBE
 from reports.district.town import (
     RATE_COLUMNS,
     TITLES,
@@ -32,7 +33,7 @@ from ..auth import current_account
 from .pages import frame, lab, lab_page
 
 SHOWN = ["N", *RATE_COLUMNS, *(f"{c}_diff" for c in RATE_COLUMNS)]
-QUERIES = {"cube": CUBE, "class": TOWN_BY_CLASS, "teacher": TOWN_BY_TEACHER}
+QUERIES = {"cube": CUBE, "class": TOWN_BY_CLASS, "teacher": TOWN_BY_TEACHER, "stored": STORED_CUBE}
 
 
 def load(*names: str) -> dict[str, pd.DataFrame]:

@@ -30,7 +30,7 @@ def _labelled(df: pd.DataFrame) -> pd.DataFrame:
 
 def compute(sl: Slice, school: str | None) -> dict[str, Any]:
     """Blocking: the cube through the engine, the rows by subject and the pooled rows the chart draws."""
-    cube = load("cube")["cube"]
+    cube = load("stored")["stored"]
     return {"opts": choices(cube), "rows": _labelled(dynamics(cube, sl, school)),
             "pooled": _labelled(dynamics(cube, sl, school, by=()))}
 

@@ -9,8 +9,8 @@ from urllib.parse import quote
 import pandas as pd
 from nicegui import ui
 
-from reports.district import CUBE
 from reports.district.clusters import clusters_of, parse_fields
+from reports.district.dynamics import STORED_CUBE
 from reports.district.signals import SignalSettings, flagged_schools, objectivity
 from reports.district.tasks import TASK_SCORES, TASKS, anomalous_profiles, per_task
 from reports.district.town import group_of
@@ -44,11 +44,12 @@ def compute(compare: str = "") -> tuple[pd.DataFrame, pd.DataFrame, SignalSettin
               else {code: group_of(t) for code, t in types.items()})
     st = settings()
     profiles = anomalous_profiles(per_task(c.engine.run(TASK_SCORES), c.engine.run(TASKS)))
-    sig = objectivity(c.engine.run(CUBE), c.engine.run(MARKS_VS_PERIOD), types, st, profiles, groups)
+    cube = c.engine.run(STORED_CUBE)  # the cubes intake stored, not recomputed from the raw facts
+    sig = objectivity(cube, c.engine.run(MARKS_VS_PERIOD), types, st, profiles, groups)
     sig["short_name"] = [names.get(str(s), str(s)) for s in sig["school"]]
     flagged = flagged_schools(sig)
     flagged["short_name"] = [names.get(str(s), str(s)) for s in flagged["school"]]
-    return sig, flagged, st, compute_more(sig, groups, names)
+    return sig, flagged, st, compute_more(cube, sig, groups, names)
 
 
 def _rows(df: pd.DataFrame, cols: list[str]) -> list[dict[str, Any]]:

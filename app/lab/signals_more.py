@@ -11,7 +11,6 @@ from urllib.parse import quote
 import pandas as pd
 from nicegui import ui
 
-from reports.district import CUBE
 from reports.district.scores import SCORE_DISTRIBUTION, PeakSettings, threshold_peaks
 from reports.district.signals_more import CohortSettings, cohort_drop, not_confirmed, share_by_year
 
@@ -41,12 +40,12 @@ def settings() -> tuple[CohortSettings, PeakSettings]:
             PeakSettings(min_n=s.signal_min_n, ratio=s.signal_peak_ratio))
 
 
-def compute_more(sig: pd.DataFrame, groups: Mapping[str, str], names: Mapping[str, str]) -> dict[str, Any]:
-    """Blocking: the cube and the score distribution through the engine, the three signals and the yearly share
-    (`sig` — the objectivity rows of the page's first half, which count towards the share too)."""
+def compute_more(cube: pd.DataFrame, sig: pd.DataFrame, groups: Mapping[str, str], names: Mapping[str, str]
+                 ) -> dict[str, Any]:
+    """Blocking: the score distribution through the engine, the three signals and the yearly share (`sig` — the
+    objectivity rows of the page's first half, which count towards the share too)."""
     c = lab()
     cohort, peaks = settings()
-    cube = c.engine.run(CUBE)
     later = not_confirmed(cube, groups, cohort)
     drop = cohort_drop(cube, cohort)
     peak = threshold_peaks(c.engine.run(SCORE_DISTRIBUTION), peaks)

@@ -1,6 +1,7 @@
 """The lab's aggregates over the warehouse, declared engine-neutral (SQL); `sync` executes them, never this package."""
 
 from .aggregates import AGGREGATES, CUBE, TOWN_BY_SCHOOL_FROM_CUBE, TOWN_BY_SCHOOL_FROM_RAW, Aggregate
+from .dynamics import STORED_CUBE
 from .indicators import with_rates
 from .scores import SCORE_DISTRIBUTION
 from .tasks import TASK_SCORES, TASKS
@@ -8,6 +9,6 @@ from .town_sql import TOWN_AGGREGATES
 
 # one registry: every engine (and its parity test) runs the town's aggregates too
 AGGREGATES.update({**TOWN_AGGREGATES, TASK_SCORES.key: TASK_SCORES, TASKS.key: TASKS,
-                   SCORE_DISTRIBUTION.key: SCORE_DISTRIBUTION})
+                   SCORE_DISTRIBUTION.key: SCORE_DISTRIBUTION, STORED_CUBE.key: STORED_CUBE})
 
 __all__ = ["AGGREGATES", "CUBE", "TOWN_BY_SCHOOL_FROM_CUBE", "TOWN_BY_SCHOOL_FROM_RAW", "Aggregate", "with_rates"]

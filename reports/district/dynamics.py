@@ -6,9 +6,16 @@ from __future__ import annotations
 import pandas as pd
 
 from ..indicators import RATE_COLUMNS
+from .aggregates import COUNTS, CUBE_KEYS, Aggregate
 from .town import Slice, summed
 
 YEARS = 3  # the window of years the dashboard shows
+
+# The cubes as intake stored them (one row per school-year × parallel × subject × kind × period): the multi-year
+# views read these instead of recomputing every year's cube from the raw facts.
+STORED_CUBE = Aggregate(
+    "stored_cube", "Кубы показателей школ-лет, как их сохранил приём",
+    f"SELECT year, school, {', '.join(CUBE_KEYS)}, {', '.join(COUNTS)} FROM cube", ("cube",))
 
 
 def last_years(cube: pd.DataFrame, years: int = YEARS) -> list[int]:
