@@ -15,12 +15,12 @@ import pandas as pd
 
 from sheets_schema import SCHEMA
 from sheets_schema.rows import RowProblem
-from sync.commands import CommandRejected, WriteCommand
+from sync.write.commands import CommandRejected, WriteCommand
 from sync.users import Account
 
-from .roles import LAB_ROLE_TITLES as LAB_ROLE_TITLES  # re-exported: the lab pages name them from here
-from .roles import ROLE_TITLES as ROLE_TITLES
-from .roles import LabRole, Role
+from app.roles import LAB_ROLE_TITLES as LAB_ROLE_TITLES  # re-exported: the lab pages name them from here
+from app.roles import ROLE_TITLES as ROLE_TITLES
+from app.roles import LabRole, Role
 
 STAFF_ROLES = {Role.TEACHER, Role.CLASS_TEACHER, Role.HEAD}  # linked to a row of «Педагоги»
 ALL = frozenset(Role)

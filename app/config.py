@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from reports.district.clusters import CLUSTER_FIELDS
-from reports.periods import parse_calendar
+from reports.analytics.periods import parse_calendar
 
 
 class Settings(BaseSettings):

@@ -20,7 +20,7 @@ from sheets_schema.rules import score_to_mark
 from sync.warehouse.bundle import bundle_frames, load_or_create_key, write_bundle
 from sync.warehouse.intake import Outcome, ingest_bundle
 
-from .demo import generate_demo
+from app.demo.school import generate_demo
 
 Frames = dict[str, pd.DataFrame]
 
@@ -195,7 +195,7 @@ def build_town(ctx: object, schools: int = 12, seed: int = 42, academic_year: st
                our_frames: Frames | None = None, our_key: bytes | None = None,
                progress: Callable[[str], None] | None = None) -> list[tuple[TownSchool, Outcome | None]]:
     """Write the lab's workbook, then export and collect every school that submits (ours from `our_frames`)."""
-    from .lab.context import LabContext
+    from app.lab.context import LabContext
 
     assert isinstance(ctx, LabContext)
     town = plan(schools)

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from app.config import Settings
-from app.demo import generate_demo
-from app.demo_town import TownSchool, planted, registry_grids
+from app.demo.school import generate_demo
+from app.demo.town import TownSchool, planted, registry_grids
 from app.lab.context import LabContext, build_lab_context
 from reports.district import CUBE
 from sheets_schema import SCHEMA, validate_workbook

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from nicegui.testing import User
 
-from app.demo_town import TownSchool
+from app.demo.town import TownSchool
 from app.lab.context import LabContext
 from reports.district import CUBE
 from reports.district.clusters import ShnorSettings, clusters_of, shnor
@@ -22,7 +22,6 @@ from tests.conftest import PASSWORD
 from tests.lab_factory import town_of_years
 from tests.test_lab_town_pages import no_student_names, opened, rows, sign_in
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main.py")
 TOWN = [TownSchool("sch-001", "СОШ № 1", "СОШ", 120, passport=(10, 2, 2)),
         TownSchool("gim-002", "Гимназия № 2", "гимназия", 120, passport=(5, 1, 1)),
         TownSchool("sch-003", "СОШ № 3", "СОШ", 120, weak_years=(0, 1, 2), passport=(35, 8, 20)),

@@ -21,10 +21,10 @@ from reports.district.clusters import (
 )
 from reports.district.scores import SCORE_DISTRIBUTION, lower_share_by_year, quartile_shares
 
-from .. import background
-from .dashboard import choices, crumbs, load, parse_slice, query, ru, selectors, table
-from .dynamics import year_label
-from .pages import frame, lab, lab_page
+from app import background
+from app.lab.dashboard import choices, crumbs, load, parse_slice, query, ru, selectors, table
+from app.lab.dynamics import year_label
+from app.lab.pages import frame, lab, lab_page
 
 TITLES = {"cluster": "Кластер", "short_name": "Школа", "type": "Тип ОУ", "programme": "Программа",
           **{k: f"{v.capitalize()}, %" for k, v in PASSPORT_TITLES.items()},

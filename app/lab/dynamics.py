@@ -12,12 +12,12 @@ from nicegui import ui
 from reports.district.dynamics import YEARS, dynamics
 from reports.district.town import Slice
 
-from .. import background
-from ..access import lab_sees_school
-from ..auth import current_account
-from ..pages.chart_format import russian
-from .dashboard import choices, crumbs, load, parse_slice, query, refused, school_name, selectors, table
-from .pages import frame, lab, lab_page
+from app import background
+from app.access import lab_sees_school
+from app.auth import current_account
+from app.pages.chart_format import russian
+from app.lab.dashboard import choices, crumbs, load, parse_slice, query, refused, school_name, selectors, table
+from app.lab.pages import frame, lab, lab_page
 
 
 def year_label(y: object) -> str:

@@ -17,15 +17,15 @@ from reports.district.completeness import BOARD_TITLES, board, debtors, summary
 from reports.district.debtors import debtors_xlsx
 from sheets_schema.lab import LAB_SCHEMA
 from sheets_schema.rows import RowProblem
-from sync.commands import CommandRejected, WriteCommand
+from sync.write.commands import CommandRejected, WriteCommand
 from sync.warehouse.intake import MAX_UPLOAD_BYTES, Outcome, ingest_upload
 
-from .. import background
-from ..access import LAB_ROLE_TITLES, authorize_lab_commands, can_open_lab, lab_sees_school, uploader_school
-from ..auth import current_account, page, sign_out
-from ..pages.login import login_form
-from ..state import ctx
-from ..upload_guard import UploadPolicy, install_upload_guard
+from app import background
+from app.access import LAB_ROLE_TITLES, authorize_lab_commands, can_open_lab, lab_sees_school, uploader_school
+from app.auth import current_account, page, sign_out
+from app.pages.login import login_form
+from app.state import ctx
+from app.upload_guard import UploadPolicy, install_upload_guard
 
 NAV = (("Полнота сдачи", "/", "lab_board"), ("Загрузка пакета", "/lab/upload", "lab_upload"),
        ("Мониторинг города", "/lab/town", "lab_town"), ("Динамика", "/lab/town/dynamics", "lab_town"),
@@ -210,7 +210,7 @@ def create() -> None:
             EntryForm(LAB_SCHEMA, sheet_key, options=_options, frames=lambda: lab().cache.workbook.frames,
                       on_save=lambda row: _append(sheet_key, row))
 
-    from . import clusters, dashboard, dynamics, signals, tasks  # the town's views import this module's frame and guard
+    from app.lab import clusters, dashboard, dynamics, signals, tasks  # the town's views import this module's frame and guard
 
     dashboard.create()
     signals.create()

@@ -16,10 +16,10 @@ from reports.district.tasks import TASK_SCORES, TASKS, anomalous_profiles, per_t
 from reports.district.town import group_of
 from reports.district.town_sql import MARKS_VS_PERIOD
 
-from .. import background
-from .dashboard import ru
-from .pages import frame, lab, lab_page
-from .signals_more import compute_more, render_more
+from app import background
+from app.lab.dashboard import ru
+from app.lab.pages import frame, lab, lab_page
+from app.lab.signals_more import compute_more, render_more
 
 TITLES = {"year": "Год", "short_name": "Школа", "subject": "Предмет", "N": "Писали", "quality_pct": "Качество, %",
           "group_quality_pct": "Качество остальных школ группы, %", "quality_above_pp": "Выше группы, п.п.",

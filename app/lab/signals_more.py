@@ -14,10 +14,10 @@ from nicegui import ui
 from reports.district.scores import SCORE_DISTRIBUTION, PeakSettings, threshold_peaks
 from reports.district.signals_more import CohortSettings, cohort_drop, not_confirmed, share_by_year
 
-from ..pages.chart_format import russian
-from .dashboard import ru
-from .dynamics import year_label
-from .pages import lab
+from app.pages.chart_format import russian
+from app.lab.dashboard import ru
+from app.lab.dynamics import year_label
+from app.lab.pages import lab
 
 TITLES = {"year_label": "Учебный год", "short_name": "Школа", "subject": "Предмет", "parallel": "Класс",
           "N": "Писали", "quality_pct": "Качество, %", "rest_quality_pct": "Остальные школы группы, %",

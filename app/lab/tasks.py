@@ -11,11 +11,11 @@ from nicegui import ui
 
 from reports.district.tasks import TASK_SCORES, TASKS, per_task, profile, weakest, weakest_elements
 
-from .. import background
-from ..access import lab_sees_school
-from ..auth import current_account
-from .dashboard import crumbs, parse_slice, query, refused, ru, school_name
-from .pages import frame, lab, lab_page
+from app import background
+from app.access import lab_sees_school
+from app.auth import current_account
+from app.lab.dashboard import crumbs, parse_slice, query, refused, ru, school_name
+from app.lab.pages import frame, lab, lab_page
 
 TITLES = {"year": "Год", "subject": "Предмет", "parallel": "Параллель", "kind": "Вид работы", "number": "Задание",
           "element": "Проверяемый элемент", "level": "Уровень", "written": "Выполняли", "town_pct": "Город, %",

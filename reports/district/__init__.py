@@ -1,11 +1,11 @@
 """The lab's aggregates over the warehouse, declared engine-neutral (SQL); `sync` executes them, never this package."""
 
-from .aggregates import AGGREGATES, CUBE, TOWN_BY_SCHOOL_FROM_CUBE, TOWN_BY_SCHOOL_FROM_RAW, Aggregate
-from .dynamics import STORED_CUBE
-from .indicators import with_rates
-from .scores import SCORE_DISTRIBUTION
-from .tasks import TASK_SCORES, TASKS
-from .town_sql import TOWN_AGGREGATES
+from reports.district.aggregates import AGGREGATES, CUBE, TOWN_BY_SCHOOL_FROM_CUBE, TOWN_BY_SCHOOL_FROM_RAW, Aggregate
+from reports.district.dynamics import STORED_CUBE
+from reports.district.indicators import with_rates
+from reports.district.scores import SCORE_DISTRIBUTION
+from reports.district.tasks import TASK_SCORES, TASKS
+from reports.district.town_sql import TOWN_AGGREGATES
 
 # one registry: every engine (and its parity test) runs the town's aggregates too
 AGGREGATES.update({**TOWN_AGGREGATES, TASK_SCORES.key: TASK_SCORES, TASKS.key: TASKS,

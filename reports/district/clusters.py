@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .town import Slice, against, summed
+from reports.district.town import Slice, against, summed
 
 PROGRAMMES: Mapping[str, str] = {
     "СОШ с УИОП": "углублённое изучение", "гимназия": "гимназия", "лицей": "лицей",

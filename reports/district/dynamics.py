@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..indicators import RATE_COLUMNS
-from .aggregates import COUNTS, CUBE_KEYS, Aggregate
-from .town import Slice, summed
+from reports.analytics.indicators import RATE_COLUMNS
+from reports.district.aggregates import COUNTS, CUBE_KEYS, Aggregate
+from reports.district.town import Slice, summed
 
 YEARS = 3  # the window of years the dashboard shows
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .aggregates import Aggregate
+from reports.district.aggregates import Aggregate
 
 SCORE_DISTRIBUTION = Aggregate(
     "score_distribution", "Распределение первичных баллов ВПР (по школам, с порогами отметок)",

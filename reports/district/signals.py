@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .town import Slice, group_of, summed
+from reports.district.town import Slice, group_of, summed
 
 VPR = "ВПР"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .town import summed
+from reports.district.town import summed
 
 VPR = "ВПР"
 EXAMS = ("ОГЭ (ГИА-9)", "ЕГЭ (ГИА-11)")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .aggregates import Aggregate
+from reports.district.aggregates import Aggregate
 
 TASK_SCORES = Aggregate(
     "task_scores", "Баллы за задания работ (по результатам)",

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..indicators import COUNT_COLUMNS, RATE_COLUMNS
-from .indicators import with_rates
+from reports.analytics.indicators import COUNT_COLUMNS, RATE_COLUMNS
+from reports.district.indicators import with_rates
 
 SUMMED = ("N", *COUNT_COLUMNS)
 DIFF_COLUMNS = tuple(f"{c}_diff" for c in RATE_COLUMNS)
