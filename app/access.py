@@ -372,6 +372,8 @@ LAB_PAGES: dict[str, frozenset[LabRole]] = {
     "lab_reports": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # справки for the authority
     "lab_forecast": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # forecasts with their past error
     "lab_cycle": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # the management cycle (edited: LAB_WRITE)
+
+    "lab_clusters": frozenset({LabRole.METHODOLOGIST, LabRole.AUTHORITY}),  # clusters, quartiles, ШНОР: all schools
 }
 LAB_WRITE = frozenset({LabRole.METHODOLOGIST})  # every sheet of the lab's workbook
 PAGES["lab_export"] = frozenset({Role.DEPUTY, Role.DB_ADMIN})  # the school's page that builds the lab's bundle

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from reports.analytics.level_bands import LevelBandsError, parse_level_bands
 from reports.analytics.periods import CalendarError, parse_calendar
+from reports.district.clusters import CLUSTER_FIELDS
 
 
 class Settings(BaseSettings):
@@ -54,9 +55,28 @@ class Settings(BaseSettings):
     olympiad_prize_quota: float = Field(0.45, gt=0, le=1, description="Муниципальный этап: квота победителей и "
                                         "призёров от числа участников предмета и класса")
     lab_attestation_months: int = Field(12, ge=1, le=60, description="Кадры: аттестация в ближайшие N месяцев")
+    signal_confirm_pp: float = Field(5, ge=0, le=100,
+                                     description="Сигнал: позже внешняя работа выше группы меньше, п.п.")
+    signal_peak_ratio: float = Field(4, gt=1, le=100,
+                                     description="Сигнал: на пороге отметки во столько раз больше работ, чем под ним")
+    signal_cohort_drop_pp: float = Field(20, gt=0, le=100,
+                                         description="Сигнал: падение качества 4 → 5 класс сильнее города, п.п.")
+    cluster_fields: str = Field("programme,low_income_pct", max_length=200,
+                                description="Поля «Школ», по которым школы делятся на кластеры")
+    shnor_low_share_pct: float = Field(40, gt=0, le=100,
+                                       description="ШНОР: доля участников ВПР в нижнем квартиле города, %")
+    shnor_window_years: int = Field(3, ge=2, le=10, description="ШНОР: окно лет")
     lab_engine: Literal["duckdb", "spark"] = Field("duckdb", description="Чем считать запросы лаборатории")
     spark_master: str = Field("local[2]", description="Адрес Spark: local[2] или spark://узел:7077, yarn, k8s://…")
     spark_warehouse_url: str = Field("", description="Хранилище для Spark (hdfs://, s3a://…); пусто — каталог данных")
+
+    @field_validator("cluster_fields")
+    @classmethod
+    def _known_cluster_fields(cls, v: str) -> str:
+        unknown = [f for f in (x.strip() for x in v.split(",")) if f and f not in CLUSTER_FIELDS]
+        if unknown:
+            raise ValueError(f"неизвестные поля кластеров: {', '.join(unknown)}; возможны: {', '.join(CLUSTER_FIELDS)}")
+        return v
 
     @field_validator("academic_year")
     @classmethod

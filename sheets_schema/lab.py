@@ -35,7 +35,15 @@ SCHOOLS = Sheet("schools", "Школы", (
     Field("method", "Как передаёт данные", Choice(SEND_METHODS), required=True),
     Field("spreadsheet_key", "Ключ Google-таблицы", Text(max_length=200),
           help="Для способа «Google-таблица»: таблица открыта сервисному аккаунту лаборатории на чтение"),
+    # the social passport: school clusters are formed by the fields EDUMON_CLUSTER_FIELDS names
+    Field("low_income_pct", "Доля детей из малообеспеченных семей, %", Number(min_value=0, max_value=100),
+          help="Социальный паспорт школы: для сравнения похожих школ (кластеры)"),
+    Field("ovz_pct", "Доля детей с ОВЗ, %", Number(min_value=0, max_value=100),
+          help="Социальный паспорт школы: для сравнения похожих школ (кластеры)"),
+    Field("non_native_pct", "Доля детей, для которых русский язык не родной, %", Number(min_value=0, max_value=100),
+          help="Социальный паспорт школы: для сравнения похожих школ (кластеры)"),
 ), label_field="short_name")
+SOCIAL_PASSPORT = ("low_income_pct", "ovz_pct", "non_native_pct")  # the fields a cluster may be formed by
 
 CAMPAIGNS = Sheet("campaigns", "Кампании сбора", (
     _id(),

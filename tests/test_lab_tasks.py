@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from reports.district.signals import SignalSettings, objectivity
-from reports.district.tasks import ProfileSettings, anomalous_profiles, per_task, profile, weakest
+from reports.district.tasks import ProfileSettings, anomalous_profiles, per_task, profile, weakest, weakest_elements
 
 
 def _scores() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -51,3 +51,17 @@ def test_the_anomalous_profile_fires_on_one_school_only() -> None:
                     anomalous_profiles(per, settings=ProfileSettings(min_written=2))).set_index("school")
     assert "Необычный профиль" in s.loc["B", "signals"] and s.loc["A", "signals"] == ""
     assert s.loc["B", "quality_pct"] == pytest.approx(50)
+
+
+def test_the_weakest_content_element_takes_all_its_tasks_together() -> None:
+    scores, tasks = _scores()
+    tasks = tasks.assign(element="Дроби")  # both tasks check one element
+    scores = pd.concat([scores, pd.DataFrame([(2025, "C", "wc", "математика", 5, "ВПР", [0.0, 0.0])] * 2,
+                                             columns=scores.columns)], ignore_index=True)
+    tasks = pd.concat([tasks, pd.DataFrame([(2025, "C", "wc", n, m, "Дроби", "базовый") for n, m in ((1, 1.0),
+                                                                                                 (2, 2.0))],
+                                           columns=tasks.columns)], ignore_index=True)
+    w = weakest_elements(per_task(scores, tasks), how_many=1, below_pp=10)
+    # A: 2 of 6 points, B: 4 of 6, C: 0 of 6 -> the town 6 of 18 = 33.3 %; C is 33.3 points below it
+    assert len(w) == 1 and w.loc[0, "element"] == "Дроби" and w.loc[0, "tasks"] == 2
+    assert w.loc[0, "town_pct"] == pytest.approx(100 / 3) and w.loc[0, "weak_schools"] == "C"

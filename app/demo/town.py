@@ -36,21 +36,31 @@ class TownSchool:
     inflated_vpr: bool = False
     submits: bool = True
     area: str = "Центральный"
+    past_years: int = 0  # earlier academic years the lab also holds (for dynamics, cohorts and ШНОР)
+    inflated_parallels: tuple[int, ...] = ()  # only these grades' ВПР inflated (empty: all, when inflated_vpr)
+    weak_years: tuple[int, ...] = ()  # years back (0: this year) with results pulled down (a low-result school)
+    nudged: bool = False  # ВПР totals just under a mark threshold pulled up to it
+    passport: tuple[float, float, float] = (15.0, 4.0, 3.0)  # low-income, ОВЗ, non-native Russian, %
 
 
 PLAN = (
-    TownSchool("sch-001", "СОШ № 1", "СОШ", 600),  # ours: the demo school, when its data dir is given
-    TownSchool("gim-002", "Гимназия № 2", "гимназия", 520, area="Центральный"),
-    TownSchool("oosh-03", "Ключевская ООШ", "ООШ", 60, top_grade=9, area="Ключи (село)"),
-    TownSchool("lic-004", "Лицей № 4", "лицей", 420, area="Северный"),
-    TownSchool("sch-005", "СОШ № 5", "СОШ", 380, inflated_vpr=True, area="Заречный"),
+    TownSchool("sch-001", "СОШ № 1", "СОШ", 600, past_years=2),  # ours: the demo school, when its data dir is given
+    TownSchool("gim-002", "Гимназия № 2", "гимназия", 520, area="Центральный", past_years=2, passport=(6, 2, 2)),
+    TownSchool("oosh-03", "Ключевская ООШ", "ООШ", 60, top_grade=9, area="Ключи (село)", passport=(38, 6, 1)),
+    TownSchool("lic-004", "Лицей № 4", "лицей", 420, area="Северный", passport=(8, 1, 4)),
+    TownSchool("sch-005", "СОШ № 5", "СОШ", 380, inflated_vpr=True, area="Заречный", past_years=2,
+               passport=(22, 5, 9)),
     TownSchool("sch-006", "СОШ № 6", "СОШ", 300, submits=False, area="Заречный"),
-    TownSchool("sch-007", "СОШ № 7", "СОШ", 340, area="Северный"),
+    TownSchool("sch-007", "СОШ № 7", "СОШ", 340, area="Северный", past_years=1, inflated_vpr=True,
+               inflated_parallels=(4,), passport=(17, 4, 6)),
     TownSchool("nosh-08", "Начальная школа № 8", "НОШ", 120, top_grade=4, area="Южный"),
-    TownSchool("sch-009", "СОШ № 9", "СОШ", 260, area="Южный"),
-    TownSchool("sch-010", "СОШ № 10", "СОШ с УИОП", 450, area="Центральный"),
-    TownSchool("sch-011", "СОШ № 11", "СОШ", 220, area="Промышленный"),
-    TownSchool("vech-12", "Вечерняя школа № 12", "вечерняя (сменная)", 90, area="Промышленный"),
+    TownSchool("sch-009", "СОШ № 9", "СОШ", 260, area="Южный", past_years=2, weak_years=(1, 2),
+               passport=(30, 7, 12)),
+    TownSchool("sch-010", "СОШ № 10", "СОШ с УИОП", 450, area="Центральный", nudged=True, passport=(9, 2, 3)),
+    TownSchool("sch-011", "СОШ № 11", "СОШ", 220, area="Промышленный", past_years=2, weak_years=(0, 1, 2),
+               passport=(34, 8, 18)),
+    TownSchool("vech-12", "Вечерняя школа № 12", "вечерняя (сменная)", 90, area="Промышленный",
+               passport=(40, 3, 10)),
 )
 
 
@@ -62,36 +72,78 @@ def plan(schools: int) -> list[TownSchool]:
     return out
 
 
-def school_frames(school: TownSchool, seed: int, academic_year: str) -> Frames:
-    """The validated frames of one generated school of this type (hand-spoiled cells are left out, as at a school)."""
+def school_frames(school: TownSchool, seed: int, academic_year: str, years_back: int = 0) -> Frames:
+    """The validated frames of one generated school of this type (hand-spoiled cells are left out, as at a school);
+    `years_back` says which of its years it is (0: this one), for the school's planted patterns."""
     frames = dict(validate_workbook(SCHEMA, generate_demo(max(school.students, 10), seed, academic_year).grids).frames)
     if school.top_grade < 11:
         frames["classes"] = frames["classes"][frames["classes"]["parallel"] <= school.top_grade].reset_index(drop=True)
         frames["works"] = frames["works"][frames["works"]["parallel"] <= school.top_grade].reset_index(drop=True)
+    return prune_dangling(SCHEMA, planted(school, frames, np.random.default_rng(seed), years_back))[0]
+
+
+def planted(school: TownSchool, frames: Frames, rng: np.random.Generator, years_back: int = 0) -> Frames:
+    """The school's frames with its planted patterns: inflated ВПР, pulled-down results, totals nudged over a
+    mark threshold."""
+    frames = dict(frames)
     if school.inflated_vpr:
-        frames["results"] = inflate_vpr(frames, np.random.default_rng(seed))
-    return prune_dangling(SCHEMA, frames)[0]
+        frames["results"] = inflate_vpr(frames, rng, school.inflated_parallels or None)
+    if years_back in school.weak_years:
+        frames["results"] = rescore(frames, None, lambda s, mx, t: tuple(
+            0.0 if rng.random() < 0.35 else (v if v is not None else 0.0) for v in s))
+    if school.nudged:
+        frames["results"] = rescore(frames, _vpr(frames["works"]), lambda s, mx, t: nudge(s, mx, t, rng))
+    return frames
 
 
-def inflate_vpr(frames: Frames, rng: np.random.Generator) -> pd.DataFrame:
+def _vpr(works: pd.DataFrame, parallels: tuple[int, ...] | None = None) -> set[str]:
+    keep = (works["kind"] == "ВПР").fillna(False).to_numpy(dtype=bool)
+    if parallels:
+        keep = keep & works["parallel"].isin(parallels).fillna(False).to_numpy(dtype=bool)
+    return set(works.loc[keep, "id"].astype(str))
+
+
+def inflate_vpr(frames: Frames, rng: np.random.Generator, parallels: tuple[int, ...] | None = None) -> pd.DataFrame:
     """ВПР scores pushed up (most tasks given full marks): the town sees ВПР far above the period marks."""
+    return rescore(frames, _vpr(frames["works"], parallels), lambda s, mx, t: tuple(
+        float(m) if rng.random() < 0.6 else (v if v is not None else 0.0) for v, m in zip(s, mx, strict=True)))
+
+
+def nudge(scores: tuple, maxima: np.ndarray, thresholds: tuple[float, float, float], rng: np.random.Generator
+          ) -> tuple:
+    """A total one or two points under a mark threshold raised to it (points added to tasks not at their maximum)."""
+    s = [0.0 if v is None else float(v) for v in scores]
+    total = sum(s)
+    target = next((t for t in thresholds if t - 2 <= total < t), None)
+    if target is None or rng.random() < 0.15:
+        return tuple(s)
+    for i, m in enumerate(maxima):
+        while total < target and s[i] < m:
+            s[i] += 1.0
+            total += 1.0
+    return tuple(s)
+
+
+def rescore(frames: Frames, work_ids: set[str] | None, change: Callable[[tuple, np.ndarray, tuple], tuple]
+            ) -> pd.DataFrame:
+    """Results of the given works (None: all) with their task scores changed by `change(scores, maxima,
+    thresholds)`, totals and marks recomputed with the work's thresholds."""
     works, tasks, res = frames["works"], frames["tasks"], frames["results"].copy()
-    vpr = set(works.loc[(works["kind"] == "ВПР").fillna(False).to_numpy(dtype=bool), "id"].astype(str))
     maxima = {w: g.sort_values("number")["max_score"].to_numpy(dtype=float) for w, g in tasks.groupby("work_id")}
     wmap = works.set_index("id")
     scores, totals, marks = list(res["scores"]), res["total"].to_numpy(dtype=float, na_value=np.nan), \
         res["mark"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     for p, (wid, present) in enumerate(zip(res["work_id"].astype(str), res["present"].astype(str), strict=True)):
         s = scores[p]
-        if wid not in vpr or present != C.YES or not isinstance(s, tuple) or wid not in maxima:
+        if (work_ids is not None and wid not in work_ids) or present != C.YES or not isinstance(s, tuple) \
+                or wid not in maxima or wid not in wmap.index:
             continue
         mx = maxima[wid]
         if len(mx) != len(s):
             continue
-        new = tuple(float(m) if rng.random() < 0.6 else (v if v is not None else 0.0) for v, m in zip(s, mx,
-                                                                                                     strict=True))
-        scores[p], totals[p] = new, float(sum(new))
         w = wmap.loc[wid]
+        new = change(s, mx, (float(w["threshold_3"]), float(w["threshold_4"]), float(w["threshold_5"])))
+        scores[p], totals[p] = new, float(sum(new))
         marks[p] = float(score_to_mark(pd.Series([totals[p]]), w["threshold_3"], w["threshold_4"],
                                        w["threshold_5"]).iloc[0])
     res["scores"], res["total"] = pd.Series(scores, dtype=object), pd.Series(totals, dtype="Float64")
@@ -108,7 +160,8 @@ def registry_grids(schools: list[TownSchool], academic_year: str, today: dt.date
     rows = {
         "schools": [{"id": f"s-{i + 1:03d}", "code": s.code, "full_name": f"МБОУ «{s.short_name}»",
                      "short_name": s.short_name, "type": s.type, "area": s.area, "director": "",
-                     "phone": "", "email": "", "method": "загрузка"} for i, s in enumerate(schools)],
+                     "phone": "", "email": "", "method": "загрузка", "low_income_pct": s.passport[0],
+                     "ovz_pct": s.passport[1], "non_native_pct": s.passport[2]} for i, s in enumerate(schools)],
         "campaigns": [{"id": "c-001", "title": f"Итоги {academic_year} учебного года", "collects": "полный пакет",
                        "academic_year": academic_year, "period": "год", "start_date": today - dt.timedelta(days=14),
                        "deadline": today + dt.timedelta(days=7)}],
@@ -178,33 +231,27 @@ def build_town(ctx: object, schools: int = 12, seed: int = 42, academic_year: st
     keys_dir = ctx.settings.data_dir / "demo-school-keys"  # each demo school's own key (a real school keeps its own)
     done: list[tuple[TownSchool, Outcome | None]] = []
     y0 = int(academic_year[:4])
-    for k in range(past_years, 0, -1):  # the archive of earlier years, oldest first
-        past = f"{y0 - k}/{y0 - k + 1}"
-        for i, school in enumerate(town):
-            if not school.submits:
-                continue
-            path = inbox / f"{school.code}-{y0 - k}.zip"
-            export_school(school_frames(school, seed + i + 1000 * k, past),
-                          load_or_create_key(keys_dir / school.code), school.code, past, path)
-            outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", CUBE,
-                                    registered=ctx.registered())
-            if progress:
-                progress(f"{school.short_name}, {past}: " + ("принято" if outcome.ok else "отклонено"))
     for i, school in enumerate(town):
         if not school.submits:
             done.append((school, None))
             continue
-        if i == 0 and our_frames is not None:
-            frames, key = our_frames, our_key or load_or_create_key(keys_dir / school.code)
-        else:
-            frames, key = school_frames(school, seed + i, academic_year), load_or_create_key(keys_dir / school.code)
-            frames = share_teacher(school.code, frames, int(academic_year[:4]))
-        path = inbox / f"{school.code}.zip"
-        export_school(frames, key, school.code, academic_year, path)
-        outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", CUBE, registered=ctx.registered())
+        key = (our_key if i == 0 and our_frames is not None and our_key else
+               load_or_create_key(keys_dir / school.code))
+        for back in range(max(school.past_years, past_years), -1, -1):  # the archive first, this year last
+            year = f"{y0 - back}/{y0 - back + 1}"
+            if back == 0 and i == 0 and our_frames is not None:
+                frames = our_frames
+            else:
+                frames = school_frames(school, seed + i + 100 * back, year, back)
+                if back == 0:
+                    frames = share_teacher(school.code, frames, y0)
+            path = inbox / f"{school.code}-{y0 - back}.zip"
+            export_school(frames, key, school.code, year, path)
+            outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", CUBE,
+                                    registered=ctx.registered())
+            if progress:
+                progress(f"{school.short_name}, {year}: " + (f"принято, {outcome.rows} результатов" if outcome.ok
+                                                            else "отклонено: " + "; ".join(outcome.problems[:3])))
         done.append((school, outcome))
-        if progress:
-            progress(f"{school.short_name}: " + (f"принято, {outcome.rows} результатов" if outcome.ok
-                                                else "отклонено: " + "; ".join(outcome.problems[:3])))
     ctx.engine.refresh()
     return done

@@ -16,6 +16,7 @@ from app.access import can_open_lab, lab_can_drill, lab_sees_school
 from app.auth import current_account
 from app.lab.pages import frame, lab, lab_page
 from reports.district import CUBE
+from reports.district.dynamics import STORED_CUBE
 from reports.district.town import (
     RATE_COLUMNS,
     TITLES,
@@ -31,7 +32,7 @@ from reports.district.town import (
 from reports.district.town_sql import TOWN_BY_CLASS, TOWN_BY_TEACHER
 
 SHOWN = ["N", *RATE_COLUMNS, *(f"{c}_diff" for c in RATE_COLUMNS)]
-QUERIES = {"cube": CUBE, "class": TOWN_BY_CLASS, "teacher": TOWN_BY_TEACHER}
+QUERIES = {"cube": CUBE, "class": TOWN_BY_CLASS, "teacher": TOWN_BY_TEACHER, "stored": STORED_CUBE}
 
 
 def load(*names: str) -> dict[str, pd.DataFrame]:
@@ -167,6 +168,11 @@ def create() -> None:
         with body:
             crumbs(("Город", ""))
             selectors(r["opts"], sl, "/lab/town")
+            with ui.row().classes("gap-4"):
+                no_year = query(Slice(None, sl.kind, sl.subject, sl.parallel))
+                ui.link("Динамика за три года", f"/lab/town/dynamics{no_year}").mark("town-dynamics")
+                if can_open_lab(account, "lab_clusters"):
+                    ui.link("Сравнение внутри кластеров", f"/lab/clusters{query(sl)}").mark("town-clusters")
             ui.label("Группы школ (сравнивайте школу с её группой, а не со всеми подряд)").classes("text-h6")
             table(r["groups"], ["group"], "town-groups")
             ui.label("Школы по группам сравнения; «±» — разница с городом на том же срезе").classes("text-h6")
@@ -201,6 +207,9 @@ def create() -> None:
             if can_open_lab(account, "lab_reports"):
                 ui.link("Профиль школы для управления образования (справка)",
                         f"/lab/reports?report=school&school={quote(code)}").mark("school-profile-report")
+
+            ui.link("Динамика школы за три года", f"/lab/town/school/{quote(code)}/dynamics"
+                    f"{query(Slice(None, sl.kind, sl.subject, sl.parallel))}").mark("school-dynamics")
             ui.label("По параллелям (разница — с той же параллелью города)").classes("text-h6")
             table(r["parallels"], ["parallel"], "school-parallels",
                   lambda x: f"/lab/town/school/{quote(code)}/parallel/{int(x['parallel'])}{query(sl)}"

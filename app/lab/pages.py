@@ -34,11 +34,11 @@ from sync.warehouse.intake import MAX_UPLOAD_BYTES, Outcome, ingest_upload
 from sync.write.commands import CommandRejected, WriteCommand
 
 NAV = (("Полнота сдачи", "/", "lab_board"), ("Загрузка пакета", "/lab/upload", "lab_upload"),
-       ("Мониторинг города", "/lab/town", "lab_town"), ("Задания", "/lab/town/tasks", "lab_tasks"),
-       ("Сигналы объективности", "/lab/signals", "lab_signals"),
+       ("Мониторинг города", "/lab/town", "lab_town"), ("Динамика", "/lab/town/dynamics", "lab_town"),
+       ("Задания", "/lab/town/tasks", "lab_tasks"), ("Сигналы объективности", "/lab/signals", "lab_signals"),
+       ("Кластеры и ШНОР", "/lab/clusters", "lab_clusters"),
        ("Кадры", "/lab/staff", "lab_staff"), ("Олимпиады", "/lab/olympiads", "lab_olympiads"),
        ("ППО и услуги", "/lab/practices", "lab_practices"),
-
        ("Справки", "/lab/reports", "lab_reports"), ("Прогнозы", "/lab/forecast", "lab_forecast"),
        ("Управленческий цикл", "/lab/cycle", "lab_cycle"),
        ("Таблицы лаборатории", "/lab/entry", "lab_entry"))
@@ -220,7 +220,7 @@ def create() -> None:
             EntryForm(LAB_SCHEMA, sheet_key, options=_options, frames=lambda: lab().cache.workbook.frames,
                       on_save=lambda row: _append(sheet_key, row))
 
-    from app.lab import cycle, dashboard, forecast, reports_page, signals, tasks  # they import this module's frame
+    from app.lab import clusters, cycle, dashboard, dynamics, forecast, reports_page, signals, tasks  # frame, guard
     from app.lab.olympiad import create as create_olympiads  # the town's databases
     from app.lab.practice import create as create_practices
     from app.lab.staff import create as create_staff
@@ -234,6 +234,8 @@ def create() -> None:
     reports_page.create()
     forecast.create()
     cycle.create()
+    dynamics.create()
+    clusters.create()
 
 
 def _options(sheet_key: str) -> dict[str, str]:

@@ -12,9 +12,12 @@ from nicegui import ui
 from app import background
 from app.lab.dashboard import ru
 from app.lab.pages import frame, lab, lab_page
-from reports.district import CUBE
+from app.lab.signals_more import compute_more, render_more
+from reports.district.clusters import clusters_of, parse_fields
+from reports.district.dynamics import STORED_CUBE
 from reports.district.signals import SignalSettings, flagged_schools, objectivity
 from reports.district.tasks import TASK_SCORES, TASKS, anomalous_profiles, per_task
+from reports.district.town import group_of
 from reports.district.town_sql import MARKS_VS_PERIOD
 
 TITLES = {"year": "Год", "short_name": "Школа", "subject": "Предмет", "N": "Писали", "quality_pct": "Качество, %",
@@ -29,19 +32,23 @@ def settings() -> SignalSettings:
                           raised_share_pct=s.signal_raised_pct)
 
 
-def compute() -> tuple[pd.DataFrame, pd.DataFrame, SignalSettings]:
-    """Blocking: the two aggregates through the engine, then the signals."""
+def compute(compare: str = "") -> tuple[pd.DataFrame, pd.DataFrame, SignalSettings, dict[str, Any]]:
+    """Blocking: the aggregates through the engine, then the signals; `compare="cluster"` judges each school
+    within its cluster (EDUMON_CLUSTER_FIELDS) instead of its type group."""
     c = lab()
     schools = c.cache.workbook.frames["schools"]
     types = dict(zip(schools["code"].astype(str), schools["type"].astype(str), strict=True))
     names = dict(zip(schools["code"].astype(str), schools["short_name"].astype(str), strict=True))
+    groups = (clusters_of(schools, parse_fields(c.settings.cluster_fields)) if compare == "cluster"
+              else {code: group_of(t) for code, t in types.items()})
     st = settings()
     profiles = anomalous_profiles(per_task(c.engine.run(TASK_SCORES), c.engine.run(TASKS)))
-    sig = objectivity(c.engine.run(CUBE), c.engine.run(MARKS_VS_PERIOD), types, st, profiles)
+    cube = c.engine.run(STORED_CUBE)  # the cubes intake stored, not recomputed from the raw facts
+    sig = objectivity(cube, c.engine.run(MARKS_VS_PERIOD), types, st, profiles, groups)
     sig["short_name"] = [names.get(str(s), str(s)) for s in sig["school"]]
     flagged = flagged_schools(sig)
     flagged["short_name"] = [names.get(str(s), str(s)) for s in flagged["school"]]
-    return sig, flagged, st
+    return sig, flagged, st, compute_more(cube, sig, groups, names)
 
 
 def _rows(df: pd.DataFrame, cols: list[str]) -> list[dict[str, Any]]:
@@ -71,12 +78,16 @@ def _table(df: pd.DataFrame, cols: list[str], marker: str) -> None:
 
 def create() -> None:
     @lab_page("/lab/signals", "lab_signals")
-    async def signals_page() -> None:
+    async def signals_page(compare: str = "") -> None:
         body = frame("Сигналы необъективности результатов ВПР")
         await ui.context.client.connected()  # per-task sums take a while: send the page first
-        data = await background.io_bound(compute)
-        sig, flagged, st = data
+        compare = "cluster" if compare == "cluster" else ""
+        sig, flagged, st, more = await background.io_bound(compute, compare)
         with body:
+            with ui.row().classes("items-center gap-3").mark("signal-compare"):
+                ui.label("Сравнивать школу:" + (" внутри кластера" if compare else " с её группой по типу ОУ"))
+                ui.link("с группой по типу ОУ" if compare else "внутри кластера (программа и социальный паспорт)",
+                        "/lab/signals" if compare else "/lab/signals?compare=cluster")
             ui.label("Сигнал — повод проверить проведение и проверку работы, а не вывод о школе. Школа сравнивается "
                      "с остальными школами своей группы (тип ОУ). Результаты ВПР не используются для оценки "
                      "педагогов.").classes("text-body2")
@@ -91,3 +102,4 @@ def create() -> None:
             ui.label("ВПР по школам и предметам").classes("text-h6")
             _table(sig, ["year", "short_name", "subject", "N", "quality_pct", "group_quality_pct",
                          "quality_above_pp", "lowered_pct", "confirmed_pct", "raised_pct", "signals"], "signals")
+            render_more(more)

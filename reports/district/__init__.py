@@ -2,7 +2,9 @@
 
 from reports.district.aggregates import AGGREGATES, CUBE, TOWN_BY_SCHOOL_FROM_CUBE, TOWN_BY_SCHOOL_FROM_RAW, Aggregate
 from reports.district.cycle_sql import CYCLE_AGGREGATES
+from reports.district.dynamics import STORED_CUBE
 from reports.district.indicators import with_rates
+from reports.district.scores import SCORE_DISTRIBUTION
 from reports.district.staff_sql import STAFF_AGGREGATES
 from reports.district.tasks import TASK_SCORES, TASKS
 from reports.district.town_data import FORECAST_AGGREGATES
@@ -10,6 +12,7 @@ from reports.district.town_sql import TOWN_AGGREGATES
 
 # one registry: every engine (and its parity test) runs the town's aggregates too
 AGGREGATES.update({**TOWN_AGGREGATES, TASK_SCORES.key: TASK_SCORES, TASKS.key: TASKS, **STAFF_AGGREGATES,
-                   **FORECAST_AGGREGATES, **CYCLE_AGGREGATES})
+                   **FORECAST_AGGREGATES, **CYCLE_AGGREGATES, SCORE_DISTRIBUTION.key: SCORE_DISTRIBUTION,
+                   STORED_CUBE.key: STORED_CUBE})
 
 __all__ = ["AGGREGATES", "CUBE", "TOWN_BY_SCHOOL_FROM_CUBE", "TOWN_BY_SCHOOL_FROM_RAW", "Aggregate", "with_rates"]

@@ -4,6 +4,7 @@ reasons to check, never verdicts; thresholds are settings."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,12 +31,18 @@ COLUMNS = ("year", "school", "subject", "N", "quality_pct", "group_quality_pct",
            "lowered_pct", "confirmed_pct", "raised_pct", "signals")
 
 
-def vpr_above_group(cube: pd.DataFrame, types: dict[str, str], settings: SignalSettings) -> pd.DataFrame:
-    """Per year × school × subject of ВПР: the school's quality and that of the other schools of its group."""
+def vpr_above_group(cube: pd.DataFrame, types: dict[str, str], settings: SignalSettings,
+                    groups: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Per year × school × subject of ВПР: the school's quality and that of the other schools of its group (the type
+    group, or `groups`: school → cluster, when the comparison is within clusters)."""
     part = Slice(kind=VPR).apply(cube)
     rows = summed(part, ["year", "school", "subject"])
-    rows["group"] = [group_of(types.get(str(s))) for s in rows["school"]]
-    totals = summed(part.assign(group=[group_of(types.get(str(s))) for s in part["school"]]),
+
+    def group(s: object) -> str:
+        return groups.get(str(s), "") if groups is not None else group_of(types.get(str(s)))
+
+    rows["group"] = [group(s) for s in rows["school"]]
+    totals = summed(part.assign(group=[group(s) for s in part["school"]]),
                     ["year", "group", "subject"])[["year", "group", "subject", "N", "n5", "n4"]]
     rows = rows.merge(totals, on=["year", "group", "subject"], how="left", suffixes=("", "_g"))
     rest_n = rows["N_g"] - rows["N"]  # the group without the school itself
@@ -63,11 +70,13 @@ def marks_shares(vs_period: pd.DataFrame, settings: SignalSettings) -> pd.DataFr
 
 
 def objectivity(cube: pd.DataFrame, vs_period: pd.DataFrame, types: dict[str, str],
-                settings: SignalSettings | None = None, profiles: pd.DataFrame | None = None) -> pd.DataFrame:
+                settings: SignalSettings | None = None, profiles: pd.DataFrame | None = None,
+                groups: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Every ВПР row (year × school × subject) with its numbers and the list of signals that fired on it;
-    `profiles` (reports.district.tasks.anomalous_profiles) adds the anomalous task profile of any parallel."""
+    `profiles` (reports.district.tasks.anomalous_profiles) adds the anomalous task profile of any parallel;
+    `groups` (school → cluster) compares each school within its cluster instead of its type group."""
     settings = settings or SignalSettings()
-    a = vpr_above_group(cube, types, settings)
+    a = vpr_above_group(cube, types, settings, groups)
     b = marks_shares(vs_period, settings)
     rows = a.merge(b, on=["year", "school", "subject"], how="outer")
     if profiles is not None and not profiles.empty:

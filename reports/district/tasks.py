@@ -101,6 +101,23 @@ def weakest(per: pd.DataFrame, how_many: int = 5, below_pp: float = 10.0) -> pd.
     return t.merge(where, on=KEYS, how="left").fillna({"weak_schools": ""}).reset_index(drop=True)
 
 
+def weakest_elements(per: pd.DataFrame, how_many: int = 5, below_pp: float = 10.0) -> pd.DataFrame:
+    """Per work its `how_many` weakest content elements in the town (all the tasks checking an element together),
+    each with the schools where the element is done `below_pp` points or more below the town."""
+    ekeys = [*KEYS[:-1], "element"]
+    part = per[per["element"].fillna("").astype(str).ne("").to_numpy(dtype=bool)]
+    mine = part.groupby(["school", *ekeys], as_index=False).agg(points=("points", "sum"), max=("max", "sum"))
+    mine["done_pct"] = mine["points"] / mine["max"] * 100.0
+    t = part.groupby(ekeys, as_index=False).agg(points=("points", "sum"), max=("max", "sum"),
+                                                tasks=("number", "nunique"))
+    t["town_pct"] = t["points"] / t["max"] * 100.0
+    t = t.sort_values([*KEYS[:-1], "town_pct", "element"]).groupby(KEYS[:-1], as_index=False).head(how_many)
+    joined = mine.merge(t[[*ekeys, "town_pct"]], on=ekeys)
+    weak = joined[(joined["done_pct"] <= joined["town_pct"] - below_pp).to_numpy(dtype=bool)]
+    where = weak.groupby(ekeys, as_index=False).agg(weak_schools=("school", lambda s: ", ".join(sorted(map(str, s)))))
+    return t.merge(where, on=ekeys, how="left").fillna({"weak_schools": ""}).reset_index(drop=True)
+
+
 def profile(per: pd.DataFrame, school: str) -> pd.DataFrame:
     """A school's done % per task beside the town's, with the difference in points."""
     mine = per[(per["school"].astype(str) == school).to_numpy(dtype=bool)]

@@ -28,7 +28,7 @@ TITLES: dict[str, str] = {
     "teacher": "Педагог", "N": "Писали", "success_pct": "Успеваемость, %", "quality_pct": "Качество, %",
     "sou_pct": "СОУ, %", "mean_mark": "Средний балл", "success_pct_diff": "± к городу (успев.), п.п.",
     "quality_pct_diff": "± к городу (кач.), п.п.", "sou_pct_diff": "± к городу (СОУ), п.п.",
-    "mean_mark_diff": "± к городу (ср. балл)",
+    "mean_mark_diff": "± к городу (ср. балл)", "year_label": "Учебный год", "cluster": "Кластер",
 }
 
 

@@ -1,0 +1,81 @@
+"""The lab's multi-year views over a synthetic region: three academic years of every school (benchmarks/region_synth),
+then on DuckDB the aggregates the new views read and the views' own computation — dynamics, the cohort signals
+(later result, 4 → 5 drop), threshold peaks, quartile shares and the ШНОР list.
+
+Run: .venv/bin/python benchmarks/bench_town_years.py [--sizes 30,300] [--runs 3]   (default 30)
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_region import best, peak_rss_mb  # noqa: E402
+from region_synth import code_of, write_region  # noqa: E402
+
+from reports.district import CUBE  # noqa: E402
+from reports.district.clusters import ShnorSettings, shnor  # noqa: E402
+from reports.district.dynamics import STORED_CUBE, dynamics  # noqa: E402
+from reports.district.scores import (  # noqa: E402
+    SCORE_DISTRIBUTION,
+    lower_share_by_year,
+    quartile_shares,
+    threshold_peaks,
+)
+from reports.district.signals_more import cohort_drop, not_confirmed  # noqa: E402
+from reports.district.town import Slice  # noqa: E402
+from sync.warehouse.engine import Engine  # noqa: E402
+from sync.warehouse.layout import Warehouse  # noqa: E402
+
+TARGET_VIEW_S = 5.0  # each new view of a 300-school region, aggregates and computation together
+YEARS = (2023, 2024, 2025)
+
+
+def measure(root: Path, n: int, runs: int) -> None:
+    engine = Engine(Warehouse(root), CUBE.sql)
+    cube_s = best(lambda: engine.run(STORED_CUBE), runs)
+    dist_s = best(lambda: engine.run(SCORE_DISTRIBUTION), runs)
+    cube, dist = engine.run(STORED_CUBE), engine.run(SCORE_DISTRIBUTION)
+    groups = {code_of(i): "общеобразовательные" for i in range(n)}
+    views = {
+        "dynamics (one school)": (cube_s, best(lambda: dynamics(cube, Slice(kind="ВПР"), code_of(1)), runs)),
+        "later result + 4→5 drop": (cube_s, best(lambda: (not_confirmed(cube, groups), cohort_drop(cube)), runs)),
+        "threshold peaks": (dist_s, best(lambda: threshold_peaks(dist), runs)),
+        "quartile shares": (dist_s, best(lambda: quartile_shares(dist, groups), runs)),
+        "ШНОР": (dist_s, best(lambda: shnor(lower_share_by_year(dist), ShnorSettings()), runs)),
+    }
+    print(f"  aggregates: stored cubes {cube_s:.2f} s ({len(cube):,} rows); score distribution {dist_s:.2f} s "
+          f"({len(dist):,} rows)")
+    for name, (sql_s, calc_s) in views.items():
+        print(f"  {name:24}: {sql_s + calc_s:.2f} s (aggregate {sql_s:.2f} s + computation {calc_s:.2f} s; "
+              f"target < {TARGET_VIEW_S:.0f} s at 300 schools)")
+    print(f"  peak memory {peak_rss_mb():,.0f} MB")
+    engine.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="30")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    for n in (int(s) for s in args.sizes.split(",") if s.strip()):
+        tmp = Path(tempfile.mkdtemp(prefix="bench-years-"))
+        try:
+            t = time.perf_counter()
+            rows = sum(write_region(tmp / "warehouse", n, year=y, seed=2026 + y)[1] for y in YEARS)
+            print(f"\n{n} schools × {len(YEARS)} years: {rows:,} result rows, generated in "
+                  f"{time.perf_counter() - t:.1f} s")
+            measure(tmp / "warehouse", n, args.runs)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
