@@ -5,7 +5,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from app.access import LAB_ROLE_TITLES, LabRole
+from app.lab.access import LAB_ROLE_TITLES
+from app.roles import LabRole
 from sync.users import UserStore
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from nicegui import ui
 
 from app import background
-from app.access import can_open_lab
 from app.auth import current_account
+from app.lab.access import can_open_lab
 from app.lab.document_view import show
 from app.lab.pages import frame, lab, lab_page
 from app.lab.reports_run import build_document

@@ -12,8 +12,8 @@ import pandas as pd
 from nicegui import ui
 
 from app import background
-from app.access import can_open_lab, lab_can_drill, lab_sees_school
 from app.auth import current_account
+from app.lab.access import can_open_lab, lab_can_drill, lab_sees_school
 from app.lab.pages import frame, lab, lab_page
 from reports.district import CUBE
 from reports.district.dynamics import STORED_CUBE

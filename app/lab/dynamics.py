@@ -10,8 +10,8 @@ import pandas as pd
 from nicegui import ui
 
 from app import background
-from app.access import lab_sees_school
 from app.auth import current_account
+from app.lab.access import lab_sees_school
 from app.lab.dashboard import choices, crumbs, load, parse_slice, query, refused, school_name, selectors, table
 from app.lab.pages import frame, lab, lab_page
 from app.pages.chart_format import russian

@@ -11,8 +11,8 @@ import pandas as pd
 from nicegui import ui
 
 from app import background
-from app.access import can_open_lab
 from app.auth import current_account
+from app.lab.access import can_open_lab
 from app.lab.pages import frame, lab, lab_page
 from app.lab.views import (
     filters,

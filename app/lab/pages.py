@@ -12,7 +12,8 @@ from fastapi.responses import RedirectResponse
 from nicegui import events, ui
 
 from app import background
-from app.access import (
+from app.auth import current_account, page, sign_out
+from app.lab.access import (
     LAB_PAGES,
     LAB_ROLE_TITLES,
     authorize_lab_commands,
@@ -20,7 +21,6 @@ from app.access import (
     lab_sees_school,
     uploader_school,
 )
-from app.auth import current_account, page, sign_out
 from app.pages.login import login_form
 from app.state import ctx
 from app.upload_guard import UploadPolicy, install_upload_guard
@@ -68,7 +68,7 @@ def frame(title: str) -> Any:
 
 
 def lab_page(path: str, key: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The school's page guard with the lab's rule (access.LAB_PAGES) and chrome."""
+    """The school's page guard with the lab's rule (app.lab.access.LAB_PAGES) and chrome."""
     return page(path, key, allowed=can_open_lab, frame_of=frame, rules=LAB_PAGES)
 
 

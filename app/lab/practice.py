@@ -1,6 +1,6 @@
 """The best-practice bank (ППО) of the town, searchable by text, subject, level of dissemination and school, and the
 catalogue of the schools' services by kind, grade and school. Every role reads the counts; the rows (they name the
-authors) follow access.lab_sees_people: the methodologist sees all, an uploader their own school's."""
+authors) follow app.lab.access.lab_sees_people: the methodologist sees all, an uploader their own school's."""
 
 from __future__ import annotations
 

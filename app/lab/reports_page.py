@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 from nicegui import ui
 
 from app import background
-from app.access import lab_sees_school
 from app.auth import current_account
+from app.lab.access import lab_sees_school
 from app.lab.dashboard import load, options
 from app.lab.pages import frame, lab, lab_page
 from app.lab.reports_run import build_document, edited, render

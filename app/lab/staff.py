@@ -1,6 +1,6 @@
 """The town's staff database page: composition, attestation and course obligations, course hours by provider, the
 schools' counts and the xlsx for the authority; the list of people (and the review of uncertain matches) only for
-those who may see adults' personal data (access.lab_sees_people)."""
+those who may see adults' personal data (app.lab.access.lab_sees_people)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pandas as pd
 from nicegui import ui
 
 from app import background
-from app.access import can_open_lab
 from app.auth import current_account
+from app.lab.access import can_open_lab
 from app.lab.pages import frame, lab, lab_page
 from app.lab.views import (
     filters,

@@ -10,8 +10,8 @@ import pandas as pd
 from nicegui import ui
 
 from app import background
-from app.access import lab_sees_school
 from app.auth import current_account
+from app.lab.access import lab_sees_school
 from app.lab.dashboard import crumbs, parse_slice, query, refused, ru, school_name
 from app.lab.pages import frame, lab, lab_page
 from reports.district.tasks import TASK_SCORES, TASKS, per_task, profile, weakest, weakest_elements

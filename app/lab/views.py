@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 from nicegui import ui
 
-from app.access import LabRole, lab_role, lab_sees_people, lab_sees_school
+from app.lab.access import lab_role, lab_sees_people, lab_sees_school
 from app.lab.dashboard import ru
+from app.roles import LabRole
 from sync.users import Account
 
 
