@@ -77,8 +77,6 @@ log = logging.getLogger(__name__)
 __all__ = ["GoogleStore"]  # its errors (SheetsUnavailable, QuotaExhausted, SheetsRejected...) live in sync.google.http
 
 READ_PARAMS = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
-
-
 Plan = Callable[[bool], Callable[[], Any] | None]
 
 
@@ -102,7 +100,6 @@ class GoogleStore:
         self._headers: dict[str, list[str]] = {}  # last header row seen per sheet: guesses where the id column is
         self._lock = threading.RLock()
 
-    # -- counters ------------------------------------------------------------------------------------------------
     @property
     def request_count(self) -> int:
         return self.counter.total
