@@ -47,3 +47,10 @@ def test_the_architecture_map_names_every_package() -> None:
     assert [p for p in packages if f"`{p}`" not in block] == []
     named = set(re.findall(r"`((?:app|sheets_schema|forms|sync|reports|devtools)(?:/\w+)*/)`", block))
     assert sorted(named - set(packages)) == []  # nothing named that does not exist
+
+
+def test_every_file_the_readme_names_exists() -> None:
+    named = set(re.findall(r"\b((?:app|sync|reports|forms|sheets_schema|devtools|benchmarks|tests)/[\w/]+\.py)\b",
+                           README))
+    assert len(named) >= 20
+    assert sorted(p for p in named if not (ROOT / p).is_file()) == []
