@@ -139,11 +139,27 @@ def fit(points: list[tuple[int, float]], what: str) -> None:
     print(f"growth {what}: time ∝ n^{b:.2f}; at 2,000 schools ≈ {at2000:.1f} s (target < {TARGET_TOWN_S_2000:.0f} s)")
 
 
+def region(tmp: Path, n: int) -> tuple[Warehouse, int, float]:
+    """The region of n schools under tmp/warehouse: generated, or the one a previous run kept (tmp/region.json)."""
+    marker = tmp / "region.json"
+    if marker.is_file():
+        info = json.loads(marker.read_text(encoding="utf-8"))
+        return Warehouse(tmp / "warehouse"), int(info["rows"]), float(info["seconds"])
+    shutil.rmtree(tmp / "warehouse", ignore_errors=True)
+    t = time.perf_counter()
+    wh, rows = write_region(tmp / "warehouse", n)
+    seconds = time.perf_counter() - t
+    marker.write_text(json.dumps({"schools": n, "rows": rows, "seconds": seconds}), encoding="utf-8")
+    return wh, rows, seconds
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="30", help="school counts, e.g. 30,300,2000")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-spark", action="store_true")
+    ap.add_argument("--keep", metavar="DIR", help="keep each generated region in DIR/<schools>/ and reuse it next time")
+    ap.add_argument("--generate-only", action="store_true", help="only generate (with --keep: for a later run)")
     ap.add_argument("--measure", nargs=2, metavar=("ENGINE", "ROOT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure:
@@ -151,14 +167,15 @@ def main() -> None:
         return
     growth: dict[str, list[tuple[int, float]]] = {"duckdb": [], "spark": []}
     for n in (int(s) for s in args.sizes.split(",") if s.strip()):
-        tmp = Path(tempfile.mkdtemp(prefix="bench-region-"))
+        tmp = Path(args.keep) / str(n) if args.keep else Path(tempfile.mkdtemp(prefix="bench-region-"))
         try:
-            t = time.perf_counter()
-            wh, rows = write_region(tmp / "warehouse", n)
+            wh, rows, seconds = region(tmp, n)
             p = planted(n)
             print(f"\n{n} schools: {rows:,} result rows, warehouse {wh.size_bytes() / 1e6:,.1f} MB in "
-                  f"{len(list(wh.root.rglob('*.parquet'))):,} files, generated in {time.perf_counter() - t:.1f} s "
+                  f"{len(list(wh.root.rglob('*.parquet'))):,} files, generated in {seconds:.1f} s "
                   f"(planted: {len(p.inflated_vpr)} inflated ВПР, {len(p.absent)} absent, {len(p.all_fives)} all «5»)")
+            if args.generate_only:
+                continue
             for kind in ("duckdb", *(() if args.no_spark else ("spark",))):
                 r = child(kind, wh.root, args.runs)
                 if r is not None:
@@ -169,7 +186,8 @@ def main() -> None:
                   f"{c['seconds']:.1f} s; scan of results {c['scan_before']:.2f} s -> {c['scan_after']:.2f} s; "
                   f"one school {c['pick_before']:.3f} s -> {c['pick_after']:.3f} s (target < {TARGET_ONE_SCHOOL_S} s)")
         finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(tmp, ignore_errors=True)
     print()
     for kind, points in growth.items():
         fit(points, f"{kind} dashboard")

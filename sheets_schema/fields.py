@@ -2,6 +2,10 @@
 
 A new type is one new class. Parsing is vectorised over a pandas Series of cell strings and returns the typed
 values plus, per cell, an optional problem (severity + Russian message). Nothing here raises on odd content.
+
+Each type's rules come in two parts: `parse` reads the text (is it a number, a date, scores?) and hands the typed
+values to `check`, which holds what a value of the type may be (bounds, length, options, the id's alphabet). Typed
+data that never was text (a bundle's Parquet) goes through `check` alone — the same rules, no second copy.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 ERROR = "ошибка"
 WARNING = "предупреждение"
@@ -30,17 +36,47 @@ class Parsed:
 
 
 def _none_like(s: pd.Series) -> pd.Series:
-    return pd.Series([None] * len(s), index=s.index, dtype=object)
+    return pd.Series(np.empty(len(s), dtype=object), index=s.index, copy=False)  # np.empty(object) holds None
 
 
-def _set(target: pd.Series, mask: pd.Series, message: str | Callable[[pd.Series], pd.Series]) -> None:
+def _set(target: pd.Series, mask: pd.Series | np.ndarray, message: str | Callable[[pd.Series], pd.Series]) -> None:
     """Write a message where mask holds and no earlier message was written.
 
     A callable message gets the mask and builds per-cell texts only for the hit cells (keeps big sheets fast).
+    A mask that holds nowhere — the usual case — costs one conversion and one `any`.
     """
-    m = mask.fillna(False).astype(bool) & target.isna()
+    m = mask.to_numpy(dtype=bool, na_value=False) if isinstance(mask, pd.Series) else np.asarray(mask, dtype=bool)
+    if not m.any():
+        return
+    m = m & pd.isna(target.to_numpy())
     if m.any():
-        target[m] = message(m) if callable(message) else message
+        hit = pd.Series(m, index=target.index)
+        target[hit] = message(hit) if callable(message) else message
+
+
+def _text(values: pd.Series) -> pd.Series:
+    return values if values.dtype == "string" else values.astype("string")
+
+
+def _strings(values: pd.Series) -> pa.Array:
+    """The column as an Arrow string array (no copy for Arrow-backed text): its checks run in Arrow's kernels."""
+    return pa.array(values, type=pa.string(), from_pandas=True)
+
+
+def _mismatch(values: pd.Series, pattern: str) -> np.ndarray:
+    """Filled cells that do not match the pattern (empty cells never do)."""
+    arr = _strings(values)
+    ok = pc.or_(pc.equal(pc.utf8_length(arr), 0), pc.match_substring_regex(arr, pattern))
+    return ~ok.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _longer(values: pd.Series, limit: int) -> np.ndarray:
+    return pc.greater(pc.utf8_length(_strings(values)), limit).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _merge(target: pd.Series, more: pd.Series) -> None:
+    """Add the messages of a later check where no earlier message was written."""
+    _set(target, pd.notna(more.to_numpy()), lambda m: more[m])
 
 
 class FieldType:
@@ -53,7 +89,12 @@ class FieldType:
 
     def parse(self, cells: pd.Series) -> Parsed:
         """cells: stripped strings, '' for empty. Empty cells are handled by the caller (required check)."""
-        return Parsed(cells.astype("string"), _none_like(cells), _none_like(cells))
+        return self.check(cells)
+
+    def check(self, values: pd.Series) -> Parsed:
+        """Typed values of this field (text: stripped strings, '' for empty; numbers Int64/Float64, dates
+        datetime64, scores tuples, NA for empty) -> the values that pass, with per-cell messages."""
+        return Parsed(_text(values), _none_like(values), _none_like(values))
 
     def render(self, value: Any) -> str:
         """Typed value -> the cell string we write."""
@@ -78,10 +119,10 @@ class Text(FieldType):
     name: ClassVar[str] = "text"
     widget: ClassVar[str] = "text"
 
-    def parse(self, cells: pd.Series) -> Parsed:
-        errors = _none_like(cells)
-        _set(errors, cells.str.len() > self.max_length, f"Слишком длинный текст (больше {self.max_length} символов)")
-        return Parsed(cells.astype("string"), errors, _none_like(cells))
+    def check(self, values: pd.Series) -> Parsed:
+        errors = _none_like(values)
+        _set(errors, _longer(values, self.max_length), f"Слишком длинный текст (больше {self.max_length} символов)")
+        return Parsed(_text(values), errors, _none_like(values))
 
 
 @dataclass(frozen=True)
@@ -96,10 +137,9 @@ class Link(Text):
     name: ClassVar[str] = "link"
     widget: ClassVar[str] = "text"
 
-    def parse(self, cells: pd.Series) -> Parsed:
-        p = super().parse(cells)
-        bad = (cells != "") & ~cells.str.match(r"^https?://\S+$", na=False)
-        _set(p.errors, bad, "Ссылка должна начинаться с http:// или https://")
+    def check(self, values: pd.Series) -> Parsed:
+        p = super().check(values)
+        _set(p.errors, _mismatch(values, r"^https?://\S+$"), "Ссылка должна начинаться с http:// или https://")
         return p
 
 
@@ -129,17 +169,29 @@ class Number(FieldType):
         values = pd.to_numeric(txt.where(numeric).str.replace(",", ".", regex=False), errors="coerce")
         _set(warnings, comma, lambda m: "Число с десятичной запятой прочитано как " + values[m].map(fmt_number)
              + " — проверьте, что это не опечатка")
-        if self.integer:
-            frac = numeric & values.notna() & (values != np.floor(values))
-            _set(errors, frac, "Ожидается целое число")
         lead = numeric & txt.str.match(r"^[+-]?0[0-9]", na=False)
         _set(warnings, lead, lambda m: "Ведущий ноль: прочитано как " + values[m].map(fmt_number))
-        if self.min_value is not None:
-            _set(errors, values < self.min_value, f"Значение меньше {fmt_number(self.min_value)}")
-        if self.max_value is not None:
-            _set(errors, values > self.max_value, f"Значение больше {fmt_number(self.max_value)}")
-        values = values.where(errors.isna())
-        return Parsed(values.astype("Int64" if self.integer else "Float64"), errors, warnings)
+        checked = self.check(values)
+        _merge(errors, checked.errors)
+        return Parsed(checked.values.where(errors.isna()), errors, warnings)
+
+    def check(self, values: pd.Series) -> Parsed:
+        errors = _none_like(values)
+        v = values.to_numpy(dtype=float, na_value=np.nan)
+        finite = np.isfinite(v)
+        with np.errstate(invalid="ignore"):
+            _set(errors, ~np.isnan(v) & ~finite, "Ожидается число")  # typed data only: text never reads as inf
+            if self.integer:
+                _set(errors, finite & (v != np.floor(v)), "Ожидается целое число")
+                _set(errors, finite & (np.abs(v) > 2**53), "Слишком большое число")  # beyond exact integers
+            if self.min_value is not None:
+                _set(errors, v < self.min_value, f"Значение меньше {fmt_number(self.min_value)}")
+            if self.max_value is not None:
+                _set(errors, v > self.max_value, f"Значение больше {fmt_number(self.max_value)}")
+        bad = pd.notna(errors.to_numpy())
+        kept = np.where(bad, np.nan, v) if bad.any() else v
+        return Parsed(pd.Series(kept, index=values.index).astype("Int64" if self.integer else "Float64"), errors,
+                      _none_like(values))
 
     def render(self, value: Any) -> str:
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
@@ -174,8 +226,8 @@ class Mark(Integer):
     name: ClassVar[str] = "mark"
     widget: ClassVar[str] = "mark"
 
-    def parse(self, cells: pd.Series) -> Parsed:
-        p = super().parse(cells)
+    def check(self, values: pd.Series) -> Parsed:
+        p = super().check(values)
         out_of_range = p.errors.fillna("").str.startswith("Значение")
         p.errors[out_of_range] = "Отметка должна быть от 1 до 5"
         return p
@@ -223,10 +275,16 @@ class Date(FieldType):
         shaped = cells.str.match(r"^([0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})$", na=False)
         _set(errors, filled & shaped & values.isna(), lambda m: cells[m].map(no_such_date))
         _set(errors, filled & values.isna(), "Ожидается дата в виде ДД.ММ.ГГГГ")
+        checked = self.check(values)
+        _merge(errors, checked.errors)
+        return Parsed(checked.values.where(errors.isna()), errors, _none_like(cells))
+
+    def check(self, values: pd.Series) -> Parsed:
+        """values: datetime64 of any unit (a typed date may lie far outside the nanosecond range)."""
+        errors = _none_like(values)
         _set(errors, values.notna() & ((values.dt.year < 1900) | (values.dt.year > 2100)),
              "Дата вне допустимого диапазона")
-        values = values.where(errors.isna())
-        return Parsed(values, errors, _none_like(cells))
+        return Parsed(values.where(errors.isna()).astype("datetime64[ns]"), errors, _none_like(values))
 
     def render(self, value: Any) -> str:
         if value is None or value is pd.NaT or value is pd.NA:
@@ -245,17 +303,21 @@ class Choice(FieldType):
     dtype: ClassVar[str] = "category"
     widget: ClassVar[str] = "select"
 
-    def parse(self, cells: pd.Series) -> Parsed:
-        errors = _none_like(cells)
-        canon = {o.casefold(): i for i, o in enumerate(self.options)}
-        # a column holds a handful of distinct spellings: match those, then spread the codes (no per-cell Python)
-        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-        known = np.array([canon.get(str(u).casefold(), -1) for u in uniques] + [-1], dtype=np.int64)
-        found = known[codes]  # the sentinel -1 picks the trailing -1
-        _set(errors, (cells != "") & pd.Series(found < 0, index=cells.index),
-             "Допустимые значения: " + ", ".join(self.options))
-        categorical = pd.Series(pd.Categorical.from_codes(found, categories=list(self.options)), index=cells.index)
-        return Parsed(categorical, errors, _none_like(cells))
+    def check(self, values: pd.Series) -> Parsed:
+        errors = _none_like(values)
+        arr = _strings(values)
+        # the canonical spelling is found in Arrow; only other spellings (a handful of distinct ones) go to Python
+        found = pc.index_in(arr, value_set=pa.array(self.options, pa.string())).fill_null(-1).to_numpy(
+            zero_copy_only=False).astype(np.int64)
+        other = (found < 0) & _mismatch(values, "^$")
+        if other.any():
+            canon = {o.casefold(): i for i, o in enumerate(self.options)}
+            codes, uniques = pd.factorize(values[other], use_na_sentinel=True)
+            known = np.array([canon.get(str(u).casefold(), -1) for u in uniques] + [-1], dtype=np.int64)
+            found[other] = known[codes]  # the sentinel -1 picks the trailing -1
+        _set(errors, other & (found < 0), "Допустимые значения: " + ", ".join(self.options))
+        categorical = pd.Series(pd.Categorical.from_codes(found, categories=list(self.options)), index=values.index)
+        return Parsed(categorical, errors, _none_like(values))
 
 
 @dataclass(frozen=True)
@@ -280,11 +342,11 @@ class RowId(FieldType):
     name: ClassVar[str] = "id"
     widget: ClassVar[str] = "readonly"
 
-    def parse(self, cells: pd.Series) -> Parsed:
-        errors = _none_like(cells)
-        _set(errors, (cells != "") & ~cells.str.match(r"^[\w\-.]{1,64}$", na=False),
+    def check(self, values: pd.Series) -> Parsed:
+        errors = _none_like(values)
+        _set(errors, _mismatch(values, r"^[\w\-.]{1,64}$"),
              "Идентификатор может содержать только буквы, цифры, «-», «_» и «.»")
-        return Parsed(cells.astype("string"), errors, _none_like(cells))
+        return Parsed(_text(values), errors, _none_like(values))
 
 
 @dataclass(frozen=True)
@@ -306,6 +368,22 @@ class Scores(FieldType):
         _set(warnings, comma, "Десятичная запятая в баллах: прочитано как дробные баллы")
         return Parsed(parse_scores_column(norm.where(ok & (norm != ""))), errors, warnings)
 
+    def check(self, values: pd.Series) -> Parsed:
+        """values: tuples of floats (None: a task left unscored) or None. Text passes only non-negative numbers
+        (the pattern above), so `parse` needs no check; typed scores must be finite and not negative."""
+        errors = _none_like(values)
+        cells = values.to_numpy(dtype=object)
+        counts = np.fromiter((len(t) if isinstance(t, tuple) else 0 for t in cells), dtype=np.int64,
+                             count=len(cells))
+        if counts.any():
+            flat = np.fromiter((np.nan if x is None else x for t in cells if isinstance(t, tuple) for x in t),
+                               dtype=float, count=int(counts.sum()))
+            wrong = ~np.isnan(flat) & ~(np.isfinite(flat) & (flat >= 0))
+            bad = np.zeros(len(cells), dtype=bool)
+            bad[np.repeat(np.arange(len(cells)), counts)[wrong]] = True
+            _set(errors, pd.Series(bad, index=values.index), "Баллы по заданиям — числа не меньше нуля")
+        return Parsed(values.where(errors.isna()), errors, _none_like(values))
+
     def render(self, value: Any) -> str:
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
             return ""
@@ -316,9 +394,6 @@ class Scores(FieldType):
 
 def parse_scores_column(cells: pd.Series) -> pd.Series:
     """Vectorised parse of well-formed score cells (NaN where empty) into tuples; splitting runs in arrow."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     arr = pa.array(cells.astype("string[pyarrow]"))  # no copy when the column is arrow already
     if pc.any(pc.match_substring_regex(arr, r"[\t\r\n;]|  ")).as_py():  # runs of separators become one space
         arr = pc.utf8_trim(pc.replace_substring_regex(arr, r"[ \t\r\n;]+", " "), " ")

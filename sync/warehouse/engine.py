@@ -93,13 +93,15 @@ def integral_sums(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def run_on_files(aggregate: SQLAggregate, files: Mapping[str, Path], year: int, school: str) -> pa.Table:
-    """Run an aggregate over one school-year's own files (a staged submission), with its partition values."""
+def run_on_tables(aggregate: SQLAggregate, tables: Mapping[str, pa.Table], year: int, school: str) -> pa.Table:
+    """Run an aggregate over one school-year's own tables (a submission being stored), with its partition values:
+    one query over the tables in memory, nothing re-read from disk."""
     con = duckdb.connect(":memory:")
     try:
         for name in aggregate.views:
+            con.register(f"_t_{name}", tables[name])
             con.execute(f"CREATE VIEW {name} AS SELECT *, CAST({int(year)} AS INTEGER) AS year, "
-                        f"CAST({_quote(Path(school))} AS VARCHAR) AS school FROM read_parquet({_quote(files[name])})")
+                        f"CAST({_quote(Path(school))} AS VARCHAR) AS school FROM _t_{name}")
         return con.sql(aggregate.sql).to_arrow_table()
     finally:
         con.close()
