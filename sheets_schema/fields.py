@@ -206,6 +206,8 @@ def fmt_number(v: Any) -> str:
         return str(v)
     if np.isnan(f):
         return ""
+    if not np.isfinite(f):  # only typed data holds it (text never reads as inf): shown, never a crash
+        return "∞" if f > 0 else "-∞"
     return str(int(f)) if f == int(f) else f"{f:g}".replace(".", ",")
 
 

@@ -15,6 +15,7 @@ import pyarrow as pa
 from sheets_schema.bundle import BUNDLE_SCHEMA
 
 from .arrow import arrow_schema
+from .bundle import CODE_RE
 from .layout import PART, Warehouse
 
 HIVE = "hive_partitioning = true, hive_types = {'year': 'INTEGER', 'school': 'VARCHAR'}, union_by_name = true"
@@ -47,37 +48,64 @@ class Engine:
 
     def refresh(self) -> None:
         with self._lock, self.warehouse.lock:
-            for sheet in BUNDLE_SCHEMA:
-                self._view(self._con, sheet.key, self.warehouse.root / sheet.key)
-            root = self.warehouse.root / "cube"
-            if self.warehouse.files("cube"):
-                self._con.execute(f"CREATE OR REPLACE VIEW cube AS SELECT * FROM read_parquet("
-                                  f"{_quote(root / '*' / '*' / PART)}, {HIVE})")
-            elif self.cube_sql:
-                self._con.execute(f"CREATE OR REPLACE VIEW cube AS {self.cube_sql}")
+            self._views(self._con, "*", ("cube", *(s.key for s in BUNDLE_SCHEMA)))
 
-    def _view(self, con: duckdb.DuckDBPyConnection, name: str, root: Path) -> None:
-        if any(root.glob(f"year=*/school=*/{PART}")):
+    def _views(self, con: duckdb.DuckDBPyConnection, school: str, wanted: tuple[str, ...]) -> None:
+        """Views over every school's partitions (`school` = "*") or over one school's folders only, so a school's
+        query reads its own files and nothing else (the partition is chosen by the path, not by a filter).
+        `cube` without stored cubes is computed from the bundle tables, so it brings them all."""
+        root = self.warehouse.root / "cube"
+        stored = "cube" in wanted and any(root.glob(f"year=*/school={school}/{PART}"))
+        raw = "cube" in wanted and not stored
+        for sheet in BUNDLE_SCHEMA:
+            if raw or sheet.key in wanted:
+                self._view(con, sheet.key, self.warehouse.root / sheet.key, school)
+        if stored:
+            con.execute(f"CREATE OR REPLACE VIEW cube AS SELECT * FROM read_parquet("
+                        f"{_quote(root / '*' / f'school={school}' / PART)}, {HIVE})")
+        elif raw and self.cube_sql:
+            con.execute(f"CREATE OR REPLACE VIEW cube AS {self.cube_sql}")
+
+    def _view(self, con: duckdb.DuckDBPyConnection, name: str, root: Path, school: str = "*") -> None:
+        if any(root.glob(f"year=*/school={school}/{PART}")):
             con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet("
-                        f"{_quote(root / '*' / '*' / PART)}, {HIVE})")
+                        f"{_quote(root / '*' / f'school={school}' / PART)}, {HIVE})")
         else:
             con.register("_arrow_empty", _empty(name))  # a table of the connection: cursors see it too
             con.execute(f"CREATE OR REPLACE TABLE _empty_{name} AS SELECT * FROM _arrow_empty")
             con.unregister("_arrow_empty")
             con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM _empty_{name}")
 
-    def run(self, aggregate: SQLAggregate) -> pd.DataFrame:
+    def run(self, aggregate: SQLAggregate, school: str | None = None) -> pd.DataFrame:
+        """The aggregate over the town, or over one school's partitions only (`school`: its code) — the same rows
+        as the town's result filtered to that school, read from that school's files alone."""
+        if school is not None:
+            return self._run_for_school(aggregate, school)
         with self._lock:
             cur = self._con.cursor()
         try:
-            cur.execute(aggregate.sql)
-            huge = [d[0] for d in cur.description or () if _integral_wide(str(d[1]))]
-            return integral_sums(cur.df(), huge)
+            return _fetch(cur, aggregate.sql)
         finally:
             cur.close()
 
+    def _run_for_school(self, aggregate: SQLAggregate, school: str) -> pd.DataFrame:
+        con = duckdb.connect(":memory:")
+        try:
+            with self.warehouse.lock:  # a commit swaps folders: views are built on a stable tree
+                # a code outside the alphabet of codes (a glob character, a path) names no folder: empty views
+                self._views(con, school if CODE_RE.match(school) else " ", tuple(aggregate.views))
+            return _fetch(con, aggregate.sql)
+        finally:
+            con.close()
+
     def close(self) -> None:
         self._con.close()
+
+
+def _fetch(cur: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    cur.execute(sql)
+    huge = [d[0] for d in cur.description or () if _integral_wide(str(d[1]))]
+    return integral_sums(cur.df(), huge)
 
 
 def _integral_wide(type_name: str) -> bool:
