@@ -3,9 +3,10 @@ Spark local[2], the same aggregates (reports.district) on the same hive-partitio
 
 Run: .venv/bin/python benchmarks/bench_region.py [--sizes 30,300,2000] [--no-spark] [--runs 3]   (default 30)
 
-Per size: warehouse size and rows; the full lab dashboard (every aggregate of the registry but the per-school
-cube itself, the heavy one being the town's indicators from the raw facts) and one school's view (its cube and
-its raw facts, partition pruning) — each engine measured in its own process so its peak memory is its own;
+Per size: warehouse size and rows; the town-level indicators (every aggregate of the registry but the per-school
+cube itself and the per-task extracts, the heavy one being the town's indicators from the raw facts) and one
+school's view (its cube and its raw facts read from its own folders only) — each engine measured in its own
+process so its peak memory is its own; the per-task extracts apart (up to --extracts-up-to schools);
 rows per second; the growth fit over the sizes run; compaction of the per-school files of `results` and `cube`
 into one file per table-year, and the same scans before and after it.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -75,26 +77,40 @@ def peak_rss_mb(pid: str = "self") -> float:
     return float("nan")
 
 
-def measure(kind: str, root: Path, runs: int) -> dict:
-    """Runs in a child process: open the engine, time the dashboard and one school, report peak memory."""
+# Not indicators but extracts: every present result's score list goes to pandas, where the per-task sums are taken
+# (reports.district.tasks) — rows, not aggregates, so they grow with the region; measured apart, up to a size.
+EXTRACTS = ("task_scores", "tasks_of_works")
+
+
+def measure(kind: str, root: Path, runs: int, extracts: bool) -> dict:
+    """Runs in a child process: open the engine, time one school, the town-level indicators and (if asked) the
+    per-task extracts; report peak memory after the indicators and after the extracts."""
     from sync.warehouse.engines import open_engine
 
     wh = Warehouse(root)
     t = time.perf_counter()
     engine = open_engine(kind, wh, CUBE.sql)  # type: ignore[arg-type]
-    out: dict = {"open_s": time.perf_counter() - t, "queries": {}}
-    dashboard = [a for k, a in AGGREGATES.items() if k != "cube"]
-    for a in dashboard:
-        out["queries"][a.key] = best(lambda a=a: engine.run(a), runs)
-    out["dashboard_s"] = sum(out["queries"].values())
+    out: dict = {"open_s": time.perf_counter() - t, "queries": {}, "extracts": {}}
     school = code_of(1)
     out["one_school"] = {a.key: best(lambda a=a: engine.run(a, school=school), runs) for a in one_school()}
     out["one_school_s"] = sum(out["one_school"].values())
     out["one_school_where"] = {a.key: best(lambda a=a: engine.run(a), runs) for a in one_school_filtered(school)}
-    out["rss_mb"] = peak_rss_mb()
-    if kind == "spark":
-        proc = getattr(getattr(engine.spark.sparkContext, "_gateway", None), "proc", None)
-        out["rss_mb"] += peak_rss_mb(str(proc.pid)) if proc is not None else float("nan")
+    cpu, load = time.process_time(), os.getloadavg()[0]
+    for a in (a for k, a in AGGREGATES.items() if k != "cube" and k not in EXTRACTS):
+        out["queries"][a.key] = best(lambda a=a: engine.run(a), runs)
+    out["dashboard_s"] = sum(out["queries"].values())
+    out["dashboard_cpu_s"] = (time.process_time() - cpu) / runs  # both cores' time: the machine is shared
+    out["load"] = (load + os.getloadavg()[0]) / 2
+    gateway = getattr(getattr(engine.spark.sparkContext, "_gateway", None), "proc", None) if kind == "spark" else None
+
+    def rss() -> float:
+        return peak_rss_mb() + (peak_rss_mb(str(gateway.pid)) if gateway is not None else 0.0)
+
+    out["rss_mb"] = rss()
+    if extracts:
+        for key in EXTRACTS:
+            out["extracts"][key] = best(lambda key=key: engine.run(AGGREGATES[key]), 1)
+        out["rss_extracts_mb"] = rss()
     engine.close()
     return out
 
@@ -120,9 +136,9 @@ def compaction(wh: Warehouse, out: Path, runs: int) -> dict:
     return res
 
 
-def child(kind: str, root: Path, runs: int) -> dict | None:
-    proc = subprocess.run([sys.executable, __file__, "--measure", kind, str(root), "--runs", str(runs)],
-                          capture_output=True, text=True)
+def child(kind: str, root: Path, runs: int, extracts: bool) -> dict | None:
+    proc = subprocess.run([sys.executable, __file__, "--measure", kind, str(root), "--runs", str(runs),
+                           *(["--extracts"] if extracts else [])], capture_output=True, text=True)
     if proc.returncode != 0:
         print(f"  {kind}: failed — {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else '?'}")
         return None
@@ -133,7 +149,9 @@ def report(kind: str, n: int, rows: int, r: dict) -> None:
     target_town = TARGET_TOWN_S_2000 * n / 2000
     raw = r["queries"].get("town_by_school_raw", float("nan"))
     print(f"  {kind:6}: open {r['open_s']:.1f} s; dashboard {r['dashboard_s']:.2f} s "
-          f"(target < {target_town:.1f} s, i.e. 2,000 schools < {TARGET_TOWN_S_2000:.0f} s) — "
+          f"(target < {target_town:.1f} s, i.e. 2,000 schools < {TARGET_TOWN_S_2000:.0f} s; CPU "
+          f"{r.get('dashboard_cpu_s', float('nan')):.1f} s, load average {r.get('load', float('nan')):.1f} on "
+          f"{os.cpu_count()} cores) — "
           + ", ".join(f"{k} {v:.2f}" for k, v in r["queries"].items()))
     print(f"          raw facts {rows / raw:,.0f} rows/s; one school {r['one_school_s']:.3f} s "
           f"(target < {TARGET_ONE_SCHOOL_S} s; " + ", ".join(f"{k} {v:.3f}" for k, v in r["one_school"].items())
@@ -141,6 +159,12 @@ def report(kind: str, n: int, rows: int, r: dict) -> None:
           + ", ".join(f"{k} {v:.3f}" for k, v in r.get("one_school_where", {}).items())
           + f"); peak memory {r['rss_mb']:,.0f} MB "
           f"(target < {TARGET_MEMORY_GB * 1024:,.0f} MB)")
+    if r.get("extracts"):
+        print("          per-task extracts (rows to pandas, not indicators): "
+              + ", ".join(f"{k} {v:.2f} s" for k, v in r["extracts"].items())
+              + f"; peak memory with them {r['rss_extracts_mb']:,.0f} MB")
+    else:
+        print("          per-task extracts not run at this size (--extracts-up-to)")
 
 
 def fit(points: list[tuple[int, float]], what: str) -> None:
@@ -174,10 +198,14 @@ def main() -> None:
     ap.add_argument("--no-spark", action="store_true")
     ap.add_argument("--keep", metavar="DIR", help="keep each generated region in DIR/<schools>/ and reuse it next time")
     ap.add_argument("--generate-only", action="store_true", help="only generate (with --keep: for a later run)")
+    ap.add_argument("--extracts-up-to", type=int, default=300, metavar="N",
+                    help="measure the per-task extracts (every result row to pandas) only up to N schools")
+    ap.add_argument("--no-compaction", action="store_true", help="skip the compaction measurement")
+    ap.add_argument("--extracts", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--measure", nargs=2, metavar=("ENGINE", "ROOT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure[0], Path(args.measure[1]), args.runs)))
+        print(json.dumps(measure(args.measure[0], Path(args.measure[1]), args.runs, args.extracts)))
         return
     growth: dict[str, list[tuple[int, float]]] = {"duckdb": [], "spark": []}
     for n in (int(s) for s in args.sizes.split(",") if s.strip()):
@@ -191,10 +219,12 @@ def main() -> None:
             if args.generate_only:
                 continue
             for kind in ("duckdb", *(() if args.no_spark else ("spark",))):
-                r = child(kind, wh.root, args.runs)
+                r = child(kind, wh.root, args.runs, n <= args.extracts_up_to)
                 if r is not None:
                     report(kind, n, rows, r)
                     growth[kind].append((n, r["dashboard_s"]))
+            if args.no_compaction:
+                continue
             c = compaction(wh, tmp / "compacted", args.runs)
             print(f"  compaction of results+cube: {c['files_before']:,} files -> {c['files_after']:,} in "
                   f"{c['seconds']:.1f} s; scan of results {c['scan_before']:.2f} s -> {c['scan_after']:.2f} s; "

@@ -48,28 +48,23 @@ class Engine:
 
     def refresh(self) -> None:
         with self._lock, self.warehouse.lock:
-            self._views(self._con, "*", ("cube", *(s.key for s in BUNDLE_SCHEMA)))
+            for sheet in BUNDLE_SCHEMA:
+                self._view(self._con, sheet.key, self.warehouse.root / sheet.key)
+            if self.warehouse.files("cube"):
+                self._con.execute(f"CREATE OR REPLACE VIEW cube AS {self._scan('cube', '*')}")
+            elif self.cube_sql:
+                self._con.execute(f"CREATE OR REPLACE VIEW cube AS {self.cube_sql}")
 
-    def _views(self, con: duckdb.DuckDBPyConnection, school: str, wanted: tuple[str, ...]) -> None:
-        """Views over every school's partitions (`school` = "*") or over one school's folders only, so a school's
-        query reads its own files and nothing else (the partition is chosen by the path, not by a filter).
-        `cube` without stored cubes is computed from the bundle tables, so it brings them all."""
-        root = self.warehouse.root / "cube"
-        stored = "cube" in wanted and any(root.glob(f"year=*/school={school}/{PART}"))
-        raw = "cube" in wanted and not stored
-        for sheet in BUNDLE_SCHEMA:
-            if raw or sheet.key in wanted:
-                self._view(con, sheet.key, self.warehouse.root / sheet.key, school)
-        if stored:
-            con.execute(f"CREATE OR REPLACE VIEW cube AS SELECT * FROM read_parquet("
-                        f"{_quote(root / '*' / f'school={school}' / PART)}, {HIVE})")
-        elif raw and self.cube_sql:
-            con.execute(f"CREATE OR REPLACE VIEW cube AS {self.cube_sql}")
+    def _scan(self, table: str, school: str) -> str:
+        return (f"SELECT * FROM read_parquet({_quote(self.warehouse.root / table / '*' / f'school={school}' / PART)}"
+                f", {HIVE})")
 
-    def _view(self, con: duckdb.DuckDBPyConnection, name: str, root: Path, school: str = "*") -> None:
-        if any(root.glob(f"year=*/school={school}/{PART}")):
-            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet("
-                        f"{_quote(root / '*' / f'school={school}' / PART)}, {HIVE})")
+    def _has(self, table: str, school: str) -> bool:
+        return any((self.warehouse.root / table).glob(f"year=*/school={school}/{PART}"))
+
+    def _view(self, con: duckdb.DuckDBPyConnection, name: str, root: Path) -> None:
+        if any(root.glob(f"year=*/school=*/{PART}")):
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS {self._scan(name, '*')}")
         else:
             con.register("_arrow_empty", _empty(name))  # a table of the connection: cursors see it too
             con.execute(f"CREATE OR REPLACE TABLE _empty_{name} AS SELECT * FROM _arrow_empty")
@@ -79,24 +74,34 @@ class Engine:
     def run(self, aggregate: SQLAggregate, school: str | None = None) -> pd.DataFrame:
         """The aggregate over the town, or over one school's partitions only (`school`: its code) — the same rows
         as the town's result filtered to that school, read from that school's files alone."""
-        if school is not None:
-            return self._run_for_school(aggregate, school)
+        sql = aggregate.sql if school is None else self._for_school(aggregate, school)
         with self._lock:
             cur = self._con.cursor()
         try:
-            return _fetch(cur, aggregate.sql)
+            return _fetch(cur, sql)
         finally:
             cur.close()
 
-    def _run_for_school(self, aggregate: SQLAggregate, school: str) -> pd.DataFrame:
-        con = duckdb.connect(":memory:")
-        try:
-            with self.warehouse.lock:  # a commit swaps folders: views are built on a stable tree
-                # a code outside the alphabet of codes (a glob character, a path) names no folder: empty views
-                self._views(con, school if CODE_RE.match(school) else " ", tuple(aggregate.views))
-            return _fetch(con, aggregate.sql)
-        finally:
-            con.close()
+    def _for_school(self, aggregate: SQLAggregate, school: str) -> str:
+        """The aggregate's text with each view it reads shadowed by a CTE over that school's folders
+        (year=*/school=CODE/): the partition is chosen by the path, so no other school's file is listed or opened.
+        Without stored cubes, `cube` is computed from the school's own tables."""
+        if not CODE_RE.match(school):  # a code outside the alphabet of codes (a glob character, a path): no folder
+            school = " "
+        with self.warehouse.lock:  # a commit swaps folders: the CTEs are chosen on a stable tree
+            stored = "cube" in aggregate.views and self._has("cube", school)
+            raw = "cube" in aggregate.views and not stored
+            ctes = [(s.key, self._scan(s.key, school) if self._has(s.key, school) else f"SELECT * FROM main.{s.key} "
+                     "LIMIT 0") for s in BUNDLE_SCHEMA if raw or s.key in aggregate.views]
+            if stored:
+                ctes.append(("cube", self._scan("cube", school)))
+            elif raw and self.cube_sql:
+                ctes.append(("cube", self.cube_sql))
+        body = aggregate.sql.lstrip()
+        head = ", ".join(f"{name} AS ({q})" for name, q in ctes)
+        if body[:4].upper() == "WITH":
+            return f"WITH {head}, {body[4:]}"
+        return f"WITH {head} {body}"
 
     def close(self) -> None:
         self._con.close()
@@ -121,15 +126,22 @@ def integral_sums(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
+_local = threading.local()  # one in-memory connection per thread for intake's cubes (opening one costs ~10 ms)
+
+
 def run_on_tables(aggregate: SQLAggregate, tables: Mapping[str, pa.Table], year: int, school: str) -> pa.Table:
     """Run an aggregate over one school-year's own tables (a submission being stored), with its partition values:
     one query over the tables in memory, nothing re-read from disk."""
-    con = duckdb.connect(":memory:")
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = _local.con = duckdb.connect(":memory:")
     try:
         for name in aggregate.views:
             con.register(f"_t_{name}", tables[name])
-            con.execute(f"CREATE VIEW {name} AS SELECT *, CAST({int(year)} AS INTEGER) AS year, "
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT *, CAST({int(year)} AS INTEGER) AS year, "
                         f"CAST({_quote(Path(school))} AS VARCHAR) AS school FROM _t_{name}")
         return con.sql(aggregate.sql).to_arrow_table()
     finally:
-        con.close()
+        for name in aggregate.views:
+            con.execute(f"DROP VIEW IF EXISTS {name}")
+            con.unregister(f"_t_{name}")
