@@ -11,7 +11,6 @@ data that never was text (a bundle's Parquet) goes through `check` alone — the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -19,6 +18,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from .cells import arrow_strings, as_text, longer, merge_messages, mismatch, none_like, set_message
 
 ERROR = "ошибка"
 WARNING = "предупреждение"
@@ -33,50 +34,6 @@ class Parsed:
     values: pd.Series
     errors: pd.Series  # object Series: message or None
     warnings: pd.Series  # object Series: message or None
-
-
-def _none_like(s: pd.Series) -> pd.Series:
-    return pd.Series(np.empty(len(s), dtype=object), index=s.index, copy=False)  # np.empty(object) holds None
-
-
-def _set(target: pd.Series, mask: pd.Series | np.ndarray, message: str | Callable[[pd.Series], pd.Series]) -> None:
-    """Write a message where mask holds and no earlier message was written.
-
-    A callable message gets the mask and builds per-cell texts only for the hit cells (keeps big sheets fast).
-    A mask that holds nowhere — the usual case — costs one conversion and one `any`.
-    """
-    m = mask.to_numpy(dtype=bool, na_value=False) if isinstance(mask, pd.Series) else np.asarray(mask, dtype=bool)
-    if not m.any():
-        return
-    m = m & pd.isna(target.to_numpy())
-    if m.any():
-        hit = pd.Series(m, index=target.index)
-        target[hit] = message(hit) if callable(message) else message
-
-
-def _text(values: pd.Series) -> pd.Series:
-    return values if values.dtype == "string" else values.astype("string")
-
-
-def _strings(values: pd.Series) -> pa.Array:
-    """The column as an Arrow string array (no copy for Arrow-backed text): its checks run in Arrow's kernels."""
-    return pa.array(values, type=pa.string(), from_pandas=True)
-
-
-def _mismatch(values: pd.Series, pattern: str) -> np.ndarray:
-    """Filled cells that do not match the pattern (empty cells never do)."""
-    arr = _strings(values)
-    ok = pc.or_(pc.equal(pc.utf8_length(arr), 0), pc.match_substring_regex(arr, pattern))
-    return ~ok.to_numpy(zero_copy_only=False).astype(bool)
-
-
-def _longer(values: pd.Series, limit: int) -> np.ndarray:
-    return pc.greater(pc.utf8_length(_strings(values)), limit).to_numpy(zero_copy_only=False).astype(bool)
-
-
-def _merge(target: pd.Series, more: pd.Series) -> None:
-    """Add the messages of a later check where no earlier message was written."""
-    _set(target, pd.notna(more.to_numpy()), lambda m: more[m])
 
 
 class FieldType:
@@ -94,7 +51,7 @@ class FieldType:
     def check(self, values: pd.Series) -> Parsed:
         """Typed values of this field (text: stripped strings, '' for empty; numbers Int64/Float64, dates
         datetime64, scores tuples, NA for empty) -> the values that pass, with per-cell messages."""
-        return Parsed(_text(values), _none_like(values), _none_like(values))
+        return Parsed(as_text(values), none_like(values), none_like(values))
 
     def render(self, value: Any) -> str:
         """Typed value -> the cell string we write."""
@@ -120,9 +77,10 @@ class Text(FieldType):
     widget: ClassVar[str] = "text"
 
     def check(self, values: pd.Series) -> Parsed:
-        errors = _none_like(values)
-        _set(errors, _longer(values, self.max_length), f"Слишком длинный текст (больше {self.max_length} символов)")
-        return Parsed(_text(values), errors, _none_like(values))
+        errors = none_like(values)
+        set_message(errors, longer(values, self.max_length),
+                    f"Слишком длинный текст (больше {self.max_length} символов)")
+        return Parsed(as_text(values), errors, none_like(values))
 
 
 @dataclass(frozen=True)
@@ -139,7 +97,7 @@ class Link(Text):
 
     def check(self, values: pd.Series) -> Parsed:
         p = super().check(values)
-        _set(p.errors, _mismatch(values, r"^https?://\S+$"), "Ссылка должна начинаться с http:// или https://")
+        set_message(p.errors, mismatch(values, r"^https?://\S+$"), "Ссылка должна начинаться с http:// или https://")
         return p
 
 
@@ -160,38 +118,38 @@ class Number(FieldType):
     widget: ClassVar[str] = "number"
 
     def parse(self, cells: pd.Series) -> Parsed:
-        errors, warnings = _none_like(cells), _none_like(cells)
+        errors, warnings = none_like(cells), none_like(cells)
         txt = cells.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
         filled = txt != ""
         numeric = txt.str.match(_NUM_RE, na=False)
-        _set(errors, filled & ~numeric, "Ожидается число")
+        set_message(errors, filled & ~numeric, "Ожидается число")
         comma = numeric & txt.str.contains(",", regex=False)
         values = pd.to_numeric(txt.where(numeric).str.replace(",", ".", regex=False), errors="coerce")
-        _set(warnings, comma, lambda m: "Число с десятичной запятой прочитано как " + values[m].map(fmt_number)
+        set_message(warnings, comma, lambda m: "Число с десятичной запятой прочитано как " + values[m].map(fmt_number)
              + " — проверьте, что это не опечатка")
         lead = numeric & txt.str.match(r"^[+-]?0[0-9]", na=False)
-        _set(warnings, lead, lambda m: "Ведущий ноль: прочитано как " + values[m].map(fmt_number))
+        set_message(warnings, lead, lambda m: "Ведущий ноль: прочитано как " + values[m].map(fmt_number))
         checked = self.check(values)
-        _merge(errors, checked.errors)
+        merge_messages(errors, checked.errors)
         return Parsed(checked.values.where(errors.isna()), errors, warnings)
 
     def check(self, values: pd.Series) -> Parsed:
-        errors = _none_like(values)
+        errors = none_like(values)
         v = values.to_numpy(dtype=float, na_value=np.nan)
         finite = np.isfinite(v)
         with np.errstate(invalid="ignore"):
-            _set(errors, ~np.isnan(v) & ~finite, "Ожидается число")  # typed data only: text never reads as inf
+            set_message(errors, ~np.isnan(v) & ~finite, "Ожидается число")  # typed data only: text never reads as inf
             if self.integer:
-                _set(errors, finite & (v != np.floor(v)), "Ожидается целое число")
-                _set(errors, finite & (np.abs(v) > 2**53), "Слишком большое число")  # beyond exact integers
+                set_message(errors, finite & (v != np.floor(v)), "Ожидается целое число")
+                set_message(errors, finite & (np.abs(v) > 2**53), "Слишком большое число")  # beyond exact integers
             if self.min_value is not None:
-                _set(errors, v < self.min_value, f"Значение меньше {fmt_number(self.min_value)}")
+                set_message(errors, v < self.min_value, f"Значение меньше {fmt_number(self.min_value)}")
             if self.max_value is not None:
-                _set(errors, v > self.max_value, f"Значение больше {fmt_number(self.max_value)}")
+                set_message(errors, v > self.max_value, f"Значение больше {fmt_number(self.max_value)}")
         bad = pd.notna(errors.to_numpy())
         kept = np.where(bad, np.nan, v) if bad.any() else v
         return Parsed(pd.Series(kept, index=values.index).astype("Int64" if self.integer else "Float64"), errors,
-                      _none_like(values))
+                      none_like(values))
 
     def render(self, value: Any) -> str:
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
@@ -267,7 +225,7 @@ class Date(FieldType):
     widget: ClassVar[str] = "date"
 
     def parse(self, cells: pd.Series) -> Parsed:
-        errors = _none_like(cells)
+        errors = none_like(cells)
         filled = cells != ""
         ru = pd.to_datetime(cells.where(cells.str.match(r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$", na=False)),
                             format=DATE_FORMAT, errors="coerce")
@@ -275,18 +233,18 @@ class Date(FieldType):
                              format="%Y-%m-%d", errors="coerce")
         values = ru.fillna(iso)
         shaped = cells.str.match(r"^([0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})$", na=False)
-        _set(errors, filled & shaped & values.isna(), lambda m: cells[m].map(no_such_date))
-        _set(errors, filled & values.isna(), "Ожидается дата в виде ДД.ММ.ГГГГ")
+        set_message(errors, filled & shaped & values.isna(), lambda m: cells[m].map(no_such_date))
+        set_message(errors, filled & values.isna(), "Ожидается дата в виде ДД.ММ.ГГГГ")
         checked = self.check(values)
-        _merge(errors, checked.errors)
-        return Parsed(checked.values.where(errors.isna()), errors, _none_like(cells))
+        merge_messages(errors, checked.errors)
+        return Parsed(checked.values.where(errors.isna()), errors, none_like(cells))
 
     def check(self, values: pd.Series) -> Parsed:
         """values: datetime64 of any unit (a typed date may lie far outside the nanosecond range)."""
-        errors = _none_like(values)
-        _set(errors, values.notna() & ((values.dt.year < 1900) | (values.dt.year > 2100)),
+        errors = none_like(values)
+        set_message(errors, values.notna() & ((values.dt.year < 1900) | (values.dt.year > 2100)),
              "Дата вне допустимого диапазона")
-        return Parsed(values.where(errors.isna()).astype("datetime64[ns]"), errors, _none_like(values))
+        return Parsed(values.where(errors.isna()).astype("datetime64[ns]"), errors, none_like(values))
 
     def render(self, value: Any) -> str:
         if value is None or value is pd.NaT or value is pd.NA:
@@ -306,20 +264,20 @@ class Choice(FieldType):
     widget: ClassVar[str] = "select"
 
     def check(self, values: pd.Series) -> Parsed:
-        errors = _none_like(values)
-        arr = _strings(values)
+        errors = none_like(values)
+        arr = arrow_strings(values)
         # the canonical spelling is found in Arrow; only other spellings (a handful of distinct ones) go to Python
         found = pc.index_in(arr, value_set=pa.array(self.options, pa.string())).fill_null(-1).to_numpy(
             zero_copy_only=False).astype(np.int64)
-        other = (found < 0) & _mismatch(values, "^$")
+        other = (found < 0) & mismatch(values, "^$")
         if other.any():
             canon = {o.casefold(): i for i, o in enumerate(self.options)}
             codes, uniques = pd.factorize(values[other], use_na_sentinel=True)
             known = np.array([canon.get(str(u).casefold(), -1) for u in uniques] + [-1], dtype=np.int64)
             found[other] = known[codes]  # the sentinel -1 picks the trailing -1
-        _set(errors, other & (found < 0), "Допустимые значения: " + ", ".join(self.options))
+        set_message(errors, other & (found < 0), "Допустимые значения: " + ", ".join(self.options))
         categorical = pd.Series(pd.Categorical.from_codes(found, categories=list(self.options)), index=values.index)
-        return Parsed(categorical, errors, _none_like(values))
+        return Parsed(categorical, errors, none_like(values))
 
 
 @dataclass(frozen=True)
@@ -345,10 +303,10 @@ class RowId(FieldType):
     widget: ClassVar[str] = "readonly"
 
     def check(self, values: pd.Series) -> Parsed:
-        errors = _none_like(values)
-        _set(errors, _mismatch(values, r"^[\w\-.]{1,64}$"),
+        errors = none_like(values)
+        set_message(errors, mismatch(values, r"^[\w\-.]{1,64}$"),
              "Идентификатор может содержать только буквы, цифры, «-», «_» и «.»")
-        return Parsed(_text(values), errors, _none_like(values))
+        return Parsed(as_text(values), errors, none_like(values))
 
 
 @dataclass(frozen=True)
@@ -361,19 +319,19 @@ class Scores(FieldType):
     widget: ClassVar[str] = "scores"
 
     def parse(self, cells: pd.Series) -> Parsed:
-        errors, warnings = _none_like(cells), _none_like(cells)
+        errors, warnings = none_like(cells), none_like(cells)
         norm = cells.str.replace("\u00a0", " ", regex=False).str.strip()
         one = r"(?:[0-9]+(?:[.,][0-9]+)?|-)"  # a score or «-»; plain classes keep the match inside arrow
         ok = norm.str.match(rf"^{one}(?:[ \t\r\n;]+{one})*[ \t\r\n;]*$", na=False)
-        _set(errors, (norm != "") & ~ok, "Баллы по заданиям вводятся числами через пробел, например «1 0 2 2 1»")
+        set_message(errors, (norm != "") & ~ok, "Баллы по заданиям вводятся числами через пробел, например «1 0 2 2 1»")
         comma = ok & norm.str.contains(r"[0-9],[0-9]", regex=True)
-        _set(warnings, comma, "Десятичная запятая в баллах: прочитано как дробные баллы")
+        set_message(warnings, comma, "Десятичная запятая в баллах: прочитано как дробные баллы")
         return Parsed(parse_scores_column(norm.where(ok & (norm != ""))), errors, warnings)
 
     def check(self, values: pd.Series) -> Parsed:
         """values: tuples of floats (None: a task left unscored) or None. Text passes only non-negative numbers
         (the pattern above), so `parse` needs no check; typed scores must be finite and not negative."""
-        errors = _none_like(values)
+        errors = none_like(values)
         cells = values.to_numpy(dtype=object)
         counts = np.fromiter((len(t) if isinstance(t, tuple) else 0 for t in cells), dtype=np.int64,
                              count=len(cells))
@@ -383,8 +341,8 @@ class Scores(FieldType):
             wrong = ~np.isnan(flat) & ~(np.isfinite(flat) & (flat >= 0))
             bad = np.zeros(len(cells), dtype=bool)
             bad[np.repeat(np.arange(len(cells)), counts)[wrong]] = True
-            _set(errors, pd.Series(bad, index=values.index), "Баллы по заданиям — числа не меньше нуля")
-        return Parsed(values.where(errors.isna()), errors, _none_like(values))
+            set_message(errors, pd.Series(bad, index=values.index), "Баллы по заданиям — числа не меньше нуля")
+        return Parsed(values.where(errors.isna()), errors, none_like(values))
 
     def render(self, value: Any) -> str:
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from .base import Registry, Sheet
-from .fields import ERROR, WARNING, Field, Parsed, _mismatch
+from .cells import mismatch
+from .fields import ERROR, WARNING, Field, Parsed
 
 ROW = "_row"  # column of the typed frames: the sheet row number the data came from
 
@@ -272,7 +273,7 @@ def validate_typed_sheet(sheet: Sheet, frame: pd.DataFrame) -> tuple[pd.DataFram
 
 def _filled(values: pd.Series) -> np.ndarray:
     if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values.dtype):
-        return _mismatch(values, "^$")  # typed text holds '' for empty, never NA
+        return mismatch(values, "^$")  # typed text holds '' for empty, never NA
     return values.notna().to_numpy(dtype=bool)
 
 
