@@ -3,7 +3,7 @@ school's own pandas path over the same data.
 
 Run: .venv/bin/python benchmarks/bench_lab_ingest.py [--schools 30,300] [--students 200] [--pool 6]
 
-Bundles come from a pool of generated demo schools (app.demo_town.school_frames), each bundle re-coded under its
+Bundles come from a pool of generated demo schools (app.demo.town.school_frames), each bundle re-coded under its
 own school code and key; generating and exporting them is timed apart from the ingest. Ingest is the whole intake
 (manifest and hashes, Parquet, the cell-level validation of the typed tables, the staged replace, the indicator
 cube), wall-clock time, with the process's CPU time and the machine's load beside it (the machine is shared).
@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.demo_town import TownSchool, export_school, school_frames  # noqa: E402
+from app.demo.town import TownSchool, export_school, school_frames  # noqa: E402
 from reports import results_facts  # noqa: E402
 from reports.district import CUBE, TOWN_BY_SCHOOL_FROM_CUBE, TOWN_BY_SCHOOL_FROM_RAW, with_rates  # noqa: E402
-from reports.indicators import mark_summary  # noqa: E402
+from reports.analytics.indicators import mark_summary  # noqa: E402
 from sync.warehouse.engine import Engine  # noqa: E402
 from sync.warehouse.intake import ingest_bundle  # noqa: E402
 from sync.warehouse.layout import Warehouse  # noqa: E402

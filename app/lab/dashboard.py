@@ -26,10 +26,10 @@ from reports.district.town import (
 )
 from reports.district.town_sql import TOWN_BY_CLASS, TOWN_BY_TEACHER
 
-from .. import background
-from ..access import can_open_lab, lab_can_drill, lab_sees_school
-from ..auth import current_account
-from .pages import frame, lab, lab_page
+from app import background
+from app.access import can_open_lab, lab_can_drill, lab_sees_school
+from app.auth import current_account
+from app.lab.pages import frame, lab, lab_page
 
 SHOWN = ["N", *RATE_COLUMNS, *(f"{c}_diff" for c in RATE_COLUMNS)]
 QUERIES = {"cube": CUBE, "class": TOWN_BY_CLASS, "teacher": TOWN_BY_TEACHER}

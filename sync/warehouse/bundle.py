@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from sheets_schema import Registry
 from sheets_schema.bundle import BUNDLE_FORMAT, BUNDLE_SCHEMA, PSEUDONYMISED, portfolio_counts, prune_dangling
 
-from .arrow import to_arrow
+from sync.warehouse.arrow import to_arrow
 
 MANIFEST = "manifest.json"
 MAX_MEMBER_BYTES = 512 * 1024 * 1024  # a bundle member larger than this is refused unread

@@ -14,9 +14,9 @@ import pyarrow as pa
 
 from sheets_schema.bundle import BUNDLE_SCHEMA
 
-from .arrow import arrow_schema
-from .bundle import CODE_RE
-from .layout import PART, Warehouse
+from sync.warehouse.arrow import arrow_schema
+from sync.warehouse.bundle import CODE_RE
+from sync.warehouse.layout import PART, Warehouse
 
 HIVE = "hive_partitioning = true, hive_types = {'year': 'INTEGER', 'school': 'VARCHAR'}, union_by_name = true"
 

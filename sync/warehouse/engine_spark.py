@@ -12,9 +12,9 @@ import sqlglot
 
 from sheets_schema.bundle import BUNDLE_SCHEMA
 
-from .bundle import CODE_RE
-from .engine import SQLAggregate, _empty, integral_sums
-from .layout import PART, Warehouse
+from sync.warehouse.bundle import CODE_RE
+from sync.warehouse.engine import SQLAggregate, _empty, integral_sums
+from sync.warehouse.layout import PART, Warehouse
 
 DEFAULT_MASTER = "local[2]"
 SPARK_CONF = {

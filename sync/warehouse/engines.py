@@ -6,8 +6,8 @@ from typing import Literal, Protocol
 
 import pandas as pd
 
-from .engine import Engine, SQLAggregate
-from .layout import Warehouse
+from sync.warehouse.engine import Engine, SQLAggregate
+from sync.warehouse.layout import Warehouse
 
 EngineKind = Literal["duckdb", "spark"]
 
@@ -22,7 +22,7 @@ def open_engine(kind: EngineKind, warehouse: Warehouse, cube_sql: str | None = N
                 spark_master: str = "local[2]", spark_url: str | None = None) -> LabEngine:
     """The same views and the same aggregates on either engine; only the speed differs."""
     if kind == "spark":
-        from .engine_spark import SparkEngine  # pyspark is imported only when Spark is chosen
+        from sync.warehouse.engine_spark import SparkEngine  # pyspark is imported only when Spark is chosen
 
         return SparkEngine(warehouse, cube_sql, master=spark_master, url=spark_url)
     return Engine(warehouse, cube_sql)

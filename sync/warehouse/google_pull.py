@@ -17,16 +17,16 @@ from gspread.utils import absolute_range_name
 from sheets_schema import ERROR, SCHEMA, validate_workbook
 from sheets_schema.bundle import BUNDLE_SCHEMA
 
-from ..google import READ_PARAMS
-from ..http import RetryPolicy, SheetsHTTPClient, is_unknown_range, load_credentials, store_error
-from ..store import StoreError, trim_grid
-from .arrow import to_arrow
-from .bundle import bundle_frames
-from .engine import SQLAggregate
-from .intake import Outcome, cap, ingest_tables, issue_line
-from .layout import Warehouse
-from .quota import BucketCounter, TokenBucket
-from .receipts import REFUSED, Receipts
+from sync.google.store import READ_PARAMS
+from sync.google.http import RetryPolicy, SheetsHTTPClient, is_unknown_range, load_credentials, store_error
+from sync.store import StoreError, trim_grid
+from sync.warehouse.arrow import to_arrow
+from sync.warehouse.bundle import bundle_frames
+from sync.warehouse.engine import SQLAggregate
+from sync.warehouse.intake import Outcome, cap, ingest_tables, issue_line
+from sync.warehouse.layout import Warehouse
+from sync.warehouse.quota import BucketCounter, TokenBucket
+from sync.warehouse.receipts import REFUSED, Receipts
 
 
 @dataclass(frozen=True)

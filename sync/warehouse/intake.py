@@ -18,11 +18,11 @@ from sheets_schema import ERROR, Issue
 from sheets_schema.bundle import BUNDLE_FORMAT, BUNDLE_SCHEMA
 from sheets_schema.validation import validate_typed
 
-from .arrow import arrow_schema, to_arrow, typed_frame
-from .bundle import CODE_RE, MANIFEST, MAX_MANIFEST_BYTES, YEAR_RE, BundleError, BundleReader
-from .engine import SQLAggregate, run_on_tables
-from .layout import Warehouse, year_of
-from .receipts import ACCEPTED, REFUSED, Receipts
+from sync.warehouse.arrow import arrow_schema, to_arrow, typed_frame
+from sync.warehouse.bundle import CODE_RE, MANIFEST, MAX_MANIFEST_BYTES, YEAR_RE, BundleError, BundleReader
+from sync.warehouse.engine import SQLAggregate, run_on_tables
+from sync.warehouse.layout import Warehouse, year_of
+from sync.warehouse.receipts import ACCEPTED, REFUSED, Receipts
 
 MAX_LISTED = 50  # problems listed one by one; the rest are counted
 
