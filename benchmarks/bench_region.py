@@ -3,9 +3,10 @@ Spark local[2], the same aggregates (reports.district) on the same hive-partitio
 
 Run: .venv/bin/python benchmarks/bench_region.py [--sizes 30,300,2000] [--no-spark] [--runs 3]   (default 30)
 
-Per size: warehouse size and rows; the full lab dashboard (every aggregate of the registry but the per-school
-cube itself, the heavy one being the town's indicators from the raw facts) and one school's view (its cube and
-its raw facts, partition pruning) — each engine measured in its own process so its peak memory is its own;
+Per size: warehouse size and rows; the town-level indicators (every aggregate of the registry but the per-school
+cube itself and the per-task extracts, the heavy one being the town's indicators from the raw facts) and one
+school's view (its cube and its raw facts read from its own folders only) — each engine measured in its own
+process so its peak memory is its own; the per-task extracts apart (up to --extracts-up-to schools);
 rows per second; the growth fit over the sizes run; compaction of the per-school files of `results` and `cube`
 into one file per table-year, and the same scans before and after it.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -36,11 +38,22 @@ TARGET_MEMORY_GB = 4.0
 TARGET_ONE_SCHOOL_S = 0.5
 
 
-def one_school(code: str) -> list[Aggregate]:
-    """A school's own page: its cube and its indicators from the raw facts (both filtered by the partition)."""
-    quoted = "'" + code.replace("'", "''") + "'"
-    return [Aggregate("school_cube", "Куб школы", f"SELECT * FROM cube WHERE school = {quoted}", ("cube",)),
+def one_school() -> list[Aggregate]:
+    """A school's own page: its cube and its indicators from the raw facts, run on the school's folders only
+    (`engine.run(..., school=CODE)`: the views are built over year=*/school=CODE/, nothing else is opened)."""
+    return [Aggregate("school_cube", "Куб школы", "SELECT * FROM cube", ("cube",)),
             Aggregate("school_raw", "Показатели школы из фактов",
+                      f"SELECT kind, COUNT(*) AS enrolled FROM ({FACTS}) f GROUP BY kind",
+                      ("results", "works", "subjects", "students", "classes"))]
+
+
+def one_school_filtered(code: str) -> list[Aggregate]:
+    """The same two queries over the town's views with a WHERE on the partition column (DuckDB prunes the
+    `results` scan by its path, but the joined tables' scans are not all pruned) — measured for comparison."""
+    quoted = "'" + code.replace("'", "''") + "'"
+    return [Aggregate("school_cube_where", "Куб школы (WHERE)", f"SELECT * FROM cube WHERE school = {quoted}",
+                      ("cube",)),
+            Aggregate("school_raw_where", "Показатели школы из фактов (WHERE)",
                       f"SELECT kind, COUNT(*) AS enrolled FROM ({FACTS}) f WHERE school = {quoted} GROUP BY kind",
                       ("results",))]
 
@@ -64,25 +77,40 @@ def peak_rss_mb(pid: str = "self") -> float:
     return float("nan")
 
 
-def measure(kind: str, root: Path, runs: int) -> dict:
-    """Runs in a child process: open the engine, time the dashboard and one school, report peak memory."""
+# Not indicators but extracts: every present result's score list goes to pandas, where the per-task sums are taken
+# (reports.district.tasks) — rows, not aggregates, so they grow with the region; measured apart, up to a size.
+EXTRACTS = ("task_scores", "tasks_of_works")
+
+
+def measure(kind: str, root: Path, runs: int, extracts: bool) -> dict:
+    """Runs in a child process: open the engine, time one school, the town-level indicators and (if asked) the
+    per-task extracts; report peak memory after the indicators and after the extracts."""
     from sync.warehouse.engines import open_engine
 
     wh = Warehouse(root)
     t = time.perf_counter()
     engine = open_engine(kind, wh, CUBE.sql)  # type: ignore[arg-type]
-    out: dict = {"open_s": time.perf_counter() - t, "queries": {}}
-    dashboard = [a for k, a in AGGREGATES.items() if k != "cube"]
-    for a in dashboard:
+    out: dict = {"open_s": time.perf_counter() - t, "queries": {}, "extracts": {}}
+    school = code_of(1)
+    out["one_school"] = {a.key: best(lambda a=a: engine.run(a, school=school), runs) for a in one_school()}
+    out["one_school_s"] = sum(out["one_school"].values())
+    out["one_school_where"] = {a.key: best(lambda a=a: engine.run(a), runs) for a in one_school_filtered(school)}
+    cpu, load = time.process_time(), os.getloadavg()[0]
+    for a in (a for k, a in AGGREGATES.items() if k != "cube" and k not in EXTRACTS):
         out["queries"][a.key] = best(lambda a=a: engine.run(a), runs)
     out["dashboard_s"] = sum(out["queries"].values())
-    school = code_of(1)
-    out["one_school"] = {a.key: best(lambda a=a: engine.run(a), runs) for a in one_school(school)}
-    out["one_school_s"] = sum(out["one_school"].values())
-    out["rss_mb"] = peak_rss_mb()
-    if kind == "spark":
-        proc = getattr(getattr(engine.spark.sparkContext, "_gateway", None), "proc", None)
-        out["rss_mb"] += peak_rss_mb(str(proc.pid)) if proc is not None else float("nan")
+    out["dashboard_cpu_s"] = (time.process_time() - cpu) / runs  # both cores' time: the machine is shared
+    out["load"] = (load + os.getloadavg()[0]) / 2
+    gateway = getattr(getattr(engine.spark.sparkContext, "_gateway", None), "proc", None) if kind == "spark" else None
+
+    def rss() -> float:
+        return peak_rss_mb() + (peak_rss_mb(str(gateway.pid)) if gateway is not None else 0.0)
+
+    out["rss_mb"] = rss()
+    if extracts:
+        for key in EXTRACTS:
+            out["extracts"][key] = best(lambda key=key: engine.run(AGGREGATES[key]), 1)
+        out["rss_extracts_mb"] = rss()
     engine.close()
     return out
 
@@ -108,9 +136,9 @@ def compaction(wh: Warehouse, out: Path, runs: int) -> dict:
     return res
 
 
-def child(kind: str, root: Path, runs: int) -> dict | None:
-    proc = subprocess.run([sys.executable, __file__, "--measure", kind, str(root), "--runs", str(runs)],
-                          capture_output=True, text=True)
+def child(kind: str, root: Path, runs: int, extracts: bool) -> dict | None:
+    proc = subprocess.run([sys.executable, __file__, "--measure", kind, str(root), "--runs", str(runs),
+                           *(["--extracts"] if extracts else [])], capture_output=True, text=True)
     if proc.returncode != 0:
         print(f"  {kind}: failed — {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else '?'}")
         return None
@@ -121,12 +149,22 @@ def report(kind: str, n: int, rows: int, r: dict) -> None:
     target_town = TARGET_TOWN_S_2000 * n / 2000
     raw = r["queries"].get("town_by_school_raw", float("nan"))
     print(f"  {kind:6}: open {r['open_s']:.1f} s; dashboard {r['dashboard_s']:.2f} s "
-          f"(target < {target_town:.1f} s, i.e. 2,000 schools < {TARGET_TOWN_S_2000:.0f} s) — "
+          f"(target < {target_town:.1f} s, i.e. 2,000 schools < {TARGET_TOWN_S_2000:.0f} s; CPU "
+          f"{r.get('dashboard_cpu_s', float('nan')):.1f} s, load average {r.get('load', float('nan')):.1f} on "
+          f"{os.cpu_count()} cores) — "
           + ", ".join(f"{k} {v:.2f}" for k, v in r["queries"].items()))
     print(f"          raw facts {rows / raw:,.0f} rows/s; one school {r['one_school_s']:.3f} s "
           f"(target < {TARGET_ONE_SCHOOL_S} s; " + ", ".join(f"{k} {v:.3f}" for k, v in r["one_school"].items())
+          + "; over the town's views with WHERE school: "
+          + ", ".join(f"{k} {v:.3f}" for k, v in r.get("one_school_where", {}).items())
           + f"); peak memory {r['rss_mb']:,.0f} MB "
           f"(target < {TARGET_MEMORY_GB * 1024:,.0f} MB)")
+    if r.get("extracts"):
+        print("          per-task extracts (rows to pandas, not indicators): "
+              + ", ".join(f"{k} {v:.2f} s" for k, v in r["extracts"].items())
+              + f"; peak memory with them {r['rss_extracts_mb']:,.0f} MB")
+    else:
+        print("          per-task extracts not run at this size (--extracts-up-to)")
 
 
 def fit(points: list[tuple[int, float]], what: str) -> None:
@@ -139,37 +177,61 @@ def fit(points: list[tuple[int, float]], what: str) -> None:
     print(f"growth {what}: time ∝ n^{b:.2f}; at 2,000 schools ≈ {at2000:.1f} s (target < {TARGET_TOWN_S_2000:.0f} s)")
 
 
+def region(tmp: Path, n: int) -> tuple[Warehouse, int, float]:
+    """The region of n schools under tmp/warehouse: generated, or the one a previous run kept (tmp/region.json)."""
+    marker = tmp / "region.json"
+    if marker.is_file():
+        info = json.loads(marker.read_text(encoding="utf-8"))
+        return Warehouse(tmp / "warehouse"), int(info["rows"]), float(info["seconds"])
+    shutil.rmtree(tmp / "warehouse", ignore_errors=True)
+    t = time.perf_counter()
+    wh, rows = write_region(tmp / "warehouse", n)
+    seconds = time.perf_counter() - t
+    marker.write_text(json.dumps({"schools": n, "rows": rows, "seconds": seconds}), encoding="utf-8")
+    return wh, rows, seconds
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="30", help="school counts, e.g. 30,300,2000")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-spark", action="store_true")
+    ap.add_argument("--keep", metavar="DIR", help="keep each generated region in DIR/<schools>/ and reuse it next time")
+    ap.add_argument("--generate-only", action="store_true", help="only generate (with --keep: for a later run)")
+    ap.add_argument("--extracts-up-to", type=int, default=300, metavar="N",
+                    help="measure the per-task extracts (every result row to pandas) only up to N schools")
+    ap.add_argument("--no-compaction", action="store_true", help="skip the compaction measurement")
+    ap.add_argument("--extracts", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--measure", nargs=2, metavar=("ENGINE", "ROOT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure[0], Path(args.measure[1]), args.runs)))
+        print(json.dumps(measure(args.measure[0], Path(args.measure[1]), args.runs, args.extracts)))
         return
     growth: dict[str, list[tuple[int, float]]] = {"duckdb": [], "spark": []}
     for n in (int(s) for s in args.sizes.split(",") if s.strip()):
-        tmp = Path(tempfile.mkdtemp(prefix="bench-region-"))
+        tmp = Path(args.keep) / str(n) if args.keep else Path(tempfile.mkdtemp(prefix="bench-region-"))
         try:
-            t = time.perf_counter()
-            wh, rows = write_region(tmp / "warehouse", n)
+            wh, rows, seconds = region(tmp, n)
             p = planted(n)
             print(f"\n{n} schools: {rows:,} result rows, warehouse {wh.size_bytes() / 1e6:,.1f} MB in "
-                  f"{len(list(wh.root.rglob('*.parquet'))):,} files, generated in {time.perf_counter() - t:.1f} s "
+                  f"{len(list(wh.root.rglob('*.parquet'))):,} files, generated in {seconds:.1f} s "
                   f"(planted: {len(p.inflated_vpr)} inflated ВПР, {len(p.absent)} absent, {len(p.all_fives)} all «5»)")
+            if args.generate_only:
+                continue
             for kind in ("duckdb", *(() if args.no_spark else ("spark",))):
-                r = child(kind, wh.root, args.runs)
+                r = child(kind, wh.root, args.runs, n <= args.extracts_up_to)
                 if r is not None:
                     report(kind, n, rows, r)
                     growth[kind].append((n, r["dashboard_s"]))
+            if args.no_compaction:
+                continue
             c = compaction(wh, tmp / "compacted", args.runs)
             print(f"  compaction of results+cube: {c['files_before']:,} files -> {c['files_after']:,} in "
                   f"{c['seconds']:.1f} s; scan of results {c['scan_before']:.2f} s -> {c['scan_after']:.2f} s; "
                   f"one school {c['pick_before']:.3f} s -> {c['pick_after']:.3f} s (target < {TARGET_ONE_SCHOOL_S} s)")
         finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(tmp, ignore_errors=True)
     print()
     for kind, points in growth.items():
         fit(points, f"{kind} dashboard")

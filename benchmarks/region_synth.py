@@ -9,7 +9,6 @@ for everything. The cube of each school-year is computed like intake does (the s
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pyarrow.parquet as pq
 from reports.district import CUBE
 from sheets_schema.bundle import BUNDLE_SCHEMA
 from sync.warehouse.arrow import arrow_schema
-from sync.warehouse.engine import run_on_files
+from sync.warehouse.engine import run_on_tables
 from sync.warehouse.layout import PART, Warehouse
 
 SUBJECTS = ("русский язык", "математика", "литература", "история", "обществознание", "физика", "химия",
@@ -117,19 +116,14 @@ def write_region(root: Path, n_schools: int, year: int = 2025, seed: int = 2026)
     rng = np.random.default_rng(seed)
     plan = planted(n_schools)
     rows = 0
-    with tempfile.TemporaryDirectory(prefix="region-") as tmp:
-        for i in range(n_schools):
-            tables = school_tables(i, rng, plan)
-            rows += tables["results"].num_rows
-            files = {}
-            for name, data in tables.items():
-                files[name] = Path(tmp) / f"{name}.parquet"
-                pq.write_table(data, files[name], compression="zstd")
-            tables["cube"] = run_on_files(CUBE, files, year, code_of(i)).drop_columns(["year", "school"])
-            for name, data in tables.items():
-                part = wh.partition(name, year, code_of(i))
-                part.mkdir(parents=True, exist_ok=True)
-                pq.write_table(data, part / PART, compression="zstd")
+    for i in range(n_schools):
+        tables = school_tables(i, rng, plan)
+        rows += tables["results"].num_rows
+        tables["cube"] = run_on_tables(CUBE, tables, year, code_of(i)).drop_columns(["year", "school"])
+        for name, data in tables.items():
+            part = wh.partition(name, year, code_of(i))
+            part.mkdir(parents=True, exist_ok=True)
+            pq.write_table(data, part / PART, compression="zstd")
     return wh, rows
 
 

@@ -2,17 +2,24 @@
 
 A new type is one new class. Parsing is vectorised over a pandas Series of cell strings and returns the typed
 values plus, per cell, an optional problem (severity + Russian message). Nothing here raises on odd content.
+
+Each type's rules come in two parts: `parse` reads the text (is it a number, a date, scores?) and hands the typed
+values to `check`, which holds what a value of the type may be (bounds, length, options, the id's alphabet). Typed
+data that never was text (a bundle's Parquet) goes through `check` alone — the same rules, no second copy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .cells import arrow_strings, as_text, longer, merge_messages, mismatch, none_like, set_message
 
 ERROR = "ошибка"
 WARNING = "предупреждение"
@@ -29,20 +36,6 @@ class Parsed:
     warnings: pd.Series  # object Series: message or None
 
 
-def _none_like(s: pd.Series) -> pd.Series:
-    return pd.Series([None] * len(s), index=s.index, dtype=object)
-
-
-def _set(target: pd.Series, mask: pd.Series, message: str | Callable[[pd.Series], pd.Series]) -> None:
-    """Write a message where mask holds and no earlier message was written.
-
-    A callable message gets the mask and builds per-cell texts only for the hit cells (keeps big sheets fast).
-    """
-    m = mask.fillna(False).astype(bool) & target.isna()
-    if m.any():
-        target[m] = message(m) if callable(message) else message
-
-
 class FieldType:
     """Base class; subclasses set the pandas dtype, the python type and the widget name."""
 
@@ -53,7 +46,12 @@ class FieldType:
 
     def parse(self, cells: pd.Series) -> Parsed:
         """cells: stripped strings, '' for empty. Empty cells are handled by the caller (required check)."""
-        return Parsed(cells.astype("string"), _none_like(cells), _none_like(cells))
+        return self.check(cells)
+
+    def check(self, values: pd.Series) -> Parsed:
+        """Typed values of this field (text: stripped strings, '' for empty; numbers Int64/Float64, dates
+        datetime64, scores tuples, NA for empty) -> the values that pass, with per-cell messages."""
+        return Parsed(as_text(values), none_like(values), none_like(values))
 
     def render(self, value: Any) -> str:
         """Typed value -> the cell string we write."""
@@ -78,10 +76,11 @@ class Text(FieldType):
     name: ClassVar[str] = "text"
     widget: ClassVar[str] = "text"
 
-    def parse(self, cells: pd.Series) -> Parsed:
-        errors = _none_like(cells)
-        _set(errors, cells.str.len() > self.max_length, f"Слишком длинный текст (больше {self.max_length} символов)")
-        return Parsed(cells.astype("string"), errors, _none_like(cells))
+    def check(self, values: pd.Series) -> Parsed:
+        errors = none_like(values)
+        set_message(errors, longer(values, self.max_length),
+                    f"Слишком длинный текст (больше {self.max_length} символов)")
+        return Parsed(as_text(values), errors, none_like(values))
 
 
 @dataclass(frozen=True)
@@ -96,10 +95,9 @@ class Link(Text):
     name: ClassVar[str] = "link"
     widget: ClassVar[str] = "text"
 
-    def parse(self, cells: pd.Series) -> Parsed:
-        p = super().parse(cells)
-        bad = (cells != "") & ~cells.str.match(r"^https?://\S+$", na=False)
-        _set(p.errors, bad, "Ссылка должна начинаться с http:// или https://")
+    def check(self, values: pd.Series) -> Parsed:
+        p = super().check(values)
+        set_message(p.errors, mismatch(values, r"^https?://\S+$"), "Ссылка должна начинаться с http:// или https://")
         return p
 
 
@@ -120,26 +118,38 @@ class Number(FieldType):
     widget: ClassVar[str] = "number"
 
     def parse(self, cells: pd.Series) -> Parsed:
-        errors, warnings = _none_like(cells), _none_like(cells)
+        errors, warnings = none_like(cells), none_like(cells)
         txt = cells.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
         filled = txt != ""
         numeric = txt.str.match(_NUM_RE, na=False)
-        _set(errors, filled & ~numeric, "Ожидается число")
+        set_message(errors, filled & ~numeric, "Ожидается число")
         comma = numeric & txt.str.contains(",", regex=False)
         values = pd.to_numeric(txt.where(numeric).str.replace(",", ".", regex=False), errors="coerce")
-        _set(warnings, comma, lambda m: "Число с десятичной запятой прочитано как " + values[m].map(fmt_number)
+        set_message(warnings, comma, lambda m: "Число с десятичной запятой прочитано как " + values[m].map(fmt_number)
              + " — проверьте, что это не опечатка")
-        if self.integer:
-            frac = numeric & values.notna() & (values != np.floor(values))
-            _set(errors, frac, "Ожидается целое число")
         lead = numeric & txt.str.match(r"^[+-]?0[0-9]", na=False)
-        _set(warnings, lead, lambda m: "Ведущий ноль: прочитано как " + values[m].map(fmt_number))
-        if self.min_value is not None:
-            _set(errors, values < self.min_value, f"Значение меньше {fmt_number(self.min_value)}")
-        if self.max_value is not None:
-            _set(errors, values > self.max_value, f"Значение больше {fmt_number(self.max_value)}")
-        values = values.where(errors.isna())
-        return Parsed(values.astype("Int64" if self.integer else "Float64"), errors, warnings)
+        set_message(warnings, lead, lambda m: "Ведущий ноль: прочитано как " + values[m].map(fmt_number))
+        checked = self.check(values)
+        merge_messages(errors, checked.errors)
+        return Parsed(checked.values.where(errors.isna()), errors, warnings)
+
+    def check(self, values: pd.Series) -> Parsed:
+        errors = none_like(values)
+        v = values.to_numpy(dtype=float, na_value=np.nan)
+        finite = np.isfinite(v)
+        with np.errstate(invalid="ignore"):
+            set_message(errors, ~np.isnan(v) & ~finite, "Ожидается число")  # typed data only: text never reads as inf
+            if self.integer:
+                set_message(errors, finite & (v != np.floor(v)), "Ожидается целое число")
+                set_message(errors, finite & (np.abs(v) > 2**53), "Слишком большое число")  # beyond exact integers
+            if self.min_value is not None:
+                set_message(errors, v < self.min_value, f"Значение меньше {fmt_number(self.min_value)}")
+            if self.max_value is not None:
+                set_message(errors, v > self.max_value, f"Значение больше {fmt_number(self.max_value)}")
+        bad = pd.notna(errors.to_numpy())
+        kept = np.where(bad, np.nan, v) if bad.any() else v
+        return Parsed(pd.Series(kept, index=values.index).astype("Int64" if self.integer else "Float64"), errors,
+                      none_like(values))
 
     def render(self, value: Any) -> str:
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
@@ -154,6 +164,8 @@ def fmt_number(v: Any) -> str:
         return str(v)
     if np.isnan(f):
         return ""
+    if not np.isfinite(f):  # only typed data holds it (text never reads as inf): shown, never a crash
+        return "∞" if f > 0 else "-∞"
     return str(int(f)) if f == int(f) else f"{f:g}".replace(".", ",")
 
 
@@ -174,8 +186,8 @@ class Mark(Integer):
     name: ClassVar[str] = "mark"
     widget: ClassVar[str] = "mark"
 
-    def parse(self, cells: pd.Series) -> Parsed:
-        p = super().parse(cells)
+    def check(self, values: pd.Series) -> Parsed:
+        p = super().check(values)
         found = p.errors.dropna()  # only the cells with a message: a str op over a whole column runs per cell
         p.errors[found.index[found.str.startswith("Значение").to_numpy(dtype=bool)]] = "Отметка должна быть от 1 до 5"
         return p
@@ -213,7 +225,7 @@ class Date(FieldType):
     widget: ClassVar[str] = "date"
 
     def parse(self, cells: pd.Series) -> Parsed:
-        errors = _none_like(cells)
+        errors = none_like(cells)
         filled = cells != ""
         ru = pd.to_datetime(cells.where(cells.str.match(r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$", na=False)),
                             format=DATE_FORMAT, errors="coerce")
@@ -221,12 +233,18 @@ class Date(FieldType):
                              format="%Y-%m-%d", errors="coerce")
         values = ru.fillna(iso)
         shaped = cells.str.match(r"^([0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})$", na=False)
-        _set(errors, filled & shaped & values.isna(), lambda m: cells[m].map(no_such_date))
-        _set(errors, filled & values.isna(), "Ожидается дата в виде ДД.ММ.ГГГГ")
-        _set(errors, values.notna() & ((values.dt.year < 1900) | (values.dt.year > 2100)),
+        set_message(errors, filled & shaped & values.isna(), lambda m: cells[m].map(no_such_date))
+        set_message(errors, filled & values.isna(), "Ожидается дата в виде ДД.ММ.ГГГГ")
+        checked = self.check(values)
+        merge_messages(errors, checked.errors)
+        return Parsed(checked.values.where(errors.isna()), errors, none_like(cells))
+
+    def check(self, values: pd.Series) -> Parsed:
+        """values: datetime64 of any unit (a typed date may lie far outside the nanosecond range)."""
+        errors = none_like(values)
+        set_message(errors, values.notna() & ((values.dt.year < 1900) | (values.dt.year > 2100)),
              "Дата вне допустимого диапазона")
-        values = values.where(errors.isna())
-        return Parsed(values, errors, _none_like(cells))
+        return Parsed(values.where(errors.isna()).astype("datetime64[ns]"), errors, none_like(values))
 
     def render(self, value: Any) -> str:
         if value is None or value is pd.NaT or value is pd.NA:
@@ -245,17 +263,21 @@ class Choice(FieldType):
     dtype: ClassVar[str] = "category"
     widget: ClassVar[str] = "select"
 
-    def parse(self, cells: pd.Series) -> Parsed:
-        errors = _none_like(cells)
-        canon = {o.casefold(): i for i, o in enumerate(self.options)}
-        # a column holds a handful of distinct spellings: match those, then spread the codes (no per-cell Python)
-        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-        known = np.array([canon.get(str(u).casefold(), -1) for u in uniques] + [-1], dtype=np.int64)
-        found = known[codes]  # the sentinel -1 picks the trailing -1
-        _set(errors, (cells != "") & pd.Series(found < 0, index=cells.index),
-             "Допустимые значения: " + ", ".join(self.options))
-        categorical = pd.Series(pd.Categorical.from_codes(found, categories=list(self.options)), index=cells.index)
-        return Parsed(categorical, errors, _none_like(cells))
+    def check(self, values: pd.Series) -> Parsed:
+        errors = none_like(values)
+        arr = arrow_strings(values)
+        # the canonical spelling is found in Arrow; only other spellings (a handful of distinct ones) go to Python
+        found = pc.index_in(arr, value_set=pa.array(self.options, pa.string())).fill_null(-1).to_numpy(
+            zero_copy_only=False).astype(np.int64)
+        other = (found < 0) & mismatch(values, "^$")
+        if other.any():
+            canon = {o.casefold(): i for i, o in enumerate(self.options)}
+            codes, uniques = pd.factorize(values[other], use_na_sentinel=True)
+            known = np.array([canon.get(str(u).casefold(), -1) for u in uniques] + [-1], dtype=np.int64)
+            found[other] = known[codes]  # the sentinel -1 picks the trailing -1
+        set_message(errors, other & (found < 0), "Допустимые значения: " + ", ".join(self.options))
+        categorical = pd.Series(pd.Categorical.from_codes(found, categories=list(self.options)), index=values.index)
+        return Parsed(categorical, errors, none_like(values))
 
 
 @dataclass(frozen=True)
@@ -274,11 +296,11 @@ class RowId(FieldType):
     name: ClassVar[str] = "id"
     widget: ClassVar[str] = "readonly"
 
-    def parse(self, cells: pd.Series) -> Parsed:
-        errors = _none_like(cells)
-        _set(errors, (cells != "") & ~cells.str.match(r"^[\w\-.]{1,64}$", na=False),
+    def check(self, values: pd.Series) -> Parsed:
+        errors = none_like(values)
+        set_message(errors, mismatch(values, r"^[\w\-.]{1,64}$"),
              "Идентификатор может содержать только буквы, цифры, «-», «_» и «.»")
-        return Parsed(cells.astype("string"), errors, _none_like(cells))
+        return Parsed(as_text(values), errors, none_like(values))
 
 
 @dataclass(frozen=True)
@@ -291,14 +313,30 @@ class Scores(FieldType):
     widget: ClassVar[str] = "scores"
 
     def parse(self, cells: pd.Series) -> Parsed:
-        errors, warnings = _none_like(cells), _none_like(cells)
+        errors, warnings = none_like(cells), none_like(cells)
         norm = cells.str.replace("\u00a0", " ", regex=False).str.strip()
         one = r"(?:[0-9]+(?:[.,][0-9]+)?|-)"  # a score or «-»; plain classes keep the match inside arrow
         ok = norm.str.match(rf"^{one}(?:[ \t\r\n;]+{one})*[ \t\r\n;]*$", na=False)
-        _set(errors, (norm != "") & ~ok, "Баллы по заданиям вводятся числами через пробел, например «1 0 2 2 1»")
+        set_message(errors, (norm != "") & ~ok, "Баллы по заданиям вводятся числами через пробел, например «1 0 2 2 1»")
         comma = ok & norm.str.contains(r"[0-9],[0-9]", regex=True)
-        _set(warnings, comma, "Десятичная запятая в баллах: прочитано как дробные баллы")
+        set_message(warnings, comma, "Десятичная запятая в баллах: прочитано как дробные баллы")
         return Parsed(parse_scores_column(norm.where(ok & (norm != ""))), errors, warnings)
+
+    def check(self, values: pd.Series) -> Parsed:
+        """values: tuples of floats (None: a task left unscored) or None. Text passes only non-negative numbers
+        (the pattern above), so `parse` needs no check; typed scores must be finite and not negative."""
+        errors = none_like(values)
+        cells = values.to_numpy(dtype=object)
+        counts = np.fromiter((len(t) if isinstance(t, tuple) else 0 for t in cells), dtype=np.int64,
+                             count=len(cells))
+        if counts.any():
+            flat = np.fromiter((np.nan if x is None else x for t in cells if isinstance(t, tuple) for x in t),
+                               dtype=float, count=int(counts.sum()))
+            wrong = ~np.isnan(flat) & ~(np.isfinite(flat) & (flat >= 0))
+            bad = np.zeros(len(cells), dtype=bool)
+            bad[np.repeat(np.arange(len(cells)), counts)[wrong]] = True
+            set_message(errors, pd.Series(bad, index=values.index), "Баллы по заданиям — числа не меньше нуля")
+        return Parsed(values.where(errors.isna()), errors, none_like(values))
 
     def render(self, value: Any) -> str:
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
@@ -310,9 +348,6 @@ class Scores(FieldType):
 
 def parse_scores_column(cells: pd.Series) -> pd.Series:
     """Vectorised parse of well-formed score cells (NaN where empty) into tuples; splitting runs in arrow."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     arr = pa.array(cells.astype("string[pyarrow]"))  # no copy when the column is arrow already
     if pc.any(pc.match_substring_regex(arr, r"[\t\r\n;]|  ")).as_py():  # runs of separators become one space
         arr = pc.utf8_trim(pc.replace_substring_regex(arr, r"[ \t\r\n;]+", " "), " ")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -13,9 +13,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .base import Registry, Sheet
-from .fields import ERROR, WARNING
+from .cells import mismatch
+from .fields import ERROR, WARNING, Field, Parsed
 
-_NO_IDS = pa.array([], pa.large_string())
 SMALL = 200  # up to this many rows a sheet is parsed as Python strings (a save's candidates), above as arrow
 
 ROW = "_row"  # column of the typed frames: the sheet row number the data came from
@@ -47,6 +47,9 @@ class Workbook:
 
     def __getitem__(self, key: str) -> pd.DataFrame:
         return self.frames[key]
+
+    def issues_of(self, sheet_key: str) -> list[Issue]:
+        return [i for i in self.issues if i.sheet_key == sheet_key]
 
     @property
     def error_count(self) -> int:
@@ -90,17 +93,24 @@ class _Collector:
     def add(self, row: int, cell: str, column: str, value: str, message: str, severity: str = ERROR) -> None:
         self.issues.append(Issue(self.sheet.title, row, cell, column, value, message, severity, self.sheet.key))
 
+    def skip_blank(self, blank: np.ndarray, rows: np.ndarray) -> None:
+        """Blank rows are left out with a warning, never an error."""
+        for p in np.flatnonzero(blank):
+            self.add(int(rows[p]), "", "", "", "Пустая строка (пропущена)", WARNING)
+        self.bad |= blank
+
     def add_column(self, messages: pd.Series, cells: pd.Series, col_index: int, header: str, severity: str,
-                   rows: np.ndarray) -> None:
-        hit = messages.notna().to_numpy()
+                   rows: np.ndarray, shown: Callable[[Any], str] = str) -> None:
+        msgs = messages.to_numpy()
+        hit = pd.notna(msgs)
         if not hit.any():
             return
         positions = np.flatnonzero(hit)
         letter = col_letter(col_index)
-        msgs, vals = messages.to_numpy(), cells.to_numpy()
+        vals = cells.to_numpy(dtype=object)
         for p in positions:
             r = int(rows[p])
-            self.issues.append(Issue(self.sheet.title, r, f"{letter}{r}", header, str(vals[p]), str(msgs[p]),
+            self.issues.append(Issue(self.sheet.title, r, f"{letter}{r}", header, shown(vals[p]), str(msgs[p]),
                                      severity, self.sheet.key))
         if severity == ERROR:
             self.bad[positions] = True
@@ -206,13 +216,12 @@ def _columns(body: Grid, header_width: int) -> tuple[pd.DataFrame, int]:
     return raw, width
 
 
-def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[Issue], pa.Array]:
-    """Returns the typed frame (bad rows excluded), the issues, and every id present as arrow text (for reference
-    checks: hashed in C, never as a Python set)."""
+def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[Issue], set[str]]:
+    """Returns the typed frame (bad rows excluded), the issues, and every id present (for reference checks)."""
     if grid is None:
         col = _Collector(sheet, 0)
         col.add(0, "", "", "", f"Лист «{sheet.title}» не найден в таблице", ERROR)
-        return empty_frame(sheet), col.issues, _NO_IDS
+        return empty_frame(sheet), col.issues, set()
     header = [str(c) for c in grid[0]] if len(grid) else []
     body = grid[1:]
     n = len(body)
@@ -220,18 +229,16 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
     if not header:
         if n or not len(grid):
             col.add(1, "A1", "", "", "Нет строки заголовков", ERROR)
-        return empty_frame(sheet), col.issues, _NO_IDS
+        return empty_frame(sheet), col.issues, set()
     mapping = _header_map(sheet, header, col)
     if n == 0:
-        return empty_frame(sheet), col.issues, _NO_IDS
+        return empty_frame(sheet), col.issues, set()
     raw, width = _columns(body, len(header))
     rows = np.arange(2, n + 2)
     blank = (raw == "").all(axis=1).to_numpy() if width else np.ones(n, dtype=bool)
-    for p in np.flatnonzero(blank):
-        col.add(int(rows[p]), "", "", "", "Пустая строка (пропущена)", WARNING)
-    col.bad |= blank
+    col.skip_blank(blank, rows)
     out: dict[str, pd.Series] = {}
-    ids_all = _NO_IDS
+    ids_all: set[str] = set()
     for f in sheet.fields:
         idx = mapping.get(f.key)
         if idx is None:
@@ -240,44 +247,107 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
                 col.bad[:] = True
             continue
         cells = raw[idx].where(~blank, "") if blank.any() else raw[idx]
-        parsed = f.type.parse(cells)
-        errors = parsed.errors.copy()
-        if f.required:
-            empty = (cells == "") & ~pd.Series(blank, index=cells.index)
-            errors[empty & errors.isna()] = "Обязательное поле не заполнено"
-        if f.unique:
-            dup = (cells != "") & errors.isna() & cells.duplicated(keep="first")
-            if dup.any():
-                firsts = cells.drop_duplicates(keep="first")
-                first_row = pd.Series(rows[firsts.index.to_numpy()], index=firsts.to_numpy())
-                errors[dup] = cells[dup].map(lambda v, first=first_row: f"Повтор значения «{v}»: оно уже есть в "
-                                                                        f"строке {first[v]}")
-            if f.key == "id":
-                ids_all = _arrow_text(cells[cells != ""])
-        col.add_column(errors, cells, idx, f.header, ERROR, rows)
-        col.add_column(parsed.warnings.where(errors.isna()), cells, idx, f.header, WARNING, rows)
-        out[f.key] = parsed.values.reset_index(drop=True)
+        out[f.key], ids = _field(col, f, idx, cells, f.type.parse(cells), cells != "", blank, rows)
+        ids_all = ids if f.key == "id" else ids_all
+    return _typed_frame(col, out, rows, mapping, raw, blank), col.issues, ids_all
+
+
+def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed, filled: pd.Series | np.ndarray,
+           blank: np.ndarray, rows: np.ndarray, shown: Callable[[Any], str] = str) -> tuple[pd.Series, set[str]]:
+    """One column's issues (its type's, required, unique) into the collector; its values and, for a unique
+    column, every value present. `cells` are what the issues show (the text, or the typed values through
+    `shown`)."""
+    errors = parsed.errors.copy()
+    filled_np = np.asarray(filled, dtype=bool)
+    if f.required:
+        empty = ~filled_np & ~blank
+        if empty.any():
+            errors[empty & pd.isna(errors.to_numpy())] = "Обязательное поле не заполнено"
+    ids: set[str] = set()
+    if f.unique:
+        dup = filled_np & pd.isna(errors.to_numpy()) & cells.duplicated(keep="first").to_numpy()
+        if dup.any():
+            firsts = cells.drop_duplicates(keep="first")
+            first_row = pd.Series(rows[firsts.index.to_numpy()], index=firsts.to_numpy())
+            errors[dup] = cells[dup].map(lambda v, first=first_row: f"Повтор значения «{shown(v)}»: оно уже есть "
+                                                                    f"в строке {first[v]}")
+        ids = set(cells[filled_np].tolist())
+    col.add_column(errors, cells, idx, f.header, ERROR, rows, shown)
+    if pd.notna(parsed.warnings.to_numpy()).any():
+        col.add_column(parsed.warnings.where(errors.isna()), cells, idx, f.header, WARNING, rows, shown)
+    return parsed.values.reset_index(drop=True), ids
+
+
+def _typed_frame(col: _Collector, out: dict[str, pd.Series], rows: np.ndarray, mapping: Mapping[str, int],
+                 raw: pd.DataFrame, blank: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame(out)
     frame[ROW] = rows
-    frame = frame[~col.bad].reset_index(drop=True)
+    if col.bad.any():
+        frame = frame[~col.bad].reset_index(drop=True)
     frame.attrs["columns"] = KeptMap(mapping)  # field key -> column index in the sheet: rules address real cells
     frame.attrs[REJECTED] = Kept(rejected_rows(col.issues, raw, mapping, rows, col.bad & ~blank))
-    return frame, col.issues, ids_all
+    return frame
+
+
+def validate_typed_sheet(sheet: Sheet, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue], set[str]]:
+    """Like `validate_sheet`, for a table that arrives typed (a bundle's Parquet): each column holds its field's
+    values (text stripped, '' for empty; numbers, dates, score tuples, NA for empty), so only the types' `check`
+    runs — no text is rendered or parsed. Cells are addressed as the table lays out: declared order, header row 1."""
+    n = len(frame)
+    col = _Collector(sheet, n)
+    rows = np.arange(2, n + 2)
+    mapping = {f.key: i for i, f in enumerate(sheet.fields)}
+    if n == 0:
+        return empty_frame(sheet), col.issues, set()
+    frame = frame.reset_index(drop=True)
+    filled = {f.key: _filled(frame[f.key]) for f in sheet.fields}
+    blank = ~np.logical_or.reduce(list(filled.values()))
+    col.skip_blank(blank, rows)
+    out: dict[str, pd.Series] = {}
+    ids_all: set[str] = set()
+    for f in sheet.fields:
+        values = frame[f.key]
+        out[f.key], ids = _field(col, f, mapping[f.key], values, f.type.check(values), filled[f.key], blank, rows,
+                                 lambda v, t=f.type: t.render(None if _na(v) else v))
+        ids_all = ids if f.key == "id" else ids_all
+    raw = pd.DataFrame({mapping[k]: frame[k] for k in _REJECTED_KEYS if k in mapping} if (col.bad & ~blank).any()
+                       else {})  # what rejected rows are listed by; none rejected: nothing to take
+    return _typed_frame(col, out, rows, mapping, raw, blank), col.issues, ids_all
+
+
+def _filled(values: pd.Series) -> np.ndarray:
+    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values.dtype):
+        return mismatch(values, "^$")  # typed text holds '' for empty, never NA
+    return values.notna().to_numpy(dtype=bool)
+
+
+def _na(v: object) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v))
 
 
 def validate_workbook(schema: Registry, grids: Mapping[str, Grid]) -> Workbook:
     """grids: worksheet title -> cell grid (header row first), as a store reads it."""
+    checked = {s.key: validate_sheet(s, grids.get(s.title)) for s in schema}
+    headers = {s.key: [str(h).strip() for h in grid[0]] if (grid := grids.get(s.title)) else None for s in schema}
+    return _cross_checked(schema, checked, headers)
+
+
+def validate_typed(schema: Registry, frames: Mapping[str, pd.DataFrame]) -> Workbook:
+    """The same validation over typed tables (sheet key -> frame of the declared columns): each column through its
+    type's `check`, then the same required/unique, reference and cross-field rules as `validate_workbook`."""
+    checked = {s.key: validate_typed_sheet(s, frames[s.key]) for s in schema}
+    return _cross_checked(schema, checked, {s.key: s.headers for s in schema})
+
+
+def _cross_checked(schema: Registry, checked: Mapping[str, tuple[pd.DataFrame, list[Issue], set[str]]],
+                   headers: Mapping[str, list[str] | None]) -> Workbook:
     from .rules import RULES  # the cross-field rules live beside the declarations
 
-    frames: dict[str, pd.DataFrame] = {}
-    issues: list[Issue] = []
-    ids: dict[str, pa.Array] = {}
+    frames = {key: frame for key, (frame, _, _) in checked.items()}
+    ids = {key: present for key, (_, _, present) in checked.items()}
+    issues = [i for _, found, _ in checked.values() for i in found]
     for sheet in schema:
-        frame, found, present = validate_sheet(sheet, grids.get(sheet.title))
-        frames[sheet.key], ids[sheet.key] = frame, present
-        issues.extend(found)
-    for sheet in schema:
-        frames[sheet.key] = _check_refs(sheet, frames[sheet.key], ids, grids.get(sheet.title), issues, schema)
+        frames[sheet.key] = _check_refs(sheet, frames[sheet.key], ids, headers[sheet.key], issues, schema)
     for rule in RULES if schema.rules is None else schema.rules:
         frames, found = rule(schema, frames)
         issues.extend(found)
@@ -286,22 +356,16 @@ def validate_workbook(schema: Registry, grids: Mapping[str, Grid]) -> Workbook:
     return Workbook(frames, issues)
 
 
-def _arrow_text(values: pd.Series) -> pa.Array:
-    return pa.array(values.astype("string[pyarrow]").array).cast(pa.large_string())
-
-
-def _check_refs(sheet: Sheet, frame: pd.DataFrame, ids: dict[str, pa.Array], grid: Grid | None,
+def _check_refs(sheet: Sheet, frame: pd.DataFrame, ids: dict[str, set[str]], header: list[str] | None,
                 issues: list[Issue], schema: Registry) -> pd.DataFrame:
-    if frame.empty or grid is None:
+    if frame.empty or header is None:
         return frame
-    header = [str(h).strip() for h in grid[0]]
     bad = np.zeros(len(frame), dtype=bool)
     for fkey, target in sheet.refs.items():
         values = frame[fkey]
         filled = values.notna() & (values.astype("string") != "")
         # object isin hashes in C; arrow-string isin converts every wanted value one by one
-        known = pc.is_in(_arrow_text(values), value_set=ids[target]).to_numpy(zero_copy_only=False)
-        missing = filled.to_numpy(dtype=bool) & ~known
+        missing = (filled & ~values.astype(object).isin(ids[target])).to_numpy(dtype=bool)
         if not missing.any():
             continue
         f = sheet.field(fkey)

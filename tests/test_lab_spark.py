@@ -119,3 +119,13 @@ def test_cube_view_from_raw_facts_and_empty_warehouse(spark_town, town: Warehous
     for key, aggregate in AGGREGATES.items():
         d, s = duck_empty.run(aggregate), spark_empty.run(aggregate)
         assert (list(d.columns), len(d)) == (list(s.columns), len(s)) == (list(d.columns), 0), key
+
+
+@pytest.mark.parametrize("key", ["cube", "town_by_school", "town_by_school_raw", "town_by_class"])
+def test_one_schools_view_is_the_same_on_both_engines(key: str, spark_town, town: Warehouse) -> None:  # type: ignore[no-untyped-def]
+    """A school's view (its own folders only) gives the same rows on both engines, and a code with no folder none."""
+    aggregate = AGGREGATES[key]
+    duck = Engine(town, CUBE.sql).run(aggregate, school="0042")
+    assert len(duck) > 0 and set(duck["school"]) == {"0042"}
+    assert_same(duck, spark_town.run(aggregate, school="0042"), key)
+    assert len(spark_town.run(aggregate, school="nobody")) == 0

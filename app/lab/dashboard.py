@@ -35,10 +35,12 @@ SHOWN = ["N", *RATE_COLUMNS, *(f"{c}_diff" for c in RATE_COLUMNS)]
 QUERIES = {"cube": CUBE, "class": TOWN_BY_CLASS, "teacher": TOWN_BY_TEACHER, "stored": STORED_CUBE}
 
 
-def load(*names: str) -> dict[str, pd.DataFrame]:
-    """The warehouse's aggregates a view needs (through the engine) and the registry of schools — blocking."""
+def load(*names: str, school: str | None = None) -> dict[str, pd.DataFrame]:
+    """The warehouse's aggregates a view needs (through the engine) and the registry of schools — blocking.
+    With `school`, the aggregates below the school (classes, teachers) read that school's folders only; the cube
+    stays the town's, since every difference is taken from the town."""
     c = lab()
-    out = {n: c.engine.run(QUERIES[n]) for n in names}
+    out = {n: c.engine.run(QUERIES[n], school=None if n == "cube" else school) for n in names}
     out["schools"] = c.cache.workbook.frames["schools"]
     return out
 
@@ -226,7 +228,7 @@ def create() -> None:
         body = frame(f"{name or code}: {parallel_no}-я параллель")
 
         def work() -> pd.DataFrame:
-            d = load("cube", "class")
+            d = load("cube", "class", school=code)
             by_class = d["class"].assign(class_label=[class_label(p, x) for p, x in
                                                       zip(d["class"]["parallel"], d["class"]["letter"], strict=True)])
             return breakdown(by_class, d["cube"], Slice(sl.year, sl.kind, sl.subject, parallel_no),
@@ -249,7 +251,7 @@ def create() -> None:
         body = frame(f"{name or code}: класс")
 
         def work() -> tuple[str, pd.DataFrame]:
-            d = load("cube", "class")
+            d = load("cube", "class", school=code)
             mine = d["class"][(d["class"]["class_id"].astype(str) == class_id).to_numpy(dtype=bool)]
             label = class_label(mine["parallel"].iloc[0], mine["letter"].iloc[0]) if len(mine) else class_id
             return label, breakdown(mine, d["cube"], sl, ["subject", "kind", "parallel"], code)
@@ -296,7 +298,7 @@ def create() -> None:
         body = frame(f"{name or code}: {subject_name} по педагогам")
 
         def work() -> pd.DataFrame:
-            d = load("cube", "teacher")
+            d = load("cube", "teacher", school=code)
             t = d["teacher"]
             t = t.assign(teacher=[teacher_name(a, b, c) for a, b, c in zip(
                 t["last_name"], t["first_name"], t["middle_name"], strict=True)])

@@ -106,18 +106,21 @@ class Manifest:
         return json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def write_bundle(out: Path, tables: Mapping[str, pd.DataFrame], school_code: str, academic_year: str,
+def write_bundle(out: Path, tables: Mapping[str, pd.DataFrame | pa.Table], school_code: str, academic_year: str,
                  schema: Registry = BUNDLE_SCHEMA, source: str = "school") -> Manifest:
-    """Write a zip (or a directory when `out` has no .zip suffix): one Parquet file per table, then the manifest."""
+    """Write a zip (or a directory when `out` has no .zip suffix): one Parquet file per table (typed frames or Arrow
+    tables of the bundle schema), then the manifest."""
     if not CODE_RE.match(school_code):
         raise BundleError([f"Код школы «{school_code}» может содержать только буквы, цифры, «-», «_» и «.»"])
     files: dict[str, bytes] = {}
     listed: dict[str, dict[str, object]] = {}
     for sheet in schema:
-        data = _parquet_bytes(to_arrow(sheet, tables[sheet.key]))
+        given = tables[sheet.key]
+        table = given if isinstance(given, pa.Table) else to_arrow(sheet, given)
+        data = _parquet_bytes(table)
         name = f"{sheet.key}.parquet"
         files[name] = data
-        listed[sheet.key] = {"file": name, "rows": len(tables[sheet.key]), "sha256": hashlib.sha256(data).hexdigest()}
+        listed[sheet.key] = {"file": name, "rows": table.num_rows, "sha256": hashlib.sha256(data).hexdigest()}
     manifest = Manifest(school_code, academic_year, schema.version,
                         dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), listed, source)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ import sqlglot
 
 from sheets_schema.bundle import BUNDLE_SCHEMA
 from sheets_schema.errors import UserFacingError
+from sync.warehouse.bundle import CODE_RE
 from sync.warehouse.engine import SQLAggregate, _empty, integral_sums
 from sync.warehouse.layout import PART, Warehouse
 
@@ -74,38 +75,53 @@ class SparkEngine:
         self._lock = threading.Lock()
         self.refresh()
 
-    def _read(self, table: str):  # type: ignore[no-untyped-def]
-        """The table's DataFrame over every year=/school= partition, or None when there is none yet."""
+    def _read(self, table: str, session=None, school: str = "*"):  # type: ignore[no-untyped-def]
+        """The table's DataFrame over every year=/school= partition (or one school's folders), or None when there
+        is none yet."""
         from pyspark.errors import AnalysisException
         from pyspark.sql import functions as F
 
         base = _join(self.url, table)
         try:
-            df = self.spark.read.option("basePath", base).parquet(_join(base, "year=*", "school=*", PART))
+            df = (session or self.spark).read.option("basePath", base).parquet(
+                _join(base, "year=*", f"school={school}", PART))
         except AnalysisException:  # PATH_NOT_FOUND: no school has sent this table yet
             return None
         return df.withColumn("year", F.col("year").cast("int")).withColumn("school", F.col("school").cast("string"))
 
-    def _empty_frame(self, table: str):  # type: ignore[no-untyped-def]
+    def _empty_frame(self, table: str, session=None):  # type: ignore[no-untyped-def]
         from pyspark.sql.pandas.types import from_arrow_schema
 
         schema = _empty(table).schema
-        return self.spark.createDataFrame([], from_arrow_schema(schema))
+        return (session or self.spark).createDataFrame([], from_arrow_schema(schema))
 
     def refresh(self) -> None:
         with self._lock, self.warehouse.lock:
-            for sheet in BUNDLE_SCHEMA:
-                df = self._read(sheet.key)
-                (df if df is not None else self._empty_frame(sheet.key)).createOrReplaceTempView(sheet.key)
-            cube = self._read("cube")
-            if cube is not None:
-                cube.createOrReplaceTempView("cube")
-            elif self.cube_sql:
-                self.spark.sql(to_spark_sql(self.cube_sql)).createOrReplaceTempView("cube")
+            self._views(self.spark, "*", ("cube", *(s.key for s in BUNDLE_SCHEMA)))
 
-    def run(self, aggregate: SQLAggregate) -> pd.DataFrame:
-        with self._lock:
-            df = self.spark.sql(to_spark_sql(aggregate.sql))
+    def _views(self, session, school: str, wanted: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+        """The session's views over every school's partitions or over one school's folders (as `Engine._views`)."""
+        cube = self._read("cube", session, school) if "cube" in wanted else None
+        raw = "cube" in wanted and cube is None
+        for sheet in BUNDLE_SCHEMA:
+            if raw or sheet.key in wanted:
+                df = self._read(sheet.key, session, school)
+                (df if df is not None else self._empty_frame(sheet.key, session)).createOrReplaceTempView(sheet.key)
+        if cube is not None:
+            cube.createOrReplaceTempView("cube")
+        elif raw and self.cube_sql:
+            session.sql(to_spark_sql(self.cube_sql)).createOrReplaceTempView("cube")
+
+    def run(self, aggregate: SQLAggregate, school: str | None = None) -> pd.DataFrame:
+        """As `Engine.run`: over the town, or over one school's folders in a session of its own (its own views)."""
+        if school is None:
+            with self._lock:
+                df = self.spark.sql(to_spark_sql(aggregate.sql))
+        else:
+            session = self.spark.newSession()
+            with self.warehouse.lock:
+                self._views(session, school if CODE_RE.match(school) else " ", tuple(aggregate.views))
+            df = session.sql(to_spark_sql(aggregate.sql))
         frame = df.toPandas()
         wide = []
         for field in df.schema.fields:  # the types DuckDB's engine hands over, so pages see no difference

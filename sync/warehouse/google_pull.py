@@ -15,10 +15,12 @@ from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name
 
 from sheets_schema import ERROR, SCHEMA, validate_workbook
+from sheets_schema.bundle import BUNDLE_SCHEMA
 from sheets_schema.errors import UserFacingError
 from sync.google.http import RetryPolicy, SheetsHTTPClient, is_unknown_range, load_credentials, store_error
 from sync.google.store import READ_PARAMS
 from sync.store import StoreError, trim_grid
+from sync.warehouse.arrow import to_arrow
 from sync.warehouse.bundle import bundle_frames
 from sync.warehouse.engine import SQLAggregate
 from sync.warehouse.intake import Outcome, cap, ingest_tables, issue_line
@@ -119,7 +121,8 @@ def _one(client: SheetsHTTPClient, t: Target, warehouse: Warehouse, receipts: Re
     tables = {}
     if not problems:
         # pseudonymised here, at the lab's edge, before anything is stored: a per-school key derived from the lab's
-        tables, _ = bundle_frames(wb.frames, _school_key(lab_key, t.code))
+        frames, _ = bundle_frames(wb.frames, _school_key(lab_key, t.code))
+        tables = {s.key: to_arrow(s, frames[s.key]) for s in BUNDLE_SCHEMA}
     outcome: Outcome = ingest_tables(warehouse, receipts, tables, t.code, academic_year, "google", cube,
                                      problems=cap(problems))
     if outcome.ok:

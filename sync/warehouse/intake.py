@@ -11,16 +11,16 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sheets_schema import ERROR, Issue, validate_workbook
-from sheets_schema.bundle import BUNDLE_FORMAT, BUNDLE_SCHEMA, render_grid
-from sync.warehouse.arrow import arrow_schema, from_arrow, to_arrow
+from sheets_schema import ERROR, Issue
+from sheets_schema.bundle import BUNDLE_FORMAT, BUNDLE_SCHEMA
+from sheets_schema.validation import validate_typed
+from sync.warehouse.arrow import arrow_schema, to_arrow, typed_frame
 from sync.warehouse.bundle import CODE_RE, MANIFEST, MAX_MANIFEST_BYTES, YEAR_RE, BundleError, BundleReader
-from sync.warehouse.engine import SQLAggregate, run_on_files
-from sync.warehouse.layout import PART, Warehouse, year_of
+from sync.warehouse.engine import SQLAggregate, run_on_tables
+from sync.warehouse.layout import Warehouse, year_of
 from sync.warehouse.receipts import ACCEPTED, REFUSED, Receipts
 
 MAX_LISTED = 50  # problems listed one by one; the rest are counted
@@ -49,7 +49,7 @@ def cap(problems: list[str]) -> list[str]:
 
 
 def read_bundle(path: Path, expected_school: str | None = None,
-                registered: Collection[str] | None = None) -> tuple[dict, dict[str, pd.DataFrame], list[str]]:
+                registered: Collection[str] | None = None) -> tuple[dict, dict[str, pa.Table], list[str]]:
     """(manifest, typed tables, problems). Problems empty = the bundle is intact, of our schema, from that school."""
     try:
         reader = BundleReader(path)
@@ -64,7 +64,7 @@ def read_bundle(path: Path, expected_school: str | None = None,
 
 
 def _read(reader: BundleReader, expected_school: str | None, registered: Collection[str] | None
-          ) -> tuple[dict, dict[str, pd.DataFrame], list[str]]:
+          ) -> tuple[dict, dict[str, pa.Table], list[str]]:
     raw = reader.read(MANIFEST, MAX_MANIFEST_BYTES)
     if raw is None:
         return {}, {}, [f"В пакете нет файла {MANIFEST}"]
@@ -93,7 +93,7 @@ def _read(reader: BundleReader, expected_school: str | None, registered: Collect
     if not m or int(m[2]) != int(m[1]) + 1:
         problems.append(f"Учебный год в пакете «{year}» записан неверно (нужно, например, 2025/2026)")
     listed = manifest.get("tables") if isinstance(manifest.get("tables"), dict) else {}
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[str, pa.Table] = {}
     for sheet in BUNDLE_SCHEMA:
         entry = listed.get(sheet.key)
         if not isinstance(entry, dict):
@@ -120,43 +120,41 @@ def _read(reader: BundleReader, expected_school: str | None, registered: Collect
         if table.num_rows != entry.get("rows"):
             problems.append(f"Таблица «{sheet.title}»: строк {table.num_rows}, а в описании {entry.get('rows')}")
             continue
-        tables[sheet.key] = from_arrow(table)
+        tables[sheet.key] = table
     return manifest, tables, problems
 
 
-def validate_tables(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """The school's cell-level validation over the bundle's tables; error lines point at the table's cells."""
-    grids = {sheet.title: render_grid(sheet, tables[sheet.key]) for sheet in BUNDLE_SCHEMA}
-    wb = validate_workbook(BUNDLE_SCHEMA, grids)
-    return wb.frames, [issue_line(i) for i in wb.issues if i.severity == ERROR]
+def validate_tables(tables: Mapping[str, pa.Table]) -> tuple[dict[str, pa.Table], list[str]]:
+    """The school's cell-level validation over the bundle's typed tables (each column through its field type's
+    rules, then required, unique, references and the cross-field rules — the school's own declarations); error
+    lines point at the table's cells (declared column order, header row 1). Returns the tables to store."""
+    wb = validate_typed(BUNDLE_SCHEMA, {s.key: typed_frame(s, tables[s.key]) for s in BUNDLE_SCHEMA})
+    problems = [issue_line(i) for i in wb.issues if i.severity == ERROR]
+    return ({} if problems else {s.key: to_arrow(s, wb.frames[s.key]) for s in BUNDLE_SCHEMA}), problems
 
 
-def store(warehouse: Warehouse, frames: Mapping[str, pd.DataFrame], school: str, academic_year: str,
+def store(warehouse: Warehouse, tables: Mapping[str, pa.Table], school: str, academic_year: str,
           cube: SQLAggregate) -> int:
-    """Replace the school-year with these validated frames and their indicator cube; returns the result rows."""
+    """Replace the school-year with these validated tables and their indicator cube (one DuckDB query over the
+    tables in memory); returns the result rows."""
     year = year_of(academic_year)
-    with warehouse.stage() as st:
-        files = {}
-        for sheet in BUNDLE_SCHEMA:
-            warehouse.write_table(st, sheet.key, to_arrow(sheet, frames[sheet.key]))
-            files[sheet.key] = st / sheet.key / PART
-        warehouse.write_table(st, "cube", run_on_files(cube, files, year, school).drop_columns(["year", "school"]))
-        warehouse.commit(st, year, school)
-    return len(frames["results"])
+    cube_table = run_on_tables(cube, tables, year, school).drop_columns(["year", "school"])
+    warehouse.replace(year, school, {**tables, "cube": cube_table})
+    return tables["results"].num_rows
 
 
-def ingest_tables(warehouse: Warehouse, receipts: Receipts, tables: Mapping[str, pd.DataFrame], school: str,
+def ingest_tables(warehouse: Warehouse, receipts: Receipts, tables: Mapping[str, pa.Table], school: str,
                   academic_year: str, via: str, cube: SQLAggregate, who: str = "",
                   problems: list[str] | None = None) -> Outcome:
     """Validate and store tables already read (a bundle or a Google pull); every attempt is recorded."""
     problems = list(problems or [])
-    frames: dict[str, pd.DataFrame] = {}
+    valid: dict[str, pa.Table] = {}
     if not problems:
-        frames, problems = validate_tables(tables)
+        valid, problems = validate_tables(tables)
     if problems:
         receipts.record(school or "?", academic_year or "?", via, REFUSED, cap(problems), who=who)
         return Outcome(False, school, academic_year, cap(problems))
-    rows = store(warehouse, frames, school, academic_year, cube)
+    rows = store(warehouse, valid, school, academic_year, cube)
     receipts.record(school, academic_year, via, ACCEPTED, [], rows, who)
     return Outcome(True, school, academic_year, [], rows)
 
