@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -308,7 +309,7 @@ def validate_typed_sheet(sheet: Sheet, frame: pd.DataFrame) -> tuple[pd.DataFram
     for f in sheet.fields:
         values = frame[f.key]
         out[f.key], ids = _field(col, f, mapping[f.key], values, f.type.check(values), filled[f.key], blank, rows,
-                                 lambda v, t=f.type: t.render(None if _na(v) else v))
+                                 functools.partial(_shown, f.type))
         ids_all = ids if f.key == "id" else ids_all
     raw = pd.DataFrame({mapping[k]: frame[k] for k in _REJECTED_KEYS if k in mapping} if (col.bad & ~blank).any()
                        else {})  # what rejected rows are listed by; none rejected: nothing to take
@@ -319,6 +320,11 @@ def _filled(values: pd.Series) -> np.ndarray:
     if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values.dtype):
         return mismatch(values, "^$")  # typed text holds '' for empty, never NA
     return values.notna().to_numpy(dtype=bool)
+
+
+def _shown(kind: Any, v: object) -> str:
+    """A typed value as the issue shows it: its field type's own rendering."""
+    return str(kind.render(None if _na(v) else v))
 
 
 def _na(v: object) -> bool:

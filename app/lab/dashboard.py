@@ -5,6 +5,7 @@ town → subject → school → teacher; every view has its own URL."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -124,9 +125,7 @@ def selectors(opts: dict[str, list], sl: Slice, path: str, fixed: tuple[str, ...
             current = "" if getattr(sl, key) is None else str(getattr(sl, key))
 
             def go(e: Any, key: str = key) -> None:
-                args = {"year": sl.year, "kind": sl.kind, "subject": sl.subject, "parallel": sl.parallel,
-                        key: e.value or None}
-                ui.navigate.to(path + query(Slice(*(args[k] for k in ("year", "kind", "subject", "parallel")))))
+                ui.navigate.to(path + query(replace(sl, **{key: e.value or None})))
 
             ui.select(values, value=current if current in values else "", label=title,
                       on_change=go).classes("w-56").mark(f"select-{key}")

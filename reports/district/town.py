@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -113,7 +114,7 @@ def breakdown(df: pd.DataFrame, town: pd.DataFrame, sl: Slice, by: list[str], sc
     return rows.drop(columns=[f"{c}_town" for c in RATE_COLUMNS])
 
 
-def class_label(parallel: object, letter: object) -> str:
+def class_label(parallel: Any, letter: Any) -> str:
     p = "" if parallel is None or pd.isna(parallel) else str(int(parallel))
     return f"{p}{'' if letter is None or pd.isna(letter) else letter}" or "без класса"
 

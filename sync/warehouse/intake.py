@@ -10,6 +10,7 @@ import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -92,7 +93,8 @@ def _read(reader: BundleReader, expected_school: str | None, registered: Collect
     m = YEAR_RE.match(year)
     if not m or int(m[2]) != int(m[1]) + 1:
         problems.append(f"Учебный год в пакете «{year}» записан неверно (нужно, например, 2025/2026)")
-    listed = manifest.get("tables") if isinstance(manifest.get("tables"), dict) else {}
+    raw_tables = manifest.get("tables")
+    listed: dict[str, Any] = raw_tables if isinstance(raw_tables, dict) else {}
     tables: dict[str, pa.Table] = {}
     for sheet in BUNDLE_SCHEMA:
         entry = listed.get(sheet.key)
