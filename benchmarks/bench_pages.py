@@ -176,11 +176,11 @@ def main() -> None:
           f"{'quick run' if args.quick else 'full run'}")
     writes = tmp / "writes"
     shutil.copytree(data, writes)
-    storage = tmp / "nicegui"
+    storage = data / "nicegui"  # the server keeps per-browser storage in its data dir (app.main.keep_storage_in)
     cookies = {who: session_cookie(storage, f"bench-{who}", who) for who in ("zam", "uchitel")}
     port = free_port()
     env = dict(os.environ, EDUMON_DATA_DIR=str(data), EDUMON_BACKEND="local", EDUMON_PORT=str(port),
-               EDUMON_SESSION_SECRET=SECRET, EDUMON_REFRESH_SECONDS="30", NICEGUI_STORAGE_PATH=str(storage),
+               EDUMON_SESSION_SECRET=SECRET, EDUMON_REFRESH_SECONDS="30",
                PYTHONPATH=str(ROOT))
     server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], cwd=tmp, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

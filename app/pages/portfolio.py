@@ -74,19 +74,27 @@ def _shown(frame_: pd.DataFrame) -> pd.DataFrame:
 
 def linked_table(frame_: pd.DataFrame, columns: Sequence[str], marker: str,
                  links: Mapping[str, Sequence[str]] | None = None, titles: Mapping[str, str] | None = None,
-                 new_tab: Sequence[str] = ()) -> ui.table:
-    """work.table() whose cells of the given columns are links (href per row; an empty href leaves plain text)."""
+                 new_tab: Sequence[str] = (), rows_per_page: int = 0) -> ui.table:
+    """work.table() whose cells of the given columns are links (href per row; an empty href leaves plain text);
+    `rows_per_page` pages a long table (0: every row at once)."""
     t = table(_shown(frame_), columns, marker, {**TITLES, **(titles or {})})
+    if rows_per_page and len(t.rows) > rows_per_page:
+        t.pagination = {"rowsPerPage": rows_per_page}
     for column, hrefs in (links or {}).items():
         key = f"href_{column}"
         for row, href in zip(t.rows, hrefs, strict=True):
             row[key] = href
-        target = ' target="_blank" rel="noopener"' if column in new_tab else ""
-        t.add_slot(f"body-cell-{column}",
-                   f'<q-td :props="props"><a v-if="props.row.{key}" :href="props.row.{key}"{target} '
-                   f'class="text-primary">{{{{ props.value }}}}</a><span v-else>{{{{ props.value }}}}</span></q-td>')
+        t.add_slot(f"body-cell-{column}", link_cell(key, new_tab=column in new_tab))
     t.update()
     return t
+
+
+def link_cell(key: str, css: str = "'text-primary'", new_tab: bool = False) -> str:
+    """A Quasar table cell template: the cell's text as a link to the row's `key` (plain text where it is empty);
+    `css` is a Vue expression for the link's classes (it may read `props.row` and `props.col`)."""
+    target = ' target="_blank" rel="noopener"' if new_tab else ""
+    return (f'<q-td :props="props"><a v-if="props.row.{key}" :href="props.row.{key}"{target} :class="{css}">'
+            '{{ props.value }}</a><span v-else>{{ props.value }}</span></q-td>')
 
 
 def section(title: str, frame_: pd.DataFrame, empty_marker: str) -> bool:

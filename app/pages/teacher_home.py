@@ -34,6 +34,7 @@ WEAK_TASK_COLUMNS = ("class", "work", "number", "element", "task_level", "pct_of
 WEAK_ELEMENT_COLUMNS = ("class", "work", "element", "tasks", "pct_of_max")
 RISK_COLUMNS = ("student", "class", "n_twos", "n_low", "reasons")
 TITLES = {"works_link": "Работы", "enter": "Ввод результатов"}
+PAGE = 15  # rows of a long table shown at once; the rest are pages of it
 
 
 def _quality_chart(totals: pd.DataFrame) -> None:
@@ -49,30 +50,42 @@ def _quality_chart(totals: pd.DataFrame) -> None:
 
 def _risk(risk: pd.DataFrame, marker: str) -> None:
     if section("Обучающиеся группы риска", risk, f"{marker}-none"):
-        linked_table(risk, RISK_COLUMNS, marker, {"student": [f"/student/{s}" for s in risk["student_id"]]})
+        linked_table(risk, RISK_COLUMNS, marker, {"student": [f"/student/{s}" for s in risk["student_id"]]},
+                     rows_per_page=PAGE)
 
 
 def _students(students: pd.DataFrame, marker: str) -> None:
-    """Links to the portfolio of every student of the classes (pf.class_students), one row per class."""
+    """Links to the portfolio of every student of the classes (pf.class_students): one table, a row per class,
+    folded until opened (a teacher of ten classes has three hundred names)."""
     if not section("Портфолио обучающихся", students, f"{marker}-none"):
         return
-    with ui.column().classes("gap-1").mark(marker):
-        for (_, label), group in students.groupby(["class_order", "class"], sort=True):
-            with ui.row().classes("items-center gap-x-3 gap-y-0"):
-                ui.label(f"{label}:").classes("text-weight-bold")
-                for sid, name in zip(group["student_id"], group["student"], strict=True):
-                    ui.link(str(name), f"/student/{sid}")
+    rows = [{"class_id": str(group["class_id"].iloc[0]), "class": str(label),
+             "students": [{"name": str(n), "href": f"/student/{sid}"}
+                          for sid, n in zip(group["student_id"], group["student"], strict=True)]}
+            for (_, label), group in students.groupby(["class_order", "class"], sort=True)]
+    with ui.expansion(f"Обучающиеся: {len(students)} в {len(rows)} кл.").classes("w-full"):
+        table = ui.table(columns=[{"name": "class", "label": "Класс", "field": "class", "align": "left"},
+                                  {"name": "students", "label": "Обучающиеся", "field": "students",
+                                   "align": "left"}], rows=rows, row_key="class_id", pagination=0).classes(
+            "w-full").props("dense flat wrap-cells").mark(marker)
+        table.add_slot("body-cell-students", '<q-td :props="props"><span v-for="s in props.row.students" '
+                       'class="q-mr-md"><a :href="s.href" class="text-primary">{{ s.name }}</a></span></q-td>')
 
 
-def _works(works: pd.DataFrame, own: bool) -> None:
+def _works(works: pd.DataFrame, own: bool, chosen: str | None, here: str) -> None:
+    """The works conducted in the classes, one paged table; «работы класса» (`chosen`) shows one class's."""
     if not section("Работы, проведённые в моих классах" if own else "Работы, проведённые в классах педагога", works,
                    "my-works-none"):
         return
-    for class_id, rows in works.groupby("class_id", sort=False):
-        ui.link_target(f"works-{class_id}")
-        ui.label(str(rows["class"].iloc[0])).classes("text-subtitle1 text-weight-bold")
-        links = [f"/work/{w}?class={class_id}" for w in rows["work_id"]]
-        linked_table(rows, WORK_COLUMNS, f"my-works-{class_id}", {"work": links})
+    ui.link_target("my-works")
+    if chosen:
+        works = works[(works["class_id"] == chosen).fillna(False).to_numpy(dtype=bool)]
+        with ui.row().classes("items-center gap-2"):
+            ui.label(f"Класс {works['class'].iloc[0]}:" if len(works) else "В этом классе работ нет.").classes(
+                "text-subtitle1 text-weight-bold").mark("my-works-class")
+            ui.link("все классы", here + "#my-works").mark("my-works-all")
+    links = [f"/work/{w}?class={c}" for w, c in zip(works["work_id"], works["class_id"], strict=True)]
+    linked_table(works, ("class", *WORK_COLUMNS), "my-works", {"work": links}, rows_per_page=PAGE)
 
 
 def _class_name(classes: pd.DataFrame, class_id: str) -> str:
@@ -152,9 +165,11 @@ def _own_class(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, block: O
     _students(block.students, f"my-own-students-{class_id}")
 
 
-async def home(base: PageBase, teacher_id: str, scope: Scope, own: bool) -> None:
+async def home(base: PageBase, teacher_id: str, scope: Scope, own: bool, chosen: str | None = None) -> None:
     """The dashboard of the teacher of `scope` (app.access.teacher_scope: the load and the classes they lead);
-    `own` when they look at it themself, else the headings speak of «педагог»."""
+    `own` when they look at it themself, else the headings speak of «педагог»; `chosen` — the class whose works
+    the works table shows (all classes when None)."""
+    here = f"/my?teacher={teacher_id}"  # the teacher's own link, too
     frames, facts = base.seen.frames, base.facts  # rows shown are the read scope's
     seen = base.visible  # справки compare with what the person looking may see (the whole school for the deputy)
     data = await computed(base.version, teacher_home, facts, frames, scope, seen, dt.date.today())
@@ -179,7 +194,8 @@ async def home(base: PageBase, teacher_id: str, scope: Scope, own: bool) -> None
     if section("Мои классы и предметы" if own else "Классы и предметы педагога", rows, "my-classes-none"):
         rows = rows.assign(works_link="работы класса")
         class_table(rows, "my-classes", extra=("works_link",),
-                    extra_links={"works_link": [f"#works-{c}" for c in rows["class_id"]]}, titles=TITLES)
+                    extra_links={"works_link": [f"{here}&works={c}#my-works" for c in rows["class_id"]]},
+                    titles=TITLES)
         ui.label(f"Показатели — по всем работам учебного года; {TITLES['works_link'].lower()} класса — ниже."
                  ).classes("text-caption text-grey-7")
         _quality_chart(data.totals)
@@ -188,15 +204,16 @@ async def home(base: PageBase, teacher_id: str, scope: Scope, own: bool) -> None
         missing = missing.assign(enter="ввести")
         linked_table(missing, MISSING_COLUMNS, "my-missing", {
             "enter": [f"/grid?work={w}&class={c}" for w, c in zip(missing["work_id"], missing["class_id"],
-                                                                  strict=True)]}, titles=TITLES)
-    _works(data.works, own)
+                                                                  strict=True)]}, titles=TITLES, rows_per_page=PAGE)
+    _works(data.works, own, chosen, here)
     tasks = data.tasks
     if section("Слабые задания (менее 50 % от максимума)", tasks, "my-weak-tasks-none"):
         linked_table(tasks, WEAK_TASK_COLUMNS, "my-weak-tasks", {
-            "work": [f"/work/{w}?class={c}" for w, c in zip(tasks["work_id"], tasks["class_id"], strict=True)]})
+            "work": [f"/work/{w}?class={c}" for w, c in zip(tasks["work_id"], tasks["class_id"], strict=True)]},
+            rows_per_page=PAGE)
     elements = data.elements
     if section("Слабые элементы содержания (менее 50 % от максимума)", elements, "my-weak-elements-none"):
-        linked_table(elements, WEAK_ELEMENT_COLUMNS, "my-weak-elements")
+        linked_table(elements, WEAK_ELEMENT_COLUMNS, "my-weak-elements", rows_per_page=PAGE)
     _risk(data.risk, "my-risk")
     _students(data.students, "my-students")
     for block in data.own:
@@ -223,6 +240,7 @@ def create() -> None:
         base = await page_base(account)
         frames = base.seen.frames
         asked = request.query_params.get("teacher", "")
+        chosen = request.query_params.get("works") or None
         if account.role == Role.DEPUTY:
             if not asked:
                 with frame("Кабинеты педагогов"):
@@ -235,7 +253,7 @@ def create() -> None:
                 return
             with frame(f"Кабинет педагога: {card['short']}"):
                 await home(base, asked, await computed(base.version, teacher_scope, frames, asked),
-                           own=asked == account.teacher_id)
+                           own=asked == account.teacher_id, chosen=chosen)
             return
         if asked and asked != account.teacher_id:
             with frame("Мой кабинет"):
@@ -248,4 +266,4 @@ def create() -> None:
             return
         with frame("Мой кабинет"):  # the blocks the deputy sees of this teacher, whatever the account's role
             await home(base, account.teacher_id, await computed(base.version, teacher_scope, frames,
-                                                                 account.teacher_id), own=True)
+                                                                 account.teacher_id), own=True, chosen=chosen)
