@@ -7,9 +7,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from nicegui import app, ui
+from nicegui import Client, app, ui
 
-from app import background
+from app import background, nicegui_tuning
 from app.config import Settings
 from app.context import AppContext, build_context
 from app.outage import catch_up, first_read
@@ -33,11 +33,16 @@ from sync.snapshots.retention import SnapshotSchedule, run_scheduled
 
 log = logging.getLogger("edumon")
 CATCH_UP_SECONDS = 15  # while the store is down: how often to try it again
+# A page whose browser never connected (a link preview, a script, a tab closed while loading) holds its elements
+# until NiceGUI prunes it: after 60 s by default, which under load keeps hundreds of built pages in memory. A
+# browser connects within a second or two of the page arriving.
+UNCONNECTED_PAGE_SECONDS = 20.0
 
 
 def setup(ctx: AppContext) -> None:
     """Register pages and background refresh for one context (also used by the UI tests)."""
     set_context(ctx)
+    nicegui_tuning.install()
     first_read(ctx)  # pages must never open on an empty cache: the store, or its last good local copy
 
     # a timer stops for good when its callback raises CancelledError: timers swallow Cancelled and try next time
@@ -51,6 +56,7 @@ def setup(ctx: AppContext) -> None:
 
     app.timer(ctx.settings.refresh_seconds, refresh, immediate=False)
     app.timer(CATCH_UP_SECONDS, recover)
+    app.timer(5, lambda: Client.prune_instances(client_age_threshold=UNCONNECTED_PAGE_SECONDS))
     app.on_startup(lambda: ctx.worker.start())
     app.on_shutdown(lambda: ctx.worker.stop())
     login.create()
