@@ -187,6 +187,25 @@ def _isin(values: list[str], allowed: frozenset[str] | set[str]) -> np.ndarray:
     return np.fromiter((v in ok for v in values), dtype=bool, count=len(values))
 
 
+def _coded(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Integer codes of a column (-1 for a missing value) and the texts they stand for: a sheet's ids repeat, so
+    rules are decided once per distinct id and spread to the rows by the codes."""
+    codes, uniques = pd.factorize(column)
+    return codes, _text(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+
+
+def _spread(codes: np.ndarray, per_code: list[bool]) -> np.ndarray:
+    """The rows' answers from the answer of each code (a missing value: False)."""
+    return np.array([*per_code, False], dtype=bool)[codes]
+
+
+def _member(column: pd.Series, allowed: frozenset[str] | set[str]) -> np.ndarray:
+    """Which rows' value is among `allowed` (never the empty text)."""
+    ok = set(allowed) - {""}
+    codes, texts = _coded(column)
+    return _spread(codes, [t in ok for t in texts])
+
+
 def _by_id(frame: pd.DataFrame, column: str) -> dict[str, str]:
     """id -> frame[column] (the first row of an id)."""
     out: dict[str, str] = {}
@@ -211,24 +230,31 @@ def _visible_mask(key: str, frame: pd.DataFrame, scope: Scope, look: _Lookups) -
         return None
     teachers = set(scope.extra_teachers) | {scope.teacher_id}
     if rule == "teacher":
-        return _isin(_text(frame["teacher_id"]), teachers)
+        return _member(frame["teacher_id"], teachers)
     if rule == "class":
-        return _isin(_text(frame["class_id"]), look.classes)
+        return _member(frame["class_id"], look.classes)
+    students, ids = _coded(frame["student_id"])
+    classes = [look.student_class.get(i, "") for i in ids]  # each student's current class
     if rule == "student":  # a row about a student the person may see (their current class is in scope)
-        return _isin([look.student_class.get(i, "") for i in _text(frame["student_id"])], look.classes)
+        return _spread(students, [c in look.classes and c != "" for c in classes])
     if rule not in ("pair", "owner"):
         return np.zeros(len(frame), dtype=bool)
-    student_class = [look.student_class.get(i, "") for i in _text(frame["student_id"])]
     if rule == "owner":
-        by_teacher = np.array([o == "учитель" for o in _text(frame["owner"])], dtype=bool)
-        return (by_teacher & _isin(_text(frame["teacher_id"]), teachers)) | (~by_teacher & _isin(student_class,
-                                                                                                  look.classes))
-    subject = [look.work_subject.get(i, "") for i in _text(frame["work_id"])] if key == "results" else \
-        _text(frame["subject_id"])
-    return np.fromiter(((c, s) in scope.pairs or (c != "" and c in scope.classes)
-                        or (s != "" and s in scope.department_subjects) for c, s in zip(student_class, subject,
-                                                                                         strict=True)),
-                       dtype=bool, count=len(subject))
+        by_teacher = _member(frame["owner"], {"учитель"})
+        in_class = _spread(students, [c in look.classes and c != "" for c in classes])
+        return (by_teacher & _member(frame["teacher_id"], teachers)) | (~by_teacher & in_class)
+    things, texts = _coded(frame["work_id"] if key == "results" else frame["subject_id"])
+    subjects = [look.work_subject.get(t, "") for t in texts] if key == "results" else texts
+    width = len(subjects) + 1  # a (student, subject) pair as one integer; a missing one is "" on its side
+    pair_codes, pairs = np.unique(np.where(students < 0, len(classes), students) * width
+                                  + np.where(things < 0, len(subjects), things), return_inverse=True)
+    decided = []
+    for code in pair_codes.tolist():
+        c = classes[code // width] if code // width < len(classes) else ""
+        s = subjects[code % width] if code % width < len(subjects) else ""
+        decided.append((c, s) in scope.pairs or (c != "" and c in scope.classes)
+                       or (s != "" and s in scope.department_subjects))
+    return np.array(decided, dtype=bool)[pairs.reshape(-1)] if len(decided) else np.zeros(len(frame), dtype=bool)
 
 
 def _visible_rows(key: str, frame: pd.DataFrame, scope: Scope, look: _Lookups) -> pd.DataFrame:
