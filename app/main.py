@@ -9,7 +9,7 @@ from typing import Any
 
 from nicegui import Client, app, ui
 
-from app import background, nicegui_tuning
+from app import background, memory, nicegui_tuning
 from app.config import Settings
 from app.context import AppContext, build_context
 from app.outage import catch_up, first_read
@@ -57,6 +57,7 @@ def setup(ctx: AppContext) -> None:
     app.timer(ctx.settings.refresh_seconds, refresh, immediate=False)
     app.timer(CATCH_UP_SECONDS, recover)
     app.timer(5, lambda: Client.prune_instances(client_age_threshold=UNCONNECTED_PAGE_SECONDS))
+    app.timer(memory.TRIM_SECONDS, memory.trim, immediate=False)
     app.on_startup(lambda: ctx.worker.start())
     app.on_shutdown(lambda: ctx.worker.stop())
     login.create()

@@ -7,7 +7,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pandas as pd
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app.demo.school import DemoSchool
@@ -16,7 +15,7 @@ from reports.labels import fmt_num
 from sheets_schema import SCHEMA, validate_workbook
 from tests.browser import WAIT, chromium, needs_browser, served
 from tests.test_browser import sign_in, text_of
-from tests.test_dashboard_levels import by_hand
+from tests.test_dashboard_levels import a_teacher, by_hand
 
 pytestmark = needs_browser
 
@@ -34,12 +33,7 @@ def test_cards_follow_the_level_and_screenshots_are_taken(tmp_path: Path, seeded
     facts = results_facts(wb)
     nine = facts[(facts["parallel"] == 9).fillna(False).to_numpy(dtype=bool)]
     cls = str(nine["class_id"].astype(str).value_counts().index[0])
-    load = wb["teaching_load"]
-    teacher = load.iloc[0]
-    subject, tid = str(teacher["subject_id"]), str(teacher["teacher_id"])
-    dep = str(wb["subjects"].set_index("id")["department_id"][subject])
-    classes = set(load.loc[(load["subject_id"] == subject) & (load["teacher_id"] == tid), "class_id"])
-    theirs = facts[((facts["subject_id"] == subject) & facts["class_id"].isin(classes)).to_numpy(dtype=bool)]
+    dep, subject, tid, theirs = a_teacher(facts, wb.frames)
     shots = tmp_path / "screenshots"
     shots.mkdir()
     data = tmp_path / "data"
@@ -50,11 +44,12 @@ def test_cards_follow_the_level_and_screenshots_are_taken(tmp_path: Path, seeded
                   ("parallel-9", "/dashboard?parallel=9", by_hand(facts, parallel=9)[0]),
                   ("class", f"/dashboard?parallel=9&class={cls}", by_hand(facts, class_id=cls)[0]),
                   ("teacher", f"/dashboard?axis=subjects&department={dep}&subject={subject}&teacher={tid}",
-                   by_hand(pd.DataFrame(theirs))[0])]
+                   by_hand(theirs)[0])]
         assert len({n for _, _, n in levels}) == len(levels)  # four levels, four different counts
         for name, path, wrote in levels:
             driver.get(url + path)
-            WebDriverWait(driver, WAIT).until(lambda d: "Показатели:" in text_of(d) and "Писали" in text_of(d))
+            WebDriverWait(driver, WAIT).until(lambda d: "Показатели:" in text_of(d) and "Писали" in text_of(d),
+                                              message=name)
             assert written_card(text_of(driver)) == fmt_num(wrote, 0), name
             driver.save_screenshot(str(shots / f"dashboard-{name}.png"))
         driver.get(url + "/logout")

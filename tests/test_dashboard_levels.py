@@ -40,6 +40,18 @@ def by_hand(facts: pd.DataFrame, **equal: object) -> tuple[int, str]:
     return wrote, f"{fmt_num(good / wrote * 100, 1)} %" if wrote else "—"
 
 
+def a_teacher(facts: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> tuple[str, str, str, pd.DataFrame]:
+    """(department, subject, teacher, the teacher's facts by the load) of a subject taught by two or more teachers
+    (so the teacher's results differ from the subject's)."""
+    load = frames["teaching_load"]
+    shared = load.groupby("subject_id")["teacher_id"].nunique()
+    subject = str(shared[shared > 1].index[0])
+    teacher = str(load.loc[load["subject_id"] == subject, "teacher_id"].iloc[0])
+    classes = set(load.loc[(load["subject_id"] == subject) & (load["teacher_id"] == teacher), "class_id"])
+    mine = facts[((facts["subject_id"] == subject) & facts["class_id"].isin(classes)).to_numpy(dtype=bool)]
+    return str(frames["subjects"].set_index("id")["department_id"][subject]), subject, teacher, mine
+
+
 def text_of(user: User, marker: str) -> str:
     (el,) = user.find(marker=marker).elements
     return el.text
@@ -71,17 +83,9 @@ async def test_cards_follow_parallel_class_and_student(data_dir: Path, school, u
 
 async def test_a_teachers_cards_are_their_own_results(data_dir: Path, school, user: User) -> None:
     facts, frames = school
-    load = frames["teaching_load"]
-    subjects = frames["subjects"].set_index("id")["department_id"]
-    # a subject taught by two or more teachers: the teacher's results differ from the subject's
-    shared = load.groupby("subject_id")["teacher_id"].nunique()
-    subject = str(shared[shared > 1].index[0])
-    teacher = str(load.loc[load["subject_id"] == subject, "teacher_id"].iloc[0])
-    classes = set(load.loc[(load["subject_id"] == subject) & (load["teacher_id"] == teacher), "class_id"])
-    mine = facts[((facts["subject_id"] == subject) & facts["class_id"].isin(classes)).to_numpy(dtype=bool)]
+    dep, subject, teacher, mine = a_teacher(facts, frames)
     at_subject, at_teacher = by_hand(facts, subject_id=subject), by_hand(mine)
     assert at_subject[0] > at_teacher[0] > 0
-    dep = str(subjects[subject])
     await sign_in(user, "zam")
     await cards_are(user, f"/dashboard?axis=subjects&department={dep}&subject={subject}", *at_subject)
     await cards_are(user, f"/dashboard?axis=subjects&department={dep}&subject={subject}&teacher={teacher}",
