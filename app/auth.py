@@ -4,14 +4,16 @@ on the server before anything is rendered."""
 from __future__ import annotations
 
 import functools
+import inspect
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi.responses import RedirectResponse
-from nicegui import app, ui
+from nicegui import app, context, ui
 
 from app.access import authorize_commands, can_open
+from app.nicegui_tuning import mark_built
 from app.state import ctx
 from sync.users import Account
 from sync.write.commands import WriteCommand
@@ -64,7 +66,18 @@ def page(path: str, key: str, allowed: Callable[[Account | None, str], bool] = c
                 with chrome("Нет доступа"):
                     ui.label("У вашей роли нет доступа к этой странице.").mark("forbidden")
                 return None
-            return fn(*args, **kwargs)
+            client, result = context.client, fn(*args, **kwargs)
+            if not inspect.isawaitable(result):
+                mark_built(client)
+                return result
+
+            async def built() -> Any:
+                try:
+                    return await result
+                finally:
+                    mark_built(client)  # from now on an unconnected page may be dropped
+
+            return built()
 
         return guarded
 

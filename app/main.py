@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from nicegui import Client, app, ui
+from nicegui import app, ui
 
 from app import background, memory, nicegui_tuning
 from app.config import Settings
@@ -33,10 +33,6 @@ from sync.snapshots.retention import SnapshotSchedule, run_scheduled
 
 log = logging.getLogger("edumon")
 CATCH_UP_SECONDS = 15  # while the store is down: how often to try it again
-# A page whose browser never connected (a link preview, a script, a tab closed while loading) holds its elements
-# until NiceGUI prunes it: after 60 s by default, which under load keeps hundreds of built pages in memory. A
-# browser connects within a second or two of the page arriving.
-UNCONNECTED_PAGE_SECONDS = 20.0
 
 
 def setup(ctx: AppContext) -> None:
@@ -56,7 +52,7 @@ def setup(ctx: AppContext) -> None:
 
     app.timer(ctx.settings.refresh_seconds, refresh, immediate=False)
     app.timer(CATCH_UP_SECONDS, recover)
-    app.timer(5, lambda: Client.prune_instances(client_age_threshold=UNCONNECTED_PAGE_SECONDS))
+    app.timer(2, nicegui_tuning.prune_built)  # built pages no browser connected to (app.nicegui_tuning)
     app.timer(memory.TRIM_SECONDS, memory.trim, immediate=False)
     app.on_startup(lambda: ctx.worker.start())
     app.on_shutdown(lambda: ctx.worker.stop())

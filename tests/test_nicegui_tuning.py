@@ -36,3 +36,31 @@ def test_a_page_s_lambdas_are_not_kept() -> None:
     del handlers, fn
     gc.collect()
     assert len(tuning._known) == before
+
+
+class FakeClient:
+    """What prune_built reads of a NiceGUI client."""
+
+    def __init__(self, connected: bool = False, was_connected: bool = False) -> None:
+        self.has_socket_connection = connected
+        self._num_connections = {"doc": 0} if was_connected else {}
+        self._delete_tasks: dict[str, object] = {}
+        self.deleted = False
+
+    def delete(self) -> None:
+        self.deleted = True
+
+
+def test_only_built_pages_nobody_connected_to_are_dropped(monkeypatch) -> None:
+    from nicegui import Client
+
+    building, fresh, old, connected, left = (FakeClient(), FakeClient(), FakeClient(), FakeClient(connected=True),
+                                             FakeClient(was_connected=True))
+    for c in (fresh, old, connected, left):
+        tuning.mark_built(c)  # type: ignore[arg-type]
+    for c in (old, connected, left):
+        setattr(c, tuning._BUILT, getattr(c, tuning._BUILT) - 60)
+    monkeypatch.setattr(Client, "instances", {str(i): c for i, c in enumerate((building, fresh, old, connected,
+                                                                                left))})
+    assert tuning.prune_built(10) == 1
+    assert [c.deleted for c in (building, fresh, old, connected, left)] == [False, False, True, False, False]
