@@ -16,6 +16,8 @@ import pandas as pd
 from app.roles import LAB_ROLE_TITLES as LAB_ROLE_TITLES  # re-exported: the lab pages name them from here
 from app.roles import ROLE_TITLES as ROLE_TITLES
 from app.roles import LabRole, Role
+from app.scope_codes import coded, member, spread
+from app.scope_codes import text as _text
 from sheets_schema import SCHEMA
 from sheets_schema.rows import RowProblem
 from sync.users import Account
@@ -177,33 +179,9 @@ def student_code(student_ids: pd.Series) -> pd.Series:
     return ("Обучающийся " + student_ids.astype("string").fillna("")).astype(object)
 
 
-def _text(values: pd.Series) -> list[str]:
-    out = values.to_numpy(dtype=object, na_value="").tolist()
-    return out if isinstance(values.dtype, pd.StringDtype) else [str(v) for v in out]
-
-
 def _isin(values: list[str], allowed: frozenset[str] | set[str]) -> np.ndarray:
     ok = set(allowed) - {""}
     return np.fromiter((v in ok for v in values), dtype=bool, count=len(values))
-
-
-def _coded(column: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Integer codes of a column (-1 for a missing value) and the texts they stand for: a sheet's ids repeat, so
-    rules are decided once per distinct id and spread to the rows by the codes."""
-    codes, uniques = pd.factorize(column)
-    return codes, _text(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
-
-
-def _spread(codes: np.ndarray, per_code: list[bool]) -> np.ndarray:
-    """The rows' answers from the answer of each code (a missing value: False)."""
-    return np.array([*per_code, False], dtype=bool)[codes]
-
-
-def _member(column: pd.Series, allowed: frozenset[str] | set[str]) -> np.ndarray:
-    """Which rows' value is among `allowed` (never the empty text)."""
-    ok = set(allowed) - {""}
-    codes, texts = _coded(column)
-    return _spread(codes, [t in ok for t in texts])
 
 
 def _by_id(frame: pd.DataFrame, column: str) -> dict[str, str]:
@@ -230,20 +208,20 @@ def _visible_mask(key: str, frame: pd.DataFrame, scope: Scope, look: _Lookups) -
         return None
     teachers = set(scope.extra_teachers) | {scope.teacher_id}
     if rule == "teacher":
-        return _member(frame["teacher_id"], teachers)
+        return member(frame["teacher_id"], teachers)
     if rule == "class":
-        return _member(frame["class_id"], look.classes)
-    students, ids = _coded(frame["student_id"])
+        return member(frame["class_id"], look.classes)
+    students, ids = coded(frame["student_id"])
     classes = [look.student_class.get(i, "") for i in ids]  # each student's current class
     if rule == "student":  # a row about a student the person may see (their current class is in scope)
-        return _spread(students, [c in look.classes and c != "" for c in classes])
+        return spread(students, [c in look.classes and c != "" for c in classes])
     if rule not in ("pair", "owner"):
         return np.zeros(len(frame), dtype=bool)
     if rule == "owner":
-        by_teacher = _member(frame["owner"], {"учитель"})
-        in_class = _spread(students, [c in look.classes and c != "" for c in classes])
-        return (by_teacher & _member(frame["teacher_id"], teachers)) | (~by_teacher & in_class)
-    things, texts = _coded(frame["work_id"] if key == "results" else frame["subject_id"])
+        by_teacher = member(frame["owner"], {"учитель"})
+        in_class = spread(students, [c in look.classes and c != "" for c in classes])
+        return (by_teacher & member(frame["teacher_id"], teachers)) | (~by_teacher & in_class)
+    things, texts = coded(frame["work_id"] if key == "results" else frame["subject_id"])
     subjects = [look.work_subject.get(t, "") for t in texts] if key == "results" else texts
     width = len(subjects) + 1  # a (student, subject) pair as one integer; a missing one is "" on its side
     pair_codes, pairs = np.unique(np.where(students < 0, len(classes), students) * width
