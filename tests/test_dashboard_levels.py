@@ -19,7 +19,7 @@ from reports.labels import fmt_num
 from sheets_schema import SCHEMA, validate_workbook
 from tests.conftest import sign_in
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_reports.py")
+pytestmark = pytest.mark.ui_app("manual_drain")
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from sheets_schema.choices import WORK_KINDS
 from sync.convert import find_office
 from tests.conftest import sign_in
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_reports.py")
+pytestmark = pytest.mark.ui_app("manual_drain")
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from sync.users import UserStore
 from sync.write.commands import WriteCommand
 from tests.conftest import PASSWORD, sign_in, teacher_of
 
-pytestmark = pytest.mark.nicegui_main_file("tests/ui_main_forms.py")  # the outbox worker is drained by hand
+pytestmark = pytest.mark.ui_app("manual_drain")  # the outbox worker is drained by hand
 
 
 def class_name(workbook: Workbook, class_id: str) -> str:
