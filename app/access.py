@@ -17,6 +17,8 @@ import pandas as pd
 from app.roles import LAB_ROLE_TITLES as LAB_ROLE_TITLES  # re-exported: the lab pages name them from here
 from app.roles import ROLE_TITLES as ROLE_TITLES
 from app.roles import Role
+from app.scope_codes import coded, member, spread
+from app.scope_codes import text as _text
 from sheets_schema import SCHEMA
 from sheets_schema.base import SchemaError
 from sheets_schema.lookup import current_rows, value_of
@@ -185,11 +187,6 @@ def student_code(student_ids: pd.Series) -> pd.Series:
     return ("Обучающийся " + student_ids.astype("string").fillna("")).astype(object)
 
 
-def _text(values: pd.Series) -> list[str]:
-    out = values.to_numpy(dtype=object, na_value="").tolist()
-    return out if isinstance(values.dtype, pd.StringDtype) else [str(v) for v in out]
-
-
 def _isin(values: list[str], allowed: frozenset[str] | set[str]) -> np.ndarray:
     ok = set(allowed) - {""}
     return np.fromiter((v in ok for v in values), dtype=bool, count=len(values))
@@ -219,24 +216,31 @@ def _visible_mask(key: str, frame: pd.DataFrame, scope: Scope, look: _Lookups) -
         return None
     teachers = set(scope.extra_teachers) | {scope.teacher_id}
     if rule == "teacher":
-        return _isin(_text(frame["teacher_id"]), teachers)
+        return member(frame["teacher_id"], teachers)
     if rule == "class":
-        return _isin(_text(frame["class_id"]), look.classes)
+        return member(frame["class_id"], look.classes)
+    students, ids = coded(frame["student_id"])
+    classes = [look.student_class.get(i, "") for i in ids]  # each student's current class
     if rule == "student":  # a row about a student the person may see (their current class is in scope)
-        return _isin([look.student_class.get(i, "") for i in _text(frame["student_id"])], look.classes)
+        return spread(students, [c in look.classes and c != "" for c in classes])
     if rule not in ("pair", "owner"):
         return np.zeros(len(frame), dtype=bool)
-    student_class = [look.student_class.get(i, "") for i in _text(frame["student_id"])]
     if rule == "owner":
-        by_teacher = np.array([o == "учитель" for o in _text(frame["owner"])], dtype=bool)
-        return (by_teacher & _isin(_text(frame["teacher_id"]), teachers)) | (~by_teacher & _isin(student_class,
-                                                                                                  look.classes))
-    subject = [look.work_subject.get(i, "") for i in _text(frame["work_id"])] if key == "results" else \
-        _text(frame["subject_id"])
-    return np.fromiter(((c, s) in scope.pairs or (c != "" and c in scope.classes)
-                        or (s != "" and s in scope.department_subjects) for c, s in zip(student_class, subject,
-                                                                                         strict=True)),
-                       dtype=bool, count=len(subject))
+        by_teacher = member(frame["owner"], {"учитель"})
+        in_class = spread(students, [c in look.classes and c != "" for c in classes])
+        return (by_teacher & member(frame["teacher_id"], teachers)) | (~by_teacher & in_class)
+    things, texts = coded(frame["work_id"] if key == "results" else frame["subject_id"])
+    subjects = [look.work_subject.get(t, "") for t in texts] if key == "results" else texts
+    width = len(subjects) + 1  # a (student, subject) pair as one integer; a missing one is "" on its side
+    pair_codes, pairs = np.unique(np.where(students < 0, len(classes), students) * width
+                                  + np.where(things < 0, len(subjects), things), return_inverse=True)
+    decided = []
+    for code in pair_codes.tolist():
+        c = classes[code // width] if code // width < len(classes) else ""
+        s = subjects[code % width] if code % width < len(subjects) else ""
+        decided.append((c, s) in scope.pairs or (c != "" and c in scope.classes)
+                       or (s != "" and s in scope.department_subjects))
+    return np.array(decided, dtype=bool)[pairs.reshape(-1)] if len(decided) else np.zeros(len(frame), dtype=bool)
 
 
 def _visible_rows(key: str, frame: pd.DataFrame, scope: Scope, look: _Lookups) -> pd.DataFrame:

@@ -10,9 +10,10 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from fastapi.responses import RedirectResponse
-from nicegui import app, ui
+from nicegui import app, context, ui
 
 from app.access import PAGES, authorize_commands, can_open
+from app.nicegui_tuning import mark_built
 from app.state import ctx
 from sheets_schema.errors import InternalError
 from sync.users import Account
@@ -71,7 +72,18 @@ def page(path: str, key: str, allowed: Callable[[Account | None, str], bool] = c
                 return None
             if hands_account:
                 kwargs["account"] = account
-            return fn(*args, **kwargs)
+            client, result = context.client, fn(*args, **kwargs)
+            if not inspect.isawaitable(result):
+                mark_built(client)
+                return result
+
+            async def built() -> Any:
+                try:
+                    return await result
+                finally:
+                    mark_built(client)  # from now on an unconnected page may be dropped
+
+            return built()
 
         if hands_account:  # the route's parameters are the page's own, without the account the guard hands over
             guarded.__signature__ = signature.replace(  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from typing import Any
 
 from nicegui import app, ui
 
-from app import background
+from app import background, memory, nicegui_tuning
 from app.config import Settings
 from app.context import AppContext, build_context
 from app.outage import catch_up, first_read
@@ -41,6 +41,7 @@ CATCH_UP_SECONDS = 15  # while the store is down: how often to try it again
 def setup(ctx: AppContext) -> None:
     """Register pages and background refresh for one context (also used by the UI tests)."""
     set_context(ctx)
+    nicegui_tuning.install()
     first_read(ctx)  # pages must never open on an empty cache: the store, or its last good local copy
 
     # a timer stops for good when its callback raises CancelledError: timers swallow Cancelled and try next time
@@ -54,6 +55,8 @@ def setup(ctx: AppContext) -> None:
 
     app.timer(ctx.settings.refresh_seconds, refresh, immediate=False)
     app.timer(CATCH_UP_SECONDS, recover)
+    app.timer(2, nicegui_tuning.prune_built)  # built pages no browser connected to (app.nicegui_tuning)
+    app.timer(memory.TRIM_SECONDS, memory.trim, immediate=False)
     app.on_startup(lambda: ctx.worker.start())
     app.on_shutdown(lambda: ctx.worker.stop())
     login.create()

@@ -45,13 +45,13 @@ async def test_drill_down_school_parallel_class_student(data_dir: Path, tables, 
     await user.open("/dashboard")
     await user.should_see(marker="dashboard-parallels")
     await user.should_see(marker="dashboard-chart")
-    user.find(marker=f"drill-{parallel_label(5)}").click()
+    await drill(user, "dashboard-parallels", label=parallel_label(5))
     await user.should_see(marker="dashboard-classes")
     cls = children(classes, "class", parallel=5).iloc[0]
-    user.find(marker=f"drill-{cls['label']}").click()
+    await drill(user, "dashboard-classes", label=cls["label"])
     await user.should_see(marker="dashboard-students")
     student = children(classes, "student", class_id=cls["class_id"]).iloc[0]
-    user.find(marker=f"drill-{student['label']}").click()
+    await drill(user, "dashboard-students", label=student["label"])
     await user.should_see(marker="student-works")
     await user.should_see(fmt_num(student["quality_pct"], 1))
     chart = user.find(marker="dashboard-chart").elements.pop()
@@ -69,11 +69,11 @@ async def test_drill_down_department_subject_teacher(data_dir: Path, tables, use
     await user.open("/dashboard")
     user.find(marker="axis-subjects").click()
     await user.should_see(marker="dashboard-departments")
-    user.find(marker=f"drill-{dep.iloc[0]['label']}").click()
+    await drill(user, "dashboard-departments", label=dep.iloc[0]["label"])
     await user.should_see(marker="dashboard-subjects")
-    user.find(marker=f"drill-{subj.iloc[0]['label']}").click()
+    await drill(user, "dashboard-subjects", label=subj.iloc[0]["label"])
     await user.should_see(marker="dashboard-teachers")
-    user.find(marker=f"drill-{teacher['label']}").click()
+    await drill(user, "dashboard-teachers", label=teacher["label"])
     await user.should_see(marker="dashboard-teacher")
     await user.should_see(fmt_num(teacher["quality_pct"], 1))
 
@@ -162,6 +162,15 @@ def element_of(user: User, marker: str) -> ui.element:
     return next(iter(found))
 
 
+async def drill(user: User, table: str, label: str | None = None, key: str | None = None) -> None:
+    """Open the level below through a row of a drill-down table (its name and every number link there)."""
+    rows = [r for r in element_of(user, table).rows if (label is None or r["label"] == label)
+            and (key is None or r["_key"] == key)]
+    assert len(rows) == 1, (table, label, key)
+    assert rows[0]["href"]
+    await user.open(rows[0]["href"])
+
+
 def select_value(user: User, marker: str) -> str:
     el = element_of(user, marker)
     assert isinstance(el, ui.select)
@@ -236,12 +245,12 @@ async def test_drill_down_to_a_student_with_a_filter_kept(data_dir: Path, tables
     student = children(table, "student", class_id=cls["class_id"]).iloc[0]
     await sign_in(user, "zam")
     await user.open(f"/dashboard?kind={quote_plus('итоговая')}")
-    user.find(marker=f"drill-{parallel_label(5)}").click()
+    await drill(user, "dashboard-parallels", label=parallel_label(5))
     await user.should_see(marker="dashboard-classes")
-    user.find(marker=f"cell-{cls['class_id']}-quality_pct").click()  # a number opens the level below, too
+    await drill(user, "dashboard-classes", key=cls["class_id"])  # a number opens the level below, too
     await user.should_see(marker="dashboard-students")
     await user.should_see(fmt_num(cls["quality_pct"], 1))
-    user.find(marker=f"drill-{student['label']}").click()
+    await drill(user, "dashboard-students", label=student["label"])
     await user.should_see(marker="student-works")
     await user.should_see(fmt_num(student["quality_pct"], 1))
     assert select_value(user, "filter-kind") == "итоговая"
@@ -269,12 +278,12 @@ async def test_drill_down_to_a_teacher_with_a_filter_kept(data_dir: Path, demo_s
     await user.open(f"/dashboard?period={quote_plus('4 четверть')}")
     user.find(marker="axis-subjects").click()
     await user.should_see(marker="dashboard-departments")
-    user.find(marker=f"drill-{dep['label']}").click()
+    await drill(user, "dashboard-departments", label=dep["label"])
     await user.should_see(marker="dashboard-subjects")
-    user.find(marker=f"cell-{subj['subject_id']}-N").click()
+    await drill(user, "dashboard-subjects", key=subj["subject_id"])
     await user.should_see(marker="dashboard-teachers")
     assert select_value(user, "filter-subject") == subj["subject_id"]  # the subject's level is its filter too
-    user.find(marker=f"drill-{teacher['label']}").click()
+    await drill(user, "dashboard-teachers", label=teacher["label"])
     await user.should_see(marker="dashboard-teacher")
     await user.should_see(fmt_num(teacher["quality_pct"], 1))
     await user.should_see(fmt_num(teacher["N"], 0))

@@ -68,7 +68,7 @@ async def test_the_teacher_sees_exactly_their_classes_with_the_right_quality(dat
     for r in rows:  # the class opens the drill-down, «работы класса» the class's works below
         cid = r["href_class"].split("class=")[1]
         assert r["href_class"] == f"/dashboard?parallel={class_name(workbook, cid).split('«')[0]}&class={cid}"
-        assert r["href_works_link"] == f"#works-{cid}"
+        assert r["href_works_link"] == f"/my?teacher={tid}&works={cid}#my-works"
 
     classes = sorted(set(mine["class_id"]), key=lambda c: (int(class_name(workbook, c).split("«")[0]), c))
     chart = user.find(marker="my-quality-chart").elements.pop()
@@ -78,14 +78,21 @@ async def test_the_teacher_sees_exactly_their_classes_with_the_right_quality(dat
     in_load = facts[[(c, s) in pairs for c, s in zip(facts["class_id"], facts["subject_id"], strict=True)]]
     assert [fmt_num(v, 1) for v in chart.options["series"][0]["data"]] == [quality(in_load, c) for c in classes]
 
-    # the works of each class link to the class справка; nothing from outside the load
-    for c in classes:
-        works = rows_of(user, f"my-works-{c}")
+    # the works of each class link to the class справка; nothing from outside the load; one paged table
+    every = rows_of(user, "my-works")
+    table = user.find(marker="my-works").elements.pop()
+    assert len(every) <= 15 or table.pagination == {"rowsPerPage": 15}
+    assert {r["href_work"].split("?class=")[1] for r in every} == set(classes)
+    await user.should_see(marker="my-portfolio")
+    for c in classes[:2]:  # «работы класса» shows the works of that class only
+        await user.open(f"/my?teacher={tid}&works={c}")
+        works = rows_of(user, "my-works")
         ids = {r["href_work"].split("/work/")[1].split("?")[0] for r in works}
         theirs = in_load[(in_load["class_id"] == c).to_numpy(dtype=bool)]
         assert ids == set(theirs["work_id"].astype(str))
         assert all(r["href_work"].endswith(f"?class={c}") for r in works)
-    await user.should_see(marker="my-portfolio")
+        await user.should_see(content=class_name(workbook, c), marker="my-works-class")
+    await user.open("/my")
 
     risk = students_at_risk(in_load)  # the rules of reports.analytics.risk over the load's results only
     assert len(risk)
@@ -159,7 +166,9 @@ async def test_the_class_teacher_also_sees_their_class_in_every_subject(data_dir
     students = workbook["students"]
     await user.should_see(marker=f"my-own-students-{own}")
     first = students[students["class_id"] == own].sort_values(["last_name", "first_name"]).iloc[0]
-    await user.should_see(f"{first['last_name']} {first['first_name']}")
+    (row,) = rows_of(user, f"my-own-students-{own}")  # one row: the class, its students as links
+    assert {"name": f"{first['last_name']} {first['first_name']}", "href": f"/student/{first['id']}"} in row[
+        "students"]
 
 
 async def test_the_deputy_opens_a_given_teachers_dashboard(data_dir: Path, workbook: Workbook, facts: pd.DataFrame,

@@ -31,7 +31,7 @@ from app.pages import dashboard_panels as panels
 from app.pages.dashboard_exports import exports_panel
 from app.pages.dashboard_panels import digits_of, distribution_chart
 from app.pages.forecast_panel import class_forecast, student_forecast
-from app.visible import visible_workbook
+from app.pages.portfolio import link_cell
 from reports.analytics import portfolio as pf
 from reports.analytics.dashboard import WHOLE_YEAR, Filters, headline, narrow, periods_with_results
 from reports.analytics.indicators import DISTRIBUTION
@@ -63,6 +63,7 @@ class View:
     """The URL's state: the filters and the drill-down position."""
 
     q: Mapping[str, str]
+    root: str = "Школа"  # the top of both hierarchies: «Мои классы» for those who see only their slice
 
     @property
     def subjects(self) -> bool:
@@ -102,9 +103,15 @@ def filter_options(visible: pd.DataFrame) -> dict[str, dict[str, str]]:
     }
 
 
-def cards_of(visible: pd.DataFrame, filters: Filters) -> list[Any]:
-    """The headline cards: the filters but the period, then reports.analytics.dashboard.headline for the period."""
-    return headline(filters.without_period().apply(visible), filters.period)
+def cards_of(visible: pd.DataFrame, workbook: Any, filters: Filters, keys: tuple[tuple[str, Any], ...] = ()
+             ) -> list[Any]:
+    """The headline cards of the level the drill-down stands on: the person's facts under the filters but the period,
+    narrowed to the level's keys (a teacher's through the teaching load: their results, not the whole subject's),
+    then reports.analytics.dashboard.headline for the period."""
+    facts, equal = filters.without_period().apply(visible), dict(keys)
+    if "teacher_id" in equal:
+        facts = teacher_facts(facts, workbook)
+    return headline(narrow(facts, **equal), filters.period)
 
 
 def filter_bar(view: View, options: Mapping[str, Mapping[str, str]], filters: Filters) -> None:
@@ -121,25 +128,22 @@ def filter_bar(view: View, options: Mapping[str, Mapping[str, str]], filters: Fi
 
 
 def level_table(rows: pd.DataFrame, link_of: Callable[[Mapping[str, Any]], str], marker: str, first_title: str,
-                key: str | None = None) -> None:
-    """Rows of one level: the name and every number open the level below (titles from reports.labels)."""
-    with ui.grid(columns=len(SHOWN) + 1).classes("w-full gap-x-4 gap-y-1 items-center").mark(marker):
-        ui.label(first_title).classes("text-weight-bold")
-        for c in SHOWN:
-            title = "Качество: ± к уровню выше, п. п." if c == "quality_pct_vs_parent" else INDICATOR_LABELS[c]
-            ui.label(title).classes("text-weight-bold text-caption")
-        for rec in rows.to_dict("records"):
-            target = link_of(rec)
-            if target:
-                ui.link(str(rec["label"]), target).mark(f"drill-{rec['label']}")
-            else:
-                ui.label(str(rec["label"]))
-            for c in SHOWN:
-                text = fmt_num(rec[c], digits_of(c))
-                if target and key:
-                    ui.link(text, target).classes("text-right text-black no-underline").mark(f"cell-{rec[key]}-{c}")
-                else:
-                    ui.label(text).classes("text-right")
+                key: str | None = None) -> ui.table:
+    """Rows of one level as one table (titles from reports.labels): the name and every number open the level
+    below (the row's `href`); `key` names the column that identifies a row."""
+    cols = [{"name": "label", "label": first_title, "field": "label", "align": "left"}]
+    cols += [{"name": c, "label": "Качество: ± к уровню выше, п. п." if c == "quality_pct_vs_parent"
+              else INDICATOR_LABELS[c], "field": c, "align": "right"} for c in SHOWN]
+    body = []
+    for i, rec in enumerate(rows.to_dict("records")):
+        row = {"_key": str(rec[key]) if key else i, "label": str(rec["label"]), "href": link_of(rec)}
+        row.update({c: fmt_num(rec[c], digits_of(c)) for c in SHOWN})
+        body.append(row)
+    table = ui.table(columns=cols, rows=body, row_key="_key", pagination=0).classes("w-full").props(
+        "dense flat wrap-cells").mark(marker)
+    table.add_slot("body-cell", link_cell("href", "props.col.name === 'label' ? 'text-primary' : "
+                                                  "'text-black no-underline'"))
+    return table
 
 
 def crumbs(items: list[tuple[str, str]]) -> None:
@@ -185,13 +189,13 @@ class Node:
 async def _class_axis(version: int, facts: pd.DataFrame, table: pd.DataFrame, view: View, p: int | None
                       ) -> Node | None:
     class_id, student_id = view.q.get("class"), view.q.get("student")
-    path = [("Школа", view.on_classes({"parallel": None}))]
+    path = [(view.root, view.on_classes({"parallel": None}))]
     if p is None:
         crumbs(path)
-        distribution_chart(_one(table, "school"), "школа")
+        distribution_chart(_one(table, "school"), view.root.lower())
         level_table(children(table, "parallel"), lambda r: view.on_classes({"parallel": r["parallel"]}),
                     "dashboard-parallels", "Параллель", "parallel")
-        return Node("школа", "school", {}, "parallel")
+        return Node(view.root.lower(), "school", {}, "parallel")
     node = _one(table, "parallel", parallel=p)
     path.append((parallel_label(p), view.on_classes({"parallel": p})))
     if node is None:
@@ -231,12 +235,12 @@ def _department_of(facts: pd.DataFrame, subject_id: str) -> str | None:
 async def _subject_axis(version: int, facts: pd.DataFrame, table: pd.DataFrame, view: View) -> Node | None:
     subj, teacher = view.q.get("subject"), view.q.get("teacher")
     dep = view.q.get("department") or (await computed(version, _department_of, facts, subj) if subj else None)
-    path = [("Школа", view.on_subjects({"subject": None}))]
+    path = [(view.root, view.on_subjects({"subject": None}))]
     if not dep:
         crumbs(path)
         level_table(children(table, "department"), lambda r: view.on_subjects({"department": r["department_id"]}),
                     "dashboard-departments", column_title("department"), "department_id")
-        return Node("школа", "school", {}, "parallel")
+        return Node(view.root.lower(), "school", {}, "parallel")
     dnode = _one(table, "department", department_id=dep)
     if dnode is None:
         return _missing(path, "Нет результатов для этого ШМО.")
@@ -313,7 +317,7 @@ def create() -> None:
         version, workbook, scope, visible = base.version, base.workbook, base.scope, base.visible
         filters = Filters.from_query(request.query_params)
         levels = {k: v for k, v in request.query_params.items() if k in LEVEL_KEYS and v}
-        view = View({**levels, **filters.query()})
+        view = View({**levels, **filters.query()}, "Школа" if scope.everything else "Мои классы")
         with frame("Аналитика: от школы к классу и педагогу"):
             with ui.row().classes("gap-4"):
                 ui.link("Параллели и классы", view.on_classes({})).mark("axis-classes")
@@ -326,13 +330,18 @@ def create() -> None:
             if facts.empty:
                 ui.label("Нет результатов при выбранных фильтрах.").mark("no-results")
             else:
-                panels.cards(await computed(version, cards_of, visible, filters),
-                             lambda card: url({**view.filters(), "period": card.period}),
-                             lambda card: url({**view.filters(), "period": card.period, "axis": "subjects"}))
-                slot = ui.element("div")  # the level's downloads go above its analytics, once the level is known
-                seen = visible_workbook(account)  # the rows this person may read, for panels and downloads
+                # the level's cards and downloads go above its analytics, once the level is known
+                cards_slot, slot = ui.element("div"), ui.element("div")
+                seen = base.seen  # the rows this person may read, for panels and downloads
                 node = await _analytics(version, facts, view, filters.parallel, seen)
                 if node is not None:
+                    keys = tuple(sorted(node.keys.items()))
+                    with cards_slot:
+                        ui.label(f"Показатели: {node.title}").classes("text-subtitle2 text-grey-8").mark(
+                            "cards-level")
+                        panels.cards(await computed(version, cards_of, visible, seen, filters, keys),
+                                     lambda card: url({**view.q, "period": card.period}),
+                                     lambda card: url({**view.filters(), "period": card.period, "axis": "subjects"}))
                     with slot:
                         exports_panel(node.level, node.keys, filters.parallel, visible, seen.frames,
                                       filters.period, scope.everything, "dashboard-", base=base.facts)

@@ -16,7 +16,7 @@ from nicegui.events import EChartPointClickEventArguments
 from app.access import can_open
 from app.auth import current_account
 from app.pages.chart_format import more_text, russian, top_categories
-from app.pages.portfolio import results_table
+from app.pages.portfolio import link_cell, results_table
 from reports.analytics.dashboard import (
     BAR_COLUMNS,
     CARD_COLUMNS,
@@ -55,7 +55,7 @@ ClassLink = Callable[[Any, str], str]  # (parallel, class id) -> drill-down URL 
 class NodeAnalytics:
     """Everything the charts and panels of one drill-down node draw, computed in one go off the event loop."""
 
-    parallel_of: pd.Series  # class id -> parallel, of the node's facts
+    parallel_of: dict[Any, Any]  # class id -> parallel, of the node's facts
     by_class: pd.DataFrame | None  # None at the class and student levels (no by-class chart there)
     dynamics: pd.DataFrame
     teachers: pd.DataFrame | None  # None at the student level
@@ -76,7 +76,7 @@ def node_analytics(mine: pd.DataFrame, tmine: pd.DataFrame, frames: Mapping[str,
     found = objectivity(mine, frames["period_marks"], frames["tasks"])
     risk = students_at_risk(mine)
     return NodeAnalytics(
-        parallel_of=mine.drop_duplicates("class_id").set_index("class_id")["parallel"],
+        parallel_of=mine.drop_duplicates("class_id").set_index("class_id")["parallel"].to_dict(),
         by_class=by_class(mine) if level not in ("class", "student") else None,
         dynamics=kind_dynamics(mine, lines_by), teachers=teachers, objectivity=found,
         objectivity_table=objectivity_by_class(found.summary), flagged=flagged_classes(found.signals),
@@ -236,16 +236,18 @@ def objectivity_panel(node: NodeAnalytics, class_link: ClassLink) -> None:
             return
         parallel, flagged = node.parallel_of, node.flagged
         cols = ("works", "compared", *SHARE_COLUMNS)
-        with ui.grid(columns=len(cols) + 1).classes("gap-x-4 gap-y-1 items-center").mark("objectivity-classes"):
-            ui.label(column_title("class")).classes("text-weight-bold text-caption")
-            for c in cols:
-                ui.label(WORKS_TITLE if c == "works" else INDICATOR_LABELS[c]).classes("text-weight-bold text-caption")
-            for rec in table.to_dict("records"):
-                cid = str(rec["class_id"])
-                ui.link(str(rec["class"]), class_link(parallel.get(cid), cid)).classes(
-                    "text-weight-bold text-negative" if cid in flagged else "")
-                for c in cols:
-                    ui.label(value_text(c, rec[c])).classes("text-right")
+        columns = [{"name": "class", "label": column_title("class"), "field": "class", "align": "left"}]
+        columns += [{"name": c, "label": WORKS_TITLE if c == "works" else INDICATOR_LABELS[c], "field": c,
+                     "align": "right"} for c in cols]
+        rows = []
+        for rec in table.to_dict("records"):
+            cid = str(rec["class_id"])
+            rows.append({"class_id": cid, "class": str(rec["class"]), "href": class_link(parallel.get(cid), cid),
+                         "css": "text-weight-bold text-negative" if cid in flagged else "text-primary",
+                         **{c: value_text(c, rec[c]) for c in cols}})
+        grid = ui.table(columns=columns, rows=rows, row_key="class_id", pagination=0).props("dense flat").mark(
+            "objectivity-classes")
+        grid.add_slot("body-cell-class", link_cell("href", "props.row.css"))
         if not found.signals:
             ui.label("Признаков необъективности не найдено.").mark("objectivity-no-signals")
             return

@@ -10,6 +10,7 @@ somewhere, a student's results table, and printing.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,7 +24,7 @@ from app.frame import frame
 from app.pages.chart_format import russian
 from app.pages.dashboard_exports import exports_panel
 from app.pages.forecast_panel import student_forecast
-from app.pages.work import table
+from app.pages.work import table_rows
 from app.state import ctx
 from app.visible import visible_workbook
 from reports.analytics import portfolio as pf
@@ -73,39 +74,71 @@ def _shown(frame_: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def linked_table(frame_: pd.DataFrame, columns: Sequence[str], marker: str,
-                 links: Mapping[str, Sequence[str]] | None = None, titles: Mapping[str, str] | None = None,
-                 new_tab: Sequence[str] = ()) -> ui.table:
-    """work.table() whose cells of the given columns are links (href per row; an empty href leaves plain text)."""
-    t = table(_shown(frame_), columns, marker, {**TITLES, **(titles or {})})
+@dataclass(frozen=True)
+class TableRows:
+    """A linked table ready to draw: columns, rows (with an `href_<column>` per linked column) and which columns
+    link; made off the event loop (linked_rows), drawn by show_table."""
+
+    columns: list[dict[str, Any]]
+    rows: list[dict[str, Any]]
+    links: tuple[str, ...] = ()
+    new_tab: tuple[str, ...] = ()
+
+
+def linked_rows(frame_: pd.DataFrame, columns: Sequence[str], links: Mapping[str, Sequence[str]] | None = None,
+                titles: Mapping[str, str] | None = None, new_tab: Sequence[str] = ()) -> TableRows:
+    """work.table_rows() whose cells of the given columns are links (href per row; an empty href: plain text)."""
+    cols, rows = table_rows(_shown(frame_), columns, {**TITLES, **(titles or {})})
     for column, hrefs in (links or {}).items():
-        key = f"href_{column}"
-        for row, href in zip(t.rows, hrefs, strict=True):
-            row[key] = href
-        target = ' target="_blank" rel="noopener"' if column in new_tab else ""
-        t.add_slot(f"body-cell-{column}",
-                   f'<q-td :props="props"><a v-if="props.row.{key}" :href="props.row.{key}"{target} '
-                   f'class="text-primary">{{{{ props.value }}}}</a><span v-else>{{{{ props.value }}}}</span></q-td>')
-    t.update()
+        for row, href in zip(rows, hrefs, strict=True):
+            row[f"href_{column}"] = href
+    return TableRows(cols, rows, tuple(links or ()), tuple(new_tab))
+
+
+def show_table(spec: TableRows, marker: str, rows_per_page: int = 0) -> ui.table:
+    """The table of linked_rows; `rows_per_page` pages a long table (0: every row at once)."""
+    paged = {"rowsPerPage": rows_per_page} if rows_per_page and len(spec.rows) > rows_per_page else 0
+    t = ui.table(columns=spec.columns, rows=spec.rows, row_key="_key", pagination=paged).classes("w-full").props(
+        "dense flat wrap-cells").mark(marker)
+    for column in spec.links:
+        t.add_slot(f"body-cell-{column}", link_cell(f"href_{column}", new_tab=column in spec.new_tab))
     return t
 
 
-def section(title: str, frame_: pd.DataFrame, empty_marker: str) -> bool:
-    """A section heading; says «Нет.» (with a marker) and returns False when there is nothing to show."""
+def linked_table(frame_: pd.DataFrame, columns: Sequence[str], marker: str,
+                 links: Mapping[str, Sequence[str]] | None = None, titles: Mapping[str, str] | None = None,
+                 new_tab: Sequence[str] = (), rows_per_page: int = 0) -> ui.table:
+    """linked_rows drawn at once (pages whose tables are not made off the event loop)."""
+    return show_table(linked_rows(frame_, columns, links, titles, new_tab), marker, rows_per_page)
+
+
+def link_cell(key: str, css: str = "'text-primary'", new_tab: bool = False) -> str:
+    """A Quasar table cell template: the cell's text as a link to the row's `key` (plain text where it is empty);
+    `css` is a Vue expression for the link's classes (it may read `props.row` and `props.col`)."""
+    target = ' target="_blank" rel="noopener"' if new_tab else ""
+    return (f'<q-td :props="props"><a v-if="props.row.{key}" :href="props.row.{key}"{target} :class="{css}">'
+            '{{ props.value }}</a><span v-else>{{ props.value }}</span></q-td>')
+
+
+def section(title: str, frame_: pd.DataFrame | Sequence[Any], empty_marker: str) -> bool:
+    """A section heading; says «Нет.» (with a marker) and returns False when there is nothing (no rows) to show."""
     ui.label(title).classes("text-h6 q-mt-md")
-    if frame_.empty:
+    if (frame_.empty if isinstance(frame_, pd.DataFrame) else not len(frame_)):
         ui.label("Нет.").classes("text-grey-7").mark(empty_marker)
         return False
     return True
 
 
-def class_table(rows: pd.DataFrame, marker: str, extra: Sequence[str] = (),
-                extra_links: Mapping[str, Sequence[str]] | None = None,
-                titles: Mapping[str, str] | None = None) -> ui.table:
+def class_rows(rows: pd.DataFrame, extra: Sequence[str] = (), extra_links: Mapping[str, Sequence[str]] | None = None,
+               titles: Mapping[str, str] | None = None) -> TableRows:
     """(class, subject) rows with their indicators; the class opens the deputy drill-down of that class."""
     links = {"class": [dashboard_url(p, c) for p, c in zip(rows["parallel"], rows["class_id"], strict=True)],
              **(extra_links or {})}
-    return linked_table(rows, (*CLASS_COLUMNS, *extra), marker, links, titles)
+    return linked_rows(rows, (*CLASS_COLUMNS, *extra), links, titles)
+
+
+def class_table(rows: pd.DataFrame, marker: str) -> ui.table:
+    return show_table(class_rows(rows), marker)
 
 
 def results_table(results: pd.DataFrame, marker: str, work_links: bool) -> ui.table:

@@ -8,7 +8,7 @@ from reports.analytics.portfolio and reports.analytics.risk.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,7 +21,7 @@ from app.auth import current_account, page
 from app.frame import frame
 from app.pages.chart_format import russian
 from app.pages.dashboard_exports import exports_panel
-from app.pages.portfolio import class_table, linked_table, section
+from app.pages.portfolio import TableRows, class_rows, linked_rows, linked_table, section, show_table
 from reports.analytics import portfolio as pf
 from reports.analytics.dashboard import rounded
 from reports.analytics.risk import students_at_risk
@@ -34,6 +34,7 @@ WEAK_TASK_COLUMNS = ("class", "work", "number", "element", "task_level", "pct_of
 WEAK_ELEMENT_COLUMNS = ("class", "work", "element", "tasks", "pct_of_max")
 RISK_COLUMNS = ("student", "class", "n_twos", "n_low", "reasons")
 TITLES = {"works_link": "Работы", "enter": "Ввод результатов"}
+PAGE = 15  # rows of a long table shown at once; the rest are pages of it
 
 
 def _quality_chart(totals: pd.DataFrame) -> None:
@@ -47,32 +48,50 @@ def _quality_chart(totals: pd.DataFrame) -> None:
     })).classes("w-full max-w-[720px] h-64").mark("my-quality-chart")
 
 
-def _risk(risk: pd.DataFrame, marker: str) -> None:
-    if section("Обучающиеся группы риска", risk, f"{marker}-none"):
-        linked_table(risk, RISK_COLUMNS, marker, {"student": [f"/student/{s}" for s in risk["student_id"]]})
+def _risk(risk: TableRows, marker: str) -> None:
+    if section("Обучающиеся группы риска", risk.rows, f"{marker}-none"):
+        show_table(risk, marker, rows_per_page=PAGE)
 
 
-def _students(students: pd.DataFrame, marker: str) -> None:
-    """Links to the portfolio of every student of the classes (pf.class_students), one row per class."""
-    if not section("Портфолио обучающихся", students, f"{marker}-none"):
+def risk_rows(risk: pd.DataFrame) -> TableRows:
+    return linked_rows(risk, RISK_COLUMNS, {"student": [f"/student/{s}" for s in risk["student_id"]]})
+
+
+def student_rows(students: pd.DataFrame) -> list[dict[str, object]]:
+    """A row per class: its label and every student as a link to the portfolio (pf.class_students)."""
+    return [{"class_id": str(group["class_id"].iloc[0]), "class": str(label),
+             "students": [{"name": str(n), "href": f"/student/{sid}"}
+                          for sid, n in zip(group["student_id"], group["student"], strict=True)]}
+            for (_, label), group in students.groupby(["class_order", "class"], sort=True)]
+
+
+def _students(rows: list[dict[str, object]], marker: str) -> None:
+    """Links to the portfolio of every student of the classes: one table, a row per class, folded until opened (a
+    teacher of ten classes has three hundred names)."""
+    if not section("Портфолио обучающихся", rows, f"{marker}-none"):
         return
-    with ui.column().classes("gap-1").mark(marker):
-        for (_, label), group in students.groupby(["class_order", "class"], sort=True):
-            with ui.row().classes("items-center gap-x-3 gap-y-0"):
-                ui.label(f"{label}:").classes("text-weight-bold")
-                for sid, name in zip(group["student_id"], group["student"], strict=True):
-                    ui.link(str(name), f"/student/{sid}")
+    count = sum(len(r["students"]) for r in rows)  # type: ignore[arg-type]
+    with ui.expansion(f"Обучающиеся: {count} в {len(rows)} кл.").classes("w-full"):
+        table = ui.table(columns=[{"name": "class", "label": "Класс", "field": "class", "align": "left"},
+                                  {"name": "students", "label": "Обучающиеся", "field": "students",
+                                   "align": "left"}], rows=rows, row_key="class_id", pagination=0).classes(
+            "w-full").props("dense flat wrap-cells").mark(marker)
+        table.add_slot("body-cell-students", '<q-td :props="props"><span v-for="s in props.row.students" '
+                       'class="q-mr-md"><a :href="s.href" class="text-primary">{{ s.name }}</a></span></q-td>')
 
 
-def _works(works: pd.DataFrame, own: bool) -> None:
-    if not section("Работы, проведённые в моих классах" if own else "Работы, проведённые в классах педагога", works,
-                   "my-works-none"):
+def _works(works: TableRows, own: bool, chosen_name: str | None, here: str) -> None:
+    """The works conducted in the classes, one paged table; after «работы класса» only that class's
+    (`chosen_name`)."""
+    if not section("Работы, проведённые в моих классах" if own else "Работы, проведённые в классах педагога",
+                   works.rows, "my-works-none"):
         return
-    for class_id, rows in works.groupby("class_id", sort=False):
-        ui.link_target(f"works-{class_id}")
-        ui.label(str(rows["class"].iloc[0])).classes("text-subtitle1 text-weight-bold")
-        links = [f"/work/{w}?class={class_id}" for w in rows["work_id"]]
-        linked_table(rows, WORK_COLUMNS, f"my-works-{class_id}", {"work": links})
+    ui.link_target("my-works")
+    if chosen_name:
+        with ui.row().classes("items-center gap-2"):
+            ui.label(f"Класс {chosen_name}:").classes("text-subtitle1 text-weight-bold").mark("my-works-class")
+            ui.link("все классы", here + "#my-works").mark("my-works-all")
+    show_table(works, "my-works", rows_per_page=PAGE)
 
 
 def _class_name(classes: pd.DataFrame, class_id: str) -> str:
@@ -132,29 +151,78 @@ def teacher_home(facts: pd.DataFrame, frames: Mapping[str, pd.DataFrame], scope:
         seen_classes=frozenset(seen["class_id"].dropna().astype(str)))
 
 
-def _own_class(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, block: OwnClass, own: bool,
-               seen: pd.DataFrame, in_seen: bool) -> None:
+@dataclass(frozen=True)
+class HomeTables:
+    """The tables of «Мой кабинет» ready to draw, made once per cache version, teacher and chosen class, off the
+    event loop (their cell text and links are most of what building the page costs)."""
+
+    classes: TableRows
+    missing: TableRows
+    works: TableRows
+    works_class: str | None  # the name of the class whose works are shown (None: all classes)
+    tasks: TableRows
+    elements: TableRows
+    risk: TableRows
+    students: list[dict[str, object]]
+    own: list[tuple[OwnClass, TableRows, TableRows, list[dict[str, object]]]]  # block, subjects, risk, students
+
+
+NONE = TableRows([], [])
+
+
+def _rows(frame: pd.DataFrame, build: Callable[[pd.DataFrame], TableRows]) -> TableRows:
+    return build(frame) if len(frame) else NONE
+
+
+def home_tables(data: TeacherHome, teacher_id: str, chosen: str | None) -> HomeTables:
+    here = f"/my?teacher={teacher_id}"  # the teacher's own link, too
+    works, name = data.works, None
+    if chosen:
+        works = works[(works["class_id"] == chosen).fillna(False).to_numpy(dtype=bool)]
+        name = str(works["class"].iloc[0]) if len(works) else None
+    return HomeTables(
+        classes=_rows(data.rows.assign(works_link="работы класса"), lambda f: class_rows(
+            f, ("works_link",), {"works_link": [f"{here}&works={c}#my-works" for c in f["class_id"]]}, TITLES)),
+        missing=_rows(data.missing.assign(enter="ввести"), lambda f: linked_rows(f, MISSING_COLUMNS, {
+            "enter": [f"/grid?work={w}&class={c}" for w, c in zip(f["work_id"], f["class_id"], strict=True)]},
+            TITLES)),
+        works=_rows(works, lambda f: linked_rows(f, ("class", *WORK_COLUMNS), {
+            "work": [f"/work/{w}?class={c}" for w, c in zip(f["work_id"], f["class_id"], strict=True)]})),
+        works_class=name,
+        tasks=_rows(data.tasks, lambda f: linked_rows(f, WEAK_TASK_COLUMNS, {
+            "work": [f"/work/{w}?class={c}" for w, c in zip(f["work_id"], f["class_id"], strict=True)]})),
+        elements=_rows(data.elements, lambda f: linked_rows(f, WEAK_ELEMENT_COLUMNS)),
+        risk=_rows(data.risk, risk_rows),
+        students=student_rows(data.students) if len(data.students) else [],
+        own=[(b, _rows(b.rows, class_rows), _rows(b.risk, risk_rows),
+              student_rows(b.students) if len(b.students) else []) for b in data.own])
+
+
+def _own_class(frames: Mapping[str, pd.DataFrame], facts: pd.DataFrame, own_block: tuple[OwnClass, TableRows,
+               TableRows, list[dict[str, object]]], own: bool, seen: pd.DataFrame, in_seen: bool) -> None:
     """A class teacher's own class: every subject taught in it, its students at risk and their portfolios."""
-    class_id, rows, name = block.class_id, block.rows, block.name
+    block, subjects, risk, students = own_block
+    class_id, name = block.class_id, block.name
     ui.label(f"Мой класс {name} (классное руководство): все предметы" if own
              else f"Классный руководитель: {name} — все предметы класса").classes("text-h6 q-mt-lg").mark(
         f"my-own-title-{class_id}")
-    if rows.empty:
+    if block.rows.empty:
         ui.label("Нагрузка по классу не заполнена.").mark(f"my-own-{class_id}-none")
         return
-    class_table(rows, f"my-own-{class_id}")
+    show_table(subjects, f"my-own-{class_id}")
     if in_seen:
         with ui.row().classes("items-center gap-2").mark(f"my-class-spravka-{class_id}"):
             ui.label(f"Справка по классу {name} за год:").classes("text-body2")
             exports_panel("class", {"class_id": class_id}, None, seen, frames, None, False, f"class-{class_id}-",
                           base=facts)
-    _risk(block.risk, f"my-own-risk-{class_id}")
-    _students(block.students, f"my-own-students-{class_id}")
+    _risk(risk, f"my-own-risk-{class_id}")
+    _students(students, f"my-own-students-{class_id}")
 
 
-async def home(base: PageBase, teacher_id: str, scope: Scope, own: bool) -> None:
+async def home(base: PageBase, teacher_id: str, scope: Scope, own: bool, chosen: str | None = None) -> None:
     """The dashboard of the teacher of `scope` (app.access.teacher_scope: the load and the classes they lead);
-    `own` when they look at it themself, else the headings speak of «педагог»."""
+    `own` when they look at it themself, else the headings speak of «педагог»; `chosen` — the class whose works
+    the works table shows (all classes when None)."""
     frames, facts = base.seen.frames, base.facts  # rows shown are the read scope's
     seen = base.visible  # справки compare with what the person looking may see (the whole school for the deputy)
     data = await computed(base.version, teacher_home, facts, frames, scope, seen, dt.date.today())
@@ -175,32 +243,23 @@ async def home(base: PageBase, teacher_id: str, scope: Scope, own: bool) -> None
     elif mine.empty:
         ui.label("Нет данных: результаты работ по " + ("вашим классам" if own else "классам педагога")
                  + " ещё не введены.").mark("my-no-data")
-    rows = data.rows
-    if section("Мои классы и предметы" if own else "Классы и предметы педагога", rows, "my-classes-none"):
-        rows = rows.assign(works_link="работы класса")
-        class_table(rows, "my-classes", extra=("works_link",),
-                    extra_links={"works_link": [f"#works-{c}" for c in rows["class_id"]]}, titles=TITLES)
+    tables = await computed(base.version, home_tables, data, teacher_id, chosen)
+    if section("Мои классы и предметы" if own else "Классы и предметы педагога", data.rows, "my-classes-none"):
+        show_table(tables.classes, "my-classes")
         ui.label(f"Показатели — по всем работам учебного года; {TITLES['works_link'].lower()} класса — ниже."
                  ).classes("text-caption text-grey-7")
         _quality_chart(data.totals)
-    missing = data.missing
-    if section("Работы без результатов", missing, "my-missing-none"):
-        missing = missing.assign(enter="ввести")
-        linked_table(missing, MISSING_COLUMNS, "my-missing", {
-            "enter": [f"/grid?work={w}&class={c}" for w, c in zip(missing["work_id"], missing["class_id"],
-                                                                  strict=True)]}, titles=TITLES)
-    _works(data.works, own)
-    tasks = data.tasks
-    if section("Слабые задания (менее 50 % от максимума)", tasks, "my-weak-tasks-none"):
-        linked_table(tasks, WEAK_TASK_COLUMNS, "my-weak-tasks", {
-            "work": [f"/work/{w}?class={c}" for w, c in zip(tasks["work_id"], tasks["class_id"], strict=True)]})
-    elements = data.elements
-    if section("Слабые элементы содержания (менее 50 % от максимума)", elements, "my-weak-elements-none"):
-        linked_table(elements, WEAK_ELEMENT_COLUMNS, "my-weak-elements")
-    _risk(data.risk, "my-risk")
-    _students(data.students, "my-students")
-    for block in data.own:
-        _own_class(frames, facts, block, own, seen, block.class_id in data.seen_classes)
+    if section("Работы без результатов", data.missing, "my-missing-none"):
+        show_table(tables.missing, "my-missing", rows_per_page=PAGE)
+    _works(tables.works, own, tables.works_class, f"/my?teacher={teacher_id}")
+    if section("Слабые задания (менее 50 % от максимума)", data.tasks, "my-weak-tasks-none"):
+        show_table(tables.tasks, "my-weak-tasks", rows_per_page=PAGE)
+    if section("Слабые элементы содержания (менее 50 % от максимума)", data.elements, "my-weak-elements-none"):
+        show_table(tables.elements, "my-weak-elements", rows_per_page=PAGE)
+    _risk(tables.risk, "my-risk")
+    _students(tables.students, "my-students")
+    for block in tables.own:
+        _own_class(frames, facts, block, own, seen, block[0].class_id in data.seen_classes)
 
 
 def _teacher_list(frames: Mapping[str, pd.DataFrame]) -> None:
@@ -223,6 +282,7 @@ def create() -> None:
         base = await page_base(account)
         frames = base.seen.frames
         asked = request.query_params.get("teacher", "")
+        chosen = request.query_params.get("works") or None
         if account.role == Role.DEPUTY:
             if not asked:
                 with frame("Кабинеты педагогов"):
@@ -235,7 +295,7 @@ def create() -> None:
                 return
             with frame(f"Кабинет педагога: {card['short']}"):
                 await home(base, asked, await computed(base.version, teacher_scope, frames, asked),
-                           own=asked == account.teacher_id)
+                           own=asked == account.teacher_id, chosen=chosen)
             return
         if asked and asked != account.teacher_id:
             with frame("Мой кабинет"):
@@ -248,4 +308,4 @@ def create() -> None:
             return
         with frame("Мой кабинет"):  # the blocks the deputy sees of this teacher, whatever the account's role
             await home(base, account.teacher_id, await computed(base.version, teacher_scope, frames,
-                                                                 account.teacher_id), own=True)
+                                                                 account.teacher_id), own=True, chosen=chosen)

@@ -6,6 +6,7 @@ Reads the cache only; everything is filtered to what the signed-in person may se
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 from fastapi import Request
@@ -39,14 +40,21 @@ from sync.users import Account
 CARDS = ("enrolled", "N", "absent", "success_pct", "quality_pct", "sou_pct", "mean_mark")
 
 
-def table(frame_: pd.DataFrame, columns: Sequence[str], marker: str, titles: dict[str, str] | None = None) -> ui.table:
-    """A read-only table with Russian titles from reports.labels and справка-style cell text."""
+def table_rows(frame_: pd.DataFrame, columns: Sequence[str], titles: Mapping[str, str] | None = None
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(columns, rows) of a read-only table: Russian titles from reports.labels, справка-style cell text."""
     titles = titles or {}
     cols = [{"name": c, "label": titles.get(c, column_title(c)), "field": c,
              "align": "left" if frame_[c].dtype == object or c in ("label", "class", "element") else "right"}
             for c in columns]
     rows = [{"_key": i, **{c: cell_value(c, rec[c]) for c in columns}}
             for i, rec in enumerate(frame_[list(columns)].to_dict("records"))]
+    return cols, rows
+
+
+def table(frame_: pd.DataFrame, columns: Sequence[str], marker: str, titles: dict[str, str] | None = None) -> ui.table:
+    """A read-only table with Russian titles from reports.labels and справка-style cell text."""
+    cols, rows = table_rows(frame_, columns, titles)
     return ui.table(columns=cols, rows=rows, row_key="_key", pagination=0).classes("w-full").props(
         "dense flat wrap-cells").mark(marker)
 

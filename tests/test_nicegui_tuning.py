@@ -1,0 +1,66 @@
+"""The remembered NiceGUI handler check answers exactly as NiceGUI's own and keeps no page's lambdas alive."""
+
+from __future__ import annotations
+
+import functools
+import gc
+
+from app import nicegui_tuning as tuning
+
+
+class Handler:
+    def with_event(self, e: object) -> None: ...
+
+    def without(self) -> None: ...
+
+
+def plain(e: object) -> None: ...
+
+
+def test_the_answers_are_nicegui_s_own_for_every_kind_of_callable() -> None:
+    h = Handler()
+    for fn in (h.with_event, h.without, plain, lambda: 0, lambda e: 0, functools.partial(plain, 1), print,
+               Handler.with_event):
+        for _ in range(2):  # the first answer is computed, the second remembered
+            assert tuning.expects_arguments(fn) == tuning._original(fn), fn
+    assert tuning.expects_arguments(h.with_event) and not tuning.expects_arguments(h.without)
+    assert tuning.expects_arguments(Handler.without)  # unbound: `self` is an argument; bound it is not
+
+
+def test_a_page_s_lambdas_are_not_kept() -> None:
+    before = len(tuning._known)
+    handlers = [eval("lambda e: e") for _ in range(50)]  # noqa: S307 - fifty distinct function objects
+    for fn in handlers:
+        tuning.expects_arguments(fn)
+    assert len(tuning._known) == before + 50
+    del handlers, fn
+    gc.collect()
+    assert len(tuning._known) == before
+
+
+class FakeClient:
+    """What prune_built reads of a NiceGUI client."""
+
+    def __init__(self, connected: bool = False, was_connected: bool = False) -> None:
+        self.has_socket_connection = connected
+        self._num_connections = {"doc": 0} if was_connected else {}
+        self._delete_tasks: dict[str, object] = {}
+        self.deleted = False
+
+    def delete(self) -> None:
+        self.deleted = True
+
+
+def test_only_built_pages_nobody_connected_to_are_dropped(monkeypatch) -> None:
+    from nicegui import Client
+
+    building, fresh, old, connected, left = (FakeClient(), FakeClient(), FakeClient(), FakeClient(connected=True),
+                                             FakeClient(was_connected=True))
+    for c in (fresh, old, connected, left):
+        tuning.mark_built(c)  # type: ignore[arg-type]
+    for c in (old, connected, left):
+        setattr(c, tuning._BUILT, getattr(c, tuning._BUILT) - 60)
+    monkeypatch.setattr(Client, "instances", {str(i): c for i, c in enumerate((building, fresh, old, connected,
+                                                                                left))})
+    assert tuning.prune_built(10) == 1
+    assert [c.deleted for c in (building, fresh, old, connected, left)] == [False, False, True, False, False]
