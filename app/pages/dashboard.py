@@ -192,14 +192,17 @@ async def _class_axis(version: int, facts: pd.DataFrame, table: pd.DataFrame, vi
     path = [(view.root, view.on_classes({"parallel": None}))]
     if p is None:
         crumbs(path)
-        distribution_chart(_one(table, "school"), view.root.lower())
+        school = _one(table, "school")
+        if school is not None:
+            distribution_chart(school, view.root.lower())
         level_table(children(table, "parallel"), lambda r: view.on_classes({"parallel": r["parallel"]}),
                     "dashboard-parallels", "Параллель", "parallel")
         return Node(view.root.lower(), "school", {}, "parallel")
     node = _one(table, "parallel", parallel=p)
     path.append((parallel_label(p), view.on_classes({"parallel": p})))
     if node is None:
-        return _missing(path, "Нет результатов для этой параллели.")
+        _missing(path, "Нет результатов для этой параллели.")
+        return None
     if not class_id:
         crumbs(path)
         distribution_chart(node, path[-1][0])
@@ -208,7 +211,8 @@ async def _class_axis(version: int, facts: pd.DataFrame, table: pd.DataFrame, vi
         return Node(path[-1][0], "parallel", {}, "class_id")
     cnode = _one(table, "class", class_id=class_id)
     if cnode is None:
-        return _missing(path, "Нет результатов для этого класса.")
+        _missing(path, "Нет результатов для этого класса.")
+        return None
     path.append((str(cnode["label"]), view.class_link(p, class_id)))
     if not student_id:
         crumbs(path)
@@ -219,7 +223,8 @@ async def _class_axis(version: int, facts: pd.DataFrame, table: pd.DataFrame, vi
         return Node(str(cnode["label"]), "class", {"class_id": class_id}, "class_id")
     snode = _one(table, "student", student_id=student_id)
     if snode is None:
-        return _missing(path, "Нет результатов этого обучающегося.")
+        _missing(path, "Нет результатов этого обучающегося.")
+        return None
     _leaf(path, snode, "student")
     ui.link("Карточка обучающегося", f"/student/{student_id}").mark("student-card")
     ui.label("Работы обучающегося").classes("text-h6")
@@ -243,7 +248,8 @@ async def _subject_axis(version: int, facts: pd.DataFrame, table: pd.DataFrame, 
         return Node(view.root.lower(), "school", {}, "parallel")
     dnode = _one(table, "department", department_id=dep)
     if dnode is None:
-        return _missing(path, "Нет результатов для этого ШМО.")
+        _missing(path, "Нет результатов для этого ШМО.")
+        return None
     path.append((str(dnode["label"]), view.on_subjects({"department": dep, "subject": None})))
     if not subj:
         crumbs(path)
@@ -254,7 +260,8 @@ async def _subject_axis(version: int, facts: pd.DataFrame, table: pd.DataFrame, 
         return Node(str(dnode["label"]), "department", {"department_id": dep}, "parallel")
     snode = _one(table, "subject", department_id=dep, subject_id=subj)
     if snode is None:
-        return _missing(path, "Нет результатов по этому предмету.")
+        _missing(path, "Нет результатов по этому предмету.")
+        return None
     path.append((str(snode["label"]), view.on_subjects({"department": dep, "subject": subj})))
     keys = {"department_id": dep, "subject_id": subj}
     if not teacher:
@@ -266,7 +273,8 @@ async def _subject_axis(version: int, facts: pd.DataFrame, table: pd.DataFrame, 
         return Node(str(snode["label"]), "subject", keys, "parallel")
     tnode = _one(table, "teacher", department_id=dep, subject_id=subj, teacher_id=teacher)
     if tnode is None:
-        return _missing(path, "Нет результатов этого педагога.")
+        _missing(path, "Нет результатов этого педагога.")
+        return None
     _leaf(path, tnode, "teacher")
     return Node(str(tnode["label"]), "teacher", {**keys, "teacher_id": teacher}, "class_id")
 

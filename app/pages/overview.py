@@ -51,7 +51,7 @@ def _cards(school: pd.Series, caption: str) -> None:
                 ui.label(caption).classes("text-caption text-grey-7")
 
 
-def overview_of(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[dict[str, Any]]]:
+def overview_of(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[list[dict[str, Any]]]]:
     """The year's roll-up, the roll-up by kind, the kinds, and the table rows of each kind's tab."""
     year, by_kind = rollups(facts)
     kinds = kinds_of(facts)

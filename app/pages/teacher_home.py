@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from fastapi import Request
@@ -57,7 +58,7 @@ def risk_rows(risk: pd.DataFrame) -> TableRows:
     return linked_rows(risk, RISK_COLUMNS, {"student": [f"/student/{s}" for s in risk["student_id"]]})
 
 
-def student_rows(students: pd.DataFrame) -> list[dict[str, object]]:
+def student_rows(students: pd.DataFrame) -> list[dict[str, Any]]:
     """A row per class: its label and every student as a link to the portfolio (pf.class_students)."""
     return [{"class_id": str(group["class_id"].iloc[0]), "class": str(label),
              "students": [{"name": str(n), "href": f"/student/{sid}"}
@@ -65,12 +66,12 @@ def student_rows(students: pd.DataFrame) -> list[dict[str, object]]:
             for (_, label), group in students.groupby(["class_order", "class"], sort=True)]
 
 
-def _students(rows: list[dict[str, object]], marker: str) -> None:
+def _students(rows: list[dict[str, Any]], marker: str) -> None:
     """Links to the portfolio of every student of the classes: one table, a row per class, folded until opened (a
     teacher of ten classes has three hundred names)."""
     if not section("Портфолио обучающихся", rows, f"{marker}-none"):
         return
-    count = sum(len(r["students"]) for r in rows)  # type: ignore[arg-type]
+    count = sum(len(r["students"]) for r in rows)
     with ui.expansion(f"Обучающиеся: {count} в {len(rows)} кл.").classes("w-full"):
         table = ui.table(columns=[{"name": "class", "label": "Класс", "field": "class", "align": "left"},
                                   {"name": "students", "label": "Обучающиеся", "field": "students",
