@@ -33,7 +33,7 @@ run: install
 	$(LAB_ENV) $(BIN)/edumon serve
 
 test: install-dev
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto  # pytest-xdist: one worker per core
 
 check: install
 	$(BIN)/edumon check
