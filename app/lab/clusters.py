@@ -5,14 +5,13 @@ schools with persistently low results (ШНОР) with their risk tier and trajec
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import pandas as pd
 from nicegui import ui
 
 from app import background
 from app.lab.dashboard import choices, crumbs, load, parse_slice, query, ru, selectors, table
-from app.lab.dynamics import year_label
+from app.lab.dynamics import school_table, year_label
 from app.lab.pages import frame, lab, lab_page
 from reports.district.clusters import (
     PASSPORT_TITLES,
@@ -45,23 +44,16 @@ def names(schools: pd.DataFrame) -> dict[str, str]:
     return dict(zip(schools["code"].astype(str), schools["short_name"].astype(str), strict=True))
 
 
+def _fmt(c: str, v: Any) -> str:
+    """Percentages with a decimal comma, counts whole, flags as «да»."""
+    return (ru(v, 1) if c.endswith("_pct") else ru(v, 0) if c in ("N", "low_years", "parallel")
+            else ("да" if v else "") if c == "on_list"
+            else "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+
+
 def plain_table(df: pd.DataFrame, cols: list[str], marker: str) -> None:
     """Rows in Russian formats: percentages with a decimal comma, years as 2025/2026, flags as «да»."""
-    rows: list[dict[str, Any]] = []
-    for r in df.to_dict("records"):
-        row: dict[str, Any] = {}
-        for c in cols:
-            v = r.get(c)
-            row[c] = (ru(v, 1) if c.endswith("_pct") else ru(v, 0) if c in ("N", "low_years", "parallel")
-                      else ("да" if v else "") if c == "on_list"
-                      else "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
-        row["link"] = f"/lab/town/school/{quote(str(r.get('school', r.get('code', ''))))}/dynamics?kind=ВПР"
-        rows.append(row)
-    t = ui.table(columns=[{"name": c, "label": TITLES[c], "field": c, "align": "left"} for c in cols], rows=rows,
-                 pagination=40).classes("w-full").mark(marker)
-    if "short_name" in cols:
-        t.add_slot("body-cell-short_name",
-                   '<q-td :props="props"><a :href="props.row.link">{{ props.value }}</a></q-td>')
+    school_table(df, cols, TITLES, _fmt, marker, pagination=40)
 
 
 def shnor_settings() -> ShnorSettings:

@@ -7,15 +7,11 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from app import background
 from app.auth import current_account
 from app.lab.access import can_open_lab
-from app.lab.document_view import show
+from app.lab.document_view import prepared, show
 from app.lab.pages import frame, lab, lab_page
-from app.lab.reports_run import build_document
 from reports.district.builders import parse_params
-from reports.district.catalogue import ReportRefused
-from reports.spravka.document import Spravka
 from sheets_schema.lab import MANAGEMENT_CYCLE
 
 
@@ -32,16 +28,8 @@ def create() -> None:
             if can_open_lab(account, "lab_entry"):
                 ui.link(f"Добавить запись в лист «{MANAGEMENT_CYCLE.title}»",
                         f"/lab/entry/{MANAGEMENT_CYCLE.key}").mark("cycle-add")
-            progress = ui.linear_progress(show_value=False).props("indeterminate").classes("w-96").mark(
-                "cycle-progress")
-        doc: Spravka | str
-        try:
-            doc = await background.io_bound(build_document, lab(), "cycle", parse_params(year))
-        except ReportRefused as exc:
-            doc = str(exc)
-        progress.delete()
+        doc = await prepared(body, lab(), "cycle", parse_params(year), "cycle")
+        if doc is None:
+            return
         with body:
-            if isinstance(doc, str):
-                ui.label(doc).classes("text-negative").mark("cycle-refused")
-                return
             show(doc, f"Управленческий цикл {doc.meta[0][1]}")

@@ -3,10 +3,14 @@ tables with the справка's cell text (Russian numbers), charts as ECharts,
 
 from __future__ import annotations
 
+from typing import Any
+
 from nicegui import ui
 
-from app.lab.reports_run import render
+from app import background
+from app.lab.reports_run import build_document, render
 from app.pages.downloads import export_buttons, report_exports
+from reports.district.catalogue import ReportParams, ReportRefused
 from reports.spravka.document import Chart, Figures, Paragraph, Spravka, TableBlock, cell_value
 
 FORMAT = "v => v == null ? '—' : v.toLocaleString('ru-RU', {maximumFractionDigits: 1})"
@@ -52,3 +56,23 @@ def show(doc: Spravka, files_title: str | None = None) -> None:
         with ui.column().classes("gap-1").mark("doc-conclusions"):
             for text in doc.conclusions:
                 ui.label(f"• {text}")
+
+
+async def prepared(where: ui.element, ctx: Any, key: str, params: ReportParams, marker: str,
+                   note: str = "") -> Spravka | None:
+    """The справка `key` built off the event loop, with a progress bar (and `note`) in `where` meanwhile; a
+    refusal is shown there in Russian (`{marker}-refused`) and gives None."""
+    with where:
+        progress = ui.linear_progress(show_value=False).props("indeterminate").classes("w-96").mark(
+            f"{marker}-progress")
+        hint = ui.label(note).classes("text-caption") if note else None
+    try:
+        return await background.io_bound(build_document, ctx, key, params)
+    except ReportRefused as exc:
+        with where:
+            ui.label(str(exc)).classes("text-negative").mark(f"{marker}-refused")
+        return None
+    finally:
+        progress.delete()
+        if hint is not None:
+            hint.delete()

@@ -3,6 +3,7 @@ same year; a line chart with Russian number formats; every view has its URL (kin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -89,3 +90,18 @@ def create() -> None:
             crumbs(("Город", f"/lab/town{query(Slice(None, sl.kind))}"),
                    (name, f"/lab/town/school/{quote(code)}{query(Slice(None, sl.kind))}"), ("Динамика", ""))
             render(r, sl, "Школа", f"/lab/town/school/{quote(code)}/dynamics")
+
+
+def school_table(df: pd.DataFrame, cols: list[str], titles: dict[str, str], fmt: Callable[[str, Any], str],
+                 marker: str, pagination: int = 30) -> None:
+    """Rows formatted by `fmt` (column, value), each school's name opening its three-year dynamics."""
+    rows: list[dict[str, Any]] = []
+    for r in df.to_dict("records"):
+        row: dict[str, Any] = {c: fmt(c, r.get(c)) for c in cols}
+        row["link"] = f"/lab/town/school/{quote(str(r.get('school', r.get('code', ''))))}/dynamics?kind=ВПР"
+        rows.append(row)
+    t = ui.table(columns=[{"name": c, "label": titles[c], "field": c, "align": "left"} for c in cols], rows=rows,
+                 pagination=pagination).classes("w-full").mark(marker)
+    if "short_name" in cols:
+        t.add_slot("body-cell-short_name",
+                   '<q-td :props="props"><a :href="props.row.link">{{ props.value }}</a></q-td>')

@@ -13,8 +13,9 @@ from app import background
 from app.auth import current_account
 from app.lab.access import lab_sees_school
 from app.lab.dashboard import load, options
+from app.lab.document_view import prepared
 from app.lab.pages import frame, lab, lab_page
-from app.lab.reports_run import build_document, edited, render
+from app.lab.reports_run import edited, render
 from app.pages.downloads import export_buttons, report_exports
 from reports.district.builders import parse_params
 from reports.district.catalogue import REPORTS, ReportParams, ReportRefused
@@ -106,19 +107,7 @@ def create() -> None:
             with status:
                 ui.label("У вашей роли нет доступа к данным этой школы.").mark("forbidden")
             return
-        with status:
-            progress = ui.linear_progress(show_value=False).props("indeterminate").classes("w-96").mark(
-                "report-progress")
-            note = ui.label("Справка готовится…").classes("text-caption")
-        doc: Spravka | str
-        try:
-            doc = await background.io_bound(build_document, lab(), report, params)
-        except ReportRefused as exc:
-            doc = str(exc)
-        progress.delete()
-        note.delete()
-        with status:
-            if isinstance(doc, str):
-                ui.label(doc).classes("text-negative").mark("report-refused")
-            else:
+        doc = await prepared(status, lab(), report, params, "report", "Справка готовится…")
+        if doc is not None:
+            with status:
                 _editor(doc, report)

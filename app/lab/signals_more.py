@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
 import pandas as pd
 from nicegui import ui
 
 from app.lab.dashboard import ru
-from app.lab.dynamics import year_label
+from app.lab.dynamics import school_table, year_label
 from app.lab.pages import lab
 from app.pages.chart_format import russian
 from reports.district.scores import SCORE_DISTRIBUTION, PeakSettings, threshold_peaks
@@ -80,19 +79,7 @@ def _fmt(col: str, v: Any) -> str:
 
 
 def _table(df: pd.DataFrame, cols: list[str], marker: str) -> None:
-    rows = []
-    for r in df.to_dict("records"):
-        row: dict[str, Any] = {}
-        for c in cols:
-            v = r.get(c)
-            row[c] = _fmt(c, v)
-        row["link"] = f"/lab/town/school/{quote(str(r.get('school', '')))}/dynamics?kind=ВПР"
-        rows.append(row)
-    t = ui.table(columns=[{"name": c, "label": TITLES[c], "field": c, "align": "left"} for c in cols], rows=rows,
-                 pagination=30).classes("w-full").mark(marker)
-    if "short_name" in cols:
-        t.add_slot("body-cell-short_name",
-                   '<q-td :props="props"><a :href="props.row.link">{{ props.value }}</a></q-td>')
+    school_table(df, cols, TITLES, _fmt, marker)
 
 
 def render_more(d: dict[str, Any]) -> None:
