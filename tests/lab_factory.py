@@ -15,11 +15,21 @@ from app.lab.context import LabContext, build_lab_context
 from reports.district import CUBE
 from sheets_schema import SCHEMA, validate_workbook
 from sheets_schema.bundle import prune_dangling, render_grid
+from sync.users import UserStore
 from sync.warehouse.bundle import bundle_frames, write_bundle
 from sync.warehouse.intake import ingest_bundle
+from tests.conftest import PASSWORD
 
 MARK_LAST, MARK_FIRST, MARK_MIDDLE = "Маркерова", "Тестина", "Проверковна"
 MARK_YEAR = 1901  # every student is born in 1901: no other date of a school falls in that year
+
+
+def add_lab_accounts(root: Path, school: str = "sch-001", uploader: str = "Ответственный СОШ № 1") -> None:
+    """The lab's three roles in a lab data dir: metodist, school1 (the uploader of `school`) and uo."""
+    users = UserStore(root / "users.sqlite3")
+    users.add("metodist", "Методист", "lab_methodologist", PASSWORD)
+    users.add("school1", uploader, "lab_uploader", PASSWORD, teacher_id=school)
+    users.add("uo", "Управление образования", "lab_authority", PASSWORD)
 
 
 def marked_grids(students: int = 60, seed: int = 5, academic_year: str = "2025/2026") -> dict[str, list[list[str]]]:

@@ -16,6 +16,7 @@ from app.demo.town import build_town as build_demo_town
 from app.lab.context import build_lab_context
 from sync.users import UserStore
 from tests.conftest import PASSWORD
+from tests.lab_factory import add_lab_accounts
 from tests.lab_staff_town import build, town_frames
 from tests.test_lab_town_pages import no_student_names, rows, sign_in
 
@@ -26,10 +27,7 @@ STAFF = "/lab/staff?on=2026-06-01&months=12"
 def town_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("databases-pages") / "lab"
     build(root, town_frames()).engine.close()
-    users = UserStore(root / "users.sqlite3")
-    users.add("metodist", "Методист", "lab_methodologist", PASSWORD)
-    users.add("school1", "Ответственный школы А", "lab_uploader", PASSWORD, teacher_id="sch-a")
-    users.add("uo", "Управление образования", "lab_authority", PASSWORD)
+    add_lab_accounts(root, "sch-a", "Ответственный школы А")
     return root
 
 

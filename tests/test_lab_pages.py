@@ -13,10 +13,9 @@ from app.config import Settings
 from app.demo.town import TownSchool, registry_grids
 from app.lab.context import build_lab_context
 from reports.district import CUBE
-from sync.users import UserStore
 from sync.warehouse.intake import ingest_bundle
 from tests.conftest import PASSWORD
-from tests.lab_factory import make_bundle, school_workbook
+from tests.lab_factory import add_lab_accounts, make_bundle, school_workbook
 
 TOWN = [TownSchool("sch-001", "СОШ № 1", "СОШ", 60), TownSchool("gim-002", "Гимназия № 2", "гимназия", 60),
         TownSchool("oosh-03", "Ключевская ООШ", "ООШ", 60)]
@@ -37,10 +36,7 @@ def lab_dir(tmp_path: Path, frames: dict, monkeypatch: pytest.MonkeyPatch) -> Pa
     ctx.cache.refresh()
     bundle = make_bundle(tmp_path / "gim.zip", frames, code="gim-002")
     assert ingest_bundle(ctx.warehouse, ctx.receipts, bundle, "общая папка", CUBE, registered=ctx.registered()).ok
-    users = UserStore(root / "users.sqlite3")
-    users.add("metodist", "Методист", "lab_methodologist", PASSWORD)
-    users.add("school1", "Ответственный СОШ № 1", "lab_uploader", PASSWORD, teacher_id="sch-001")
-    users.add("uo", "Управление образования", "lab_authority", PASSWORD)
+    add_lab_accounts(root, "sch-001", "Ответственный СОШ № 1")
     make_bundle(tmp_path / "ours.zip", frames, code="sch-001")
     make_bundle(tmp_path / "theirs.zip", frames, code="oosh-03")
     monkeypatch.setenv("EDUMON_SITE", "lab")

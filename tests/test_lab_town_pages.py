@@ -12,9 +12,8 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from sync.users import UserStore
 from tests.conftest import PASSWORD
-from tests.lab_factory import MARK_FIRST, MARK_LAST, MARK_MIDDLE
+from tests.lab_factory import MARK_FIRST, MARK_LAST, MARK_MIDDLE, add_lab_accounts
 from tests.test_lab_town import INFLATED, build_town, town_frames
 
 MATH = quote("математика")
@@ -25,10 +24,7 @@ def town_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("town-pages") / "lab"
     ctx = build_town(root, town_frames())
     ctx.engine.close()
-    users = UserStore(root / "users.sqlite3")
-    users.add("metodist", "Методист", "lab_methodologist", PASSWORD)
-    users.add("school1", "Ответственный СОШ № 1", "lab_uploader", PASSWORD, teacher_id="sch-001")
-    users.add("uo", "Управление образования", "lab_authority", PASSWORD)
+    add_lab_accounts(root, "sch-001", "Ответственный СОШ № 1")
     return root
 
 

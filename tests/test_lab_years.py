@@ -17,9 +17,7 @@ from reports.district.dynamics import dynamics
 from reports.district.scores import SCORE_DISTRIBUTION, lower_share_by_year, quartile_shares
 from reports.district.signals_more import CohortSettings, cohort_drop, not_confirmed
 from reports.district.town import Slice, group_of
-from sync.users import UserStore
-from tests.conftest import PASSWORD
-from tests.lab_factory import town_of_years
+from tests.lab_factory import add_lab_accounts, town_of_years
 from tests.test_lab_town_pages import no_student_names, opened, rows, sign_in
 
 TOWN = [TownSchool("sch-001", "СОШ № 1", "СОШ", 120, passport=(10, 2, 2)),
@@ -34,10 +32,7 @@ FEW = 5  # a school of 120 has about 11 students a grade
 def town(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, LabContext]:
     root = tmp_path_factory.mktemp("town-years") / "lab"
     ctx = town_of_years(root, TOWN, years=3)
-    users = UserStore(root / "users.sqlite3")
-    users.add("metodist", "Методист", "lab_methodologist", PASSWORD)
-    users.add("school1", "Ответственный СОШ № 1", "lab_uploader", PASSWORD, teacher_id="sch-001")
-    users.add("uo", "Управление образования", "lab_authority", PASSWORD)
+    add_lab_accounts(root, "sch-001", "Ответственный СОШ № 1")
     return root, ctx
 
 
