@@ -4,7 +4,8 @@ layout (not through the school demo), with realistic spreads and a few planted a
 Sizes: students per school log-normal around 600 (60…1,500); ~40 works a student writes in a year (subjects of
 the parallel × kinds × periods); 7 % absent; marks drawn from the school's level. Planted: every 97th school
 has inflated ВПР (almost only «4» and «5»), every 113th has a third of its students absent, every 131st puts «5»
-for everything. The cube of each school-year is computed like intake does (the same CUBE over its own files).
+for everything. The cube (and every other derived table) of each school-year is computed like intake does, over its
+own tables.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from reports.district import CUBE
+from reports.district import MATERIALISED
 from sheets_schema.bundle import BUNDLE_SCHEMA
 from sync.warehouse.arrow import arrow_schema
-from sync.warehouse.engine import run_on_tables
+from sync.warehouse.engine import derived_tables
 from sync.warehouse.layout import PART, Warehouse
 
 SUBJECTS = ("русский язык", "математика", "литература", "история", "обществознание", "физика", "химия",
@@ -119,7 +120,7 @@ def write_region(root: Path, n_schools: int, year: int = 2025, seed: int = 2026)
     for i in range(n_schools):
         tables = school_tables(i, rng, plan)
         rows += tables["results"].num_rows
-        tables["cube"] = run_on_tables(CUBE, tables, year, code_of(i)).drop_columns(["year", "school"])
+        tables.update(derived_tables(MATERIALISED, tables, year, code_of(i)))  # the cube and the rest, as intake
         for name, data in tables.items():
             part = wh.partition(name, year, code_of(i))
             part.mkdir(parents=True, exist_ok=True)

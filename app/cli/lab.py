@@ -86,7 +86,7 @@ def collect(source: Path = typer.Option(None, "--from", help="Каталог с 
         fail(f"В каталоге «{source}» нет пакетов школ")
     ok = 0
     for path in bundles:
-        outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", district.CUBE,
+        outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", district.MATERIALISED,
                                 registered=ctx.registered())
         if outcome.ok:
             ok += 1
@@ -118,7 +118,7 @@ def _collect_google(ctx: LabContext, restart: bool) -> None:
     def progress(i: int, n: int, code: str, status: str) -> None:
         typer.echo(f"  [{i}/{n}] {code}: {status}")
 
-    report = sweep(targets, warehouse=ctx.warehouse, receipts=ctx.receipts, cube=district.CUBE,
+    report = sweep(targets, warehouse=ctx.warehouse, receipts=ctx.receipts, cube=district.MATERIALISED,
                    academic_year=ctx.settings.academic_year, lab_key=ctx.pull_key(),
                    bucket=TokenBucket(ctx.settings.lab_quota_per_minute), state_path=state,
                    credentials_file=ctx.settings.credentials_file, base_url=ctx.settings.google_base_url,
@@ -235,6 +235,21 @@ def indicators(as_json: bool = typer.Option(False, "--json", help="Вывест�
     for r in df.to_dict("records"):
         typer.echo(f"  {r['year']} {r['school']:<10} {str(r['kind']):<26} N={int(r['N']):<6} "
                    f"успеваемость {r['success_pct']:.1f}%  качество {r['quality_pct']:.1f}%  СОУ {r['sou_pct']:.1f}%")
+
+
+@lab_cli.command("rebuild-cubes")
+@friendly
+def rebuild_cubes() -> None:
+    """Досчитать хранимые кубы и гистограммы баллов для учебных лет школ, принятых без них (прежней версией)."""
+    from sync.warehouse.rebuild import rebuild_derived
+
+    ctx = lab_context()
+
+    def progress(i: int, n: int, year: int, school: str) -> None:
+        typer.echo(f"  [{i}/{n}] {school}, {year}/{year + 1}")
+
+    done = rebuild_derived(ctx.warehouse, district.MATERIALISED, progress)
+    typer.echo(f"Досчитано учебных лет школ: {done}." if done else "Все хранимые таблицы уже на месте.")
 
 
 @lab_cli.command("demo")

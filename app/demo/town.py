@@ -14,7 +14,7 @@ import pandas as pd
 
 from app.demo.databases import database_rows, share_teacher
 from app.demo.school import generate_demo
-from reports.district import CUBE
+from reports.district import MATERIALISED
 from sheets_schema import SCHEMA, validate_workbook
 from sheets_schema import choices as C
 from sheets_schema.bundle import prune_dangling, render_grid
@@ -247,7 +247,7 @@ def build_town(ctx: object, schools: int = 12, seed: int = 42, academic_year: st
                     frames = share_teacher(school.code, frames, y0)
             path = inbox / f"{school.code}-{y0 - back}.zip"
             export_school(frames, key, school.code, year, path)
-            outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", CUBE,
+            outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", MATERIALISED,
                                     registered=ctx.registered())
             if progress:
                 progress(f"{school.short_name}, {year}: " + (f"принято, {outcome.rows} результатов" if outcome.ok

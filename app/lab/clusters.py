@@ -9,7 +9,6 @@ from typing import Any
 import pandas as pd
 from nicegui import ui
 
-from app import background
 from app.lab.dashboard import choices, crumbs, load, parse_slice, query, ru, selectors, table
 from app.lab.dynamics import school_table, year_label
 from app.lab.pages import frame, lab, lab_page
@@ -22,7 +21,8 @@ from reports.district.clusters import (
     shnor,
     within_clusters,
 )
-from reports.district.scores import SCORE_DISTRIBUTION, lower_share_by_year, quartile_shares
+from reports.district.scores import STORED_SCORES, lower_share_by_year, quartile_shares
+from reports.district.town import Slice
 
 TITLES = {"cluster": "Кластер", "short_name": "Школа", "type": "Тип ОУ", "programme": "Программа",
           **{k: f"{v.capitalize()}, %" for k, v in PASSPORT_TITLES.items()},
@@ -62,6 +62,34 @@ def shnor_settings() -> ShnorSettings:
                          min_n=s.signal_min_n)
 
 
+# -- each view's numbers, computed once per data version (LabContext.computed) ---------------------------------------
+
+def clusters_view(sl: Slice) -> dict[str, Any]:
+    groups, schools, fields = clusters()
+    cube = load("stored")["stored"]
+    rows = within_clusters(cube, groups, sl)
+    n = names(schools)
+    rows["short_name"] = [n.get(str(s), str(s)) if s else "весь кластер" for s in rows["school"]]
+    return {"opts": choices(cube), "rows": rows, "passport": passport(schools, groups), "fields": fields}
+
+
+def quartiles_view(sl: Slice) -> dict[str, Any]:
+    groups, schools, _ = clusters()
+    q = sl.apply(quartile_shares(lab().engine.run(STORED_SCORES), groups))
+    q["short_name"] = [names(schools).get(str(s), str(s)) for s in q["school"]]
+    q["year_label"] = [year_label(y) for y in q["year"]]
+    return {"opts": choices(load("stored")["stored"]), "rows": q}
+
+
+def shnor_view() -> tuple[pd.DataFrame, ShnorSettings]:
+    groups, schools, _ = clusters()
+    st = shnor_settings()
+    s = shnor(lower_share_by_year(lab().engine.run(STORED_SCORES)), st)
+    s["short_name"] = [names(schools).get(str(c), str(c)) for c in s["school"]]
+    s["cluster"] = [groups.get(str(c), "") for c in s["school"]]
+    return s, st
+
+
 def links() -> None:
     with ui.row().classes("gap-4"):
         ui.link("Кластеры школ", "/lab/clusters").mark("to-clusters")
@@ -75,15 +103,7 @@ def create() -> None:
         sl = parse_slice(year, kind, subject, parallel)
         body = frame("Кластеры школ: сравнение похожих")
 
-        def work() -> dict[str, Any]:
-            groups, schools, fields = clusters()
-            cube = load("stored")["stored"]
-            rows = within_clusters(cube, groups, sl)
-            n = names(schools)
-            rows["short_name"] = [n.get(str(s), str(s)) if s else "весь кластер" for s in rows["school"]]
-            return {"opts": choices(cube), "rows": rows, "passport": passport(schools, groups), "fields": fields}
-
-        r = await background.io_bound(work)
+        r = await lab().computed(clusters_view, sl)
         with body:
             crumbs(("Город", f"/lab/town{query(sl)}"), ("Кластеры", ""))
             links()
@@ -103,15 +123,7 @@ def create() -> None:
         sl = parse_slice(year, "ВПР", subject, parallel)
         body = frame("ВПР: доли участников в нижнем и верхнем квартиле города")
 
-        def work() -> dict[str, Any]:
-            groups, schools, _ = clusters()
-            dist = lab().engine.run(SCORE_DISTRIBUTION)
-            q = sl.apply(quartile_shares(dist, groups))
-            q["short_name"] = [names(schools).get(str(s), str(s)) for s in q["school"]]
-            q["year_label"] = [year_label(y) for y in q["year"]]
-            return {"opts": choices(load("stored")["stored"]), "rows": q}
-
-        r = await background.io_bound(work)
+        r = await lab().computed(quartiles_view, sl)
         with body:
             crumbs(("Город", f"/lab/town{query(sl)}"), ("Кластеры", "/lab/clusters"), ("Квартили", ""))
             links()
@@ -126,15 +138,7 @@ def create() -> None:
     async def shnor_page() -> None:
         body = frame("Школы с низкими результатами (ШНОР)")
 
-        def work() -> tuple[pd.DataFrame, ShnorSettings]:
-            groups, schools, _ = clusters()
-            st = shnor_settings()
-            s = shnor(lower_share_by_year(lab().engine.run(SCORE_DISTRIBUTION)), st)
-            s["short_name"] = [names(schools).get(str(c), str(c)) for c in s["school"]]
-            s["cluster"] = [groups.get(str(c), "") for c in s["school"]]
-            return s, st
-
-        s, st = await background.io_bound(work)
+        s, st = await lab().computed(shnor_view)
         with body:
             crumbs(("Город", "/lab/town"), ("Кластеры", "/lab/clusters"), ("ШНОР", ""))
             links()

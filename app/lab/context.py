@@ -3,11 +3,15 @@ accounts, the warehouse, the receipts log and the engine (DuckDB or Spark) — a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
+from app.analytics_cache import AnalyticsMemo
 from app.config import Settings
 from app.context import open_store, session_secret_of
-from reports.district import CUBE
+from reports.district import MATERIALISED_SQL
 from sheets_schema.lab import LAB_SCHEMA
 from sync.cache import WorkbookCache
 from sync.files import private_dir
@@ -22,6 +26,8 @@ from sync.write.outbox import Outbox
 from sync.write.worker import Worker
 from sync.write.writer import WritePath
 
+T = TypeVar("T")
+
 
 @dataclass
 class LabContext:
@@ -35,15 +41,37 @@ class LabContext:
     warehouse: Warehouse
     receipts: Receipts
     _engine: LabEngine | None = None
+    memo: AnalyticsMemo = field(default_factory=AnalyticsMemo)  # the lab pages' numbers of one data version
+    _seen: int | None = None  # the data version the engine's views were last refreshed for
+    _version_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def engine(self) -> LabEngine:
         """Opened on first use (an engine is not needed to edit the registry); EDUMON_LAB_ENGINE picks which."""
         if self._engine is None:
             s = self.settings
-            self._engine = open_engine(s.lab_engine, self.warehouse, CUBE.sql, spark_master=s.spark_master,
+            self._engine = open_engine(s.lab_engine, self.warehouse, MATERIALISED_SQL, spark_master=s.spark_master,
                                        spark_url=s.spark_warehouse_url or None)
         return self._engine
+
+    def data_version(self) -> int:
+        """What the lab pages' numbers depend on, as one growing number: the last submission recorded (any way in,
+        any process) and the registry's cache version. Blocking (a SQLite read); on a new version the engine's views
+        are refreshed first, so a bundle accepted elsewhere is seen."""
+        version = (self.receipts.last_id() << 32) + self.cache.version
+        with self._version_lock:
+            if version != self._seen and self._engine is not None:
+                self._engine.refresh()
+            self._seen = version
+        return version
+
+    async def computed(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(*args, **kwargs)` computed once per data version, off the event loop, in a bounded LRU (pages pass
+        the scope — a school code, a slice — as arguments; the account's own filtering is done by the caller)."""
+        from app import background
+
+        version = await background.io_bound(self.data_version)
+        return await self.memo.computed(version, fn, *args, **kwargs)
 
     def ensure_layout(self) -> LayoutReport:
         return self.store.ensure_layout(layouts_of(LAB_SCHEMA))

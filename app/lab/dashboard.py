@@ -12,11 +12,9 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 from nicegui import ui
 
-from app import background
 from app.auth import current_account
 from app.lab.access import can_open_lab, lab_can_drill, lab_sees_school
 from app.lab.pages import frame, lab, lab_page
-from reports.district import CUBE
 from reports.district.dynamics import STORED_CUBE
 from reports.district.town import (
     RATE_COLUMNS,
@@ -33,7 +31,9 @@ from reports.district.town import (
 from reports.district.town_sql import TOWN_BY_CLASS, TOWN_BY_TEACHER
 
 SHOWN = ["N", *RATE_COLUMNS, *(f"{c}_diff" for c in RATE_COLUMNS)]
-QUERIES = {"cube": CUBE, "class": TOWN_BY_CLASS, "teacher": TOWN_BY_TEACHER, "stored": STORED_CUBE}
+# the cube is the one intake stored (the same rows as CUBE over the raw facts, without recomputing them)
+QUERIES = {"cube": STORED_CUBE, "class": TOWN_BY_CLASS, "teacher": TOWN_BY_TEACHER, "stored": STORED_CUBE}
+TOWN_WIDE = ("cube", "stored")
 
 
 def load(*names: str, school: str | None = None) -> dict[str, pd.DataFrame]:
@@ -41,9 +41,59 @@ def load(*names: str, school: str | None = None) -> dict[str, pd.DataFrame]:
     With `school`, the aggregates below the school (classes, teachers) read that school's folders only; the cube
     stays the town's, since every difference is taken from the town."""
     c = lab()
-    out = {n: c.engine.run(QUERIES[n], school=None if n == "cube" else school) for n in names}
+    out = {n: c.engine.run(QUERIES[n], school=None if n in TOWN_WIDE else school) for n in names}
     out["schools"] = c.cache.workbook.frames["schools"]
     return out
+
+
+# -- each view's numbers, computed once per data version (LabContext.computed); the account filters after ----------
+
+def town_view(sl: Slice) -> dict[str, Any]:
+    d = load("cube")
+    cube, schools = d["cube"], d["schools"]
+    return {"opts": choices(cube), "groups": groups_table(cube, schools, sl), "rows": schools_table(cube, schools, sl),
+            "town": town_row(cube, sl).get("quality_pct"),
+            "subjects": breakdown(cube, cube, Slice(sl.year, sl.kind, None, sl.parallel), ["subject"])}
+
+
+def school_view(code: str, sl: Slice) -> dict[str, Any]:
+    cube = load("cube")["cube"]
+    return {"opts": choices(cube), "parallels": breakdown(cube, cube, sl, ["parallel"], code),
+            "subjects": breakdown(cube, cube, sl, ["subject", "kind"], code)}
+
+
+def parallel_view(code: str, sl: Slice, parallel_no: int) -> pd.DataFrame:
+    d = load("cube", "class", school=code)
+    by_class = d["class"].assign(class_label=[class_label(p, x) for p, x in
+                                              zip(d["class"]["parallel"], d["class"]["letter"], strict=True)])
+    return breakdown(by_class, d["cube"], Slice(sl.year, sl.kind, sl.subject, parallel_no),
+                     ["class_label", "class_id", "parallel"], code)
+
+
+def class_view(code: str, class_id: str, sl: Slice) -> tuple[str, pd.DataFrame]:
+    d = load("cube", "class", school=code)
+    mine = d["class"][(d["class"]["class_id"].astype(str) == class_id).to_numpy(dtype=bool)]
+    label = class_label(mine["parallel"].iloc[0], mine["letter"].iloc[0]) if len(mine) else class_id
+    return label, breakdown(mine, d["cube"], sl, ["subject", "kind", "parallel"], code)
+
+
+def subject_view(sl: Slice) -> dict[str, Any]:
+    d = load("cube")
+    return {"opts": choices(d["cube"]), "rows": schools_table(d["cube"], d["schools"], sl),
+            "town": town_row(d["cube"], sl).get("quality_pct")}
+
+
+def teachers_view(code: str, sl: Slice) -> pd.DataFrame:
+    d = load("cube", "teacher", school=code)
+    t = d["teacher"]
+    t = t.assign(teacher=[teacher_name(a, b, c) for a, b, c in zip(
+        t["last_name"], t["first_name"], t["middle_name"], strict=True)])
+    return breakdown(t, d["cube"], sl, ["teacher", "teacher_id", "subject", "kind"], code)
+
+
+def seen_rows(rows: pd.DataFrame, account: Any) -> pd.DataFrame:
+    """The schools' rows this account may see (a new frame: the kept one is shared by every account)."""
+    return rows[[lab_sees_school(account, str(s)) for s in rows["school"]]] if len(rows) else rows
 
 
 def ru(v: Any, digits: int = 1, signed: bool = False) -> str:
@@ -156,16 +206,8 @@ def create() -> None:
         account = current_account()
         body = frame("Мониторинг города: показатели школ")
 
-        def work() -> dict[str, Any]:
-            d = load("cube")
-            cube, schools = d["cube"], d["schools"]
-            rows = schools_table(cube, schools, sl)
-            rows = rows[[lab_sees_school(account, str(s)) for s in rows["school"]]] if len(rows) else rows
-            return {"opts": choices(cube), "groups": groups_table(cube, schools, sl), "rows": rows,
-                    "town": town_row(cube, sl).get("quality_pct"),
-                    "subjects": breakdown(cube, cube, Slice(sl.year, sl.kind, None, sl.parallel), ["subject"])}
-
-        r = await background.io_bound(work)
+        kept = await lab().computed(town_view, sl)
+        r = {**kept, "rows": seen_rows(kept["rows"], account)}
         with body:
             crumbs(("Город", ""))
             selectors(r["opts"], sl, "/lab/town")
@@ -193,12 +235,7 @@ def create() -> None:
         name = school_name(lab().cache.workbook.frames["schools"], code)
         body = frame(f"Мониторинг города: {name or code}")
 
-        def work() -> dict[str, Any]:
-            cube = load("cube")["cube"]
-            return {"opts": choices(cube), "parallels": breakdown(cube, cube, sl, ["parallel"], code),
-                    "subjects": breakdown(cube, cube, sl, ["subject", "kind"], code)}
-
-        r = await background.io_bound(work)
+        r = await lab().computed(school_view, code, sl)
         drill = can_open_lab(account, "lab_class")
         with body:
             crumbs(("Город", f"/lab/town{query(sl)}"), (name or code, ""))
@@ -226,14 +263,7 @@ def create() -> None:
         name = school_name(lab().cache.workbook.frames["schools"], code)
         body = frame(f"{name or code}: {parallel_no}-я параллель")
 
-        def work() -> pd.DataFrame:
-            d = load("cube", "class", school=code)
-            by_class = d["class"].assign(class_label=[class_label(p, x) for p, x in
-                                                      zip(d["class"]["parallel"], d["class"]["letter"], strict=True)])
-            return breakdown(by_class, d["cube"], Slice(sl.year, sl.kind, sl.subject, parallel_no),
-                             ["class_label", "class_id", "parallel"], code)
-
-        rows = await background.io_bound(work)
+        rows = await lab().computed(parallel_view, code, sl, parallel_no)
         with body:
             crumbs(("Город", f"/lab/town{query(sl)}"), (name or code, f"/lab/town/school/{quote(code)}{query(sl)}"),
                    (f"{parallel_no}-я параллель", ""))
@@ -249,13 +279,7 @@ def create() -> None:
         name = school_name(lab().cache.workbook.frames["schools"], code)
         body = frame(f"{name or code}: класс")
 
-        def work() -> tuple[str, pd.DataFrame]:
-            d = load("cube", "class", school=code)
-            mine = d["class"][(d["class"]["class_id"].astype(str) == class_id).to_numpy(dtype=bool)]
-            label = class_label(mine["parallel"].iloc[0], mine["letter"].iloc[0]) if len(mine) else class_id
-            return label, breakdown(mine, d["cube"], sl, ["subject", "kind", "parallel"], code)
-
-        label, rows = await background.io_bound(work)
+        label, rows = await lab().computed(class_view, code, class_id, sl)
         with body:
             ui.label(f"Класс {label}").classes("text-h6").mark("class-title")
             crumbs(("Город", f"/lab/town{query(sl)}"), (name or code, f"/lab/town/school/{quote(code)}{query(sl)}"),
@@ -271,13 +295,8 @@ def create() -> None:
         sl = parse_slice(year, kind, subject_name, parallel)
         body = frame(f"Мониторинг города: {subject_name}")
 
-        def work() -> dict[str, Any]:
-            d = load("cube")
-            rows = schools_table(d["cube"], d["schools"], sl)
-            rows = rows[[lab_sees_school(account, str(s)) for s in rows["school"]]] if len(rows) else rows
-            return {"opts": choices(d["cube"]), "rows": rows, "town": town_row(d["cube"], sl).get("quality_pct")}
-
-        r = await background.io_bound(work)
+        kept = await lab().computed(subject_view, sl)
+        r = {**kept, "rows": seen_rows(kept["rows"], account)}
         drill = can_open_lab(account, "lab_teacher")
         with body:
             crumbs(("Город", f"/lab/town{query(Slice(sl.year, sl.kind))}"), (subject_name, ""))
@@ -296,14 +315,7 @@ def create() -> None:
         name = school_name(lab().cache.workbook.frames["schools"], code)
         body = frame(f"{name or code}: {subject_name} по педагогам")
 
-        def work() -> pd.DataFrame:
-            d = load("cube", "teacher", school=code)
-            t = d["teacher"]
-            t = t.assign(teacher=[teacher_name(a, b, c) for a, b, c in zip(
-                t["last_name"], t["first_name"], t["middle_name"], strict=True)])
-            return breakdown(t, d["cube"], sl, ["teacher", "teacher_id", "subject", "kind"], code)
-
-        rows = await background.io_bound(work)
+        rows = await lab().computed(teachers_view, code, sl)
         with body:
             crumbs(("Город", f"/lab/town{query(Slice(sl.year, sl.kind))}"),
                    (subject_name, f"/lab/town/subject/{quote(subject_name)}{query(Slice(sl.year, sl.kind))}"),

@@ -25,7 +25,7 @@ from app.pages.login import login_form
 from app.state import ctx
 from app.upload_guard import UploadPolicy, install_upload_guard
 from forms.entry_form import EntryForm
-from reports.district import CUBE, TOWN_BY_SCHOOL_FROM_CUBE, with_rates
+from reports.district import MATERIALISED, TOWN_BY_SCHOOL_FROM_CUBE, with_rates
 from reports.district.completeness import BOARD_TITLES, board, debtors, summary
 from reports.district.debtors import debtors_xlsx
 from sheets_schema.lab import LAB_SCHEMA
@@ -172,7 +172,7 @@ def create() -> None:
                 data = await e.file.read()
                 c = lab()
                 outcome: Outcome | None = await background.io_bound(
-                    ingest_upload, c.warehouse, c.receipts, data, c.settings.data_dir / "inbox", CUBE, school,
+                    ingest_upload, c.warehouse, c.receipts, data, c.settings.data_dir / "inbox", MATERIALISED, school,
                     c.registered(), account.login if account else "")
                 if outcome is None:
                     return

@@ -9,7 +9,6 @@ from urllib.parse import quote
 import pandas as pd
 from nicegui import ui
 
-from app import background
 from app.lab.dashboard import ru
 from app.lab.pages import frame, lab, lab_page
 from app.lab.signals_more import compute_more, render_more
@@ -82,7 +81,7 @@ def create() -> None:
         body = frame("Сигналы необъективности результатов ВПР")
         await ui.context.client.connected()  # per-task sums take a while: send the page first
         compare = "cluster" if compare == "cluster" else ""
-        sig, flagged, st, more = await background.io_bound(compute, compare)
+        sig, flagged, st, more = await lab().computed(compute, compare)  # once per data version
         with body:
             with ui.row().classes("items-center gap-3").mark("signal-compare"):
                 ui.label("Сравнивать школу:" + (" внутри кластера" if compare else " с её группой по типу ОУ"))

@@ -14,7 +14,7 @@ from app.lab.dashboard import ru
 from app.lab.dynamics import school_table, year_label
 from app.lab.pages import lab
 from app.pages.chart_format import russian
-from reports.district.scores import SCORE_DISTRIBUTION, PeakSettings, threshold_peaks
+from reports.district.scores import STORED_SCORES, PeakSettings, threshold_peaks
 from reports.district.signals_more import CohortSettings, cohort_drop, not_confirmed, share_by_year
 
 TITLES = {"year_label": "Учебный год", "short_name": "Школа", "subject": "Предмет", "parallel": "Класс",
@@ -46,7 +46,7 @@ def compute_more(cube: pd.DataFrame, sig: pd.DataFrame, groups: Mapping[str, str
     cohort, peaks = settings()
     later = not_confirmed(cube, groups, cohort)
     drop = cohort_drop(cube, cohort)
-    peak = threshold_peaks(c.engine.run(SCORE_DISTRIBUTION), peaks)
+    peak = threshold_peaks(c.engine.run(STORED_SCORES), peaks)
     fired = [sig[(sig["signals"] != "").to_numpy(dtype=bool)], later[later["not_confirmed"].to_numpy(dtype=bool)],
              drop[drop["sharp_drop"].to_numpy(dtype=bool)], peak[peak["peak"].to_numpy(dtype=bool)]]
     share = share_by_year(sig[["year", "school"]], fired)

@@ -1,6 +1,7 @@
 """The distribution of total scores across the town's schools: each school's share of ВПР participants in the town's
 lower and upper quartile (per year × grade × subject), and the objectivity signal of a distribution peaking just
-above a mark threshold. The SQL only counts results per total score (a histogram, portable); the rest is here."""
+above a mark threshold. The SQL only counts results per total score (a histogram, portable; stored per school-year
+at intake, `STORED_SCORES`); the rest is here."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ LEFT JOIN subjects s ON s.id = w.subject_id AND s.year = w.year AND s.school = w
 WHERE r.present = 'да' AND r.total IS NOT NULL AND w.kind = 'ВПР'
 GROUP BY r.year, r.school, s.name, w.parallel, w.kind, w.max_score, w.threshold_3, w.threshold_4, w.threshold_5,
          r.total""", ("results", "works", "subjects"))
+
+# Intake stores the histogram of every school-year beside its cube (a table of this name, its rows those of
+# SCORE_DISTRIBUTION over the school-year's own tables); the views read it instead of the raw results.
+SCORES_TABLE = "score_dist"
+STORED_SCORES = Aggregate(
+    "stored_score_distribution", "Распределение первичных баллов ВПР, как его сохранил приём",
+    f"""SELECT year, school, subject, parallel, kind, max_score, threshold_3, threshold_4, threshold_5, total, results
+FROM {SCORES_TABLE}""", (SCORES_TABLE,))
 
 VPR = "ВПР"
 WORK = ["year", "subject", "parallel"]  # one ВПР across the town's schools

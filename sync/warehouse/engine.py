@@ -38,12 +38,46 @@ def _empty(table: str) -> pa.Table:
     return schema.empty_table()
 
 
+DerivedSQL = str | Mapping[str, str] | None  # the cube's SQL, or each stored derived table's SQL by its name
+
+
+def derived_of(cube_sql: DerivedSQL) -> dict[str, str]:
+    """The derived tables an engine knows how to compute from the raw ones: {name: SQL}."""
+    if cube_sql is None:
+        return {}
+    return {"cube": cube_sql} if isinstance(cube_sql, str) else dict(cube_sql)
+
+
+def _years(warehouse: Warehouse, table: str, school: str) -> set[tuple[str, str]]:
+    found = (warehouse.root / table).glob(f"year=*/school={school}/{PART}")
+    return {(p.parent.parent.name, p.parent.name) for p in found}
+
+
+def stored_views(warehouse: Warehouse, derived: Mapping[str, str], school: str = "*") -> tuple[list[str], list[str]]:
+    """(stored, computed): the derived views to read from their stored files over `school`'s folders (`*`: every
+    school), and those to compute from the raw tables because a school-year there lacks the stored table (a
+    warehouse filled before the table was stored, or an intake that did not store it) — the numbers stay the same.
+    A stored table the engine has no SQL for is read as it is."""
+    bundle = {s.key for s in BUNDLE_SCHEMA}
+    names = sorted({*derived, *(t for t in warehouse.tables() if t not in bundle)})
+    have = _years(warehouse, "results", school)
+    stored, computed = [], []
+    for name in names:
+        mine = _years(warehouse, name, school)
+        if mine and (name not in derived or mine >= have):
+            stored.append(name)
+        elif name in derived:
+            computed.append(name)
+    return stored, computed
+
+
 class Engine:
     """Views are rebuilt after each intake (`refresh`); queries run on a cursor of the one connection."""
 
-    def __init__(self, warehouse: Warehouse, cube_sql: str | None = None) -> None:
+    def __init__(self, warehouse: Warehouse, cube_sql: DerivedSQL = None) -> None:
         self.warehouse = warehouse
-        self.cube_sql = cube_sql  # how to build an empty `cube` view before any school has sent data
+        self.derived = derived_of(cube_sql)  # how to compute each derived view where it is not stored
+        self.cube_sql = self.derived.get("cube")
         self._con = duckdb.connect(":memory:")
         self._lock = threading.Lock()
         self.refresh()
@@ -52,10 +86,11 @@ class Engine:
         with self._lock, self.warehouse.lock:
             for sheet in BUNDLE_SCHEMA:
                 self._view(self._con, sheet.key, self.warehouse.root / sheet.key)
-            if self.warehouse.files("cube"):
-                self._con.execute(f"CREATE OR REPLACE VIEW cube AS {self._scan('cube', '*')}")
-            elif self.cube_sql:
-                self._con.execute(f"CREATE OR REPLACE VIEW cube AS {self.cube_sql}")
+            stored, computed = stored_views(self.warehouse, self.derived)
+            for name in stored:
+                self._con.execute(f"CREATE OR REPLACE VIEW {name} AS {self._scan(name, '*')}")
+            for name in computed:
+                self._con.execute(f"CREATE OR REPLACE VIEW {name} AS {self.derived[name]}")
 
     def _scan(self, table: str, school: str) -> str:
         return (f"SELECT * FROM read_parquet({_quote(self.warehouse.root / table / '*' / f'school={school}' / PART)}"
@@ -87,18 +122,17 @@ class Engine:
     def _for_school(self, aggregate: SQLAggregate, school: str) -> str:
         """The aggregate's text with each view it reads shadowed by a CTE over that school's folders
         (year=*/school=CODE/): the partition is chosen by the path, so no other school's file is listed or opened.
-        Without stored cubes, `cube` is computed from the school's own tables."""
+        A derived view (the cube, …) the school's folders lack is computed from the school's own tables."""
         if not CODE_RE.match(school):  # a code outside the alphabet of codes (a glob character, a path): no folder
             school = " "
         with self.warehouse.lock:  # a commit swaps folders: the CTEs are chosen on a stable tree
-            stored = "cube" in aggregate.views and self._has("cube", school)
-            raw = "cube" in aggregate.views and not stored
+            stored, computed = stored_views(self.warehouse, self.derived, school)
+            stored = [n for n in stored if n in aggregate.views]
+            computed = [n for n in computed if n in aggregate.views]
             ctes = [(s.key, self._scan(s.key, school) if self._has(s.key, school) else f"SELECT * FROM main.{s.key} "
-                     "LIMIT 0") for s in BUNDLE_SCHEMA if raw or s.key in aggregate.views]
-            if stored:
-                ctes.append(("cube", self._scan("cube", school)))
-            elif raw and self.cube_sql:
-                ctes.append(("cube", self.cube_sql))
+                     "LIMIT 0") for s in BUNDLE_SCHEMA if computed or s.key in aggregate.views]
+            ctes += [(n, self._scan(n, school)) for n in stored]
+            ctes += [(n, self.derived[n]) for n in computed]
         body = aggregate.sql.lstrip()
         head = ", ".join(f"{name} AS ({q})" for name, q in ctes)
         if body[:4].upper() == "WITH":
@@ -129,6 +163,16 @@ def integral_sums(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 _local = threading.local()  # one in-memory connection per thread for intake's cubes (opening one costs ~10 ms)
+
+
+Derived = SQLAggregate | Mapping[str, SQLAggregate]  # the cube's aggregate, or each derived table's by its name
+
+
+def derived_tables(derived: Derived, tables: Mapping[str, pa.Table], year: int, school: str) -> dict[str, pa.Table]:
+    """The derived tables of one school-year (its cube, …) from its own tables, as stored: without the partition
+    columns, which the folders carry."""
+    named = derived if isinstance(derived, Mapping) else {"cube": derived}
+    return {name: run_on_tables(a, tables, year, school).drop_columns(["year", "school"]) for name, a in named.items()}
 
 
 def run_on_tables(aggregate: SQLAggregate, tables: Mapping[str, pa.Table], year: int, school: str) -> pa.Table:

@@ -13,7 +13,7 @@ import sqlglot
 from sheets_schema.bundle import BUNDLE_SCHEMA
 from sheets_schema.errors import UserFacingError
 from sync.warehouse.bundle import CODE_RE
-from sync.warehouse.engine import SQLAggregate, _empty, integral_sums
+from sync.warehouse.engine import DerivedSQL, SQLAggregate, _empty, derived_of, integral_sums, stored_views
 from sync.warehouse.layout import PART, Warehouse
 
 DEFAULT_MASTER = "local[2]"
@@ -66,10 +66,11 @@ class SparkEngine:
     Partition columns come from the path (`basePath`): `year` is cast to INT, `school` stays text, as in DuckDB.
     """
 
-    def __init__(self, warehouse: Warehouse, cube_sql: str | None = None, master: str = DEFAULT_MASTER,
+    def __init__(self, warehouse: Warehouse, cube_sql: DerivedSQL = None, master: str = DEFAULT_MASTER,
                  url: str | None = None, conf: dict[str, str] | None = None) -> None:
         self.warehouse = warehouse
-        self.cube_sql = cube_sql
+        self.derived = derived_of(cube_sql)
+        self.cube_sql = self.derived.get("cube")
         self.url = url or str(Path(warehouse.root).resolve())
         self.spark = _session(master, conf)
         self._lock = threading.Lock()
@@ -97,20 +98,25 @@ class SparkEngine:
 
     def refresh(self) -> None:
         with self._lock, self.warehouse.lock:
-            self._views(self.spark, "*", ("cube", *(s.key for s in BUNDLE_SCHEMA)))
+            self._views(self.spark, "*", None)
 
-    def _views(self, session, school: str, wanted: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
-        """The session's views over every school's partitions or over one school's folders (as `Engine._views`)."""
-        cube = self._read("cube", session, school) if "cube" in wanted else None
-        raw = "cube" in wanted and cube is None
+    def _views(self, session, school: str, wanted: tuple[str, ...] | None) -> None:  # type: ignore[no-untyped-def]
+        """The session's views over every school's partitions or over one school's folders (as `Engine._views`):
+        those `wanted` (None: all), a derived one from its stored files or computed from the raw tables."""
+        stored, computed = stored_views(self.warehouse, self.derived, school)
+        names = [n for n in (*stored, *computed) if wanted is None or n in wanted]
+        local = any(self.warehouse.root.glob(f"results/year=*/school={school}/{PART}"))  # else only Spark sees them
+        frames = {n: self._read(n, session, school) for n in names if n in stored or not local}
+        computed = [n for n in names if frames.get(n) is None and n in self.derived]
         for sheet in BUNDLE_SCHEMA:
-            if raw or sheet.key in wanted:
+            if wanted is None or computed or sheet.key in wanted:
                 df = self._read(sheet.key, session, school)
                 (df if df is not None else self._empty_frame(sheet.key, session)).createOrReplaceTempView(sheet.key)
-        if cube is not None:
-            cube.createOrReplaceTempView("cube")
-        elif raw and self.cube_sql:
-            session.sql(to_spark_sql(self.cube_sql)).createOrReplaceTempView("cube")
+        for name, df in frames.items():
+            if df is not None:
+                df.createOrReplaceTempView(name)
+        for name in computed:
+            session.sql(to_spark_sql(self.derived[name])).createOrReplaceTempView(name)
 
     def run(self, aggregate: SQLAggregate, school: str | None = None) -> pd.DataFrame:
         """As `Engine.run`: over the town, or over one school's folders in a session of its own (its own views)."""

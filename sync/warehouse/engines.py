@@ -6,7 +6,7 @@ from typing import Literal, Protocol
 
 import pandas as pd
 
-from sync.warehouse.engine import Engine, SQLAggregate
+from sync.warehouse.engine import DerivedSQL, Engine, SQLAggregate
 from sync.warehouse.layout import Warehouse
 
 EngineKind = Literal["duckdb", "spark"]
@@ -18,7 +18,7 @@ class LabEngine(Protocol):
     def close(self) -> None: ...
 
 
-def open_engine(kind: EngineKind, warehouse: Warehouse, cube_sql: str | None = None, *,
+def open_engine(kind: EngineKind, warehouse: Warehouse, cube_sql: DerivedSQL = None, *,
                 spark_master: str = "local[2]", spark_url: str | None = None) -> LabEngine:
     """The same views and the same aggregates on either engine; only the speed differs."""
     if kind == "spark":

@@ -22,7 +22,7 @@ from sync.google.store import READ_PARAMS
 from sync.store import StoreError, trim_grid
 from sync.warehouse.arrow import to_arrow
 from sync.warehouse.bundle import bundle_frames
-from sync.warehouse.engine import SQLAggregate
+from sync.warehouse.engine import Derived
 from sync.warehouse.intake import Outcome, cap, ingest_tables, issue_line
 from sync.warehouse.layout import Warehouse
 from sync.warehouse.quota import BucketCounter, TokenBucket
@@ -78,7 +78,7 @@ def _save_state(path: Path, done: set[str]) -> None:
     os.replace(tmp, path)
 
 
-def sweep(targets: Sequence[Target], *, warehouse: Warehouse, receipts: Receipts, cube: SQLAggregate,
+def sweep(targets: Sequence[Target], *, warehouse: Warehouse, receipts: Receipts, cube: Derived,
           academic_year: str, lab_key: bytes, bucket: TokenBucket, state_path: Path,
           credentials_file: Path | None, base_url: str, session: requests.Session | None = None,
           policy: RetryPolicy | None = None,
@@ -104,7 +104,7 @@ def sweep(targets: Sequence[Target], *, warehouse: Warehouse, receipts: Receipts
     return report
 
 
-def _one(client: SheetsHTTPClient, t: Target, warehouse: Warehouse, receipts: Receipts, cube: SQLAggregate,
+def _one(client: SheetsHTTPClient, t: Target, warehouse: Warehouse, receipts: Receipts, cube: Derived,
          academic_year: str, lab_key: bytes, report: SweepReport) -> str:
     try:
         grids = read_school(client, t.spreadsheet_key)

@@ -20,7 +20,7 @@ from sheets_schema.bundle import BUNDLE_FORMAT, BUNDLE_SCHEMA
 from sheets_schema.validation import validate_typed
 from sync.warehouse.arrow import arrow_schema, to_arrow, typed_frame
 from sync.warehouse.bundle import CODE_RE, MANIFEST, MAX_MANIFEST_BYTES, YEAR_RE, BundleError, BundleReader
-from sync.warehouse.engine import SQLAggregate, run_on_tables
+from sync.warehouse.engine import Derived, derived_tables
 from sync.warehouse.layout import Warehouse, year_of
 from sync.warehouse.receipts import ACCEPTED, REFUSED, Receipts
 
@@ -136,17 +136,16 @@ def validate_tables(tables: Mapping[str, pa.Table]) -> tuple[dict[str, pa.Table]
 
 
 def store(warehouse: Warehouse, tables: Mapping[str, pa.Table], school: str, academic_year: str,
-          cube: SQLAggregate) -> int:
-    """Replace the school-year with these validated tables and their indicator cube (one DuckDB query over the
-    tables in memory); returns the result rows."""
+          cube: Derived) -> int:
+    """Replace the school-year with these validated tables and their derived tables — the indicator cube and the
+    others `cube` names (each one DuckDB query over the tables in memory); returns the result rows."""
     year = year_of(academic_year)
-    cube_table = run_on_tables(cube, tables, year, school).drop_columns(["year", "school"])
-    warehouse.replace(year, school, {**tables, "cube": cube_table})
+    warehouse.replace(year, school, {**tables, **derived_tables(cube, tables, year, school)})
     return tables["results"].num_rows
 
 
 def ingest_tables(warehouse: Warehouse, receipts: Receipts, tables: Mapping[str, pa.Table], school: str,
-                  academic_year: str, via: str, cube: SQLAggregate, who: str = "",
+                  academic_year: str, via: str, cube: Derived, who: str = "",
                   problems: list[str] | None = None) -> Outcome:
     """Validate and store tables already read (a bundle or a Google pull); every attempt is recorded."""
     problems = list(problems or [])
@@ -161,7 +160,7 @@ def ingest_tables(warehouse: Warehouse, receipts: Receipts, tables: Mapping[str,
     return Outcome(True, school, academic_year, [], rows)
 
 
-def ingest_bundle(warehouse: Warehouse, receipts: Receipts, path: Path, via: str, cube: SQLAggregate,
+def ingest_bundle(warehouse: Warehouse, receipts: Receipts, path: Path, via: str, cube: Derived,
                   expected_school: str | None = None, registered: Collection[str] | None = None,
                   who: str = "") -> Outcome:
     manifest, tables, problems = read_bundle(path, expected_school, registered)
@@ -174,7 +173,7 @@ def ingest_bundle(warehouse: Warehouse, receipts: Receipts, path: Path, via: str
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
-def ingest_upload(warehouse: Warehouse, receipts: Receipts, data: bytes, inbox: Path, cube: SQLAggregate,
+def ingest_upload(warehouse: Warehouse, receipts: Receipts, data: bytes, inbox: Path, cube: Derived,
                   expected_school: str | None, registered: Collection[str] | None, who: str) -> Outcome:
     """A bundle uploaded on the lab's page: kept in the inbox under a fresh name, then the one intake."""
     import secrets

@@ -95,6 +95,17 @@ class Warehouse:
                 self.write_table(st, name, data)
             self.commit(st, year, school)
 
+    def add(self, table: str, year: int, school: str, data: pa.Table) -> None:
+        """Store one table of a school-year that has none yet (a derived table made after the fact): written beside
+        its place and renamed into it, so a reader sees the whole file or none; the other tables stay as they are."""
+        with self.lock:
+            target = self.partition(table, year, school)
+            target.mkdir(parents=True, exist_ok=True)
+            tmp = target / f".{PART}.tmp"
+            pq.write_table(data, tmp, compression="zstd")
+            os.replace(tmp, target / PART)
+            _fsync_dir(target)
+
     def _roll_forward(self, stage: Path, year: int, school: str) -> None:
         history = self.root / "_history" / stage.name
         staged = {p.name for p in stage.iterdir() if p.is_dir()}

@@ -76,6 +76,12 @@ class Receipts:
             con.execute("UPDATE submissions SET status = ?, comment = ? WHERE id = ?", (RETURNED, comment, row[0]))
             return True
 
+    def last_id(self) -> int:
+        """The number of the last submission recorded (0 before any): grows with every attempt, so what is read
+        from the warehouse can be kept until the next one."""
+        with self._connect() as con:
+            return int(con.execute("SELECT COALESCE(MAX(id), 0) FROM submissions").fetchone()[0])
+
     def all(self) -> list[Submission]:
         with self._connect() as con:
             rows = con.execute("SELECT id, school, academic_year, received_at, via, status, problems, rows, comment, "
