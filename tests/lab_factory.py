@@ -12,7 +12,7 @@ from app.config import Settings
 from app.demo.school import generate_demo
 from app.demo.town import TownSchool, planted, registry_grids
 from app.lab.context import LabContext, build_lab_context
-from reports.district import CUBE
+from reports.district import MATERIALISED
 from sheets_schema import SCHEMA, validate_workbook
 from sheets_schema.bundle import prune_dangling, render_grid
 from sync.users import UserStore
@@ -71,7 +71,7 @@ def town_of_years(root: Path, town: list[TownSchool], years: int = 3, students: 
                              np.random.default_rng(i + 10 * back), back)
             frames = prune_dangling(SCHEMA, frames)[0]
             bundle = make_bundle(root.parent / f"{school.code}-{back}.zip", frames, code=school.code, year=year)
-            outcome = ingest_bundle(ctx.warehouse, ctx.receipts, bundle, "общая папка", CUBE,
+            outcome = ingest_bundle(ctx.warehouse, ctx.receipts, bundle, "общая папка", MATERIALISED,
                                     registered=ctx.registered())
             assert outcome.ok, outcome.problems
     ctx.engine.refresh()

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reports.district import AGGREGATES, CUBE, TOWN_BY_SCHOOL_FROM_CUBE, with_rates
+from reports.district import AGGREGATES, CUBE, MATERIALISED, MATERIALISED_SQL, TOWN_BY_SCHOOL_FROM_CUBE, with_rates
 from sync.warehouse.engine import Engine
 from sync.warehouse.engines import open_engine
 from sync.warehouse.intake import ingest_bundle
@@ -40,7 +40,7 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     for i, (code, year, seed) in enumerate((("sch-t1", "2025/2026", 11), ("0042", "2025/2026", 12),
                                             ("sch-t1", "2024/2025", 13))):
         bundle = make_bundle(tmp / f"{i}.zip", school_workbook(60, seed), code=code, year=year)
-        assert ingest_bundle(wh, rc, bundle, "загрузка", CUBE).ok
+        assert ingest_bundle(wh, rc, bundle, "загрузка", MATERIALISED).ok
     return wh
 
 
@@ -49,7 +49,7 @@ def spark_town(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     _spark_or_skip()  # before the town is built: without Java nothing is spent
     from sync.warehouse.engine_spark import stop_spark
 
-    engine = open_engine("spark", request.getfixturevalue("town"), CUBE.sql, spark_master="local[2]")
+    engine = open_engine("spark", request.getfixturevalue("town"), MATERIALISED_SQL, spark_master="local[2]")
     yield engine
     stop_spark()
 
@@ -87,7 +87,7 @@ def assert_same(duck: pd.DataFrame, spark: pd.DataFrame, what: str) -> None:
 @pytest.mark.parametrize("key", sorted(AGGREGATES))
 def test_every_aggregate_is_the_same_on_both_engines(key: str, spark_town, town: Warehouse) -> None:  # type: ignore[no-untyped-def]
     aggregate = AGGREGATES[key]
-    duck, spark = Engine(town, CUBE.sql).run(aggregate), spark_town.run(aggregate)
+    duck, spark = Engine(town, MATERIALISED_SQL).run(aggregate), spark_town.run(aggregate)
     assert len(duck) > 0, key  # the town holds data for every aggregate: a comparison of empties proves nothing
     assert_same(duck, spark, key)
     if "N" in duck.columns and "n5" in duck.columns:  # the rates a user reads, to the decimal shown
@@ -108,24 +108,27 @@ def test_partition_columns_have_the_same_types(spark_town, town: Warehouse) -> N
 def test_cube_view_from_raw_facts_and_empty_warehouse(spark_town, town: Warehouse, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Without stored cubes the cube view is the transpiled CUBE over the raw facts, with the same numbers; an
     empty warehouse gives every aggregate with the same columns and no rows."""
+    from reports.district.scores import SCORES_TABLE, STORED_SCORES
     from sync.warehouse.engine_spark import SparkEngine
 
     raw = tmp_path / "warehouse"
-    shutil.copytree(town.root, raw, ignore=shutil.ignore_patterns("cube"))
-    no_cubes = SparkEngine(Warehouse(raw), CUBE.sql)
+    shutil.copytree(town.root, raw, ignore=shutil.ignore_patterns("cube", SCORES_TABLE))
+    no_cubes = SparkEngine(Warehouse(raw), MATERIALISED_SQL)
     assert_same(Engine(town, CUBE.sql).run(TOWN_BY_SCHOOL_FROM_CUBE), no_cubes.run(TOWN_BY_SCHOOL_FROM_CUBE), "raw")
+    assert_same(Engine(town, CUBE.sql).run(STORED_SCORES), no_cubes.run(STORED_SCORES), "raw histogram")
     empty = Warehouse(tmp_path / "empty")
-    duck_empty, spark_empty = Engine(empty, CUBE.sql), SparkEngine(empty, CUBE.sql)
+    duck_empty, spark_empty = Engine(empty, MATERIALISED_SQL), SparkEngine(empty, MATERIALISED_SQL)
     for key, aggregate in AGGREGATES.items():
         d, s = duck_empty.run(aggregate), spark_empty.run(aggregate)
         assert (list(d.columns), len(d)) == (list(s.columns), len(s)) == (list(d.columns), 0), key
 
 
-@pytest.mark.parametrize("key", ["cube", "town_by_school", "town_by_school_raw", "town_by_class"])
+@pytest.mark.parametrize("key", ["cube", "town_by_school", "town_by_school_raw", "town_by_class",
+                                 "stored_score_distribution"])
 def test_one_schools_view_is_the_same_on_both_engines(key: str, spark_town, town: Warehouse) -> None:  # type: ignore[no-untyped-def]
     """A school's view (its own folders only) gives the same rows on both engines, and a code with no folder none."""
     aggregate = AGGREGATES[key]
-    duck = Engine(town, CUBE.sql).run(aggregate, school="0042")
+    duck = Engine(town, MATERIALISED_SQL).run(aggregate, school="0042")
     assert len(duck) > 0 and set(duck["school"]) == {"0042"}
     assert_same(duck, spark_town.run(aggregate, school="0042"), key)
     assert len(spark_town.run(aggregate, school="nobody")) == 0

@@ -12,7 +12,7 @@ from app.config import Settings
 from app.demo.town import TownSchool, inflate_vpr, registry_grids
 from app.lab.context import LabContext, build_lab_context
 from reports.analytics.indicators import mark_summary
-from reports.district import AGGREGATES, CUBE
+from reports.district import AGGREGATES, CUBE, MATERIALISED
 from reports.district.signals import SignalSettings, flagged_schools, objectivity
 from reports.district.town import Slice, breakdown, groups_table, schools_table
 from reports.district.town_sql import MARKS_VS_PERIOD, TOWN_AGGREGATES, TOWN_BY_CLASS, TOWN_BY_TEACHER
@@ -113,7 +113,7 @@ def build_town(root: Path, frames: dict[str, dict[str, pd.DataFrame]]) -> LabCon
     ctx.cache.refresh()
     for s in TOWN:
         bundle = make_bundle(root.parent / f"{s.code}.zip", frames[s.code], code=s.code)
-        assert ingest_bundle(ctx.warehouse, ctx.receipts, bundle, "общая папка", CUBE,
+        assert ingest_bundle(ctx.warehouse, ctx.receipts, bundle, "общая папка", MATERIALISED,
                              registered=ctx.registered()).ok
     ctx.engine.refresh()
     return ctx
