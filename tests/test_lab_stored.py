@@ -150,3 +150,28 @@ async def test_a_view_is_computed_once_per_data_version(lab_dir: Path, user: Use
     assert len(calls) == 3  # computed again for the new version, the engine's views refreshed first
     n = {r["school"]: int(r["N"].replace("\u202f", "")) for r in after}
     assert n["sch-001"] == {r["school"]: int(r["N"].replace("\u202f", "")) for r in first}["sch-001"] - 1
+
+
+def test_the_cli_and_the_site_store_what_an_older_intake_did_not(lab_dir: Path) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+    from app.config import Settings
+    from app.lab.context import build_lab_context
+
+    wh = Warehouse(lab_dir / "warehouse")
+    years = sorted(wh.school_years(SCORES_TABLE))
+    for year, school in years[:2]:
+        shutil.rmtree(wh.partition(SCORES_TABLE, year, school))
+    ctx = build_lab_context(Settings(site="lab", data_dir=lab_dir))
+    before = ctx.engine.run(STORED_SCORES)  # computed from the raw results meanwhile
+    first = CliRunner().invoke(cli, ["lab", "rebuild-cubes"])
+    assert first.exit_code == 0, first.output
+    assert "Досчитано учебных лет школ: 2." in first.output and "[2/2]" in first.output
+    assert sorted(wh.school_years(SCORES_TABLE)) == years
+    shutil.rmtree(wh.partition(SCORES_TABLE, *years[0]))
+    assert ctx.complete_warehouse() == 1 and missing(wh, MATERIALISED) == []  # as the site does when it starts
+    same(ctx.engine.run(STORED_SCORES), before)
+    again = CliRunner().invoke(cli, ["lab", "rebuild-cubes"])
+    assert again.exit_code == 0 and "Все хранимые таблицы уже на месте." in again.output
+    ctx.engine.close()

@@ -248,7 +248,7 @@ def rebuild_cubes() -> None:
     def progress(i: int, n: int, year: int, school: str) -> None:
         typer.echo(f"  [{i}/{n}] {school}, {year}/{year + 1}")
 
-    done = rebuild_derived(ctx.warehouse, district.MATERIALISED, progress)
+    done = rebuild_derived(ctx.warehouse, district.MATERIALISED, progress)  # the site also does it when it starts
     typer.echo(f"Досчитано учебных лет школ: {done}." if done else "Все хранимые таблицы уже на месте.")
 
 

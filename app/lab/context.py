@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from app.analytics_cache import AnalyticsMemo
 from app.config import Settings
 from app.context import open_store, session_secret_of
-from reports.district import MATERIALISED_SQL
+from reports.district import MATERIALISED, MATERIALISED_SQL
 from sheets_schema.lab import LAB_SCHEMA
 from sync.cache import WorkbookCache
 from sync.files import private_dir
@@ -72,6 +72,16 @@ class LabContext:
 
         version = await background.io_bound(self.data_version)
         return await self.memo.computed(version, fn, *args, **kwargs)
+
+    def complete_warehouse(self) -> int:
+        """Store the derived tables (cube, score histogram) of school-years accepted without them — by an older
+        edumon — so the views read them instead of the raw results; blocking. Returns how many school-years."""
+        from sync.warehouse.rebuild import rebuild_derived
+
+        done = rebuild_derived(self.warehouse, MATERIALISED)
+        if done and self._engine is not None:
+            self._engine.refresh()
+        return done
 
     def ensure_layout(self) -> LayoutReport:
         return self.store.ensure_layout(layouts_of(LAB_SCHEMA))

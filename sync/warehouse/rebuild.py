@@ -26,15 +26,20 @@ def missing(warehouse: Warehouse, derived: Mapping[str, SQLAggregate]) -> list[t
 
 def rebuild_derived(warehouse: Warehouse, derived: Mapping[str, SQLAggregate], progress: Progress | None = None
                     ) -> int:
-    """Store every missing derived table; returns how many school-years got one. The stored tables of a school-year
-    are read once; the engine's views are to be refreshed afterwards."""
+    """Store every missing derived table; returns how many school-years got one. Each school-year is read, computed
+    and written under the warehouse's lock (an intake of the same school-year waits, so a newer submission is never
+    overwritten by numbers of the older one); the engine's views are to be refreshed afterwards."""
     todo = missing(warehouse, derived)
     for i, (year, school, lacking) in enumerate(todo, 1):
-        wanted = {name: derived[name] for name in lacking}
-        views = sorted({v for a in wanted.values() for v in a.views})
-        tables = {v: pq.read_table(warehouse.partition(v, year, school) / PART) for v in views}
-        for name, data in derived_tables(wanted, tables, year, school).items():
-            warehouse.add(name, year, school, data)
+        with warehouse.lock:
+            wanted = {name: derived[name] for name in lacking  # an intake since the listing may have stored it
+                      if not (warehouse.partition(name, year, school) / PART).is_file()}
+            views = sorted({v for a in wanted.values() for v in a.views})
+            sources = {v: warehouse.partition(v, year, school) / PART for v in views}
+            if wanted and all(p.is_file() for p in sources.values()):
+                tables = {v: pq.read_table(p) for v, p in sources.items()}
+                for name, data in derived_tables(wanted, tables, year, school).items():
+                    warehouse.add(name, year, school, data)
         if progress:
             progress(i, len(todo), year, school)
     return len(todo)
