@@ -6,13 +6,16 @@ Run: .venv/bin/python benchmarks/bench_lab_ingest.py [--schools 30,300] [--stude
 Bundles come from a pool of generated demo schools (app.demo.town.school_frames), each bundle re-coded under its
 own school code and key; generating and exporting them is timed apart from the ingest. Ingest is the whole intake
 (manifest and hashes, Parquet, the cell-level validation of the typed tables, the staged replace, the indicator
-cube), wall-clock time, with the process's CPU time and the machine's load beside it (the machine is shared).
+cube) as `lab collect --from DIR` runs it — bundles checked in two worker processes, committed one by one here —
+wall-clock time, with the CPU time of this process and of its workers and the machine's load beside it (the
+machine is shared). `--workers 1` checks every bundle in this process.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -24,9 +27,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.demo.town import TownSchool, export_school, school_frames  # noqa: E402
 from reports import results_facts  # noqa: E402
 from reports.analytics.indicators import mark_summary  # noqa: E402
-from reports.district import CUBE, TOWN_BY_SCHOOL_FROM_CUBE, TOWN_BY_SCHOOL_FROM_RAW, with_rates  # noqa: E402
+from reports.district import (  # noqa: E402
+    MATERIALISED,
+    MATERIALISED_SQL,
+    TOWN_BY_SCHOOL_FROM_CUBE,
+    TOWN_BY_SCHOOL_FROM_RAW,
+    with_rates,
+)
 from sync.warehouse.engine import Engine  # noqa: E402
-from sync.warehouse.intake import ingest_bundle  # noqa: E402
+from sync.warehouse.intake import ingest_bundles  # noqa: E402
 from sync.warehouse.layout import Warehouse  # noqa: E402
 from sync.warehouse.receipts import Receipts  # noqa: E402
 
@@ -49,6 +58,7 @@ def main() -> None:
     ap.add_argument("--schools", default="30,300", help="bundle counts to ingest, e.g. 30,300")
     ap.add_argument("--students", type=int, default=200, help="students per generated school")
     ap.add_argument("--pool", type=int, default=6, help="distinct generated schools the bundles are made from")
+    ap.add_argument("--workers", type=int, default=None, help="processes checking bundles (default: as collect does)")
     args = ap.parse_args()
     t = time.perf_counter()
     pool = [school_frames(TownSchool(f"p{i}", f"p{i}", "СОШ", args.students), 100 + i, "2025/2026")
@@ -57,12 +67,17 @@ def main() -> None:
     for n in (int(c) for c in args.schools.split(",") if c.strip()):
         root = Path(tempfile.mkdtemp(prefix="bench-lab-"))
         try:
-            run(root, pool, n)
+            run(root, pool, n, args.workers)
         finally:
             shutil.rmtree(root, ignore_errors=True)
 
 
-def run(root: Path, pool: list[dict], n: int) -> None:
+def children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run(root: Path, pool: list[dict], n: int, workers: int | None) -> None:
     t = time.perf_counter()
     bundles = []
     for i in range(n):
@@ -72,17 +87,18 @@ def run(root: Path, pool: list[dict], n: int) -> None:
     rows = sum(sum(len(f) for f in pool[i % len(pool)].values()) for i in range(n))
     print(f"\n{n} bundles exported in {time.perf_counter() - t:.1f} s (not part of the ingest)")
     wh, rc = Warehouse(root / "warehouse"), Receipts(root / "receipts.sqlite3")
-    t, cpu, load = time.perf_counter(), time.process_time(), os.getloadavg()[0]
-    for path in bundles:
-        outcome = ingest_bundle(wh, rc, path, "общая папка", CUBE)
+    t, cpu, child, load = time.perf_counter(), time.process_time(), children_cpu(), os.getloadavg()[0]
+    for _path, outcome in ingest_bundles(wh, rc, bundles, "общая папка", MATERIALISED, workers=workers):
         assert outcome.ok, outcome.problems[:3]
-    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+    seconds, own, child = time.perf_counter() - t, time.process_time() - cpu, children_cpu() - child
+    cpu = own + child
     target = TARGET_INGEST_300 * n / 300
     print(f"{n} bundles: ingest {seconds:.1f} s (target < {target:.0f} s, i.e. 300 in < 60 s), "
           f"{rows / seconds:,.0f} rows/s, {seconds / n * 1000:.0f} ms per school "
-          f"(CPU {cpu:.1f} s, {cpu / n * 1000:.0f} ms per school; load average {load:.1f} → "
+          f"(CPU {cpu:.1f} s = {own:.1f} s here + {child:.1f} s in workers, {cpu / n * 1000:.0f} ms per school; "
+          f"load average {load:.1f} → "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores); warehouse {wh.size_bytes() / 1e6:.1f} MB")
-    engine = Engine(wh, CUBE.sql)
+    engine = Engine(wh, MATERIALISED_SQL)
     cube_s = best(lambda: with_rates(engine.run(TOWN_BY_SCHOOL_FROM_CUBE)))
     raw_s = best(lambda: with_rates(engine.run(TOWN_BY_SCHOOL_FROM_RAW)), runs=3)
     print(f"  town dashboard's data from cubes (DuckDB): {cube_s * 1000:.1f} ms (target < {TARGET_CUBE_MS:.0f} ms)")

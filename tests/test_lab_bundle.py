@@ -15,7 +15,7 @@ from reports.district import CUBE
 from sheets_schema import validate_workbook
 from sheets_schema.bundle import BUNDLE_SCHEMA
 from sync.warehouse.bundle import load_or_create_key, student_code
-from sync.warehouse.intake import ingest_bundle
+from sync.warehouse.intake import ingest_bundle, ingest_bundles
 from sync.warehouse.layout import Warehouse
 from sync.warehouse.receipts import ACCEPTED, REFUSED, Receipts
 from tests.lab_factory import MARK_FIRST, MARK_LAST, MARK_MIDDLE, MARK_YEAR, make_bundle, school_workbook
@@ -158,3 +158,25 @@ def test_the_bundle_schema_is_the_school_schema_without_identifiers() -> None:
         assert BUNDLE_SCHEMA[key].keys == SCHEMA[key].keys
     assert "portfolio" not in BUNDLE_SCHEMA and "work_stages" not in BUNDLE_SCHEMA
     assert validate_workbook(BUNDLE_SCHEMA, {}).frames.keys() == set(BUNDLE_SCHEMA.keys)
+
+
+def test_bundles_checked_in_worker_processes_are_committed_in_order(school: dict, lab: tuple,
+                                                                    tmp_path: Path) -> None:
+    wh, rc = lab
+    first = make_bundle(tmp_path / "a.zip", school, code="sch-a")
+    second = make_bundle(tmp_path / "b.zip", school, code="sch-b")
+    m = _manifest(second)
+    m["schema_version"] = 999
+    bad = _rewrite(second, tmp_path / "bad.zip", {"manifest.json": json.dumps(m).encode()})
+    again = make_bundle(tmp_path / "c.zip", school, code="sch-a")  # the same school sends again
+    done = list(ingest_bundles(wh, rc, [first, bad, second, again], "общая папка", CUBE,
+                               registered={"sch-a", "sch-b"}, workers=2))
+    assert [p for p, _ in done] == [first, bad, second, again]
+    assert [o.ok for _, o in done] == [True, False, True, True]
+    assert any("Версия схемы пакета 999" in p for p in done[1][1].problems)
+    assert sorted(wh.school_years()) == [(2025, "sch-a"), (2025, "sch-b")]  # replaced, never duplicated
+    assert len(wh.history(2025, "sch-a")) == 1
+    stored = pq.read_table(wh.partition("results", 2025, "sch-a") / "part-0.parquet")
+    assert stored.num_rows == len(school["results"])
+    assert pq.read_table(wh.partition("cube", 2025, "sch-b") / "part-0.parquet").num_rows > 0
+    assert [s.status for s in rc.all()] == [ACCEPTED, REFUSED, ACCEPTED, ACCEPTED]

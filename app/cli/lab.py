@@ -71,7 +71,7 @@ def collect(source: Path = typer.Option(None, "--from", help="Каталог с 
             restart: bool = typer.Option(False, "--restart", help="Начать сбор из Google заново, а не продолжить"),
             ) -> None:
     """Собрать данные школ: из общей папки или из их Google-таблиц (в пределах квоты, с продолжением)."""
-    from sync.warehouse.intake import ingest_bundle
+    from sync.warehouse.intake import ingest_bundles
 
     if (source is None) == (not google):
         fail("Укажите ровно один источник: --from КАТАЛОГ или --google")
@@ -85,9 +85,8 @@ def collect(source: Path = typer.Option(None, "--from", help="Каталог с 
     if not bundles:
         fail(f"В каталоге «{source}» нет пакетов школ")
     ok = 0
-    for path in bundles:
-        outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", district.MATERIALISED,
-                                registered=ctx.registered())
+    for path, outcome in ingest_bundles(ctx.warehouse, ctx.receipts, bundles, "общая папка", district.MATERIALISED,
+                                        registered=ctx.registered()):
         if outcome.ok:
             ok += 1
             typer.echo(f"  ✓ {path.name}: школа {outcome.school}, {outcome.academic_year}, {outcome.rows} результатов")

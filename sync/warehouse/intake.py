@@ -7,7 +7,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Collection, Mapping
+import multiprocessing as mp
+import os
+from collections import deque
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,39 +139,107 @@ def validate_tables(tables: Mapping[str, pa.Table]) -> tuple[dict[str, pa.Table]
     return ({} if problems else {s.key: to_arrow(s, wb.frames[s.key]) for s in BUNDLE_SCHEMA}), problems
 
 
+def materialise(tables: Mapping[str, pa.Table], year: int, school: str, cube: Derived) -> dict[str, pa.Table]:
+    """The derived tables of one school-year (`cube`: the indicator cube, or the named list
+    `reports.district.MATERIALISED`), materialised at intake beside its raw facts: each aggregate is one DuckDB
+    query over the validated tables in memory (nothing re-read from disk), stored without its partition columns."""
+    return derived_tables(cube, tables, year, school)
+
+
 def store(warehouse: Warehouse, tables: Mapping[str, pa.Table], school: str, academic_year: str,
           cube: Derived) -> int:
-    """Replace the school-year with these validated tables and their derived tables — the indicator cube and the
-    others `cube` names (each one DuckDB query over the tables in memory); returns the result rows."""
+    """Replace the school-year with these validated tables and their derived tables; returns the result rows."""
     year = year_of(academic_year)
-    warehouse.replace(year, school, {**tables, **derived_tables(cube, tables, year, school)})
+    warehouse.replace(year, school, {**tables, **materialise(tables, year, school, cube)})
     return tables["results"].num_rows
+
+
+@dataclass
+class Prepared:
+    """A submission checked and made ready to store (validated tables with their derived ones), or its problems —
+    the part of intake that touches no shared state, so it may run in a worker process."""
+    school: str
+    academic_year: str
+    tables: dict[str, pa.Table]
+    problems: list[str]
+    rows: int = 0
+
+
+def prepare(tables: Mapping[str, pa.Table], school: str, academic_year: str, cube: Derived,
+            problems: list[str] | None = None) -> Prepared:
+    problems = list(problems or [])
+    valid: dict[str, pa.Table] = {}
+    if not problems:
+        valid, problems = validate_tables(tables)
+    if problems:
+        return Prepared(school, academic_year, {}, cap(problems))
+    derived = materialise(valid, year_of(academic_year), school, cube)
+    return Prepared(school, academic_year, {**valid, **derived}, [], valid["results"].num_rows)
+
+
+def prepare_bundle(path: Path, cube: Derived, expected_school: str | None = None,
+                   registered: Collection[str] | None = None) -> Prepared:
+    """Read, check and validate one bundle and materialise its derived tables; stores nothing."""
+    manifest, tables, problems = read_bundle(path, expected_school, registered)
+    school = expected_school or (str(manifest.get("school_code", "")) if manifest else "")
+    year = str(manifest.get("academic_year", "")) if manifest else ""
+    return prepare(tables, school if CODE_RE.match(school) else "?", year, cube, problems)
+
+
+def commit(warehouse: Warehouse, receipts: Receipts, prepared: Prepared, via: str, who: str = "") -> Outcome:
+    """Store a prepared submission (the school-year replaced atomically) or record its refusal; serial, in the
+    process that owns the warehouse. Every attempt is recorded."""
+    p = prepared
+    if p.problems:
+        receipts.record(p.school or "?", p.academic_year or "?", via, REFUSED, p.problems, who=who)
+        return Outcome(False, p.school, p.academic_year, p.problems)
+    warehouse.replace(year_of(p.academic_year), p.school, p.tables)
+    receipts.record(p.school, p.academic_year, via, ACCEPTED, [], p.rows, who)
+    return Outcome(True, p.school, p.academic_year, [], p.rows)
 
 
 def ingest_tables(warehouse: Warehouse, receipts: Receipts, tables: Mapping[str, pa.Table], school: str,
                   academic_year: str, via: str, cube: Derived, who: str = "",
                   problems: list[str] | None = None) -> Outcome:
     """Validate and store tables already read (a bundle or a Google pull); every attempt is recorded."""
-    problems = list(problems or [])
-    valid: dict[str, pa.Table] = {}
-    if not problems:
-        valid, problems = validate_tables(tables)
-    if problems:
-        receipts.record(school or "?", academic_year or "?", via, REFUSED, cap(problems), who=who)
-        return Outcome(False, school, academic_year, cap(problems))
-    rows = store(warehouse, valid, school, academic_year, cube)
-    receipts.record(school, academic_year, via, ACCEPTED, [], rows, who)
-    return Outcome(True, school, academic_year, [], rows)
+    return commit(warehouse, receipts, prepare(tables, school, academic_year, cube, problems), via, who)
 
 
 def ingest_bundle(warehouse: Warehouse, receipts: Receipts, path: Path, via: str, cube: Derived,
                   expected_school: str | None = None, registered: Collection[str] | None = None,
                   who: str = "") -> Outcome:
-    manifest, tables, problems = read_bundle(path, expected_school, registered)
-    school = expected_school or (str(manifest.get("school_code", "")) if manifest else "")
-    year = str(manifest.get("academic_year", "")) if manifest else ""
-    return ingest_tables(warehouse, receipts, tables, school if CODE_RE.match(school) else "?", year, via, cube, who,
-                         problems)
+    return commit(warehouse, receipts, prepare_bundle(path, cube, expected_school, registered), via, who)
+
+
+PARALLEL_FROM = 16  # bundles: fewer are checked in this process (a worker's start costs about a second)
+
+
+def ingest_bundles(warehouse: Warehouse, receipts: Receipts, paths: Sequence[Path], via: str, cube: Derived,
+                   registered: Collection[str] | None = None, who: str = "",
+                   workers: int | None = None) -> Iterator[tuple[Path, Outcome]]:
+    """Many bundles (a shared folder): each is read, checked and validated in one of `workers` processes (by
+    default two — the machine's cores — from PARALLEL_FROM bundles on), while this process commits them one at a
+    time, in the given order, each school-year replaced atomically as `ingest_bundle` does."""
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
+    if workers <= 1 or len(paths) < 2:
+        for path in paths:
+            yield path, ingest_bundle(warehouse, receipts, path, via, cube, registered=registered, who=who)
+        return
+    window = 2 * workers  # bundles in flight: bounded, so memory does not grow with the folder
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+        pending: deque[tuple[Path, Future[Prepared]]] = deque()
+        queue = iter(paths)
+        for path in queue:
+            pending.append((path, pool.submit(prepare_bundle, path, cube, None, registered)))
+            if len(pending) >= window:
+                break
+        while pending:
+            path, future = pending.popleft()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.append((nxt, pool.submit(prepare_bundle, nxt, cube, None, registered)))
+            yield path, commit(warehouse, receipts, future.result(), via, who)
 
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
