@@ -15,8 +15,16 @@ import numpy as np
 import pandas as pd
 
 from reports.analytics.staff import COURSE_YEARS, EXPIRING
-from reports.district.staff_db import Decision, StaffBase, attestations_due, courses_due, match_people
+from reports.district.staff_db import (
+    Decision,
+    StaffBase,
+    attestations_due,
+    courses_due,
+    current_rows,
+    match_people,
+)
 from reports.labels import fmt_num
+from reports.spravka.document import Chart, Paragraph, TableBlock, table_or_text
 from reports.spravka.narrative import plural
 
 FORECAST_MONTHS = 36
@@ -171,3 +179,44 @@ def backtest(rows: pd.DataFrame, attestations: pd.DataFrame, courses: pd.DataFra
             "attestations": f_att, "actual_attestations": a_att, "courses": f_crs, "actual_courses": a_crs}))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(BACKTEST_COLUMNS))
     return StaffCheck(tuple(checks)), table
+
+
+def forecast_chart(table: pd.DataFrame) -> Chart:
+    """The months' counts as bars (the overdue row stays in the table)."""
+    months = table[(table["month"] != OVERDUE).to_numpy(dtype=bool)]
+    return Chart("bar", "Аттестации и обязательства по курсам повышения квалификации по месяцам (прогноз)",
+                 tuple(months["month"]), {"Аттестации": months["attestations"].tolist(),
+                                          "Курсы": months["courses"].tolist()}, y_title="человек")
+
+
+@dataclass(frozen=True)
+class StaffOutlook:
+    """The forecast from `on` and its check on the past years, ready for a page or a справка."""
+
+    on: pd.Timestamp
+    table: pd.DataFrame
+    check: StaffCheck
+    cases: pd.DataFrame
+
+    def heading(self) -> str:
+        return (f"Прогноз с {self.on:%d.%m.%Y} на {FORECAST_MONTHS // 12} года: аттестации (по Приказу № 196 — "
+                "соответствие занимаемой должности и категории, установленные до 01.09.2023, раз в пять лет; "
+                "категории, установленные позже, бессрочны) и курсы повышения квалификации (не реже раза в три "
+                "года, 273-ФЗ ст. 47) по месяцам.")
+
+    def blocks(self) -> tuple[Any, ...]:
+        return (Paragraph(self.heading()),
+                TableBlock(self.table, FORECAST_COLUMNS, TITLES, sheet="Прогноз кадров"),
+                forecast_chart(self.table), Paragraph(self.check.sentence()),
+                *table_or_text(self.cases, BACKTEST_COLUMNS, "Прошлых лет для проверки в хранилище нет.",
+                               titles=TITLES, sheet="Проверка прогноза кадров"))
+
+
+def outlook(rows: pd.DataFrame, attestations: pd.DataFrame, courses: pd.DataFrame, on: Any,
+            decisions: Sequence[Decision] = ()) -> StaffOutlook:
+    """The town's staff forecast from `on` (each school's latest year of staff) and its backtest."""
+    on = pd.Timestamp(on)
+    base = match_people(current_rows(rows), decisions)
+    table = forecast(base, attestations, courses, on)
+    check, cases = backtest(rows, attestations, courses, on, decisions)
+    return StaffOutlook(on, table, check, cases)
