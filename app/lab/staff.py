@@ -12,7 +12,7 @@ from nicegui import ui
 
 from app import background
 from app.auth import current_account
-from app.lab.access import authorize_lab_commands, can_open_lab
+from app.lab.access import can_open_lab
 from app.lab.document_view import draw_chart
 from app.lab.pages import frame, lab, lab_page
 from app.lab.views import (
@@ -25,6 +25,7 @@ from app.lab.views import (
     visible_school,
     visible_schools,
 )
+from app.lab.writes import SESSION_ENDED, submit_lab
 from app.pages.downloads import XLSX, Export, export_buttons, file_name
 from forms.changes import edit_change
 from reports.district.staff_db import (
@@ -48,7 +49,7 @@ from reports.district.staff_sql import STAFF_ATTESTATIONS, STAFF_COURSES, STAFF_
 from reports.district.staff_xlsx import staff_xlsx
 from sheets_schema.lab import STAFF_MATCHES
 from sync.users import Account
-from sync.write.commands import CommandRejected, WriteCommand, new_id
+from sync.write.commands import WriteCommand, new_id
 
 PEOPLE = ["full_name", "birth_year", "schools", "positions", "category", "category_date", "education", "experience"]
 DUE = ["full_name", "schools", "position", "category", "category_date", "expires", "attestation_status"]
@@ -89,7 +90,7 @@ def save_decision(account: Account | None, match_key: str, names: str, same: boo
     """Blocking: the methodologist's decision on one proposed match as a command on «Сверка кадров» (an update of
     the earlier decision on the same match); the Russian problems of a refusal, nothing written then."""
     if account is None:
-        return ["Сеанс завершён: войдите заново — ничего не сохранено"]
+        return [SESSION_ENDED]
     if not can_open_lab(account, "lab_staff_review"):
         return ["Решать о совпадениях в кадровой базе может только методист лаборатории"]
     c = lab()
@@ -108,12 +109,7 @@ def save_decision(account: Account | None, match_key: str, names: str, same: boo
             return []
         command = WriteCommand("update", STAFF_MATCHES.key, row_id, dict(change.values), dict(change.expected),
                                user=account.login)
-    try:
-        authorize_lab_commands(account, [command])
-        c.writer.submit([command])
-    except CommandRejected as exc:
-        return [p.message for p in exc.problems]
-    return []
+    return [p.message for p in submit_lab(account, [command])]
 
 
 def _months(value: str, default: int) -> int:
