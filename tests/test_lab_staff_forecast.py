@@ -83,7 +83,7 @@ def test_the_backtest_replays_2025_from_the_2024_staff_and_counts_what_happened(
     assert _nonzero(table, "actual_courses") == {"12.2025": 1, "01.2026": 1, "03.2026": 1, "08.2026": 1}
     said = check.sentence()
     assert "на 2025/2026 учебный год по данным на 01.09.2025 ожидалось 3 аттестации, прошло 2" in said
-    assert "ошибка по месяцам в среднем 0,2 аттестации и 0,5 курса" in said
+    assert "средняя ошибка за месяц — 0,2 по аттестациям и 0,5 по курсам" in said
 
 
 def test_no_past_year_to_check_is_said_in_russian() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User
 
 from app.config import Settings
@@ -66,6 +67,15 @@ async def test_the_forecast_by_month_and_its_error_on_the_staff_page(lab_env: Pa
     await user.should_see("Ошибку прогноза на прошлых годах оценить нельзя")  # one year in the warehouse
     user.find(marker="staff-forecast-chart")
     await user.should_not_see(marker="staff-review")
+
+    await user.open("/lab/forecast")  # the forecasts' справка: from 01.09 of the next academic year
+    await user.should_see("Кадры: аттестации и курсы повышения квалификации на три года", retries=600)
+    await user.should_see("Кадры: Ошибку прогноза на прошлых годах оценить нельзя")
+    [table] = user.find(marker="doc-5-2").elements
+    assert isinstance(table, ui.table)
+    assert (table.rows[0]["month"], table.rows[0]["attestations"], table.rows[0]["courses"]) == (
+        "просрочено на дату прогноза", "2", "2")
+    assert (table.rows[2]["month"], table.rows[2]["attestations"]) == ("10.2026", "1")  # Кузнецова (A)
 
 
 async def test_decisions_on_matches_change_the_count_and_outlive_a_new_ingest(lab_env: Path, user: User) -> None:

@@ -115,8 +115,8 @@ class StaffCheck:
                 f"{y.attestations} {plural(y.attestations, 'аттестация', 'аттестации', 'аттестаций')}, прошло "
                 f"{y.actual_attestations}; "
                 f"{y.courses} {plural(y.courses, 'обязательство', 'обязательства', 'обязательств')} по курсам, "
-                f"пройдено курсов {y.actual_courses}; ошибка по месяцам в среднем "
-                f"{fmt_num(y.mae_attestations)} аттестации и {fmt_num(y.mae_courses)} курса")
+                f"пройдено курсов {y.actual_courses}; средняя ошибка за месяц — {fmt_num(y.mae_attestations)} "
+                f"по аттестациям и {fmt_num(y.mae_courses)} по курсам")
         return "Проверка прогноза на прошлых годах: " + "; ".join(parts) + "."
 
 
