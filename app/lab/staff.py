@@ -83,7 +83,7 @@ def compute(on: dt.date, months: int) -> StaffView:
     tables = {k: t.frame for k, t in comp.tables().items()} | {"by_position": positions}
     schools = by_school(base, due, stale, c.cache.workbook.frames["schools"])
     return StaffView(base, tables, schools, due, stale, due_by_month(due), course_hours(base, courses, on),
-                     outlook(every, attestations, courses, on, decisions))
+                     outlook(every, attestations, courses, on, decisions, base))
 
 
 def save_decision(account: Account | None, match_key: str, names: str, same: bool) -> list[str]:

@@ -213,10 +213,11 @@ class StaffOutlook:
 
 
 def outlook(rows: pd.DataFrame, attestations: pd.DataFrame, courses: pd.DataFrame, on: Any,
-            decisions: Sequence[Decision] = ()) -> StaffOutlook:
-    """The town's staff forecast from `on` (each school's latest year of staff) and its backtest."""
+            decisions: Sequence[Decision] = (), base: StaffBase | None = None) -> StaffOutlook:
+    """The town's staff forecast from `on` (each school's latest year of staff, or the `base` a page has matched
+    from them already) and its backtest."""
     on = pd.Timestamp(on)
-    base = match_people(current_rows(rows), decisions)
+    base = base if base is not None else match_people(current_rows(rows), decisions)
     table = forecast(base, attestations, courses, on)
     check, cases = backtest(rows, attestations, courses, on, decisions)
     return StaffOutlook(on, table, check, cases)
