@@ -1,6 +1,7 @@
 """The town's staff database page: composition, attestation and course obligations, course hours by provider, the
-schools' counts and the xlsx for the authority; the list of people (and the review of uncertain matches) only for
-those who may see adults' personal data (app.lab.access.lab_sees_people)."""
+schools' counts and the xlsx for the authority, the three years' forecast by month with its error on past years;
+the list of people only for those who may see adults' personal data (app.lab.access.lab_sees_people), and the
+review of proposed matches, which the methodologist confirms or rejects (kept in the lab's sheet «Сверка кадров»)."""
 
 from __future__ import annotations
 

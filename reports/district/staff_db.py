@@ -1,5 +1,6 @@
 """The town's staff database: every school's teachers and leaders as one table of people (a person working in two
-schools is one person: the same name and birth year), with a review list of uncertain matches; composition by
+schools is one person: the same name and birth year), with a review list of proposed matches the methodologist
+confirms or rejects (Decision; kept in the lab's sheet «Сверка кадров»); composition by
 category, education, experience, age, position and school; attestation and course obligations by the school's own
 rules (reports.analytics.staff, Приказ № 196) — this module only gathers the town's rows for them."""
 
