@@ -146,5 +146,18 @@ MANAGEMENT_CYCLE = Sheet("management_cycle", "Управленческий ци�
     Field("deadline", "Срок", Date()),
 ), label_field="goal")
 
+# The methodologist's decisions on the staff database's proposed matches (a person in two schools, a namesake with
+# another birth year): the lab's own sheet, so they outlive every re-ingest of the schools' bundles. `match_key` is
+# reports.district.staff_db's key of the proposal (a hash of its schools, names and birth years).
+MATCH_DECISIONS = ("один человек", "разные люди")
+STAFF_MATCHES = Sheet("staff_matches", "Сверка кадров", (
+    _id(),
+    Field("match_key", "Код совпадения", Text(max_length=64), required=True, unique=True,
+          help="Заполняется приложением на странице «Кадры»"),
+    Field("decision", "Решение", Choice(MATCH_DECISIONS), required=True),
+    Field("names", "ФИО (для чтения)", Text(max_length=500)),
+    Field("decided_on", "Дата решения", Date()),
+), label_field="names")
+
 LAB_SCHEMA = Registry([SCHOOLS, CAMPAIGNS, MUNICIPAL_WORKS, MUNICIPAL_TASKS, MUNICIPAL_OLYMPIADS, SERVICES,
-                       TOWN_PRACTICES, MANAGEMENT_CYCLE], version=LAB_SCHEMA_VERSION, rules=())
+                       TOWN_PRACTICES, MANAGEMENT_CYCLE, STAFF_MATCHES], version=LAB_SCHEMA_VERSION, rules=())

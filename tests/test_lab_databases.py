@@ -64,7 +64,9 @@ def test_a_person_in_two_schools_is_one_person_and_namesakes_are_for_review(town
     petrova = base.people[base.people["full_name"] == "Петрова Анна Ивановна"]
     assert petrova["schools"].tolist() == ["sch-a, sch-b"]
     review = base.review.set_index("full_name")
-    assert set(review.index) == {"Орлова Елена Викторовна", "Кузнецова Мария Сергеевна"}
+    assert set(review.index) == {"Орлова Елена Викторовна", "Кузнецова Мария Сергеевна", "Петрова Анна Ивановна"}
+    assert review.loc["Петрова Анна Ивановна", "reason"].endswith("(объединены)")  # merged: to confirm or reject
+    assert set(review["decision"]) == {"не рассмотрено"}
     assert review.loc["Орлова Елена Викторовна", "birth_years"] == "1980, 1981"
     assert review.loc["Кузнецова Мария Сергеевна", "birth_years"] == "1990, не указан"
     assert review.loc["Орлова Елена Викторовна", "schools"] == "sch-b, sch-c"

@@ -57,8 +57,9 @@ async def test_the_methodologist_sees_the_staff_database_with_the_hand_worked_nu
         ("Кузнецова Мария Сергеевна", "15.10.2026"), ("Зайцев Антон Викторович", "20.01.2027"),
         ("Кузнецова Мария Сергеевна", "01.04.2027")]
     assert {r["full_name"] for r in rows(user, "staff-stale")} == {"Волков Игорь Андреевич", "Морозов Денис Ильич"}
-    assert {r["full_name"] for r in rows(user, "staff-review")} == {"Орлова Елена Викторовна",
-                                                                     "Кузнецова Мария Сергеевна"}
+    assert {r["full_name"]: r["decision"] for r in rows(user, "staff-review")} == {
+        "Орлова Елена Викторовна": "не рассмотрено", "Кузнецова Мария Сергеевна": "не рассмотрено",
+        "Петрова Анна Ивановна": "не рассмотрено"}  # merged across A and B: to confirm or reject
     providers = {r["provider"]: r["hours"] for r in rows(user, "staff-providers")}
     assert providers == {"ГМЦ": "150", "Академия": "144", "ИРО": "124"}
     user.find(marker="staff-xlsx").click()
@@ -189,4 +190,6 @@ async def test_the_demo_town_shows_data_on_every_database_page(demo_lab: Path, u
     await shown(user, "/lab/olympiads", "olympiad-check")
     await user.should_see("Строка 7: победитель набрал 48 из 100")  # the demo's Russian protocol, 10th grade
     await shown(user, "/lab/staff", "staff-review")
-    assert [r["full_name"] for r in rows(user, "staff-review")] == ["Самойлова Ирина Викторовна"]
+    assert [(r["full_name"], r["schools"]) for r in rows(user, "staff-review")] == [
+        ("Самойлова Ирина Викторовна", "gim-002, lic-004"),  # one person in two schools: merged, to confirm
+        ("Самойлова Ирина Викторовна", "gim-002, lic-004, sch-007")]  # the namesake of 1980: not merged

@@ -24,7 +24,8 @@ def _table(block: TableBlock, marker: str) -> None:
         "dense flat wrap-cells").mark(marker)
 
 
-def _chart(chart: Chart, marker: str) -> None:
+def draw_chart(chart: Chart, marker: str) -> None:
+    """A справка's chart as ECharts (the staff page draws its forecast with it too)."""
     series = [{"type": chart.kind, "name": name, "data": list(values)} for name, values in chart.series.items()]
     ui.echart({"title": {"text": chart.title, "textStyle": {"fontSize": 13}},
                "tooltip": {"trigger": "axis", ":valueFormatter": FORMAT}, "legend": {"top": 24},
@@ -50,7 +51,7 @@ def show(doc: Spravka, files_title: str | None = None) -> None:
             elif isinstance(block, TableBlock):
                 _table(block, marker)
             elif not block.empty:
-                _chart(block, marker)
+                draw_chart(block, marker)
     if doc.conclusions:
         ui.label("Выводы").classes("text-h6")
         with ui.column().classes("gap-1").mark("doc-conclusions"):

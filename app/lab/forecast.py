@@ -1,5 +1,6 @@
-"""The town's forecasts (/lab/forecast): each school's expected ОГЭ/ЕГЭ marks and the contingent next year, each
-with the error of the method on past years of the warehouse; the same document as Word, Excel and PDF."""
+"""The town's forecasts (/lab/forecast): each school's expected ОГЭ/ЕГЭ marks, the contingent next year and the
+staff's attestations and course obligations by month for three years, each with the error of the method on past
+years of the warehouse; the same document as Word, Excel and PDF."""
 
 from __future__ import annotations
 

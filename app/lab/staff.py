@@ -1,6 +1,7 @@
 """The town's staff database page: composition, attestation and course obligations, course hours by provider, the
-schools' counts and the xlsx for the authority; the list of people (and the review of uncertain matches) only for
-those who may see adults' personal data (app.lab.access.lab_sees_people)."""
+schools' counts and the xlsx for the authority, the three years' forecast by month with its error on past years;
+the list of people only for those who may see adults' personal data (app.lab.access.lab_sees_people), and the
+review of proposed matches, which the methodologist confirms or rejects (kept in the lab's sheet «Сверка кадров»)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from nicegui import ui
 from app import background
 from app.auth import current_account
 from app.lab.access import can_open_lab
+from app.lab.document_view import draw_chart
 from app.lab.pages import frame, lab, lab_page
 from app.lab.views import (
     filters,
@@ -24,8 +26,12 @@ from app.lab.views import (
     visible_school,
     visible_schools,
 )
+from app.lab.writes import SESSION_ENDED, submit_lab
 from app.pages.downloads import XLSX, Export, export_buttons, file_name
+from forms.changes import edit_change
 from reports.district.staff_db import (
+    APART,
+    SAME,
     TITLES,
     StaffBase,
     attestations_due,
@@ -34,12 +40,17 @@ from reports.district.staff_db import (
     course_hours,
     courses_due,
     current_rows,
+    decisions_of,
     due_by_month,
     match_people,
 )
+from reports.district.staff_forecast import BACKTEST_COLUMNS, FORECAST_COLUMNS, StaffOutlook, forecast_chart, outlook
+from reports.district.staff_forecast import TITLES as FORECAST_TITLES
 from reports.district.staff_sql import STAFF_ATTESTATIONS, STAFF_COURSES, STAFF_ROWS
 from reports.district.staff_xlsx import staff_xlsx
+from sheets_schema.lab import STAFF_MATCHES
 from sync.users import Account
+from sync.write.commands import WriteCommand, new_id
 
 PEOPLE = ["full_name", "birth_year", "schools", "positions", "category", "category_date", "education", "experience"]
 DUE = ["full_name", "schools", "position", "category", "category_date", "expires", "attestation_status"]
@@ -55,19 +66,51 @@ class StaffView:
     stale: pd.DataFrame
     months: pd.DataFrame
     providers: pd.DataFrame
+    outlook: StaffOutlook
 
 
 def compute(on: dt.date, months: int) -> StaffView:
-    """Blocking: the three warehouse reads through the engine, then the school's rules over the town's people."""
+    """Blocking: the three warehouse reads through the engine, then the school's rules over the town's people (with
+    the methodologist's decisions on proposed matches), and the three years' forecast with its backtest."""
     c = lab()
-    base = match_people(current_rows(c.engine.run(STAFF_ROWS)))
+    decisions = decisions_of(c.cache.workbook.frames[STAFF_MATCHES.key])
+    every = c.engine.run(STAFF_ROWS)
+    base = match_people(current_rows(every), decisions)
     courses = c.engine.run(STAFF_COURSES)
-    due = attestations_due(base, c.engine.run(STAFF_ATTESTATIONS), on, months)
+    attestations = c.engine.run(STAFF_ATTESTATIONS)
+    due = attestations_due(base, attestations, on, months)
     stale = courses_due(base, courses, on)
     comp, positions = composition(base, on)
     tables = {k: t.frame for k, t in comp.tables().items()} | {"by_position": positions}
     schools = by_school(base, due, stale, c.cache.workbook.frames["schools"])
-    return StaffView(base, tables, schools, due, stale, due_by_month(due), course_hours(base, courses, on))
+    return StaffView(base, tables, schools, due, stale, due_by_month(due), course_hours(base, courses, on),
+                     outlook(every, attestations, courses, on, decisions, base))
+
+
+def save_decision(account: Account | None, match_key: str, names: str, same: bool) -> list[str]:
+    """Blocking: the methodologist's decision on one proposed match as a command on «Сверка кадров» (an update of
+    the earlier decision on the same match); the Russian problems of a refusal, nothing written then."""
+    if account is None:
+        return [SESSION_ENDED]
+    if not can_open_lab(account, "lab_staff_review"):
+        return ["Решать о совпадениях в кадровой базе может только методист лаборатории"]
+    c = lab()
+    frame_ = c.cache.workbook.frames[STAFF_MATCHES.key]
+    hit = frame_[(frame_["match_key"].astype(str) == match_key).to_numpy(dtype=bool)]
+    values = {"match_key": match_key, "decision": SAME if same else APART, "names": names[:500],
+              "decided_on": f"{dt.date.today():%d.%m.%Y}"}
+    if hit.empty:
+        row_id = new_id("sm")
+        command = WriteCommand("append", STAFF_MATCHES.key, row_id, {"id": row_id, **values}, {}, user=account.login)
+    else:
+        row_id = str(hit["id"].iloc[0])
+        old = c.cache.raw_row(STAFF_MATCHES.key, row_id)
+        change = edit_change(STAFF_MATCHES, row_id, old, values)
+        if change is None:
+            return []
+        command = WriteCommand("update", STAFF_MATCHES.key, row_id, dict(change.values), dict(change.expected),
+                               user=account.login)
+    return [p.message for p in submit_lab(account, [command])]
 
 
 def _months(value: str, default: int) -> int:
@@ -114,6 +157,7 @@ def create() -> None:
                                        lambda: staff_xlsx(view.tables, view.schools, view.months, view.providers,
                                                           heading(day, n)))])
             _aggregates(view, account)
+            _forecast(view.outlook)
             if sees_people(account):
                 _people(view, account, school)
 
@@ -134,6 +178,39 @@ def _aggregates(view: StaffView, account: Account | None) -> None:
     show(view.providers, ["provider", "courses", "teachers", "hours"], TITLES, "staff-providers")
 
 
+def _forecast(o: StaffOutlook) -> None:
+    ui.label("Прогноз на три года: аттестации и курсы по месяцам").classes("text-h6")
+    ui.label(o.heading()).classes("text-body2")
+    ui.label(o.check.sentence()).classes("text-body2 text-weight-medium").mark("staff-forecast-error")
+    draw_chart(forecast_chart(o.table), "staff-forecast-chart")
+    show(o.table, list(FORECAST_COLUMNS), FORECAST_TITLES, "staff-forecast", pagination=12)
+    if len(o.cases):
+        ui.label("Проверка на прошлых годах: прогноз и факт по месяцам").classes("text-subtitle1")
+        show(o.cases, list(BACKTEST_COLUMNS), FORECAST_TITLES, "staff-backtest", pagination=12)
+
+
+def _review(review: pd.DataFrame) -> None:
+    """The proposed matches with the methodologist's two buttons each (the decision is kept in «Сверка кадров»)."""
+    async def decide(key: str, names: str, same: bool) -> None:
+        problems = await background.io_bound(save_decision, current_account(), key, names, same)
+        if problems:
+            ui.notify("; ".join(problems), type="negative")
+            return
+        ui.notify("Решение сохранено", type="positive")
+        ui.navigate.reload()
+
+    show(review, [c for c in review.columns if c != "match_key"], TITLES, "staff-review")
+    with ui.column().classes("gap-1"):
+        for r in review.to_dict("records"):
+            key, names = str(r["match_key"]), str(r["full_name"])
+            with ui.row().classes("items-center gap-2"):
+                ui.label(f"{names} ({r['schools']}): {r['decision']}").classes("text-body2")
+                ui.button(SAME, on_click=lambda _, k=key, n=names: decide(k, n, True)).props(
+                    "dense flat color=primary").mark(f"review-same-{key}")
+                ui.button(APART, on_click=lambda _, k=key, n=names: decide(k, n, False)).props(
+                    "dense flat color=negative").mark(f"review-apart-{key}")
+
+
 def _people(view: StaffView, account: Account | None, school: str) -> None:
     def pick(df: pd.DataFrame) -> pd.DataFrame:
         df = people_scope(df, account, "schools")
@@ -148,9 +225,10 @@ def _people(view: StaffView, account: Account | None, school: str) -> None:
     ui.label("Кадровая база").classes("text-h6")
     show(pick(view.base.people), PEOPLE, TITLES, "staff-people")
     if can_open_lab(account, "lab_staff_review"):
-        ui.label("Проверить совпадения (не объединены: исправьте данные в школах)").classes("text-h6")
+        ui.label("Проверить совпадения: подтвердите (один человек) или отклоните (разные люди); решение "
+                 "сохраняется в листе «Сверка кадров» и действует после каждой новой загрузки").classes("text-h6")
         if view.base.review.empty:
-            ui.label("Неуверенных совпадений нет.").mark("staff-review-empty")
+            ui.label("Совпадений для проверки нет.").mark("staff-review-empty")
         else:
-            show(view.base.review, list(view.base.review.columns), TITLES, "staff-review")
+            _review(view.base.review)
 

@@ -1,5 +1,6 @@
-"""The town's forecasts as one document: each school's expected ОГЭ/ЕГЭ marks and the contingent next year, each
-with how wrong the method was on past years (the forecast page shows it, the exporters give the files)."""
+"""The town's forecasts as one document: each school's expected ОГЭ/ЕГЭ marks, the contingent next year and the
+staff's attestations and courses by month for three years, each with how wrong the method was on past years (the
+forecast page shows it, the exporters give the files)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ from reports.district.builders import LAB_SIGNATURE, ReportKind, ReportParams, r
 from reports.district.contingent import backtest, shift
 from reports.district.exam_forecast import case_errors, check_before, town_forecasts
 from reports.district.spravka_school import PROFILE_TITLES
+from reports.district.staff_db import decisions_of
+from reports.district.staff_forecast import StaffOutlook, outlook
+from reports.district.staff_sql import STAFF_ATTESTATIONS, STAFF_COURSES, STAFF_ROWS
 from reports.district.town_data import TownData
 from reports.spravka.document import Chart, Paragraph, Section, Spravka, table_or_text
+from sheets_schema.lab import STAFF_MATCHES
 
 EXAM_COLUMNS = ("short_name", "subject", "kind", "exam_date", "students", "p5", "p4", "p3", "p2", "quality_pct",
                 "mean_mark", "actual_N", "actual_quality_pct", "actual_mean_mark")
@@ -31,6 +36,16 @@ def _named(frame: pd.DataFrame, data: TownData) -> pd.DataFrame:
     if "year" in out:
         out["year_label"] = [f"{int(y)}/{int(y) + 1}" for y in out["year"]]
     return out
+
+
+def staff_outlook(data: TownData, year: int) -> StaffOutlook | None:
+    """The staff forecast from 01.09 of the next academic year (None when the staff tables were not read)."""
+    rows = data.extra.get(STAFF_ROWS.key)
+    if rows is None or rows.empty:
+        return None
+    return outlook(rows, data.extra.get(STAFF_ATTESTATIONS.key, pd.DataFrame()),
+                   data.extra.get(STAFF_COURSES.key, pd.DataFrame()), pd.Timestamp(year=year + 1, month=9, day=1),
+                   decisions_of(data.extra.get(STAFF_MATCHES.key)))
 
 
 def forecast_spravka(data: TownData, params: ReportParams) -> Spravka:
@@ -67,7 +82,7 @@ def forecast_spravka(data: TownData, params: ReportParams) -> Spravka:
         contingent_blocks.append(Chart("bar", f"Обучающихся по параллелям в {year + 1}/{year + 2} (прогноз)",
                                        tuple(str(int(p)) for p in totals["parallel"]),
                                        {"Прогноз": totals["forecast"].round(0).tolist()}, x_title="Параллель"))
-    sections = (
+    sections: tuple[Section, ...] = (
         Section("Прогноз результатов ОГЭ и ЕГЭ", tuple(exam_blocks)),
         Section("Проверка прогноза ГИА на прошлых годах", table_or_text(
             past.reset_index(drop=True), CASE_COLUMNS, "Прошлых лет с результатами ГИА в хранилище нет.",
@@ -77,7 +92,11 @@ def forecast_spravka(data: TownData, params: ReportParams) -> Spravka:
             _named(errors, data).reset_index(drop=True) if len(errors) else errors, CONTINGENT_CASES,
             "Двух последовательных прошлых лет в хранилище нет.", titles=TITLES)),
     )
-    return Spravka(heading="Прогнозы: результаты ГИА и контингент общеобразовательных организаций города",
+    staff = staff_outlook(data, year)
+    if staff is not None:
+        sections += (Section("Кадры: аттестации и курсы повышения квалификации на три года", staff.blocks()),)
+        conclusions.append(f"Кадры: {staff.check.sentence()}")
+    return Spravka(heading="Прогнозы: результаты ГИА, контингент и кадры общеобразовательных организаций города",
                    meta=(("Учебный год", f"{year}/{year + 1}"),),
                    purpose="Каждый прогноз указан вместе с тем, насколько метод ошибался на прошлых годах.",
                    sections=sections, conclusions=tuple(conclusions),
@@ -85,5 +104,6 @@ def forecast_spravka(data: TownData, params: ReportParams) -> Spravka:
                    signature=LAB_SIGNATURE)
 
 
-FORECASTS = register(ReportKind("forecast", "Прогнозы результатов ГИА и контингента", forecast_spravka,
-                                forecasts=True))
+FORECASTS = register(ReportKind("forecast", "Прогнозы результатов ГИА, контингента и кадров", forecast_spravka,
+                                forecasts=True, aggregates=(STAFF_ROWS, STAFF_ATTESTATIONS, STAFF_COURSES),
+                                sheets=(STAFF_MATCHES.key,)))

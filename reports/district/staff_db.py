@@ -1,5 +1,6 @@
 """The town's staff database: every school's teachers and leaders as one table of people (a person working in two
-schools is one person: the same name and birth year), with a review list of uncertain matches; composition by
+schools is one person: the same name and birth year), with a review list of proposed matches the methodologist
+confirms or rejects (Decision; kept in the lab's sheet «Сверка кадров»); composition by
 category, education, experience, age, position and school; attestation and course obligations by the school's own
 rules (reports.analytics.staff, Приказ № 196) — this module only gathers the town's rows for them."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +25,11 @@ from reports.analytics.staff import (
 )
 from reports.labels import column_title
 from sheets_schema.choices import CATEGORIES, POSITIONS
+from sheets_schema.lab import MATCH_DECISIONS
 
 PERSON_COLUMNS = ("person_id", "full_name", "birth_year", "schools", "positions", "category", "category_date",
                   "education", "experience")
-REVIEW_COLUMNS = ("full_name", "birth_years", "schools", "reason")
+REVIEW_COLUMNS = ("match_key", "full_name", "birth_years", "schools", "reason", "decision")
 _SHARED = ("position", "category", "category_date", "education", "experience", "experience_band", "age_band",
            "expires", "attestation_status", "last_course_end", "course_status", "count", "share_pct", "teacher",
            "provider")
@@ -34,7 +37,8 @@ TITLES: dict[str, str] = {  # the school's titles where the column is the school
     **{c: column_title(c) for c in _SHARED},
     "person_id": "Код человека", "full_name": "ФИО", "birth_year": "Год рождения", "birth_years": "Годы рождения",
     "schools": "Школы", "school": "Код школы", "short_name": "Школа", "positions": "Должности",
-    "reason": "Почему проверить", "people": "Педагогов и руководителей", "due": "Аттестация в срок",
+    "reason": "Почему проверить", "decision": "Решение методиста", "people": "Педагогов и руководителей",
+    "due": "Аттестация в срок",
     "no_courses": "Без курсов 3 года", "courses": "Курсов", "teachers": "Педагогов", "hours": "Часов",
     "month": "Месяц",
 }
@@ -66,8 +70,9 @@ def current_rows(rows: pd.DataFrame) -> pd.DataFrame:
 @dataclass(frozen=True)
 class StaffBase:
     """`rows`: one row per school × teacher with its person_id; `people`: one row per person; `review`: matches a
-    person should look at (the same name with another or no birth year, the same surname, name and year with
-    another patronymic) — they are not merged."""
+    person should confirm or reject (one person in several schools — merged unless rejected; the same name with
+    another or no birth year, the same surname, name and year with another patronymic — not merged unless
+    confirmed), with the decision taken."""
 
     rows: pd.DataFrame
     people: pd.DataFrame
@@ -75,10 +80,79 @@ class StaffBase:
 
 
 _RANK = {c: i for i, c in enumerate(CATEGORIES)}  # the list runs from the highest category down
+MERGED_REASON = "ФИО и год рождения совпадают, работает в нескольких школах (объединены)"
+SAME, APART = MATCH_DECISIONS
+UNDECIDED = "не рассмотрено"
 
 
-def match_people(rows: pd.DataFrame) -> StaffBase:
-    """Rows of STAFF_ROWS (current year) -> people: the same normalised full name and birth year is one person."""
+@dataclass(frozen=True)
+class Decision:
+    """The methodologist's word on one proposed match (`match_key` of the review list): `same` — one person."""
+
+    match_key: str
+    same: bool
+
+
+def decisions_of(frame: pd.DataFrame | None) -> tuple[Decision, ...]:
+    """The lab sheet «Сверка кадров» as decisions (rows without a key or a known decision are skipped)."""
+    if frame is None or frame.empty:
+        return ()
+    return tuple(Decision(str(k), str(d) == SAME) for k, d in zip(frame["match_key"], frame["decision"], strict=True)
+                 if isinstance(k, str) and k and str(d) in MATCH_DECISIONS)
+
+
+def _match_key(g: pd.DataFrame) -> str:
+    """A proposal's key: its schools, names and birth years (no row ids), so it is the same after a re-ingest."""
+    members = sorted({f"{s}|{n}|{'' if pd.isna(y) else int(y)}"
+                      for s, n, y in zip(g["school"].astype(str), g["name_key"], g["birth_year"], strict=True)})
+    return "m-" + hashlib.blake2b("\n".join(members).encode(), digest_size=8).hexdigest()
+
+
+def _proposals(r: pd.DataFrame) -> list[tuple[str, str, np.ndarray]]:
+    """(match key, reason, rows) of every match a person should confirm or reject: one person in several schools
+    (merged unless rejected), the same name with another or no birth year and the same surname, name and year with
+    another patronymic (not merged unless confirmed)."""
+    out = []
+    schools = r.groupby("person_id")["school"].nunique()
+    for pid in sorted(schools.index[(schools > 1).to_numpy()]):
+        mask = (r["person_id"] == pid).to_numpy(dtype=bool)
+        out.append((_match_key(r[mask]), MERGED_REASON, mask))
+    for key, reason in (("name_key", "ФИО совпадают, год рождения другой или не указан"),
+                        ("short_key", "фамилия, имя и год рождения совпадают, отчество другое")):
+        people = r.groupby(key)["person_id"].nunique()
+        for k in sorted(people.index[(people > 1).to_numpy()]):  # few: only these are looked at row by row
+            mask = (r[key] == k).to_numpy(dtype=bool)
+            g = r[mask]
+            if key == "short_key" and g["name_key"].nunique() < 2:
+                continue  # the same full name: reported by the first rule
+            if key == "short_key" and g["birth_year"].dropna().nunique() > 1:
+                continue  # another patronymic and another year: two people
+            out.append((_match_key(g), reason, mask))
+    return out
+
+
+def _decide(r: pd.DataFrame, proposals: list[tuple[str, str, np.ndarray]], decisions: Sequence[Decision]
+            ) -> dict[str, str]:
+    """Lay the decisions over the rows' person ids (rejected merge: one person per school; confirmed match: one
+    person); the decision shown for each proposal."""
+    said = {d.match_key: d.same for d in decisions}  # a later decision on the same key wins
+    shown: dict[str, str] = {}
+    for key, reason, mask in proposals:
+        same = said.get(key)
+        shown[key] = UNDECIDED if same is None else (SAME if same else APART)
+        if same is False and reason == MERGED_REASON:
+            r.loc[mask, "person_id"] = [_person_id(n, f"{'' if pd.isna(y) else int(y)}|{s}") for n, y, s in
+                                        zip(r.loc[mask, "name_key"], r.loc[mask, "birth_year"],
+                                            r.loc[mask, "school"].astype(str), strict=True)]
+    for key, reason, mask in proposals:
+        if said.get(key) is True and reason != MERGED_REASON:
+            r.loc[mask, "person_id"] = min(r.loc[mask, "person_id"])
+    return shown
+
+
+def match_people(rows: pd.DataFrame, decisions: Sequence[Decision] = ()) -> StaffBase:
+    """Rows of STAFF_ROWS (current year) -> people: the same normalised full name and birth year is one person,
+    unless the methodologist's `decisions` say otherwise for a proposed match."""
     r = rows.copy()
     r["full_name"] = [_full_name(a, b, c) for a, b, c in zip(r["last_name"], r["first_name"], r["middle_name"],
                                                               strict=True)]
@@ -87,6 +161,8 @@ def match_people(rows: pd.DataFrame) -> StaffBase:
     by = pd.to_numeric(r["birth_year"], errors="coerce")
     r["birth_year"] = by.astype("Int64")
     r["person_id"] = [_person_id(k, "" if pd.isna(y) else int(y)) for k, y in zip(r["name_key"], by, strict=True)]
+    proposals = _proposals(r)
+    shown = _decide(r, proposals, decisions)
     r["category_date"] = pd.to_datetime(r["category_date"], errors="coerce")
     r["_rank"] = [_RANK.get(str(c), len(_RANK)) for c in r["category"]]
     ordered = r.sort_values(["person_id", "_rank", "category_date"], ascending=[True, True, False], kind="stable")
@@ -112,23 +188,17 @@ def match_people(rows: pd.DataFrame) -> StaffBase:
         "experience": ordered.groupby("person_id", sort=False)["experience"].max().reindex(first.index).to_numpy(),
     })
     people = people.sort_values(["full_name", "birth_year"], kind="stable").reset_index(drop=True)
-    return StaffBase(r.drop(columns=["_rank"]), people, _review(r))
+    return StaffBase(r.drop(columns=["_rank"]), people, _review(r, proposals, shown))
 
 
-def _review(r: pd.DataFrame) -> pd.DataFrame:
+def _review(r: pd.DataFrame, proposals: list[tuple[str, str, np.ndarray]], shown: dict[str, str]) -> pd.DataFrame:
     out = []
-    for key, reason in (("name_key", "ФИО совпадают, год рождения другой или не указан"),
-                        ("short_key", "фамилия, имя и год рождения совпадают, отчество другое")):
-        people = r.groupby(key)["person_id"].nunique()
-        for k in sorted(people.index[(people > 1).to_numpy()]):  # few: only these are looked at row by row
-            g = r[(r[key] == k).to_numpy(dtype=bool)]
-            if key == "short_key" and g["name_key"].nunique() < 2:
-                continue  # the same full name: reported by the first rule
-            if key == "short_key" and g["birth_year"].dropna().nunique() > 1:
-                continue  # another patronymic and another year: two people
-            years = sorted({"не указан" if pd.isna(y) else str(int(y)) for y in g["birth_year"]})
-            out.append({"full_name": " / ".join(sorted(set(g["full_name"]))), "birth_years": ", ".join(years),
-                        "schools": ", ".join(sorted(set(map(str, g["school"])))), "reason": reason})
+    for key, reason, mask in proposals:
+        g = r[mask]
+        years = sorted({"не указан" if pd.isna(y) else str(int(y)) for y in g["birth_year"]})
+        out.append({"match_key": key, "full_name": " / ".join(sorted(set(g["full_name"]))),
+                    "birth_years": ", ".join(years), "schools": ", ".join(sorted(set(map(str, g["school"])))),
+                    "reason": reason, "decision": shown[key]})
     return pd.DataFrame(out, columns=list(REVIEW_COLUMNS))
 
 
