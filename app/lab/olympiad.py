@@ -14,6 +14,7 @@ from app import background
 from app.auth import current_account
 from app.lab.access import can_open_lab
 from app.lab.pages import frame, lab, lab_page
+from app.lab.reports_run import olympiad_rule
 from app.lab.views import (
     filters,
     people_scope,
@@ -59,8 +60,7 @@ class Filter:
 
 
 def rule() -> OlympiadRule:
-    s = lab().settings
-    return OlympiadRule(winner_min_share=s.olympiad_winner_min_share, prize_quota=s.olympiad_prize_quota)
+    return olympiad_rule(lab().settings)
 
 
 def _num(v: str) -> int | None:
