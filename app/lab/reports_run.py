@@ -53,7 +53,8 @@ def town_data(ctx: Any, forecasts: bool = False) -> TownData:
 def with_settings(params: ReportParams, settings: Any) -> ReportParams:
     """The arguments with the lab's settings where the person gave none: the horizon of attestation, the olympiad
     status rule."""
-    return replace(params, months=params.months or settings.lab_attestation_months, rule=olympiad_rule(settings))
+    return replace(params, months=params.months or settings.lab_attestation_months,
+                   rule=params.rule or olympiad_rule(settings))
 
 
 def olympiad_rule(settings: Any) -> OlympiadRule:

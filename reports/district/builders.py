@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from reports.district.aggregates import Aggregate
 from reports.district.olympiads import OlympiadRule
@@ -38,7 +38,7 @@ class ReportParams:
     school: str | None = None
     months: int | None = None
     on: dt.date | None = None
-    rule: OlympiadRule = field(default_factory=OlympiadRule)
+    rule: OlympiadRule | None = None
 
 
 @dataclass(frozen=True)

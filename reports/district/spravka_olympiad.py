@@ -12,6 +12,8 @@ from reports.district.builders import LAB_SIGNATURE, ReportKind, ReportParams, R
 from reports.district.olympiads import (
     FROM_SCHOOLS,
     TITLES,
+    OlympiadRule,
+    _share_words,
     check_protocols,
     protocol_counts,
     protocols,
@@ -28,7 +30,6 @@ from sheets_schema.choices import OLYMPIAD_LEVELS
 PROTOCOL_SHEET = "municipal_olympiads"
 COUNTS = ("participants", "prize_winners", "winners", "passed")
 STAGE_COLUMNS = ("stage", "source", "participants", "students", "prize_winners", "winners", "passed")
-SHARE_OF_HALF = 0.5
 OL_TITLES = {**TITLES, "mentors": "Наставников", "honours": "Призёров и победителей"}
 
 
@@ -84,7 +85,8 @@ def olympiad_spravka(data: TownData, params: ReportParams) -> Spravka:
         prize_winners=("prize_winners", "sum"), winners=("winners", "sum"))
     mentor_rows = _named(mentor_rows, data).sort_values(["short_name", "subject"], kind="stable").reset_index(
         drop=True)
-    problems = check_protocols(mine_p, params.rule)
+    rule = params.rule or OlympiadRule()
+    problems = check_protocols(mine_p, rule)
     protocol_rows = _named(totals(pc, ["school", "subject", "grade"]), data) if len(pc) else pc
 
     stage_order = [s for s in OLYMPIAD_LEVELS if s in set(c["stage"])]
@@ -93,9 +95,8 @@ def olympiad_spravka(data: TownData, params: ReportParams) -> Spravka:
                   {OL_TITLES[k]: [int(at.loc[s, k]) for s in stage_order] for k in ("participants", "prize_winners",
                                                                                      "winners")},
                   y_title="участий")
-    rule = params.rule
-    share = "половины" if rule.winner_min_share == SHARE_OF_HALF else f"{fmt_num(rule.winner_min_share * 100)} %"
-    rule_text = (f"Правило статусов муниципального этапа: победитель набирает больше {share} максимального балла; "
+    rule_text = (f"Правило статусов муниципального этапа: победитель набирает больше "
+                 f"{_share_words(rule.winner_min_share)} максимального балла; "
                  f"победителей и призёров не больше {fmt_num(rule.prize_quota * 100)} % участников предмета и класса; "
                  "статусы — по рейтингу.")
     stage_counts = ["participants", "prize_winners", "winners"]
