@@ -1,7 +1,7 @@
 """The справки «Кадры и аттестация» and «Олимпиады» on the hand-set town of three schools (tests/lab_staff_town.py,
 whose numbers tests/test_lab_databases.py works out by hand): they open in python-docx and openpyxl and show those
 numbers; no student, participant code or teacher is named in them; the lab's settings reach them; `edumon lab report
-staff|olympiad` writes them and bad arguments get a Russian message; the reports page prepares them."""
+staff|olympiads` writes them and bad arguments get a Russian message; the reports page prepares them."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from app.lab.context import LabContext
 from app.lab.reports_run import build_document, render, with_settings
 from reports.district.builders import ReportParams, ReportRefused, parse_params
 from reports.district.olympiads import OlympiadRule
+from sync.convert import find_office
 from tests.lab_factory import MARK_FIRST, MARK_LAST, MARK_MIDDLE, MARK_YEAR
 from tests.lab_staff_town import ON, PROTOCOLS, STAFF, build, town_frames
 from tests.test_lab_databases_pages import lab_env, town_dir  # noqa: F401  (fixtures: the hand-set town on disk)
@@ -97,7 +98,7 @@ def test_the_staff_spravka_follows_the_horizon_and_the_date(ctx: LabContext) -> 
 
 
 def test_the_olympiad_spravka_shows_the_stages_and_the_protocol_check(ctx: LabContext) -> None:
-    doc = build_document(ctx, "olympiad", ReportParams())
+    doc = build_document(ctx, "olympiads", ReportParams())
     docx, xlsx = render(doc, "docx"), render(doc, "xlsx")
     rows = _docx_rows(docx)
     # stages: школьный 6 entries (A 3, B 2, C 1), 1 prize-winner, 2 winners, 2 passed on; the lab's protocols 7 rows
@@ -120,20 +121,33 @@ def test_the_olympiad_spravka_shows_the_stages_and_the_protocol_check(ctx: LabCo
     assert ["школьный", "по данным школ", 6, 6, 1, 2, 2] in _xlsx_rows(xlsx)
     for blob in (docx, xlsx):
         _nobody_named(_all_text(blob))
-    lenient = build_document(ctx, "olympiad", replace(ReportParams(), rule=OlympiadRule(0.4, 0.75)))
+    lenient = build_document(ctx, "olympiads", replace(ReportParams(), rule=OlympiadRule(0.4, 0.75)))
     lenient_text = " ".join(p.text for p in Document(io.BytesIO(render(lenient, "docx"))).paragraphs)
     assert "Протоколы соответствуют правилу." in lenient_text  # 48 > 40; 2 of 3 and 3 of 4 within 75 %
 
 
 def test_the_olympiad_spravka_of_one_subject_and_its_refusals(ctx: LabContext) -> None:
-    doc = build_document(ctx, "olympiad", ReportParams(subject="физика"))
+    doc = build_document(ctx, "olympiads", ReportParams(subject="физика"))
     rows = _docx_rows(render(doc, "docx"))
     assert ["школьный", "по данным школ", "1", "1", "1", "0", "0"] in rows
     assert doc.heading.endswith("(по предмету «физика»)")
     with pytest.raises(ReportRefused, match="За 2019/2020 учебный год олимпиадных результатов нет; есть: 2025/2026"):
-        build_document(ctx, "olympiad", ReportParams(year=2019))
+        build_document(ctx, "olympiads", ReportParams(year=2019))
     with pytest.raises(ReportRefused, match="олимпиадных результатов \\(по предмету «химия»\\) нет"):
-        build_document(ctx, "olympiad", ReportParams(subject="химия"))
+        build_document(ctx, "olympiads", ReportParams(subject="химия"))
+
+
+@pytest.mark.skipif(find_office() is None, reason="LibreOffice (soffice) не установлен")
+def test_the_staff_pdf_comes_from_libreoffice(ctx: LabContext, tmp_path: Path) -> None:
+    import subprocess
+
+    pdf = render(build_document(ctx, "staff", ReportParams(on=ON, months=12)), "pdf")
+    assert pdf.startswith(b"%PDF")
+    (tmp_path / "k.pdf").write_bytes(pdf)
+    if Path("/usr/bin/pdftotext").exists():
+        text = subprocess.run(["pdftotext", str(tmp_path / "k.pdf"), "-"], capture_output=True, text=True).stdout
+        assert "Кадры и аттестация" in text
+        _nobody_named(text)
 
 
 @pytest.mark.parametrize(("months", "on", "message"), [("0", None, "от 1 до 60"), ("пять", None, "от 1 до 60"),
@@ -154,12 +168,12 @@ def test_the_cli_writes_both_and_refuses_bad_arguments(lab_env: Path, tmp_path: 
                                "--months", "12"])
     assert done.exit_code == 0, done.output
     assert ["ГМЦ", "4", "4", "150"] in _docx_rows((tmp_path / "k.docx").read_bytes())
-    done = runner.invoke(cli, ["lab", "report", "olympiad", "--out", str(tmp_path / "o.xlsx")])
+    done = runner.invoke(cli, ["lab", "report", "olympiads", "--out", str(tmp_path / "o.xlsx")])
     assert done.exit_code == 0, done.output
     assert ["школьный", "по данным школ", 6, 6, 1, 2, 2] in _xlsx_rows((tmp_path / "o.xlsx").read_bytes())
     for args, message in ((["staff", "--months", "100"], "от 1 до 60"), (["staff", "--on", "вчера"], "Дата «вчера»"),
-                          (["olympiad", "--year", "2019"], "олимпиадных результатов нет"),
-                          (["olympiad", "--parallel", "12"], "от 1 до 11")):
+                          (["olympiads", "--year", "2019"], "олимпиадных результатов нет"),
+                          (["olympiads", "--parallel", "12"], "от 1 до 11")):
         out = tmp_path / "bad.docx"
         r = runner.invoke(cli, ["lab", "report", *args, "--out", str(out)])
         assert r.exit_code == 2 and message in r.output, (args, r.output)
@@ -177,15 +191,15 @@ async def test_the_reports_page_prepares_both(lab_env: Path, user: User) -> None
     _nobody_named(no_student_names(user))
     user.find(marker="download-xlsx").click()
     assert ["ГМЦ", 4, 4, 150] in _xlsx_rows((await user.download.next()).content)
-    await user.open("/lab/reports?report=olympiad&months=abc")  # a mistyped argument: a Russian message
+    await user.open("/lab/reports?report=olympiads&months=abc")  # a mistyped argument: a Russian message
     await user.should_see(marker="report-refused", retries=300)
-    await user.open("/lab/reports?report=olympiad")
+    await user.open("/lab/reports?report=olympiads")
     await user.should_see(marker="report-conclusions", retries=600)
     _nobody_named(no_student_names(user))
     await user.open("/lab/staff?on=2026-06-01&months=12")
     await user.should_see(marker="report-link-staff", retries=300)
     await user.open("/lab/olympiads")
-    await user.should_see(marker="report-link-olympiad", retries=300)
+    await user.should_see(marker="report-link-olympiads", retries=300)
 
 
 async def test_an_uploader_gets_no_link_to_the_authoritys_spravki(lab_env: Path, user: User) -> None:  # noqa: F811

@@ -302,7 +302,7 @@ def _our_school(data_dir: Path) -> tuple[dict, bytes]:
 @friendly
 def report(kind: str = typer.Argument(..., help="Какая справка: town-vpr — по итогам ВПР (муниципальной работы) в ОО "
                                                  "города; school — профиль школы; forecast — прогнозы; cycle — "
-                                                 "управленческий цикл; staff — кадры и аттестация; olympiad — "
+                                                 "управленческий цикл; staff — кадры и аттестация; olympiads — "
                                                  "олимпиады"),
            out: Path = typer.Option(..., "--out", help="Файл: .docx (с диаграммами), .xlsx или .pdf"),
            year: str = typer.Option(None, "--year", help="Учебный год, например 2025/2026 (по умолчанию — последний)"),

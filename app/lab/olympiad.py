@@ -119,7 +119,7 @@ def create() -> None:
                      "school": ("Школа", offered),
                      "subject": ("Предмет", {s: s for s in r["options"]["subject"]}),
                      "grade": ("Класс", {str(g): str(g) for g in r["options"]["grade"]})})
-            report_link(account, "olympiad", year=year, subject=subject, parallel=grade)
+            report_link(account, "olympiads", year=year, subject=subject, parallel=grade)
             ui.label("По этапам").classes("text-h6")
             show(r["stages"], ["stage", "source", *COUNTS], TITLES, "olympiad-stages", pagination=0)
             ui.label("По школам").classes("text-h6")

@@ -197,6 +197,6 @@ def _recommendations(by_stage: pd.DataFrame, by_school: pd.DataFrame, problems: 
     return rec
 
 
-OLYMPIAD = register(ReportKind("olympiad", "Олимпиады школьников города", olympiad_spravka,
+OLYMPIADS = register(ReportKind("olympiads", "Олимпиады школьников города", olympiad_spravka,
                                aggregates=(OLYMPIAD_COUNTS, OLYMPIAD_PASSED, OLYMPIAD_MENTORS),
                                sheets=(PROTOCOL_SHEET,), fields=("year", "subject", "parallel")))
