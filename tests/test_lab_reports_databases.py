@@ -196,6 +196,9 @@ async def test_the_reports_page_prepares_both(lab_env: Path, user: User) -> None
     await user.open("/lab/reports?report=olympiads")
     await user.should_see(marker="report-conclusions", retries=600)
     _nobody_named(no_student_names(user))
+    [grade] = user.find(marker="select-parallel").elements
+    assert grade.props["label"] == "Класс"
+    assert list(grade.options) == ["", "7"]  # type: ignore[attr-defined]  # the olympiads' grades, not the works'
     await user.open("/lab/staff?on=2026-06-01&months=12")
     await user.should_see(marker="report-link-staff", retries=300)
     await user.open("/lab/olympiads")

@@ -18,16 +18,20 @@ from app.lab.pages import frame, lab, lab_page
 from app.lab.reports_run import edited, render
 from app.pages.downloads import export_buttons, report_exports
 from reports.district.builders import parse_params
-from reports.district.catalogue import REPORTS, ReportParams, ReportRefused
+from reports.district.catalogue import REPORTS, ReportKind, ReportParams, ReportRefused
 from reports.spravka.document import Spravka
 
 MONTHS = (3, 6, 12, 24, 36)
 LINES_HINT = "Одна строка — один пункт; пустые строки не войдут в справку (не больше 200 пунктов по 5000 знаков)."
 
 
-def _choices() -> dict[str, Any]:
+def _choices(chosen: ReportKind) -> dict[str, Any]:
+    """The selectors' values: from the cube, or, for a справка that reads no slice of the works, from the first
+    table it reads of its own (the olympiads' subjects and grades are not the works')."""
     d = load("cube")
     cube, schools = d["cube"], d["schools"]
+    if chosen.aggregates and "kind" not in chosen.fields:
+        cube = lab().engine.run(chosen.aggregates[0]).rename(columns={"grade": "parallel"})
     return {"year": options(cube, "year"), "kind": options(cube, "kind"), "subject": options(cube, "subject"),
             "parallel": options(cube, "parallel"),
             "school": dict(zip(schools["code"].astype(str), schools["short_name"].astype(str), strict=True))}
@@ -96,7 +100,7 @@ def create() -> None:
                "months": months, "on": on}
         account = current_account()
         await ui.context.client.connected()  # the town's numbers take a while: send the page first
-        opts = await background.io_bound(_choices)
+        opts = await background.io_bound(_choices, REPORTS[report])
         with body:
             _selectors(opts, report, raw)
             status = ui.column().classes("w-full gap-2")
