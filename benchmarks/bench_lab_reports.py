@@ -63,8 +63,8 @@ def main() -> None:
             doc, t_doc, c_doc = timed_cpu(lambda key=key, params=params: build_document(ctx, key, params, data))
             line = f"  {key:<10} документ {t_doc:.2f} с, ЦП {c_doc:.2f} с (цель < {TARGET_DOC_S:.0f})"
             for fmt in ("docx", "xlsx") + (() if a.no_pdf or find_office() is None else ("pdf",)):
-                blob, t = timed(lambda doc=doc, fmt=fmt: render(doc, fmt))
-                line += f"; {fmt} {t:.2f} с, {len(blob) // 1024} КБ"
+                blob, t, c = timed_cpu(lambda doc=doc, fmt=fmt: render(doc, fmt))
+                line += f"; {fmt} {t:.2f} с (ЦП {c:.2f}), {len(blob) // 1024} КБ"
             print(line + f" (цель файла < {TARGET_FILE_S:.0f} с без pdf)")
             if key == "forecast":
                 for c in doc.conclusions:

@@ -171,4 +171,5 @@ def test_arguments_are_refused_in_russian() -> None:
         with pytest.raises(ReportRefused, match=message):
             parse_params(*args)
     assert parse_params("2025/2026", "", " математика ", "5").__dict__ == {
-        "year": 2025, "kind": "ВПР", "subject": "математика", "parallel": 5, "school": None}
+        "year": 2025, "kind": "ВПР", "subject": "математика", "parallel": 5, "school": None, "months": None,
+        "on": None, "rule": None}

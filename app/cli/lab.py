@@ -315,13 +315,19 @@ def _our_school(data_dir: Path) -> tuple[dict, bytes]:
 @lab_cli.command("report")
 @friendly
 def report(kind: str = typer.Argument(..., help="Какая справка: town-vpr — по итогам ВПР (муниципальной работы) в ОО "
-                                                 "города; school — профиль школы"),
+                                                 "города; school — профиль школы; forecast — прогнозы; cycle — "
+                                                 "управленческий цикл; staff — кадры и аттестация; olympiads — "
+                                                 "олимпиады"),
            out: Path = typer.Option(..., "--out", help="Файл: .docx (с диаграммами), .xlsx или .pdf"),
            year: str = typer.Option(None, "--year", help="Учебный год, например 2025/2026 (по умолчанию — последний)"),
            work_kind: str = typer.Option("ВПР", "--kind", help="Вид работы: ВПР или вид муниципальной работы"),
            subject: str = typer.Option(None, "--subject", help="Только этот предмет"),
            parallel: str = typer.Option(None, "--parallel", help="Только эта параллель (1–11)"),
-           school: str = typer.Option(None, "--school", help="Код школы (для справки school)")) -> None:
+           school: str = typer.Option(None, "--school", help="Код школы (для справки school)"),
+           months: str = typer.Option(None, "--months", help="Справка staff: аттестация в ближайшие N месяцев "
+                                                             "(1–60; по умолчанию — из настроек)"),
+           on: str = typer.Option(None, "--on", help="Справка staff: на дату ДД.ММ.ГГГГ (по умолчанию — сегодня)"),
+           ) -> None:
     """Справка для управления образования: docx, xlsx или pdf (выводы и рекомендации правятся в Word)."""
     from app.lab.reports_run import FORMATS, build_document, render
     from reports.district.builders import parse_params
@@ -333,7 +339,7 @@ def report(kind: str = typer.Argument(..., help="Какая справка: town
         fail(f"--out: файл должен оканчиваться на .docx, .xlsx или .pdf, а указан «{out.name}»")
     try:
         chosen = report_kind(kind)
-        params = parse_params(year, work_kind, subject, parallel, school)
+        params = parse_params(year, work_kind, subject, parallel, school, months, on)
         if chosen.needs_school and not params.school:
             fail(f"Для справки «{kind}» укажите код школы: --school КОД")
         ctx = lab_context()

@@ -14,9 +14,11 @@ from app import background
 from app.auth import current_account
 from app.lab.access import can_open_lab
 from app.lab.pages import frame, lab, lab_page
+from app.lab.reports_run import olympiad_rule
 from app.lab.views import (
     filters,
     people_scope,
+    report_link,
     school_options,
     school_rows,
     sees_people,
@@ -59,8 +61,7 @@ class Filter:
 
 
 def rule() -> OlympiadRule:
-    s = lab().settings
-    return OlympiadRule(winner_min_share=s.olympiad_winner_min_share, prize_quota=s.olympiad_prize_quota)
+    return olympiad_rule(lab().settings)
 
 
 def _num(v: str) -> int | None:
@@ -118,6 +119,7 @@ def create() -> None:
                      "school": ("Школа", offered),
                      "subject": ("Предмет", {s: s for s in r["options"]["subject"]}),
                      "grade": ("Класс", {str(g): str(g) for g in r["options"]["grade"]})})
+            report_link(account, "olympiads", year=year, subject=subject, parallel=grade)
             ui.label("По этапам").classes("text-h6")
             show(r["stages"], ["stage", "source", *COUNTS], TITLES, "olympiad-stages", pagination=0)
             ui.label("По школам").classes("text-h6")

@@ -18,15 +18,20 @@ from app.lab.pages import frame, lab, lab_page
 from app.lab.reports_run import edited, render
 from app.pages.downloads import export_buttons, report_exports
 from reports.district.builders import parse_params
-from reports.district.catalogue import REPORTS, ReportParams, ReportRefused
+from reports.district.catalogue import REPORTS, ReportKind, ReportParams, ReportRefused
 from reports.spravka.document import Spravka
 
+MONTHS = (3, 6, 12, 24, 36)
 LINES_HINT = "Одна строка — один пункт; пустые строки не войдут в справку (не больше 200 пунктов по 5000 знаков)."
 
 
-def _choices() -> dict[str, Any]:
+def _choices(chosen: ReportKind) -> dict[str, Any]:
+    """The selectors' values: from the cube, or, for a справка that reads no slice of the works, from the first
+    table it reads of its own (the olympiads' subjects and grades are not the works')."""
     d = load("cube")
     cube, schools = d["cube"], d["schools"]
+    if chosen.aggregates and "kind" not in chosen.fields:
+        cube = lab().engine.run(chosen.aggregates[0]).rename(columns={"grade": "parallel"})
     return {"year": options(cube, "year"), "kind": options(cube, "kind"), "subject": options(cube, "subject"),
             "parallel": options(cube, "parallel"),
             "school": dict(zip(schools["code"].astype(str), schools["short_name"].astype(str), strict=True))}
@@ -41,14 +46,18 @@ def _selectors(opts: dict[str, Any], report: str, raw: dict[str, str]) -> None:
     with ui.row().classes("items-center gap-3"):
         ui.select({k: v.title for k, v in REPORTS.items()}, value=report, label="Справка",
                   on_change=lambda e: ui.navigate.to(_url(e.value, raw))).classes("w-96").mark("select-report")
-        fields = {"year": ("Учебный год", {str(y): f"{y}/{y + 1}" for y in opts["year"]}),
-                  "kind": ("Вид работы", {str(k): str(k) for k in opts["kind"]}),
-                  "subject": ("Предмет", {str(s): str(s) for s in opts["subject"]}),
-                  "parallel": ("Параллель", {str(p): str(p) for p in opts["parallel"]})}
-        if REPORTS[report].needs_school:
+        chosen = REPORTS[report]
+        offered = {"year": ("Учебный год", {str(y): f"{y}/{y + 1}" for y in opts["year"]}),
+                   "kind": ("Вид работы", {str(k): str(k) for k in opts["kind"]}),
+                   "subject": ("Предмет", {str(s): str(s) for s in opts["subject"]}),
+                   "parallel": ("Параллель" if "kind" in chosen.fields else "Класс",
+                                {str(p): str(p) for p in opts["parallel"]}),
+                   "months": ("Аттестация в ближайшие", {str(m): f"{m} мес." for m in MONTHS})}
+        fields = {k: v for k, v in offered.items() if k in chosen.fields}
+        if chosen.needs_school:
             fields["school"] = ("Школа", opts["school"])
         for key, (title, values) in fields.items():
-            values = {"": "по умолчанию" if key in ("year", "kind") else "все", **values}
+            values = {"": "по умолчанию" if key in ("year", "kind", "months") else "все", **values}
             if key == "school":
                 values.pop("")
             current = raw.get(key) or ""
@@ -74,7 +83,9 @@ def _editor(doc: Spravka, report: str) -> None:
     def final() -> Spravka:
         return edited(doc, str(conclusions.value or "").splitlines(), str(recommendations.value or "").splitlines())
 
-    export_buttons(report_exports(f"{REPORTS[report].title} {doc.meta[0][1] if doc.meta else ''}",
+    when = doc.meta[0][1] if doc.meta else ""
+    when = when.strftime("%d.%m.%Y") if hasattr(when, "strftime") else when
+    export_buttons(report_exports(f"{REPORTS[report].title} {when}",
                                   lambda: render(final(), "docx"), lambda: render(final(), "xlsx"),
                                   lambda: render(final(), "pdf")))
 
@@ -82,19 +93,20 @@ def _editor(doc: Spravka, report: str) -> None:
 def create() -> None:
     @lab_page("/lab/reports", "lab_reports")
     async def reports_page(report: str = "town-vpr", year: str = "", kind: str = "", subject: str = "",
-                           parallel: str = "", school: str = "") -> None:
+                           parallel: str = "", school: str = "", months: str = "", on: str = "") -> None:
         body = frame("Справки для управления образования")
         report = report if report in REPORTS else "town-vpr"
-        raw = {"year": year, "kind": kind, "subject": subject, "parallel": parallel, "school": school}
+        raw = {"year": year, "kind": kind, "subject": subject, "parallel": parallel, "school": school,
+               "months": months, "on": on}
         account = current_account()
         await ui.context.client.connected()  # the town's numbers take a while: send the page first
-        opts = await background.io_bound(_choices)
+        opts = await background.io_bound(_choices, REPORTS[report])
         with body:
             _selectors(opts, report, raw)
             status = ui.column().classes("w-full gap-2")
         chosen = REPORTS[report]
         try:
-            params: ReportParams = parse_params(year, kind, subject, parallel, school)
+            params: ReportParams = parse_params(year, kind, subject, parallel, school, months, on)
         except ReportRefused as exc:
             with status:
                 ui.label(str(exc)).classes("text-negative").mark("report-refused")

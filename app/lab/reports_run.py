@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from reports.district.catalogue import ReportParams, report_kind
+from reports.district.olympiads import OlympiadRule
 from reports.district.signals import SignalSettings
 from reports.district.town_data import TownData, gather
 from reports.spravka.document import Spravka
@@ -49,9 +50,21 @@ def town_data(ctx: Any, forecasts: bool = False) -> TownData:
     return data
 
 
+def with_settings(params: ReportParams, settings: Any) -> ReportParams:
+    """The arguments with the lab's settings where the person gave none: the horizon of attestation, the olympiad
+    status rule."""
+    return replace(params, months=params.months or settings.lab_attestation_months,
+                   rule=params.rule or olympiad_rule(settings))
+
+
+def olympiad_rule(settings: Any) -> OlympiadRule:
+    return OlympiadRule(winner_min_share=settings.olympiad_winner_min_share, prize_quota=settings.olympiad_prize_quota)
+
+
 def build_document(ctx: Any, key: str, params: ReportParams, data: TownData | None = None) -> Spravka:
     """The справка `key` for `params`; ReportRefused (Russian) when it cannot be built."""
     kind = report_kind(key)
+    params = with_settings(params, ctx.settings)
     data = data or town_data(ctx, forecasts=kind.forecasts)
     data.extra.update({a.key: ctx.engine.run(a) for a in kind.aggregates})
     data.extra.update({key: ctx.cache.workbook.frames[key] for key in kind.sheets})

@@ -19,6 +19,7 @@ from app.lab.pages import frame, lab, lab_page
 from app.lab.views import (
     filters,
     people_scope,
+    report_link,
     school_options,
     school_rows,
     sees_people,
@@ -151,6 +152,7 @@ def create() -> None:
                      f"— один человек); в списке на аттестацию {len(view.due)}, без курсов три года "
                      f"{len(view.stale)}.").classes("text-subtitle1").mark("staff-summary")
 
+            report_link(account, "staff", months=str(n), on=on)
             if can_open_lab(account, "lab_staff_xlsx"):
                 export_buttons([Export("Статистика для управления (xlsx)", "download", "staff-xlsx",
                                        file_name("Кадры школ города", f"{day:%d.%m.%Y}", ext="xlsx"), XLSX,

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from nicegui import ui
 
-from app.lab.access import lab_role, lab_sees_people, lab_sees_school
+from app.lab.access import can_open_lab, lab_role, lab_sees_people, lab_sees_school
 from app.lab.dashboard import ru
 from app.roles import LabRole
 from sync.users import Account
@@ -62,6 +62,13 @@ def filters(path: str, current: Mapping[str, str], options: Mapping[str, tuple[s
 def link(path: str, params: Mapping[str, Any]) -> str:
     q = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{path}?{q}" if q else path
+
+
+def report_link(account: Account | None, report: str, **params: Any) -> None:
+    """A link from a database page to its справка on the reports page (for the roles that may open that page)."""
+    if can_open_lab(account, "lab_reports"):
+        ui.link("Справка для управления образования (Word, Excel, PDF)",
+                link("/lab/reports", {"report": report, **params})).mark(f"report-link-{report}")
 
 
 def people_scope(frame: pd.DataFrame, account: Account | None, column: str = "school") -> pd.DataFrame:

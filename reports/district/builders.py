@@ -6,11 +6,13 @@ builder in `data.extra` under each aggregate's or sheet's key)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from reports.district.aggregates import Aggregate
+from reports.district.olympiads import OlympiadRule
 from reports.district.town_data import TownData
 from reports.spravka.document import Spravka
 from sheets_schema.errors import UserFacingError
@@ -25,13 +27,18 @@ class ReportRefused(UserFacingError):
 @dataclass(frozen=True)
 class ReportParams:
     """What a справка is about: an academic year (its first calendar year; None — the latest in the warehouse),
-    a kind of work («ВПР» or a municipal work's kind), optionally one subject and parallel, and a school."""
+    a kind of work («ВПР» or a municipal work's kind), optionally one subject and parallel, and a school; the staff
+    справка's date and horizon of attestation (months; None — the lab's setting), the olympiad справка's status
+    rule (the lab's settings fill both in)."""
 
     year: int | None = None
     kind: str = "ВПР"
     subject: str | None = None
     parallel: int | None = None
     school: str | None = None
+    months: int | None = None
+    on: dt.date | None = None
+    rule: OlympiadRule | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class ReportKind:
     forecasts: bool = False  # reads the per-result facts and the contingent (TownData.facts, .contingent)
     aggregates: tuple[Aggregate, ...] = ()  # extra tables the builder reads from data.extra
     sheets: tuple[str, ...] = ()  # sheets of the lab's own workbook it reads (data.extra under the sheet's key)
+    fields: tuple[str, ...] = ("year", "kind", "subject", "parallel")  # the arguments it reads (page selectors)
 
 
 REPORTS: dict[str, ReportKind] = {}
@@ -75,9 +83,10 @@ def year_of(data: TownData, params: ReportParams) -> int:
 
 
 def parse_params(year: str | None = None, kind: str | None = None, subject: str | None = None,
-                 parallel: str | int | None = None, school: str | None = None) -> ReportParams:
-    """The справка's arguments as a person types them (CLI, page): «2025/2026» or «2025», a parallel 1–11;
-    anything else is refused with a Russian message."""
+                 parallel: str | int | None = None, school: str | None = None, months: str | int | None = None,
+                 on: str | None = None) -> ReportParams:
+    """The справка's arguments as a person types them (CLI, page): «2025/2026» or «2025», a parallel 1–11,
+    months 1–60, a date ДД.ММ.ГГГГ or ГГГГ-ММ-ДД; anything else is refused with a Russian message."""
     y: int | None = None
     if year not in (None, ""):
         m = re.fullmatch(r"\s*(\d{4})(?:\s*/\s*(\d{4}))?\s*", str(year))
@@ -90,7 +99,29 @@ def parse_params(year: str | None = None, kind: str | None = None, subject: str 
         if not text.isdigit() or not 1 <= int(text) <= 11:
             raise ReportRefused(f"Параллель «{parallel}»: нужно число от 1 до 11")
         p = int(text)
+    m_: int | None = None
+    if months not in (None, ""):
+        text = str(months).strip()
+        if not text.isdigit() or not 1 <= int(text) <= 60:
+            raise ReportRefused(f"Срок аттестации «{months}»: нужно число месяцев от 1 до 60")
+        m_ = int(text)
     kind = (kind or "ВПР").strip() or "ВПР"
     if len(kind) > 100 or (subject and len(subject) > 200) or (school and len(school) > 64):
         raise ReportRefused("Слишком длинное значение аргумента справки")
-    return ReportParams(y, kind, (subject or "").strip() or None, p, (school or "").strip() or None)
+    return ReportParams(y, kind, (subject or "").strip() or None, p, (school or "").strip() or None, m_,
+                        parse_day(on))
+
+
+def parse_day(text: str | None) -> dt.date | None:
+    """«01.06.2026» or «2026-06-01» (None when empty); anything else is refused in Russian."""
+    if text in (None, ""):
+        return None
+    value = str(text).strip()
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            day = dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+        if 1950 <= day.year <= 2100:
+            return day
+    raise ReportRefused(f"Дата «{text}» записана неверно: нужно, например, 01.06.2026")

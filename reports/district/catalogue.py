@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from reports.district import cycle, spravka_forecast, spravka_school, spravka_town  # noqa: F401  (each registers its builders)
+from reports.district import (  # noqa: F401  (each registers its builders)
+    cycle,
+    spravka_forecast,
+    spravka_olympiad,
+    spravka_school,
+    spravka_staff,
+    spravka_town,
+)
 from reports.district.builders import REPORTS, ReportKind, ReportParams, ReportRefused, report_kind
 
 __all__ = ["REPORTS", "ReportKind", "ReportParams", "ReportRefused", "report_kind"]

@@ -15,6 +15,7 @@ from reports.analytics.staff import (
     NO_COURSES,
     PRIZE,
     WINNER,
+    StaffComposition,
     attestation_due,
     category_term,
     no_recent_courses,
@@ -69,7 +70,22 @@ def staff_document(frames: Frames, on: Any) -> Spravka:
         stale, COURSE_COLUMNS, "Все педагоги прошли курсы повышения квалификации за последние три года.",
         weak=(stale["course_status"] == NO_COURSES).tolist(), sheet="Курсы")))
 
-    out, rec = [f"Педагогический состав на {fmt_date(on)}: {teachers_word(comp.total)}."], []
+    _, permanent = category_term(teachers["category"], teachers["category_date"])
+    out, rec = staff_findings(comp, int(permanent.sum()), due, stale, DUE_MONTHS)
+    out.insert(0, f"Педагогический состав на {fmt_date(on)}: {teachers_word(comp.total)}.")
+    return Spravka(f"Кадровый состав педагогических работников на {fmt_date(on)}",
+                   (("Дата", pd.Timestamp(on)), ("Педагогов", int(comp.total))),
+                   "Цель: состав педагогов по категории, образованию, стажу и возрасту; сроки аттестации и курсов "
+                   "повышения квалификации.", tuple(sections), tuple(out),
+                   tuple(rec or ["Кадровый состав стабильный: продолжить плановую работу по аттестации и курсам."]))
+
+
+def staff_findings(comp: StaffComposition, permanent: int, due: pd.DataFrame, stale: pd.DataFrame,
+                   months: int) -> tuple[list[str], list[str]]:
+    """Conclusions and recommendations from the composition, the people with a permanent category, those due for
+    attestation within `months` and those without courses in three years (the school's справка and the town's)."""
+    out: list[str] = []
+    rec: list[str] = []
     high, high_pct = _share(comp.by_category, "высшая")
     first, first_pct = _share(comp.by_category, "первая")
     out.append(f"Педагогов с высшей квалификационной категорией — {high} ({pct_text(high_pct)}), с первой — "
@@ -78,10 +94,9 @@ def staff_document(frames: Frames, on: Any) -> Spravka:
         n_new, new_pct = _share(comp.by_category, name)
         if n_new:
             out.append(f"Квалификационная категория «{name}» — у {n_new} ({pct_text(new_pct)}).")
-    _, permanent = category_term(teachers["category"], teachers["category_date"])
-    if permanent.any():
+    if permanent:
         out.append(f"Бессрочные категории (установленные с 01.09.2023 по Приказу Минпросвещения России от 24.03.2023 "
-                   f"№ 196) — у {teachers_word(int(permanent.sum()))}; им повторная аттестация не требуется.")
+                   f"№ 196) — у {teachers_word(permanent)}; им повторная аттестация не требуется.")
     young, young_pct = _share(comp.by_experience, "до 5 лет")
     if young:
         out.append(f"Педагогов со стажем до 5 лет — {young} ({pct_text(young_pct)}).")
@@ -91,7 +106,7 @@ def staff_document(frames: Frames, on: Any) -> Spravka:
         out.append(f"Педагогов в возрасте 60 лет и старше — {old} ({pct_text(old_pct)}).")
     if len(due):
         expired = int((due["attestation_status"] == EXPIRED).sum())
-        out.append(f"Педагогов, которым в ближайшие {DUE_MONTHS} месяцев нужна аттестация, — {len(due)}; у {expired} "
+        out.append(f"Педагогов, которым в ближайшие {months} месяцев нужна аттестация, — {len(due)}; у {expired} "
                    "из них категория уже истекла.")
         rec.append("Составить график аттестации педагогов на год: подать заявления до истечения пятилетнего срока "
                    "категорий, установленных до 01.09.2023, и провести аттестацию на соответствие занимаемой "
@@ -101,11 +116,7 @@ def staff_document(frames: Frames, on: Any) -> Spravka:
         out.append(f"Педагогов без курсов повышения квалификации за последние три года — {len(stale)}; у {never} "
                    "из них курсов не было совсем.")
         rec.append("Включить в план повышения квалификации педагогов без курсов за последние три года.")
-    return Spravka(f"Кадровый состав педагогических работников на {fmt_date(on)}",
-                   (("Дата", pd.Timestamp(on)), ("Педагогов", int(comp.total))),
-                   "Цель: состав педагогов по категории, образованию, стажу и возрасту; сроки аттестации и курсов "
-                   "повышения квалификации.", tuple(sections), tuple(out),
-                   tuple(rec or ["Кадровый состав стабильный: продолжить плановую работу по аттестации и курсам."]))
+    return out, rec
 
 
 def olympiad_entries(frames: Frames) -> pd.DataFrame:
