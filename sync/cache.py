@@ -63,10 +63,7 @@ def overlay(schema: Registry, grids: dict[str, Grid], commands: Sequence[WriteCo
                 id_col = header.index(ID_HEADER)
                 index = indexes.get(sheet.title) if indexes is not None else None
                 if index is None:
-                    index = {}
-                    for i in range(1, len(grid)):
-                        if len(grid[i]) > id_col:
-                            index.setdefault(grid[i][id_col].strip(), []).append(i)
+                    index = id_index(grid, id_col)
                     if indexes is not None:
                         indexes[sheet.title] = index
                 sheets[sheet.title] = header, id_col, index
@@ -98,6 +95,15 @@ def overlay(schema: Registry, grids: dict[str, Grid], commands: Sequence[WriteCo
             if indexes is not None:
                 indexes.pop(title, None)
     return out, touched
+
+
+def id_index(grid: Grid, id_col: int) -> dict[str, list[int]]:
+    """Row id -> its positions in the grid (header at 0; a repeated id has several)."""
+    index: dict[str, list[int]] = {}
+    for i in range(1, len(grid)):
+        if len(grid[i]) > id_col:
+            index.setdefault(grid[i][id_col].strip(), []).append(i)
+    return index
 
 
 def _set_cells(sheet: Sheet, header: list[str], row: list[str], values: Mapping[str, str]) -> None:
@@ -316,6 +322,7 @@ class WorkbookCache:
 
     def settle(self) -> None:
         """Commands reached the store: rows no longer pending lose their mark; the frames already hold them."""
+        self._index_read_grids()
         with self._lock:
             waiting = self.pending_source() if self.pending_source else []
             ops = {c.op_id for c in waiting}
@@ -330,6 +337,22 @@ class WorkbookCache:
             for c in waiting:
                 touched.setdefault(c.sheet, set()).add(c.row_id)
             self.pending = {k: v & touched.get(k, set()) for k, v in self.pending.items() if v & touched.get(k, set())}
+
+    def _index_read_grids(self) -> None:
+        """Build the id index of each read grid that laid commands write to and that has none yet, outside the
+        lock (the first settle after a read would otherwise hold saves and pages for a pass over a big sheet);
+        kept only if that grid is still the one read."""
+        with self._lock:
+            titles = {self.schema[c.sheet].title for c in self._laid.values()} - set(self._grid_index)
+            grids = {t: g for t in titles if (g := self._grids.get(t))}
+        for title, grid in grids.items():
+            header = [h.strip() for h in grid[0]]
+            if ID_HEADER not in header:
+                continue
+            index = id_index(grid, header.index(ID_HEADER))
+            with self._lock:
+                if self._grids.get(title) is grid and title not in self._grid_index:
+                    self._grid_index[title] = index
 
     def _invalidate(self) -> None:
         self._dirty = True
