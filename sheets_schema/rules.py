@@ -77,7 +77,9 @@ def scores_matrix(scores: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     width = int(counts.max()) if len(counts) and counts.max() > 0 else 0
     out = np.full((len(cells), width), np.nan)
     has = counts > 0
-    if has.any():
+    if has.all() and (counts == width).all():  # one work's sheet: a rectangle, converted in one call
+        out[:] = np.array(cells.tolist(), dtype=float)  # None -> NaN
+    elif has.any():
         flat = np.array(list(itertools.chain.from_iterable(cells[has])), dtype=float)  # None -> NaN
         rows = np.repeat(np.flatnonzero(has), counts[has])
         starts = np.repeat(np.cumsum(counts[has]) - counts[has], counts[has])
@@ -93,11 +95,11 @@ def task_maxima(tasks: pd.DataFrame, work_ids: pd.Series, width: int) -> tuple[n
     pos = ordered.groupby("work_id").cumcount().to_numpy()
     n_tasks = ordered.groupby("work_id").size()
     width = max(width, int(n_tasks.max()) if len(n_tasks) else 0)
-    codes = {w: i for i, w in enumerate(n_tasks.index)}
-    table = np.full((len(codes) + 1, width), np.nan)  # last row: works without tasks
-    table[ordered["work_id"].map(codes).to_numpy(), pos] = ordered["max_score"].to_numpy(dtype=float)
-    row_code = work_ids.map(codes).fillna(len(codes)).to_numpy(dtype=np.int64)
-    count = work_ids.map(n_tasks).fillna(-1).to_numpy(dtype=np.int64)
+    works = pd.Index(n_tasks.index.astype(object))
+    table = np.full((len(works) + 1, width), np.nan)  # last row: works without tasks
+    table[works.get_indexer(ordered["work_id"].astype(object)), pos] = ordered["max_score"].to_numpy(dtype=float)
+    row_code = works.get_indexer(work_ids.astype(object))  # hashed, in C; -1: a work without tasks
+    count = np.append(n_tasks.to_numpy(dtype=np.int64), -1)[row_code]
     return table[row_code], count
 
 

@@ -36,13 +36,18 @@ class CacheStatus:
     row_counts: dict[str, int] = field(default_factory=dict)
 
 
-def overlay(schema: Registry, grids: dict[str, Grid], commands: Sequence[WriteCommand]
+def overlay(schema: Registry, grids: dict[str, Grid], commands: Sequence[WriteCommand],
+            indexes: dict[str, dict[str, list[int]]] | None = None
             ) -> tuple[dict[str, Grid], dict[str, set[str]]]:
     """The grids as they will be once the commands are applied; and the ids each command touched, by sheet key.
 
     The input grids are never changed: a sheet written to is a new list of the old rows, with each row a command
     changes replaced by a changed copy, and its rows are found through an id index (the cost is one pass over the
-    ids of the sheets written to, not a copy of their cells)."""
+    ids of the sheets written to, not a copy of their cells).
+
+    `indexes` (title -> id -> positions), when given, belongs to `grids` and is carried over to the result: an
+    index found there is used instead of that pass and kept up to date (an update keeps positions, an append adds
+    one); a sheet with a delete loses its index, as its rows move up. Only for a result that replaces `grids`."""
     out = {t: g for t, g in grids.items()}
     touched: dict[str, set[str]] = {}
     sheets: dict[str, tuple[list[str], int, dict[str, list[int]]] | None] = {}  # title -> header, id col, index
@@ -56,10 +61,11 @@ def overlay(schema: Registry, grids: dict[str, Grid], commands: Sequence[WriteCo
             else:
                 grid = out[sheet.title] = list(grid)
                 id_col = header.index(ID_HEADER)
-                index: dict[str, list[int]] = {}
-                for i in range(1, len(grid)):
-                    if len(grid[i]) > id_col:
-                        index.setdefault(grid[i][id_col].strip(), []).append(i)
+                index = indexes.get(sheet.title) if indexes is not None else None
+                if index is None:
+                    index = id_index(grid, id_col)
+                    if indexes is not None:
+                        indexes[sheet.title] = index
                 sheets[sheet.title] = header, id_col, index
         found = sheets[sheet.title]
         if found is None:
@@ -86,7 +92,18 @@ def overlay(schema: Registry, grids: dict[str, Grid], commands: Sequence[WriteCo
     for title, found in sheets.items():
         if found is not None and any(r is None for r in out[title]):
             out[title] = [r for r in out[title] if r is not None]
+            if indexes is not None:
+                indexes.pop(title, None)
     return out, touched
+
+
+def id_index(grid: Grid, id_col: int) -> dict[str, list[int]]:
+    """Row id -> its positions in the grid (header at 0; a repeated id has several)."""
+    index: dict[str, list[int]] = {}
+    for i in range(1, len(grid)):
+        if len(grid[i]) > id_col:
+            index.setdefault(grid[i][id_col].strip(), []).append(i)
+    return index
 
 
 def _set_cells(sheet: Sheet, header: list[str], row: list[str], values: Mapping[str, str]) -> None:
@@ -158,6 +175,7 @@ class WorkbookCache:
         self.schema = schema
         self.pending_source = pending
         self._grids: dict[str, Grid] = {}  # as last read
+        self._grid_index: dict[str, dict[str, list[int]]] = {}  # title -> id -> positions in _grids (see overlay)
         self._view: dict[str, Grid] = {}  # as last read with pending commands laid over (raw rows come from here)
         self._index: dict[str, dict[str, int]] = {}  # title -> row id -> position in _view, built on first use
         self._workbook: Workbook = validate_workbook(schema, {})
@@ -304,12 +322,14 @@ class WorkbookCache:
 
     def settle(self) -> None:
         """Commands reached the store: rows no longer pending lose their mark; the frames already hold them."""
+        self._index_read_grids()
         with self._lock:
             waiting = self.pending_source() if self.pending_source else []
             ops = {c.op_id for c in waiting}
             applied = [c for op, c in self._laid.items() if op not in ops]
             if applied:  # the store holds them now: so does the last read, and «old» values of edits follow
-                self._grids, _ = overlay(self.schema, self._grids, applied)
+                # the index of the read grids is kept between settles: no pass over a big sheet's ids each time
+                self._grids, _ = overlay(self.schema, self._grids, applied, self._grid_index)
                 for c in applied:
                     del self._laid[c.op_id]
             self._read_ops = [c.op_id for c in waiting]
@@ -318,6 +338,22 @@ class WorkbookCache:
                 touched.setdefault(c.sheet, set()).add(c.row_id)
             self.pending = {k: v & touched.get(k, set()) for k, v in self.pending.items() if v & touched.get(k, set())}
 
+    def _index_read_grids(self) -> None:
+        """Build the id index of each read grid that laid commands write to and that has none yet, outside the
+        lock (the first settle after a read would otherwise hold saves and pages for a pass over a big sheet);
+        kept only if that grid is still the one read."""
+        with self._lock:
+            titles = {self.schema[c.sheet].title for c in self._laid.values()} - set(self._grid_index)
+            grids = {t: g for t in titles if (g := self._grids.get(t))}
+        for title, grid in grids.items():
+            header = [h.strip() for h in grid[0]]
+            if ID_HEADER not in header:
+                continue
+            index = id_index(grid, header.index(ID_HEADER))
+            with self._lock:
+                if self._grids.get(title) is grid and title not in self._grid_index:
+                    self._grid_index[title] = index
+
     def _invalidate(self) -> None:
         self._dirty = True
         self._invalidations += 1
@@ -325,7 +361,7 @@ class WorkbookCache:
     def seed(self, grids: dict[str, Grid], read_at: float) -> None:
         """Start from grids read earlier (the last good local copy) while the store cannot be read."""
         with self._lock:
-            self._grids = grids
+            self._grids, self._grid_index = grids, {}
             self._rebuild()
             self.status.refreshed_at = read_at
             self.status.row_counts = {k: len(v) for k, v in self._workbook.frames.items()}
@@ -359,6 +395,7 @@ class WorkbookCache:
             self._laid = {c.op_id: c for c in commands}
             self._laid.update((c.op_id, c) for e in self._since if e[0] > applies for c in e[1])
             self._grids, self._view, self._index, self.pending = grids, view, {}, touched
+            self._grid_index = {}
             self._workbook = workbook
             self._dirty = self._invalidations != invalidations
             self.version += 1

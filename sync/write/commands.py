@@ -74,6 +74,7 @@ def validate_commands(schema: Registry, commands: Sequence[WriteCommand],
                 raise CommandRejected([RowProblem(0, "", f"Нет таких столбцов на листе «{title}»: "
                                                          + ", ".join(sorted(unknown)))], title)
         current = current_rows(frames.get(sheet_key), [c.row_id for c in mine if c.op != "append"])
+        types = {f.key: f.type for f in sheet.fields}
         candidates: list[dict[str, str]] = []
         replacing: list[str] = []
         for c in mine:
@@ -85,8 +86,7 @@ def validate_commands(schema: Registry, commands: Sequence[WriteCommand],
                     problems.append(RowProblem(0, "id", f"Строка «{c.row_id}» не найдена на листе «{title}» — "
                                                         "возможно, её удалили; обновите страницу"))
                     continue
-                row = {k: sheet.field(k).type.render(v) if not isinstance(v, str) else v
-                       for k, v in base.items() if k in sheet.keys}
+                row = {k: types[k].render(v) if not isinstance(v, str) else v for k, v in base.items() if k in types}
                 row.update(c.values)
                 replacing.append(c.row_id)
             else:

@@ -113,9 +113,9 @@ class Outbox:
              found: dict[int, dict[str, str]] | None = None) -> None:
         now = time.time() if status == APPLIED else None
         with self._tx() as c:
-            for s in seqs:
-                c.execute("UPDATE commands SET status = ?, applied_at = ?, last_error = ?, found = ? WHERE seq = ?",
-                          (status, now, error, json.dumps((found or {}).get(s, {}), ensure_ascii=False), s))
+            c.executemany("UPDATE commands SET status = ?, applied_at = ?, last_error = ?, found = ? WHERE seq = ?",
+                          [(status, now, error, json.dumps((found or {}).get(s, {}), ensure_ascii=False), s)
+                           for s in seqs])
 
     def note_failure(self, seqs: Sequence[int], error: str) -> None:
         with self._tx() as c:
