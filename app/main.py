@@ -42,6 +42,7 @@ def setup(ctx: AppContext) -> None:
     """Register pages and background refresh for one context (also used by the UI tests)."""
     set_context(ctx)
     nicegui_tuning.install()
+    memory.limit_arenas()  # before the worker and thread pools start their threads
     first_read(ctx)  # pages must never open on an empty cache: the store, or its last good local copy
 
     # a timer stops for good when its callback raises CancelledError: timers swallow Cancelled and try next time

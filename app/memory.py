@@ -13,6 +13,8 @@ import logging
 
 log = logging.getLogger(__name__)
 TRIM_SECONDS = 60.0
+ARENAS = 2  # glibc's default is 8 per core: each thread pool worker may keep its own arena of freed pages
+_M_ARENA_MAX = -8  # mallopt parameter number (malloc.h)
 
 
 @functools.cache
@@ -32,3 +34,11 @@ def trim() -> bool:
         return False
     libc.malloc_trim(0)
     return True
+
+
+def limit_arenas(count: int = ARENAS) -> bool:
+    """Cap glibc's malloc arenas for threads created later (what MALLOC_ARENA_MAX does at start); False elsewhere."""
+    libc = _libc()
+    if libc is None or not hasattr(libc, "mallopt"):
+        return False
+    return bool(libc.mallopt(_M_ARENA_MAX, count))

@@ -45,9 +45,9 @@ def install() -> None:
 # -- pages nobody connected to ----------------------------------------------------------------------------------
 # A built page holds its elements (about 1.5 MB for the dashboard) until a browser connects to it; one that never
 # does (a script, a link preview, a tab closed while loading) is pruned by NiceGUI after 60 s, which under load keeps
-# hundreds of pages in memory. A browser connects within a second or two of the page arriving; a page that is still
+# hundreds of pages in memory. A browser connects within a second of the page arriving; a page that is still
 # being built is never dropped (the mark is set when its body has finished).
-BUILT_PAGE_SECONDS = 10.0
+BUILT_PAGE_SECONDS = 4.0
 _BUILT = "_edumon_built_at"
 
 

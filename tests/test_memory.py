@@ -12,3 +12,7 @@ def test_trim_runs_where_glibc_is_and_says_so() -> None:
     assert memory.trim() is has_trim
     if ctypes.util.find_library("c") and "libc.so" in str(ctypes.util.find_library("c")):
         assert has_trim  # Linux with glibc: the trim is really made
+
+
+def test_arena_limit_is_set_where_glibc_is() -> None:
+    assert memory.limit_arenas() is (memory._libc() is not None)
