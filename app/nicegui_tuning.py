@@ -47,7 +47,7 @@ def install() -> None:
 # does (a script, a link preview, a tab closed while loading) is pruned by NiceGUI after 60 s, which under load keeps
 # hundreds of pages in memory. A browser connects within a second of the page arriving; a page that is still
 # being built is never dropped (the mark is set when its body has finished).
-BUILT_PAGE_SECONDS = 4.0
+BUILT_PAGE_SECONDS = 10.0  # a loaded machine can take seconds to load the page script and connect
 _BUILT = "_edumon_built_at"
 
 
