@@ -20,22 +20,26 @@ from reports.district.aggregates import Aggregate
 # (1-based; the index is cast so the transpiler shifts it for Spark's 0-based arrays, and guarded by the list's
 # length, which Spark's ANSI mode requires). A task number entered twice for a work counts once (its largest
 # maximum); a task of no positive maximum, an unscored task («-», null or NaN) and a result without a list count
-# nowhere. Grouped by the keys `per_task` reports: works of one subject, parallel and kind in a school add up.
+# nowhere. Summed per work and task first (the works are joined to those few rows, not to every score), then by
+# the keys `per_task` reports: works of one subject, parallel and kind in a school add up.
 TASK_SUMS = Aggregate(
     "task_sums", "Суммы баллов по заданиям работ (школа × предмет × параллель × вид работы × задание)",
-    """SELECT p.year, p.school, s.name AS subject, w.parallel AS parallel, w.kind AS kind, p.number AS number,
-       SUM(p.points) AS points, SUM(p.max_score) AS max_points, COUNT(*) AS written
-FROM (SELECT r.year, r.school, r.work_id, t.number, t.max_score,
-             CASE WHEN t.number <= array_length(r.scores) THEN r.scores[CAST(t.number AS BIGINT)] END AS points
-      FROM results r
-      JOIN (SELECT year, school, work_id, number, MAX(max_score) AS max_score FROM tasks
-            WHERE number IS NOT NULL AND max_score > 0 GROUP BY year, school, work_id, number) t
-        ON t.work_id = r.work_id AND t.year = r.year AND t.school = r.school
-      WHERE r.present = 'да') p
-JOIN works w ON w.id = p.work_id AND w.year = p.year AND w.school = p.school
+    """SELECT g.year, g.school, s.name AS subject, w.parallel AS parallel, w.kind AS kind, g.number AS number,
+       SUM(g.points) AS points, SUM(g.max_points) AS max_points, SUM(g.written) AS written
+FROM (SELECT p.year, p.school, p.work_id, p.number, SUM(p.points) AS points, SUM(p.max_score) AS max_points,
+             COUNT(*) AS written
+      FROM (SELECT r.year, r.school, r.work_id, t.number, t.max_score,
+                   CASE WHEN t.number <= array_length(r.scores) THEN r.scores[CAST(t.number AS BIGINT)] END AS points
+            FROM results r
+            JOIN (SELECT year, school, work_id, number, MAX(max_score) AS max_score FROM tasks
+                  WHERE number IS NOT NULL AND max_score > 0 GROUP BY year, school, work_id, number) t
+              ON t.work_id = r.work_id AND t.year = r.year AND t.school = r.school
+            WHERE r.present = 'да') p
+      WHERE p.points IS NOT NULL AND NOT isnan(p.points)
+      GROUP BY p.year, p.school, p.work_id, p.number) g
+JOIN works w ON w.id = g.work_id AND w.year = g.year AND w.school = g.school
 LEFT JOIN subjects s ON s.id = w.subject_id AND s.year = w.year AND s.school = w.school
-WHERE p.points IS NOT NULL AND NOT isnan(p.points)
-GROUP BY p.year, p.school, s.name, w.parallel, w.kind, p.number""", ("results", "works", "subjects", "tasks"))
+GROUP BY g.year, g.school, s.name, w.parallel, w.kind, g.number""", ("results", "works", "subjects", "tasks"))
 
 # How many works (of those with a present result) give a task (year × subject × parallel × kind × number) each
 # element and level: `per_task` labels a task with its most frequent ones.
