@@ -1,14 +1,16 @@
 """From a town to a region: the lab's queries over a synthetic region of 30 / 300 / 2,000 schools on DuckDB and on
 Spark local[2], the same aggregates (reports.district) on the same hive-partitioned Parquet.
 
-Run: .venv/bin/python benchmarks/bench_region.py [--sizes 30,300,2000] [--no-spark] [--runs 3]   (default 30)
+Run: .venv/bin/python benchmarks/bench_region.py [--sizes 30,300,2000] [--no-spark | --engines spark] [--runs 3]
+     [--only town-level] [--no-tasks] [--keep DIR]   (default 30)
 
-Per size: warehouse size and rows; the town-level indicators (every aggregate of the registry but the per-school
-cube itself and the per-task extracts, the heavy one being the town's indicators from the raw facts) and one
-school's view (its cube and its raw facts read from its own folders only) — each engine measured in its own
-process so its peak memory is its own; the per-task extracts apart (up to --extracts-up-to schools);
-rows per second; the growth fit over the sizes run; compaction of the per-school files of `results` and `cube`
-into one file per table-year, and the same scans before and after it.
+Per size: warehouse size and rows; the indicators (every aggregate of the registry but the per-school cube itself,
+the per-task sums and the row extracts; `--only town-level` for those of the target) with the town-level subtotal,
+and one school's view (its cube and its raw facts read from its own folders only) — each engine measured in its
+own process so its peak memory is its own; the per-task sums (two aggregates and `per_task`) with their memory;
+the row extracts apart (up to --extracts-up-to schools); rows per second; the growth fit over the sizes run;
+compaction of the per-school files of `results` and `cube` into one file per table-year, and the same scans
+before and after it.
 """
 
 from __future__ import annotations
