@@ -1,14 +1,16 @@
 """From a town to a region: the lab's queries over a synthetic region of 30 / 300 / 2,000 schools on DuckDB and on
 Spark local[2], the same aggregates (reports.district) on the same hive-partitioned Parquet.
 
-Run: .venv/bin/python benchmarks/bench_region.py [--sizes 30,300,2000] [--no-spark] [--runs 3]   (default 30)
+Run: .venv/bin/python benchmarks/bench_region.py [--sizes 30,300,2000] [--no-spark | --engines spark] [--runs 3]
+     [--only town-level] [--no-tasks] [--keep DIR]   (default 30)
 
-Per size: warehouse size and rows; the town-level indicators (every aggregate of the registry but the per-school
-cube itself and the per-task extracts, the heavy one being the town's indicators from the raw facts) and one
-school's view (its cube and its raw facts read from its own folders only) — each engine measured in its own
-process so its peak memory is its own; the per-task extracts apart (up to --extracts-up-to schools);
-rows per second; the growth fit over the sizes run; compaction of the per-school files of `results` and `cube`
-into one file per table-year, and the same scans before and after it.
+Per size: warehouse size and rows; the indicators (every aggregate of the registry but the per-school cube itself,
+the per-task sums and the row extracts; `--only town-level` for those of the target) with the town-level subtotal,
+and one school's view (its cube and its raw facts read from its own folders only) — each engine measured in its
+own process so its peak memory is its own; the per-task sums (two aggregates and `per_task`) with their memory;
+the row extracts apart (up to --extracts-up-to schools); rows per second; the growth fit over the sizes run;
+compaction of the per-school files of `results` and `cube` into one file per table-year, and the same scans
+before and after it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from region_synth import code_of, compact, planted, write_region  # noqa: E402
 
 from reports.district import AGGREGATES, CUBE, Aggregate  # noqa: E402
 from reports.district.aggregates import FACTS  # noqa: E402
+from reports.district.tasks import TASK_AGGREGATES, per_task_of  # noqa: E402
 from sync.warehouse.layout import Warehouse  # noqa: E402
 
 TARGET_TOWN_S_2000 = 60.0  # all town-level indicators of 2,000 schools on DuckDB
@@ -77,14 +80,19 @@ def peak_rss_mb(pid: str = "self") -> float:
     return float("nan")
 
 
-# Not indicators but extracts: every present result's score list goes to pandas, where the per-task sums are taken
-# (reports.district.tasks) — rows, not aggregates, so they grow with the region; measured apart, up to a size.
-EXTRACTS = ("task_scores", "tasks_of_works")
+# The town-level indicators of the target (< 60 s for 2,000 schools): by school from the cubes and from the raw facts,
+# by subject, staff, ВПР against period marks.
+TOWN_LEVEL = ("town_by_school", "town_by_school_raw", "town_by_subject", "staff_by_category", "marks_vs_period")
+# Not aggregates but extracts: rows that go to pandas (the forecasts' per-result facts, the stored cubes), so they
+# grow with the region; measured apart, up to --extracts-up-to schools.
+EXTRACTS = ("result_facts", "stored_cube")
+# The per-task sums (reports.district.tasks): two aggregates and the pandas step the pages and справки run.
+TASK_KEYS = tuple(TASK_AGGREGATES)
 
 
-def measure(kind: str, root: Path, runs: int, extracts: bool) -> dict:
-    """Runs in a child process: open the engine, time one school, the town-level indicators and (if asked) the
-    per-task extracts; report peak memory after the indicators and after the extracts."""
+def measure(kind: str, root: Path, runs: int, extracts: bool, only: tuple[str, ...], tasks: bool) -> dict:
+    """Runs in a child process: open the engine, time one school, the indicators (`only` these keys, if given),
+    the per-task sums (if asked) and the extracts (if asked); peak memory after each step."""
     from sync.warehouse.engines import open_engine
 
     wh = Warehouse(root)
@@ -96,10 +104,11 @@ def measure(kind: str, root: Path, runs: int, extracts: bool) -> dict:
     out["one_school_s"] = sum(out["one_school"].values())
     out["one_school_where"] = {a.key: best(lambda a=a: engine.run(a), runs) for a in one_school_filtered(school)}
     cpu, load = time.process_time(), os.getloadavg()[0]
-    for a in (a for k, a in AGGREGATES.items() if k != "cube" and k not in EXTRACTS):
+    for a in (a for k, a in AGGREGATES.items()
+              if k != "cube" and k not in (*EXTRACTS, *TASK_KEYS) and (not only or k in only)):
         out["queries"][a.key] = best(lambda a=a: engine.run(a), runs)
     out["dashboard_s"] = sum(out["queries"].values())
-    out["dashboard_cpu_s"] = (time.process_time() - cpu) / runs  # both cores' time: the machine is shared
+    out["dashboard_cpu_s"] = (time.process_time() - cpu) / runs  # this process's time (the JVM's is apart)
     out["load"] = (load + os.getloadavg()[0]) / 2
     gateway = getattr(getattr(engine.spark.sparkContext, "_gateway", None), "proc", None) if kind == "spark" else None
 
@@ -107,6 +116,11 @@ def measure(kind: str, root: Path, runs: int, extracts: bool) -> dict:
         return peak_rss_mb() + (peak_rss_mb(str(gateway.pid)) if gateway is not None else 0.0)
 
     out["rss_mb"] = rss()
+    if tasks:
+        cpu, t = time.process_time(), time.perf_counter()
+        per = per_task_of(engine.run)
+        out["tasks"] = {"seconds": time.perf_counter() - t, "cpu_s": time.process_time() - cpu, "rows": len(per),
+                        "rss_mb": rss()}
     if extracts:
         for key in EXTRACTS:
             out["extracts"][key] = best(lambda key=key: engine.run(AGGREGATES[key]), 1)
@@ -136,9 +150,10 @@ def compaction(wh: Warehouse, out: Path, runs: int) -> dict:
     return res
 
 
-def child(kind: str, root: Path, runs: int, extracts: bool) -> dict | None:
+def child(kind: str, root: Path, runs: int, extracts: bool, only: str, tasks: bool) -> dict | None:
     proc = subprocess.run([sys.executable, __file__, "--measure", kind, str(root), "--runs", str(runs),
-                           *(["--extracts"] if extracts else [])], capture_output=True, text=True)
+                           "--only", only, *(["--extracts"] if extracts else []), *(["--tasks"] if tasks else [])],
+                          capture_output=True, text=True)
     if proc.returncode != 0:
         print(f"  {kind}: failed — {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else '?'}")
         return None
@@ -159,12 +174,21 @@ def report(kind: str, n: int, rows: int, r: dict) -> None:
           + ", ".join(f"{k} {v:.3f}" for k, v in r.get("one_school_where", {}).items())
           + f"); peak memory {r['rss_mb']:,.0f} MB "
           f"(target < {TARGET_MEMORY_GB * 1024:,.0f} MB)")
+    town = [v for k, v in r["queries"].items() if k in TOWN_LEVEL]
+    if town:
+        print(f"          town-level indicators ({', '.join(k for k in r['queries'] if k in TOWN_LEVEL)}): "
+              f"{sum(town):.2f} s (target < {target_town:.1f} s, i.e. 2,000 schools < {TARGET_TOWN_S_2000:.0f} s)")
+    if r.get("tasks"):
+        t = r["tasks"]
+        print(f"          per-task sums (SQL {' + '.join(TASK_KEYS)}, then per_task): {t['seconds']:.2f} s "
+              f"(CPU {t['cpu_s']:.1f} s of this process; target < {target_town:.1f} s like the indicators), "
+              f"{t['rows']:,} rows; peak memory {t['rss_mb']:,.0f} MB (target < {TARGET_MEMORY_GB * 1024:,.0f} MB)")
     if r.get("extracts"):
-        print("          per-task extracts (rows to pandas, not indicators): "
+        print("          row extracts (rows to pandas, not indicators): "
               + ", ".join(f"{k} {v:.2f} s" for k, v in r["extracts"].items())
               + f"; peak memory with them {r['rss_extracts_mb']:,.0f} MB")
     else:
-        print("          per-task extracts not run at this size (--extracts-up-to)")
+        print("          row extracts not run at this size (--extracts-up-to)")
 
 
 def fit(points: list[tuple[int, float]], what: str) -> None:
@@ -199,13 +223,19 @@ def main() -> None:
     ap.add_argument("--keep", metavar="DIR", help="keep each generated region in DIR/<schools>/ and reuse it next time")
     ap.add_argument("--generate-only", action="store_true", help="only generate (with --keep: for a later run)")
     ap.add_argument("--extracts-up-to", type=int, default=300, metavar="N",
-                    help="measure the per-task extracts (every result row to pandas) only up to N schools")
+                    help="measure the row extracts (every result row to pandas) only up to N schools")
+    ap.add_argument("--engines", default="duckdb,spark", help="engines to measure, e.g. spark")
+    ap.add_argument("--only", default="", help="only these aggregates as the dashboard, e.g. town-level")
+    ap.add_argument("--no-tasks", action="store_true", help="skip the per-task sums")
+    ap.add_argument("--tasks", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--no-compaction", action="store_true", help="skip the compaction measurement")
     ap.add_argument("--extracts", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--measure", nargs=2, metavar=("ENGINE", "ROOT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure[0], Path(args.measure[1]), args.runs, args.extracts)))
+        only = TOWN_LEVEL if args.only == "town-level" else tuple(k for k in args.only.split(",") if k)
+        print(json.dumps(measure(args.measure[0], Path(args.measure[1]), args.runs, args.extracts, only,
+                                 args.tasks)))
         return
     growth: dict[str, list[tuple[int, float]]] = {"duckdb": [], "spark": []}
     for n in (int(s) for s in args.sizes.split(",") if s.strip()):
@@ -218,8 +248,8 @@ def main() -> None:
                   f"(planted: {len(p.inflated_vpr)} inflated ВПР, {len(p.absent)} absent, {len(p.all_fives)} all «5»)")
             if args.generate_only:
                 continue
-            for kind in ("duckdb", *(() if args.no_spark else ("spark",))):
-                r = child(kind, wh.root, args.runs, n <= args.extracts_up_to)
+            for kind in (k for k in args.engines.split(",") if k and not (args.no_spark and k == "spark")):
+                r = child(kind, wh.root, args.runs, n <= args.extracts_up_to, args.only, not args.no_tasks)
                 if r is not None:
                     report(kind, n, rows, r)
                     growth[kind].append((n, r["dashboard_s"]))

@@ -2,10 +2,12 @@
 layout (not through the school demo), with realistic spreads and a few planted anomalies.
 
 Sizes: students per school log-normal around 600 (60…1,500); ~40 works a student writes in a year (subjects of
-the parallel × kinds × periods); 7 % absent; marks drawn from the school's level. Planted: every 97th school
-has inflated ВПР (almost only «4» and «5»), every 113th has a third of its students absent, every 131st puts «5»
-for everything. The cube (and every other derived table) of each school-year is computed like intake does, over its
-own tables.
+the parallel × kinds × periods); 7 % absent; marks drawn from the school's level. Each work has 8–15 tasks of
+1–3 points (a task's element and level depend on the subject, parallel and number only, as a federal work's do),
+and each present result its per-task scores, drawn from its mark (0.5 % left unscored); every 50th school enters
+totals only (no scores). Planted: every 97th school has inflated ВПР (almost only «4» and «5»), every 113th has a
+third of its students absent, every 131st puts «5» for everything. The cube (and every other derived table) of each
+school-year is computed like intake does, over its own tables.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ KINDS = ("входная", "промежуточная (рубежная)", "и�
 PERIODS = ("1 четверть", "2 четверть", "3 четверть", "4 четверть", "год")
 CATEGORIES = ("высшая", "первая", "соответствие занимаемой должности", "без категории")
 WORKS_PER_PARALLEL = 40
+TASKS_PER_WORK = (8, 15)
+LEVELS = ("базовый", "базовый", "базовый", "повышенный", "высокий")  # a task's level by its number
 SHEETS = {s.key: s for s in BUNDLE_SCHEMA}
 
 
@@ -93,6 +97,7 @@ def school_tables(i: int, rng: np.random.Generator, plan: Planted) -> dict[str, 
         mark[:] = 5
     mark[present == "нет"] = np.nan
     total = np.where(np.isnan(mark), np.nan, mark * 4 + rng.integers(-2, 3, n))
+    tasks, scores = _tasks_and_scores(rng, w_ids, w_subj, w_par, r_w, mark, i % 50 != 3)
     n_teachers = max(4, n_students // 15)
     return {
         "classes": _table("classes", {"id": class_ids, "parallel": class_parallel.astype(np.int64)}),
@@ -104,11 +109,39 @@ def school_tables(i: int, rng: np.random.Generator, plan: Planted) -> dict[str, 
         "results": _table("results", {"id": np.array([f"r-{k:06d}" for k in range(n)]), "work_id": w_ids[r_w],
                                       "student_id": st_ids[r_st], "present": present,
                                       "total": pa.array(total, from_pandas=True),
-                                      "mark": pa.array(mark, type=pa.int64(), from_pandas=True)}),
+                                      "mark": pa.array(mark, type=pa.int64(), from_pandas=True),
+                                      "scores": scores}),
+        "tasks": tasks,
         "teachers": _table("teachers", {"id": np.array([f"t-{k:03d}" for k in range(n_teachers)]),
                                         "category": rng.choice(np.array(CATEGORIES), n_teachers,
                                                                p=[0.3, 0.35, 0.25, 0.1])}),
     }
+
+
+def _tasks_and_scores(rng: np.random.Generator, w_ids: np.ndarray, w_subj: np.ndarray, w_par: np.ndarray,
+                      r_w: np.ndarray, mark: np.ndarray, scored: bool) -> tuple[pa.Table, pa.Array]:
+    """Each work's tasks, and each result's per-task scores (binomial, the chance of a point rising with the mark;
+    null for the absent and for every result of a school that enters totals only)."""
+    nt = rng.integers(TASKS_PER_WORK[0], TASKS_PER_WORK[1] + 1, len(w_ids))
+    start = np.r_[0, np.cumsum(nt)[:-1]]
+    number = np.arange(nt.sum()) - np.repeat(start, nt) + 1
+    t_work = np.repeat(np.arange(len(w_ids)), nt)
+    t_max = 1 + (number * 7 + w_par[t_work]) % 3  # 1–3 points, the same for a task of a subject-parallel
+    element = np.array([f"Элемент {s + 1}.{p}.{k}" for s, p, k in zip(w_subj[t_work], w_par[t_work], number,
+                                                                      strict=True)])
+    level = np.array(LEVELS)[(number - 1) % len(LEVELS)]
+    tasks = _table("tasks", {"id": np.array([f"tsk-{k:06d}" for k in range(len(number))]), "work_id": w_ids[t_work],
+                             "number": number.astype(np.int64), "max_score": t_max.astype(float),
+                             "element": element, "level": level})
+    written = ~np.isnan(mark) & scored
+    per = np.where(written, nt[r_w], 0)
+    flat_task = np.repeat(start[r_w], per) + (np.arange(per.sum()) - np.repeat(np.r_[0, np.cumsum(per)[:-1]], per))
+    chance = np.clip((np.nan_to_num(mark) - 1.5) / 4.0, 0.05, 0.95)
+    values = rng.binomial(t_max[flat_task], np.repeat(chance, per)).astype(float)
+    values[rng.random(len(values)) < 0.005] = np.nan  # «-»: a task left unscored
+    offsets = pa.array(np.r_[0, np.cumsum(per)].astype(np.int32))
+    scores = pa.ListArray.from_arrays(offsets, pa.array(values, from_pandas=True), mask=pa.array(~written))
+    return tasks, scores
 
 
 def write_region(root: Path, n_schools: int, year: int = 2025, seed: int = 2026) -> tuple[Warehouse, int]:

@@ -132,3 +132,36 @@ def test_one_schools_view_is_the_same_on_both_engines(key: str, spark_town, town
     assert len(duck) > 0 and set(duck["school"]) == {"0042"}
     assert_same(duck, spark_town.run(aggregate, school="0042"), key)
     assert len(spark_town.run(aggregate, school="nobody")) == 0
+
+
+def test_per_task_sums_with_unscored_tasks_are_the_same_on_both_engines(spark_town, town: Warehouse,  # type: ignore[no-untyped-def]
+                                                                         tmp_path: Path) -> None:
+    """«-» (null) scores, lists shorter than their work and results without a list: the per-task sums (the list
+    read by task number: 1-based in DuckDB, 0-based in Spark) and `per_task`'s rows are the same on both engines."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from reports.district.tasks import TASK_SUMS, per_task_of
+    from sync.warehouse.engine_spark import SparkEngine
+
+    spoiled = tmp_path / "warehouse"
+    shutil.copytree(town.root, spoiled)
+    for part in (spoiled / "results").rglob("*.parquet"):
+        table = pq.read_table(part)
+        lists = [_spoil(i, v) for i, v in enumerate(table.column("scores").to_pylist())]
+        column = pa.array(lists, table.schema.field("scores").type)
+        pq.write_table(table.set_column(table.schema.get_field_index("scores"), "scores", column), part)
+    duck, spark = Engine(Warehouse(spoiled), CUBE.sql), SparkEngine(Warehouse(spoiled), CUBE.sql)
+    sums = duck.run(TASK_SUMS)
+    assert 0 < sums["written"].sum() < Engine(town, CUBE.sql).run(TASK_SUMS)["written"].sum()  # the spoiling counts
+    assert_same(sums, spark.run(TASK_SUMS), "task_sums spoiled")
+    pd.testing.assert_frame_equal(per_task_of(duck.run), per_task_of(spark.run))
+
+
+def _spoil(i: int, scores: list[float | None] | None) -> list[float | None] | None:
+    """Every 7th result without a list, every 5th a task short, every 3rd its second task unscored («-»)."""
+    if scores is None or i % 7 == 0 or len(scores) < 2:
+        return None
+    if i % 5 == 0:
+        return scores[:-1]
+    return [scores[0], None, *scores[2:]] if i % 3 == 0 else scores

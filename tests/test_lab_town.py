@@ -185,14 +185,14 @@ def test_the_inflated_school_is_flagged_and_the_others_are_not(town: tuple[LabCo
 
 def test_the_demo_towns_unobjective_school_is_flagged_in_every_subject(tmp_path: Path) -> None:
     from app.demo.town import build_town as build_demo_town
-    from reports.district.tasks import TASK_SCORES, TASKS, anomalous_profiles, per_task
+    from reports.district.tasks import anomalous_profiles, per_task_of
 
     ctx = build_lab_context(Settings(site="lab", data_dir=tmp_path / "lab"))
     build_demo_town(ctx, 7, 42, "2025/2026")  # the plan's first seven: sch-005's ВПР is inflated by design
     ctx.engine.refresh()
     schools = ctx.cache.workbook.frames["schools"]
     types = dict(zip(schools["code"].astype(str), schools["type"].astype(str), strict=True))
-    profiles = anomalous_profiles(per_task(ctx.engine.run(TASK_SCORES), ctx.engine.run(TASKS)))
+    profiles = anomalous_profiles(per_task_of(ctx.engine.run))
     s = objectivity(ctx.engine.run(CUBE), ctx.engine.run(MARKS_VS_PERIOD), types, SignalSettings(), profiles)
     ours = s[(s["school"] == "sch-005").to_numpy(dtype=bool)]
     assert len(ours) >= 5 and (ours["signals"] != "").all()

@@ -15,7 +15,7 @@ from app.lab.signals_more import compute_more, render_more
 from reports.district.clusters import clusters_of, parse_fields
 from reports.district.dynamics import STORED_CUBE
 from reports.district.signals import SignalSettings, flagged_schools, objectivity
-from reports.district.tasks import TASK_SCORES, TASKS, anomalous_profiles, per_task
+from reports.district.tasks import anomalous_profiles, per_task_of
 from reports.district.town import group_of
 from reports.district.town_sql import MARKS_VS_PERIOD
 
@@ -41,7 +41,7 @@ def compute(compare: str = "") -> tuple[pd.DataFrame, pd.DataFrame, SignalSettin
     groups = (clusters_of(schools, parse_fields(c.settings.cluster_fields)) if compare == "cluster"
               else {code: group_of(t) for code, t in types.items()})
     st = settings()
-    profiles = anomalous_profiles(per_task(c.engine.run(TASK_SCORES), c.engine.run(TASKS)))
+    profiles = anomalous_profiles(per_task_of(c.engine.run))
     cube = c.engine.run(STORED_CUBE)  # the cubes intake stored, not recomputed from the raw facts
     sig = objectivity(cube, c.engine.run(MARKS_VS_PERIOD), types, st, profiles, groups)
     sig["short_name"] = [names.get(str(s), str(s)) for s in sig["school"]]

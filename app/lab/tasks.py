@@ -14,7 +14,7 @@ from app.auth import current_account
 from app.lab.access import lab_sees_school
 from app.lab.dashboard import crumbs, parse_slice, query, refused, ru, school_name
 from app.lab.pages import frame, lab, lab_page
-from reports.district.tasks import TASK_SCORES, TASKS, per_task, profile, weakest, weakest_elements
+from reports.district.tasks import per_task_of, profile, weakest, weakest_elements
 
 TITLES = {"year": "Год", "subject": "Предмет", "parallel": "Параллель", "kind": "Вид работы", "number": "Задание",
           "element": "Проверяемый элемент", "level": "Уровень", "written": "Выполняли", "town_pct": "Город, %",
@@ -24,7 +24,7 @@ TITLES = {"year": "Год", "subject": "Предмет", "parallel": "Парал
 
 def load() -> tuple[pd.DataFrame, pd.DataFrame]:
     c = lab()
-    return per_task(c.engine.run(TASK_SCORES), c.engine.run(TASKS)), c.cache.workbook.frames["schools"]
+    return per_task_of(c.engine.run), c.cache.workbook.frames["schools"]
 
 
 def _table(df: pd.DataFrame, cols: list[str], marker: str) -> None:

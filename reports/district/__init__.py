@@ -6,12 +6,12 @@ from reports.district.dynamics import STORED_CUBE
 from reports.district.indicators import with_rates
 from reports.district.scores import SCORE_DISTRIBUTION, SCORES_TABLE, STORED_SCORES
 from reports.district.staff_sql import STAFF_AGGREGATES
-from reports.district.tasks import TASK_SCORES, TASKS
+from reports.district.tasks import TASK_AGGREGATES
 from reports.district.town_data import FORECAST_AGGREGATES
 from reports.district.town_sql import TOWN_AGGREGATES
 
 # one registry: every engine (and its parity test) runs the town's aggregates too
-AGGREGATES.update({**TOWN_AGGREGATES, TASK_SCORES.key: TASK_SCORES, TASKS.key: TASKS, **STAFF_AGGREGATES,
+AGGREGATES.update({**TOWN_AGGREGATES, **TASK_AGGREGATES, **STAFF_AGGREGATES,
                    **FORECAST_AGGREGATES, **CYCLE_AGGREGATES, SCORE_DISTRIBUTION.key: SCORE_DISTRIBUTION,
                    STORED_CUBE.key: STORED_CUBE, STORED_SCORES.key: STORED_SCORES})
 

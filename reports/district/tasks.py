@@ -2,11 +2,13 @@
 of a ВПР or municipal work, the town's weakest elements and where each is weak, and a school's task profile
 against the town's (also the anomalous-profile objectivity signal: basic tasks worse than the town, hard better).
 
-The warehouse keeps a result's task scores as one list; unnesting a list is not portable SQL, so the SQL only
-selects (TASK_SCORES, TASKS) and the per-task sums are taken here."""
+The per-task sums are taken by the engine (TASK_SUMS: a result's list of task scores read by task number against
+the work's tasks), so only one row per school × work (subject, parallel, kind) × task reaches pandas, plus the
+town's counts of each task's element and level (TASK_LABELS); the weakest tasks, profiles and signals are here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,59 +16,60 @@ import pandas as pd
 
 from reports.district.aggregates import Aggregate
 
-TASK_SCORES = Aggregate(
-    "task_scores", "Баллы за задания работ (по результатам)",
-    """SELECT r.year, r.school, r.work_id, s.name AS subject, w.parallel AS parallel, w.kind AS kind, r.scores
-FROM results r
-JOIN works w ON w.id = r.work_id AND w.year = r.year AND w.school = r.school
+# A task of a work and the point its result got for it: the task's number is the position in the result's list
+# (1-based; the index is cast so the transpiler shifts it for Spark's 0-based arrays, and guarded by the list's
+# length, which Spark's ANSI mode requires). A task number entered twice for a work counts once (its largest
+# maximum); a task of no positive maximum, an unscored task («-», null or NaN) and a result without a list count
+# nowhere. Summed per work and task first (the works are joined to those few rows, not to every score), then by
+# the keys `per_task` reports: works of one subject, parallel and kind in a school add up.
+TASK_SUMS = Aggregate(
+    "task_sums", "Суммы баллов по заданиям работ (школа × предмет × параллель × вид работы × задание)",
+    """SELECT g.year, g.school, s.name AS subject, w.parallel AS parallel, w.kind AS kind, g.number AS number,
+       SUM(g.points) AS points, SUM(g.max_points) AS max_points, SUM(g.written) AS written
+FROM (SELECT p.year, p.school, p.work_id, p.number, SUM(p.points) AS points, SUM(p.max_score) AS max_points,
+             COUNT(*) AS written
+      FROM (SELECT r.year, r.school, r.work_id, t.number, t.max_score,
+                   CASE WHEN t.number <= array_length(r.scores) THEN r.scores[CAST(t.number AS BIGINT)] END AS points
+            FROM results r
+            JOIN (SELECT year, school, work_id, number, MAX(max_score) AS max_score FROM tasks
+                  WHERE number IS NOT NULL AND max_score > 0 GROUP BY year, school, work_id, number) t
+              ON t.work_id = r.work_id AND t.year = r.year AND t.school = r.school
+            WHERE r.present = 'да') p
+      WHERE p.points IS NOT NULL AND NOT isnan(p.points)
+      GROUP BY p.year, p.school, p.work_id, p.number) g
+JOIN works w ON w.id = g.work_id AND w.year = g.year AND w.school = g.school
 LEFT JOIN subjects s ON s.id = w.subject_id AND s.year = w.year AND s.school = w.school
-WHERE r.present = 'да'""", ("results", "works", "subjects"))
+GROUP BY g.year, g.school, s.name, w.parallel, w.kind, g.number""", ("results", "works", "subjects", "tasks"))
 
-TASKS = Aggregate(
-    "tasks_of_works", "Задания работ школ (номер, максимум, элемент, уровень)",
-    """SELECT year, school, work_id, number, max_score, element, level FROM tasks""", ("tasks",))
+# How many works (of those with a present result) give a task (year × subject × parallel × kind × number) each
+# element and level: `per_task` labels a task with its most frequent ones.
+TASK_LABELS = Aggregate(
+    "task_labels", "Элементы и уровни заданий работ по городу (сколько работ школ их указали)",
+    """SELECT t.year, s.name AS subject, w.parallel AS parallel, w.kind AS kind, t.number AS number,
+       t.element AS element, t.level AS level, COUNT(*) AS works
+FROM tasks t
+JOIN works w ON w.id = t.work_id AND w.year = t.year AND w.school = t.school
+JOIN (SELECT DISTINCT year, school, work_id FROM results WHERE present = 'да') r
+  ON r.work_id = t.work_id AND r.year = t.year AND r.school = t.school
+LEFT JOIN subjects s ON s.id = w.subject_id AND s.year = w.year AND s.school = w.school
+GROUP BY t.year, s.name, w.parallel, w.kind, t.number, t.element, t.level""", ("tasks", "works", "results",
+                                                                              "subjects"))
+
+TASK_AGGREGATES = {a.key: a for a in (TASK_SUMS, TASK_LABELS)}
 
 KEYS = ["year", "subject", "parallel", "kind", "number"]  # a task of the same work across the town's schools
 HARD = ("повышенный", "высокий")
 
 
-def _points(scores: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
-    """One row per scored task of each result (year, school, subject, parallel, kind, number, points, max), the
-    lists unnested with numpy (a town holds millions of task scores; a Python loop over them takes seconds)."""
-    cols = ["year", "school", "subject", "parallel", "kind", "number", "points", "max"]
-    lists = scores["scores"].to_numpy(dtype=object)
-    keep = np.array([v is not None and not isinstance(v, float) for v in lists], dtype=bool)
-    lists = lists[keep]
-    sizes = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
-    if not sizes.sum():
-        return pd.DataFrame(columns=cols)
-    flat = pd.to_numeric(pd.Series(np.concatenate([np.asarray(list(v), dtype=object) for v in lists if len(v)]),
-                                   dtype=object), errors="coerce").to_numpy(dtype=float)
-    base = scores.loc[keep, ["year", "school", "work_id", "subject", "parallel", "kind"]]
-    got = base.iloc[np.repeat(np.arange(len(base)), sizes)].reset_index(drop=True)
-    got["number"] = np.concatenate([np.arange(1, n + 1) for n in sizes])
-    got["points"] = flat
-    got["year"] = got["year"].astype("int64")
-    m = tasks[["year", "school", "work_id", "number", "max_score"]].dropna(subset=["number", "max_score"])
-    m = m.assign(number=m["number"].astype("int64"), max=m["max_score"].astype(float)).drop_duplicates(
-        ["year", "school", "work_id", "number"], keep="last")
-    got = got.merge(m[["year", "school", "work_id", "number", "max"]], on=["year", "school", "work_id", "number"])
-    got = got[(got["max"] > 0).to_numpy() & ~np.isnan(got["points"].to_numpy(dtype=float))]
-    return got[cols].reset_index(drop=True)
-
-
-def per_task(scores: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
-    """year × school × subject × parallel × kind × task number: points got, points possible, done %, element, level."""
-    got = _points(scores, tasks)
-    if got.empty:
-        return got.assign(done_pct=pd.Series(dtype=float), element=pd.Series(dtype=object),
-                          level=pd.Series(dtype=object), written=pd.Series(dtype="int64"))
-    out = got.groupby(["school", *KEYS], as_index=False).agg(points=("points", "sum"), max=("max", "sum"),
-                                                            written=("points", "size"))
+def per_task(sums: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """year × school × subject × parallel × kind × task number: points got, points possible, done %, element, level
+    (from the rows of TASK_SUMS and TASK_LABELS)."""
+    out = sums.dropna(subset=["school", *KEYS]).rename(columns={"max_points": "max"})
+    out = out.assign(year=out["year"].astype("int64"), number=out["number"].astype("int64"),
+                     points=out["points"].astype(float), max=out["max"].astype(float),
+                     written=out["written"].astype("int64"))
+    out = out.sort_values(["school", *KEYS]).reset_index(drop=True)[["school", *KEYS, "points", "max", "written"]]
     out["done_pct"] = out["points"] / out["max"] * 100.0
-    labels = tasks.rename(columns={"work_id": "_w"}).merge(
-        scores[["year", "school", "work_id", "subject", "parallel", "kind"]].drop_duplicates().rename(
-            columns={"work_id": "_w"}), on=["year", "school", "_w"])
     keys = labels[KEYS].drop_duplicates()
     for col in ("element", "level"):
         keys = keys.merge(_mode(labels, col), on=KEYS, how="left")
@@ -74,9 +77,14 @@ def per_task(scores: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
     return out.merge(keys, on=KEYS, how="left")
 
 
-def _mode(frame: pd.DataFrame, col: str) -> pd.DataFrame:
+def per_task_of(run: Callable[[Aggregate], pd.DataFrame]) -> pd.DataFrame:
+    """`per_task` through an engine's `run`."""
+    return per_task(run(TASK_SUMS), run(TASK_LABELS))
+
+
+def _mode(labels: pd.DataFrame, col: str) -> pd.DataFrame:
     """Per task (KEYS) its most frequent `col` across the schools' works; ties go to the first in sorted order."""
-    counts = frame.dropna(subset=[col]).groupby([*KEYS, col], observed=True).size().reset_index(name="_n")
+    counts = labels.dropna(subset=[col]).groupby([*KEYS, col], observed=True)["works"].sum().reset_index(name="_n")
     counts = counts.sort_values([*KEYS, "_n", col], ascending=[True] * len(KEYS) + [False, True])
     return counts.drop_duplicates(KEYS)[[*KEYS, col]]
 

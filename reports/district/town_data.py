@@ -12,7 +12,7 @@ import pandas as pd
 from reports.district.aggregates import Aggregate
 from reports.district.dynamics import STORED_CUBE
 from reports.district.signals import SignalSettings, objectivity
-from reports.district.tasks import TASK_SCORES, TASKS, anomalous_profiles, per_task
+from reports.district.tasks import anomalous_profiles, per_task_of
 from reports.district.town_sql import MARKS_VS_PERIOD
 
 Runner = Callable[[Aggregate], pd.DataFrame]
@@ -87,7 +87,7 @@ def gather(run: Runner, schools: pd.DataFrame, settings: SignalSettings | None =
     """Everything a справка needs, through the engine's `run`; `forecasts` adds the per-result facts and the
     contingent (the forecast page and the school's profile). The cube is the one intake stored (the same rows as
     CUBE over the raw results)."""
-    data = TownData(run(STORED_CUBE), run(MARKS_VS_PERIOD), per_task(run(TASK_SCORES), run(TASKS)), schools,
+    data = TownData(run(STORED_CUBE), run(MARKS_VS_PERIOD), per_task_of(run), schools,
                     settings or SignalSettings())
     if forecasts:
         data.facts = run(RESULT_FACTS)
