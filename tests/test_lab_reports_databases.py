@@ -173,7 +173,9 @@ def test_the_cli_writes_both_and_refuses_bad_arguments(lab_env: Path, tmp_path: 
     assert ["школьный", "по данным школ", 6, 6, 1, 2, 2] in _xlsx_rows((tmp_path / "o.xlsx").read_bytes())
     for args, message in ((["staff", "--months", "100"], "от 1 до 60"), (["staff", "--on", "вчера"], "Дата «вчера»"),
                           (["olympiads", "--year", "2019"], "олимпиадных результатов нет"),
-                          (["olympiads", "--parallel", "12"], "от 1 до 11")):
+                          (["olympiads", "--parallel", "12"], "от 1 до 11"),
+                          (["staff", "--school", "sch-001"], "не использует --school"),
+                          (["olympiads", "--kind", "Контрольная", "--months", "3"], "не использует --kind, --months")):
         out = tmp_path / "bad.docx"
         r = runner.invoke(cli, ["lab", "report", *args, "--out", str(out)])
         assert r.exit_code == 2 and message in r.output, (args, r.output)

@@ -339,6 +339,14 @@ def report(kind: str = typer.Argument(..., help="Какая справка: town
         fail(f"--out: файл должен оканчиваться на .docx, .xlsx или .pdf, а указан «{out.name}»")
     try:
         chosen = report_kind(kind)
+        given = {"--year": ("year", year), "--kind": ("kind", None if work_kind == "ВПР" else work_kind),
+                 "--subject": ("subject", subject), "--parallel": ("parallel", parallel),
+                 "--school": ("school", school), "--months": ("months", months), "--on": ("on", on)}
+        reads = set(chosen.fields) | ({"school"} if chosen.needs_school else set())
+        unused = [opt for opt, (field, value) in given.items() if value is not None and field not in reads]
+        if unused:
+            fail(f"Справка «{kind}» не использует {', '.join(unused)}: уберите "
+                 + ("его" if len(unused) == 1 else "их"))
         params = parse_params(year, work_kind, subject, parallel, school, months, on)
         if chosen.needs_school and not params.school:
             fail(f"Для справки «{kind}» укажите код школы: --school КОД")

@@ -137,4 +137,4 @@ def staff_spravka(data: TownData, params: ReportParams) -> Spravka:
 
 STAFF = register(ReportKind("staff", "Кадры и аттестация педагогов школ города", staff_spravka,
                             aggregates=(STAFF_ROWS, STAFF_COURSES, STAFF_ATTESTATIONS),
-                            sheets=(STAFF_MATCHES.key,), fields=("year", "months")))
+                            sheets=(STAFF_MATCHES.key,), fields=("year", "months", "on")))
