@@ -91,3 +91,22 @@ def chromium(tmp: Path) -> Iterator[object]:
         yield driver
     finally:
         driver.quit()
+
+
+def click(driver, xpath: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a button as a person would: scrolled clear of the page header, and again while something still covers
+    it (a dialog sliding in, a notification) — the click that finally lands is the one that counts."""
+    from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    def landed() -> bool:
+        try:
+            button = driver.find_element(By.XPATH, xpath)
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+            button.click()
+        except (ElementClickInterceptedException, StaleElementReferenceException):
+            return False
+        return True
+
+    wait_until(landed, WAIT, poll=0.2, what=f"нажать {xpath}")
+

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser import WAIT, chromium, needs_browser, served
+from tests.browser import WAIT, chromium, click, needs_browser, served
 from tests.conftest import PASSWORD
 from tests.waits import wait_until
 
@@ -103,14 +103,13 @@ def test_teacher_enters_results_in_the_grid_and_the_deputy_sees_the_overview_cha
             raise AssertionError(f"grid did not open for {work_id}/{class_id}: {text_of(driver)[:300]} "
                                  f"{driver.current_url}\n"
                                  + (data / "server.log").read_text(encoding="utf-8")[-1500:]) from exc
-        driver.find_element(By.XPATH, "//button[contains(., 'Вставить из таблицы')]").click()
+        click(driver, "//button[contains(., 'Вставить из таблицы')]")
         area = WebDriverWait(driver, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, "textarea")))
         block = "\n".join("\t".join(["0"] * n_tasks) for _ in range(n_students))  # everyone: zero points
         driver.execute_script("arguments[0].value = arguments[1];"
                               "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", area, block)
-        driver.find_element(By.XPATH, "//button[.//span[normalize-space()='Вставить'] or normalize-space()='Вставить']"
-                            ).click()
-        driver.find_element(By.XPATH, "//button[contains(., 'Сохранить')]").click()
+        click(driver, "//button[.//span[normalize-space()='Вставить'] or normalize-space()='Вставить']")
+        click(driver, "//button[contains(., 'Сохранить')]")
         WebDriverWait(driver, WAIT).until(lambda d: "Сохранено" in text_of(d))
         driver.get(url + "/logout")
         sign_in(driver, url, "zam")

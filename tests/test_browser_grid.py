@@ -17,7 +17,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sheets_schema import SCHEMA, validate_workbook
 from sync.local import LocalStore
 from sync.users import UserStore
-from tests.browser import WAIT, chromium, needs_browser, served
+from tests.browser import WAIT, chromium, click, needs_browser, served
 from tests.test_browser import sign_in, text_of
 from tests.waits import wait_until
 
@@ -99,13 +99,6 @@ def focus_first_cell(driver) -> None:
 def keys(driver, *sequence: str) -> None:
     """Keys to whatever has the focus now — a key the grid lost goes to the page body and is lost."""
     ActionChains(driver).send_keys(*sequence).perform()
-
-
-def click(driver, xpath: str) -> None:
-    """Click a button, first scrolled clear of the page header."""
-    button = driver.find_element(By.XPATH, xpath)
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-    button.click()
 
 
 def armed(driver) -> list[str]:
