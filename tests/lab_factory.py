@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from app.config import Settings
 from app.demo.school import generate_demo
@@ -22,6 +23,13 @@ from tests.conftest import PASSWORD
 
 MARK_LAST, MARK_FIRST, MARK_MIDDLE = "Маркерова", "Тестина", "Проверковна"
 MARK_YEAR = 1901  # every student is born in 1901: no other date of a school falls in that year
+
+
+def lab_site_env(monkeypatch: pytest.MonkeyPatch, root: Path, **env: str) -> Path:
+    """The environment a lab page test runs in: the lab site on the embedded store in `root`, plus `env`."""
+    for key, value in {"EDUMON_SITE": "lab", "EDUMON_DATA_DIR": str(root), "EDUMON_BACKEND": "local", **env}.items():
+        monkeypatch.setenv(key, value)
+    return root
 
 
 def add_lab_accounts(root: Path, school: str = "sch-001", uploader: str = "Ответственный СОШ № 1") -> None:

@@ -19,7 +19,7 @@ from reports.district import CUBE
 from sheets_schema.bundle import render_grid
 from sheets_schema.lab import LAB_SCHEMA
 from sync.warehouse.intake import ingest_bundle
-from tests.lab_factory import make_bundle, school_workbook
+from tests.lab_factory import add_lab_accounts, make_bundle, school_workbook
 
 ON = dt.date(2026, 6, 1)  # the report date of the hand-worked numbers
 TOWN = [TownSchool("sch-a", "Школа А", "СОШ", 60), TownSchool("sch-b", "Гимназия Б", "гимназия", 60),
@@ -136,3 +136,11 @@ def build(root: Path, frames: dict[str, dict[str, pd.DataFrame]]) -> LabContext:
         assert outcome.ok, outcome.problems
     ctx.engine.refresh()
     return ctx
+
+
+def staff_town_dir(root: Path) -> Path:
+    """The hand-set town stored in `root`, with the lab's three accounts (school A's uploader)."""
+    build(root, town_frames()).engine.close()
+    add_lab_accounts(root, "sch-a", "Ответственный школы А")
+    return root
+

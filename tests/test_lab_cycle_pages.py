@@ -16,8 +16,8 @@ from app.lab.context import build_lab_context
 from app.lab.writes import submit_lab
 from sync.users import UserStore
 from sync.write.commands import WriteCommand
-from tests.lab_factory import add_lab_accounts
-from tests.lab_staff_town import build, town_frames
+from tests.lab_factory import lab_site_env
+from tests.lab_staff_town import staff_town_dir
 from tests.test_lab_town_pages import sign_in
 
 GOAL = "Повысить объективность результатов ВПР"  # the demo cycle's first record, mc-001
@@ -25,14 +25,7 @@ GOAL = "Повысить объективность результатов ВП�
 
 @pytest.fixture
 def lab_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "lab"
-    build(root, town_frames()).engine.close()
-    add_lab_accounts(root, "sch-a", "Ответственный школы А")
-    monkeypatch.setenv("EDUMON_SITE", "lab")
-    monkeypatch.setenv("EDUMON_DATA_DIR", str(root))
-    monkeypatch.setenv("EDUMON_BACKEND", "local")
-    monkeypatch.setenv("EDUMON_ACADEMIC_YEAR", "2025/2026")
-    return root
+    return lab_site_env(monkeypatch, staff_town_dir(tmp_path / "lab"), EDUMON_ACADEMIC_YEAR="2025/2026")
 
 
 def stored(root: Path) -> dict[str, dict[str, str]]:

@@ -16,8 +16,8 @@ from app.demo.town import build_town as build_demo_town
 from app.lab.context import build_lab_context
 from sync.users import UserStore
 from tests.conftest import PASSWORD
-from tests.lab_factory import add_lab_accounts
-from tests.lab_staff_town import build, town_frames
+from tests.lab_factory import lab_site_env
+from tests.lab_staff_town import staff_town_dir
 from tests.test_lab_town_pages import no_student_names, rows, sign_in
 
 STAFF = "/lab/staff?on=2026-06-01&months=12"
@@ -25,19 +25,12 @@ STAFF = "/lab/staff?on=2026-06-01&months=12"
 
 @pytest.fixture(scope="module")
 def town_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("databases-pages") / "lab"
-    build(root, town_frames()).engine.close()
-    add_lab_accounts(root, "sch-a", "Ответственный школы А")
-    return root
+    return staff_town_dir(tmp_path_factory.mktemp("databases-pages") / "lab")
 
 
 @pytest.fixture
 def lab_env(town_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("EDUMON_SITE", "lab")
-    monkeypatch.setenv("EDUMON_DATA_DIR", str(town_dir))
-    monkeypatch.setenv("EDUMON_BACKEND", "local")
-    monkeypatch.setenv("EDUMON_ACADEMIC_YEAR", "2025/2026")
-    return town_dir
+    return lab_site_env(monkeypatch, town_dir, EDUMON_ACADEMIC_YEAR="2025/2026")
 
 
 async def shown(user: User, path: str, marker: str) -> str:

@@ -20,8 +20,8 @@ from reports.district.staff_db import current_rows, match_people
 from reports.district.staff_sql import STAFF_ROWS
 from sync.users import UserStore
 from sync.warehouse.intake import ingest_bundle
-from tests.lab_factory import add_lab_accounts
-from tests.lab_staff_town import build, town_frames
+from tests.lab_factory import lab_site_env
+from tests.lab_staff_town import staff_town_dir
 from tests.test_lab_databases_pages import shown
 from tests.test_lab_town_pages import rows, sign_in
 
@@ -30,14 +30,7 @@ STAFF = "/lab/staff?on=2026-06-01&months=12"
 
 @pytest.fixture
 def lab_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "lab"
-    build(root, town_frames()).engine.close()
-    add_lab_accounts(root, "sch-a", "Ответственный школы А")
-    monkeypatch.setenv("EDUMON_SITE", "lab")
-    monkeypatch.setenv("EDUMON_DATA_DIR", str(root))
-    monkeypatch.setenv("EDUMON_BACKEND", "local")
-    monkeypatch.setenv("EDUMON_ACADEMIC_YEAR", "2025/2026")
-    return root
+    return lab_site_env(monkeypatch, staff_town_dir(tmp_path / "lab"), EDUMON_ACADEMIC_YEAR="2025/2026")
 
 
 def _keys(root: Path) -> dict[str, str]:

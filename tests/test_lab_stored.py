@@ -102,16 +102,13 @@ def test_a_warehouse_without_any_stored_histogram_and_an_empty_one(town: tuple[W
 
 @pytest.fixture
 def lab_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from tests.lab_factory import add_lab_accounts
+    from tests.lab_factory import add_lab_accounts, lab_site_env
     from tests.test_lab_town import build_town, town_frames
 
     root = tmp_path / "lab"
     build_town(root, town_frames()).engine.close()
     add_lab_accounts(root, "sch-001", "Ответственный СОШ № 1")
-    monkeypatch.setenv("EDUMON_SITE", "lab")
-    monkeypatch.setenv("EDUMON_DATA_DIR", str(root))
-    monkeypatch.setenv("EDUMON_BACKEND", "local")
-    return root
+    return lab_site_env(monkeypatch, root)
 
 
 async def test_a_view_is_computed_once_per_data_version(lab_dir: Path, user: User,

@@ -82,6 +82,16 @@ def year_of(data: TownData, params: ReportParams) -> int:
     return params.year
 
 
+def _bounded(value: str | int | None, top: int, refusal: str) -> int | None:
+    """A whole number 1…top as typed (None when not given); anything else is refused with `refusal`."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= top:
+        raise ReportRefused(refusal)
+    return int(text)
+
+
 def parse_params(year: str | None = None, kind: str | None = None, subject: str | None = None,
                  parallel: str | int | None = None, school: str | None = None, months: str | int | None = None,
                  on: str | None = None) -> ReportParams:
@@ -93,18 +103,8 @@ def parse_params(year: str | None = None, kind: str | None = None, subject: str 
         if not m or (m[2] and int(m[2]) != int(m[1]) + 1):
             raise ReportRefused(f"Учебный год «{year}» записан неверно: нужно, например, 2025/2026")
         y = int(m[1])
-    p: int | None = None
-    if parallel not in (None, ""):
-        text = str(parallel).strip()
-        if not text.isdigit() or not 1 <= int(text) <= 11:
-            raise ReportRefused(f"Параллель «{parallel}»: нужно число от 1 до 11")
-        p = int(text)
-    m_: int | None = None
-    if months not in (None, ""):
-        text = str(months).strip()
-        if not text.isdigit() or not 1 <= int(text) <= 60:
-            raise ReportRefused(f"Срок аттестации «{months}»: нужно число месяцев от 1 до 60")
-        m_ = int(text)
+    p = _bounded(parallel, 11, f"Параллель «{parallel}»: нужно число от 1 до 11")
+    m_ = _bounded(months, 60, f"Срок аттестации «{months}»: нужно число месяцев от 1 до 60")
     kind = (kind or "ВПР").strip() or "ВПР"
     if len(kind) > 100 or (subject and len(subject) > 200) or (school and len(school) > 64):
         raise ReportRefused("Слишком длинное значение аргумента справки")
