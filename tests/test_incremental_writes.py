@@ -13,7 +13,7 @@ import sheets_schema.rows
 import sheets_schema.validation
 import sync.cache
 from sheets_schema import SCHEMA, validate_workbook
-from sync.cache import incremental_sheets, overlay
+from sync.overlay import incremental_sheets, overlay
 from sync.write.commands import CommandRejected, WriteCommand
 from tests.test_write_path import make_path, student
 from tests.waits import wait_until

@@ -4,7 +4,7 @@ carried index gives the same grids as laying each batch with an index built afre
 from __future__ import annotations
 
 from sheets_schema import SCHEMA
-from sync.cache import overlay
+from sync.overlay import overlay
 from sync.write.commands import WriteCommand
 
 TITLE = SCHEMA["results"].title
