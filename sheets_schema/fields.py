@@ -20,6 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .cells import arrow_strings, as_text, longer, merge_messages, mismatch, none_like, set_message
+from .scores import ScoreMatrix, padded, score_cells
+from .scores import parse_scores_column as parse_scores_column  # re-exported: where the test factories read it
 
 ERROR = "ошибка"
 WARNING = "предупреждение"
@@ -34,6 +36,7 @@ class Parsed:
     values: pd.Series
     errors: pd.Series  # object Series: message or None
     warnings: pd.Series  # object Series: message or None
+    matrix: ScoreMatrix | None = None  # scores only: the parsed cells as the results rule reads them
 
 
 class FieldType:
@@ -314,29 +317,38 @@ class Scores(FieldType):
 
     def parse(self, cells: pd.Series) -> Parsed:
         errors, warnings = none_like(cells), none_like(cells)
-        norm = cells.str.replace("\u00a0", " ", regex=False).str.strip()
+        arr = arrow_strings(cells)
+        if pc.any(pc.match_substring(arr, "\u00a0")).as_py():
+            arr = pc.utf8_trim_whitespace(pc.replace_substring(arr, "\u00a0", " "))
         one = r"(?:[0-9]+(?:[.,][0-9]+)?|-)"  # a score or «-»; plain classes keep the match inside arrow
-        ok = norm.str.match(rf"^{one}(?:[ \t\r\n;]+{one})*[ \t\r\n;]*$", na=False)
-        set_message(errors, (norm != "") & ~ok, "Баллы по заданиям вводятся числами через пробел, например «1 0 2 2 1»")
-        comma = ok & norm.str.contains(r"[0-9],[0-9]", regex=True)
-        set_message(warnings, comma, "Десятичная запятая в баллах: прочитано как дробные баллы")
-        return Parsed(parse_scores_column(norm.where(ok & (norm != ""))), errors, warnings)
+        ok = pc.fill_null(pc.match_substring_regex(arr, rf"^{one}(?:[ \t\r\n;]+{one})*[ \t\r\n;]*$"), False)
+        ok_np = ok.to_numpy(zero_copy_only=False)
+        filled = pc.fill_null(pc.greater(pc.utf8_length(arr), 0), False).to_numpy(zero_copy_only=False)
+        set_message(errors, filled & ~ok_np, "Баллы по заданиям вводятся числами через пробел, например «1 0 2 2 1»")
+        if pc.any(pc.match_substring(arr, ",")).as_py():
+            comma = ok_np & pc.match_substring_regex(arr, "[0-9],[0-9]").to_numpy(zero_copy_only=False)
+            set_message(warnings, comma, "Десятичная запятая в баллах: прочитано как дробные баллы")
+        tuples, matrix = score_cells(pc.if_else(pc.and_(ok, pa.array(filled)), arr, pa.scalar(None, arr.type)))
+        return Parsed(pd.Series(tuples, index=cells.index, dtype=object), errors, warnings, matrix)
 
     def check(self, values: pd.Series) -> Parsed:
         """values: tuples of floats (None: a task left unscored) or None. Text passes only non-negative numbers
         (the pattern above), so `parse` needs no check; typed scores must be finite and not negative."""
         errors = none_like(values)
         cells = values.to_numpy(dtype=object)
-        counts = np.fromiter((len(t) if isinstance(t, tuple) else 0 for t in cells), dtype=np.int64,
-                             count=len(cells))
-        if counts.any():
-            flat = np.fromiter((np.nan if x is None else x for t in cells if isinstance(t, tuple) for x in t),
-                               dtype=float, count=int(counts.sum()))
+        lengths = np.fromiter((len(t) if isinstance(t, tuple) else -1 for t in cells), dtype=np.int64,
+                              count=len(cells))
+        counts = np.maximum(lengths, 0)
+        flat = np.fromiter((np.nan if x is None else x for t in cells if isinstance(t, tuple) for x in t),
+                           dtype=float, count=int(counts.sum()))
+        if len(flat):
             wrong = ~np.isnan(flat) & ~(np.isfinite(flat) & (flat >= 0))
             bad = np.zeros(len(cells), dtype=bool)
             bad[np.repeat(np.arange(len(cells)), counts)[wrong]] = True
-            set_message(errors, pd.Series(bad, index=values.index), "Баллы по заданиям — числа не меньше нуля")
-        return Parsed(values.where(errors.isna()), errors, none_like(values))
+            set_message(errors, bad, "Баллы по заданиям — числа не меньше нуля")
+        kept = values.where(errors.isna())
+        matrix = ScoreMatrix(kept.to_numpy(dtype=object), padded(flat, lengths), lengths)
+        return Parsed(kept, errors, none_like(values), matrix)
 
     def render(self, value: Any) -> str:
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
@@ -344,36 +356,6 @@ class Scores(FieldType):
         if isinstance(value, str):
             return value
         return " ".join("-" if (v is None or v != v) else fmt_number(v) for v in value)
-
-
-def parse_scores_column(cells: pd.Series) -> pd.Series:
-    """Vectorised parse of well-formed score cells (NaN where empty) into tuples; splitting runs in arrow."""
-    arr = pa.array(cells.astype("string[pyarrow]"))  # no copy when the column is arrow already
-    if pc.any(pc.match_substring_regex(arr, r"[\t\r\n;]|  ")).as_py():  # runs of separators become one space
-        arr = pc.utf8_trim(pc.replace_substring_regex(arr, r"[ \t\r\n;]+", " "), " ")
-    parts = pc.split_pattern(arr, " ")  # a plain split is ~6x faster than a regex split
-    flat = pc.list_flatten(parts)
-    if pc.any(pc.match_substring(arr, ",")).as_py():  # a decimal comma somewhere (checked on the cells: fewer)
-        flat = pc.replace_substring(flat, ",", ".")
-    if pc.any(pc.match_substring(arr, "-")).as_py():  # «-» somewhere: those tasks are unscored
-        flat = pc.if_else(pc.equal(flat, "-"), None, flat)
-    numbers = pc.cast(flat, pa.float64())
-    floats = numbers.to_numpy(zero_copy_only=False)  # nulls («-») come out as NaN
-    values: list[float | None] = floats.tolist()  # far quicker than arrow's to_pylist
-    for i in np.flatnonzero(pc.is_null(numbers).to_numpy(zero_copy_only=False)).tolist():
-        values[i] = None  # a task left unscored; text never reads as NaN (the pattern allows digits only)
-    offsets = parts.offsets.to_numpy()
-    valid = parts.is_valid().to_numpy(zero_copy_only=False)
-    lengths = np.diff(offsets)
-    out: list[tuple[float | None, ...] | None]
-    if len(valid) and valid.all() and (lengths == lengths[0]).all() and lengths[0] > 0:
-        # every cell holds the same number of scores (one work's sheet): the tuples are cut in C
-        out = list(zip(*[iter(values)] * int(lengths[0]), strict=True))
-    else:
-        bounds = offsets.tolist()
-        out = [tuple(values[a:b]) if ok else None
-               for a, b, ok in zip(bounds[:-1], bounds[1:], valid.tolist(), strict=True)]
-    return pd.Series(out, index=cells.index, dtype=object)
 
 
 @dataclass(frozen=True)

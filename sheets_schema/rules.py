@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from . import choices as C
 from .base import Registry
+from .cells import arrow_strings
 from .fields import ERROR, WARNING, fmt_number
+from .scores import SCORE_MATRICES, tuples_matrix
 from .validation import REJECTED, ROW, Issue, Kept, a1
 
 Frames = dict[str, pd.DataFrame]
@@ -70,21 +72,27 @@ def validate_work_thresholds(schema: Registry, frames: Frames) -> tuple[Frames, 
     return frames, issues
 
 
-def scores_matrix(scores: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Scores tuples -> (values padded with NaN, counts); count is -1 where the cell is empty. Vectorised joins."""
-    cells = scores.to_numpy()
-    counts = np.fromiter((len(t) if isinstance(t, tuple) else -1 for t in cells), dtype=np.int64, count=len(cells))
-    width = int(counts.max()) if len(counts) and counts.max() > 0 else 0
-    out = np.full((len(cells), width), np.nan)
-    has = counts > 0
-    if has.all() and (counts == width).all():  # one work's sheet: a rectangle, converted in one call
-        out[:] = np.array(cells.tolist(), dtype=float)  # None -> NaN
-    elif has.any():
-        flat = np.array(list(itertools.chain.from_iterable(cells[has])), dtype=float)  # None -> NaN
-        rows = np.repeat(np.flatnonzero(has), counts[has])
-        starts = np.repeat(np.cumsum(counts[has]) - counts[has], counts[has])
-        out[rows, np.arange(len(flat)) - starts] = flat
-    return out, counts
+def scores_matrix(scores: pd.Series, frame: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Scores tuples -> (values padded with NaN, counts); count is -1 where the cell is empty. Taken from the
+    matrix validation kept when `frame` (the column's frame) still holds the very tuples it parsed."""
+    kept = frame.attrs.get(SCORE_MATRICES, {}).get(str(scores.name)) if frame is not None else None
+    got = kept.rows(scores, frame[ROW].to_numpy(dtype=np.int64) - 2) if kept is not None and frame is not None \
+        else None
+    return got if got is not None else tuples_matrix(scores.to_numpy(dtype=object))
+
+
+def positions_in(values: pd.Series, ids: pd.Series) -> np.ndarray:
+    """Each value's position among `ids` (unique: a validated id column), -1 where absent or empty. Hashed in
+    Arrow, with no Python string per cell."""
+    found = pc.index_in(arrow_strings(values), value_set=arrow_strings(ids))
+    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def taken(values: pd.Series | np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """values[codes] as floats, NaN where the code is -1 (a row whose reference is not there)."""
+    v = np.append(np.asarray(values, dtype=float) if isinstance(values, np.ndarray)
+                  else values.to_numpy(dtype=float, na_value=np.nan), np.nan)
+    return v[codes]
 
 
 def task_maxima(tasks: pd.DataFrame, work_ids: pd.Series, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -95,10 +103,10 @@ def task_maxima(tasks: pd.DataFrame, work_ids: pd.Series, width: int) -> tuple[n
     pos = ordered.groupby("work_id").cumcount().to_numpy()
     n_tasks = ordered.groupby("work_id").size()
     width = max(width, int(n_tasks.max()) if len(n_tasks) else 0)
-    works = pd.Index(n_tasks.index.astype(object))
+    works = pd.Series(n_tasks.index.astype(object), dtype=object)
     table = np.full((len(works) + 1, width), np.nan)  # last row: works without tasks
-    table[works.get_indexer(ordered["work_id"].astype(object)), pos] = ordered["max_score"].to_numpy(dtype=float)
-    row_code = works.get_indexer(work_ids.astype(object))  # hashed, in C; -1: a work without tasks
+    table[positions_in(ordered["work_id"], works), pos] = ordered["max_score"].to_numpy(dtype=float)
+    row_code = positions_in(work_ids, works)  # -1: a work without tasks
     count = np.append(n_tasks.to_numpy(dtype=np.int64), -1)[row_code]
     return table[row_code], count
 
@@ -116,7 +124,8 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
         return frames, issues
     labels = sheet.column_titles()
     res = res.copy()
-    works = frames["works"].set_index("id")
+    works = frames["works"]
+    work_of = positions_in(res["work_id"], works["id"])  # -1: not a work of the sheet
     bad = np.zeros(len(res), dtype=bool)
 
     def report(mask: np.ndarray, key: str, message: Callable[[int], str], severity: str = ERROR) -> None:
@@ -130,8 +139,8 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
                 bad[p] = True
 
     absent = (res["present"] == C.NO).to_numpy(dtype=bool)
-    known_work = res["work_id"].astype(object).isin(works.index.astype(object)).to_numpy(dtype=bool)
-    values, counts = scores_matrix(res["scores"])
+    known_work = work_of >= 0
+    values, counts = scores_matrix(res["scores"], res)
     maxima, n_tasks = task_maxima(frames["tasks"], res["work_id"], values.shape[1])
     has_scores = counts >= 0
     absent_msg = f"Обучающийся отмечен как не писавший («{labels['present']}» = нет), но "
@@ -141,10 +150,12 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
     report(check & (counts != n_tasks), "scores",
            lambda p: f"Заданий в работе {n_tasks[p]}, а баллов введено {counts[p]}")
     padded = np.pad(values, ((0, 0), (0, maxima.shape[1] - values.shape[1])), constant_values=np.nan)
-    over = check & (counts == n_tasks) & (np.nan_to_num(padded, nan=-1) > np.nan_to_num(maxima, nan=np.inf)).any(1)
+    with np.errstate(invalid="ignore"):  # NaN (unscored, past the row's tasks, no maximum) is never over
+        above = padded > maxima
+    over = check & (counts == n_tasks) & above.any(1)
 
     def over_message(p: int) -> str:
-        i = int(np.flatnonzero(np.nan_to_num(padded[p], nan=-1) > maxima[p])[0])
+        i = int(np.flatnonzero(above[p])[0])
         return f"Балл за задание {i + 1} ({fmt_number(padded[p, i])}) больше максимального ({fmt_number(maxima[p, i])})"
 
     report(over, "scores", over_message)
@@ -168,25 +179,26 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
     report(mismatch, "total", lambda p: f"«{labels['total']}» ({fmt_number(totals.iat[p])}) не равна сумме баллов "
                                         f"по заданиям ({fmt_number(sums.iat[p])})")
     res["total"] = totals.fillna(sums)
-    w = works.reindex(res["work_id"])
     total = res["total"].to_numpy(dtype=float, na_value=np.nan)
-    report(total > w["max_score"].to_numpy(dtype=float, na_value=np.nan), "total",
+    report(total > taken(works["max_score"], work_of), "total",
            lambda p: f"«{labels['total']}» больше максимального балла работы")
-    thresholds = [w[f"threshold_{m}"].to_numpy(dtype=float, na_value=np.nan) for m in (3, 4, 5)]
+    thresholds = [taken(works[f"threshold_{m}"], work_of) for m in (3, 4, 5)]
     # first grade is taught without marks (безотметочное обучение): no mark is derived there
-    graded = known_work & (w["parallel"].to_numpy(dtype=float, na_value=np.nan) != 1)
+    graded = known_work & (taken(works["parallel"], work_of) != 1)
     derived = score_to_mark(res["total"], *thresholds).where(graded)
     wrong = (res["mark"].notna() & derived.notna() & (res["mark"] != derived)).to_numpy(dtype=bool)
     report(wrong, "mark", lambda p: f"Отметка {res['mark'].iat[p]} не соответствует сумме баллов "
                                     f"{fmt_number(total[p])}: по критериям работы это «{derived.iat[p]}»")
     res["mark"] = res["mark"].fillna(derived)
     if "students" in frames and "classes" in frames:
-        parallel_of_class = frames["classes"].set_index("id")["parallel"]
-        student_par = res["student_id"].map(frames["students"].set_index("id")["class_id"]).map(parallel_of_class)
-        work_par = res["work_id"].map(works["parallel"])
-        other = (student_par.notna() & work_par.notna() & (student_par != work_par)).to_numpy(dtype=bool)
-        report(other, "student_id", lambda p: f"Обучающийся учится в {student_par.iat[p]} классе, а работа — для "
-                                              f"{work_par.iat[p]} класса")
+        students, classes = frames["students"], frames["classes"]
+        class_of = np.append(positions_in(students["class_id"], classes["id"]), -1)[
+            positions_in(res["student_id"], students["id"])]
+        student_par, work_par = taken(classes["parallel"], class_of), taken(works["parallel"], work_of)
+        with np.errstate(invalid="ignore"):
+            other = ~np.isnan(student_par) & ~np.isnan(work_par) & (student_par != work_par)
+        report(other, "student_id", lambda p: f"Обучающийся учится в {fmt_number(student_par[p])} классе, а работа — "
+                                              f"для {fmt_number(work_par[p])} класса")
     kept = res[~bad].reset_index(drop=True)
     firsts: dict[int, str] = {}
     for i in issues:

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from .base import Registry, Sheet
 from .cells import mismatch
 from .fields import ERROR, WARNING, Field, Parsed
+from .scores import SCORE_MATRICES, ScoreMatrix
 
 SMALL = 200  # up to this many rows a sheet is parsed as Python strings (a save's candidates), above as arrow
 
@@ -239,6 +240,7 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
     blank = (raw == "").all(axis=1).to_numpy() if width else np.ones(n, dtype=bool)
     col.skip_blank(blank, rows)
     out: dict[str, pd.Series] = {}
+    matrices: dict[str, ScoreMatrix] = {}
     ids_all: set[str] = set()
     for f in sheet.fields:
         idx = mapping.get(f.key)
@@ -248,9 +250,12 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
                 col.bad[:] = True
             continue
         cells = raw[idx].where(~blank, "") if blank.any() else raw[idx]
-        out[f.key], ids = _field(col, f, idx, cells, f.type.parse(cells), cells != "", blank, rows)
+        parsed = f.type.parse(cells)
+        out[f.key], ids = _field(col, f, idx, cells, parsed, cells != "", blank, rows)
         ids_all = ids if f.key == "id" else ids_all
-    return _typed_frame(col, out, rows, mapping, raw, blank), col.issues, ids_all
+        if parsed.matrix is not None:
+            matrices[f.key] = parsed.matrix
+    return _typed_frame(col, out, rows, mapping, raw, blank, matrices), col.issues, ids_all
 
 
 def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed, filled: pd.Series | np.ndarray,
@@ -280,12 +285,14 @@ def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed
 
 
 def _typed_frame(col: _Collector, out: dict[str, pd.Series], rows: np.ndarray, mapping: Mapping[str, int],
-                 raw: pd.DataFrame, blank: np.ndarray) -> pd.DataFrame:
+                 raw: pd.DataFrame, blank: np.ndarray, matrices: Mapping[str, ScoreMatrix]) -> pd.DataFrame:
     frame = pd.DataFrame(out)
     frame[ROW] = rows
     if col.bad.any():
         frame = frame[~col.bad].reset_index(drop=True)
     frame.attrs["columns"] = KeptMap(mapping)  # field key -> column index in the sheet: rules address real cells
+    if matrices:
+        frame.attrs[SCORE_MATRICES] = KeptMap(matrices)  # by sheet row - 2: the results rule reads them
     frame.attrs[REJECTED] = Kept(rejected_rows(col.issues, raw, mapping, rows, col.bad & ~blank))
     return frame
 
@@ -305,15 +312,19 @@ def validate_typed_sheet(sheet: Sheet, frame: pd.DataFrame) -> tuple[pd.DataFram
     blank = ~np.logical_or.reduce(list(filled.values()))
     col.skip_blank(blank, rows)
     out: dict[str, pd.Series] = {}
+    matrices: dict[str, ScoreMatrix] = {}
     ids_all: set[str] = set()
     for f in sheet.fields:
         values = frame[f.key]
-        out[f.key], ids = _field(col, f, mapping[f.key], values, f.type.check(values), filled[f.key], blank, rows,
+        parsed = f.type.check(values)
+        out[f.key], ids = _field(col, f, mapping[f.key], values, parsed, filled[f.key], blank, rows,
                                  functools.partial(_shown, f.type))
         ids_all = ids if f.key == "id" else ids_all
+        if parsed.matrix is not None:
+            matrices[f.key] = parsed.matrix
     raw = pd.DataFrame({mapping[k]: frame[k] for k in _REJECTED_KEYS if k in mapping} if (col.bad & ~blank).any()
                        else {})  # what rejected rows are listed by; none rejected: nothing to take
-    return _typed_frame(col, out, rows, mapping, raw, blank), col.issues, ids_all
+    return _typed_frame(col, out, rows, mapping, raw, blank, matrices), col.issues, ids_all
 
 
 def _filled(values: pd.Series) -> np.ndarray:
