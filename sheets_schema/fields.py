@@ -121,6 +121,13 @@ class Number(FieldType):
     widget: ClassVar[str] = "number"
 
     def parse(self, cells: pd.Series) -> Parsed:
+        arr = arrow_strings(cells)
+        empty = pc.equal(pc.utf8_length(arr), 0)
+        if pc.all(pc.or_(empty, pc.ascii_is_decimal(arr))).as_py() and not pc.any(pc.and_(
+                pc.starts_with(arr, "0"), pc.greater(pc.utf8_length(arr), 1))).as_py():
+            # whole numbers written plainly (no sign, comma, space or leading zero: nothing to warn about)
+            numbers = pc.cast(pc.if_else(empty, pa.scalar(None, arr.type), arr), pa.float64())
+            return self.check(pd.Series(numbers.to_numpy(zero_copy_only=False), index=cells.index, dtype="Float64"))
         errors, warnings = none_like(cells), none_like(cells)
         txt = cells.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
         filled = txt != ""
@@ -228,8 +235,10 @@ class Date(FieldType):
     widget: ClassVar[str] = "date"
 
     def parse(self, cells: pd.Series) -> Parsed:
-        errors = none_like(cells)
         filled = cells != ""
+        if not filled.any():  # an optional date nobody filled in
+            return self.check(pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]"))
+        errors = none_like(cells)
         ru = pd.to_datetime(cells.where(cells.str.match(r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$", na=False)),
                             format=DATE_FORMAT, errors="coerce")
         iso = pd.to_datetime(cells.where(cells.str.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", na=False)),

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .base import Registry, Sheet
-from .cells import mismatch
+from .cells import arrow_strings, mismatch
 from .fields import ERROR, WARNING, Field, Parsed
 from .scores import SCORE_MATRICES, ScoreMatrix
 
@@ -101,9 +101,9 @@ class _Collector:
             self.add(int(rows[p]), "", "", "", "Пустая строка (пропущена)", WARNING)
         self.bad |= blank
 
-    def add_column(self, messages: pd.Series, cells: pd.Series, col_index: int, header: str, severity: str,
+    def add_column(self, messages: np.ndarray, cells: pd.Series, col_index: int, header: str, severity: str,
                    rows: np.ndarray, shown: Callable[[Any], str] = str) -> None:
-        msgs = messages.to_numpy()
+        msgs = messages
         hit = pd.notna(msgs)
         if not hit.any():
             return
@@ -218,12 +218,13 @@ def _columns(body: Grid, header_width: int) -> tuple[pd.DataFrame, int]:
     return raw, width
 
 
-def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[Issue], set[str]]:
-    """Returns the typed frame (bad rows excluded), the issues, and every id present (for reference checks)."""
+def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[Issue], pa.Array]:
+    """Returns the typed frame (bad rows excluded), the issues, and every id present (an Arrow string array, for
+    reference checks)."""
     if grid is None:
         col = _Collector(sheet, 0)
         col.add(0, "", "", "", f"Лист «{sheet.title}» не найден в таблице", ERROR)
-        return empty_frame(sheet), col.issues, set()
+        return empty_frame(sheet), col.issues, NO_IDS
     header = [str(c) for c in grid[0]] if len(grid) else []
     body = grid[1:]
     n = len(body)
@@ -231,17 +232,17 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
     if not header:
         if n or not len(grid):
             col.add(1, "A1", "", "", "Нет строки заголовков", ERROR)
-        return empty_frame(sheet), col.issues, set()
+        return empty_frame(sheet), col.issues, NO_IDS
     mapping = _header_map(sheet, header, col)
     if n == 0:
-        return empty_frame(sheet), col.issues, set()
+        return empty_frame(sheet), col.issues, NO_IDS
     raw, width = _columns(body, len(header))
     rows = np.arange(2, n + 2)
     blank = (raw == "").all(axis=1).to_numpy() if width else np.ones(n, dtype=bool)
     col.skip_blank(blank, rows)
     out: dict[str, pd.Series] = {}
     matrices: dict[str, ScoreMatrix] = {}
-    ids_all: set[str] = set()
+    ids_all = NO_IDS
     for f in sheet.fields:
         idx = mapping.get(f.key)
         if idx is None:
@@ -259,29 +260,48 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
 
 
 def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed, filled: pd.Series | np.ndarray,
-           blank: np.ndarray, rows: np.ndarray, shown: Callable[[Any], str] = str) -> tuple[pd.Series, set[str]]:
+           blank: np.ndarray, rows: np.ndarray, shown: Callable[[Any], str] = str) -> tuple[pd.Series, pa.Array]:
     """One column's issues (its type's, required, unique) into the collector; its values and, for a unique
     column, every value present. `cells` are what the issues show (the text, or the typed values through
     `shown`)."""
-    errors = parsed.errors.copy()
+    errors = parsed.errors.to_numpy(dtype=object, copy=True)
+    free = pd.isna(errors)
     filled_np = np.asarray(filled, dtype=bool)
     if f.required:
-        empty = ~filled_np & ~blank
+        empty = ~filled_np & ~blank & free
         if empty.any():
-            errors[empty & pd.isna(errors.to_numpy())] = "Обязательное поле не заполнено"
-    ids: set[str] = set()
+            errors[empty] = "Обязательное поле не заполнено"
+            free &= ~empty
+    ids = NO_IDS
     if f.unique:
-        dup = filled_np & pd.isna(errors.to_numpy()) & cells.duplicated(keep="first").to_numpy()
+        text = arrow_strings(cells)
+        dup = filled_np & free & _repeated(text)
         if dup.any():
             firsts = cells.drop_duplicates(keep="first")
             first_row = pd.Series(rows[firsts.index.to_numpy()], index=firsts.to_numpy())
-            errors[dup] = cells[dup].map(lambda v, first=first_row: f"Повтор значения «{shown(v)}»: оно уже есть "
-                                                                    f"в строке {first[v]}")
-        ids = set(cells[filled_np].tolist())
+            errors[dup] = [f"Повтор значения «{shown(v)}»: оно уже есть в строке {first_row[v]}" for v in cells[dup]]
+            free &= ~dup
+        ids = text.filter(pa.array(filled_np))
     col.add_column(errors, cells, idx, f.header, ERROR, rows, shown)
-    if pd.notna(parsed.warnings.to_numpy()).any():
-        col.add_column(parsed.warnings.where(errors.isna()), cells, idx, f.header, WARNING, rows, shown)
+    warnings = parsed.warnings.to_numpy(dtype=object)
+    if pd.notna(warnings).any():
+        col.add_column(np.where(free, warnings, None), cells, idx, f.header, WARNING, rows, shown)
     return parsed.values.reset_index(drop=True), ids
+
+
+NO_IDS = pa.array([], pa.string())  # a sheet with no id column present (or not found): no row can be referred to
+
+
+def _repeated(text: pa.Array) -> np.ndarray:
+    """Cells whose value already appeared above (pandas' `duplicated(keep="first")`, hashed in Arrow): Arrow codes
+    distinct values in order of first appearance, so a cell repeats one iff its code is not above every code before
+    it."""
+    codes = np.asarray(pc.fill_null(pc.dictionary_encode(text).indices, -1).to_numpy(zero_copy_only=False),
+                       dtype=np.int64)
+    if not len(codes):
+        return np.zeros(0, dtype=bool)
+    before = np.concatenate(([-1], np.maximum.accumulate(codes)[:-1]))
+    return codes <= before
 
 
 def _typed_frame(col: _Collector, out: dict[str, pd.Series], rows: np.ndarray, mapping: Mapping[str, int],
@@ -297,7 +317,7 @@ def _typed_frame(col: _Collector, out: dict[str, pd.Series], rows: np.ndarray, m
     return frame
 
 
-def validate_typed_sheet(sheet: Sheet, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue], set[str]]:
+def validate_typed_sheet(sheet: Sheet, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue], pa.Array]:
     """Like `validate_sheet`, for a table that arrives typed (a bundle's Parquet): each column holds its field's
     values (text stripped, '' for empty; numbers, dates, score tuples, NA for empty), so only the types' `check`
     runs — no text is rendered or parsed. Cells are addressed as the table lays out: declared order, header row 1."""
@@ -306,14 +326,14 @@ def validate_typed_sheet(sheet: Sheet, frame: pd.DataFrame) -> tuple[pd.DataFram
     rows = np.arange(2, n + 2)
     mapping = {f.key: i for i, f in enumerate(sheet.fields)}
     if n == 0:
-        return empty_frame(sheet), col.issues, set()
+        return empty_frame(sheet), col.issues, NO_IDS
     frame = frame.reset_index(drop=True)
     filled = {f.key: _filled(frame[f.key]) for f in sheet.fields}
     blank = ~np.logical_or.reduce(list(filled.values()))
     col.skip_blank(blank, rows)
     out: dict[str, pd.Series] = {}
     matrices: dict[str, ScoreMatrix] = {}
-    ids_all: set[str] = set()
+    ids_all = NO_IDS
     for f in sheet.fields:
         values = frame[f.key]
         parsed = f.type.check(values)
@@ -356,7 +376,7 @@ def validate_typed(schema: Registry, frames: Mapping[str, pd.DataFrame]) -> Work
     return _cross_checked(schema, checked, {s.key: s.headers for s in schema})
 
 
-def _cross_checked(schema: Registry, checked: Mapping[str, tuple[pd.DataFrame, list[Issue], set[str]]],
+def _cross_checked(schema: Registry, checked: Mapping[str, tuple[pd.DataFrame, list[Issue], pa.Array]],
                    headers: Mapping[str, list[str] | None]) -> Workbook:
     from .rules import RULES  # the cross-field rules live beside the declarations
 
@@ -373,16 +393,16 @@ def _cross_checked(schema: Registry, checked: Mapping[str, tuple[pd.DataFrame, l
     return Workbook(frames, issues)
 
 
-def _check_refs(sheet: Sheet, frame: pd.DataFrame, ids: dict[str, set[str]], header: list[str] | None,
+def _check_refs(sheet: Sheet, frame: pd.DataFrame, ids: dict[str, pa.Array], header: list[str] | None,
                 issues: list[Issue], schema: Registry) -> pd.DataFrame:
     if frame.empty or header is None:
         return frame
     bad = np.zeros(len(frame), dtype=bool)
     for fkey, target in sheet.refs.items():
         values = frame[fkey]
-        filled = values.notna() & (values.astype("string") != "")
-        # object isin hashes in C; arrow-string isin converts every wanted value one by one
-        missing = (filled & ~values.astype(object).isin(ids[target])).to_numpy(dtype=bool)
+        text = arrow_strings(values)  # hashed in Arrow: no Python string per cell
+        filled = pc.fill_null(pc.greater(pc.utf8_length(text), 0), False)
+        missing = pc.and_(filled, pc.invert(pc.is_in(text, value_set=ids[target]))).to_numpy(zero_copy_only=False)
         if not missing.any():
             continue
         f = sheet.field(fkey)
