@@ -283,9 +283,10 @@ def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed
             free &= ~dup
         ids = text.filter(pa.array(filled_np))
     col.add_column(errors, cells, idx, f.header, ERROR, rows, shown)
-    warnings = parsed.warnings.to_numpy(dtype=object)
+    warnings = parsed.warnings.to_numpy(dtype=object, copy=True)
     if pd.notna(warnings).any():
-        col.add_column(np.where(free, warnings, None), cells, idx, f.header, WARNING, rows, shown)
+        warnings[~free] = None  # a cell with an error shows the error only
+        col.add_column(warnings, cells, idx, f.header, WARNING, rows, shown)
     return parsed.values.reset_index(drop=True), ids
 
 
