@@ -1,33 +1,40 @@
-"""Per-cell messages of a column and the Arrow kernels text checks run in (the field types' shared helpers)."""
+"""Per-cell messages of a column and the Arrow kernels text checks run in (the field types' shared helpers).
+
+Messages are numpy object arrays (a message or None per cell): a column with nothing to say — the usual case —
+costs one allocation, not a pandas Series (a school's bundle has ~90 columns of a few hundred rows, where pandas'
+per-call cost is most of the work).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-
-def none_like(s: pd.Series) -> pd.Series:
-    return pd.Series(np.empty(len(s), dtype=object), index=s.index, copy=False)  # np.empty(object) holds None
+Messages = np.ndarray  # object: a message or None per cell
 
 
-def set_message(target: pd.Series, mask: pd.Series | np.ndarray,
-                message: str | Callable[[pd.Series], pd.Series]) -> None:
+def none_like(s: pd.Series | np.ndarray) -> Messages:
+    return np.empty(len(s), dtype=object)  # np.empty(object) holds None
+
+
+def set_message(target: Messages, mask: pd.Series | np.ndarray,
+                message: str | Callable[[np.ndarray], Any]) -> None:
     """Write a message where mask holds and no earlier message was written.
 
-    A callable message gets the mask and builds per-cell texts only for the hit cells (keeps big sheets fast).
-    A mask that holds nowhere — the usual case — costs one conversion and one `any`.
+    A callable message gets the mask (a numpy bool array) and builds per-cell texts only for the hit cells (keeps
+    big sheets fast). A mask that holds nowhere — the usual case — costs one conversion and one `any`.
     """
     m = mask.to_numpy(dtype=bool, na_value=False) if isinstance(mask, pd.Series) else np.asarray(mask, dtype=bool)
     if not m.any():
         return
-    m = m & pd.isna(target.to_numpy())
+    m = m & pd.isna(target)
     if m.any():
-        hit = pd.Series(m, index=target.index)
-        target[hit] = message(hit) if callable(message) else message
+        target[m] = np.asarray(message(m), dtype=object) if callable(message) else message
 
 
 def as_text(values: pd.Series) -> pd.Series:
@@ -35,21 +42,36 @@ def as_text(values: pd.Series) -> pd.Series:
 
 
 def arrow_strings(values: pd.Series) -> pa.Array:
-    """The column as an Arrow string array (no copy for Arrow-backed text): its checks run in Arrow's kernels."""
-    return pa.array(values, type=pa.string(), from_pandas=True)
+    """The column as an Arrow large_string array (no copy for Arrow-backed text, the "str" dtype): its checks run in
+    Arrow's kernels. Missing values are null."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        chunks = values.array.__arrow_array__()  # the Arrow protocol: the column's own buffers
+        arr = chunks.chunk(0) if chunks.num_chunks == 1 else chunks.combine_chunks()
+        if arr.type == pa.large_string():
+            return arr
+    return pa.array(values, type=pa.large_string(), from_pandas=True)
 
 
-def mismatch(values: pd.Series, pattern: str) -> np.ndarray:
+def filled_text(arr: pa.Array) -> np.ndarray:
+    """Cells holding some text (not null, not '')."""
+    return np.asarray(pc.fill_null(pc.greater(pc.binary_length(arr), 0), False).to_numpy(zero_copy_only=False),
+                      dtype=bool)
+
+
+def mismatch(values: pd.Series | pa.Array, pattern: str) -> np.ndarray:
     """Filled cells that do not match the pattern (empty cells never do)."""
-    arr = arrow_strings(values)
-    ok = pc.or_(pc.equal(pc.utf8_length(arr), 0), pc.match_substring_regex(arr, pattern))
-    return ~ok.to_numpy(zero_copy_only=False).astype(bool)
+    arr = values if isinstance(values, pa.Array) else arrow_strings(values)
+    ok = pc.fill_null(pc.match_substring_regex(arr, pattern), False).to_numpy(zero_copy_only=False)
+    return filled_text(arr) & ~np.asarray(ok, dtype=bool)
 
 
-def longer(values: pd.Series, limit: int) -> np.ndarray:
-    return pc.greater(pc.utf8_length(arrow_strings(values)), limit).to_numpy(zero_copy_only=False).astype(bool)
+def longer(values: pd.Series | pa.Array, limit: int) -> np.ndarray:
+    arr = values if isinstance(values, pa.Array) else arrow_strings(values)
+    return np.asarray(pc.fill_null(pc.greater(pc.utf8_length(arr), limit), False).to_numpy(zero_copy_only=False),
+                      dtype=bool)
 
 
-def merge_messages(target: pd.Series, more: pd.Series) -> None:
+def merge_messages(target: Messages, more: Messages) -> None:
     """Add the messages of a later check where no earlier message was written."""
-    set_message(target, pd.notna(more.to_numpy()), lambda m: more[m])
+    set_message(target, pd.notna(more), lambda m: more[m])

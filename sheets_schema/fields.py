@@ -11,6 +11,7 @@ data that never was text (a bundle's Parquet) goes through `check` alone — the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -19,7 +20,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .cells import arrow_strings, as_text, longer, merge_messages, mismatch, none_like, set_message
+from .cells import (
+    Messages,
+    arrow_strings,
+    as_text,
+    filled_text,
+    longer,
+    merge_messages,
+    mismatch,
+    none_like,
+    set_message,
+)
 from .scores import ScoreMatrix, padded, score_cells
 from .scores import parse_scores_column as parse_scores_column  # re-exported: where the test factories read it
 
@@ -34,8 +45,8 @@ class Parsed:
     """Result of parsing one column: typed values, and per-cell messages (None where the cell is fine)."""
 
     values: pd.Series
-    errors: pd.Series  # object Series: message or None
-    warnings: pd.Series  # object Series: message or None
+    errors: Messages  # numpy object array: a message or None per cell
+    warnings: Messages
     matrix: ScoreMatrix | None = None  # scores only: the parsed cells as the results rule reads them
 
 
@@ -69,8 +80,8 @@ class FieldType:
         value = p.values.iloc[0]
         if value is pd.NA or (isinstance(value, float) and np.isnan(value)):
             value = None
-        error = p.errors.iloc[0]
-        return value, error, None if error is not None else p.warnings.iloc[0]
+        error = p.errors[0]
+        return value, error, None if error is not None else p.warnings[0]
 
 
 @dataclass(frozen=True)
@@ -141,7 +152,7 @@ class Number(FieldType):
         set_message(warnings, lead, lambda m: "Ведущий ноль: прочитано как " + values[m].map(fmt_number))
         checked = self.check(values)
         merge_messages(errors, checked.errors)
-        return Parsed(checked.values.where(errors.isna()), errors, warnings)
+        return Parsed(checked.values.where(pd.isna(errors)), errors, warnings)
 
     def check(self, values: pd.Series) -> Parsed:
         errors = none_like(values)
@@ -156,10 +167,12 @@ class Number(FieldType):
                 set_message(errors, v < self.min_value, f"Значение меньше {fmt_number(self.min_value)}")
             if self.max_value is not None:
                 set_message(errors, v > self.max_value, f"Значение больше {fmt_number(self.max_value)}")
-        bad = pd.notna(errors.to_numpy())
-        kept = np.where(bad, np.nan, v) if bad.any() else v
-        return Parsed(pd.Series(kept, index=values.index).astype("Int64" if self.integer else "Float64"), errors,
-                      none_like(values))
+        bad = pd.notna(errors)
+        kept = np.where(bad, np.nan, v) if bad.any() else v.copy()  # never a view of the caller's column
+        missing = np.isnan(kept)
+        typed = (pd.arrays.IntegerArray(np.where(missing, 0, kept).astype(np.int64), missing) if self.integer
+                 else pd.arrays.FloatingArray(kept, missing))  # NaN is empty (NA), as pandas' astype reads it
+        return Parsed(pd.Series(typed, index=values.index, copy=False), errors, none_like(values))
 
     def render(self, value: Any) -> str:
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
@@ -198,8 +211,9 @@ class Mark(Integer):
 
     def check(self, values: pd.Series) -> Parsed:
         p = super().check(values)
-        found = p.errors.dropna()  # only the cells with a message: a str op over a whole column runs per cell
-        p.errors[found.index[found.str.startswith("Значение").to_numpy(dtype=bool)]] = "Отметка должна быть от 1 до 5"
+        for i in np.flatnonzero(pd.notna(p.errors)).tolist():  # only the cells with a message
+            if p.errors[i].startswith("Значение"):
+                p.errors[i] = "Отметка должна быть от 1 до 5"
         return p
 
 
@@ -249,14 +263,22 @@ class Date(FieldType):
         set_message(errors, filled & values.isna(), "Ожидается дата в виде ДД.ММ.ГГГГ")
         checked = self.check(values)
         merge_messages(errors, checked.errors)
-        return Parsed(checked.values.where(errors.isna()), errors, none_like(cells))
+        return Parsed(checked.values.where(pd.isna(errors)), errors, none_like(cells))
 
     def check(self, values: pd.Series) -> Parsed:
         """values: datetime64 of any unit (a typed date may lie far outside the nanosecond range)."""
         errors = none_like(values)
-        set_message(errors, values.notna() & ((values.dt.year < 1900) | (values.dt.year > 2100)),
-             "Дата вне допустимого диапазона")
-        return Parsed(values.where(errors.isna()).astype("datetime64[ns]"), errors, none_like(values))
+        v = values.to_numpy()
+        if v.dtype.kind != "M":  # not a numpy datetime column (e.g. time-zone aware): pandas reads the years
+            set_message(errors, values.notna() & ((values.dt.year < 1900) | (values.dt.year > 2100)),
+                        "Дата вне допустимого диапазона")
+            return Parsed(values.where(pd.isna(errors)).astype("datetime64[ns]"), errors, none_like(values))
+        year = v.astype("datetime64[Y]").astype(np.int64) + 1970
+        bad = ~np.isnat(v) & ((year < 1900) | (year > 2100))
+        set_message(errors, bad, "Дата вне допустимого диапазона")
+        kept = np.where(bad, np.datetime64("NaT"), v).astype(v.dtype) if bad.any() else v
+        return Parsed(pd.Series(kept.astype("datetime64[ns]"), index=values.index, copy=False), errors,
+                      none_like(values))
 
     def render(self, value: Any) -> str:
         if value is None or value is pd.NaT or value is pd.NA:
@@ -279,17 +301,27 @@ class Choice(FieldType):
         errors = none_like(values)
         arr = arrow_strings(values)
         # the canonical spelling is found in Arrow; only other spellings (a handful of distinct ones) go to Python
-        found = pc.index_in(arr, value_set=pa.array(self.options, pa.string())).fill_null(-1).to_numpy(
+        found = pc.index_in(arr, value_set=_option_set(self.options)).fill_null(-1).to_numpy(
             zero_copy_only=False).astype(np.int64)
-        other = (found < 0) & mismatch(values, "^$")
+        other = (found < 0) & filled_text(arr)
         if other.any():
             canon = {o.casefold(): i for i, o in enumerate(self.options)}
             codes, uniques = pd.factorize(values[other], use_na_sentinel=True)
             known = np.array([canon.get(str(u).casefold(), -1) for u in uniques] + [-1], dtype=np.int64)
             found[other] = known[codes]  # the sentinel -1 picks the trailing -1
         set_message(errors, other & (found < 0), "Допустимые значения: " + ", ".join(self.options))
-        categorical = pd.Series(pd.Categorical.from_codes(found, categories=list(self.options)), index=values.index)
-        return Parsed(categorical, errors, none_like(values))
+        categorical = pd.Categorical.from_codes(found, dtype=_option_dtype(self.options), validate=False)  # -1: NA
+        return Parsed(pd.Series(categorical, index=values.index, copy=False), errors, none_like(values))
+
+
+@functools.cache
+def _option_set(options: tuple[str, ...]) -> pa.Array:
+    return pa.array(options, pa.large_string())
+
+
+@functools.cache
+def _option_dtype(options: tuple[str, ...]) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(list(options))
 
 
 @dataclass(frozen=True)
@@ -355,7 +387,7 @@ class Scores(FieldType):
             bad = np.zeros(len(cells), dtype=bool)
             bad[np.repeat(np.arange(len(cells)), counts)[wrong]] = True
             set_message(errors, bad, "Баллы по заданиям — числа не меньше нуля")
-        kept = values.where(errors.isna())
+        kept = values.where(pd.isna(errors))
         matrix = ScoreMatrix(kept.to_numpy(dtype=object), padded(flat, lengths), lengths)
         return Parsed(kept, errors, none_like(values), matrix)
 

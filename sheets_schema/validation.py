@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .base import Registry, Sheet
-from .cells import arrow_strings, mismatch
+from .cells import arrow_strings, filled_text
 from .fields import ERROR, WARNING, Field, Parsed
 from .scores import SCORE_MATRICES, ScoreMatrix
 
@@ -264,7 +264,7 @@ def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed
     """One column's issues (its type's, required, unique) into the collector; its values and, for a unique
     column, every value present. `cells` are what the issues show (the text, or the typed values through
     `shown`)."""
-    errors = parsed.errors.to_numpy(dtype=object, copy=True)
+    errors = np.array(parsed.errors, dtype=object)  # a copy: the required and unique messages go in too
     free = pd.isna(errors)
     filled_np = np.asarray(filled, dtype=bool)
     if f.required:
@@ -283,7 +283,7 @@ def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed
             free &= ~dup
         ids = text.filter(pa.array(filled_np))
     col.add_column(errors, cells, idx, f.header, ERROR, rows, shown)
-    warnings = parsed.warnings.to_numpy(dtype=object, copy=True)
+    warnings = np.array(parsed.warnings, dtype=object)
     if pd.notna(warnings).any():
         warnings[~free] = None  # a cell with an error shows the error only
         col.add_column(warnings, cells, idx, f.header, WARNING, rows, shown)
@@ -350,7 +350,7 @@ def validate_typed_sheet(sheet: Sheet, frame: pd.DataFrame) -> tuple[pd.DataFram
 
 def _filled(values: pd.Series) -> np.ndarray:
     if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values.dtype):
-        return mismatch(values, "^$")  # typed text holds '' for empty, never NA
+        return filled_text(arrow_strings(values))  # typed text holds '' for empty, never NA
     return values.notna().to_numpy(dtype=bool)
 
 
