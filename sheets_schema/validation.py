@@ -265,7 +265,7 @@ def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed
     column, every value present. `cells` are what the issues show (the text, or the typed values through
     `shown`)."""
     errors = np.array(parsed.errors, dtype=object)  # a copy: the required and unique messages go in too
-    free = pd.isna(errors)
+    free = pd.isna(errors) if errors.any() else np.ones(len(errors), dtype=bool)  # any(): a message is never ''
     filled_np = np.asarray(filled, dtype=bool)
     if f.required:
         empty = ~filled_np & ~blank & free
@@ -282,12 +282,13 @@ def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed
             errors[dup] = [f"Повтор значения «{shown(v)}»: оно уже есть в строке {first_row[v]}" for v in cells[dup]]
             free &= ~dup
         ids = text.filter(pa.array(filled_np))
-    col.add_column(errors, cells, idx, f.header, ERROR, rows, shown)
-    warnings = np.array(parsed.warnings, dtype=object)
-    if pd.notna(warnings).any():
+    if not free.all():
+        col.add_column(errors, cells, idx, f.header, ERROR, rows, shown)
+    if parsed.warnings.any():
+        warnings = np.array(parsed.warnings, dtype=object)
         warnings[~free] = None  # a cell with an error shows the error only
         col.add_column(warnings, cells, idx, f.header, WARNING, rows, shown)
-    return parsed.values.reset_index(drop=True), ids
+    return parsed.values, ids
 
 
 NO_IDS = pa.array([], pa.string())  # a sheet with no id column present (or not found): no row can be referred to
@@ -307,8 +308,9 @@ def _repeated(text: pa.Array) -> np.ndarray:
 
 def _typed_frame(col: _Collector, out: dict[str, pd.Series], rows: np.ndarray, mapping: Mapping[str, int],
                  raw: pd.DataFrame, blank: np.ndarray, matrices: Mapping[str, ScoreMatrix]) -> pd.DataFrame:
-    frame = pd.DataFrame(out)
-    frame[ROW] = rows
+    columns: dict[str, Any] = {k: v.array for k, v in out.items()}  # by position: every column is the sheet's rows
+    columns[ROW] = rows
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), copy=False)
     if col.bad.any():
         frame = frame[~col.bad].reset_index(drop=True)
     frame.attrs["columns"] = KeptMap(mapping)  # field key -> column index in the sheet: rules address real cells
@@ -328,22 +330,25 @@ def validate_typed_sheet(sheet: Sheet, frame: pd.DataFrame) -> tuple[pd.DataFram
     mapping = {f.key: i for i, f in enumerate(sheet.fields)}
     if n == 0:
         return empty_frame(sheet), col.issues, NO_IDS
-    frame = frame.reset_index(drop=True)
-    filled = {f.key: _filled(frame[f.key]) for f in sheet.fields}
+    index = frame.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        frame = frame.reset_index(drop=True)
+    given = {f.key: frame[f.key] for f in sheet.fields}
+    filled = {key: _filled(values) for key, values in given.items()}
     blank = ~np.logical_or.reduce(list(filled.values()))
     col.skip_blank(blank, rows)
     out: dict[str, pd.Series] = {}
     matrices: dict[str, ScoreMatrix] = {}
     ids_all = NO_IDS
     for f in sheet.fields:
-        values = frame[f.key]
+        values = given[f.key]
         parsed = f.type.check(values)
         out[f.key], ids = _field(col, f, mapping[f.key], values, parsed, filled[f.key], blank, rows,
                                  functools.partial(_shown, f.type))
         ids_all = ids if f.key == "id" else ids_all
         if parsed.matrix is not None:
             matrices[f.key] = parsed.matrix
-    raw = pd.DataFrame({mapping[k]: frame[k] for k in _REJECTED_KEYS if k in mapping} if (col.bad & ~blank).any()
+    raw = pd.DataFrame({mapping[k]: given[k] for k in _REJECTED_KEYS if k in mapping} if (col.bad & ~blank).any()
                        else {})  # what rejected rows are listed by; none rejected: nothing to take
     return _typed_frame(col, out, rows, mapping, raw, blank, matrices), col.issues, ids_all
 
@@ -351,7 +356,7 @@ def validate_typed_sheet(sheet: Sheet, frame: pd.DataFrame) -> tuple[pd.DataFram
 def _filled(values: pd.Series) -> np.ndarray:
     if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values.dtype):
         return filled_text(arrow_strings(values))  # typed text holds '' for empty, never NA
-    return values.notna().to_numpy(dtype=bool)
+    return ~np.asarray(values.array.isna(), dtype=bool)
 
 
 def _shown(kind: Any, v: object) -> str:
