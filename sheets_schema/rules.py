@@ -99,15 +99,17 @@ def task_maxima(tasks: pd.DataFrame, work_ids: pd.Series, width: int) -> tuple[n
     """Per result row: the maxima of its work's tasks in task-number order (NaN-padded) and the task count."""
     if tasks.empty:
         return np.full((len(work_ids), width), np.nan), np.full(len(work_ids), -1, dtype=np.int64)
-    ordered = tasks.sort_values(["work_id", "number"])
-    pos = ordered.groupby("work_id").cumcount().to_numpy()
-    n_tasks = ordered.groupby("work_id").size()
-    width = max(width, int(n_tasks.max()) if len(n_tasks) else 0)
-    works = pd.Series(n_tasks.index.astype(object), dtype=object)
-    table = np.full((len(works) + 1, width), np.nan)  # last row: works without tasks
-    table[positions_in(ordered["work_id"], works), pos] = ordered["max_score"].to_numpy(dtype=float)
-    row_code = positions_in(work_ids, works)  # -1: a work without tasks
-    count = np.append(n_tasks.to_numpy(dtype=np.int64), -1)[row_code]
+    works = pc.dictionary_encode(arrow_strings(tasks["work_id"]))  # hashed once, in Arrow
+    code = np.asarray(works.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    order = np.lexsort((tasks["number"].to_numpy(dtype=float, na_value=np.nan), code))  # by work, then number
+    n_tasks = np.bincount(code, minlength=len(works.dictionary))
+    width = max(width, int(n_tasks.max()))
+    table = np.full((len(n_tasks) + 1, width), np.nan)  # last row: works without tasks
+    pos = np.arange(len(order)) - (np.cumsum(n_tasks) - n_tasks)[code[order]]  # each task's place in its work
+    table[code[order], pos] = tasks["max_score"].to_numpy(dtype=float, na_value=np.nan)[order]
+    found = pc.index_in(arrow_strings(work_ids), value_set=works.dictionary)
+    row_code = np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)  # -1: no tasks
+    count = np.append(n_tasks, -1)[row_code]
     return table[row_code], count
 
 
