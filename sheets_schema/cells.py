@@ -22,6 +22,11 @@ def none_like(s: pd.Series | np.ndarray) -> Messages:
     return np.empty(len(s), dtype=object)  # np.empty(object) holds None
 
 
+def has_messages(messages: Messages) -> bool:
+    """Whether any cell has a message (counted in C: ~5x quicker than `any` over objects; a message is never '')."""
+    return bool(np.count_nonzero(messages))
+
+
 def set_message(target: Messages, mask: pd.Series | np.ndarray,
                 message: str | Callable[[np.ndarray], Any]) -> None:
     """Write a message where mask holds and no earlier message was written.

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .base import Registry, Sheet
-from .cells import arrow_strings, filled_text
+from .cells import arrow_strings, filled_text, has_messages
 from .fields import ERROR, WARNING, Field, Parsed
 from .scores import SCORE_MATRICES, ScoreMatrix
 
@@ -188,8 +188,9 @@ def rejected_rows(issues: Sequence[Issue], raw: pd.DataFrame, mapping: Mapping[s
     return tuple(out)
 
 
-def _columns(body: Grid, header_width: int) -> tuple[pd.DataFrame, int]:
-    """The ragged rows as stripped text columns 0..width-1 ('' where a row is short), and the width.
+def _columns(body: Grid, header_width: int) -> tuple[pd.DataFrame, int, np.ndarray]:
+    """The ragged rows as stripped text columns 0..width-1 ('' where a row is short), the width, and which cells
+    hold text (width x rows).
 
     A sheet goes into arrow in one conversion and each column is taken from the flat cells (no Python per cell);
     arrow-backed strings keep the str ops vectorised. A few candidate rows (a save) are cheaper as Python strings,
@@ -208,14 +209,19 @@ def _columns(body: Grid, header_width: int) -> tuple[pd.DataFrame, int]:
             text = pd.StringDtype("pyarrow", na_value=np.nan)  # the "str" dtype
             raw = pd.DataFrame({j: pc.fill_null(pc.take(flat, pa.array(starts + j, mask=lengths <= j)), "")
                                .to_pandas(types_mapper=lambda _t: text) for j in range(width)})
-            return raw, width
+            size = np.asarray(pc.fill_null(pc.binary_length(flat), 0).to_numpy(zero_copy_only=False))
+            filled = np.zeros((width, n), dtype=bool)
+            for j in range(width):
+                has = lengths > j
+                filled[j, has] = size[starts[has] + j] > 0
+            return raw, width, filled
     width = max(header_width, max((len(r) for r in body), default=0))
     kind = "str" if n > SMALL else object
     columns = list(itertools.zip_longest(*body, fillvalue=""))  # pads in C
     raw = pd.DataFrame({i: pd.Series(c, dtype=kind).fillna("").str.strip() for i, c in enumerate(columns)})
     for i in range(len(columns), width):
         raw[i] = pd.Series([""] * n, dtype=kind)
-    return raw, width
+    return raw, width, np.array([(raw[i] != "").to_numpy(dtype=bool) for i in range(width)]).reshape(width, n)
 
 
 def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[Issue], pa.Array]:
@@ -236,9 +242,9 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
     mapping = _header_map(sheet, header, col)
     if n == 0:
         return empty_frame(sheet), col.issues, NO_IDS
-    raw, width = _columns(body, len(header))
+    raw, width, filled = _columns(body, len(header))
     rows = np.arange(2, n + 2)
-    blank = (raw == "").all(axis=1).to_numpy() if width else np.ones(n, dtype=bool)
+    blank = ~np.asarray(filled.any(axis=0), dtype=bool)
     col.skip_blank(blank, rows)
     out: dict[str, pd.Series] = {}
     matrices: dict[str, ScoreMatrix] = {}
@@ -250,9 +256,9 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
             if f.required:
                 col.bad[:] = True
             continue
-        cells = raw[idx].where(~blank, "") if blank.any() else raw[idx]
+        cells = raw[idx]  # a blank row's cells are all ''
         parsed = f.type.parse(cells)
-        out[f.key], ids = _field(col, f, idx, cells, parsed, cells != "", blank, rows)
+        out[f.key], ids = _field(col, f, idx, cells, parsed, filled[idx], blank, rows)
         ids_all = ids if f.key == "id" else ids_all
         if parsed.matrix is not None:
             matrices[f.key] = parsed.matrix
@@ -265,7 +271,7 @@ def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed
     column, every value present. `cells` are what the issues show (the text, or the typed values through
     `shown`)."""
     errors = np.array(parsed.errors, dtype=object)  # a copy: the required and unique messages go in too
-    free = pd.isna(errors) if errors.any() else np.ones(len(errors), dtype=bool)  # any(): a message is never ''
+    free = pd.isna(errors) if has_messages(errors) else np.ones(len(errors), dtype=bool)
     filled_np = np.asarray(filled, dtype=bool)
     if f.required:
         empty = ~filled_np & ~blank & free
@@ -284,7 +290,7 @@ def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed
         ids = text.filter(pa.array(filled_np))
     if not free.all():
         col.add_column(errors, cells, idx, f.header, ERROR, rows, shown)
-    if parsed.warnings.any():
+    if has_messages(parsed.warnings):
         warnings = np.array(parsed.warnings, dtype=object)
         warnings[~free] = None  # a cell with an error shows the error only
         col.add_column(warnings, cells, idx, f.header, WARNING, rows, shown)
