@@ -34,12 +34,18 @@ def cell_of(schema: Registry, sheet_key: str, frame: pd.DataFrame, field_key: st
 
 def score_to_mark(total: pd.Series | float, t3: pd.Series | float, t4: pd.Series | float,
                   t5: pd.Series | float) -> pd.Series:
-    """Total score -> mark 2..5 by the work's minimum scores for 3, 4 and 5 (a 25-point work: 8/15/21)."""
+    """Total score -> mark 2..5 by the work's minimum scores for 3, 4 and 5 (a 25-point work: 8/15/21). Thresholds
+    are scalars or per-row (Series or arrays, by position); an empty total or threshold gives no mark from it."""
     total_s = pd.Series(total, dtype="Float64") if not isinstance(total, pd.Series) else total.astype("Float64")
-    mark = pd.Series(np.where(total_s.isna(), np.nan, 2.0), index=total_s.index)
-    for t, m in ((t3, 3), (t4, 4), (t5, 5)):
-        mark = mark.where(~(total_s >= t).fillna(False).to_numpy(dtype=bool), float(m))
-    return mark.astype("Int64")
+    v = total_s.to_numpy(dtype=float, na_value=np.nan)
+    mark = np.where(np.isnan(v), np.nan, 2.0)
+    with np.errstate(invalid="ignore"):
+        for t, m in ((t3, 3), (t4, 4), (t5, 5)):
+            at = t.to_numpy(dtype=float, na_value=np.nan) if isinstance(t, pd.Series) else np.asarray(t, dtype=float)
+            mark = np.where(v >= at, float(m), mark)  # NaN on either side: not reached
+    missing = np.isnan(mark)
+    return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, mark).astype(np.int64), missing),
+                     index=total_s.index, copy=False)
 
 
 def threshold_problem(max_score: float, t3: float, t4: float, t5: float, labels: dict[str, str]) -> str | None:
