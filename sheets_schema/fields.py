@@ -342,8 +342,9 @@ class RowId(FieldType):
 
     def check(self, values: pd.Series) -> Parsed:
         errors = none_like(values)
-        set_message(errors, mismatch(values, r"^[\w\-.]{1,64}$"),
-             "Идентификатор может содержать только буквы, цифры, «-», «_» и «.»")
+        arr = arrow_strings(values)  # the length apart: a counted repeat makes the pattern ~4x slower to compile
+        set_message(errors, mismatch(arr, r"^[\w\-.]+$") | longer(arr, 64),
+                    "Идентификатор может содержать только буквы, цифры, «-», «_» и «.»")
         return Parsed(as_text(values), errors, none_like(values))
 
 
