@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -25,6 +26,7 @@ from .cells import (
     arrow_strings,
     as_text,
     filled_text,
+    has_messages,
     longer,
     merge_messages,
     mismatch,
@@ -381,14 +383,13 @@ class Scores(FieldType):
         lengths = np.fromiter((len(t) if isinstance(t, tuple) else -1 for t in cells), dtype=np.int64,
                               count=len(cells))
         counts = np.maximum(lengths, 0)
-        flat = np.fromiter((np.nan if x is None else x for t in cells if isinstance(t, tuple) for x in t),
-                           dtype=float, count=int(counts.sum()))
+        flat = np.array(list(itertools.chain.from_iterable(cells[lengths > 0])), dtype=float)  # None -> NaN
         if len(flat):
             wrong = ~np.isnan(flat) & ~(np.isfinite(flat) & (flat >= 0))
             bad = np.zeros(len(cells), dtype=bool)
             bad[np.repeat(np.arange(len(cells)), counts)[wrong]] = True
             set_message(errors, bad, "Баллы по заданиям — числа не меньше нуля")
-        kept = values.where(pd.isna(errors))
+        kept = values.where(pd.isna(errors)) if has_messages(errors) else values
         matrix = ScoreMatrix(kept.to_numpy(dtype=object), padded(flat, lengths), lengths)
         return Parsed(kept, errors, none_like(values), matrix)
 

@@ -79,6 +79,11 @@ def ref_message(target_title: str, value: object) -> str:
 
 
 def empty_frame(sheet: Sheet) -> pd.DataFrame:
+    return _empty_frame(sheet).copy()  # a sheet's empty frame is built once (~4 ms), then copied (lazily)
+
+
+@functools.lru_cache(maxsize=256)
+def _empty_frame(sheet: Sheet) -> pd.DataFrame:
     cols = {f.key: pd.Series(dtype=f.type.dtype if f.type.dtype != "category" else object) for f in sheet.fields}
     cols[ROW] = pd.Series(dtype="int64")
     return pd.DataFrame(cols)
