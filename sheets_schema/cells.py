@@ -7,6 +7,7 @@ per-call cost is most of the work).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -80,3 +81,37 @@ def longer(values: pd.Series | pa.Array, limit: int) -> np.ndarray:
 def merge_messages(target: Messages, more: Messages) -> None:
     """Add the messages of a later check where no earlier message was written."""
     set_message(target, pd.notna(more), lambda m: more[m])
+
+
+def repeated(text: pa.Array) -> np.ndarray:
+    """Cells whose value already appeared above (pandas' `duplicated(keep="first")`, hashed in Arrow): Arrow codes
+    distinct values in order of first appearance, so a cell repeats one iff its code is not above every code before
+    it."""
+    codes = np.asarray(pc.fill_null(pc.dictionary_encode(text).indices, -1).to_numpy(zero_copy_only=False),
+                       dtype=np.int64)
+    if not len(codes):
+        return np.zeros(0, dtype=bool)
+    before = np.concatenate(([-1], np.maximum.accumulate(codes)[:-1]))
+    return codes <= before
+
+
+# the month in «в ... 2026 года» (prepositional case)
+_MONTHS_IN = ("январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре", "октябре",
+              "ноябре", "декабре")
+
+
+def no_such_date(text: str) -> str:
+    """Why a cell written like a date (ДД.ММ.ГГГГ or ГГГГ-ММ-ДД) names no day of the calendar, e.g. 31.02.2026."""
+    if "-" in text:
+        year, month, day = (int(p) for p in text.split("-"))
+    else:
+        day, month, year = (int(p) for p in text.split("."))
+    if not 1 <= month <= 12:
+        return f"Такой даты нет — месяц {month}, а месяцев в году 12"
+    if day < 1:
+        return "Такой даты нет — дни месяца считаются с 1"
+    last = ((dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+            if 1 <= year <= 9998 else 31)
+    if day > last:
+        return f"Такой даты нет — в {_MONTHS_IN[month - 1]} {year} года {last} {'день' if last == 31 else 'дней'}"
+    return "Такой даты нет"

@@ -30,6 +30,7 @@ from .cells import (
     longer,
     merge_messages,
     mismatch,
+    no_such_date,
     none_like,
     set_message,
 )
@@ -217,28 +218,6 @@ class Mark(Integer):
             if p.errors[i].startswith("Значение"):
                 p.errors[i] = "Отметка должна быть от 1 до 5"
         return p
-
-
-# the month in «в ... 2026 года» (prepositional case)
-_MONTHS_IN = ("январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре", "октябре",
-              "ноябре", "декабре")
-
-
-def no_such_date(text: str) -> str:
-    """Why a cell written like a date (ДД.ММ.ГГГГ or ГГГГ-ММ-ДД) names no day of the calendar, e.g. 31.02.2026."""
-    if "-" in text:
-        year, month, day = (int(p) for p in text.split("-"))
-    else:
-        day, month, year = (int(p) for p in text.split("."))
-    if not 1 <= month <= 12:
-        return f"Такой даты нет — месяц {month}, а месяцев в году 12"
-    if day < 1:
-        return "Такой даты нет — дни месяца считаются с 1"
-    last = ((dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-            if 1 <= year <= 9998 else 31)
-    if day > last:
-        return f"Такой даты нет — в {_MONTHS_IN[month - 1]} {year} года {last} {'день' if last == 31 else 'дней'}"
-    return "Такой даты нет"
 
 
 @dataclass(frozen=True)

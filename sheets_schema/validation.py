@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -14,16 +13,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .base import Registry, Sheet
-from .cells import arrow_strings, filled_text, has_messages
+from .cells import arrow_strings, filled_text, has_messages, repeated
 from .fields import ERROR, WARNING, Field, Parsed
 from .scores import SCORE_MATRICES, ScoreMatrix
-
-SMALL = 200  # up to this many rows a sheet is parsed as Python strings (a save's candidates), above as arrow
+from .sheet_text import Grid, text_columns
 
 ROW = "_row"  # column of the typed frames: the sheet row number the data came from
-
-Grid = Sequence[Sequence[str]]
-
 
 @dataclass(frozen=True)
 class Issue:
@@ -193,42 +188,6 @@ def rejected_rows(issues: Sequence[Issue], raw: pd.DataFrame, mapping: Mapping[s
     return tuple(out)
 
 
-def _columns(body: Grid, header_width: int) -> tuple[pd.DataFrame, int, np.ndarray]:
-    """The ragged rows as stripped text columns 0..width-1 ('' where a row is short), the width, and which cells
-    hold text (width x rows).
-
-    A sheet goes into arrow in one conversion and each column is taken from the flat cells (no Python per cell);
-    arrow-backed strings keep the str ops vectorised. A few candidate rows (a save) are cheaper as Python strings,
-    where arrow's per-call cost dominates; so are cells that are not text (never from a store)."""
-    n = len(body)
-    if n > SMALL:
-        try:
-            cells = pa.array(body, type=pa.list_(pa.large_string()))  # what pandas keeps
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            pass
-        else:
-            offsets = cells.offsets.to_numpy()
-            lengths, starts = np.diff(offsets), offsets[:-1]
-            flat = pc.utf8_trim_whitespace(cells.values)
-            width = max(header_width, int(lengths.max()) if n else 0)
-            text = pd.StringDtype("pyarrow", na_value=np.nan)  # the "str" dtype
-            raw = pd.DataFrame({j: pc.fill_null(pc.take(flat, pa.array(starts + j, mask=lengths <= j)), "")
-                               .to_pandas(types_mapper=lambda _t: text) for j in range(width)})
-            size = np.asarray(pc.fill_null(pc.binary_length(flat), 0).to_numpy(zero_copy_only=False))
-            filled = np.zeros((width, n), dtype=bool)
-            for j in range(width):
-                has = lengths > j
-                filled[j, has] = size[starts[has] + j] > 0
-            return raw, width, filled
-    width = max(header_width, max((len(r) for r in body), default=0))
-    kind = "str" if n > SMALL else object
-    columns = list(itertools.zip_longest(*body, fillvalue=""))  # pads in C
-    raw = pd.DataFrame({i: pd.Series(c, dtype=kind).fillna("").str.strip() for i, c in enumerate(columns)})
-    for i in range(len(columns), width):
-        raw[i] = pd.Series([""] * n, dtype=kind)
-    return raw, width, np.array([(raw[i] != "").to_numpy(dtype=bool) for i in range(width)]).reshape(width, n)
-
-
 def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[Issue], pa.Array]:
     """Returns the typed frame (bad rows excluded), the issues, and every id present (an Arrow string array, for
     reference checks)."""
@@ -247,7 +206,7 @@ def validate_sheet(sheet: Sheet, grid: Grid | None) -> tuple[pd.DataFrame, list[
     mapping = _header_map(sheet, header, col)
     if n == 0:
         return empty_frame(sheet), col.issues, NO_IDS
-    raw, width, filled = _columns(body, len(header))
+    raw, width, filled = text_columns(body, len(header))
     rows = np.arange(2, n + 2)
     blank = ~np.asarray(filled.any(axis=0), dtype=bool)
     col.skip_blank(blank, rows)
@@ -286,7 +245,7 @@ def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed
     ids = NO_IDS
     if f.unique:
         text = arrow_strings(cells)
-        dup = filled_np & free & _repeated(text)
+        dup = filled_np & free & repeated(text)
         if dup.any():
             firsts = cells.drop_duplicates(keep="first")
             first_row = pd.Series(rows[firsts.index.to_numpy()], index=firsts.to_numpy())
@@ -303,18 +262,6 @@ def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed
 
 
 NO_IDS = pa.array([], pa.string())  # a sheet with no id column present (or not found): no row can be referred to
-
-
-def _repeated(text: pa.Array) -> np.ndarray:
-    """Cells whose value already appeared above (pandas' `duplicated(keep="first")`, hashed in Arrow): Arrow codes
-    distinct values in order of first appearance, so a cell repeats one iff its code is not above every code before
-    it."""
-    codes = np.asarray(pc.fill_null(pc.dictionary_encode(text).indices, -1).to_numpy(zero_copy_only=False),
-                       dtype=np.int64)
-    if not len(codes):
-        return np.zeros(0, dtype=bool)
-    before = np.concatenate(([-1], np.maximum.accumulate(codes)[:-1]))
-    return codes <= before
 
 
 def _typed_frame(col: _Collector, out: dict[str, pd.Series], rows: np.ndarray, mapping: Mapping[str, int],

@@ -9,10 +9,12 @@ import pandas as pd
 import pyarrow as pa
 
 from sheets_schema import ERROR, SCHEMA, WARNING, validate_workbook
+from sheets_schema.cells import repeated
 from sheets_schema.fields import Date, Integer, Number, RowId, parse_scores_column
 from sheets_schema.rules import score_to_mark, scores_matrix
 from sheets_schema.scores import SCORE_MATRICES, score_cells, tuples_matrix
-from sheets_schema.validation import ROW, SMALL, _repeated
+from sheets_schema.sheet_text import SMALL
+from sheets_schema.validation import ROW
 from tests.test_validation import T, base_grids
 
 SPOILED = [  # results rows 4..12 (w1: three tasks of maxima 1, 2, 2; max 5; «3» from 2, «4» from 3, «5» from 5)
@@ -97,8 +99,8 @@ def test_the_kept_matrix_is_used_only_while_the_frame_holds_the_parsed_tuples() 
 
 def test_repeats_are_pandas_duplicated_keep_first() -> None:
     cells = ["a", "b", "a", "c", "b", "b", ""]
-    assert _repeated(pa.array(cells, pa.large_string())).tolist() == [False, False, True, False, True, True, False]
-    assert _repeated(pa.array([], pa.large_string())).tolist() == []
+    assert repeated(pa.array(cells, pa.large_string())).tolist() == [False, False, True, False, True, True, False]
+    assert repeated(pa.array([], pa.large_string())).tolist() == []
 
 
 def test_plain_whole_numbers_and_the_ones_to_warn_about() -> None:
