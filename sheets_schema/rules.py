@@ -215,6 +215,7 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
     dropped = tuple((int(r), str(i), str(w), str(s), firsts.get(int(r), "")) for r, i, w, s in zip(
         res[ROW][bad], res["id"][bad], res["work_id"][bad], res["student_id"][bad], strict=True))
     kept.attrs[REJECTED] = Kept(tuple(res.attrs.get(REJECTED, ())) + dropped)
+    kept.attrs.pop(SCORE_MATRICES, None)  # read: the cached sheet need not keep the matrix (8 MB per 100,000 rows)
     return dict(frames, results=kept), issues
 
 

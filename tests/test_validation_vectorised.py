@@ -62,6 +62,7 @@ def test_a_long_sheet_reports_what_a_short_one_does() -> None:
     assert kept["scores"].tolist() == [(1.0, 2.0, 2.0), None, (1.0, 2.0, 2.0), (0.0, 1.5, 2.0), (1.0, None, 2.0)]
     assert kept["total"].tolist() == [5.0, pd.NA, 5.0, 3.5, pd.NA]  # derived unless a task is unscored
     assert kept["mark"].tolist() == [5, pd.NA, 5, 4, pd.NA]
+    assert SCORE_MATRICES not in long_frame.attrs  # read by the results rule, not kept in the cache
     head = long_frame.iloc[:5].reset_index(drop=True)
     for col in ("id", "scores", "total", "mark", ROW):
         assert head[col].tolist() == kept[col].tolist(), col
