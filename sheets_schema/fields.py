@@ -284,7 +284,9 @@ class Choice(FieldType):
         # the canonical spelling is found in Arrow; only other spellings (a handful of distinct ones) go to Python
         found = pc.index_in(arr, value_set=_option_set(self.options)).fill_null(-1).to_numpy(
             zero_copy_only=False).astype(np.int64)
-        other = (found < 0) & filled_text(arr)
+        other = found < 0
+        if other.any():
+            other &= filled_text(arr)  # an empty cell is left to the required check
         if other.any():
             canon = {o.casefold(): i for i, o in enumerate(self.options)}
             codes, uniques = pd.factorize(values[other], use_na_sentinel=True)

@@ -365,8 +365,10 @@ def _check_refs(sheet: Sheet, frame: pd.DataFrame, ids: dict[str, pa.Array], hea
     for fkey, target in sheet.refs.items():
         values = frame[fkey]
         text = arrow_strings(values)  # hashed in Arrow: no Python string per cell
-        filled = pc.fill_null(pc.greater(pc.utf8_length(text), 0), False)
-        missing = pc.and_(filled, pc.invert(pc.is_in(text, value_set=ids[target]))).to_numpy(zero_copy_only=False)
+        found = np.asarray(pc.is_in(text, value_set=ids[target]).to_numpy(zero_copy_only=False), dtype=bool)
+        if found.all():
+            continue
+        missing = ~found & filled_text(text)  # an empty reference refers to nothing
         if not missing.any():
             continue
         f = sheet.field(fkey)
