@@ -261,7 +261,7 @@ def _field(col: _Collector, f: Field, idx: int, cells: pd.Series, parsed: Parsed
     return parsed.values, ids
 
 
-NO_IDS = pa.array([], pa.string())  # a sheet with no id column present (or not found): no row can be referred to
+NO_IDS = pa.array([], pa.large_string())  # a sheet with no id column present (or not found): no row can be referred to
 
 
 def _typed_frame(col: _Collector, out: dict[str, pd.Series], rows: np.ndarray, mapping: Mapping[str, int],
