@@ -167,7 +167,7 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
         return f"Балл за задание {i + 1} ({fmt_number(padded[p, i])}) больше максимального ({fmt_number(maxima[p, i])})"
 
     report(over, "scores", over_message)
-    totals = res["total"].astype("Float64")
+    totals = res["total"].to_numpy(dtype=float, na_value=np.nan)
     # «5 - 5 5 5»: a task left unscored. The sum of the rest is not the result, so neither a total nor a mark is
     # derived from it; a total entered by hand is kept (and gives the mark), without the sum check.
     within = np.arange(values.shape[1])[None, :] < np.maximum(counts, 0)[:, None]
@@ -176,28 +176,33 @@ def validate_results(schema: Registry, frames: Frames) -> tuple[Frames, list[Iss
     def unscored_message(p: int) -> str:
         missing = np.flatnonzero(np.isnan(values[p]) & within[p])
         tasks = ("задание " if len(missing) == 1 else "задания ") + ", ".join(str(i + 1) for i in missing)
-        kept = (f"введённая «{labels['total']}» ({fmt_number(totals.iat[p])}) принята без проверки по заданиям"
-                if pd.notna(totals.iat[p]) else f"«{labels['total']}» и отметка не выводятся; введите "
+        kept = (f"введённая «{labels['total']}» ({fmt_number(totals[p])}) принята без проверки по заданиям"
+                if not np.isnan(totals[p]) else f"«{labels['total']}» и отметка не выводятся; введите "
                                                 f"«{labels['total']}», если она известна")
         return f"{'Не оценено' if len(missing) == 1 else 'Не оценены'} {tasks} («-»): {kept}"
 
     report(unscored, "scores", unscored_message, WARNING)
-    sums = pd.Series(np.where(has_scores & ~bad & ~unscored, np.nansum(values, axis=1), np.nan), dtype="Float64")
-    mismatch = (totals.notna() & sums.notna() & ((totals - sums).abs() > 1e-9)).to_numpy(dtype=bool)
-    report(mismatch, "total", lambda p: f"«{labels['total']}» ({fmt_number(totals.iat[p])}) не равна сумме баллов "
-                                        f"по заданиям ({fmt_number(sums.iat[p])})")
-    res["total"] = totals.fillna(sums)
-    total = res["total"].to_numpy(dtype=float, na_value=np.nan)
+    sums = np.where(has_scores & ~bad & ~unscored, np.nansum(values, axis=1), np.nan)
+    with np.errstate(invalid="ignore"):
+        mismatch = ~np.isnan(totals) & ~np.isnan(sums) & (np.abs(totals - sums) > 1e-9)
+    report(mismatch, "total", lambda p: f"«{labels['total']}» ({fmt_number(totals[p])}) не равна сумме баллов "
+                                        f"по заданиям ({fmt_number(sums[p])})")
+    total = np.where(np.isnan(totals), sums, totals)  # a total left empty is the sum of the scores
+    res["total"] = pd.arrays.FloatingArray(total, np.isnan(total))
     report(total > taken(works["max_score"], work_of), "total",
            lambda p: f"«{labels['total']}» больше максимального балла работы")
     thresholds = [taken(works[f"threshold_{m}"], work_of) for m in (3, 4, 5)]
     # first grade is taught without marks (безотметочное обучение): no mark is derived there
     graded = known_work & (taken(works["parallel"], work_of) != 1)
-    derived = score_to_mark(res["total"], *thresholds).where(graded)
-    wrong = (res["mark"].notna() & derived.notna() & (res["mark"] != derived)).to_numpy(dtype=bool)
-    report(wrong, "mark", lambda p: f"Отметка {res['mark'].iat[p]} не соответствует сумме баллов "
-                                    f"{fmt_number(total[p])}: по критериям работы это «{derived.iat[p]}»")
-    res["mark"] = res["mark"].fillna(derived)
+    derived = np.where(graded, score_to_mark(res["total"], *thresholds).to_numpy(dtype=float, na_value=np.nan), np.nan)
+    mark = res["mark"].to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        wrong = ~np.isnan(mark) & ~np.isnan(derived) & (mark != derived)
+    report(wrong, "mark", lambda p: f"Отметка {int(mark[p])} не соответствует сумме баллов "
+                                    f"{fmt_number(total[p])}: по критериям работы это «{int(derived[p])}»")
+    mark = np.where(np.isnan(mark), derived, mark)  # a mark left empty comes from the thresholds
+    missing = np.isnan(mark)
+    res["mark"] = pd.arrays.IntegerArray(np.where(missing, 0, mark).astype(np.int64), missing)
     if "students" in frames and "classes" in frames:
         students, classes = frames["students"], frames["classes"]
         class_of = np.append(positions_in(students["class_id"], classes["id"]), -1)[
