@@ -170,8 +170,7 @@ class Number(FieldType):
                 set_message(errors, v < self.min_value, f"Значение меньше {fmt_number(self.min_value)}")
             if self.max_value is not None:
                 set_message(errors, v > self.max_value, f"Значение больше {fmt_number(self.max_value)}")
-        bad = pd.notna(errors)
-        kept = np.where(bad, np.nan, v) if bad.any() else v.copy()  # never a view of the caller's column
+        kept = np.where(pd.notna(errors), np.nan, v) if has_messages(errors) else v.copy()  # never the caller's
         missing = np.isnan(kept)
         typed = (pd.arrays.IntegerArray(np.where(missing, 0, kept).astype(np.int64), missing) if self.integer
                  else pd.arrays.FloatingArray(kept, missing))  # NaN is empty (NA), as pandas' astype reads it
