@@ -51,7 +51,7 @@ def bundle_tables() -> dict:  # type: ignore[type-arg]
     return {s.key: typed_frame(s, to_arrow(s, tables[s.key])) for s in BUNDLE_SCHEMA}
 
 
-def typed_bundle(runs: int = 20) -> None:
+def typed_bundle(runs: int = 30) -> None:
     from sheets_schema.bundle import BUNDLE_SCHEMA
     from sheets_schema.validation import validate_typed
 
