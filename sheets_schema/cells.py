@@ -73,7 +73,12 @@ def mismatch(values: pd.Series | pa.Array, pattern: str) -> np.ndarray:
 
 
 def longer(values: pd.Series | pa.Array, limit: int) -> np.ndarray:
+    """Cells of more than `limit` characters. No cell has more characters than bytes, and the bytes are known
+    without reading the text: the characters are counted only when some cell has more than `limit` bytes."""
     arr = values if isinstance(values, pa.Array) else arrow_strings(values)
+    widest = pc.max(pc.binary_length(arr)).as_py()
+    if widest is None or widest <= limit:
+        return np.zeros(len(arr), dtype=bool)
     return np.asarray(pc.fill_null(pc.greater(pc.utf8_length(arr), limit), False).to_numpy(zero_copy_only=False),
                       dtype=bool)
 

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from sheets_schema import ERROR, SCHEMA, WARNING, validate_workbook
 from sheets_schema.cells import repeated
-from sheets_schema.fields import Date, Integer, Number, RowId, parse_scores_column
+from sheets_schema.fields import Date, Integer, Number, RowId, Text, parse_scores_column
 from sheets_schema.rules import score_to_mark, scores_matrix
 from sheets_schema.scores import SCORE_MATRICES, score_cells, tuples_matrix
 from sheets_schema.sheet_text import SMALL
@@ -138,3 +138,10 @@ def test_row_ids_up_to_64_allowed_characters() -> None:
 def test_marks_by_per_row_thresholds_with_one_missing() -> None:
     got = score_to_mark(pd.Series([10, None, 20], dtype="Float64"), np.array([8.0, 8.0, np.nan]), 15, 21)
     assert got.tolist() == [3, pd.NA, 4] and str(got.dtype) == "Int64"
+
+
+def test_text_length_counts_characters_not_bytes() -> None:
+    got = Text(max_length=3).check(pd.Series(["абв", "абвг", "abcd", "", "ab"], dtype="str"))  # Cyrillic: 2 bytes
+    too_long = "Слишком длинный текст (больше 3 символов)"
+    assert got.errors.tolist() == [None, too_long, too_long, None, None]
+    assert Text(max_length=3).check(pd.Series(["абв", "ab"], dtype="str")).errors.tolist() == [None, None]
