@@ -86,6 +86,38 @@ def _bare(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# What the cross-field rules derive when its cell is left empty, and from which fields (sheets_schema.rules,
+# validate_results): the total from the per-task scores; the mark from the total, so from the scores too, and the
+# work's thresholds.
+DERIVED: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
+    "results": (("total", frozenset({"scores"})), ("mark", frozenset({"scores", "total", "work_id"}))),
+}
+
+
+def stale_derived(schema: Registry, sheet_key: str, rows: Sequence[Mapping[str, str]],
+                  changes: Sequence[Mapping[str, str]], frames: Mapping[str, pd.DataFrame]) -> list[set[str]]:
+    """For each edit (the row as it is, `rows`, and the cells the edit sets, `changes`): the derived fields the
+    edit leaves to be derived again — those it does not set whose inputs it changes, and whose present value is
+    the one its present inputs derive (left empty in the sheet, or typed in agreeing with them). A value that is
+    not what its inputs give (a total entered by hand for a task left unscored) is the teacher's own: it stays,
+    and the rules check it against the new inputs."""
+    out: list[set[str]] = [set() for _ in rows]
+    for key, inputs in DERIVED.get(sheet_key, ()):
+        who = [i for i, (row, new) in enumerate(zip(rows, changes, strict=True))
+               if key not in new and inputs & (set(new) | out[i]) and str(row.get(key, "") or "").strip()]
+        if not who:
+            continue
+        trial = [{**rows[i], **dict.fromkeys(out[i] | {key}, "")} for i in who]
+        _, typed = check_rows_typed(schema, sheet_key, trial, frames, replacing=[str(r.get("id", "")) for r in trial])
+        render = schema[sheet_key].field(key).type.render
+        derived = {str(i): ("" if v is None or pd.isna(v) else render(v))
+                   for i, v in zip(typed["id"], typed[key], strict=True)} if len(typed) else {}
+        for i in who:
+            if derived.get(str(rows[i].get("id", ""))) == str(rows[i].get(key, "")).strip():
+                out[i].add(key)
+    return out
+
+
 def check_rows_typed(schema: Registry, sheet_key: str, rows: Sequence[Mapping[str, str]],
                      frames: Mapping[str, pd.DataFrame], replacing: Sequence[str] = ()
                      ) -> tuple[list[RowProblem], pd.DataFrame]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 import pandas as pd
@@ -13,7 +13,7 @@ import pandas as pd
 from sheets_schema import Registry
 from sheets_schema.errors import UserFacingError
 from sheets_schema.lookup import current_rows
-from sheets_schema.rows import RowProblem, check_rows_typed
+from sheets_schema.rows import RowProblem, check_rows_typed, stale_derived
 
 Op = Literal["append", "update", "delete"]
 OPS: tuple[str, ...] = ("append", "update", "delete")
@@ -50,15 +50,19 @@ def new_id(prefix: str) -> str:
 
 
 
-def validate_commands(schema: Registry, commands: Sequence[WriteCommand],
-                      frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def validate_commands(schema: Registry, commands: Sequence[WriteCommand], frames: Mapping[str, pd.DataFrame]
+                      ) -> tuple[list[WriteCommand], dict[str, pd.DataFrame]]:
     """Raise CommandRejected when any command breaks a rule; nothing is accepted partially.
 
-    Returns, by sheet key, the typed rows the accepted appends and updates become (what the cache lays over its
-    frames), checked against `frames` only: the rows touched, their references and their cross-row rules.
+    Returns the commands as accepted and, by sheet key, the typed rows their appends and updates become (what the
+    cache lays over its frames), checked against `frames` only: the rows touched, their references and their
+    cross-row rules. An update that changes what a derived cell is derived from (the scores of a result) and leaves
+    that cell, while it holds the value derived from the old inputs, gets it derived again: the accepted command
+    writes the new total and mark beside the scores (see sheets_schema.rows.stale_derived).
     """
     problems: list[RowProblem] = []
     typed: dict[str, pd.DataFrame] = {}
+    accepted = {c.op_id: c for c in commands}
     title = ""
     for sheet_key in dict.fromkeys(c.sheet for c in commands):
         if sheet_key not in schema:
@@ -77,6 +81,7 @@ def validate_commands(schema: Registry, commands: Sequence[WriteCommand],
         types = {f.key: f.type for f in sheet.fields}
         candidates: list[dict[str, str]] = []
         replacing: list[str] = []
+        edits: list[tuple[int, WriteCommand, dict[str, str]]] = []  # candidate position, update, the row before
         for c in mine:
             if c.op == "delete":
                 continue
@@ -87,6 +92,7 @@ def validate_commands(schema: Registry, commands: Sequence[WriteCommand],
                                                         "возможно, её удалили; обновите страницу"))
                     continue
                 row = {k: types[k].render(v) if not isinstance(v, str) else v for k, v in base.items() if k in types}
+                edits.append((len(candidates), c, dict(row)))
                 row.update(c.values)
                 replacing.append(c.row_id)
             else:
@@ -94,10 +100,22 @@ def validate_commands(schema: Registry, commands: Sequence[WriteCommand],
                 if row.get("id") != c.row_id:
                     row["id"] = c.row_id
             candidates.append(row)
+        stale = stale_derived(schema, sheet_key, [e[2] for e in edits], [e[1].values for e in edits], frames)
+        for (at, _, _), keys in zip(edits, stale, strict=True):
+            candidates[at].update(dict.fromkeys(keys, ""))
         if candidates:
             found, typed[sheet_key] = check_rows_typed(schema, sheet_key, candidates, frames, replacing=replacing)
             problems += found
+        if any(stale):
+            rows = current_rows(typed[sheet_key], [e[1].row_id for e in edits])
+            for (_, c, before), keys in zip(edits, stale, strict=True):
+                if keys and c.row_id in rows:
+                    derived = {k: "" if (v := rows[c.row_id][k]) is None or pd.isna(v) else types[k].render(v)
+                               for k in sorted(keys, key=sheet.keys.index)}
+                    derived = {k: v for k, v in derived.items() if v != str(before.get(k, "")).strip()}
+                    if derived:
+                        accepted[c.op_id] = replace(c, values={**c.values, **derived})
     errors = [p for p in problems if p.severity == "ошибка"]
     if errors:
         raise CommandRejected(errors, title)
-    return typed
+    return list(accepted.values()), typed

@@ -90,7 +90,7 @@ class WritePath:
             if len(group) > 1:
                 together = [c for s in group for c in s.commands]
                 try:
-                    typed = validate_commands(self.schema, together, self.cache.workbook.frames)
+                    together, typed = validate_commands(self.schema, together, self.cache.workbook.frames)
                 except CommandRejected:
                     pass
                 else:
@@ -99,12 +99,12 @@ class WritePath:
                     return
             for save in group:
                 try:
-                    typed = validate_commands(self.schema, save.commands, self.cache.workbook.frames)
+                    accepted, typed = validate_commands(self.schema, save.commands, self.cache.workbook.frames)
                 except CommandRejected as exc:
                     save.error = exc
                     continue
-                self.outbox.enqueue(save.commands)
-                self.cache.apply(save.commands, typed)
+                self.outbox.enqueue(accepted)
+                self.cache.apply(accepted, typed)
                 save.done = True
         except BaseException as exc:  # the outbox could not be written: no save of the group was acknowledged
             for save in group:
