@@ -42,7 +42,9 @@ class WritePath:
         self.schema, self.outbox, self.cache, self.worker = schema, outbox, cache, worker
         self._queue: list[_Save] = []
         self._queue_lock = threading.Lock()
-        self._commit_lock = threading.Lock()  # one group commits at a time; the others' saves wait in _queue
+        self._turn = threading.Condition(self._queue_lock)  # a save waits here for its commit or its turn to lead
+        self._leading = False  # a save is committing (or about to): the others wait in _queue
+        self._commit_lock = threading.Lock()  # held while a group commits
         self._refused = self._refused_count()
         # the write path decides what follows its own applied writes (see after_applied), not a full re-read
         worker.on_applied = self.after_applied
@@ -75,13 +77,22 @@ class WritePath:
         if not commands:
             return
         mine = _Save(list(commands))
-        with self._queue_lock:
+        with self._turn:
             self._queue.append(mine)
-        with self._commit_lock:
-            if not mine.done:
-                with self._queue_lock:
-                    group, self._queue = self._queue, []
-                self._commit(group)
+            while self._leading and not mine.done:
+                self._turn.wait()
+            lead = not mine.done
+            self._leading = self._leading or lead
+        if lead:  # no group is committing: this save leads the next one, with every save queued by then
+            try:
+                with self._commit_lock:
+                    with self._queue_lock:
+                        group, self._queue = self._queue, []
+                    self._commit(group)
+            finally:
+                with self._turn:
+                    self._leading = False
+                    self._turn.notify_all()  # the group's saves return at once, not one after another
         if mine.error is not None:
             raise mine.error
 
