@@ -60,6 +60,11 @@ def share_ids(frame: pd.DataFrame, same: pd.DataFrame, columns: Iterable[str] = 
         _kept(same, what, functools.partial(memo.get, what))
 
 
+def empty_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame's columns without rows (made once per frame; never changed in place, as every frame here)."""
+    return _kept(frame, "empty", lambda: frame.iloc[:0])
+
+
 def value_of(frame: pd.DataFrame, row_id: str, column: str) -> Any:
     """The cell of `column` in the row `row_id` (None when there is no such row)."""
     at = id_positions(frame).get(row_id)

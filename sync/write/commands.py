@@ -50,6 +50,24 @@ def new_id(prefix: str) -> str:
 
 
 
+class _Texts:
+    """Typed cells back to the text of a candidate row, each distinct value of a field rendered once."""
+
+    def __init__(self, types: Mapping[str, Any]) -> None:
+        self.types, self.seen = types, dict[tuple[str, Any], str]()
+
+    def __call__(self, key: str, value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        try:
+            return self.seen[(key, value)]
+        except KeyError:
+            out = self.seen[(key, value)] = self.types[key].render(value)
+            return out
+        except TypeError:  # an unhashable value
+            return str(self.types[key].render(value))
+
+
 def validate_commands(schema: Registry, commands: Sequence[WriteCommand], frames: Mapping[str, pd.DataFrame]
                       ) -> tuple[list[WriteCommand], dict[str, pd.DataFrame]]:
     """Raise CommandRejected when any command breaks a rule; nothing is accepted partially.
@@ -70,15 +88,17 @@ def validate_commands(schema: Registry, commands: Sequence[WriteCommand], frames
         sheet = schema[sheet_key]
         title = sheet.title
         mine = [c for c in commands if c.sheet == sheet_key]
+        known = set(sheet.keys)
         for c in mine:
             if c.op not in OPS:
                 raise CommandRejected([RowProblem(0, "", f"Неизвестная операция «{c.op}»")], title)
-            unknown = set(c.values) - set(sheet.keys)
+            unknown = set(c.values) - known
             if unknown:
                 raise CommandRejected([RowProblem(0, "", f"Нет таких столбцов на листе «{title}»: "
                                                          + ", ".join(sorted(unknown)))], title)
         current = current_rows(frames.get(sheet_key), [c.row_id for c in mine if c.op != "append"])
         types = {f.key: f.type for f in sheet.fields}
+        text = _Texts(types)
         candidates: list[dict[str, str]] = []
         replacing: list[str] = []
         edits: list[tuple[int, WriteCommand, dict[str, str]]] = []  # candidate position, update, the row before
@@ -91,7 +111,7 @@ def validate_commands(schema: Registry, commands: Sequence[WriteCommand], frames
                     problems.append(RowProblem(0, "id", f"Строка «{c.row_id}» не найдена на листе «{title}» — "
                                                         "возможно, её удалили; обновите страницу"))
                     continue
-                row = {k: types[k].render(v) if not isinstance(v, str) else v for k, v in base.items() if k in types}
+                row = {k: text(k, v) for k, v in base.items() if k in types}
                 edits.append((len(candidates), c, dict(row)))
                 row.update(c.values)
                 replacing.append(c.row_id)

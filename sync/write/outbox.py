@@ -2,6 +2,10 @@
 
 SQLite in WAL mode with synchronous=FULL: in WAL mode NORMAL only syncs at checkpoints, so a power cut could
 lose the last acknowledged commands; FULL fsyncs the WAL on every commit, which is what «saved» must mean.
+The worker's marks (applied, conflict, a failed attempt) are committed without their own fsync: a mark a power cut
+loses leaves the command pending, and applying it again changes nothing (the worker skips an append whose row is
+there and writes only cells that differ); the next enqueue's fsync makes the marks before it durable too. So a
+save's commit never waits behind the worker's fsync.
 The same table is the audit log: every command keeps who, when, old → new, and whether it reached the store.
 """
 
@@ -73,15 +77,22 @@ class Outbox:
             self._conn.close()
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction; `durable=False`: committed without an fsync of its own (the worker's marks)."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            if not durable:
+                self._conn.execute("PRAGMA synchronous=NORMAL")
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            finally:
+                if not durable:
+                    self._conn.execute("PRAGMA synchronous=FULL")
 
     def enqueue(self, commands: Sequence[WriteCommand]) -> None:
         """All or nothing, durable on return. Re-enqueueing a known op_id is a no-op (a retried form submit)."""
@@ -112,13 +123,13 @@ class Outbox:
     def mark(self, seqs: Sequence[int], status: str, error: str = "",
              found: dict[int, dict[str, str]] | None = None) -> None:
         now = time.time() if status == APPLIED else None
-        with self._tx() as c:
+        with self._tx(durable=False) as c:
             c.executemany("UPDATE commands SET status = ?, applied_at = ?, last_error = ?, found = ? WHERE seq = ?",
                           [(status, now, error, json.dumps((found or {}).get(s, {}), ensure_ascii=False), s)
                            for s in seqs])
 
     def note_failure(self, seqs: Sequence[int], error: str) -> None:
-        with self._tx() as c:
+        with self._tx(durable=False) as c:
             c.executemany("UPDATE commands SET attempts = attempts + 1, last_error = ? WHERE seq = ?",
                           [(error, s) for s in seqs])
 
@@ -133,6 +144,13 @@ class Outbox:
             where.append("created_at >= ?")
             args.append(since)
         return self._entries(" AND ".join(where), args, limit)
+
+    def refused(self) -> int:
+        """How many commands the store refused (conflicts and rejections), by the status index."""
+        with self._lock:
+            row = self._conn.execute("SELECT COUNT(*) FROM commands WHERE status IN (?, ?)",
+                                     (CONFLICT, REJECTED)).fetchone()
+        return int(row[0])
 
     def counts(self) -> dict[str, int]:
         with self._lock:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sheets_schema import Registry
 from sync.cache import WorkbookCache
 from sync.write.commands import CommandRejected, WriteCommand, validate_commands
-from sync.write.outbox import CONFLICT, PENDING, REJECTED, Outbox
+from sync.write.outbox import CONFLICT, PENDING, Outbox
 from sync.write.worker import Worker
 
 
@@ -50,8 +50,7 @@ class WritePath:
         worker.on_applied = self.after_applied
 
     def _refused_count(self) -> int:
-        counts = self.outbox.counts()
-        return counts.get(CONFLICT, 0) + counts.get(REJECTED, 0)
+        return self.outbox.refused()
 
     def after_applied(self) -> None:
         """The worker applied commands. The cache holds them already, so only the «ожидает записи» marks change;
