@@ -173,7 +173,7 @@ def print_saves(data_dir: Path, groups: list[tuple[str, list[str]]], writers: in
     line("idle, CPU (median / p95)", f"{statistics.median(cpu) * 1000:.0f} / {pct(cpu, .95) * 1000:.0f}", "< 50 ms")
     line("idle, wall (median / p95)", f"{statistics.median(wall) * 1000:.0f} / {pct(wall, .95) * 1000:.0f}",
          "(includes the outbox fsync)")
-    wall, _, spent = save_times(data_dir, groups, writers, 3)
+    wall, _, spent = save_times(data_dir, groups, writers, 10)
     line(f"{writers} concurrent writers, wall (p50 / p95)",
          f"{statistics.median(wall) * 1000:.0f} / {pct(wall, .95) * 1000:.0f}", "p95 < 300 ms")
     line(f"{writers} concurrent writers, process CPU per save", f"{spent / len(wall) * 1000:.0f}",

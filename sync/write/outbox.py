@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sync.files import private_file
 from sync.write.commands import WriteCommand
@@ -71,6 +72,7 @@ class Outbox:
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.executescript(_SCHEMA)
         self.wakeup = threading.Event()
+        self._decoded: dict[int, WriteCommand] = {}  # seq -> its command (see _command)
 
     def close(self) -> None:
         with self._lock:
@@ -111,8 +113,19 @@ class Outbox:
             q += f" LIMIT {int(limit)}"
         with self._lock:
             rows = self._conn.execute(q, tuple(args)).fetchall()
-        return [Entry(r[0], WriteCommand(r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]), r[7], r[1], r[8]),
-                      r[9], r[10], r[11], r[12], json.loads(r[13])) for r in rows]
+        return [Entry(r[0], self._command(r), r[9], r[10], r[11], r[12], json.loads(r[13])) for r in rows]
+
+    def _command(self, r: tuple[Any, ...]) -> WriteCommand:
+        """The command of a row, decoded once: a command never changes once enqueued (the worker and the cache
+        read the pending ones after every save)."""
+        seq = r[0]
+        command = self._decoded.get(seq)
+        if command is None or command.op_id != r[1]:
+            if len(self._decoded) > 50_000:
+                self._decoded.clear()
+            command = self._decoded[seq] = WriteCommand(r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]), r[7],
+                                                        r[1], r[8])
+        return command
 
     def pending(self, limit: int | None = None) -> list[Entry]:
         return self._entries("status = ?", (PENDING,), limit)
@@ -144,6 +157,10 @@ class Outbox:
             where.append("created_at >= ?")
             args.append(since)
         return self._entries(" AND ".join(where), args, limit)
+
+    def pending_count(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM commands WHERE status = ?", (PENDING,)).fetchone()[0])
 
     def refused(self) -> int:
         """How many commands the store refused (conflicts and rejections), by the status index."""
