@@ -131,7 +131,11 @@ class Outbox:
         return self._entries("status = ?", (PENDING,), limit)
 
     def pending_commands(self) -> list[WriteCommand]:
-        return [e.command for e in self.pending()]
+        """The pending commands in order (what the cache lays over the store after every save and write)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT seq, op_id, op, sheet, row_id, vals, expected, user, created_at "
+                                      "FROM commands WHERE status = ? ORDER BY seq", (PENDING,)).fetchall()
+        return [self._command(r) for r in rows]
 
     def mark(self, seqs: Sequence[int], status: str, error: str = "",
              found: dict[int, dict[str, str]] | None = None) -> None:
