@@ -7,9 +7,9 @@ calls `authorize_commands`, every row a page, picker, search, download or templa
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,7 @@ from app.scope_codes import coded, member, spread
 from app.scope_codes import text as _text
 from sheets_schema import SCHEMA
 from sheets_schema.base import SchemaError
-from sheets_schema.lookup import current_rows, value_of
+from sheets_schema.lookup import id_positions, value_of
 from sheets_schema.rows import RowProblem
 from sync.users import Account
 from sync.write.commands import CommandRejected, WriteCommand
@@ -105,6 +105,24 @@ def scope_of(account: Account, frames: Mapping[str, pd.DataFrame]) -> Scope:
         subjects = frozenset(s.loc[s["department_id"] == department, "id"].astype(str)) if department else frozenset()
         colleagues = frozenset(t.loc[t["department_id"] == department, "id"].astype(str)) if department else frozenset()
     return Scope(False, pairs, classes, department, subjects, tid, colleagues)
+
+
+_SCOPE_INPUTS = ("teaching_load", "classes", "teachers", "subjects")  # the frames scope_of reads
+_SCOPES: dict[tuple[str, str], tuple[tuple[weakref.ref[pd.DataFrame], ...], Scope]] = {}
+
+
+def _scope_of_writer(account: Account, frames: Mapping[str, pd.DataFrame]) -> Scope:
+    """scope_of, kept while the frames it reads are the same objects (a save of results leaves them): the access
+    check of every save does not filter the load again."""
+    key = (str(account.role), account.teacher_id)
+    hit = _SCOPES.get(key)
+    if hit is not None and all(r() is frames.get(k) for r, k in zip(hit[0], _SCOPE_INPUTS, strict=True)):
+        return hit[1]
+    scope = scope_of(account, frames)
+    if len(_SCOPES) > 4096:
+        _SCOPES.clear()
+    _SCOPES[key] = (tuple(weakref.ref(frames[k]) for k in _SCOPE_INPUTS), scope)
+    return scope
 
 
 def teacher_scope(frames: Mapping[str, pd.DataFrame], teacher_id: str) -> Scope:
@@ -291,18 +309,28 @@ def visible_raw_rows(scope: Scope, frames: Mapping[str, pd.DataFrame], key: str,
     return out
 
 
-def _row_values(cmd: WriteCommand, current: Mapping[str, Mapping[str, Any]]) -> list[dict[str, str]]:
+# the cells of a row `_in_scope` reads, by sheet: what the access check of a save looks up in the cached frames
+SCOPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "results": ("work_id", "student_id"), "period_marks": ("student_id", "subject_id"),
+    "olympiads": ("student_id", "subject_id"), "work_stages": ("work_id",), "practices": ("teacher_id",),
+    "portfolio": ("owner", "teacher_id", "student_id"),
+}
+
+
+def _scope_cells(frames: Mapping[str, pd.DataFrame], key: str, ids: Sequence[str]) -> dict[str, dict[str, str]]:
+    """id -> the SCOPE_FIELDS cells (as text) of the rows of sheet `key` holding these ids (through the frame's
+    kept id index and column lists: no take of the rows)."""
+    frame = frames.get(key)
+    positions = {} if frame is None or frame.empty else id_positions(frame)
+    return {i: {c: _lookup(frames, key, i, c) for c in SCOPE_FIELDS.get(key, ())} for i in ids if i in positions}
+
+
+def _row_values(cmd: WriteCommand, current: Mapping[str, Mapping[str, str]]) -> list[dict[str, str]]:
     """The row as it is now (update/delete) and as it will be (append/update): both must be in scope."""
-    out = []
     row = current.get(cmd.row_id) if cmd.op != "append" else None
-    if row is not None:
-        old = {k: ("" if pd.isna(v) else str(v)) for k, v in row.items()}
-        out.append(old)
-        if cmd.op == "update":
-            out.append({**old, **cmd.values})
     if cmd.op == "append":
-        out.append(dict(cmd.values))
-    return out
+        return [dict(cmd.values)]
+    return [] if row is None else [dict(row)] + ([{**row, **cmd.values}] if cmd.op == "update" else [])
 
 
 def _lookup(frames: Mapping[str, pd.DataFrame], sheet: str, row_id: str, column: str) -> str:
@@ -340,7 +368,7 @@ def authorize_commands(account: Account, commands: Sequence[WriteCommand], frame
         raise CommandRejected([RowProblem(0, "", "Учётная запись отключена")])
     role = Role(account.role)
     scope: Scope | None = None
-    current = {k: current_rows(frames.get(k), [c.row_id for c in commands if c.sheet == k and c.op != "append"])
+    current = {k: _scope_cells(frames, k, [c.row_id for c in commands if c.sheet == k and c.op != "append"])
                for k in dict.fromkeys(c.sheet for c in commands)} if role in STAFF_ROLES else {}
     for i, cmd in enumerate(commands):
         title = SCHEMA[cmd.sheet].title if cmd.sheet in SCHEMA else cmd.sheet
@@ -348,7 +376,7 @@ def authorize_commands(account: Account, commands: Sequence[WriteCommand], frame
             raise CommandRejected([RowProblem(i, "", f"Роль «{ROLE_TITLES[role]}» не может изменять лист «{title}»")],
                                   title)
         if role in STAFF_ROLES:
-            scope = scope or scope_of(account, frames)
+            scope = scope or _scope_of_writer(account, frames)
             if not all(_in_scope(cmd, row, scope, frames) for row in _row_values(cmd, current[cmd.sheet])):
                 raise CommandRejected([RowProblem(i, "", f"Нет доступа: строка листа «{title}» относится к классу "
                                                          "или предмету вне вашей нагрузки")], title)

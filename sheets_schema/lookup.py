@@ -48,11 +48,21 @@ def id_positions(frame: pd.DataFrame) -> dict[str, int]:
     return _kept(frame, "id", build)
 
 
-def share_ids(frame: pd.DataFrame, same: pd.DataFrame) -> None:
-    """`same` holds the ids of `frame` at the same positions (only other cells changed): it shares the index."""
+def share_ids(frame: pd.DataFrame, same: pd.DataFrame, columns: Iterable[str] = ()) -> None:
+    """`same` holds the ids of `frame` at the same positions (only other cells changed): it shares the index, and
+    what is kept of `columns`, which hold the same values too."""
     hit = _BY_FRAME.get(id(frame))
-    if hit is not None and hit[0]() is frame and "id" in hit[1]:
-        _kept(same, "id", lambda: hit[1]["id"])
+    if hit is None or hit[0]() is not frame:
+        return
+    memo = dict(hit[1])
+    shared = {"id"} | {f"{kind}:{c}" for c in columns for kind in ("column", "groups")}
+    for what in shared & set(memo):
+        _kept(same, what, functools.partial(memo.get, what))
+
+
+def empty_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame's columns without rows (made once per frame; never changed in place, as every frame here)."""
+    return _kept(frame, "empty", lambda: frame.iloc[:0])
 
 
 def value_of(frame: pd.DataFrame, row_id: str, column: str) -> Any:
@@ -81,7 +91,17 @@ def rows_by_id(frame: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
 
 
 def current_rows(frame: pd.DataFrame | None, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """id -> the typed row as a dict, for those ids that are in `frame` (None: no such sheet)."""
+    """id -> the typed row as a dict, for those ids that are in `frame` (None: no such sheet).
+
+    One take of the rows, then each column converted in one call: no per-cell access through pandas."""
     if frame is None or frame.empty or not ids:
         return {}
-    return {str(r["id"]): r for r in rows_by_id(frame, ids).to_dict("records")}
+    positions = id_positions(frame)
+    at = sorted({positions[i] for i in ids if i in positions})
+    if not at:
+        return {}
+    rows = frame.iloc[at]
+    rows.attrs = {}  # copied on every column access otherwise
+    columns = [rows[c].tolist() for c in rows.columns]
+    keys = [str(c) for c in rows.columns]
+    return {str(r[keys.index("id")]): dict(zip(keys, r, strict=True)) for r in zip(*columns, strict=True)}

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .base import Registry
 from .fields import ERROR
-from .lookup import id_positions, rows_where
+from .lookup import empty_of, id_positions, rows_where
 from .validation import ROW, ref_message, validate_sheet
 
 
@@ -55,7 +55,7 @@ def _rule_inputs(schema: Registry, sheet_key: str, typed: pd.DataFrame, frames: 
     """The frames the cross-field rules need for these candidates: sheets no rule reads are left empty (their own
     rules do not run again); the rule inputs are narrowed to the rows the candidates reach through references (the
     work, its tasks, the student, their class), unless the candidates are rule inputs themselves."""
-    out = {k: f if k in inputs else f.iloc[:0] for k, f in frames.items()}
+    out = {k: f if k in inputs else empty_of(f) for k, f in frames.items()}
     if sheet_key in inputs:
         return out
     keep: dict[str, pd.DataFrame] = {sheet_key: typed}
@@ -86,6 +86,42 @@ def _bare(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# What the cross-field rules derive when its cell is left empty, and from which fields (sheets_schema.rules,
+# validate_results): the total from the per-task scores; the mark from the total, so from the scores too, and the
+# work's thresholds.
+DERIVED: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
+    "results": (("total", frozenset({"scores"})), ("mark", frozenset({"scores", "total", "work_id"}))),
+}
+
+
+def stale_derived(schema: Registry, sheet_key: str, rows: Sequence[Mapping[str, str]],
+                  changes: Sequence[Mapping[str, str]], frames: Mapping[str, pd.DataFrame]) -> list[set[str]]:
+    """For each edit (the row as it is, `rows`, and the cells the edit sets, `changes`): the derived fields the
+    edit leaves to be derived again — those it does not set whose inputs it changes, and whose present value is
+    the one its present inputs derive (left empty in the sheet, or typed in agreeing with them). A value that is
+    not what its inputs give (a total entered by hand for a task left unscored) is the teacher's own: it stays,
+    and the rules check it against the new inputs."""
+    out: list[set[str]] = [set() for _ in rows]
+    derived = DERIVED.get(sheet_key, ())
+    feeds = frozenset().union(*(inputs for _, inputs in derived))
+    if not any(feeds.intersection(new) for new in changes):
+        return out  # no edit changes what anything is derived from (a save of attendance, a comment)
+    for key, inputs in derived:
+        who = [i for i, (row, new) in enumerate(zip(rows, changes, strict=True))
+               if key not in new and inputs & (set(new) | out[i]) and str(row.get(key, "") or "").strip()]
+        if not who:
+            continue
+        trial = [{**rows[i], **dict.fromkeys(out[i] | {key}, "")} for i in who]
+        _, typed = check_rows_typed(schema, sheet_key, trial, frames, replacing=[str(r.get("id", "")) for r in trial])
+        render = schema[sheet_key].field(key).type.render
+        gives = {str(i): ("" if v is None or pd.isna(v) else render(v))
+                 for i, v in zip(typed["id"], typed[key], strict=True)} if len(typed) else {}
+        for i in who:
+            if gives.get(str(rows[i].get("id", ""))) == str(rows[i].get(key, "")).strip():
+                out[i].add(key)
+    return out
+
+
 def check_rows_typed(schema: Registry, sheet_key: str, rows: Sequence[Mapping[str, str]],
                      frames: Mapping[str, pd.DataFrame], replacing: Sequence[str] = ()
                      ) -> tuple[list[RowProblem], pd.DataFrame]:
@@ -94,10 +130,12 @@ def check_rows_typed(schema: Registry, sheet_key: str, rows: Sequence[Mapping[st
     from .rules import RULE_INPUTS, RULES
 
     sheet = schema[sheet_key]
-    unknown = [k for r in rows for k in r if k not in sheet.keys]
+    keys = sheet.keys
+    known = set(keys)
+    unknown = [k for r in rows for k in r if k not in known]
     if unknown:
         raise KeyError(f"unknown fields for {sheet_key}: {sorted(set(unknown))}")
-    grid = [sheet.headers] + [[str(r.get(k, "") or "") for k in sheet.keys] for r in rows]
+    grid = [sheet.headers] + [[str(r.get(k, "") or "") for k in keys] for r in rows]
     typed, issues, _ = validate_sheet(sheet, grid)
     by_header = {f.header: f.key for f in sheet.fields}
     problems = [RowProblem(i.row - 2, by_header.get(i.column, ""), i.message, i.severity) for i in issues if i.row >= 2]
@@ -137,5 +175,5 @@ def check_rows_typed(schema: Registry, sheet_key: str, rows: Sequence[Mapping[st
                 if i.sheet_key == sheet_key and i.row - 2 not in bad_rows:
                     problems.append(RowProblem(i.row - 2, by_header.get(i.column, ""), i.message, i.severity))
         typed = trial[sheet_key]
-    problems.sort(key=lambda p: (p.index, sheet.keys.index(p.field) if p.field in sheet.keys else -1))
+    problems.sort(key=lambda p: (p.index, keys.index(p.field) if p.field in known else -1))
     return problems, typed

@@ -191,12 +191,17 @@ class WorkbookCache:
         self.version += 1
 
     def settle(self) -> None:
-        """Commands reached the store: rows no longer pending lose their mark; the frames already hold them."""
+        """Commands reached the store: rows no longer pending lose their mark; the frames already hold them.
+
+        The outbox is read outside the lock (saves and pages go on meanwhile); only commands laid before that read
+        can be found settled by it, and rows of commands laid after it keep their mark."""
         self._index_read_grids()
         with self._lock:
-            waiting = self.pending_source() if self.pending_source else []
-            ops = {c.op_id for c in waiting}
-            applied = [c for op, c in self._laid.items() if op not in ops]
+            laid = set(self._laid)
+        waiting = self.pending_source() if self.pending_source else []
+        ops = {c.op_id for c in waiting}
+        with self._lock:
+            applied = [c for op, c in self._laid.items() if op in laid and op not in ops]
             if applied:  # the store holds them now: so does the last read, and «old» values of edits follow
                 # the index of the read grids is kept between settles: no pass over a big sheet's ids each time
                 self._grids, _ = overlay(self.schema, self._grids, applied, self._grid_index)
@@ -204,7 +209,7 @@ class WorkbookCache:
                     del self._laid[c.op_id]
             self._read_ops = [c.op_id for c in waiting]
             touched: dict[str, set[str]] = {}
-            for c in waiting:
+            for c in [*waiting, *(c for op, c in self._laid.items() if op not in laid)]:
                 touched.setdefault(c.sheet, set()).add(c.row_id)
             self.pending = {k: v & touched.get(k, set()) for k, v in self.pending.items() if v & touched.get(k, set())}
 

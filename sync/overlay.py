@@ -133,13 +133,37 @@ def replace_rows(frame: pd.DataFrame, new: pd.DataFrame | None, rows: Mapping[st
     sheet_rows = frame[ROW].to_numpy()
     if any(rows.get(i) != int(sheet_rows[p]) for i, p in zip(ids, at, strict=True)):
         return None
-    columns = {}
+    before = frame.iloc[at]
+    before.attrs = {}  # pandas copies attrs on every column access otherwise
+    out = frame.copy(deep=False)  # copy-on-write: a column is copied only when it is set below
+    kept = [ROW]
     for col in frame.columns:
+        if col == ROW:
+            continue
+        values = new[col]
+        if all(map(_same, before[col].tolist(), values.tolist())):  # a column the edit leaves is shared
+            kept.append(str(col))
+            continue
         column = frame[col].copy()
-        if col != ROW:
-            column.iloc[at] = new[col].to_numpy()
-        columns[col] = column
-    out = pd.DataFrame(columns)
+        column.iloc[at] = values.to_numpy()
+        out[col] = column
     out.attrs = dict(frame.attrs)
-    share_ids(frame, out)  # the same ids at the same positions
+    share_ids(frame, out, kept)  # the same ids at the same positions, the same cells in the columns kept
     return out
+
+
+def _same(a: object, b: object) -> bool:
+    """Two typed cells hold the same value (empty ones of any kind are the same)."""
+    if a is b:
+        return True
+    empty_a, empty_b = _empty(a), _empty(b)
+    if empty_a or empty_b:
+        return empty_a and empty_b
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def _empty(v: object) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)

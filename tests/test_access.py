@@ -94,6 +94,21 @@ def test_teacher_cannot_move_a_foreign_result_into_scope_or_sneak_it_into_a_batc
         authorize_commands(acc, [sneaky], frames)
 
 
+def test_a_changed_teaching_load_changes_what_a_teacher_may_save(frames) -> None:
+    """The write check keeps a teacher's scope between saves; a new read of the load (other frames) is obeyed."""
+    acc = account(Role.TEACHER, frames)
+    inside, outside = own_and_foreign_result(frames, acc.teacher_id)
+    authorize_commands(acc, [update_result(inside)], frames)
+    load, classes = frames["teaching_load"].copy(), frames["classes"].copy()
+    # the deputy gave the teacher's lessons, and the class they lead, to a colleague
+    load.loc[(load["teacher_id"] == acc.teacher_id).to_numpy(dtype=bool), "teacher_id"] = "t-somebody-else"
+    leads = (classes["class_teacher_id"] == acc.teacher_id).fillna(False).to_numpy(dtype=bool)
+    classes.loc[leads, "class_teacher_id"] = "t-somebody-else"
+    with pytest.raises(CommandRejected, match="вне вашей нагрузки"):
+        authorize_commands(acc, [update_result(inside)], {**frames, "teaching_load": load, "classes": classes})
+    authorize_commands(acc, [update_result(inside)], frames)  # the load as it was: allowed again
+
+
 def test_teacher_sees_only_own_classes_and_subjects(frames) -> None:
     acc = account(Role.TEACHER, frames)
     facts = results_facts(frames)

@@ -2,6 +2,10 @@
 
 SQLite in WAL mode with synchronous=FULL: in WAL mode NORMAL only syncs at checkpoints, so a power cut could
 lose the last acknowledged commands; FULL fsyncs the WAL on every commit, which is what «saved» must mean.
+The worker's marks (applied, conflict, a failed attempt) are committed without their own fsync: a mark a power cut
+loses leaves the command pending, and applying it again changes nothing (the worker skips an append whose row is
+there and writes only cells that differ); the next enqueue's fsync makes the marks before it durable too. So a
+save's commit never waits behind the worker's fsync.
 The same table is the audit log: every command keeps who, when, old → new, and whether it reached the store.
 """
 
@@ -15,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sync.files import private_file
 from sync.write.commands import WriteCommand
@@ -67,21 +72,29 @@ class Outbox:
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.executescript(_SCHEMA)
         self.wakeup = threading.Event()
+        self._decoded: dict[int, WriteCommand] = {}  # seq -> its command (see _command)
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction; `durable=False`: committed without an fsync of its own (the worker's marks)."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            if not durable:
+                self._conn.execute("PRAGMA synchronous=NORMAL")
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            finally:
+                if not durable:
+                    self._conn.execute("PRAGMA synchronous=FULL")
 
     def enqueue(self, commands: Sequence[WriteCommand]) -> None:
         """All or nothing, durable on return. Re-enqueueing a known op_id is a no-op (a retried form submit)."""
@@ -100,25 +113,40 @@ class Outbox:
             q += f" LIMIT {int(limit)}"
         with self._lock:
             rows = self._conn.execute(q, tuple(args)).fetchall()
-        return [Entry(r[0], WriteCommand(r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]), r[7], r[1], r[8]),
-                      r[9], r[10], r[11], r[12], json.loads(r[13])) for r in rows]
+        return [Entry(r[0], self._command(r), r[9], r[10], r[11], r[12], json.loads(r[13])) for r in rows]
+
+    def _command(self, r: tuple[Any, ...]) -> WriteCommand:
+        """The command of a row, decoded once: a command never changes once enqueued (the worker and the cache
+        read the pending ones after every save)."""
+        seq = r[0]
+        command = self._decoded.get(seq)
+        if command is None or command.op_id != r[1]:
+            if len(self._decoded) > 50_000:
+                self._decoded.clear()
+            command = self._decoded[seq] = WriteCommand(r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]), r[7],
+                                                        r[1], r[8])
+        return command
 
     def pending(self, limit: int | None = None) -> list[Entry]:
         return self._entries("status = ?", (PENDING,), limit)
 
     def pending_commands(self) -> list[WriteCommand]:
-        return [e.command for e in self.pending()]
+        """The pending commands in order (what the cache lays over the store after every save and write)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT seq, op_id, op, sheet, row_id, vals, expected, user, created_at "
+                                      "FROM commands WHERE status = ? ORDER BY seq", (PENDING,)).fetchall()
+        return [self._command(r) for r in rows]
 
     def mark(self, seqs: Sequence[int], status: str, error: str = "",
              found: dict[int, dict[str, str]] | None = None) -> None:
         now = time.time() if status == APPLIED else None
-        with self._tx() as c:
+        with self._tx(durable=False) as c:
             c.executemany("UPDATE commands SET status = ?, applied_at = ?, last_error = ?, found = ? WHERE seq = ?",
                           [(status, now, error, json.dumps((found or {}).get(s, {}), ensure_ascii=False), s)
                            for s in seqs])
 
     def note_failure(self, seqs: Sequence[int], error: str) -> None:
-        with self._tx() as c:
+        with self._tx(durable=False) as c:
             c.executemany("UPDATE commands SET attempts = attempts + 1, last_error = ? WHERE seq = ?",
                           [(error, s) for s in seqs])
 
@@ -133,6 +161,17 @@ class Outbox:
             where.append("created_at >= ?")
             args.append(since)
         return self._entries(" AND ".join(where), args, limit)
+
+    def pending_count(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM commands WHERE status = ?", (PENDING,)).fetchone()[0])
+
+    def refused(self) -> int:
+        """How many commands the store refused (conflicts and rejections), by the status index."""
+        with self._lock:
+            row = self._conn.execute("SELECT COUNT(*) FROM commands WHERE status IN (?, ?)",
+                                     (CONFLICT, REJECTED)).fetchone()
+        return int(row[0])
 
     def counts(self) -> dict[str, int]:
         with self._lock:

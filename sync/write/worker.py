@@ -63,6 +63,8 @@ class Worker:
         self._write_lock = FileLock(write_lock_path(outbox.path), what)
         self.batch_size, self.backoff_base, self.backoff_max, self.idle_wait = (batch_size, backoff_base,
                                                                                backoff_max, idle_wait)
+        self.between: Callable[[], object] | None = None  # the background loop waits on it before a cycle
+        self.backlog = 5000  # with this many commands waiting, the background loop no longer waits on `between`
         self._cycle = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -70,8 +72,15 @@ class Worker:
         self.failures = 0
 
     # -- one cycle ---------------------------------------------------------------------------------------------
-    def run_once(self) -> int:
-        """Apply up to batch_size pending commands; returns how many were settled. Raises StoreError on failure."""
+    def run_once(self, yielding: bool = False) -> int:
+        """Apply up to batch_size pending commands; returns how many were settled. Raises StoreError on failure.
+
+        `yielding` (the background loop): between reading the store, writing to it and settling the cache, wait
+        for `between` too, so no more than one step of a cycle competes with a wave of saves — while fewer than
+        `backlog` commands wait; with more, the worker goes flat out so the store keeps up."""
+        def pause() -> None:
+            if yielding and self.between is not None and self.outbox.pending_count() < self.backlog:
+                self.between()
         with self._cycle, self._writes():
             entries = self.outbox.pending(self.batch_size)
             if not entries:
@@ -79,6 +88,7 @@ class Worker:
             if self.prepare is not None:
                 self.prepare()
             grids = self._read(entries)
+            pause()
             views: dict[str, _SheetView] = {}
             settled = 0
             for (sheet_key, op), group_iter in groupby(entries, key=lambda e: (e.command.sheet, e.command.op)):
@@ -96,6 +106,7 @@ class Worker:
                     raise
             self.last_error, self.failures = "", 0
         if settled and self.on_applied is not None:
+            pause()
             self.on_applied()
         return settled
 
@@ -222,7 +233,9 @@ class Worker:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                if self.run_once() == 0:
+                if self.between is not None and self.outbox.pending_count() < self.backlog:
+                    self.between()  # the write path lets saves being committed go first
+                if self.run_once(yielding=True) == 0:
                     self.outbox.wakeup.wait(self.idle_wait)
                     self.outbox.wakeup.clear()
             except Exception as exc:  # the worker must never die: log, back off, try again

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sheets_schema import Registry
 from sync.cache import WorkbookCache
 from sync.write.commands import CommandRejected, WriteCommand, validate_commands
-from sync.write.outbox import CONFLICT, PENDING, REJECTED, Outbox
+from sync.write.outbox import CONFLICT, PENDING, Outbox
 from sync.write.worker import Worker
 
 
@@ -42,14 +42,17 @@ class WritePath:
         self.schema, self.outbox, self.cache, self.worker = schema, outbox, cache, worker
         self._queue: list[_Save] = []
         self._queue_lock = threading.Lock()
-        self._commit_lock = threading.Lock()  # one group commits at a time; the others' saves wait in _queue
+        self._turn = threading.Condition(self._queue_lock)  # a save waits here for its commit or its turn to lead
+        self._leading = False  # a save is committing (or about to): the others wait in _queue
+        self._commit_lock = threading.Lock()  # held while a group commits
+        self._last_commit = 0.0  # monotonic time the last group's commit ended
         self._refused = self._refused_count()
         # the write path decides what follows its own applied writes (see after_applied), not a full re-read
         worker.on_applied = self.after_applied
+        worker.between = self.quiet
 
     def _refused_count(self) -> int:
-        counts = self.outbox.counts()
-        return counts.get(CONFLICT, 0) + counts.get(REJECTED, 0)
+        return self.outbox.refused()
 
     def after_applied(self) -> None:
         """The worker applied commands. The cache holds them already, so only the «ожидает записи» marks change;
@@ -75,22 +78,58 @@ class WritePath:
         if not commands:
             return
         mine = _Save(list(commands))
-        with self._queue_lock:
+        with self._turn:
             self._queue.append(mine)
-        with self._commit_lock:
-            if not mine.done:
-                with self._queue_lock:
-                    group, self._queue = self._queue, []
-                self._commit(group)
+            while self._leading and not mine.done:
+                self._turn.wait()
+            lead = not mine.done
+            self._leading = self._leading or lead
+        if lead:  # no group is committing: this save leads the next one, with every save queued by then
+            try:
+                self._gather()
+                with self._commit_lock:
+                    with self._queue_lock:
+                        group, self._queue = self._queue, []
+                    self._commit(group)
+            finally:
+                with self._turn:
+                    self._leading = False
+                    self._last_commit = time.monotonic()
+                    self._turn.notify_all()  # the group's saves return at once, not one after another
         if mine.error is not None:
             raise mine.error
+
+    def _gather(self, pause: float = 0.002, rounds: int = 10) -> None:
+        """Give the saves on their way a moment to join the group: while the queue grew during a short pause,
+        pause again (at most `rounds` times). A wave of teachers saving at once then makes one check, not one for
+        the first save and another for the rest; a save alone waits one pause."""
+        for _ in range(rounds):
+            with self._queue_lock:
+                before = len(self._queue)
+            time.sleep(pause)
+            with self._queue_lock:
+                if len(self._queue) == before:
+                    return
+
+    def quiet(self, gap: float = 0.03, timeout: float = 1.0) -> None:
+        """Wait (at most `timeout` seconds) until no save has been committed or waiting for `gap` seconds: the
+        worker's cycle goes between waves of saves instead of competing with them for the processor (the saves
+        are acknowledged and shown already; the store gets them a moment later)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._turn:
+                self._turn.wait_for(lambda: not self._leading and not self._queue, deadline - time.monotonic())
+                left = min(self._last_commit + gap, deadline) - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(left)
 
     def _commit(self, group: list[_Save]) -> None:
         try:
             if len(group) > 1:
                 together = [c for s in group for c in s.commands]
                 try:
-                    typed = validate_commands(self.schema, together, self.cache.workbook.frames)
+                    together, typed = validate_commands(self.schema, together, self.cache.workbook.frames)
                 except CommandRejected:
                     pass
                 else:
@@ -99,12 +138,12 @@ class WritePath:
                     return
             for save in group:
                 try:
-                    typed = validate_commands(self.schema, save.commands, self.cache.workbook.frames)
+                    accepted, typed = validate_commands(self.schema, save.commands, self.cache.workbook.frames)
                 except CommandRejected as exc:
                     save.error = exc
                     continue
-                self.outbox.enqueue(save.commands)
-                self.cache.apply(save.commands, typed)
+                self.outbox.enqueue(accepted)
+                self.cache.apply(accepted, typed)
                 save.done = True
         except BaseException as exc:  # the outbox could not be written: no save of the group was acknowledged
             for save in group:
