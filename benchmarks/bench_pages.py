@@ -230,8 +230,9 @@ def main() -> None:
     env = dict(os.environ, EDUMON_DATA_DIR=str(data), EDUMON_BACKEND="local", EDUMON_PORT=str(port),
                EDUMON_SESSION_SECRET=SECRET, EDUMON_REFRESH_SECONDS="30",
                PYTHONPATH=str(ROOT))
+    server_log = tmp / "server.log"  # its warnings and errors are summed up at the end
     server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], cwd=tmp, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=server_log.open("w", encoding="utf-8"))
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -278,7 +279,10 @@ def main() -> None:
         line("requests / throughput", f"{len(latencies)} / {len(latencies) / seconds:.1f} per s", "—")
         line("latency p50 / p95 / p99 (s)", f"{pct(latencies, .5):.2f} / {pct(latencies, .95):.2f} / "
              f"{pct(latencies, .99):.2f}", "p95 < 1 s")
-        line("errors", f"{len(errors)}" + (f" ({', '.join(sorted(set(errors))[:3])})" if errors else ""), "0")
+        line("errors", f"{len(errors)}" + (f" ({', '.join(sorted(set(errors))[:3])})" if errors else ""),
+             "0 (a «сервер занят» page is HTTP 503)")
+        line("load average (1 min) after the run", f"{os.getloadavg()[0]:.1f}",
+             f"(on {os.cpu_count()} cores: above that the machine is shared)")
         cpu1 = cpu_of(pid)
         line("server CPU per request (ms)", f"{(cpu1 - cpu0) / max(1, len(latencies)) * 1000:.0f}", "—")
         line("server CPU share of one core during the run", f"{(cpu1 - cpu0) / seconds * 100:.0f} %",
@@ -291,6 +295,9 @@ def main() -> None:
         line(f"RSS after {served} requests in all (MB)", f"{rss_of(pid):.0f}", "< 400 MB, flat")
         time.sleep(30)  # pages whose browser never connected are dropped after 20 s (app.main)
         line("RSS 30 s after the load (MB)", f"{rss_of(pid):.0f}", "< 400 MB")
+        logged = [x for x in server_log.read_text(encoding="utf-8", errors="replace").splitlines()
+                  if " WARNING " in x or " ERROR " in x or "Traceback" in x]
+        print(f"\nserver log: {len(logged)} warnings and errors" + "".join(f"\n  {x[:160]}" for x in logged[:8]))
     finally:
         server.terminate()
         try:

@@ -27,6 +27,7 @@ from app.analytics_cache import computed, page_base, part_key, prepared
 from app.auth import current_account, page
 from app.derived import kinds_of
 from app.frame import frame
+from app.pages import dashboard_charts as charts
 from app.pages import dashboard_panels as panels
 from app.pages.dashboard_exports import exports_panel
 from app.pages.dashboard_panels import digits_of
@@ -192,7 +193,7 @@ class Prep:
                     link_of: Callable[[Mapping[str, Any]], str], key: str | None
                     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The node's distribution chart and the rows of the level below it."""
-        return await self("level", lambda: (panels.distribution_options(node, title), level_rows(rows(), link_of,
+        return await self("level", lambda: (charts.distribution_options(node, title), level_rows(rows(), link_of,
                                                                                                  key)))
 
 
@@ -201,7 +202,7 @@ async def _leaf(prep: Prep, path: list[tuple[str, str]], node: pd.Series, level:
     path.append((str(node["label"]), ""))
     options, body = await prep.level(node, str(node["label"]), lambda: pd.DataFrame([node]), lambda r: "", None)
     crumbs(path)
-    panels.distribution_chart(options)
+    charts.distribution_chart(options)
     level_table(body, f"dashboard-{level}", LEVEL_NAMES[level].capitalize())
 
 
@@ -230,7 +231,7 @@ async def _class_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, view
             options, body = await prep.level(school, view.root.lower(), lambda: children(table, "parallel"),
                                              lambda r: view.on_classes({"parallel": r["parallel"]}), "parallel")
             crumbs(path)
-            panels.distribution_chart(options)
+            charts.distribution_chart(options)
         else:
             crumbs(path)
             body = await prep("rows", lambda: level_rows(children(table, "parallel"),
@@ -247,7 +248,7 @@ async def _class_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, view
         options, body = await prep.level(node, path[-1][0], lambda: children(table, "class", parallel=p),
                                          lambda r: view.class_link(p, r["class_id"]), "class_id")
         crumbs(path)
-        panels.distribution_chart(options)
+        charts.distribution_chart(options)
         level_table(body, "dashboard-classes", column_title("class"))
         return Node(path[-1][0], "parallel", {}, "class_id")
     cnode = nodes[1]
@@ -260,7 +261,7 @@ async def _class_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, view
             cnode, str(cnode["label"]), lambda: children(table, "student", class_id=class_id),
             lambda r: view.on_classes({"parallel": p, "class": class_id, "student": r["student_id"]}), "student_id")
         crumbs(path)
-        panels.distribution_chart(options)
+        charts.distribution_chart(options)
         level_table(body, "dashboard-students", column_title("student"))
         return Node(str(cnode["label"]), "class", {"class_id": class_id}, "class_id")
     snode = nodes[2]
@@ -306,7 +307,7 @@ async def _subject_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, vi
                                          lambda r: view.on_subjects({"department": dep, "subject": r["subject_id"]}),
                                          "subject_id")
         crumbs(path)
-        panels.distribution_chart(options)
+        charts.distribution_chart(options)
         level_table(body, "dashboard-subjects", column_title("subject"))
         return Node(str(dnode["label"]), "department", {"department_id": dep}, "parallel")
     snode = nodes[1]
@@ -320,7 +321,7 @@ async def _subject_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, vi
             snode, str(snode["label"]), lambda: children(table, "teacher", department_id=dep, subject_id=subj),
             lambda r: view.on_subjects({"department": dep, "subject": subj, "teacher": r["teacher_id"]}), "teacher_id")
         crumbs(path)
-        panels.distribution_chart(options)
+        charts.distribution_chart(options)
         level_table(body, "dashboard-teachers", column_title("teacher"))
         return Node(str(snode["label"]), "subject", keys, "parallel")
     tnode = nodes[2]
@@ -332,7 +333,7 @@ async def _subject_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, vi
 
 
 def _panels_view(node: Node, found: panels.NodeAnalytics, view: View
-                 ) -> tuple[panels.ChartsView, panels.ObjectivityView, panels.RiskView]:
+                 ) -> tuple[charts.ChartsView, panels.ObjectivityView, panels.RiskView]:
     """What the charts (by class above the class level, dynamics, teachers by profile) and the objectivity and risk
     panels of the node show."""
     parallel_of = found.parallel_of
@@ -340,7 +341,7 @@ def _panels_view(node: Node, found: panels.NodeAnalytics, view: View
         "parallel": lambda key: view.on_classes({"parallel": key}),
         "class_id": lambda key: view.class_link(parallel_of.get(key), str(key)),
     }
-    return (panels.charts_view(found, node.title, view.class_link, lines.get(node.lines_by)),
+    return (charts.charts_view(found, node.title, view.class_link, lines.get(node.lines_by)),
             panels.objectivity_view(found, view.class_link), panels.risk_view(found))
 
 
@@ -359,8 +360,8 @@ async def _analytics(prep: Prep, facts: pd.DataFrame, view: View, parallel: int 
     mine = await computed(version, narrow, tfacts if "teacher_id" in node.keys else facts, **node.keys)
     tmine = await computed(version, narrow, tfacts, **node.keys)
     found = await computed(version, panels.node_analytics, mine, tmine, workbook.frames, node.level, node.lines_by)
-    charts, objectivity, risk = await prep("panels", lambda: _panels_view(node, found, view))
-    panels.charts(charts)
+    shown, objectivity, risk = await prep("panels", lambda: _panels_view(node, found, view))
+    charts.charts(shown)
     with ui.row().classes("w-full gap-8 items-start no-wrap"):
         with ui.column().classes("w-1/2"):
             panels.objectivity_panel(objectivity)
