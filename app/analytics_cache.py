@@ -121,7 +121,10 @@ class AnalyticsMemo:
 
     async def computed(self, version: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """The memoised result; a miss runs `fn` in a worker thread, once however many requests wait for it."""
-        key = self.key(version, fn, args, kwargs)
+        return await self.computed_as(version, self.key(version, fn, args, kwargs), fn, *args, **kwargs)
+
+    async def computed_as(self, version: int, key: Hashable, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`computed` under a key the caller names (it must hold everything the result depends on)."""
         found, value = self._lookup(version, key)
         if found:
             return value
@@ -153,6 +156,23 @@ MEMO = AnalyticsMemo()
 async def computed(version: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`fn(*args, **kwargs)` of cache version `version`, computed once and off the event loop."""
     return await MEMO.computed(version, fn, *args, **kwargs)
+
+
+async def prepared(version: int, key: Hashable, build: Callable[[], T], *keep: Any) -> T:
+    """Page-ready data of one view — table rows, chart options, texts — built once per cache version by `build` in
+    a worker thread, so a request only makes its elements from it. `key` names the view and the part (hashable;
+    `part_key` turns frames into identities) and `keep` are the objects whose identities it holds (kept alive with
+    the entry). The result is shared by every request of the view: callers must not change it."""
+    return await MEMO.computed_as(version, ("prepared", key), _call, build, keep)
+
+
+def _call(build: Callable[[], T], _keep: tuple[Any, ...]) -> T:
+    return build()
+
+
+def part_key(*values: Any) -> Hashable:
+    """Values as part of a `prepared` key: hashable ones as they are, frames and dicts by identity."""
+    return tuple(_part(v) for v in values)
 
 
 # -- what every page starts from -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from app import background, memory, nicegui_tuning
 from app.config import Settings
 from app.context import AppContext, build_context
 from app.outage import catch_up, first_read
+from app.page_gate import install_page_gate
 from app.pages import (
     admin,
     audit,
@@ -113,6 +114,8 @@ def run(settings: Settings | None = None) -> None:
     ctx.worker.claim()  # a second server on this data dir refuses here (LeaseHeld, a Russian message)
     keep_storage_in(settings.data_dir)
     setup(ctx)
+    install_page_gate()  # a bounded number of pages built at once; a «сервер занят» page past it (app.page_gate)
+    nicegui_tuning.settle_heap()  # the workbook read at start is never scanned by the collector again
     url = f"http://{settings.host}:{settings.port}"
     print(f"edumon: {url}  (хранилище: {ctx.store.kind}, учебный год {settings.academic_year})", flush=True)
     ui.run(host=settings.host, port=settings.port, reload=False, show=False, title="edumon",

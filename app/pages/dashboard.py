@@ -13,9 +13,9 @@ and narrowing the other, so the two never contradict each other. Every link keep
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -23,13 +23,14 @@ from fastapi import Request
 from nicegui import ui
 
 from app.access import can_open
-from app.analytics_cache import computed, page_base
+from app.analytics_cache import computed, page_base, part_key, prepared
 from app.auth import current_account, page
 from app.derived import kinds_of
 from app.frame import frame
+from app.pages import dashboard_charts as charts
 from app.pages import dashboard_panels as panels
 from app.pages.dashboard_exports import exports_panel
-from app.pages.dashboard_panels import digits_of, distribution_chart
+from app.pages.dashboard_panels import digits_of
 from app.pages.forecast_panel import class_forecast, student_forecast
 from app.pages.portfolio import link_cell
 from reports.analytics import portfolio as pf
@@ -41,6 +42,7 @@ from reports.labels import INDICATOR_LABELS, LEVEL_NAMES, column_title, fmt_num
 
 SHOWN = ("N", "absent", *DISTRIBUTION, "success_pct", "quality_pct", "sou_pct", "mean_mark",
          "quality_pct_vs_parent")
+T = TypeVar("T")
 FILTER_KEYS = ("period", "kind", "subject", "parallel")
 LEVEL_KEYS = ("axis", "class", "student", "department", "teacher")
 ALL_OF = {"period": WHOLE_YEAR, "kind": "Все виды работ", "subject": "Все предметы", "parallel": "Все параллели"}
@@ -127,20 +129,28 @@ def filter_bar(view: View, options: Mapping[str, Mapping[str, str]], filters: Fi
                       ).classes("min-w-[200px]").mark(f"filter-{key}")
 
 
-def level_table(rows: pd.DataFrame, link_of: Callable[[Mapping[str, Any]], str], marker: str, first_title: str,
-                key: str | None = None) -> ui.table:
-    """Rows of one level as one table (titles from reports.labels): the name and every number open the level
-    below (the row's `href`); `key` names the column that identifies a row."""
-    cols = [{"name": "label", "label": first_title, "field": "label", "align": "left"}]
-    cols += [{"name": c, "label": "Качество: ± к уровню выше, п. п." if c == "quality_pct_vs_parent"
-              else INDICATOR_LABELS[c], "field": c, "align": "right"} for c in SHOWN]
+def level_rows(rows: pd.DataFrame, link_of: Callable[[Mapping[str, Any]], str], key: str | None = None
+               ) -> list[dict[str, Any]]:
+    """Rows of one level as table rows: the name and every number as text, the row's link (`href`) to the level
+    below; `key` names the column that identifies a row."""
     body = []
     for i, rec in enumerate(rows.to_dict("records")):
         row = {"_key": str(rec[key]) if key else i, "label": str(rec["label"]), "href": link_of(rec)}
         row.update({c: fmt_num(rec[c], digits_of(c)) for c in SHOWN})
         body.append(row)
-    table = ui.table(columns=cols, rows=body, row_key="_key", pagination=0).classes("w-full").props(
-        "dense flat wrap-cells").mark(marker)
+    return body
+
+
+NUMBER_COLUMNS = [{"name": c, "label": "Качество: ± к уровню выше, п. п." if c == "quality_pct_vs_parent"
+                   else INDICATOR_LABELS[c], "field": c, "align": "right"} for c in SHOWN]
+
+
+def level_table(body: list[dict[str, Any]], marker: str, first_title: str) -> ui.table:
+    """Prepared rows of one level (`level_rows`) as one table (titles from reports.labels): the name and every
+    number open the level below."""
+    cols = [{"name": "label", "label": first_title, "field": "label", "align": "left"}, *NUMBER_COLUMNS]
+    table = panels.shared(ui.table(columns=cols, rows=[], row_key="_key", pagination=0), rows=body).classes(
+        "w-full").props("dense flat wrap-cells").mark(marker)
     table.add_slot("body-cell", link_cell("href", "props.col.name === 'label' ? 'text-primary' : "
                                                   "'text-black no-underline'"))
     return table
@@ -167,12 +177,33 @@ def _missing(path: list[tuple[str, str]], text: str) -> None:
     ui.label(text).mark("no-results")
 
 
-def _leaf(path: list[tuple[str, str]], node: pd.Series, level: str) -> None:
+@dataclass(frozen=True)
+class Prep:
+    """The prepared parts of one view (app.analytics_cache.prepared), keyed by the frames it stands on (the facts the
+    person may see, those under the filters, the rows they may read) and its URL state."""
+
+    version: int
+    key: Hashable
+    keep: tuple[Any, ...]
+
+    async def __call__(self, part: str, build: Callable[[], T]) -> T:
+        return await prepared(self.version, (self.key, part), build, *self.keep)
+
+    async def level(self, node: pd.Series, title: str, rows: Callable[[], pd.DataFrame],
+                    link_of: Callable[[Mapping[str, Any]], str], key: str | None
+                    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The node's distribution chart and the rows of the level below it."""
+        return await self("level", lambda: (charts.distribution_options(node, title), level_rows(rows(), link_of,
+                                                                                                 key)))
+
+
+async def _leaf(prep: Prep, path: list[tuple[str, str]], node: pd.Series, level: str) -> None:
     """The last level of a hierarchy (a student, a teacher): its crumb, distribution and one row of indicators."""
     path.append((str(node["label"]), ""))
+    options, body = await prep.level(node, str(node["label"]), lambda: pd.DataFrame([node]), lambda r: "", None)
     crumbs(path)
-    distribution_chart(node, str(node["label"]))
-    level_table(pd.DataFrame([node]), lambda r: "", f"dashboard-{level}", LEVEL_NAMES[level].capitalize())
+    charts.distribution_chart(options)
+    level_table(body, f"dashboard-{level}", LEVEL_NAMES[level].capitalize())
 
 
 @dataclass(frozen=True)
@@ -186,49 +217,61 @@ class Node:
     lines_by: str  # one line per parallel, class or student
 
 
-async def _class_axis(version: int, facts: pd.DataFrame, table: pd.DataFrame, view: View, p: int | None
+async def _class_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, view: View, p: int | None
                       ) -> Node | None:
     class_id, student_id = view.q.get("class"), view.q.get("student")
     path = [(view.root, view.on_classes({"parallel": None}))]
+    chain: list[tuple[str, dict[str, Any]]] = [("school", {})] if p is None else [("parallel", {"parallel": p})]
+    chain += [("class", {"class_id": class_id})] if p is not None and class_id else []
+    chain += [("student", {"student_id": student_id})] if p is not None and class_id and student_id else []
+    nodes = await prep("nodes", lambda: [_one(table, level, **keys) for level, keys in chain])
     if p is None:
-        crumbs(path)
-        school = _one(table, "school")
+        school = nodes[0]
         if school is not None:
-            distribution_chart(school, view.root.lower())
-        level_table(children(table, "parallel"), lambda r: view.on_classes({"parallel": r["parallel"]}),
-                    "dashboard-parallels", "Параллель", "parallel")
+            options, body = await prep.level(school, view.root.lower(), lambda: children(table, "parallel"),
+                                             lambda r: view.on_classes({"parallel": r["parallel"]}), "parallel")
+            crumbs(path)
+            charts.distribution_chart(options)
+        else:
+            crumbs(path)
+            body = await prep("rows", lambda: level_rows(children(table, "parallel"),
+                                                         lambda r: view.on_classes({"parallel": r["parallel"]}),
+                                                         "parallel"))
+        level_table(body, "dashboard-parallels", "Параллель")
         return Node(view.root.lower(), "school", {}, "parallel")
-    node = _one(table, "parallel", parallel=p)
+    node = nodes[0]
     path.append((parallel_label(p), view.on_classes({"parallel": p})))
     if node is None:
         _missing(path, "Нет результатов для этой параллели.")
         return None
     if not class_id:
+        options, body = await prep.level(node, path[-1][0], lambda: children(table, "class", parallel=p),
+                                         lambda r: view.class_link(p, r["class_id"]), "class_id")
         crumbs(path)
-        distribution_chart(node, path[-1][0])
-        level_table(children(table, "class", parallel=p), lambda r: view.class_link(p, r["class_id"]),
-                    "dashboard-classes", column_title("class"), "class_id")
+        charts.distribution_chart(options)
+        level_table(body, "dashboard-classes", column_title("class"))
         return Node(path[-1][0], "parallel", {}, "class_id")
-    cnode = _one(table, "class", class_id=class_id)
+    cnode = nodes[1]
     if cnode is None:
         _missing(path, "Нет результатов для этого класса.")
         return None
     path.append((str(cnode["label"]), view.class_link(p, class_id)))
     if not student_id:
+        options, body = await prep.level(
+            cnode, str(cnode["label"]), lambda: children(table, "student", class_id=class_id),
+            lambda r: view.on_classes({"parallel": p, "class": class_id, "student": r["student_id"]}), "student_id")
         crumbs(path)
-        distribution_chart(cnode, str(cnode["label"]))
-        level_table(children(table, "student", class_id=class_id),
-                    lambda r: view.on_classes({"parallel": p, "class": class_id, "student": r["student_id"]}),
-                    "dashboard-students", column_title("student"), "student_id")
+        charts.distribution_chart(options)
+        level_table(body, "dashboard-students", column_title("student"))
         return Node(str(cnode["label"]), "class", {"class_id": class_id}, "class_id")
-    snode = _one(table, "student", student_id=student_id)
+    snode = nodes[2]
     if snode is None:
         _missing(path, "Нет результатов этого обучающегося.")
         return None
-    _leaf(path, snode, "student")
+    await _leaf(prep, path, snode, "student")
     ui.link("Карточка обучающегося", f"/student/{student_id}").mark("student-card")
     ui.label("Работы обучающегося").classes("text-h6")
-    panels.student_works(await computed(version, pf.student_results, facts, student_id))
+    panels.student_works(await computed(prep.version, pf.student_results, facts, student_id))
     return Node(str(snode["label"]), "student", {"class_id": class_id, "student_id": student_id}, "student_id")
 
 
@@ -237,83 +280,93 @@ def _department_of(facts: pd.DataFrame, subject_id: str) -> str | None:
     return str(deps.iloc[0]) if len(deps) else None
 
 
-async def _subject_axis(version: int, facts: pd.DataFrame, table: pd.DataFrame, view: View) -> Node | None:
+async def _subject_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, view: View) -> Node | None:
     subj, teacher = view.q.get("subject"), view.q.get("teacher")
-    dep = view.q.get("department") or (await computed(version, _department_of, facts, subj) if subj else None)
+    dep = view.q.get("department") or (await computed(prep.version, _department_of, facts, subj) if subj else None)
     path = [(view.root, view.on_subjects({"subject": None}))]
     if not dep:
+        body = await prep("rows", lambda: level_rows(
+            children(table, "department"), lambda r: view.on_subjects({"department": r["department_id"]}),
+            "department_id"))
         crumbs(path)
-        level_table(children(table, "department"), lambda r: view.on_subjects({"department": r["department_id"]}),
-                    "dashboard-departments", column_title("department"), "department_id")
+        level_table(body, "dashboard-departments", column_title("department"))
         return Node(view.root.lower(), "school", {}, "parallel")
-    dnode = _one(table, "department", department_id=dep)
+    chain: list[tuple[str, dict[str, Any]]] = [("department", {"department_id": dep})]
+    chain += [("subject", {"department_id": dep, "subject_id": subj})] if subj else []
+    chain += [("teacher", {"department_id": dep, "subject_id": subj, "teacher_id": teacher})] if subj and teacher \
+        else []
+    nodes = await prep("nodes", lambda: [_one(table, level, **keys) for level, keys in chain])
+    dnode = nodes[0]
     if dnode is None:
         _missing(path, "Нет результатов для этого ШМО.")
         return None
     path.append((str(dnode["label"]), view.on_subjects({"department": dep, "subject": None})))
     if not subj:
+        options, body = await prep.level(dnode, str(dnode["label"]), lambda: children(table, "subject",
+                                                                                         department_id=dep),
+                                         lambda r: view.on_subjects({"department": dep, "subject": r["subject_id"]}),
+                                         "subject_id")
         crumbs(path)
-        distribution_chart(dnode, str(dnode["label"]))
-        level_table(children(table, "subject", department_id=dep),
-                    lambda r: view.on_subjects({"department": dep, "subject": r["subject_id"]}), "dashboard-subjects",
-                    column_title("subject"), "subject_id")
+        charts.distribution_chart(options)
+        level_table(body, "dashboard-subjects", column_title("subject"))
         return Node(str(dnode["label"]), "department", {"department_id": dep}, "parallel")
-    snode = _one(table, "subject", department_id=dep, subject_id=subj)
+    snode = nodes[1]
     if snode is None:
         _missing(path, "Нет результатов по этому предмету.")
         return None
     path.append((str(snode["label"]), view.on_subjects({"department": dep, "subject": subj})))
     keys = {"department_id": dep, "subject_id": subj}
     if not teacher:
+        options, body = await prep.level(
+            snode, str(snode["label"]), lambda: children(table, "teacher", department_id=dep, subject_id=subj),
+            lambda r: view.on_subjects({"department": dep, "subject": subj, "teacher": r["teacher_id"]}), "teacher_id")
         crumbs(path)
-        distribution_chart(snode, str(snode["label"]))
-        level_table(children(table, "teacher", department_id=dep, subject_id=subj),
-                    lambda r: view.on_subjects({"department": dep, "subject": subj, "teacher": r["teacher_id"]}),
-                    "dashboard-teachers", column_title("teacher"), "teacher_id")
+        charts.distribution_chart(options)
+        level_table(body, "dashboard-teachers", column_title("teacher"))
         return Node(str(snode["label"]), "subject", keys, "parallel")
-    tnode = _one(table, "teacher", department_id=dep, subject_id=subj, teacher_id=teacher)
+    tnode = nodes[2]
     if tnode is None:
         _missing(path, "Нет результатов этого педагога.")
         return None
-    _leaf(path, tnode, "teacher")
+    await _leaf(prep, path, tnode, "teacher")
     return Node(str(tnode["label"]), "teacher", {**keys, "teacher_id": teacher}, "class_id")
 
 
-def _charts(node: Node, found: panels.NodeAnalytics, view: View) -> None:
-    """By class (above the class level), dynamics and teachers by profile, all over the node's facts."""
+def _panels_view(node: Node, found: panels.NodeAnalytics, view: View
+                 ) -> tuple[charts.ChartsView, panels.ObjectivityView, panels.RiskView]:
+    """What the charts (by class above the class level, dynamics, teachers by profile) and the objectivity and risk
+    panels of the node show."""
     parallel_of = found.parallel_of
     lines: dict[str, Callable[[Any], str]] = {
         "parallel": lambda key: view.on_classes({"parallel": key}),
         "class_id": lambda key: view.class_link(parallel_of.get(key), str(key)),
     }
-    with ui.row().classes("w-full gap-4"):
-        if found.by_class is not None:
-            panels.class_chart(found.by_class, node.title, view.class_link)
-        panels.dynamics_chart(found.dynamics, node.title, lines.get(node.lines_by))
-        if found.teachers is not None:
-            panels.teachers_chart(found.teachers, node.title)
+    return (charts.charts_view(found, node.title, view.class_link, lines.get(node.lines_by)),
+            panels.objectivity_view(found, view.class_link), panels.risk_view(found))
 
 
-async def _analytics(version: int, facts: pd.DataFrame, view: View, parallel: int | None, workbook: Any
+async def _analytics(prep: Prep, facts: pd.DataFrame, view: View, parallel: int | None, workbook: Any
                      ) -> Node | None:
     """The drill-down, the charts and the panels of the node it stands on; everything computed once per cache
     version, scope and filters (`facts` come from the memo, so they key it), off the event loop."""
+    version = prep.version
     tfacts = await computed(version, teacher_facts, facts, workbook)
     if view.subjects:
-        node = await _subject_axis(version, facts, await computed(version, subject_rollup, facts, workbook), view)
+        node = await _subject_axis(prep, facts, await computed(version, subject_rollup, facts, workbook), view)
     else:
-        node = await _class_axis(version, facts, await computed(version, class_rollup, facts), view, parallel)
+        node = await _class_axis(prep, facts, await computed(version, class_rollup, facts), view, parallel)
     if node is None:
         return None
     mine = await computed(version, narrow, tfacts if "teacher_id" in node.keys else facts, **node.keys)
     tmine = await computed(version, narrow, tfacts, **node.keys)
     found = await computed(version, panels.node_analytics, mine, tmine, workbook.frames, node.level, node.lines_by)
-    _charts(node, found, view)
+    shown, objectivity, risk = await prep("panels", lambda: _panels_view(node, found, view))
+    charts.charts(shown)
     with ui.row().classes("w-full gap-8 items-start no-wrap"):
         with ui.column().classes("w-1/2"):
-            panels.objectivity_panel(found, view.class_link)
+            panels.objectivity_panel(objectivity)
         with ui.column().classes("w-1/2"):
-            panels.risk_panel(found)
+            panels.risk_panel(risk)
     return node
 
 
@@ -341,15 +394,18 @@ def create() -> None:
                 # the level's cards and downloads go above its analytics, once the level is known
                 cards_slot, slot = ui.element("div"), ui.element("div")
                 seen = base.seen  # the rows this person may read, for panels and downloads
-                node = await _analytics(version, facts, view, filters.parallel, seen)
+                prep = Prep(version, part_key(visible, facts, seen, view.root, tuple(sorted(view.q.items()))),
+                            (visible, facts, seen))
+                node = await _analytics(prep, facts, view, filters.parallel, seen)
                 if node is not None:
                     keys = tuple(sorted(node.keys.items()))
+                    groups = await prep("cards", lambda: panels.card_groups(
+                        cards_of(visible, seen, filters, keys), lambda card: url({**view.q, "period": card.period}),
+                        lambda card: url({**view.filters(), "period": card.period, "axis": "subjects"})))
                     with cards_slot:
                         ui.label(f"Показатели: {node.title}").classes("text-subtitle2 text-grey-8").mark(
                             "cards-level")
-                        panels.cards(await computed(version, cards_of, visible, seen, filters, keys),
-                                     lambda card: url({**view.q, "period": card.period}),
-                                     lambda card: url({**view.filters(), "period": card.period, "axis": "subjects"}))
+                        panels.cards(groups)
                     with slot:
                         exports_panel(node.level, node.keys, filters.parallel, visible, seen.frames,
                                       filters.period, scope.everything, "dashboard-", base=base.facts)

@@ -7,31 +7,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from nicegui import ui
-from nicegui.events import EChartPointClickEventArguments
 
 from app.access import can_open
 from app.auth import current_account
-from app.pages.chart_format import more_text, russian, top_categories
 from app.pages.portfolio import link_cell, results_table
 from reports.analytics.dashboard import (
-    BAR_COLUMNS,
     CARD_COLUMNS,
     SHARE_COLUMNS,
     Card,
     by_class,
-    chart_series,
     flagged_classes,
     issue_counts,
     kind_dynamics,
     objectivity_by_class,
-    rounded,
     top_at_risk,
 )
-from reports.analytics.dynamics import kind_rank
 from reports.analytics.indicators import DISTRIBUTION
 from reports.analytics.objectivity import objectivity
 from reports.analytics.risk import students_at_risk
@@ -48,6 +42,7 @@ WORKS_TITLE = "Работ ВПР"
 CHART_CLASSES = "w-full max-w-[640px] h-80"
 TOP_TEACHERS = 20  # bars of the teachers-by-profile chart; the rest are named in «ещё N»
 
+E = TypeVar("E", bound=ui.element)
 ClassLink = Callable[[Any, str], str]  # (parallel, class id) -> drill-down URL of the class
 
 
@@ -101,122 +96,78 @@ def change_text(column: str, value: float) -> str:
     return text + (" п. п." if column.endswith("_pct") else "")
 
 
-def cards(groups: Sequence[Card], link_of: Callable[[Card], str], subjects_link: Callable[[Card], str]) -> None:
+def shared(element: E, **props: Any) -> E:
+    """Set props to prepared data (app.analytics_cache.prepared) as it is: NiceGUI would copy every nested dict and
+    list of a prop into observables, per request; these are never changed, so every request sends the same ones."""
+    for key, value in props.items():
+        dict.__setitem__(element._props, key, value)  # noqa: SLF001 - bypasses the observable copy only
+    return element
+
+
+@dataclass(frozen=True)
+class CardView:
+    """One headline card as the page shows it."""
+
+    column: str
+    title: str
+    value: str
+    change: str | None
+    color: str
+
+
+@dataclass(frozen=True)
+class CardGroup:
+    slug: str  # year | period
+    title: str
+    previous: str | None  # «Изменение к периоду …»
+    link: str  # the parallels and classes of the group's period
+    subjects_link: str  # its departments
+    cards: tuple[CardView, ...]
+
+
+def card_groups(groups: Sequence[Card], link_of: Callable[[Card], str], subjects_link: Callable[[Card], str]
+                ) -> tuple[CardGroup, ...]:
+    """The headline cards' texts and links (pure, prepared once per view)."""
+    out = []
+    for card in groups:
+        views = []
+        for col in CARD_COLUMNS:
+            change, color = None, ""
+            if col in card.change:
+                delta = card.change[col]
+                change = change_text(col, delta)
+                color = "text-grey-7" if delta != delta or delta == 0 or col == "N" else (
+                    "text-positive" if delta > 0 else "text-negative")
+            views.append(CardView(col, INDICATOR_LABELS[col].replace(", %", ""), value_text(col, getattr(card.summary,
+                                                                                                          col)),
+                                  change, color))
+        out.append(CardGroup("year" if card.period is None else "period", card.title,
+                             CHANGE_TO.format(period=card.previous) if card.previous else None, link_of(card),
+                             subjects_link(card), tuple(views)))
+    return tuple(out)
+
+
+def cards(groups: Sequence[CardGroup]) -> None:
     """Headline cards: one row per group (the year, the last or the chosen period); every value opens the
     parallels and classes of that period, a second link the departments."""
     with ui.column().classes("gap-2").mark("dashboard-cards"):
-        for card in groups:
-            slug = "year" if card.period is None else "period"
+        for group in groups:
+            slug = group.slug
             with ui.row().classes("items-baseline gap-3"):
-                ui.label(card.title).classes("text-subtitle1 text-weight-bold").mark(f"card-{slug}-title")
-                if card.previous:
-                    ui.label(CHANGE_TO.format(period=card.previous)).classes("text-caption text-grey-7").mark(
-                        f"card-{slug}-previous")
-                ui.link("по ШМО и педагогам ›", subjects_link(card)).classes("text-caption").mark(
+                ui.label(group.title).classes("text-subtitle1 text-weight-bold").mark(f"card-{slug}-title")
+                if group.previous:
+                    ui.label(group.previous).classes("text-caption text-grey-7").mark(f"card-{slug}-previous")
+                ui.link("по ШМО и педагогам ›", group.subjects_link).classes("text-caption").mark(
                     f"card-{slug}-subjects")
             with ui.row().classes("gap-3"):
-                for col in CARD_COLUMNS:
+                for card in group.cards:
                     with ui.card().classes("min-w-[150px] q-pa-sm"):
-                        ui.label(INDICATOR_LABELS[col].replace(", %", "")).classes("text-caption text-grey-8")
-                        ui.link(value_text(col, getattr(card.summary, col)), link_of(card)).classes(
-                            "text-h5 no-underline").mark(f"card-{slug}-{col}")
-                        if col in card.change:
-                            delta = card.change[col]
-                            color = "text-grey-7" if delta != delta or delta == 0 or col == "N" else (
-                                "text-positive" if delta > 0 else "text-negative")
-                            ui.label(change_text(col, delta)).classes(f"text-caption {color}").mark(
-                                f"card-{slug}-{col}-change")
-
-
-def distribution_chart(row: Mapping[str, Any], title: str) -> None:
-    data = [{"value": int(row[c]), "itemStyle": {"color": color}} for c, color in zip(MARKS, MARK_COLORS,
-                                                                                           strict=True)]
-    ui.echart(russian({
-        "title": {"text": f"Распределение отметок: {title}", "textStyle": {"fontSize": 14}},
-        "tooltip": {},
-        "xAxis": {"type": "category", "data": [INDICATOR_LABELS[c] for c in MARKS]},
-        "yAxis": {"type": "value", "name": "Отметок"},
-        "series": [{"type": "bar", "data": data}],
-    })).classes("w-full max-w-[560px] h-64").mark("dashboard-chart")
-
-
-def class_chart(rows: pd.DataFrame, title: str, class_link: ClassLink) -> None:
-    """Success, quality and СОУ per class (analytics.dashboard.by_class) as grouped bars; a click opens that class."""
-    if rows.empty:
-        return
-    targets = [class_link(p, str(c)) for p, c in zip(rows["parallel"], rows["class_id"], strict=True)]
-
-    def opened(e: EChartPointClickEventArguments) -> None:
-        if 0 <= e.data_index < len(targets):
-            ui.navigate.to(targets[e.data_index])
-
-    ui.echart(russian({
-        "title": {"text": f"Показатели по классам: {title}", "textStyle": {"fontSize": 14}},
-        "tooltip": {"trigger": "axis"},
-        "legend": {"top": 24},
-        "grid": {"top": 64},
-        "xAxis": {"type": "category", "data": [str(x) for x in rows["label"]]},
-        "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value} %"}},
-        "series": [{"type": "bar", "name": INDICATOR_LABELS[c].replace(", %", ""), "itemStyle": {"color": color},
-                    "data": [rounded(v) for v in rows[c]]} for c, color in zip(BAR_COLUMNS, BAR_COLORS, strict=True)],
-    }, "%"), on_point_click=opened).classes(CHART_CLASSES).mark("dashboard-by-class")
-
-
-def dynamics_chart(table: pd.DataFrame, title: str, link_of: Callable[[Any], str] | None = None) -> None:
-    """Quality across входная → промежуточная → итоговая (reports.analytics.dashboard.kind_dynamics), a line per group
-    (parallel, class or student); a click on a point opens its group when `link_of` is given."""
-    if table.empty:
-        ui.label("Нет результатов входных, промежуточных и итоговых работ для графика динамики."
-                 ).classes("text-caption text-grey-7").mark("dashboard-dynamics-none")
-        return
-    kinds = list(dict.fromkeys(table.sort_values("kind", key=_kind_key, kind="stable")["kind"]))
-    _, series = chart_series(table, "key", "kind", "quality_pct", kinds)
-    names = dict(zip(table["key"], table["label"], strict=False))
-    keys = list(series)
-
-    def opened(e: EChartPointClickEventArguments) -> None:
-        if link_of is not None and 0 <= e.series_index < len(keys):
-            ui.navigate.to(link_of(keys[e.series_index]))
-
-    ui.echart(russian({
-        "title": {"text": f"Динамика качества знаний: {title}", "textStyle": {"fontSize": 14}},
-        "tooltip": {"trigger": "axis"},
-        "legend": {"top": 24, "type": "scroll"},
-        "grid": {"top": 64},
-        "xAxis": {"type": "category", "data": kinds, "axisLabel": {"interval": 0}},
-        "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value} %"}},
-        "series": [{"type": "line", "name": str(names[k]), "connectNulls": True, "data": series[k]} for k in keys],
-    }, "%"), on_point_click=opened).classes(CHART_CLASSES).mark("dashboard-dynamics")
-
-
-def _kind_key(kinds: pd.Series) -> pd.Series:
-    return pd.Series(kind_rank(kinds), index=kinds.index)
-
-
-def teachers_chart(table: pd.DataFrame, title: str) -> None:
-    """Quality per teacher, a bar per class profile: does a teacher do as well in a profile class? Horizontal bars,
-    a row per teacher, so 35 names stay readable; past TOP_TEACHERS only those with the most results, and «ещё N»."""
-    if table.empty:
-        return
-    weights: dict[Any, float] = {}
-    for teacher, n in zip(table["teacher"], table["N"], strict=True):
-        weights[teacher] = weights.get(teacher, 0) + (0 if pd.isna(n) else float(n))
-    shown, left_out = top_categories(list(dict.fromkeys(table["teacher"])), weights, TOP_TEACHERS)
-    teachers, series = chart_series(table, "profile", "teacher", "quality_pct", shown)
-    ui.echart(russian({
-        "title": {"text": f"Качество знаний по профилям классов: {title}", "textStyle": {"fontSize": 14}},
-        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "legend": {"top": 24, "type": "scroll"},
-        "grid": {"top": 64, "left": 8, "right": 24, "containLabel": True},
-        "yAxis": {"type": "category", "inverse": True, "data": [str(t) for t in teachers],
-                  "axisLabel": {"interval": 0}},
-        "xAxis": {"type": "value", "max": 100},
-        "series": [{"type": "bar", "name": str(p), "data": v} for p, v in series.items()],
-    }, "%")).classes("w-full max-w-[720px]").style(
-        f"height: {100 + len(teachers) * (12 + 14 * max(1, len(series)))}px").mark("dashboard-teachers-profile")
-    if left_out:
-        ui.label(more_text(len(teachers), left_out)).classes("text-caption text-grey-7").mark(
-            "dashboard-teachers-more")
+                        ui.label(card.title).classes("text-caption text-grey-8")
+                        ui.link(card.value, group.link).classes("text-h5 no-underline").mark(
+                            f"card-{slug}-{card.column}")
+                        if card.change is not None:
+                            ui.label(card.change).classes(f"text-caption {card.color}").mark(
+                                f"card-{slug}-{card.column}-change")
 
 
 def student_works(results: pd.DataFrame) -> None:
@@ -225,66 +176,101 @@ def student_works(results: pd.DataFrame) -> None:
     results_table(results, "student-works", can_open(current_account(), "work"))
 
 
-def objectivity_panel(node: NodeAnalytics, class_link: ClassLink) -> None:
+OBJECTIVITY_COLUMNS = ("works", "compared", *SHARE_COLUMNS)
+RISK_COLUMNS = ("class", "n_twos", "n_low", "own_mean_pct")
+
+
+@dataclass(frozen=True)
+class ObjectivityView:
+    columns: list[dict[str, Any]]
+    rows: list[dict[str, Any]]  # empty: no ВПР results under the filters
+    flagged: tuple[tuple[str, str, str], ...]  # (class id, name, drill-down link)
+    signals: tuple[str, ...]
+
+
+def objectivity_view(node: NodeAnalytics, class_link: ClassLink) -> ObjectivityView:
+    found, table = node.objectivity, node.objectivity_table
+    columns = [{"name": "class", "label": column_title("class"), "field": "class", "align": "left"}]
+    columns += [{"name": c, "label": WORKS_TITLE if c == "works" else INDICATOR_LABELS[c], "field": c,
+                 "align": "right"} for c in OBJECTIVITY_COLUMNS]
+    parallel, flagged, rows = node.parallel_of, node.flagged, []
+    for rec in table.to_dict("records"):
+        cid = str(rec["class_id"])
+        rows.append({"class_id": cid, "class": str(rec["class"]), "href": class_link(parallel.get(cid), cid),
+                     "css": "text-weight-bold text-negative" if cid in flagged else "text-primary",
+                     **{c: value_text(c, rec[c]) for c in OBJECTIVITY_COLUMNS}})
+    names = dict(zip(table["class_id"].astype(str), table["class"].astype(str), strict=True)) if len(table) else {}
+    return ObjectivityView(columns, rows, tuple((cid, names.get(cid, cid), class_link(parallel.get(cid), cid))
+                                                for cid in flagged),
+                           tuple(signal.message for signal in found.signals))
+
+
+def objectivity_panel(view: ObjectivityView) -> None:
     """ВПР marks against the period marks per class, and the signals to check; a flagged class opens its
     drill-down."""
     ui.label("Объективность результатов ВПР").classes("text-h6")
     with ui.column().classes("w-full gap-2").mark("objectivity-panel"):
-        found, table = node.objectivity, node.objectivity_table
-        if table.empty:
+        if not view.rows:
             ui.label("Нет результатов ВПР при выбранных фильтрах.").mark("objectivity-none")
             return
-        parallel, flagged = node.parallel_of, node.flagged
-        cols = ("works", "compared", *SHARE_COLUMNS)
-        columns = [{"name": "class", "label": column_title("class"), "field": "class", "align": "left"}]
-        columns += [{"name": c, "label": WORKS_TITLE if c == "works" else INDICATOR_LABELS[c], "field": c,
-                     "align": "right"} for c in cols]
-        rows = []
-        for rec in table.to_dict("records"):
-            cid = str(rec["class_id"])
-            rows.append({"class_id": cid, "class": str(rec["class"]), "href": class_link(parallel.get(cid), cid),
-                         "css": "text-weight-bold text-negative" if cid in flagged else "text-primary",
-                         **{c: value_text(c, rec[c]) for c in cols}})
-        grid = ui.table(columns=columns, rows=rows, row_key="class_id", pagination=0).props("dense flat").mark(
-            "objectivity-classes")
+        grid = shared(ui.table(columns=view.columns, rows=[], row_key="class_id", pagination=0), rows=view.rows
+                      ).props("dense flat").mark("objectivity-classes")
         grid.add_slot("body-cell-class", link_cell("href", "props.row.css"))
-        if not found.signals:
+        if not view.signals:
             ui.label("Признаков необъективности не найдено.").mark("objectivity-no-signals")
             return
         with ui.row().classes("items-center gap-2").mark("objectivity-flagged"):
             ui.label(f"{INDICATOR_LABELS['signals']}: классы").classes("text-weight-bold")
-            names = dict(zip(table["class_id"].astype(str), table["class"].astype(str), strict=True))
-            for cid in flagged:
-                ui.link(names.get(cid, cid), class_link(parallel.get(cid), cid)).mark(f"objectivity-flag-{cid}")
-        with ui.expansion(f"{INDICATOR_LABELS['signals']} ({len(found.signals)})").classes("w-full"):
-            for signal in found.signals:
-                ui.label(signal.message).classes("text-body2").mark("objectivity-signal")
+            for cid, name, href in view.flagged:
+                ui.link(name, href).mark(f"objectivity-flag-{cid}")
+        with ui.expansion(f"{INDICATOR_LABELS['signals']} ({len(view.signals)})").classes("w-full"):
+            for message in view.signals:
+                ui.label(message).classes("text-body2").mark("objectivity-signal")
 
 
-def risk_panel(node: NodeAnalytics) -> None:
-    """How many students are at risk and the ones to look at first, each opening the student's page."""
+@dataclass(frozen=True)
+class RiskView:
+    count: int
+    note: str  # «Первые 10: …» when not all are listed
+    columns: list[dict[str, Any]]
+    rows: list[dict[str, Any]]  # the ones to look at first: student_id, href, reasons and the columns' texts
+
+
+def risk_view(node: NodeAnalytics) -> RiskView:
+    risk, top = node.risk, node.top_risk
+    note = (f"Первые {len(top)}: больше всего отметок «2» и результатов намного ниже обычного уровня."
+            if len(risk) > len(top) else "")
+    columns = [{"name": c, "label": column_title(c), "field": c, "align": "left" if c in ("student", "class")
+                else "right"} for c in ("student", *RISK_COLUMNS)]
+    rows = []
+    for rec in top.to_dict("records") if len(risk) else []:
+        sid = str(rec["student_id"])
+        rows.append({"student_id": sid, "href": f"/student/{sid}", "reasons": str(rec["reasons"]),
+                     "student": str(rec["student"]), "class": str(rec["class"]) if pd.notna(rec["class"]) else "",
+                     **{c: value_text(c, rec[c]) for c in RISK_COLUMNS[1:]}})
+    return RiskView(len(risk), note, columns, rows)
+
+
+RISK_CELL = ('<q-td :props="props"><a v-if="props.col.name === \'student\'" :href="props.row.href" '
+             'class="text-primary">{{ props.value }}<q-tooltip>{{ props.row.reasons }}</q-tooltip></a>'
+             '<span v-else>{{ props.value }}</span></q-td>')
+
+
+def risk_panel(view: RiskView) -> None:
+    """How many students are at risk and the ones to look at first, each opening the student's page (the reasons
+    in a tooltip on the name)."""
     ui.label("Обучающиеся группы риска").classes("text-h6")
     with ui.column().classes("w-full gap-1").mark("risk-panel"):
-        risk = node.risk
         with ui.row().classes("items-baseline gap-2"):
             ui.label("Всего:")
-            ui.label(str(len(risk))).classes("text-h5").mark("risk-count")
-        if risk.empty:
+            ui.label(str(view.count)).classes("text-h5").mark("risk-count")
+        if not view.count:
             return
-        top = node.top_risk
-        if len(risk) > len(top):
-            ui.label(f"Первые {len(top)}: больше всего отметок «2» и результатов намного ниже обычного уровня."
-                     ).classes("text-caption text-grey-7")
-        cols = ("class", "n_twos", "n_low", "own_mean_pct")
-        with ui.grid(columns=len(cols) + 1).classes("gap-x-4 gap-y-1 items-center").mark("risk-top"):
-            for c in ("student", *cols):
-                ui.label(column_title(c)).classes("text-weight-bold text-caption")
-            for rec in top.to_dict("records"):
-                sid = str(rec["student_id"])
-                ui.link(str(rec["student"]), f"/student/{sid}").mark(f"risk-{sid}").tooltip(str(rec["reasons"]))
-                ui.label(str(rec["class"]) if pd.notna(rec["class"]) else "")
-                for c in cols[1:]:
-                    ui.label(value_text(c, rec[c])).classes("text-right")
+        if view.note:
+            ui.label(view.note).classes("text-caption text-grey-7")
+        top = shared(ui.table(columns=view.columns, rows=[], row_key="student_id", pagination=0), rows=view.rows
+                     ).props("dense flat").mark("risk-top")
+        top.add_slot("body-cell", RISK_CELL)
         ui.label("Причины — в подсказке у фамилии и на странице обучающегося.").classes("text-caption text-grey-7")
 
 
