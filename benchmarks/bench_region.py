@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from region_synth import code_of, compact, planted, write_region  # noqa: E402
 
-from reports.district import AGGREGATES, CUBE, Aggregate  # noqa: E402
+from reports.district import AGGREGATES, MATERIALISED_SQL, Aggregate  # noqa: E402
 from reports.district.aggregates import FACTS  # noqa: E402
 from reports.district.tasks import TASK_AGGREGATES, per_task_of  # noqa: E402
 from sync.warehouse.layout import Warehouse  # noqa: E402
@@ -97,7 +97,7 @@ def measure(kind: str, root: Path, runs: int, extracts: bool, only: tuple[str, .
 
     wh = Warehouse(root)
     t = time.perf_counter()
-    engine = open_engine(kind, wh, CUBE.sql)  # type: ignore[arg-type]
+    engine = open_engine(kind, wh, MATERIALISED_SQL)  # type: ignore[arg-type]
     out: dict = {"open_s": time.perf_counter() - t, "queries": {}, "extracts": {}}
     school = code_of(1)
     out["one_school"] = {a.key: best(lambda a=a: engine.run(a, school=school), runs) for a in one_school()}
