@@ -1,7 +1,8 @@
-"""What intake stores beside a school-year's tables (its cube and its ВПР score histogram) gives the same rows as the
-aggregates over the raw results; a warehouse lacking them for some school-year (filled before they were stored) is
-read from the raw tables with the same numbers, and `rebuild_derived` stores what is missing. The lab pages' numbers
-are computed once per data version: two opens share one computation, an accepted bundle makes a new one."""
+"""What intake stores beside a school-year's tables (its cube, its ВПР score histogram, its per-task sums and
+labels) gives the same rows as the aggregates over the raw results; a warehouse lacking them for some school-year
+(filled before they were stored) is read from the raw tables with the same numbers, and `rebuild_derived` stores
+what is missing. The lab pages' numbers are computed once per data version: two opens share one computation, an
+accepted bundle makes a new one."""
 
 from __future__ import annotations
 
@@ -14,8 +15,19 @@ import pytest
 from nicegui.testing import User
 
 from reports.district import CUBE, MATERIALISED, MATERIALISED_SQL
+from reports.district.aggregates import Aggregate
 from reports.district.dynamics import STORED_CUBE
 from reports.district.scores import SCORE_DISTRIBUTION, SCORES_TABLE, STORED_SCORES
+from reports.district.tasks import (
+    LABELS_TABLE,
+    STORED_TASK_LABELS,
+    STORED_TASK_SUMS,
+    TASK_LABELS,
+    TASK_SUMS,
+    TASKS_TABLE,
+    per_task,
+    per_task_of,
+)
 from sync.warehouse.engine import Engine
 from sync.warehouse.intake import ingest_bundle
 from sync.warehouse.layout import Warehouse
@@ -66,34 +78,63 @@ def test_the_stored_tables_are_the_aggregates_over_the_raw_results(town: tuple[W
     assert got.to_dict() == top.to_dict()
 
 
-def test_a_school_year_without_its_histogram_is_read_from_the_raw_results_and_rebuilt(
-        town: tuple[Warehouse, dict], tmp_path: Path) -> None:
+def test_the_stored_per_task_sums_and_labels_are_those_over_the_raw_results(town: tuple[Warehouse, dict]) -> None:
+    wh, frames = town
+    for table in (TASKS_TABLE, LABELS_TABLE):
+        assert sorted(wh.school_years(table)) == sorted(wh.school_years("results"))
+    e = Engine(wh, MATERIALISED_SQL)
+    same(e.run(STORED_TASK_SUMS), e.run(TASK_SUMS))
+    same(e.run(STORED_TASK_SUMS, school="0042"), e.run(TASK_SUMS, school="0042"))
+    per = per_task_of(e.run)  # what the pages read: the stored rows
+    assert len(per) > 0
+    pd.testing.assert_frame_equal(per, per_task(e.run(TASK_SUMS), e.run(TASK_LABELS)))
+    # the town's labels are the schools' counts added up: each school's works once per task, element and level
+    raw = e.run(TASK_LABELS)
+    keys = ["year", "subject", "parallel", "kind", "number", "element", "level"]
+    town_labels = raw.groupby(keys, dropna=False, as_index=False)["works"].sum()
+    same(e.run(STORED_TASK_LABELS)[[*keys, "works"]], town_labels)
+    # by hand: the school's present ВПР results with a list of scores, each counted once per task it scored
+    f = frames[("0042", "2025/2026")]
+    res, tasks = f["results"], f["tasks"]
+    vpr = f["works"].loc[f["works"]["kind"] == "ВПР", "id"]
+    mine = res[res["work_id"].isin(vpr) & (res["present"] == "да")]
+    scored = sum(sum(1 for n in tasks.loc[tasks["work_id"] == r.work_id, "number"].dropna().unique()
+                     if r.scores is not None and int(n) <= len(r.scores) and pd.notna(r.scores[int(n) - 1]))
+                 for r in mine.itertuples())
+    written = per[(per["school"] == "0042") & (per["kind"] == "ВПР") & (per["year"] == 2025)]["written"].sum()
+    assert written == scored > 0
+
+
+@pytest.mark.parametrize(("table", "stored"), [(SCORES_TABLE, STORED_SCORES), (TASKS_TABLE, STORED_TASK_SUMS),
+                                               (LABELS_TABLE, STORED_TASK_LABELS)])
+def test_a_school_year_without_a_stored_table_is_read_from_the_raw_results_and_rebuilt(
+        town: tuple[Warehouse, dict], tmp_path: Path, table: str, stored: Aggregate) -> None:
     wh, _ = town
     old = Warehouse(tmp_path / "warehouse")
     shutil.copytree(wh.root, old.root, dirs_exist_ok=True)
-    shutil.rmtree(old.partition(SCORES_TABLE, 2024, "sch-t1"))  # as an older intake left it
-    expected = Engine(wh, MATERIALISED_SQL).run(STORED_SCORES)
+    shutil.rmtree(old.partition(table, 2024, "sch-t1"))  # as an older intake left it
+    expected = Engine(wh, MATERIALISED_SQL).run(stored)
     e = Engine(old, MATERIALISED_SQL)
-    same(e.run(STORED_SCORES), expected)  # the view is computed from the raw tables: nothing is missing
-    same(e.run(STORED_SCORES, school="sch-t1"),
-         expected[(expected["school"] == "sch-t1").to_numpy()])
-    assert missing(old, MATERIALISED) == [(2024, "sch-t1", [SCORES_TABLE])]
+    same(e.run(stored), expected)  # the view is computed from the raw tables: nothing is missing
+    same(e.run(stored, school="sch-t1"), Engine(wh, MATERIALISED_SQL).run(stored, school="sch-t1"))
+    assert missing(old, MATERIALISED) == [(2024, "sch-t1", [table])]
     done: list[tuple[int, str]] = []
     assert rebuild_derived(old, MATERIALISED, lambda i, n, y, s: done.append((y, s))) == 1
     assert done == [(2024, "sch-t1")] and missing(old, MATERIALISED) == []
     assert (old.partition("results", 2024, "sch-t1") / "part-0.parquet").is_file()  # the raw tables stay
     e.refresh()
-    same(e.run(STORED_SCORES), expected)
+    same(e.run(stored), expected)
 
 
 def test_a_warehouse_without_any_stored_histogram_and_an_empty_one(town: tuple[Warehouse, dict],
                                                                   tmp_path: Path) -> None:
     wh, _ = town
     raw = tmp_path / "raw"
-    shutil.copytree(wh.root, raw, ignore=shutil.ignore_patterns(SCORES_TABLE, "cube"))
+    shutil.copytree(wh.root, raw, ignore=shutil.ignore_patterns(*MATERIALISED))
     e = Engine(Warehouse(raw), MATERIALISED_SQL)
     same(e.run(STORED_SCORES), Engine(wh, MATERIALISED_SQL).run(STORED_SCORES))
     same(e.run(STORED_CUBE), Engine(wh, MATERIALISED_SQL).run(CUBE))
+    pd.testing.assert_frame_equal(per_task_of(e.run), per_task_of(Engine(wh, MATERIALISED_SQL).run))
     empty = Engine(Warehouse(tmp_path / "empty"), MATERIALISED_SQL).run(STORED_SCORES)
     assert empty.empty and list(empty.columns) == list(Engine(wh, MATERIALISED_SQL).run(STORED_SCORES).columns)
 

@@ -2,9 +2,11 @@
 of a ВПР or municipal work, the town's weakest elements and where each is weak, and a school's task profile
 against the town's (also the anomalous-profile objectivity signal: basic tasks worse than the town, hard better).
 
-The per-task sums are taken by the engine (TASK_SUMS: a result's list of task scores read by task number against
-the work's tasks), so only one row per school × work (subject, parallel, kind) × task reaches pandas, plus the
-town's counts of each task's element and level (TASK_LABELS); the weakest tasks, profiles and signals are here."""
+The per-task sums are taken at intake, per school-year, like the cube (TASK_SUMS: a result's list of task scores
+read by task number against the work's tasks; TASK_LABELS: how many works give a task each element and level), and
+stored beside its raw tables; the lab reads the stored rows (STORED_TASK_SUMS, STORED_TASK_LABELS rolled up over
+the schools), so no result row is read at query time. Only one row per school × work (subject, parallel, kind) ×
+task reaches pandas; the weakest tasks, profiles and signals are here."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from reports.district.aggregates import Aggregate
 TASK_SUMS = Aggregate(
     "task_sums", "Суммы баллов по заданиям работ (школа × предмет × параллель × вид работы × задание)",
     """SELECT g.year, g.school, s.name AS subject, w.parallel AS parallel, w.kind AS kind, g.number AS number,
-       SUM(g.points) AS points, SUM(g.max_points) AS max_points, SUM(g.written) AS written
+       SUM(g.points) AS points, SUM(g.max_points) AS max_points, CAST(SUM(g.written) AS BIGINT) AS written
 FROM (SELECT p.year, p.school, p.work_id, p.number, SUM(p.points) AS points, SUM(p.max_score) AS max_points,
              COUNT(*) AS written
       FROM (SELECT r.year, r.school, r.work_id, t.number, t.max_score,
@@ -41,21 +43,36 @@ JOIN works w ON w.id = g.work_id AND w.year = g.year AND w.school = g.school
 LEFT JOIN subjects s ON s.id = w.subject_id AND s.year = w.year AND s.school = w.school
 GROUP BY g.year, g.school, s.name, w.parallel, w.kind, g.number""", ("results", "works", "subjects", "tasks"))
 
-# How many works (of those with a present result) give a task (year × subject × parallel × kind × number) each
-# element and level: `per_task` labels a task with its most frequent ones.
+# How many works (of those with a present result) of a school-year give a task (subject × parallel × kind × number)
+# each element and level: `per_task` labels a task with its most frequent ones across the town.
 TASK_LABELS = Aggregate(
-    "task_labels", "Элементы и уровни заданий работ по городу (сколько работ школ их указали)",
-    """SELECT t.year, s.name AS subject, w.parallel AS parallel, w.kind AS kind, t.number AS number,
+    "task_labels", "Элементы и уровни заданий работ (школа × предмет × параллель × вид работы × задание)",
+    """SELECT t.year, t.school, s.name AS subject, w.parallel AS parallel, w.kind AS kind, t.number AS number,
        t.element AS element, t.level AS level, COUNT(*) AS works
 FROM tasks t
 JOIN works w ON w.id = t.work_id AND w.year = t.year AND w.school = t.school
 JOIN (SELECT DISTINCT year, school, work_id FROM results WHERE present = 'да') r
   ON r.work_id = t.work_id AND r.year = t.year AND r.school = t.school
 LEFT JOIN subjects s ON s.id = w.subject_id AND s.year = w.year AND s.school = w.school
-GROUP BY t.year, s.name, w.parallel, w.kind, t.number, t.element, t.level""", ("tasks", "works", "results",
-                                                                              "subjects"))
+GROUP BY t.year, t.school, s.name, w.parallel, w.kind, t.number, t.element, t.level""",
+    ("tasks", "works", "results", "subjects"))
 
-TASK_AGGREGATES = {a.key: a for a in (TASK_SUMS, TASK_LABELS)}
+# Intake stores both per school-year (tables of these names, their rows those of TASK_SUMS and TASK_LABELS over
+# the school-year's own tables); the lab reads them instead of every result's list of scores. Both are grouped by
+# the school-year first, so the stored rows are the town's rows, and the labels' counts add up over the schools.
+TASKS_TABLE, LABELS_TABLE = "task_sums", "task_labels"
+STORED_TASK_SUMS = Aggregate(
+    "stored_task_sums", "Суммы баллов по заданиям работ, как их сохранил приём",
+    f"""SELECT year, school, subject, parallel, kind, number, points, max_points, written
+FROM {TASKS_TABLE}""", (TASKS_TABLE,))
+STORED_TASK_LABELS = Aggregate(
+    "stored_task_labels", "Элементы и уровни заданий работ по городу (сколько работ школ их указали)",
+    f"""SELECT year, subject, parallel, kind, number, element, level, CAST(SUM(works) AS BIGINT) AS works
+FROM {LABELS_TABLE}
+GROUP BY year, subject, parallel, kind, number, element, level""", (LABELS_TABLE,))
+
+TASK_AGGREGATES = {a.key: a for a in (TASK_SUMS, TASK_LABELS, STORED_TASK_SUMS, STORED_TASK_LABELS)}
+MATERIALISED_TASKS = {TASKS_TABLE: TASK_SUMS, LABELS_TABLE: TASK_LABELS}  # stored at intake
 
 KEYS = ["year", "subject", "parallel", "kind", "number"]  # a task of the same work across the town's schools
 HARD = ("повышенный", "высокий")
@@ -63,7 +80,7 @@ HARD = ("повышенный", "высокий")
 
 def per_task(sums: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     """year × school × subject × parallel × kind × task number: points got, points possible, done %, element, level
-    (from the rows of TASK_SUMS and TASK_LABELS)."""
+    (from the rows of TASK_SUMS and TASK_LABELS, stored or computed: the labels' counts are summed here too)."""
     out = sums.dropna(subset=["school", *KEYS]).rename(columns={"max_points": "max"})
     out = out.assign(year=out["year"].astype("int64"), number=out["number"].astype("int64"),
                      points=out["points"].astype(float), max=out["max"].astype(float),
@@ -78,8 +95,8 @@ def per_task(sums: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
 
 
 def per_task_of(run: Callable[[Aggregate], pd.DataFrame]) -> pd.DataFrame:
-    """`per_task` through an engine's `run`."""
-    return per_task(run(TASK_SUMS), run(TASK_LABELS))
+    """`per_task` through an engine's `run`, over the per-task sums and labels intake stored."""
+    return per_task(run(STORED_TASK_SUMS), run(STORED_TASK_LABELS))
 
 
 def _mode(labels: pd.DataFrame, col: str) -> pd.DataFrame:
