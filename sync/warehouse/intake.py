@@ -5,7 +5,6 @@ and return the Russian list of problems."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import multiprocessing as mp
 import os
@@ -113,7 +112,7 @@ def _read(reader: BundleReader, expected_school: str | None, registered: Collect
             problems.append(f"Таблица «{sheet.title}»: контрольная сумма не совпадает — файл изменён или повреждён")
             continue
         try:
-            table = pq.read_table(io.BytesIO(data))
+            table = pq.ParquetFile(pa.BufferReader(data)).read(use_threads=False)  # small: threads cost more
         except (pa.ArrowException, OSError):
             problems.append(f"Таблица «{sheet.title}»: файл Parquet не читается")
             continue
@@ -212,6 +211,20 @@ def ingest_bundle(warehouse: Warehouse, receipts: Receipts, path: Path, via: str
 
 
 PARALLEL_FROM = 16  # bundles: fewer are checked in this process (a worker's start costs about a second)
+IN_FLIGHT = 8  # bundles handed to each worker ahead of the commits: a slow commit (a disk sync) idles no worker
+
+
+@dataclass(frozen=True)
+class _Query:
+    """An aggregate as a worker needs it (its SQL and the views it reads): sent instead of the app's own object, so
+    a worker does not import the app's reports to run it."""
+    sql: str
+    views: tuple[str, ...]
+
+
+def portable(cube: Derived) -> dict[str, _Query]:
+    named = cube if isinstance(cube, Mapping) else {"cube": cube}
+    return {name: _Query(a.sql, tuple(a.views)) for name, a in named.items()}
 
 
 def ingest_bundles(warehouse: Warehouse, receipts: Receipts, paths: Sequence[Path], via: str, cube: Derived,
@@ -219,27 +232,30 @@ def ingest_bundles(warehouse: Warehouse, receipts: Receipts, paths: Sequence[Pat
                    workers: int | None = None) -> Iterator[tuple[Path, Outcome]]:
     """Many bundles (a shared folder): each is read, checked and validated in one of `workers` processes (by
     default two — the machine's cores — from PARALLEL_FROM bundles on), while this process commits them one at a
-    time, in the given order, each school-year replaced atomically as `ingest_bundle` does."""
+    time, in the given order, each school-year replaced atomically as `ingest_bundle` does; their receipts are
+    written in batches (one disk sync for many)."""
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
-    if workers <= 1 or len(paths) < 2:
-        for path in paths:
-            yield path, ingest_bundle(warehouse, receipts, path, via, cube, registered=registered, who=who)
-        return
-    window = 2 * workers  # bundles in flight: bounded, so memory does not grow with the folder
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-        pending: deque[tuple[Path, Future[Prepared]]] = deque()
-        queue = iter(paths)
-        for path in queue:
-            pending.append((path, pool.submit(prepare_bundle, path, cube, None, registered)))
-            if len(pending) >= window:
-                break
-        while pending:
-            path, future = pending.popleft()
-            nxt = next(queue, None)
-            if nxt is not None:
-                pending.append((nxt, pool.submit(prepare_bundle, nxt, cube, None, registered)))
-            yield path, commit(warehouse, receipts, future.result(), via, who)
+    with receipts.batch():
+        if workers <= 1 or len(paths) < 2:
+            for path in paths:
+                yield path, ingest_bundle(warehouse, receipts, path, via, cube, registered=registered, who=who)
+            return
+        derived = portable(cube)
+        known = None if registered is None else frozenset(registered)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+            pending: deque[tuple[Path, Future[Prepared]]] = deque()
+            queue = iter(paths)
+            for path in queue:  # bounded, so memory does not grow with the folder
+                pending.append((path, pool.submit(prepare_bundle, path, derived, None, known)))
+                if len(pending) >= IN_FLIGHT * workers:
+                    break
+            while pending:
+                path, future = pending.popleft()
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending.append((nxt, pool.submit(prepare_bundle, nxt, derived, None, known)))
+                yield path, commit(warehouse, receipts, future.result(), via, who)
 
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024

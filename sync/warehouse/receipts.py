@@ -6,6 +6,8 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,9 @@ CREATE TABLE IF NOT EXISTS submissions (
 CREATE INDEX IF NOT EXISTS submissions_school ON submissions(school, academic_year, received_at);
 """
 
+_INSERT = ("INSERT INTO submissions (school, academic_year, received_at, via, status, problems, rows, who) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+
 ACCEPTED, REFUSED, RETURNED = "принят", "отклонён", "возвращён на доработку"
 
 
@@ -42,28 +47,61 @@ class Submission:
     who: str
 
 
+@dataclass
+class _Batch:
+    con: sqlite3.Connection
+    every: int
+    count: int = 0  # records not yet committed
+
+
 class Receipts:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._batches: dict[int, _Batch] = {}  # thread -> its open `batch()`
         with self._connect() as con:
             con.executescript(_SCHEMA)
 
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30)
+    def _connect(self, check_same_thread: bool = True) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=30, check_same_thread=check_same_thread)
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=FULL")
         return con
 
     def record(self, school: str, academic_year: str, via: str, status: str, problems: list[str], rows: int = 0,
                who: str = "", at: float | None = None) -> int:
-        with self._lock, self._connect() as con:
-            cur = con.execute("INSERT INTO submissions (school, academic_year, received_at, via, status, problems, "
-                              "rows, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                              (school, academic_year, time.time() if at is None else at, via, status,
-                               json.dumps(problems, ensure_ascii=False), rows, who))
+        values = (school, academic_year, time.time() if at is None else at, via, status,
+                  json.dumps(problems, ensure_ascii=False), rows, who)
+        batch = self._batches.get(threading.get_ident())
+        if batch is not None:  # inside `batch()` on this thread: the open transaction takes it
+            cur = batch.con.execute(_INSERT, values)
+            batch.count += 1
+            if batch.count >= batch.every:
+                batch.con.commit()
+                batch.count = 0
             return int(cur.lastrowid or 0)
+        with self._lock, self._connect() as con:
+            return int(con.execute(_INSERT, values).lastrowid or 0)
+
+    @contextmanager
+    def batch(self, every: int = 32) -> Iterator[None]:
+        """Records made inside, on this thread, share one transaction committed every `every` records and at the
+        end — one disk sync for many attempts (a folder of bundles); other threads record as usual."""
+        owner = threading.get_ident()
+        if owner in self._batches:
+            yield
+            return
+        batch = _Batch(self._connect(check_same_thread=False), every)  # a generator may be closed on another thread
+        self._batches[owner] = batch
+        try:
+            yield
+        finally:
+            del self._batches[owner]
+            try:
+                batch.con.commit()  # what was recorded happened (a stored school-year): kept even if an error ends it
+            finally:
+                batch.con.close()
 
     def return_for_correction(self, school: str, academic_year: str, comment: str) -> bool:
         """Mark the school-year's last accepted submission as returned, with the lab's comment."""
