@@ -89,11 +89,11 @@ def typed_frame(sheet: Sheet, table: pa.Table) -> pd.DataFrame:
     typed date may lie far outside the nanosecond range; `Date.check` bounds it), scores as tuples (None unscored).
     Every column but the scores is made in Arrow and handed to pandas in one conversion."""
     arrays: dict[str, pa.Array] = {}
-    scores: dict[str, pd.Series] = {}
-    for f in sheet.fields:
+    scores: dict[int, tuple[str, pd.Series]] = {}  # position -> key and tuples: object columns pandas makes itself
+    for i, f in enumerate(sheet.fields):
         col = table.column(f.key).combine_chunks() if table.num_rows else pa.array([], arrow_type(f.type))
         if isinstance(f.type, Scores):
-            scores[f.key] = pd.Series(_score_tuples(col), dtype=object)
+            scores[i] = (f.key, pd.Series(_score_tuples(col), dtype=object))
         elif isinstance(f.type, Date):
             arrays[f.key] = col.cast(pa.timestamp("s"))
         elif isinstance(f.type, Integer):
@@ -104,9 +104,9 @@ def typed_frame(sheet: Sheet, table: pa.Table) -> pd.DataFrame:
             arrays[f.key] = pc.utf8_trim_whitespace(col.fill_null(""))
     frame = pa.table(arrays).to_pandas(types_mapper=_PANDAS_TYPES) if arrays else pd.DataFrame(
         index=pd.RangeIndex(table.num_rows))
-    for key, values in scores.items():
-        frame[key] = values
-    return frame[[f.key for f in sheet.fields]]
+    for i, (key, values) in scores.items():
+        frame.insert(i, key, values)
+    return frame
 
 
 def _score_tuples(col: pa.Array) -> list[tuple[float | None, ...] | None]:

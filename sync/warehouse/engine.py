@@ -191,7 +191,7 @@ def _registered(tables: Mapping[str, pa.Table], views: set[str], year: int, scho
     hive scan reads them: year INTEGER, school VARCHAR) — registered, not created, which costs far less."""
     con = getattr(_local, "con", None)
     if con is None:
-        con = _local.con = duckdb.connect(":memory:")
+        con = _local.con = duckdb.connect(":memory:", config={"threads": 1})  # one school-year: small
     try:
         for name in sorted(views):
             t = tables[name]
