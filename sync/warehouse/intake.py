@@ -9,7 +9,7 @@ import json
 import multiprocessing as mp
 import os
 from collections import deque
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,17 +227,23 @@ def portable(cube: Derived) -> dict[str, _Query]:
     return {name: _Query(a.sql, tuple(a.views)) for name, a in named.items()}
 
 
-def ingest_bundles(warehouse: Warehouse, receipts: Receipts, paths: Sequence[Path], via: str, cube: Derived,
+def default_workers(bundles: int) -> int:
+    """Processes that check `bundles` bundles: two — the machine's cores — from PARALLEL_FROM bundles on."""
+    return min(2, os.cpu_count() or 1) if bundles >= PARALLEL_FROM else 1
+
+
+def ingest_bundles(warehouse: Warehouse, receipts: Receipts, paths: Iterable[Path], via: str, cube: Derived,
                    registered: Collection[str] | None = None, who: str = "",
                    workers: int | None = None) -> Iterator[tuple[Path, Outcome]]:
     """Many bundles (a shared folder): each is read, checked and validated in one of `workers` processes (by
-    default two — the machine's cores — from PARALLEL_FROM bundles on), while this process commits them one at a
-    time, in the given order, each school-year replaced atomically as `ingest_bundle` does; their receipts are
-    written in batches (one disk sync for many)."""
+    default `default_workers`), while this process commits them one at a time, in the given order, each
+    school-year replaced atomically as `ingest_bundle` does; their receipts are written in batches (one disk sync
+    for many). `paths` may be produced as they are taken (bundles being made while the first are checked)."""
     if workers is None:
-        workers = min(2, os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
+        paths = list(paths)
+        workers = default_workers(len(paths))
     with receipts.batch():
-        if workers <= 1 or len(paths) < 2:
+        if workers <= 1:
             for path in paths:
                 yield path, ingest_bundle(warehouse, receipts, path, via, cube, registered=registered, who=who)
             return
