@@ -24,7 +24,7 @@ from sheets_schema.validation import validate_typed
 from sync.warehouse.arrow import arrow_schema, to_arrow, typed_frame
 from sync.warehouse.bundle import CODE_RE, MANIFEST, MAX_MANIFEST_BYTES, YEAR_RE, BundleError, BundleReader
 from sync.warehouse.engine import Derived, derived_tables
-from sync.warehouse.layout import Warehouse, year_of
+from sync.warehouse.layout import Warehouse, encode, year_of
 from sync.warehouse.receipts import ACCEPTED, REFUSED, Receipts
 
 MAX_LISTED = 50  # problems listed one by one; the rest are counted
@@ -159,7 +159,7 @@ class Prepared:
     the part of intake that touches no shared state, so it may run in a worker process."""
     school: str
     academic_year: str
-    tables: dict[str, pa.Table]
+    files: dict[str, bytes]  # each table's Parquet file, encoded here (cheap to hand from a worker)
     problems: list[str]
     rows: int = 0
 
@@ -173,7 +173,8 @@ def prepare(tables: Mapping[str, pa.Table], school: str, academic_year: str, cub
     if problems:
         return Prepared(school, academic_year, {}, cap(problems))
     derived = materialise(valid, year_of(academic_year), school, cube)
-    return Prepared(school, academic_year, {**valid, **derived}, [], valid["results"].num_rows)
+    files = {name: encode(t) for name, t in {**valid, **derived}.items()}
+    return Prepared(school, academic_year, files, [], valid["results"].num_rows)
 
 
 def prepare_bundle(path: Path, cube: Derived, expected_school: str | None = None,
@@ -192,7 +193,7 @@ def commit(warehouse: Warehouse, receipts: Receipts, prepared: Prepared, via: st
     if p.problems:
         receipts.record(p.school or "?", p.academic_year or "?", via, REFUSED, p.problems, who=who)
         return Outcome(False, p.school, p.academic_year, p.problems)
-    warehouse.replace(year_of(p.academic_year), p.school, p.tables)
+    warehouse.replace(year_of(p.academic_year), p.school, p.files)
     receipts.record(p.school, p.academic_year, via, ACCEPTED, [], p.rows, who)
     return Outcome(True, p.school, p.academic_year, [], p.rows)
 
