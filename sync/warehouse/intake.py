@@ -238,8 +238,8 @@ def ingest_bundles(warehouse: Warehouse, receipts: Receipts, paths: Iterable[Pat
                    workers: int | None = None) -> Iterator[tuple[Path, Outcome]]:
     """Many bundles (a shared folder): each is read, checked and validated in one of `workers` processes (by
     default `default_workers`), while this process commits them one at a time, in the given order, each
-    school-year replaced atomically as `ingest_bundle` does; their receipts are written in batches (one disk sync
-    for many). `paths` may be produced as they are taken (bundles being made while the first are checked)."""
+    school-year replaced atomically as `ingest_bundle` does; their receipts go through one connection
+    (`Receipts.batch`). `paths` may be produced as they are taken (bundles being made while the first are checked)."""
     if workers is None:
         paths = list(paths)
         workers = default_workers(len(paths))

@@ -47,19 +47,12 @@ class Submission:
     who: str
 
 
-@dataclass
-class _Batch:
-    con: sqlite3.Connection
-    every: int
-    count: int = 0  # records not yet committed
-
-
 class Receipts:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._batches: dict[int, _Batch] = {}  # thread -> its open `batch()`
+        self._batches: dict[int, sqlite3.Connection] = {}  # thread -> the connection of its open `batch()`
         with self._connect() as con:
             con.executescript(_SCHEMA)
 
@@ -74,34 +67,29 @@ class Receipts:
         values = (school, academic_year, time.time() if at is None else at, via, status,
                   json.dumps(problems, ensure_ascii=False), rows, who)
         batch = self._batches.get(threading.get_ident())
-        if batch is not None:  # inside `batch()` on this thread: the open transaction takes it
-            cur = batch.con.execute(_INSERT, values)
-            batch.count += 1
-            if batch.count >= batch.every:
-                batch.con.commit()
-                batch.count = 0
-            return int(cur.lastrowid or 0)
+        if batch is not None:  # inside `batch()` on this thread: its open connection, committed at once
+            with batch:
+                return int(batch.execute(_INSERT, values).lastrowid or 0)
         with self._lock, self._connect() as con:
             return int(con.execute(_INSERT, values).lastrowid or 0)
 
     @contextmanager
-    def batch(self, every: int = 32) -> Iterator[None]:
-        """Records made inside, on this thread, share one transaction committed every `every` records and at the
-        end — one disk sync for many attempts (a folder of bundles); other threads record as usual."""
+    def batch(self) -> Iterator[None]:
+        """Records made inside, on this thread, go through one open connection that does not wait for the disk at
+        each commit (a folder of bundles): each is committed at once and survives the process ending; only the
+        machine losing power may drop the last few, as it may the warehouse's files written just before."""
         owner = threading.get_ident()
         if owner in self._batches:
             yield
             return
-        batch = _Batch(self._connect(check_same_thread=False), every)  # a generator may be closed on another thread
-        self._batches[owner] = batch
+        con = self._connect(check_same_thread=False)  # a generator holding the batch may be closed on another thread
+        con.execute("PRAGMA synchronous=NORMAL")
+        self._batches[owner] = con
         try:
             yield
         finally:
             del self._batches[owner]
-            try:
-                batch.con.commit()  # what was recorded happened (a stored school-year): kept even if an error ends it
-            finally:
-                batch.con.close()
+            con.close()
 
     def return_for_correction(self, school: str, academic_year: str, comment: str) -> bool:
         """Mark the school-year's last accepted submission as returned, with the lab's comment."""
