@@ -8,6 +8,7 @@ import stat
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -180,3 +181,38 @@ def test_bundles_checked_in_worker_processes_are_committed_in_order(school: dict
     assert stored.num_rows == len(school["results"])
     assert pq.read_table(wh.partition("cube", 2025, "sch-b") / "part-0.parquet").num_rows > 0
     assert [s.status for s in rc.all()] == [ACCEPTED, REFUSED, ACCEPTED, ACCEPTED]
+
+
+def test_receipts_in_a_batch_are_committed_at_once_and_kept_when_an_error_ends_it(tmp_path: Path) -> None:
+    rc = Receipts(tmp_path / "r.sqlite3")
+    other = Receipts(tmp_path / "r.sqlite3")  # another reader of the same log
+    with pytest.raises(RuntimeError), rc.batch():
+        assert rc.record("a", "2025/2026", "общая папка", ACCEPTED, [], 5) == 1
+        assert [s.school for s in other.all()] == ["a"]
+        rc.record("b", "2025/2026", "общая папка", REFUSED, ["плохо"])
+        raise RuntimeError
+    assert [(s.school, s.status, s.problems, s.rows) for s in other.all()] == [
+        ("a", ACCEPTED, [], 5), ("b", REFUSED, ["плохо"], 0)]
+    rc.record("c", "2025/2026", "загрузка", ACCEPTED, [], 1)  # outside a batch: its own connection
+    assert other.last_id() == 3
+
+
+def test_bundles_checked_in_workers_store_what_this_process_stores(school: dict, tmp_path: Path) -> None:
+    from reports.district import MATERIALISED
+
+    paths = [make_bundle(tmp_path / f"{c}.zip", school, code=c) for c in ("sch-a", "sch-b")]
+    stored = {}
+    for workers in (1, 2):
+        wh, rc = Warehouse(tmp_path / f"wh{workers}"), Receipts(tmp_path / f"r{workers}.sqlite3")
+        given = iter(paths)  # taken as they come, as the demo town makes them
+        assert all(o.ok for _, o in ingest_bundles(wh, rc, given, "общая папка", MATERIALISED, workers=workers))
+        stored[workers] = {(t, y, s): pq.read_table(wh.partition(t, y, s) / "part-0.parquet").to_pandas()
+                           for t in wh.tables() for y, s in wh.school_years(t)}
+    assert {t for t, _, _ in stored[1]} >= set(MATERIALISED) | {"results", "works"}
+    assert stored[1].keys() == stored[2].keys()
+    for key, frame in stored[1].items():  # the same rows (an aggregate's row order is its own)
+        other = stored[2][key]
+        order = [c for c in frame.columns if not frame[c].map(lambda v: hasattr(v, "__len__")
+                                                              and not isinstance(v, str)).any()]
+        pd.testing.assert_frame_equal(frame.sort_values(order).reset_index(drop=True),
+                                      other.sort_values(order).reset_index(drop=True))

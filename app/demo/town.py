@@ -5,7 +5,7 @@ school whose ВПР results look unobjective, one that has not submitted."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from sheets_schema.bundle import prune_dangling, render_grid
 from sheets_schema.lab import LAB_SCHEMA
 from sheets_schema.rules import score_to_mark
 from sync.warehouse.bundle import bundle_frames, load_or_create_key, write_bundle
-from sync.warehouse.intake import Outcome, ingest_bundle
+from sync.warehouse.intake import Outcome, default_workers, ingest_bundles
 
 Frames = dict[str, pd.DataFrame]
 
@@ -229,29 +229,36 @@ def build_town(ctx: object, schools: int = 12, seed: int = 42, academic_year: st
     ctx.cache.refresh()
     inbox = ctx.settings.data_dir / "inbox"
     keys_dir = ctx.settings.data_dir / "demo-school-keys"  # each demo school's own key (a real school keeps its own)
-    done: list[tuple[TownSchool, Outcome | None]] = []
     y0 = int(academic_year[:4])
-    for i, school in enumerate(town):
-        if not school.submits:
-            done.append((school, None))
-            continue
-        key = (our_key if i == 0 and our_frames is not None and our_key else
-               load_or_create_key(keys_dir / school.code))
-        for back in range(max(school.past_years, past_years), -1, -1):  # the archive first, this year last
-            year = f"{y0 - back}/{y0 - back + 1}"
-            if back == 0 and i == 0 and our_frames is not None:
-                frames = our_frames
-            else:
-                frames = school_frames(school, seed + i + 100 * back, year, back)
-                if back == 0:
-                    frames = share_teacher(school.code, frames, y0)
-            path = inbox / f"{school.code}-{y0 - back}.zip"
-            export_school(frames, key, school.code, year, path)
-            outcome = ingest_bundle(ctx.warehouse, ctx.receipts, path, "общая папка", MATERIALISED,
-                                    registered=ctx.registered())
-            if progress:
-                progress(f"{school.short_name}, {year}: " + (f"принято, {outcome.rows} результатов" if outcome.ok
-                                                            else "отклонено: " + "; ".join(outcome.problems[:3])))
-        done.append((school, outcome))
+    submitting = [(i, school) for i, school in enumerate(town) if school.submits]
+    made: dict[Path, tuple[TownSchool, str]] = {}
+
+    def bundles() -> Iterator[Path]:  # made one by one as the collection takes them: checked while the next is made
+        for i, school in submitting:
+            key = (our_key if i == 0 and our_frames is not None and our_key else
+                   load_or_create_key(keys_dir / school.code))
+            for back in range(max(school.past_years, past_years), -1, -1):  # the archive first, this year last
+                year = f"{y0 - back}/{y0 - back + 1}"
+                if back == 0 and i == 0 and our_frames is not None:
+                    frames = our_frames
+                else:
+                    frames = school_frames(school, seed + i + 100 * back, year, back)
+                    if back == 0:
+                        frames = share_teacher(school.code, frames, y0)
+                path = inbox / f"{school.code}-{y0 - back}.zip"
+                export_school(frames, key, school.code, year, path)
+                made[path] = (school, year)
+                yield path
+
+    count = sum(max(s.past_years, past_years) + 1 for _, s in submitting)
+    last: dict[str, Outcome] = {}  # school code -> the outcome of its latest year (collected last)
+    for path, outcome in ingest_bundles(ctx.warehouse, ctx.receipts, bundles(), "общая папка", MATERIALISED,
+                                        registered=ctx.registered(), workers=default_workers(count)):
+        school, year = made[path]
+        last[school.code] = outcome
+        if progress:
+            progress(f"{school.short_name}, {year}: " + (f"принято, {outcome.rows} результатов" if outcome.ok
+                                                        else "отклонено: " + "; ".join(outcome.problems[:3])))
+    done: list[tuple[TownSchool, Outcome | None]] = [(s, last.get(s.code) if s.submits else None) for s in town]
     ctx.engine.refresh()
     return done

@@ -65,6 +65,11 @@ def _column(f: Field, col: pd.Series) -> pa.Array:
         return pa.array(col, type=typ, from_pandas=True)
     if isinstance(col.dtype, pd.CategoricalDtype):
         return pa.array(col, from_pandas=True).dictionary_decode().cast(typ)
+    if isinstance(col.dtype, pd.StringDtype) or pd.api.types.is_object_dtype(col.dtype):
+        try:  # text as validation leaves it: straight to Arrow (NaN and NA are nulls)
+            return pa.array(col, type=typ, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
     return pa.array(col.astype("string"), type=typ, from_pandas=True)
 
 
@@ -75,25 +80,33 @@ def to_arrow(sheet: Sheet, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=arrow_schema(sheet))
 
 
+_PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype()}.get
+
+
 def typed_frame(sheet: Sheet, table: pa.Table) -> pd.DataFrame:
     """A bundle table (of `arrow_schema(sheet)`) -> the typed columns validation checks, as a sheet's text would have
     read: text stripped with '' for empty, Int64/Float64 with NA (NaN is empty), dates at second resolution (a
-    typed date may lie far outside the nanosecond range; `Date.check` bounds it), scores as tuples (None unscored)."""
-    out = {}
-    for f in sheet.fields:
+    typed date may lie far outside the nanosecond range; `Date.check` bounds it), scores as tuples (None unscored).
+    Every column but the scores is made in Arrow and handed to pandas in one conversion."""
+    arrays: dict[str, pa.Array] = {}
+    scores: dict[int, tuple[str, pd.Series]] = {}  # position -> key and tuples: object columns pandas makes itself
+    for i, f in enumerate(sheet.fields):
         col = table.column(f.key).combine_chunks() if table.num_rows else pa.array([], arrow_type(f.type))
         if isinstance(f.type, Scores):
-            out[f.key] = pd.Series(_score_tuples(col), dtype=object)
+            scores[i] = (f.key, pd.Series(_score_tuples(col), dtype=object))
         elif isinstance(f.type, Date):
-            out[f.key] = col.cast(pa.timestamp("s")).to_pandas()
+            arrays[f.key] = col.cast(pa.timestamp("s"))
         elif isinstance(f.type, Integer):
-            out[f.key] = pd.Series(col.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), dtype="Int64")
+            arrays[f.key] = col
         elif isinstance(f.type, Number):
-            col = pc.if_else(pc.is_nan(col), pa.scalar(None, pa.float64()), col)
-            out[f.key] = pd.Series(col.to_pandas(types_mapper={pa.float64(): pd.Float64Dtype()}.get), dtype="Float64")
+            arrays[f.key] = pc.if_else(pc.is_nan(col), pa.scalar(None, pa.float64()), col)
         else:
-            out[f.key] = pd.Series(pc.utf8_trim_whitespace(col.fill_null("")).to_pandas(), dtype="str")
-    return pd.DataFrame(out, index=pd.RangeIndex(table.num_rows))
+            arrays[f.key] = pc.utf8_trim_whitespace(col.fill_null(""))
+    frame = pa.table(arrays).to_pandas(types_mapper=_PANDAS_TYPES) if arrays else pd.DataFrame(
+        index=pd.RangeIndex(table.num_rows))
+    for i, (key, values) in scores.items():
+        frame.insert(i, key, values)
+    return frame
 
 
 def _score_tuples(col: pa.Array) -> list[tuple[float | None, ...] | None]:

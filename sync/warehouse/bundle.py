@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import io
 import json
 import os
 import re
@@ -21,12 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from sheets_schema import Registry
 from sheets_schema.bundle import BUNDLE_FORMAT, BUNDLE_SCHEMA, PSEUDONYMISED, portfolio_counts, prune_dangling
 from sheets_schema.errors import UserFacingError
 from sync.warehouse.arrow import to_arrow
+from sync.warehouse.layout import encode
 
 MANIFEST = "manifest.json"
 MAX_MEMBER_BYTES = 512 * 1024 * 1024  # a bundle member larger than this is refused unread
@@ -84,12 +83,6 @@ def bundle_frames(frames: Mapping[str, pd.DataFrame], key: bytes) -> tuple[dict[
     return prune_dangling(BUNDLE_SCHEMA, out)
 
 
-def _parquet_bytes(table: pa.Table) -> bytes:
-    sink = io.BytesIO()
-    pq.write_table(table, sink, compression="zstd")
-    return sink.getvalue()
-
-
 @dataclass(frozen=True)
 class Manifest:
     school_code: str
@@ -117,7 +110,7 @@ def write_bundle(out: Path, tables: Mapping[str, pd.DataFrame | pa.Table], schoo
     for sheet in schema:
         given = tables[sheet.key]
         table = given if isinstance(given, pa.Table) else to_arrow(sheet, given)
-        data = _parquet_bytes(table)
+        data = encode(table)
         name = f"{sheet.key}.parquet"
         files[name] = data
         listed[sheet.key] = {"file": name, "rows": table.num_rows, "sha256": hashlib.sha256(data).hexdigest()}

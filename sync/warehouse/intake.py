@@ -5,12 +5,11 @@ and return the Russian list of problems."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import multiprocessing as mp
 import os
 from collections import deque
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from sheets_schema.validation import validate_typed
 from sync.warehouse.arrow import arrow_schema, to_arrow, typed_frame
 from sync.warehouse.bundle import CODE_RE, MANIFEST, MAX_MANIFEST_BYTES, YEAR_RE, BundleError, BundleReader
 from sync.warehouse.engine import Derived, derived_tables
-from sync.warehouse.layout import Warehouse, year_of
+from sync.warehouse.layout import Warehouse, encode, year_of
 from sync.warehouse.receipts import ACCEPTED, REFUSED, Receipts
 
 MAX_LISTED = 50  # problems listed one by one; the rest are counted
@@ -113,7 +112,7 @@ def _read(reader: BundleReader, expected_school: str | None, registered: Collect
             problems.append(f"Таблица «{sheet.title}»: контрольная сумма не совпадает — файл изменён или повреждён")
             continue
         try:
-            table = pq.read_table(io.BytesIO(data))
+            table = pq.ParquetFile(pa.BufferReader(data)).read(use_threads=False)  # small: threads cost more
         except (pa.ArrowException, OSError):
             problems.append(f"Таблица «{sheet.title}»: файл Parquet не читается")
             continue
@@ -160,7 +159,7 @@ class Prepared:
     the part of intake that touches no shared state, so it may run in a worker process."""
     school: str
     academic_year: str
-    tables: dict[str, pa.Table]
+    files: dict[str, bytes]  # each table's Parquet file, encoded here (cheap to hand from a worker)
     problems: list[str]
     rows: int = 0
 
@@ -174,7 +173,8 @@ def prepare(tables: Mapping[str, pa.Table], school: str, academic_year: str, cub
     if problems:
         return Prepared(school, academic_year, {}, cap(problems))
     derived = materialise(valid, year_of(academic_year), school, cube)
-    return Prepared(school, academic_year, {**valid, **derived}, [], valid["results"].num_rows)
+    files = {name: encode(t) for name, t in {**valid, **derived}.items()}
+    return Prepared(school, academic_year, files, [], valid["results"].num_rows)
 
 
 def prepare_bundle(path: Path, cube: Derived, expected_school: str | None = None,
@@ -193,7 +193,7 @@ def commit(warehouse: Warehouse, receipts: Receipts, prepared: Prepared, via: st
     if p.problems:
         receipts.record(p.school or "?", p.academic_year or "?", via, REFUSED, p.problems, who=who)
         return Outcome(False, p.school, p.academic_year, p.problems)
-    warehouse.replace(year_of(p.academic_year), p.school, p.tables)
+    warehouse.replace(year_of(p.academic_year), p.school, p.files)
     receipts.record(p.school, p.academic_year, via, ACCEPTED, [], p.rows, who)
     return Outcome(True, p.school, p.academic_year, [], p.rows)
 
@@ -212,34 +212,57 @@ def ingest_bundle(warehouse: Warehouse, receipts: Receipts, path: Path, via: str
 
 
 PARALLEL_FROM = 16  # bundles: fewer are checked in this process (a worker's start costs about a second)
+IN_FLIGHT = 8  # bundles handed to each worker ahead of the commits: a slow commit (a disk sync) idles no worker
 
 
-def ingest_bundles(warehouse: Warehouse, receipts: Receipts, paths: Sequence[Path], via: str, cube: Derived,
+@dataclass(frozen=True)
+class _Query:
+    """An aggregate as a worker needs it (its SQL and the views it reads): sent instead of the app's own object, so
+    a worker does not import the app's reports to run it."""
+    sql: str
+    views: tuple[str, ...]
+
+
+def portable(cube: Derived) -> dict[str, _Query]:
+    named = cube if isinstance(cube, Mapping) else {"cube": cube}
+    return {name: _Query(a.sql, tuple(a.views)) for name, a in named.items()}
+
+
+def default_workers(bundles: int) -> int:
+    """Processes that check `bundles` bundles: two — the machine's cores — from PARALLEL_FROM bundles on."""
+    return min(2, os.cpu_count() or 1) if bundles >= PARALLEL_FROM else 1
+
+
+def ingest_bundles(warehouse: Warehouse, receipts: Receipts, paths: Iterable[Path], via: str, cube: Derived,
                    registered: Collection[str] | None = None, who: str = "",
                    workers: int | None = None) -> Iterator[tuple[Path, Outcome]]:
     """Many bundles (a shared folder): each is read, checked and validated in one of `workers` processes (by
-    default two — the machine's cores — from PARALLEL_FROM bundles on), while this process commits them one at a
-    time, in the given order, each school-year replaced atomically as `ingest_bundle` does."""
+    default `default_workers`), while this process commits them one at a time, in the given order, each
+    school-year replaced atomically as `ingest_bundle` does; their receipts go through one connection
+    (`Receipts.batch`). `paths` may be produced as they are taken (bundles being made while the first are checked)."""
     if workers is None:
-        workers = min(2, os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
-    if workers <= 1 or len(paths) < 2:
-        for path in paths:
-            yield path, ingest_bundle(warehouse, receipts, path, via, cube, registered=registered, who=who)
-        return
-    window = 2 * workers  # bundles in flight: bounded, so memory does not grow with the folder
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-        pending: deque[tuple[Path, Future[Prepared]]] = deque()
-        queue = iter(paths)
-        for path in queue:
-            pending.append((path, pool.submit(prepare_bundle, path, cube, None, registered)))
-            if len(pending) >= window:
-                break
-        while pending:
-            path, future = pending.popleft()
-            nxt = next(queue, None)
-            if nxt is not None:
-                pending.append((nxt, pool.submit(prepare_bundle, nxt, cube, None, registered)))
-            yield path, commit(warehouse, receipts, future.result(), via, who)
+        paths = list(paths)
+        workers = default_workers(len(paths))
+    with receipts.batch():
+        if workers <= 1:
+            for path in paths:
+                yield path, ingest_bundle(warehouse, receipts, path, via, cube, registered=registered, who=who)
+            return
+        derived = portable(cube)
+        known = None if registered is None else frozenset(registered)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+            pending: deque[tuple[Path, Future[Prepared]]] = deque()
+            queue = iter(paths)
+            for path in queue:  # bounded, so memory does not grow with the folder
+                pending.append((path, pool.submit(prepare_bundle, path, derived, None, known)))
+                if len(pending) >= IN_FLIGHT * workers:
+                    break
+            while pending:
+                path, future = pending.popleft()
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending.append((nxt, pool.submit(prepare_bundle, nxt, derived, None, known)))
+                yield path, commit(warehouse, receipts, future.result(), via, who)
 
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024

@@ -26,6 +26,13 @@ PART = "part-0.parquet"
 COMMIT = "COMMIT"
 
 
+def encode(table: pa.Table) -> bytes:
+    """A table's Parquet file, as the warehouse and bundles store it."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue().to_pybytes()
+
+
 def year_of(academic_year: str) -> int:
     """«2025/2026» -> 2025, the partition value."""
     return int(academic_year.split("/")[0])
@@ -77,10 +84,11 @@ class Warehouse:
                     shutil.rmtree(path, ignore_errors=True)
 
     @staticmethod
-    def write_table(stage: Path, table: str, data: pa.Table) -> None:
+    def write_table(stage: Path, table: str, data: pa.Table | bytes) -> None:
+        """One table into the stage: an Arrow table, or its file already encoded (`encode`, in a worker)."""
         target = stage / table
         target.mkdir(parents=True, exist_ok=True)
-        pq.write_table(data, target / PART, compression="zstd")
+        (target / PART).write_bytes(data if isinstance(data, bytes) else encode(data))
 
     def commit(self, stage: Path, year: int, school: str) -> None:
         """Swap every staged table into place for (year, school); the old partitions move to _history."""
@@ -89,7 +97,7 @@ class Warehouse:
             _fsync_dir(stage)
             self._roll_forward(stage, year, school)
 
-    def replace(self, year: int, school: str, tables: Mapping[str, pa.Table]) -> None:
+    def replace(self, year: int, school: str, tables: Mapping[str, pa.Table | bytes]) -> None:
         with self.stage() as st:
             for name, data in tables.items():
                 self.write_table(st, name, data)
@@ -102,7 +110,7 @@ class Warehouse:
             target = self.partition(table, year, school)
             target.mkdir(parents=True, exist_ok=True)
             tmp = target / f".{PART}.tmp"
-            pq.write_table(data, tmp, compression="zstd")
+            tmp.write_bytes(encode(data))
             os.replace(tmp, target / PART)
             _fsync_dir(target)
 

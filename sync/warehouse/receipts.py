@@ -6,6 +6,8 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,9 @@ CREATE TABLE IF NOT EXISTS submissions (
 );
 CREATE INDEX IF NOT EXISTS submissions_school ON submissions(school, academic_year, received_at);
 """
+
+_INSERT = ("INSERT INTO submissions (school, academic_year, received_at, via, status, problems, rows, who) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 
 ACCEPTED, REFUSED, RETURNED = "принят", "отклонён", "возвращён на доработку"
 
@@ -47,23 +52,44 @@ class Receipts:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._batches: dict[int, sqlite3.Connection] = {}  # thread -> the connection of its open `batch()`
         with self._connect() as con:
             con.executescript(_SCHEMA)
 
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30)
+    def _connect(self, check_same_thread: bool = True) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=30, check_same_thread=check_same_thread)
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=FULL")
         return con
 
     def record(self, school: str, academic_year: str, via: str, status: str, problems: list[str], rows: int = 0,
                who: str = "", at: float | None = None) -> int:
+        values = (school, academic_year, time.time() if at is None else at, via, status,
+                  json.dumps(problems, ensure_ascii=False), rows, who)
+        batch = self._batches.get(threading.get_ident())
+        if batch is not None:  # inside `batch()` on this thread: its open connection, committed at once
+            with batch:
+                return int(batch.execute(_INSERT, values).lastrowid or 0)
         with self._lock, self._connect() as con:
-            cur = con.execute("INSERT INTO submissions (school, academic_year, received_at, via, status, problems, "
-                              "rows, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                              (school, academic_year, time.time() if at is None else at, via, status,
-                               json.dumps(problems, ensure_ascii=False), rows, who))
-            return int(cur.lastrowid or 0)
+            return int(con.execute(_INSERT, values).lastrowid or 0)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Records made inside, on this thread, go through one open connection that does not wait for the disk at
+        each commit (a folder of bundles): each is committed at once and survives the process ending; only the
+        machine losing power may drop the last few, as it may the warehouse's files written just before."""
+        owner = threading.get_ident()
+        if owner in self._batches:
+            yield
+            return
+        con = self._connect(check_same_thread=False)  # a generator holding the batch may be closed on another thread
+        con.execute("PRAGMA synchronous=NORMAL")
+        self._batches[owner] = con
+        try:
+            yield
+        finally:
+            del self._batches[owner]
+            con.close()
 
     def return_for_correction(self, school: str, academic_year: str, comment: str) -> bool:
         """Mark the school-year's last accepted submission as returned, with the lab's comment."""
