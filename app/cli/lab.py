@@ -239,7 +239,7 @@ def indicators(as_json: bool = typer.Option(False, "--json", help="Вывест�
 @lab_cli.command("rebuild-cubes")
 @friendly
 def rebuild_cubes() -> None:
-    """Досчитать хранимые таблицы (кубы, гистограммы баллов, суммы по заданиям) для учебных лет школ, принятых без них."""
+    """Досчитать хранимые таблицы (кубы, гистограммы баллов, суммы по заданиям) для принятых без них учебных лет."""
     from sync.warehouse.rebuild import rebuild_derived
 
     ctx = lab_context()
