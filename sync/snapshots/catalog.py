@@ -67,15 +67,17 @@ def take_snapshot(store: SheetStore, data_dir: str | Path, note: str = "", *, ki
     if store.kind == "local":
         sid = Path(sid).name  # never a full path of the server's disk
     return write_snapshot(grids, data_dir, store_kind=store.kind, spreadsheet_id=sid, note=note, kind=kind,
-                          now=now, progress=lambda f, m: report(0.1 + 0.9 * f, m), workbook=workbook)
+                          now=now, progress=lambda f, m: report(0.1 + 0.9 * f, m), workbook=workbook, trimmed=True)
 
 
 def write_snapshot(grids: dict[str, Grid], data_dir: str | Path, *, store_kind: str, spreadsheet_id: str,
                    note: str = "", kind: str = MANUAL, now: datetime | None = None,
-                   progress: Progress | None = None, workbook: bool = True) -> SnapshotInfo:
+                   progress: Progress | None = None, workbook: bool = True, trimmed: bool = False) -> SnapshotInfo:
+    """`trimmed`: the grids come from a store's read_all, which trims them already (no second copy of each row)."""
     report = progress or (lambda _f, _m: None)
     created = (now or now_utc()).astimezone(UTC).replace(microsecond=0)
-    grids = {t: trim_grid(g) for t, g in grids.items()}
+    if not trimmed:
+        grids = {t: trim_grid(g) for t, g in grids.items()}
     # Progress is weighted by rows; an xlsx row costs about twenty Parquet rows.
     total, done = max(sum(len(g) for g in grids.values()) * (21 if workbook else 1), 1), 0
     root = snapshots_root(data_dir)
