@@ -10,7 +10,7 @@ from app.config import Settings
 from reports.analytics.indicators import LEVEL_BANDS
 from reports.analytics.level_bands import parse_level_bands
 from reports.analytics.periods import CALENDAR, parse_calendar
-from reports.export.letterhead import LETTERHEAD, TemplateError, check_template
+from reports.export.letterhead_config import LETTERHEAD, TemplateError
 from sheets_schema import SCHEMA
 from sheets_schema.errors import UserFacingError
 from sync.cache import WorkbookCache
@@ -85,6 +85,8 @@ def configure_letterhead(settings: Settings) -> str:
     message says why (the administration page shows it); '' when all is well."""
     template, problem = read_template(settings.data_dir), ""
     if template is not None:
+        from reports.export.letterhead import check_template  # python-docx only when the school has its own
+
         try:
             check_template(template)
         except TemplateError as exc:

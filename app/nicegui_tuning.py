@@ -91,6 +91,7 @@ def install() -> None:
 # hundreds of pages in memory. A browser connects within a second of the page arriving; a page that is still
 # being built is never dropped (the mark is set when its body has finished).
 BUILT_PAGE_SECONDS = 10.0  # a loaded machine can take seconds to load the page script and connect
+UNCONNECTED_PAGES = 24  # at most this many built pages wait for their browser (each holds 1.5-2 MB)
 _BUILT = "_edumon_built_at"
 
 
@@ -98,15 +99,23 @@ def mark_built(client: Client) -> None:
     setattr(client, _BUILT, time.time())
 
 
-def prune_built(older_than: float = BUILT_PAGE_SECONDS) -> int:
-    """Delete built pages no browser has connected to within `older_than` seconds; how many went."""
-    now, gone = time.time(), 0
+def prune_built(older_than: float = BUILT_PAGE_SECONDS, keep_at_most: int = UNCONNECTED_PAGES) -> int:
+    """Delete built pages no browser has connected to within `older_than` seconds, and the oldest ones beyond
+    `keep_at_most` (under a burst of requests the pages waiting for a browser would otherwise hold hundreds of MB);
+    how many went. A browser whose page went reloads it."""
+    now = time.time()
+    waiting: list[tuple[float, Client]] = []
     for client in list(Client.instances.values()):
         built = getattr(client, _BUILT, None)
-        if built is None or now - built <= older_than:
-            continue
+        if built is None:
+            continue  # still being built
         if client.has_socket_connection or client._num_connections or client._delete_tasks:
             continue  # a browser is (or was) here: NiceGUI keeps the page while it may reconnect
-        client.delete()
-        gone += 1
+        waiting.append((built, client))
+    waiting.sort(key=lambda item: item[0], reverse=True)  # newest first
+    gone = 0
+    for rank, (built, client) in enumerate(waiting):
+        if rank >= keep_at_most or now - built > older_than:
+            client.delete()
+            gone += 1
     return gone

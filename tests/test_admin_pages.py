@@ -15,7 +15,8 @@ from nicegui.testing import User
 from app.admin import parse_since, status_lines
 from app.pages.audit import rows_of
 from app.state import ctx
-from reports.export.letterhead import LETTERHEAD, default_template
+from reports.export.letterhead import default_template
+from reports.export.letterhead_config import LETTERHEAD
 from sheets_schema.errors import UserFacingError
 from sync.convert import read_template
 from sync.users import UserStore

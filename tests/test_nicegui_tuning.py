@@ -73,3 +73,19 @@ def test_only_built_pages_nobody_connected_to_are_dropped(monkeypatch) -> None:
                                                                                 left))})
     assert tuning.prune_built(10) == 1
     assert [c.deleted for c in (building, fresh, old, connected, left)] == [False, False, True, False, False]
+
+
+def test_beyond_the_cap_the_oldest_unconnected_pages_go_first(monkeypatch) -> None:
+    from nicegui import Client
+
+    pages = [FakeClient() for _ in range(5)]
+    for age, c in enumerate(pages):  # pages[0] is the newest, pages[4] the oldest; all younger than 10 s
+        tuning.mark_built(c)  # type: ignore[arg-type]
+        setattr(c, tuning._BUILT, getattr(c, tuning._BUILT) - age)
+    connected = FakeClient(connected=True)
+    tuning.mark_built(connected)  # type: ignore[arg-type]
+    setattr(connected, tuning._BUILT, getattr(connected, tuning._BUILT) - 9)
+    monkeypatch.setattr(Client, "instances", {str(i): c for i, c in enumerate([*pages, connected])})
+    assert tuning.prune_built(10, keep_at_most=3) == 2
+    assert [c.deleted for c in pages] == [False, False, False, True, True]
+    assert not connected.deleted

@@ -24,7 +24,7 @@ from app.roles import Role
 from app.state import ctx
 from app.upload_guard import install_upload_guard
 from reports.analytics.portfolio import full_names
-from reports.export.letterhead import LETTERHEAD, TemplateError, check_template, default_template
+from reports.export.letterhead_config import LETTERHEAD, TemplateError
 from sheets_schema.errors import UserFacingError
 from sync.convert import read_template, save_template
 from sync.users import Account
@@ -168,6 +168,8 @@ async def _take_template(e: events.UploadEventArguments, state: ui.label) -> Non
         ui.notify("Бланк справки больше 20 МБ — так много он занимать не может", type="negative")
         return
     data = await e.file.read()
+    from reports.export.letterhead import check_template  # python-docx loads when a letterhead is handled
+
     try:
         await background.io_bound(check_template, data)
     except TemplateError as exc:
@@ -196,6 +198,8 @@ def _letterhead_page() -> None:
     state = ui.label(_template_state()).mark("letterhead-state")
 
     async def download() -> None:
+        from reports.export.letterhead import default_template
+
         current = await background.io_bound(read_template, c.settings.data_dir)
         ui.download.content(current or default_template(), "Бланк справки.docx", DOCX)
 

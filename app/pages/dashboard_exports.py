@@ -13,9 +13,6 @@ from nicegui import ui
 
 from app.pages.downloads import XLSX, Export, export_buttons, file_name, report_exports
 from reports.analytics.rollup import parallel_label
-from reports.export.docx import spravka_docx
-from reports.export.pdf import spravka_pdf
-from reports.export.xlsx import olympiad_xlsx, spravka_xlsx, staff_xlsx
 from reports.labels import class_label, person_label
 from reports.spravka.document import Spravka
 from reports.spravka.school import class_spravka, parallel_spravka, school_spravka, teacher_spravka
@@ -64,6 +61,36 @@ def _teacher_name(frames: Mapping[str, pd.DataFrame], teacher_id: str) -> str:
                ) or teacher_id
 
 
+def _docx(spravka: Spravka) -> bytes:
+    from reports.export.docx import spravka_docx  # the export libraries load with the first download, not the server
+
+    return spravka_docx(spravka)
+
+
+def _xlsx(spravka: Spravka) -> bytes:
+    from reports.export.xlsx import spravka_xlsx
+
+    return spravka_xlsx(spravka)
+
+
+def _pdf(spravka: Spravka) -> bytes:
+    from reports.export.pdf import spravka_pdf
+
+    return spravka_pdf(spravka, docx_to_pdf)
+
+
+def _staff(frames: Mapping[str, pd.DataFrame], today: dt.date) -> bytes:
+    from reports.export.xlsx import staff_xlsx
+
+    return staff_xlsx(frames, today)
+
+
+def _olympiads(frames: Mapping[str, pd.DataFrame]) -> bytes:
+    from reports.export.xlsx import olympiad_xlsx
+
+    return olympiad_xlsx(frames)
+
+
 def exports_panel(level: str, keys: Mapping[str, Any], parallel: int | None, facts: pd.DataFrame,
                   frames: Mapping[str, pd.DataFrame], period: str | None, whole_school: bool,
                   marker_prefix: str = "", base: pd.DataFrame | None = None) -> None:
@@ -74,15 +101,15 @@ def exports_panel(level: str, keys: Mapping[str, Any], parallel: int | None, fac
     exports: list[Export] = []
     if found is not None:
         stem, build = found
-        exports += report_exports(stem, lambda: spravka_docx(build()), lambda: spravka_xlsx(build()),
-                                  lambda: spravka_pdf(build(), docx_to_pdf), marker_prefix)
+        exports += report_exports(stem, lambda: _docx(build()), lambda: _xlsx(build()), lambda: _pdf(build()),
+                                  marker_prefix)
     if whole_school and level == "school" and parallel is None:
         today = dt.date.today()
         exports += [Export("Кадры (Excel)", "groups", "download-staff", file_name("Кадры на", f"{today:%d.%m.%Y}",
                                                                                   ext="xlsx"),
-                           XLSX, lambda: staff_xlsx(frames, today)),
+                           XLSX, lambda: _staff(frames, today)),
                     Export("Олимпиады (Excel)", "emoji_events", "download-olympiads",
-                           file_name("Олимпиады", ext="xlsx"), XLSX, lambda: olympiad_xlsx(frames))]
+                           file_name("Олимпиады", ext="xlsx"), XLSX, lambda: _olympiads(frames))]
     if exports:
         with ui.column().classes("gap-1").mark(f"{marker_prefix}exports"):
             export_buttons(exports)

@@ -19,9 +19,6 @@ from app.pages.downloads import export_buttons, report_exports
 from app.pages.work_chart import task_chart
 from app.pages.work_cycle import cycle_panel, may_keep_cycle
 from reports.analytics.indicators import scales_text
-from reports.export.docx import work_docx
-from reports.export.pdf import work_pdf
-from reports.export.xlsx import work_xlsx
 from reports.labels import column_title, fmt_num
 from reports.spravka.narrative import (
     CLASS_COLUMNS,
@@ -71,10 +68,27 @@ def _cards(report: WorkReport) -> None:
                 ui.label(text).classes("text-h5").mark(f"work-{key}")
 
 
+def _docx(report: WorkReport) -> bytes:
+    from reports.export.docx import work_docx  # the export libraries (python-docx, matplotlib, openpyxl) load with
+
+    return work_docx(report)  # the first download, not with the server
+
+
+def _xlsx(report: WorkReport) -> bytes:
+    from reports.export.xlsx import work_xlsx
+
+    return work_xlsx(report)
+
+
+def _pdf(report: WorkReport) -> bytes:
+    from reports.export.pdf import work_pdf
+
+    return work_pdf(report, docx_to_pdf)
+
+
 def _downloads(report: WorkReport) -> None:
     base = f"Справка {report.scope_label} {report.subject} {report.kind} {report.date}"
-    export_buttons(report_exports(base, lambda: work_docx(report), lambda: work_xlsx(report),
-                                  lambda: work_pdf(report, docx_to_pdf)))
+    export_buttons(report_exports(base, lambda: _docx(report), lambda: _xlsx(report), lambda: _pdf(report)))
 
 
 def render(report: WorkReport, class_links: Sequence[tuple[str, str]] = ()) -> None:

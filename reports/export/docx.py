@@ -33,7 +33,8 @@ from reports.export.docx_layout import (
     turn,
     widths_for,
 )
-from reports.export.letterhead import LETTERHEAD, SMALL_STYLE, TABLE_STYLE, Letterhead, open_letterhead, style_or_none
+from reports.export.letterhead import SMALL_STYLE, TABLE_STYLE, Letterhead, open_letterhead, style_or_none
+from reports.export.letterhead_config import LETTERHEAD
 from reports.labels import fmt_num
 from reports.spravka.document import WORD_ROWS, Chart, Figures, Paragraph, Section, Spravka, TableBlock, cell_value
 from reports.spravka.narrative import WorkReport

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -22,30 +21,11 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from reports.export.docx_layout import TEXT_WIDTH, field, has_field, page_setup
-from sheets_schema.errors import UserFacingError
+from reports.export.letterhead_config import Letterhead, TemplateError
 
 SCHOOL, PERIOD = "{школа}", "{период}"
 TABLE_STYLE, SMALL_STYLE = "TableText", "TableTextSmall"  # paragraph styles of table cells: 9 and 8 pt
 TEMPLATE_LIMIT = 20 * 1024 * 1024  # a letterhead with a logo is a few hundred KB; nothing sane is bigger
-
-
-class TemplateError(UserFacingError):
-    """A letterhead file that cannot serve; the message is Russian."""
-
-
-@dataclass
-class Letterhead:
-    """The school's name and its template (None: the default template)."""
-
-    school: str = ""
-    template: bytes | None = None
-
-    def configure(self, school: str, template: bytes | None) -> None:
-        """Use this name and template from now on; called once at start-up (the template checked already)."""
-        self.school, self.template = school, template
-
-
-LETTERHEAD = Letterhead()
 
 
 def _add_styles(doc: DocxDocument) -> None:

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.export.letterhead import LETTERHEAD
+from reports.export.letterhead_config import LETTERHEAD
 from reports.spravka.document import WEAK_MARK, Chart, Figures, Paragraph, Spravka, TableBlock
 from reports.spravka.narrative import WorkReport
 from reports.spravka.staff import Frames, olympiad_document, staff_document

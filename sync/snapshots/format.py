@@ -16,10 +16,6 @@ from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 import pyarrow as pa
-from openpyxl import Workbook as XlsxWorkbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from sheets_schema import col_letter
 from sheets_schema.errors import UserFacingError
@@ -134,12 +130,17 @@ def _from_table(table: pa.Table) -> Grid:
     return grid
 
 
-_BOLD = Font(bold=True)
 _XLSX_MAX_ROWS, _XLSX_MAX_CELL = 1_048_576, 32_767
 
 
 def write_xlsx(path: Path | BinaryIO, grids: dict[str, Grid], step: Callable[[str, int], None] | None = None) -> None:
     """For people: every cell written as text (a "=1+1" or "#N/A" stays text), bold frozen header."""
+    from openpyxl import Workbook as XlsxWorkbook  # built off the hot path, so the server need not load openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
     wb = XlsxWorkbook(write_only=True)
     used: set[str] = set()
     for title, grid in grids.items():
@@ -155,7 +156,7 @@ def write_xlsx(path: Path | BinaryIO, grids: dict[str, Grid], step: Callable[[st
                 cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:_XLSX_MAX_CELL] if value else None
                 cell.data_type = "s"  # never "f" for "=1+1" nor "e" for "#N/A"
                 if i == 0:
-                    cell.font = _BOLD
+                    cell.font = bold
             ws.append(cells)
     wb.save(path)
     if isinstance(path, Path):
