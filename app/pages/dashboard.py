@@ -30,18 +30,14 @@ from app.frame import frame
 from app.pages import dashboard_charts as charts
 from app.pages import dashboard_panels as panels
 from app.pages.dashboard_exports import exports_panel
-from app.pages.dashboard_panels import digits_of
+from app.pages.dashboard_tables import crumbs, level_rows, level_table
 from app.pages.forecast_panel import class_forecast, student_forecast
-from app.pages.portfolio import link_cell
 from reports.analytics import portfolio as pf
 from reports.analytics.dashboard import WHOLE_YEAR, Filters, headline, narrow, periods_with_results
-from reports.analytics.indicators import DISTRIBUTION
 from reports.analytics.rollup import children, class_rollup, parallel_label, subject_rollup
 from reports.analytics.teachers import teacher_facts
-from reports.labels import INDICATOR_LABELS, LEVEL_NAMES, column_title, fmt_num
+from reports.labels import LEVEL_NAMES, column_title
 
-SHOWN = ("N", "absent", *DISTRIBUTION, "success_pct", "quality_pct", "sou_pct", "mean_mark",
-         "quality_pct_vs_parent")
 T = TypeVar("T")
 FILTER_KEYS = ("period", "kind", "subject", "parallel")
 LEVEL_KEYS = ("axis", "class", "student", "department", "teacher")
@@ -127,44 +123,6 @@ def filter_bar(view: View, options: Mapping[str, Mapping[str, str]], filters: Fi
             ui.select(choices, value=value, label=FILTER_TITLES[key],
                       on_change=lambda e, key=key: ui.navigate.to(view.refiltered(key, e.value or None))
                       ).classes("min-w-[200px]").mark(f"filter-{key}")
-
-
-def level_rows(rows: pd.DataFrame, link_of: Callable[[Mapping[str, Any]], str], key: str | None = None
-               ) -> list[dict[str, Any]]:
-    """Rows of one level as table rows: the name and every number as text, the row's link (`href`) to the level
-    below; `key` names the column that identifies a row."""
-    body = []
-    for i, rec in enumerate(rows.to_dict("records")):
-        row = {"_key": str(rec[key]) if key else i, "label": str(rec["label"]), "href": link_of(rec)}
-        row.update({c: fmt_num(rec[c], digits_of(c)) for c in SHOWN})
-        body.append(row)
-    return body
-
-
-NUMBER_COLUMNS = [{"name": c, "label": "Качество: ± к уровню выше, п. п." if c == "quality_pct_vs_parent"
-                   else INDICATOR_LABELS[c], "field": c, "align": "right"} for c in SHOWN]
-
-
-def level_table(body: list[dict[str, Any]], marker: str, first_title: str) -> ui.table:
-    """Prepared rows of one level (`level_rows`) as one table (titles from reports.labels): the name and every
-    number open the level below."""
-    cols = [{"name": "label", "label": first_title, "field": "label", "align": "left"}, *NUMBER_COLUMNS]
-    table = panels.shared(ui.table(columns=cols, rows=[], row_key="_key", pagination=0), rows=body).classes(
-        "w-full").props("dense flat wrap-cells").mark(marker)
-    table.add_slot("body-cell", link_cell("href", "props.col.name === 'label' ? 'text-primary' : "
-                                                  "'text-black no-underline'"))
-    return table
-
-
-def crumbs(items: list[tuple[str, str]]) -> None:
-    with ui.row().classes("items-center gap-1").mark("breadcrumbs"):
-        for i, (label, target) in enumerate(items):
-            if i:
-                ui.label("›")
-            if i < len(items) - 1:
-                ui.link(label, target)
-            else:
-                ui.label(label).classes("text-weight-bold")
 
 
 def _one(table: pd.DataFrame, level: str, **keys: Any) -> pd.Series | None:
