@@ -47,6 +47,28 @@ def test_resubmission_replaces_never_duplicates(school: dict, lab: tuple, tmp_pa
     assert [pd.read_parquet(p).shape[0] for p in history] == [len(school["results"]), len(fewer["results"])]
 
 
+def test_an_open_engine_sees_a_resubmission_in_its_cube_held_in_memory(school: dict, lab: tuple,
+                                                                       tmp_path: Path) -> None:
+    wh, rc = lab
+    assert ingest_bundle(wh, rc, make_bundle(tmp_path / "1.zip", school), "загрузка", CUBE).ok
+    engine = Engine(wh, CUBE.sql)
+    held = engine._con.sql("SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = '_resident_cube'").fetchall()
+    assert held == [(1,)]  # the small stored cube is read from memory, not from one file per school on each query
+    assert engine.run(TOWN_BY_SCHOOL_FROM_CUBE)["enrolled"].sum() == len(school["results"])
+    fewer = dict(school, results=school["results"].iloc[:40].reset_index(drop=True))
+    assert ingest_bundle(wh, rc, make_bundle(tmp_path / "2.zip", fewer), "загрузка", CUBE).ok
+    assert engine.run(TOWN_BY_SCHOOL_FROM_CUBE)["enrolled"].sum() == len(school["results"])  # until refreshed
+    engine.refresh()
+    assert engine.run(TOWN_BY_SCHOOL_FROM_CUBE)["enrolled"].sum() == 40
+    files = engine._resident["cube"]
+    engine.refresh()  # nothing changed on disk: the held copy stays
+    assert engine._resident["cube"] is files
+    assert ingest_bundle(wh, rc, make_bundle(tmp_path / "3.zip", school, code="0042"), "загрузка", CUBE).ok
+    engine.refresh()
+    assert engine.run(TOWN_BY_SCHOOL_FROM_CUBE).groupby("school")["enrolled"].sum().to_dict() == {
+        "0042": len(school["results"]), "sch-t1": 40}
+
+
 def test_years_and_schools_lie_side_by_side(school: dict, lab: tuple, tmp_path: Path) -> None:
     wh, rc = lab
     assert ingest_bundle(wh, rc, make_bundle(tmp_path / "a.zip", school, year="2024/2025"), "загрузка", CUBE).ok
