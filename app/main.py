@@ -120,7 +120,7 @@ def run(settings: Settings | None = None) -> None:
     print(f"edumon: {url}  (хранилище: {ctx.store.kind}, учебный год {settings.academic_year})", flush=True)
     ui.run(host=settings.host, port=settings.port, reload=False, show=False, title="edumon",
            language="ru", favicon="📊", show_welcome_message=False, storage_secret=ctx.session_secret(),
-           session_middleware_kwargs=session_cookie(settings))
+           session_middleware_kwargs=session_cookie(settings), gzip_middleware_factory=nicegui_tuning.gzip)
 
 
 if __name__ in {"__main__", "__mp_main__"}:

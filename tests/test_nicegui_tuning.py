@@ -124,3 +124,30 @@ def test_full_collections_are_ten_times_rarer_once_the_heap_is_settled() -> None
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_responses_are_compressed_at_the_chosen_level() -> None:
+    import random
+    import zlib
+
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    pick = random.Random(7)
+    words = ["успеваемость", "качество", "5 «А»", "ВПР", "математика", "средний балл", "учитель", "СОУ"]
+    text = " ".join(f"{pick.choice(words)} {pick.randint(0, 1000)}" for _ in range(20_000))
+    site = Starlette(routes=[Route("/", lambda request: PlainTextResponse(text))])
+    with TestClient(tuning.gzip(site)) as client:
+        raw = client.get("/", headers={"Accept-Encoding": "gzip"})
+        assert raw.headers["content-encoding"] == "gzip"
+        assert raw.text == text
+        small = client.get("/", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in small.headers
+
+    def size_at(level: int) -> int:
+        z = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        return len(z.compress(text.encode()) + z.flush())
+
+    assert raw.num_bytes_downloaded == size_at(tuning.GZIP_LEVEL) != size_at(9)

@@ -7,7 +7,7 @@ import logging
 
 from nicegui import app, ui
 
-from app import background
+from app import background, nicegui_tuning
 from app.config import Settings
 from app.lab import pages
 from app.lab.context import LabContext, build_lab_context
@@ -59,4 +59,4 @@ def run_lab(settings: Settings) -> None:
           f"учебный год {settings.academic_year})", flush=True)
     ui.run(host=settings.host, port=settings.port, reload=False, show=False, title="edumon · лаборатория",
            language="ru", favicon="🏛", show_welcome_message=False, storage_secret=ctx.session_secret(),
-           session_middleware_kwargs=session_cookie(settings))
+           session_middleware_kwargs=session_cookie(settings), gzip_middleware_factory=nicegui_tuning.gzip)
