@@ -112,8 +112,10 @@ def remove_elements(self: Client, elements: Any) -> None:
     element_list = list(elements)
     _remove_elements(self, element_list)
     for element in element_list:
-        for observable in (element._classes, element._style, element._props):  # noqa: SLF001
-            observable._change_handlers.clear()  # noqa: SLF001
+        for name in ("_classes", "_style", "_props"):  # another NiceGUI without them: nothing is released early
+            handlers = getattr(getattr(element, name, None), "_change_handlers", None)
+            if isinstance(handlers, list):
+                handlers.clear()
 
 
 def install() -> None:
