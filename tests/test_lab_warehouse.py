@@ -13,6 +13,7 @@ from reports import results_facts
 from reports.analytics.indicators import mark_summary
 from reports.district import CUBE, TOWN_BY_SCHOOL_FROM_CUBE, TOWN_BY_SCHOOL_FROM_RAW, with_rates
 from reports.district.aggregates import CUBE_KEYS, ROW_COUNTS
+from sync.warehouse import engine as engine_module
 from sync.warehouse.engine import Engine
 from sync.warehouse.intake import ingest_bundle
 from sync.warehouse.layout import COMMIT, Warehouse
@@ -47,8 +48,8 @@ def test_resubmission_replaces_never_duplicates(school: dict, lab: tuple, tmp_pa
     assert [pd.read_parquet(p).shape[0] for p in history] == [len(school["results"]), len(fewer["results"])]
 
 
-def test_an_open_engine_sees_a_resubmission_in_its_cube_held_in_memory(school: dict, lab: tuple,
-                                                                       tmp_path: Path) -> None:
+def test_an_open_engine_sees_a_resubmission_in_its_cube_held_in_memory(school: dict, lab: tuple, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     wh, rc = lab
     assert ingest_bundle(wh, rc, make_bundle(tmp_path / "1.zip", school), "загрузка", CUBE).ok
     engine = Engine(wh, CUBE.sql)
@@ -67,6 +68,13 @@ def test_an_open_engine_sees_a_resubmission_in_its_cube_held_in_memory(school: d
     engine.refresh()
     assert engine.run(TOWN_BY_SCHOOL_FROM_CUBE).groupby("school")["enrolled"].sum().to_dict() == {
         "0042": len(school["results"]), "sch-t1": 40}
+    monkeypatch.setattr(engine_module, "RESIDENT_BYTES", 1)  # grown past the limit: read from the files again
+    assert ingest_bundle(wh, rc, make_bundle(tmp_path / "4.zip", fewer, code="0042"), "загрузка", CUBE).ok
+    engine.refresh()
+    assert engine._con.sql("SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = '_resident_cube'").fetchall() == [
+        (0,)]  # the copy in memory is dropped, not kept beside the view over the files
+    assert engine.run(TOWN_BY_SCHOOL_FROM_CUBE).groupby("school")["enrolled"].sum().to_dict() == {
+        "0042": 40, "sch-t1": 40}
 
 
 def test_years_and_schools_lie_side_by_side(school: dict, lab: tuple, tmp_path: Path) -> None:

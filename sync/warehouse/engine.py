@@ -131,21 +131,26 @@ class Engine:
             for name in stored:
                 self._stored_view(name, seen[name])
             for name in computed:
-                self._resident.pop(name, None)
                 self._con.execute(f"CREATE OR REPLACE VIEW {name} AS {self.derived[name]}")
+                self._release(name)
             self._seen = seen
 
     def _stored_view(self, name: str, files: Files) -> None:
         """A stored derived table's view: over a copy in memory when its files are small (`RESIDENT_BYTES`),
         re-read only when a file was added, removed or replaced; over the files otherwise."""
         if sum(size for _ino, _mtime, size in files.values()) >= RESIDENT_BYTES:
-            self._resident.pop(name, None)
             self._con.execute(f"CREATE OR REPLACE VIEW {name} AS {self._scan(name, '*')}")
+            self._release(name)
             return
         if self._resident.get(name) != files:
             self._con.execute(f"CREATE OR REPLACE TABLE _resident_{name} AS {self._scan(name, '*')}")
             self._resident[name] = files
         self._con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM _resident_{name}")
+
+    def _release(self, name: str) -> None:
+        """Drop the copy in memory of a table no longer read from it (grown past the limit, or computed again)."""
+        if self._resident.pop(name, None) is not None:
+            self._con.execute(f"DROP TABLE IF EXISTS _resident_{name}")
 
     def _scan(self, table: str, school: str) -> str:
         return (f"SELECT * FROM read_parquet({_quote(self.warehouse.root / table / '*' / f'school={school}' / PART)}"
