@@ -120,3 +120,16 @@ def no_such_date(text: str) -> str:
     if day > last:
         return f"Такой даты нет — в {_MONTHS_IN[month - 1]} {year} года {last} {'день' if last == 31 else 'дней'}"
     return "Такой даты нет"
+
+
+def fmt_number(v: Any) -> str:
+    """A number as a cell shows it: integers without a fraction, a decimal comma, nothing for a missing value."""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if np.isnan(f):
+        return ""
+    if not np.isfinite(f):  # only typed data holds it (text never reads as inf): shown, never a crash
+        return "∞" if f > 0 else "-∞"
+    return str(int(f)) if f == int(f) else f"{f:g}".replace(".", ",")

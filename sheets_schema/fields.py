@@ -26,6 +26,7 @@ from .cells import (
     arrow_strings,
     as_text,
     filled_text,
+    fmt_number,
     has_messages,
     longer,
     merge_messages,
@@ -180,18 +181,6 @@ class Number(FieldType):
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
             return ""
         return fmt_number(value)
-
-
-def fmt_number(v: Any) -> str:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return str(v)
-    if np.isnan(f):
-        return ""
-    if not np.isfinite(f):  # only typed data holds it (text never reads as inf): shown, never a crash
-        return "∞" if f > 0 else "-∞"
-    return str(int(f)) if f == int(f) else f"{f:g}".replace(".", ",")
 
 
 @dataclass(frozen=True)
