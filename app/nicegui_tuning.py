@@ -105,7 +105,6 @@ def _dumps(*args: Any, **kwargs: Any) -> str:
 # then frees 100-160 thousand objects in one 0.3-0.4 s pause in the middle of some request. Dropping those handlers
 # once an element is removed (it is never rendered again) lets reference counting free it where it is deleted.
 _remove_elements = Client.remove_elements
-_RELEASES = "_edumon_releases"
 
 
 def remove_elements(self: Client, elements: Any) -> None:
@@ -122,9 +121,7 @@ def install() -> None:
     """Route NiceGUI's helper through the memo and its page JSON through the fast escape, and let removed elements
     go without the collector (idempotent)."""
     helpers.expects_arguments = expects_arguments  # type: ignore[assignment]
-    if not getattr(Client.remove_elements, _RELEASES, False):
-        setattr(remove_elements, _RELEASES, True)
-        Client.remove_elements = remove_elements  # type: ignore[method-assign]
+    Client.remove_elements = remove_elements  # type: ignore[method-assign]
     if _SOUND and not isinstance(client_module.json, SimpleNamespace):
         client_module.json = SimpleNamespace(  # type: ignore[assignment]
             dumps=_dumps, loads=nicegui_json.loads, NiceGUIJSONResponse=nicegui_json.NiceGUIJSONResponse)
