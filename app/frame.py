@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from html import escape
 
 from nicegui import ui
 
@@ -24,6 +25,18 @@ NAV = [("Обзор школы", "/", "overview"), ("Мой кабинет", "/m
        ("Запись", "/admin/status", "status"), ("Бланк справки", "/admin/letterhead", "letterhead")]
 
 
+def header_strip(brand: str, subtitle: str, links: Iterable[tuple[str, str]]) -> None:
+    """The header's name, subtitle and navigation links as one element of plain HTML: every page builds its header,
+    and a dozen NiceGUI links with their labels cost more than the rest of a small page. Every text and address is
+    escaped; the links are ordinary anchors, as ui.link makes them."""
+    parts = [f'<span class="text-h6 text-weight-bold">{escape(brand)}</span>']
+    if subtitle:
+        parts.append(f'<span class="text-subtitle2 opacity-80">{escape(subtitle)}</span>')
+    parts += [f'<a class="text-white no-underline" href="{escape(target)}">{escape(label)}</a>'
+              for label, target in links]
+    ui.html("".join(parts), sanitize=False).classes("row items-center gap-4").mark("nav")
+
+
 @contextmanager
 def frame(title: str) -> Iterator[None]:
     c = ctx()
@@ -31,13 +44,9 @@ def frame(title: str) -> Iterator[None]:
     ui.page_title(f"{title} — edumon")
     leave_guard.install()  # unsaved edits of any page ask before the page is left
     with ui.header().classes("items-center justify-between bg-indigo-8 q-px-md"):
-        with ui.row().classes("items-center gap-4"):
-            ui.label("edumon").classes("text-h6 text-weight-bold")
-            ui.label(c.settings.school_name).classes("text-subtitle2 opacity-80")
-            account = current_account()
-            for label, target, key in NAV:
-                if can_open(account, key):
-                    ui.link(label, target).classes("text-white no-underline")
+        account = current_account()
+        header_strip("edumon", c.settings.school_name,
+                     ((label, target) for label, target, key in NAV if can_open(account, key)))
         with ui.row().classes("items-center gap-3"):
             n = len(workbook.issues)
             if can_open(account, "issues"):  # no badge pointing at a page this person cannot open

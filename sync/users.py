@@ -66,6 +66,7 @@ class UserStore:
         self._hasher = PasswordHasher()
         self._dummy_hash = ""
         self.verifications = 0  # argon2 verifications done (tests count them: one per attempt, whatever the login)
+        self._local = threading.local()  # one connection per thread, opened at its first use
         with self._conn() as c:
             c.executescript(_SCHEMA)
             if "client" not in {r[1] for r in c.execute("PRAGMA table_info(sign_ins)")}:
@@ -73,8 +74,13 @@ class UserStore:
             c.execute("CREATE INDEX IF NOT EXISTS sign_ins_client ON sign_ins(client, at)")
 
     def _conn(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
+        """This thread's connection (used as `with self._conn() as c:` — a transaction, committed or rolled back).
+        Kept open: every page asks for the signed-in account, and opening SQLite costs more than the query."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            self._local.conn = conn
         return conn
 
     @staticmethod

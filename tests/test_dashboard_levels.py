@@ -18,6 +18,7 @@ from reports import results_facts, select
 from reports.labels import fmt_num
 from sheets_schema import SCHEMA, validate_workbook
 from tests.conftest import sign_in
+from tests.html_parts import card, href, html_of
 
 pytestmark = pytest.mark.ui_app("manual_drain")
 
@@ -60,7 +61,7 @@ def text_of(user: User, marker: str) -> str:
 async def cards_are(user: User, path: str, wrote: int, quality: str) -> None:
     await user.open(path)
     await user.should_see(marker="card-year-N")
-    assert (text_of(user, "card-year-N"), text_of(user, "card-year-quality_pct")) == (fmt_num(wrote, 0), quality)
+    assert (card(user, "card-year-N")[0], card(user, "card-year-quality_pct")[0]) == (fmt_num(wrote, 0), quality)
 
 
 async def test_cards_follow_parallel_class_and_student(data_dir: Path, school, user: User) -> None:
@@ -77,8 +78,7 @@ async def test_cards_follow_parallel_class_and_student(data_dir: Path, school, u
     assert "9" in text_of(user, "cards-level")  # «Показатели: 9«А»»
     await cards_are(user, f"/dashboard?parallel=9&class={cls}&student={student}", *at_student)
     # the links of a card keep the level: the period opens at the same student
-    (link,) = user.find(marker="card-year-N").elements
-    assert f"student={student}" in link.props["href"]
+    assert f"student={student}" in str(href(html_of(user, "card-year-N")))
 
 
 async def test_a_teachers_cards_are_their_own_results(data_dir: Path, school, user: User) -> None:
@@ -96,7 +96,7 @@ async def test_a_teachers_cards_are_their_own_results(data_dir: Path, school, us
     await user.open(f"/dashboard?axis=subjects&department={dep}&subject={subject}&teacher={teacher}"
                     f"&period={quote_plus(period)}")
     await user.should_see(marker="card-period-N")
-    assert (text_of(user, "card-period-N"), text_of(user, "card-period-quality_pct")) == (fmt_num(wrote, 0), quality)
+    assert (card(user, "card-period-N")[0], card(user, "card-period-quality_pct")[0]) == (fmt_num(wrote, 0), quality)
 
 
 async def test_a_scoped_person_sees_their_slice_named_as_such(data_dir: Path, user: User) -> None:

@@ -151,3 +151,45 @@ def test_responses_are_compressed_at_the_chosen_level() -> None:
         return len(z.compress(text.encode()) + z.flush())
 
     assert raw.num_bytes_downloaded == size_at(tuning.GZIP_LEVEL) != size_at(9)
+
+
+def test_no_update_is_queued_before_the_page_is_rendered_and_every_one_after() -> None:
+    """While a page is built its changes are not queued (the HTML carries them); once the HTML is made, a change is
+    queued for the browser exactly as NiceGUI queues it, and so is a removal."""
+    from nicegui import Client, ui
+    from nicegui.page import page
+
+    tuning.install()
+    client = Client(page(""), request=None)
+    with client:
+        label = ui.label("5 «А»").classes("text-h6")
+        label.set_text("6 «Б»")
+        gone = ui.label("уйдёт")
+        gone.delete()
+    assert label.id not in client.outbox.updates and gone.id not in client.outbox.updates
+    client._response_built = True  # what Client.build_response sets when it renders the page
+    label.set_text("7 «В»")
+    assert client.outbox.updates[label.id] is label
+    with client:
+        late = ui.label("после")
+    late.delete()
+    assert late.id in client.outbox.updates and client.outbox.updates[late.id] is not late  # queued as deleted
+    client.delete()
+
+
+def test_the_header_strip_escapes_every_text_and_address() -> None:
+    from nicegui import Client
+    from nicegui.page import page
+
+    from app.frame import header_strip
+
+    client = Client(page(""), request=None)
+    with client:
+        header_strip("edumon", 'Школа <b>№1</b> & "Ко"', [("Обзор", "/"), ("<script>", '/x?a=1&b="2"')])
+    (strip,) = [e for e in client.elements.values() if "nav" in e._markers]
+    content = strip.content
+    assert "<b>" not in content and "<script>" not in content
+    assert "Школа &lt;b&gt;№1&lt;/b&gt; &amp; &quot;Ко&quot;" in content
+    assert 'href="/x?a=1&amp;b=&quot;2&quot;"' in content
+    assert '<a class="text-white no-underline" href="/">Обзор</a>' in content
+    client.delete()

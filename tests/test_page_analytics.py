@@ -16,6 +16,7 @@ from app.state import ctx
 from reports.labels import fmt_num
 from sync.write.commands import WriteCommand
 from tests.conftest import sign_in
+from tests.html_parts import card_shows
 
 
 def counted(calls: list[object]):
@@ -94,7 +95,7 @@ async def test_dashboard_reuses_its_analytics_until_a_save_and_then_shows_it(dat
     await sign_in(user, "zam")
     await user.open("/dashboard")
     before = written_now()
-    await user.should_see(content=fmt_num(before, 0), marker="card-year-N")
+    await card_shows(user, "card-year-N", fmt_num(before, 0))
     await user.open("/dashboard")
     await user.should_see(marker="risk-panel")
     assert node_calls == ["school"]  # the second request reused the first one's analytics
@@ -104,5 +105,5 @@ async def test_dashboard_reuses_its_analytics_until_a_save_and_then_shows_it(dat
                                       {"present": "нет", "scores": "", "total": "", "mark": ""}, user="zam")])
     assert written_now() == before - 1  # one written result became «не писал»
     await user.open("/dashboard")
-    await user.should_see(content=fmt_num(before - 1, 0), marker="card-year-N")
+    await card_shows(user, "card-year-N", fmt_num(before - 1, 0))
     assert node_calls == ["school", "school"]

@@ -13,6 +13,7 @@ from nicegui import events, ui
 
 from app import background
 from app.auth import current_account, page, sign_out
+from app.frame import header_strip
 from app.lab.access import (
     LAB_PAGES,
     LAB_ROLE_TITLES,
@@ -52,11 +53,8 @@ def frame(title: str) -> Any:
     ui.page_title(f"{title} — лаборатория edumon")
     account = current_account()
     with ui.header().classes("items-center justify-between bg-teal-9 q-px-md"):
-        with ui.row().classes("items-center gap-4"):
-            ui.label("edumon · лаборатория").classes("text-h6 text-weight-bold")
-            for label, target, key in NAV:
-                if can_open_lab(account, key):
-                    ui.link(label, target).classes("text-white no-underline")
+        header_strip("edumon · лаборатория", "",
+                     ((label, target) for label, target, key in NAV if can_open_lab(account, key)))
         if account is not None:
             with ui.row().classes("items-center gap-3"):
                 ui.label(f"{account.name} ({LAB_ROLE_TITLES.get(account.role, account.role)})").mark("whoami")

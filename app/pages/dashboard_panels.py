@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -147,9 +148,19 @@ def card_groups(groups: Sequence[Card], link_of: Callable[[Card], str], subjects
     return tuple(out)
 
 
+def card_html(card: CardView, link: str) -> str:
+    """One headline card's inside: the indicator, its value (a link) and its change (escaped plain HTML)."""
+    text = (f'<div class="text-caption text-grey-8" data-part="title">{escape(card.title)}</div>'
+            f'<a class="text-h5 no-underline" data-part="value" href="{escape(link)}">{escape(card.value)}</a>')
+    if card.change is not None:
+        text += f'<div class="text-caption {card.color}" data-part="change">{escape(card.change)}</div>'
+    return text
+
+
 def cards(groups: Sequence[CardGroup]) -> None:
     """Headline cards: one row per group (the year, the last or the chosen period); every value opens the
-    parallels and classes of that period, a second link the departments."""
+    parallels and classes of that period, a second link the departments. A card is one element of plain HTML
+    (card_html): ten cards of four NiceGUI elements each were a third of building the dashboard."""
     with ui.column().classes("gap-2").mark("dashboard-cards"):
         for group in groups:
             slug = group.slug
@@ -161,13 +172,8 @@ def cards(groups: Sequence[CardGroup]) -> None:
                     f"card-{slug}-subjects")
             with ui.row().classes("gap-3"):
                 for card in group.cards:
-                    with ui.card().classes("min-w-[150px] q-pa-sm"):
-                        ui.label(card.title).classes("text-caption text-grey-8")
-                        ui.link(card.value, group.link).classes("text-h5 no-underline").mark(
-                            f"card-{slug}-{card.column}")
-                        if card.change is not None:
-                            ui.label(card.change).classes(f"text-caption {card.color}").mark(
-                                f"card-{slug}-{card.column}-change")
+                    ui.html(card_html(card, group.link), sanitize=False).classes(
+                        "q-card column min-w-[150px] q-pa-sm").mark(f"card-{slug}-{card.column}")
 
 
 def student_works(results: pd.DataFrame) -> None:
@@ -186,6 +192,18 @@ class ObjectivityView:
     rows: list[dict[str, Any]]  # empty: no ВПР results under the filters
     flagged: tuple[tuple[str, str, str], ...]  # (class id, name, drill-down link)
     signals: tuple[str, ...]
+
+    @property
+    def flagged_html(self) -> str:
+        """The flagged classes, each a link to its drill-down (escaped plain HTML: one element, not one per class)."""
+        links = " ".join(f'<a class="text-primary" data-part="flag" data-class="{escape(cid)}" href="{escape(href)}">'
+                         f"{escape(name)}</a>" for cid, name, href in self.flagged)
+        return f'<span class="text-weight-bold">{escape(INDICATOR_LABELS["signals"])}: классы</span> {links}'
+
+    @property
+    def signals_html(self) -> str:
+        return "".join(f'<div class="text-body2 q-py-xs" data-part="signal">{escape(message)}</div>'
+                       for message in self.signals)
 
 
 def objectivity_view(node: NodeAnalytics, class_link: ClassLink) -> ObjectivityView:
@@ -219,13 +237,9 @@ def objectivity_panel(view: ObjectivityView) -> None:
         if not view.signals:
             ui.label("Признаков необъективности не найдено.").mark("objectivity-no-signals")
             return
-        with ui.row().classes("items-center gap-2").mark("objectivity-flagged"):
-            ui.label(f"{INDICATOR_LABELS['signals']}: классы").classes("text-weight-bold")
-            for cid, name, href in view.flagged:
-                ui.link(name, href).mark(f"objectivity-flag-{cid}")
+        ui.html(view.flagged_html, sanitize=False).classes("row items-center gap-2").mark("objectivity-flagged")
         with ui.expansion(f"{INDICATOR_LABELS['signals']} ({len(view.signals)})").classes("w-full"):
-            for message in view.signals:
-                ui.label(message).classes("text-body2").mark("objectivity-signal")
+            ui.html(view.signals_html, sanitize=False).mark("objectivity-signals")
 
 
 @dataclass(frozen=True)
