@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from html import escape
+from typing import Any
 
 from nicegui import ui
 
@@ -14,6 +15,7 @@ from app.auth import current_account
 from app.outage import banner
 from app.state import ctx
 from forms import leave_guard
+from sync.users import Account
 
 # (label, target, page key of app.access.PAGES): only pages the role may open are shown
 NAV = [("Обзор школы", "/", "overview"), ("Мой кабинет", "/my", "my"), ("Ввод данных", "/entry", "entry"),
@@ -37,6 +39,30 @@ def header_strip(brand: str, subtitle: str, links: Iterable[tuple[str, str]]) ->
     ui.html("".join(parts), sanitize=False).classes("row items-center gap-4").mark("nav")
 
 
+def status_strip(c: Any, workbook: Any, account: Account | None) -> None:
+    """The header's right side as one element of escaped plain HTML: the data-quality badge (only for those who may
+    open the list), when the data were read (the store and any read error in its tooltip), who is signed in."""
+    parts, markers = [], []
+    if can_open(account, "issues"):  # no badge pointing at a page this person cannot open
+        n = len(workbook.issues)
+        color = "negative" if workbook.error_count else ("warning" if n else "positive")
+        parts.append(f'<a class="no-underline" href="/issues" data-part="issues-badge"><span class="q-badge '
+                     f'bg-{color} text-white text-body2 q-pa-sm">Проблемы данных: {n}</span></a>')
+        markers.append("issues-badge")
+    status = c.cache.status
+    when = dt.datetime.fromtimestamp(status.refreshed_at).strftime("%H:%M:%S") if status.refreshed_at else "—"
+    tip = status.last_error or f"Учебный год {c.settings.academic_year}; хранилище: {c.store.kind}"
+    parts.append(f'<span class="text-caption opacity-80" title="{escape(tip)}">Данные на {when}</span>')
+    if account is not None:
+        parts.append(f'<span class="text-body2" data-part="whoami">{escape(account.name)} '
+                     f'({escape(ROLE_TITLES[account.role])})</span>'
+                     '<a class="text-white" href="/logout" data-part="logout">Выйти</a>')
+        markers.append("whoami")
+    strip = ui.html("".join(parts), sanitize=False).classes("row items-center gap-3")
+    if markers:
+        strip.mark(" ".join(markers))
+
+
 @contextmanager
 def frame(title: str) -> Iterator[None]:
     c = ctx()
@@ -47,20 +73,7 @@ def frame(title: str) -> Iterator[None]:
         account = current_account()
         header_strip("edumon", c.settings.school_name,
                      ((label, target) for label, target, key in NAV if can_open(account, key)))
-        with ui.row().classes("items-center gap-3"):
-            n = len(workbook.issues)
-            if can_open(account, "issues"):  # no badge pointing at a page this person cannot open
-                with ui.link(target="/issues").classes("no-underline").mark("issues-badge"):
-                    ui.badge(f"Проблемы данных: {n}", color="negative" if workbook.error_count else
-                             ("warning" if n else "positive")).classes("text-body2 q-pa-sm")
-            status = c.cache.status
-            when = (dt.datetime.fromtimestamp(status.refreshed_at).strftime("%H:%M:%S")
-                    if status.refreshed_at else "—")
-            ui.label(f"Данные на {when}").classes("text-caption opacity-80").tooltip(
-                status.last_error or f"Учебный год {c.settings.academic_year}; хранилище: {c.store.kind}")
-            if account is not None:
-                ui.label(f"{account.name} ({ROLE_TITLES[account.role]})").classes("text-body2").mark("whoami")
-                ui.link("Выйти", "/logout").classes("text-white").mark("logout")
+        status_strip(c, workbook, account)
     banner(c)
     with ui.column().classes("w-full q-pa-md gap-4"):
         ui.label(title).classes("text-h5")

@@ -30,7 +30,7 @@ from sheets_schema import SCHEMA, validate_workbook
 from sheets_schema.choices import WORK_KINDS
 from sync.convert import find_office
 from tests.conftest import sign_in
-from tests.html_parts import card_shows, href, html_of
+from tests.html_parts import card_shows, href, html_of, part
 
 pytestmark = pytest.mark.ui_app("manual_drain")
 
@@ -174,17 +174,25 @@ async def drill(user: User, table: str, label: str | None = None, key: str | Non
     await user.open(rows[0]["href"])
 
 
+def _filter(user: User, marker: str) -> list[tuple[str, str, bool]]:
+    """(value, URL, selected) of each choice of the filter `marker` (filter-<key>) of the filter bar."""
+    content = html_of(user, "dashboard-filters")
+    key = marker.removeprefix("filter-")
+    found = re.search(rf'<select data-filter="{key}"[^>]*>(.*?)</select>', content)
+    assert found, marker
+    return [(html.unescape(v), html.unescape(u), bool(sel)) for u, v, sel in re.findall(
+        r'<option value="([^"]*)" data-value="([^"]*)"( selected)?>', found.group(1))]
+
+
 def select_value(user: User, marker: str) -> str:
-    el = element_of(user, marker)
-    assert isinstance(el, ui.select)
-    return el.value
+    (value,) = [v for v, _, selected in _filter(user, marker) if selected]
+    return value
 
 
-def pick(user: User, marker: str, value: str) -> None:
-    """Choose a filter value (the user fixture cannot open Quasar popups): on_change navigates."""
-    el = element_of(user, marker)
-    assert isinstance(el, ui.select)
-    el.value = value
+async def pick(user: User, marker: str, value: str) -> None:
+    """Choose a filter value: the browser opens the URL of that choice."""
+    (target,) = [u for v, u, _ in _filter(user, marker) if v == value]
+    await user.open(target)
 
 
 async def test_cards_show_the_year_and_the_last_period_against_the_previous(data_dir: Path, tables,
@@ -219,11 +227,11 @@ async def test_a_filter_changes_every_card_and_keeps_its_url(data_dir: Path, tab
     vpr = select(facts, kind="ВПР")
     await sign_in(user, "zam")
     await user.open("/dashboard")
-    pick(user, "filter-kind", "ВПР")
+    await pick(user, "filter-kind", "ВПР")
     await card_shows(user, "card-year-quality_pct", pct_text(quality(vpr)))
     await card_shows(user, "card-year-N", fmt_num(len(wrote(vpr)), 0))
     assert user.back_history[-1] == f"/dashboard?kind={quote_plus('ВПР')}"
-    pick(user, "filter-parallel", "5")  # a parallel is a filter and the parallel's level at once
+    await pick(user, "filter-parallel", "5")  # a parallel is a filter and the parallel's level at once
     both = in_parallel(vpr, 5)
     await card_shows(user, "card-year-quality_pct", pct_text(quality(both)))
     await user.should_see(marker="dashboard-classes")
@@ -382,9 +390,11 @@ async def test_the_data_quality_panel_counts_the_issues(data_dir: Path, demo_sch
     errors = sum(i.severity == "ошибка" for i in issues)
     await sign_in(user, "zam")
     await user.open("/dashboard")
-    await user.should_see(content=f"Ошибок: {errors}", marker="quality-errors")
-    await user.should_see(content=f"Предупреждений: {len(issues) - errors}", marker="quality-warnings")
-    await user.should_see(marker="quality-issues-link")
+    await user.should_see(marker="quality-panel")
+    shown = html_of(user, "quality-panel")
+    assert (part(shown, "errors"), part(shown, "warnings")) == (f"Ошибок: {errors}",
+                                                                f"Предупреждений: {len(issues) - errors}")
+    assert 'href="/issues"' in shown
     await user.open("/logout")
     await sign_in(user, "uchitel")
     await user.open("/dashboard")
@@ -438,3 +448,21 @@ async def test_the_teachers_by_profile_chart_is_horizontal_cut_and_in_russian(da
         await user.should_see(f"ещё {teachers - TOP_TEACHERS}", marker="dashboard-teachers-more")
     else:
         await user.should_not_see(marker="dashboard-teachers-more")
+
+
+def test_the_filter_bar_escapes_names_from_the_sheets_and_links_each_choice() -> None:
+    from app.pages.dashboard import View, filter_html
+    from reports.analytics.dashboard import Filters
+
+    hostile = '<img src=x onerror="alert(1)">'
+    options = {"period": {}, "kind": {}, "subject": {"sub-01": hostile, 'a"b': "Химия"}, "parallel": {"5": "5-е"}}
+    filters = Filters.from_query({"subject": "sub-01"})
+    content = filter_html(View({"subject": "sub-01", "class": "c-1"}, "Школа"), options, filters)
+    assert "<img" not in content and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in content
+    subject = re.search(r'<select data-filter="subject"[^>]*>(.*?)</select>', content).group(1)
+    chosen = re.findall(r'<option value="([^"]*)" data-value="([^"]*)"( selected)?>', subject)
+    assert [(html.unescape(v), bool(s)) for _, v, s in chosen] == [("", False), ("sub-01", True), ('a"b', False)]
+    assert html.unescape(chosen[0][0]) == url({"class": "c-1"})  # «все предметы» drops the subject, keeps the rest
+    parallel = re.search(r'<select data-filter="parallel"[^>]*>(.*?)</select>', content).group(1)
+    five = re.search(r'<option value="([^"]*)" data-value="5"', parallel).group(1)
+    assert html.unescape(five) == url({"subject": "sub-01", "parallel": "5"})  # a parallel drops the class level

@@ -164,12 +164,14 @@ def cards(groups: Sequence[CardGroup]) -> None:
     with ui.column().classes("gap-2").mark("dashboard-cards"):
         for group in groups:
             slug = group.slug
-            with ui.row().classes("items-baseline gap-3"):
-                ui.label(group.title).classes("text-subtitle1 text-weight-bold").mark(f"card-{slug}-title")
-                if group.previous:
-                    ui.label(group.previous).classes("text-caption text-grey-7").mark(f"card-{slug}-previous")
-                ui.link("по ШМО и педагогам ›", group.subjects_link).classes("text-caption").mark(
-                    f"card-{slug}-subjects")
+            head = f'<span class="text-subtitle1 text-weight-bold" data-part="title">{escape(group.title)}</span>'
+            if group.previous:
+                head += f'<span class="text-caption text-grey-7" data-part="previous">{escape(group.previous)}</span>'
+            head += (f'<a class="text-caption" data-part="subjects" href="{escape(group.subjects_link)}">'
+                     "по ШМО и педагогам ›</a>")
+            pieces = ("title", "subjects", "previous") if group.previous else ("title", "subjects")
+            ui.html(head, sanitize=False).classes("row items-baseline gap-3").mark(
+                *(f"card-{slug}-{piece}" for piece in pieces))
             with ui.row().classes("gap-3"):
                 for card in group.cards:
                     ui.html(card_html(card, group.link), sanitize=False).classes(
@@ -294,8 +296,11 @@ def quality_panel(issues: Sequence[Any], may_open: bool) -> None:
     if not may_open:
         return
     errors, warnings = issue_counts(issues)
-    with ui.row().classes("items-center gap-3").mark("quality-panel"):
-        ui.label("Качество данных:").classes("text-weight-bold")
-        ui.badge(f"Ошибок: {errors}", color="negative" if errors else "positive").mark("quality-errors")
-        ui.badge(f"Предупреждений: {warnings}", color="warning" if warnings else "positive").mark("quality-warnings")
-        ui.link("Открыть список проблем", "/issues").mark("quality-issues-link")
+    ui.html('<span class="text-weight-bold">Качество данных:</span>'
+            f'<span class="q-badge bg-{"negative" if errors else "positive"} text-white" data-part="errors">'
+            f"Ошибок: {errors}</span>"
+            f'<span class="q-badge bg-{"warning" if warnings else "positive"} text-white" data-part="warnings">'
+            f"Предупреждений: {warnings}</span>"
+            '<a class="text-primary" href="/issues" data-part="issues-link">Открыть список проблем</a>',
+            sanitize=False).classes("row items-center gap-3").mark(
+        "quality-panel quality-errors quality-warnings quality-issues-link")
