@@ -16,6 +16,12 @@ def html_of(user: User, marker: str) -> str:
     return str(element.content)  # type: ignore[attr-defined]
 
 
+def html_now(user: User, marker: str) -> str:
+    """The content of the element `marker`, or "" while the page does not have exactly one."""
+    found = user.find(marker=marker).elements
+    return str(next(iter(found)).content) if len(found) == 1 else ""  # type: ignore[attr-defined]
+
+
 def part(content: str | Any, name: str) -> str | None:
     """The text of the piece `name` (None when the element has no such piece)."""
     found = re.search(rf'data-part="{re.escape(name)}"[^>]*>([^<]*)<', str(content))

@@ -30,7 +30,8 @@ from sheets_schema import SCHEMA, validate_workbook
 from sheets_schema.choices import WORK_KINDS
 from sync.convert import find_office
 from tests.conftest import sign_in
-from tests.html_parts import card_shows, href, html_of, part
+from tests.html_parts import card_shows, href, html_now, html_of, part
+from tests.waits import await_until
 
 pytestmark = pytest.mark.ui_app("manual_drain")
 
@@ -351,15 +352,15 @@ async def test_the_risk_panel_counts_the_students_at_risk_and_links_them(data_di
     risk = students_at_risk(facts)
     await sign_in(user, "zam")
     await user.open("/dashboard")
-    await user.should_see(content=str(len(risk)), marker="risk-count")
+    await await_until(lambda: part(html_now(user, "risk-count"), "count") == str(len(risk)))
     rows = element_of(user, "risk-top").rows  # one table: a row per student, the name opening their page
     assert len(rows) == min(10, len(risk)) and {r["student_id"] for r in rows} <= set(risk["student_id"])
     most = risk.sort_values("n_twos", ascending=False, kind="stable").iloc[0]
     assert [r["href"] for r in rows if r["student_id"] == most["student_id"]] == [f"/student/{most['student_id']}"]
     await user.open("/dashboard?kind=ВПР&parallel=5")  # the panel follows the filters
     five = select(facts, kind="ВПР")
-    await user.should_see(content=str(len(students_at_risk(in_parallel(five, 5)))),
-                          marker="risk-count")
+    expected = str(len(students_at_risk(in_parallel(five, 5))))
+    await await_until(lambda: part(html_now(user, "risk-count"), "count") == expected)
 
 
 async def test_a_student_at_risk_without_a_class_shows_no_nan(data_dir: Path, tables, user: User,

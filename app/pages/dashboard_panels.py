@@ -277,13 +277,13 @@ def risk_panel(view: RiskView) -> None:
     in a tooltip on the name)."""
     ui.label("Обучающиеся группы риска").classes("text-h6")
     with ui.column().classes("w-full gap-1").mark("risk-panel"):
-        with ui.row().classes("items-baseline gap-2"):
-            ui.label("Всего:")
-            ui.label(str(view.count)).classes("text-h5").mark("risk-count")
+        head = (f'<div class="row items-baseline gap-2">Всего: <span class="text-h5" data-part="count">{view.count}'
+                "</span></div>")
+        if view.count and view.note:
+            head += f'<div class="text-caption text-grey-7">{escape(view.note)}</div>'
+        ui.html(head, sanitize=False).mark("risk-count")
         if not view.count:
             return
-        if view.note:
-            ui.label(view.note).classes("text-caption text-grey-7")
         top = shared(ui.table(columns=view.columns, rows=[], row_key="student_id", pagination=0), rows=view.rows
                      ).props("dense flat").mark("risk-top")
         top.add_slot("body-cell", RISK_CELL)
