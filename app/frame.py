@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from html import escape
 from typing import Any
 
 from nicegui import ui
 
 from app.access import ROLE_TITLES, can_open
 from app.auth import current_account
+from app.markup import tag
 from app.outage import banner
 from app.state import ctx
 from forms import leave_guard
@@ -31,32 +31,31 @@ def header_strip(brand: str, subtitle: str, links: Iterable[tuple[str, str]]) ->
     """The header's name, subtitle and navigation links as one element of plain HTML: every page builds its header,
     and a dozen NiceGUI links with their labels cost more than the rest of a small page. Every text and address is
     escaped; the links are ordinary anchors, as ui.link makes them."""
-    parts = [f'<span class="text-h6 text-weight-bold">{escape(brand)}</span>']
+    parts = [tag("span", brand, "text-h6 text-weight-bold")]
     if subtitle:
-        parts.append(f'<span class="text-subtitle2 opacity-80">{escape(subtitle)}</span>')
-    parts += [f'<a class="text-white no-underline" href="{escape(target)}">{escape(label)}</a>'
-              for label, target in links]
+        parts.append(tag("span", subtitle, "text-subtitle2 opacity-80"))
+    parts += [tag("a", label, "text-white no-underline", href=target) for label, target in links]
     ui.html("".join(parts), sanitize=False).classes("row items-center gap-4").mark("nav")
 
 
-def status_strip(c: Any, workbook: Any, account: Account | None) -> None:
+def status_strip(c: Any, account: Account | None) -> None:
     """The header's right side as one element of escaped plain HTML: the data-quality badge (only for those who may
     open the list), when the data were read (the store and any read error in its tooltip), who is signed in."""
     parts, markers = [], []
     if can_open(account, "issues"):  # no badge pointing at a page this person cannot open
+        workbook = c.cache.workbook
         n = len(workbook.issues)
         color = "negative" if workbook.error_count else ("warning" if n else "positive")
-        parts.append(f'<a class="no-underline" href="/issues" data-part="issues-badge"><span class="q-badge '
-                     f'bg-{color} text-white text-body2 q-pa-sm">Проблемы данных: {n}</span></a>')
+        parts.append(tag("a", "", "no-underline", href="/issues", data_part="issues-badge", inner=tag(
+            "span", f"Проблемы данных: {n}", f"q-badge bg-{color} text-white text-body2 q-pa-sm")))
         markers.append("issues-badge")
     status = c.cache.status
     when = dt.datetime.fromtimestamp(status.refreshed_at).strftime("%H:%M:%S") if status.refreshed_at else "—"
     tip = status.last_error or f"Учебный год {c.settings.academic_year}; хранилище: {c.store.kind}"
-    parts.append(f'<span class="text-caption opacity-80" title="{escape(tip)}">Данные на {when}</span>')
+    parts.append(tag("span", f"Данные на {when}", "text-caption opacity-80", title=tip))
     if account is not None:
-        parts.append(f'<span class="text-body2" data-part="whoami">{escape(account.name)} '
-                     f'({escape(ROLE_TITLES[account.role])})</span>'
-                     '<a class="text-white" href="/logout" data-part="logout">Выйти</a>')
+        parts.append(tag("span", f"{account.name} ({ROLE_TITLES[account.role]})", "text-body2", data_part="whoami")
+                     + tag("a", "Выйти", "text-white", href="/logout", data_part="logout"))
         markers.append("whoami")
     strip = ui.html("".join(parts), sanitize=False).classes("row items-center gap-3")
     if markers:
@@ -66,14 +65,13 @@ def status_strip(c: Any, workbook: Any, account: Account | None) -> None:
 @contextmanager
 def frame(title: str) -> Iterator[None]:
     c = ctx()
-    workbook = c.cache.workbook
     ui.page_title(f"{title} — edumon")
     leave_guard.install()  # unsaved edits of any page ask before the page is left
     with ui.header().classes("items-center justify-between bg-indigo-8 q-px-md"):
         account = current_account()
         header_strip("edumon", c.settings.school_name,
                      ((label, target) for label, target, key in NAV if can_open(account, key)))
-        status_strip(c, workbook, account)
+        status_strip(c, account)
     banner(c)
     with ui.column().classes("w-full q-pa-md gap-4"):
         ui.label(title).classes("text-h5")

@@ -41,9 +41,8 @@ def card(user: User, marker: str) -> tuple[str | None, str | None]:
 
 
 def _card_now(user: User, marker: str) -> tuple[str | None, str | None] | None:
-    found = user.find(marker=marker).elements
-    return (part(next(iter(found)).content, "value"), part(next(iter(found)).content, "change")) if len(
-        found) == 1 else None  # type: ignore[attr-defined]
+    content = html_now(user, marker)
+    return (part(content, "value"), part(content, "change")) if content else None
 
 
 async def card_shows(user: User, marker: str, value: str, change: str | None = None) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from html import escape
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -28,6 +27,7 @@ from app.analytics_cache import computed, page_base, part_key, prepared
 from app.auth import current_account, page
 from app.derived import kinds_of
 from app.frame import frame
+from app.markup import tag
 from app.pages import dashboard_charts as charts
 from app.pages import dashboard_panels as panels
 from app.pages.dashboard_exports import exports_panel
@@ -126,12 +126,11 @@ def filter_html(view: View, options: Mapping[str, Mapping[str, str]], filters: F
         value = current.get(key, "")
         choices = {"": ALL_OF[key], **options[key]}
         choices.setdefault(value, value)  # a filter from the URL that the data no longer has stays visible
-        listed = "".join(
-            f'<option value="{escape(view.refiltered(key, choice or None))}" data-value="{escape(choice)}"'
-            f'{" selected" if choice == value else ""}>{escape(label)}</option>' for choice, label in choices.items())
-        parts.append(f'<label class="column text-caption text-grey-8">{escape(FILTER_TITLES[key])}'
-                     f'<select data-filter="{key}" style="{FILTER_SELECT}" '
-                     f'onchange="window.location.href = this.value">{listed}</select></label>')
+        listed = "".join(tag("option", label, value=view.refiltered(key, choice or None), data_value=choice,
+                             selected=choice == value) for choice, label in choices.items())
+        parts.append(tag("label", FILTER_TITLES[key], "column text-caption text-grey-8", inner=tag(
+            "select", data_filter=key, style=FILTER_SELECT, onchange="window.location.href = this.value",
+            inner=listed)))
     return "".join(parts)
 
 

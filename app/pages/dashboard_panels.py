@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from html import escape
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -15,6 +14,7 @@ from nicegui import ui
 
 from app.access import can_open
 from app.auth import current_account
+from app.markup import tag
 from app.pages.portfolio import link_cell, results_table
 from reports.analytics.dashboard import (
     CARD_COLUMNS,
@@ -150,10 +150,10 @@ def card_groups(groups: Sequence[Card], link_of: Callable[[Card], str], subjects
 
 def card_html(card: CardView, link: str) -> str:
     """One headline card's inside: the indicator, its value (a link) and its change (escaped plain HTML)."""
-    text = (f'<div class="text-caption text-grey-8" data-part="title">{escape(card.title)}</div>'
-            f'<a class="text-h5 no-underline" data-part="value" href="{escape(link)}">{escape(card.value)}</a>')
+    text = tag("div", card.title, "text-caption text-grey-8", data_part="title") + tag(
+        "a", card.value, "text-h5 no-underline", data_part="value", href=link)
     if card.change is not None:
-        text += f'<div class="text-caption {card.color}" data-part="change">{escape(card.change)}</div>'
+        text += tag("div", card.change, f"text-caption {card.color}", data_part="change")
     return text
 
 
@@ -164,11 +164,10 @@ def cards(groups: Sequence[CardGroup]) -> None:
     with ui.column().classes("gap-2").mark("dashboard-cards"):
         for group in groups:
             slug = group.slug
-            head = f'<span class="text-subtitle1 text-weight-bold" data-part="title">{escape(group.title)}</span>'
+            head = tag("span", group.title, "text-subtitle1 text-weight-bold", data_part="title")
             if group.previous:
-                head += f'<span class="text-caption text-grey-7" data-part="previous">{escape(group.previous)}</span>'
-            head += (f'<a class="text-caption" data-part="subjects" href="{escape(group.subjects_link)}">'
-                     "по ШМО и педагогам ›</a>")
+                head += tag("span", group.previous, "text-caption text-grey-7", data_part="previous")
+            head += tag("a", "по ШМО и педагогам ›", "text-caption", data_part="subjects", href=group.subjects_link)
             pieces = ("title", "subjects", "previous") if group.previous else ("title", "subjects")
             ui.html(head, sanitize=False).classes("row items-baseline gap-3").mark(
                 *(f"card-{slug}-{piece}" for piece in pieces))
@@ -198,15 +197,13 @@ class ObjectivityView:
     @property
     def flagged_html(self) -> str:
         """The flagged classes, each a link to its drill-down (escaped plain HTML: one element, not one per class)."""
-        links = " ".join(f'<a class="text-primary" data-part="flag" data-class="{escape(cid)}" href="{escape(href)}">'
-                         f"{escape(name)}</a>" for cid, name, href in self.flagged)
-        return f'<span class="text-weight-bold">{escape(INDICATOR_LABELS["signals"])}: классы</span> {links}'
+        links = " ".join(tag("a", name, "text-primary", data_part="flag", data_class=cid, href=href)
+                         for cid, name, href in self.flagged)
+        return f'{tag("span", INDICATOR_LABELS["signals"] + ": классы", "text-weight-bold")} {links}'
 
     @property
     def signals_html(self) -> str:
-        return "".join(f'<div class="text-body2 q-py-xs" data-part="signal">{escape(message)}</div>'
-                       for message in self.signals)
-
+        return "".join(tag("div", message, "text-body2 q-py-xs", data_part="signal") for message in self.signals)
 
 def objectivity_view(node: NodeAnalytics, class_link: ClassLink) -> ObjectivityView:
     found, table = node.objectivity, node.objectivity_table
@@ -277,10 +274,10 @@ def risk_panel(view: RiskView) -> None:
     in a tooltip on the name)."""
     ui.label("Обучающиеся группы риска").classes("text-h6")
     with ui.column().classes("w-full gap-1").mark("risk-panel"):
-        head = (f'<div class="row items-baseline gap-2">Всего: <span class="text-h5" data-part="count">{view.count}'
-                "</span></div>")
+        head = tag("div", "Всего: ", "row items-baseline gap-2", inner=tag("span", str(view.count), "text-h5",
+                                                                          data_part="count"))
         if view.count and view.note:
-            head += f'<div class="text-caption text-grey-7">{escape(view.note)}</div>'
+            head += tag("div", view.note, "text-caption text-grey-7")
         ui.html(head, sanitize=False).mark("risk-count")
         if not view.count:
             return
@@ -296,11 +293,11 @@ def quality_panel(issues: Sequence[Any], may_open: bool) -> None:
     if not may_open:
         return
     errors, warnings = issue_counts(issues)
-    ui.html('<span class="text-weight-bold">Качество данных:</span>'
-            f'<span class="q-badge bg-{"negative" if errors else "positive"} text-white" data-part="errors">'
-            f"Ошибок: {errors}</span>"
-            f'<span class="q-badge bg-{"warning" if warnings else "positive"} text-white" data-part="warnings">'
-            f"Предупреждений: {warnings}</span>"
-            '<a class="text-primary" href="/issues" data-part="issues-link">Открыть список проблем</a>',
+    ui.html(tag("span", "Качество данных:", "text-weight-bold")
+            + tag("span", f"Ошибок: {errors}", f"q-badge bg-{'negative' if errors else 'positive'} text-white",
+                  data_part="errors")
+            + tag("span", f"Предупреждений: {warnings}",
+                  f"q-badge bg-{'warning' if warnings else 'positive'} text-white", data_part="warnings")
+            + tag("a", "Открыть список проблем", "text-primary", href="/issues", data_part="issues-link"),
             sanitize=False).classes("row items-center gap-3").mark(
         "quality-panel quality-errors quality-warnings quality-issues-link")
