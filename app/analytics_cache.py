@@ -26,7 +26,7 @@ from app import background
 from app.access import Scope, scope_of, visible_facts
 from app.derived import derived_for
 from app.state import ctx
-from app.visible import visible_workbook
+from app.visible import remembered_workbook, visible_workbook
 from sheets_schema import Workbook
 from sync.users import Account
 
@@ -204,5 +204,7 @@ async def page_base(account: Account | None) -> PageBase:
     scope = await computed(version, scope_of, account, workbook.frames)
     facts = await computed(version, school_facts, workbook)
     visible = await computed(version, scoped_facts, workbook, scope)
-    seen = await background.io_bound(visible_workbook, account)  # memoised per person and cache in app.visible
+    seen = remembered_workbook(account, workbook)  # made once per person and cache (app.visible)
+    if seen is None:  # the first time: off the event loop
+        seen = await background.io_bound(visible_workbook, account)
     return PageBase(version, workbook, scope, facts, visible, seen)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from fastapi.responses import RedirectResponse
-from nicegui import app, context, ui
+from nicegui import app, context, storage, ui
 
 from app.access import PAGES, authorize_commands, can_open
 from app.nicegui_tuning import mark_built
@@ -19,9 +19,13 @@ from sheets_schema.errors import InternalError
 from sync.users import Account
 from sync.write.commands import WriteCommand
 
+_ASKED = "edumon_account"  # on the request's state while its page is built: (login, signed in at, account)
+
 
 def current_account() -> Account | None:
-    """The signed-in account of this browser, or None when absent, expired or disabled."""
+    """The signed-in account of this browser, or None when absent, expired or disabled. While a page is being
+    built (its response not yet started) the account is read from the accounts once and remembered on the request;
+    every event of an open page reads it again, so an account disabled meanwhile acts no more."""
     login = app.storage.user.get("login")
     since = app.storage.user.get("signed_in_at", 0)
     if not login:
@@ -29,10 +33,18 @@ def current_account() -> Account | None:
     if time.time() - float(since) > ctx().settings.session_hours * 3600:
         app.storage.user.clear()
         return None
+    request = storage.request_contextvar.get()
+    state = request.state if request is not None and getattr(request.state, "responded", True) is False else None
+    if state is not None:
+        asked = getattr(state, _ASKED, None)
+        if asked is not None and asked[:2] == (login, since):
+            return asked[2]  # type: ignore[no-any-return]
     account = ctx().users.get(login)
     if account is None or account.disabled:
         app.storage.user.clear()
         return None
+    if state is not None:
+        setattr(state, _ASKED, (login, since, account))
     return account
 
 

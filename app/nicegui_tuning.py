@@ -13,17 +13,22 @@ NiceGUI is unchanged.
 from __future__ import annotations
 
 import gc
+import inspect
 import time
+import uuid
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from nicegui import Client, helpers
+from nicegui import Client, core, helpers, storage, ui_run
 from nicegui import client as client_module
 from nicegui import json as nicegui_json
 from nicegui.outbox import Outbox
+from nicegui.version import __version__ as nicegui_version
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.types import ASGIApp
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _original: Callable[[Callable[..., Any]], bool] = helpers.expects_arguments
 _MEMO = "_edumon_expects_arguments"  # on the function: (answer when unbound, answer when bound)
@@ -65,11 +70,20 @@ def settle_heap() -> None:
 # level 6 still a tenth (2-3 ms of 80 KB of page). Level 1 takes under half of level 6 for a response about 1.6
 # times larger (the dashboard: some 15 KB instead of 9 KB on the wire) — nothing on a school's network.
 GZIP_LEVEL = 1
+# zlib lets go of the interpreter while it compresses, so a page compressed in a worker thread leaves the event loop
+# free for the next request (the other core does the work). Starlette does so from 128 KiB; a page is 40-120 KB,
+# whose 1-2 ms of compressing the loop would otherwise spend itself.
+GZIP_IN_THREAD_FROM = 16 * 1024
 
 
 def gzip(app: ASGIApp) -> GZipMiddleware:
     """The response compression both sites run with (ui.run's gzip_middleware_factory)."""
-    return GZipMiddleware(app, minimum_size=500, compresslevel=GZIP_LEVEL)
+    if not _GZIP_THREADS:  # an older Starlette: compressed on the loop
+        return GZipMiddleware(app, minimum_size=500, compresslevel=GZIP_LEVEL)
+    return GZipMiddleware(app, minimum_size=500, compresslevel=GZIP_LEVEL, thread_minimum_size=GZIP_IN_THREAD_FROM)
+
+
+_GZIP_THREADS = "thread_minimum_size" in inspect.signature(GZipMiddleware).parameters
 
 
 # -- escaping the page's element JSON ----------------------------------------------------------------------------
@@ -144,9 +158,100 @@ def enqueue_delete(self: Outbox, element: Any) -> None:
         _enqueue_delete(self, element)
 
 
+# -- NiceGUI's three request middlewares, without a task per request ------------------------------------------
+# NiceGUI adds three `BaseHTTPMiddleware`s (prefixing redirects, caching its static files, tracking the request for
+# `app.storage`). Starlette runs each of those by handing the rest of the app to a new task and streaming the
+# response back through a memory channel: three tasks and channels per page, a tenth of the server's time per
+# dashboard under load. The same three steps as plain ASGI middlewares, which ui.run adds in their place.
+
+class _HttpMiddleware:
+    """A plain ASGI middleware of HTTP requests (`http`); anything else passes through untouched."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RedirectWithPrefix(_HttpMiddleware):
+    """NiceGUI's RedirectWithPrefixMiddleware: a redirect to a local path gets the proxy's X-Forwarded-Prefix."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        prefix = Request(scope).headers.get("X-Forwarded-Prefix", "")
+
+        async def prefixed(message: Message) -> None:
+            if message["type"] == "http.response.start" and prefix:
+                headers = MutableHeaders(scope=message)
+                location = headers.get("Location")
+                if location is not None and location.startswith("/"):
+                    headers["Location"] = prefix + location
+            await send(message)
+
+        await self.app(scope, receive, prefixed)
+
+
+class CacheStaticFiles(_HttpMiddleware):
+    """NiceGUI's SetCacheControlMiddleware: its versioned static files (not the dynamic resources) are cacheable."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if not (path.startswith(f"/_nicegui/{nicegui_version}/")
+                and not path.startswith(f"/_nicegui/{nicegui_version}/dynamic_resources/")):
+            await self.app(scope, receive, send)
+            return
+
+        async def cached(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["Cache-Control"] = core.app.config.cache_control_directives
+            await send(message)
+
+        await self.app(scope, receive, cached)
+
+
+class TrackRequests(_HttpMiddleware):
+    """NiceGUI's RequestTrackingMiddleware: the request is known to `app.storage` (and `browser` storage turns
+    read-only once the response has started), each session has its user storage, and sessions with a request in
+    flight are counted."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        storage.request_contextvar.set(request)
+        if "id" not in request.session:
+            request.session["id"] = str(uuid.uuid4())
+        request.state.responded = False
+        session_id = request.session["id"]
+        active = core.app.storage._active_request_sessions
+        active[session_id] += 1
+
+        async def tracked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                request.state.responded = True
+            await send(message)
+
+        try:
+            if session_id not in core.app.storage._users:
+                await core.app.storage._create_user_storage(session_id)
+            await self.app(scope, receive, tracked)
+        finally:
+            active[session_id] -= 1
+            if active[session_id] <= 0:
+                del active[session_id]
+
+
 def install() -> None:
     """Route NiceGUI's helper through the memo and its page JSON through the fast escape, let removed elements go
-    without the collector, and keep no update queue before a page's HTML is made (idempotent)."""
+    without the collector, keep no update queue before a page's HTML is made, and have ui.run add the plain
+    middlewares (idempotent; before ui.run)."""
+    ui_run.RedirectWithPrefixMiddleware = RedirectWithPrefix  # type: ignore[assignment,misc]
+    ui_run.SetCacheControlMiddleware = CacheStaticFiles  # type: ignore[assignment,misc]
+    storage.RequestTrackingMiddleware = TrackRequests  # type: ignore[assignment,misc]
     helpers.expects_arguments = expects_arguments  # type: ignore[assignment]
     Client.remove_elements = remove_elements  # type: ignore[method-assign]
     Outbox.enqueue_update = enqueue_update  # type: ignore[method-assign]

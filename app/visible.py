@@ -21,14 +21,23 @@ _MEMO_PEOPLE = 64
 _NOBODY = Scope()  # no pairs, no classes, no teacher: the rows of READ's «school» sheets only
 
 
-def _view(account: Account | None) -> tuple[Workbook, Scope, Workbook]:
-    full = ctx().cache.workbook
-    key = ("", "", "") if account is None or account.disabled else (account.login, str(account.role),
-                                                                      account.teacher_id)
+def _key(account: Account | None) -> tuple[str, str, str]:
+    return ("", "", "") if account is None or account.disabled else (account.login, str(account.role),
+                                                                     account.teacher_id)
+
+
+def _remembered(full: Workbook, key: tuple[str, str, str]) -> tuple[Workbook, Scope, Workbook] | None:
     with _lock:
         hit = _memo.get(key)
-        if hit is not None and hit[0] is full:
-            return hit
+    return hit if hit is not None and hit[0] is full else None
+
+
+def _view(account: Account | None) -> tuple[Workbook, Scope, Workbook]:
+    full = ctx().cache.workbook
+    key = _key(account)
+    hit = _remembered(full, key)
+    if hit is not None:
+        return hit
     if key == ("", "", ""):
         scope = _NOBODY
         view = Workbook({k: f.iloc[0:0] for k, f in full.frames.items()}, [])
@@ -46,6 +55,13 @@ def _view(account: Account | None) -> tuple[Workbook, Scope, Workbook]:
 def visible_workbook(account: Account | None) -> Workbook:
     """The cached workbook with only the rows (and columns) this account may read."""
     return _view(account)[2]
+
+
+def remembered_workbook(account: Account | None, full: Workbook) -> Workbook | None:
+    """`visible_workbook` when it is already made from the cached workbook `full` (no work, no lock of the cache:
+    fit for the event loop), else None."""
+    hit = _remembered(full, _key(account))
+    return None if hit is None else hit[2]
 
 
 def scoped_raw_rows(account: Account | None, sheet_key: str, rows: Mapping[str, Mapping[str, str]]

@@ -1,25 +1,62 @@
-"""Reading the pieces of an element of plain HTML a page makes (a dashboard card): `data-part` names each piece."""
+"""Reading the pieces of an element of plain HTML a page makes (a dashboard card): `data-part` names each piece.
+One element may hold several marked parts (the dashboard's cards): each part carries its marker as `data-mark`,
+and `html_of` gives that part alone."""
 
 from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 from typing import Any
 
 from nicegui.testing import User
 
 from tests.waits import await_until
 
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Part(HTMLParser):
+    """Finds where the tag with `data-mark="marker"` begins and ends in a piece of HTML."""
+
+    def __init__(self, marker: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.marker, self.depth, self.start, self.end = marker, 0, -1, -1
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return sum(len(x) for x in self.rawdata.splitlines(keepends=True)[:line - 1]) + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.start < 0 and ("data-mark", self.marker) in attrs:
+            self.start, self.depth = self._offset(), 1
+        elif self.start >= 0 and self.end < 0 and tag not in _VOID:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.start >= 0 and self.end < 0:
+            self.depth -= 1
+            if self.depth == 0:
+                self.end = self._offset() + len(f"</{tag}>")
+
+
+def within(content: str, marker: str) -> str:
+    """The part of `content` marked `data-mark="marker"` (all of it when it has no such part)."""
+    finder = _Part(marker)
+    finder.feed(content)
+    finder.close()
+    return content[finder.start:finder.end] if finder.start >= 0 and finder.end > 0 else content
+
 
 def html_of(user: User, marker: str) -> str:
     (element,) = user.find(marker=marker).elements
-    return str(element.content)  # type: ignore[attr-defined]
+    return within(str(element.content), marker)  # type: ignore[attr-defined]
 
 
 def html_now(user: User, marker: str) -> str:
-    """The content of the element `marker`, or "" while the page does not have exactly one."""
+    """The content of the element (or part) `marker`, or "" while the page does not have exactly one."""
     found = user.find(marker=marker).elements
-    return str(next(iter(found)).content) if len(found) == 1 else ""  # type: ignore[attr-defined]
+    return within(str(next(iter(found)).content), marker) if len(found) == 1 else ""  # type: ignore[attr-defined]
 
 
 def part(content: str | Any, name: str) -> str | None:

@@ -117,6 +117,19 @@ async def test_an_account_disabled_while_its_page_is_open_can_do_nothing_more(da
     assert not users.get("uchitel").disabled
 
 
+async def test_a_page_reads_its_account_once_while_it_is_built(data_dir: Path, user: User,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard, the header and the page body all ask who is signed in: one read of the accounts serves them while
+    the page is built (the test above shows an event of an open page reads it again)."""
+    await sign_in(user, "zam")
+    store, asked = ctx().users, []
+    real = store.get
+    monkeypatch.setattr(store, "get", lambda login: asked.append(login) or real(login))
+    await user.open("/dashboard")
+    await user.should_see(marker="whoami")
+    assert asked == ["zam"]
+
+
 def _write(user_login: str, row_id: str, title: str) -> None:
     c = ctx()
     c.outbox.enqueue([WriteCommand("append", "departments", row_id, {"id": row_id, "name": title},

@@ -6,6 +6,8 @@ import functools
 import gc
 import weakref
 
+import pytest
+
 from app import nicegui_tuning as tuning
 
 
@@ -193,3 +195,72 @@ def test_the_header_strip_escapes_every_text_and_address() -> None:
     assert 'href="/x?a=1&amp;b=&quot;2&quot;"' in content
     assert '<a class="text-white no-underline" href="/">Обзор</a>' in content
     client.delete()
+
+
+def test_the_plain_middlewares_do_what_nicegui_s_own_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Redirects get the proxy's prefix, NiceGUI's versioned static files are cacheable (its dynamic resources
+    not), and each request is known to `app.storage` with its session's user storage while it runs."""
+    from nicegui import core, storage
+    from nicegui.version import __version__
+    from starlette.applications import Starlette
+    from starlette.middleware.sessions import SessionMiddleware
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse, RedirectResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    monkeypatch.setattr(core.app.config, "cache_control_directives", "public, max-age=3600", raising=False)  # ui.run's
+    seen: list[tuple[object, str, bool, int]] = []
+
+    def inside(request: Request) -> PlainTextResponse:
+        sid = request.session["id"]
+        active = core.app.storage._active_request_sessions[sid]
+        seen.append((storage.request_contextvar.get().scope is request.scope, sid, request.state.responded, active))
+        return PlainTextResponse("ok")
+
+    site = Starlette(routes=[
+        Route("/go", lambda request: RedirectResponse("/login", status_code=303)),
+        Route("/away", lambda request: RedirectResponse("https://example.org/x", status_code=303)),
+        Route("/inside", inside),
+        Route(f"/_nicegui/{__version__}/static/app.js", lambda request: PlainTextResponse("js")),
+        Route(f"/_nicegui/{__version__}/dynamic_resources/x.js", lambda request: PlainTextResponse("js")),
+    ])
+    made: list[str] = []
+
+    async def create(session_id: str) -> None:
+        made.append(session_id)
+        core.app.storage._users[session_id] = {}  # type: ignore[assignment]
+
+    stack = SessionMiddleware(tuning.TrackRequests(tuning.CacheStaticFiles(tuning.RedirectWithPrefix(site))),
+                              secret_key="test-secret")
+    real = core.app.storage._create_user_storage
+    core.app.storage._create_user_storage = create  # type: ignore[method-assign]
+    try:
+        with TestClient(stack) as client:
+            prefixed = client.get("/go", headers={"X-Forwarded-Prefix": "/school"}, follow_redirects=False)
+            assert prefixed.headers["location"] == "/school/login"
+            assert client.get("/go", follow_redirects=False).headers["location"] == "/login"
+            assert client.get("/away", headers={"X-Forwarded-Prefix": "/school"},
+                              follow_redirects=False).headers["location"] == "https://example.org/x"
+            static = client.get(f"/_nicegui/{__version__}/static/app.js")
+            assert static.headers["cache-control"] == core.app.config.cache_control_directives
+            assert "cache-control" not in client.get(f"/_nicegui/{__version__}/dynamic_resources/x.js").headers
+            assert "cache-control" not in client.get("/inside").headers
+            client.get("/inside")
+    finally:
+        core.app.storage._create_user_storage = real  # type: ignore[method-assign]
+    (same1, sid1, responded1, active1), (same2, sid2, _, _) = seen
+    assert same1 and same2 and not responded1 and active1 == 1
+    assert sid1 == sid2 and made.count(sid1) == 1  # one session (its cookie came back), its storage made once
+    assert sid1 not in core.app.storage._active_request_sessions  # no request of it in flight any more
+    for sid in set(made):
+        core.app.storage._users.pop(sid, None)
+
+
+def test_install_has_ui_run_add_the_plain_middlewares() -> None:
+    from nicegui import storage, ui_run
+
+    tuning.install()
+    assert ui_run.RedirectWithPrefixMiddleware is tuning.RedirectWithPrefix
+    assert ui_run.SetCacheControlMiddleware is tuning.CacheStaticFiles
+    assert storage.RequestTrackingMiddleware is tuning.TrackRequests

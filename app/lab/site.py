@@ -17,6 +17,7 @@ from sync.snapshots.retention import SnapshotSchedule, run_scheduled
 
 def setup_lab(ctx: LabContext) -> None:
     set_context(ctx)  # type: ignore[arg-type]  # pages of the lab read the lab's context
+    nicegui_tuning.install()  # as at the school
     ctx.ensure_layout()
     ctx.cache.refresh()
 

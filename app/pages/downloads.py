@@ -47,17 +47,21 @@ class Export:
 
 
 def export_buttons(exports: Sequence[Export]) -> None:
-    """One button per export; while a file is built the buttons are disabled and a progress bar runs."""
+    """One button per export; while a file is built the buttons are disabled and a progress bar runs (made with
+    the first file asked for: most pages are only read)."""
     buttons: list[ui.button] = []
-    with ui.column().classes("gap-1"):
+    with ui.column().classes("gap-1") as where:
         with ui.row().classes("gap-2"):
             for export in exports:
                 buttons.append(ui.button(export.label, icon=export.icon).mark(export.marker))
-        progress = ui.linear_progress(show_value=False).props("indeterminate").classes("w-96").mark("export-progress")
-        status = ui.label("").classes("text-caption text-grey-8").mark("export-status")
-        progress.visible = status.visible = False
+    shown: list[tuple[ui.linear_progress, ui.label]] = []
 
     def busy(on: bool, text: str = "") -> None:
+        if not shown:
+            with where:
+                shown.append((ui.linear_progress(show_value=False).props("indeterminate").classes("w-96").mark(
+                    "export-progress"), ui.label("").classes("text-caption text-grey-8").mark("export-status")))
+        progress, status = shown[0]
         progress.visible = status.visible = on
         status.text = text
         for b in buttons:
