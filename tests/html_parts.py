@@ -87,3 +87,61 @@ async def card_shows(user: User, marker: str, value: str, change: str | None = N
     opening after a filter was picked."""
     await await_until(lambda: (shown := _card_now(user, marker)) is not None and shown[0] == value and (
         change is None or shown[1] == change), what=f"{marker} = {value} {change or ''}")
+
+
+class _Table(HTMLParser):
+    """The body rows of a `table_html`: per `<tr data-key>`, each `<td data-col>`'s text, link, link classes and
+    tooltip."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict[str, Any]] = []
+        self.col: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "tr" and "data-key" in a:
+            self.rows.append({"key": a["data-key"], "links": {}, "css": {}, "hints": {}})
+        elif tag == "td" and self.rows:
+            self.col = a.get("data-col")
+            self.rows[-1][self.col] = ""
+            if a.get("title"):
+                self.rows[-1]["hints"][self.col] = a["title"]
+        elif tag == "a" and self.col is not None:
+            self.rows[-1]["links"][self.col] = a.get("href")
+            self.rows[-1]["css"][self.col] = a.get("class")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self.col = None
+
+    def handle_data(self, data: str) -> None:
+        if self.col is not None:
+            self.rows[-1][self.col] += data
+
+
+def table_rows(content: str) -> list[dict[str, Any]]:
+    """The rows of a plain-HTML table: `key`, the text of each column by name, and `links`, `css` (the link's
+    classes) and `hints` (tooltips) by column."""
+    parser = _Table()
+    parser.feed(content)
+    parser.close()
+    return parser.rows
+
+
+class _Texts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.texts.append(data.strip())
+
+
+def texts(content: str) -> list[str]:
+    """Every piece of text of some HTML, in order."""
+    parser = _Texts()
+    parser.feed(content)
+    parser.close()
+    return parser.texts

@@ -10,7 +10,6 @@ from urllib.parse import quote_plus
 
 import pandas as pd
 import pytest
-from nicegui import ui
 from nicegui.testing import User
 
 from app.demo.school import DemoSchool
@@ -18,7 +17,7 @@ from reports import results_facts, select
 from reports.labels import fmt_num
 from sheets_schema import SCHEMA, validate_workbook
 from tests.conftest import sign_in
-from tests.html_parts import card, href, html_of
+from tests.html_parts import card, href, html_of, part, texts
 
 pytestmark = pytest.mark.ui_app("manual_drain")
 
@@ -53,9 +52,9 @@ def a_teacher(facts: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> tuple[str
     return str(frames["subjects"].set_index("id")["department_id"][subject]), subject, teacher, mine
 
 
-def text_of(user: User, marker: str) -> str:
-    (el,) = user.find(marker=marker).elements
-    return el.text
+def cards_heading(user: User) -> str:
+    """Whose the headline cards are («Показатели: …»)."""
+    return str(part(html_of(user, "cards-level"), "level"))
 
 
 async def cards_are(user: User, path: str, wrote: int, quality: str) -> None:
@@ -75,7 +74,7 @@ async def test_cards_follow_parallel_class_and_student(data_dir: Path, school, u
     await sign_in(user, "zam")
     await cards_are(user, "/dashboard?parallel=9", *at_parallel)
     await cards_are(user, f"/dashboard?parallel=9&class={cls}", *at_class)
-    assert "9" in text_of(user, "cards-level")  # «Показатели: 9«А»»
+    assert "9" in cards_heading(user)  # «Показатели: 9«А»»
     await cards_are(user, f"/dashboard?parallel=9&class={cls}&student={student}", *at_student)
     # the links of a card keep the level: the period opens at the same student
     assert f"student={student}" in str(href(html_of(user, "card-year-N")))
@@ -103,12 +102,10 @@ async def test_a_scoped_person_sees_their_slice_named_as_such(data_dir: Path, us
     await sign_in(user, "uchitel")
     await user.open("/dashboard")
     await user.should_see(marker="breadcrumbs")
-    crumbs = [e.text for e in user.find(marker="breadcrumbs").elements.pop().descendants()
-              if isinstance(e, ui.label | ui.link)]
-    assert crumbs == ["Мои классы"]
-    assert text_of(user, "cards-level") == "Показатели: мои классы"
+    assert texts(html_of(user, "breadcrumbs")) == ["Мои классы"]
+    assert cards_heading(user) == "Показатели: мои классы"
     await user.open("/logout")
     await sign_in(user, "zam")
     await user.open("/dashboard")
     await user.should_see(marker="cards-level")
-    assert text_of(user, "cards-level") == "Показатели: школа"
+    assert cards_heading(user) == "Показатели: школа"

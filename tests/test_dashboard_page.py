@@ -30,7 +30,7 @@ from sheets_schema import SCHEMA, validate_workbook
 from sheets_schema.choices import WORK_KINDS
 from sync.convert import find_office
 from tests.conftest import sign_in
-from tests.html_parts import card_shows, href, html_now, html_of, part
+from tests.html_parts import card_shows, href, html_now, html_of, part, table_rows
 from tests.waits import await_until
 
 pytestmark = pytest.mark.ui_app("manual_drain")
@@ -71,7 +71,7 @@ async def test_drill_down_department_subject_teacher(data_dir: Path, tables, use
     subj = subjects[(subjects["level"] == "subject") & (subjects["subject_id"] == teacher["subject_id"])]
     await sign_in(user, "zam")
     await user.open("/dashboard")
-    user.find(marker="axis-subjects").click()
+    await user.open(str(href(html_of(user, "axis-subjects"), "link")))
     await user.should_see(marker="dashboard-departments")
     await drill(user, "dashboard-departments", label=dep.iloc[0]["label"])
     await user.should_see(marker="dashboard-subjects")
@@ -168,11 +168,12 @@ def element_of(user: User, marker: str) -> ui.element:
 
 async def drill(user: User, table: str, label: str | None = None, key: str | None = None) -> None:
     """Open the level below through a row of a drill-down table (its name and every number link there)."""
-    rows = [r for r in element_of(user, table).rows if (label is None or r["label"] == label)
-            and (key is None or r["_key"] == key)]
+    rows = [r for r in table_rows(html_of(user, table)) if (label is None or r["label"] == label)
+            and (key is None or r["key"] == key)]
     assert len(rows) == 1, (table, label, key)
-    assert rows[0]["href"]
-    await user.open(rows[0]["href"])
+    links = rows[0]["links"]
+    assert links["label"] and set(links.values()) == {links["label"]}  # the name and every number open it
+    await user.open(links["label"])
 
 
 def _filter(user: User, marker: str) -> list[tuple[str, str, bool]]:
@@ -283,7 +284,7 @@ async def test_drill_down_to_a_teacher_with_a_filter_kept(data_dir: Path, demo_s
     subj = children(table, "subject", department_id=teacher["department_id"], subject_id=teacher["subject_id"]).iloc[0]
     await sign_in(user, "zam")
     await user.open(f"/dashboard?period={quote_plus('4 четверть')}")
-    user.find(marker="axis-subjects").click()
+    await user.open(str(href(html_of(user, "axis-subjects"), "link")))
     await user.should_see(marker="dashboard-departments")
     await drill(user, "dashboard-departments", label=dep["label"])
     await user.should_see(marker="dashboard-subjects")
@@ -339,6 +340,10 @@ async def test_the_objectivity_panel_lists_the_flagged_classes(data_dir: Path, d
     shown = html_of(user, "objectivity-flagged")
     links = dict(re.findall(r'data-class="([^"]*)" href="([^"]*)"', shown))
     assert set(links) == flagged
+    by_class = {r["key"]: r for r in table_rows(html_of(user, "objectivity-classes"))}
+    assert flagged <= set(by_class)  # a flagged class stands out in the table, and opens its drill-down there too
+    assert all(("text-negative" in str(r["css"]["class"])) == (cid in flagged) for cid, r in by_class.items())
+    assert {cid: by_class[cid]["links"]["class"] for cid in flagged} == {c: html.unescape(u) for c, u in links.items()}
     assert html_of(user, "objectivity-signals").count('data-part="signal"') == len(found.signals)
     cid = sorted(flagged)[0]
     await user.open(html.unescape(links[cid]))  # the flagged class's link opens its drill-down
@@ -353,10 +358,13 @@ async def test_the_risk_panel_counts_the_students_at_risk_and_links_them(data_di
     await sign_in(user, "zam")
     await user.open("/dashboard")
     await await_until(lambda: part(html_now(user, "risk-count"), "count") == str(len(risk)))
-    rows = element_of(user, "risk-top").rows  # one table: a row per student, the name opening their page
-    assert len(rows) == min(10, len(risk)) and {r["student_id"] for r in rows} <= set(risk["student_id"])
+    rows = table_rows(html_of(user, "risk-top"))  # one table: a row per student, the name opening their page
+    assert len(rows) == min(10, len(risk)) and {r["key"] for r in rows} <= set(risk["student_id"])
     most = risk.sort_values("n_twos", ascending=False, kind="stable").iloc[0]
-    assert [r["href"] for r in rows if r["student_id"] == most["student_id"]] == [f"/student/{most['student_id']}"]
+    sid = most["student_id"]
+    assert [r["links"] for r in rows if r["key"] == sid] == [{"student": f"/student/{sid}"}]
+    reasons = risk.set_index("student_id")["reasons"]
+    assert all(r["hints"] == {"student": reasons[r["key"]]} for r in rows)  # the reasons in the name's tooltip
     await user.open("/dashboard?kind=ВПР&parallel=5")  # the panel follows the filters
     five = select(facts, kind="ВПР")
     expected = str(len(students_at_risk(in_parallel(five, 5))))
@@ -379,10 +387,10 @@ async def test_a_student_at_risk_without_a_class_shows_no_nan(data_dir: Path, ta
     monkeypatch.setattr(dashboard_panels, "students_at_risk", classless)
     await sign_in(user, "zam")
     await user.open("/dashboard")
-    rows = element_of(user, "risk-top").rows
+    rows = table_rows(html_of(user, "risk-top"))
     cells = [str(v) for r in rows for v in r.values()]
     assert "nan" not in cells and "None" not in cells
-    assert [(bool(r["student"]), r["class"]) for r in rows if r["student_id"] == first] == [(True, "")]  # listed,
+    assert [(bool(r["student"]), r["class"]) for r in rows if r["key"] == first] == [(True, "")]  # listed,
     # with an empty class cell
 
 

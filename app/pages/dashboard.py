@@ -31,7 +31,7 @@ from app.markup import tag
 from app.pages import dashboard_charts as charts
 from app.pages import dashboard_panels as panels
 from app.pages.dashboard_exports import exports_panel
-from app.pages.dashboard_tables import crumbs, level_rows, level_table
+from app.pages.dashboard_tables import crumbs, level_html, level_table
 from app.pages.forecast_panel import class_forecast, student_forecast
 from reports.analytics import portfolio as pf
 from reports.analytics.dashboard import WHOLE_YEAR, Filters, headline, narrow, periods_with_results
@@ -163,21 +163,21 @@ class Prep:
     async def __call__(self, part: str, build: Callable[[], T]) -> T:
         return await prepared(self.version, (self.key, part), build, *self.keep)
 
-    async def level(self, node: pd.Series, title: str, rows: Callable[[], pd.DataFrame],
-                    link_of: Callable[[Mapping[str, Any]], str], key: str | None
-                    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """The node's distribution chart and the rows of the level below it."""
-        return await self("level", lambda: (charts.distribution_options(node, title), level_rows(rows(), link_of,
-                                                                                                 key)))
+    async def level(self, node: pd.Series, title: str, rows: Callable[[], pd.DataFrame], first_title: str,
+                    link_of: Callable[[Mapping[str, Any]], str], key: str | None) -> tuple[dict[str, Any], str]:
+        """The node's distribution chart and the table of the level below it (its first column `first_title`)."""
+        return await self("level", lambda: (charts.distribution_options(node, title),
+                                            level_html(rows(), first_title, link_of, key)))
 
 
 async def _leaf(prep: Prep, path: list[tuple[str, str]], node: pd.Series, level: str) -> None:
     """The last level of a hierarchy (a student, a teacher): its crumb, distribution and one row of indicators."""
     path.append((str(node["label"]), ""))
-    options, body = await prep.level(node, str(node["label"]), lambda: pd.DataFrame([node]), lambda r: "", None)
+    options, body = await prep.level(node, str(node["label"]), lambda: pd.DataFrame([node]),
+                                     LEVEL_NAMES[level].capitalize(), lambda r: "", None)
     crumbs(path)
     charts.distribution_chart(options)
-    level_table(body, f"dashboard-{level}", LEVEL_NAMES[level].capitalize())
+    level_table(body, f"dashboard-{level}")
 
 
 @dataclass(frozen=True)
@@ -203,15 +203,16 @@ async def _class_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, view
         school = nodes[0]
         if school is not None:
             options, body = await prep.level(school, view.root.lower(), lambda: children(table, "parallel"),
-                                             lambda r: view.on_classes({"parallel": r["parallel"]}), "parallel")
+                                             "Параллель", lambda r: view.on_classes({"parallel": r["parallel"]}),
+                                             "parallel")
             crumbs(path)
             charts.distribution_chart(options)
         else:
             crumbs(path)
-            body = await prep("rows", lambda: level_rows(children(table, "parallel"),
+            body = await prep("rows", lambda: level_html(children(table, "parallel"), "Параллель",
                                                          lambda r: view.on_classes({"parallel": r["parallel"]}),
                                                          "parallel"))
-        level_table(body, "dashboard-parallels", "Параллель")
+        level_table(body, "dashboard-parallels")
         return Node(view.root.lower(), "school", {}, "parallel")
     node = nodes[0]
     path.append((parallel_label(p), view.on_classes({"parallel": p})))
@@ -220,10 +221,11 @@ async def _class_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, view
         return None
     if not class_id:
         options, body = await prep.level(node, path[-1][0], lambda: children(table, "class", parallel=p),
-                                         lambda r: view.class_link(p, r["class_id"]), "class_id")
+                                         column_title("class"), lambda r: view.class_link(p, r["class_id"]),
+                                         "class_id")
         crumbs(path)
         charts.distribution_chart(options)
-        level_table(body, "dashboard-classes", column_title("class"))
+        level_table(body, "dashboard-classes")
         return Node(path[-1][0], "parallel", {}, "class_id")
     cnode = nodes[1]
     if cnode is None:
@@ -232,11 +234,11 @@ async def _class_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, view
     path.append((str(cnode["label"]), view.class_link(p, class_id)))
     if not student_id:
         options, body = await prep.level(
-            cnode, str(cnode["label"]), lambda: children(table, "student", class_id=class_id),
+            cnode, str(cnode["label"]), lambda: children(table, "student", class_id=class_id), column_title("student"),
             lambda r: view.on_classes({"parallel": p, "class": class_id, "student": r["student_id"]}), "student_id")
         crumbs(path)
         charts.distribution_chart(options)
-        level_table(body, "dashboard-students", column_title("student"))
+        level_table(body, "dashboard-students")
         return Node(str(cnode["label"]), "class", {"class_id": class_id}, "class_id")
     snode = nodes[2]
     if snode is None:
@@ -259,11 +261,11 @@ async def _subject_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, vi
     dep = view.q.get("department") or (await computed(prep.version, _department_of, facts, subj) if subj else None)
     path = [(view.root, view.on_subjects({"subject": None}))]
     if not dep:
-        body = await prep("rows", lambda: level_rows(
-            children(table, "department"), lambda r: view.on_subjects({"department": r["department_id"]}),
-            "department_id"))
+        body = await prep("rows", lambda: level_html(
+            children(table, "department"), column_title("department"),
+            lambda r: view.on_subjects({"department": r["department_id"]}), "department_id"))
         crumbs(path)
-        level_table(body, "dashboard-departments", column_title("department"))
+        level_table(body, "dashboard-departments")
         return Node(view.root.lower(), "school", {}, "parallel")
     chain: list[tuple[str, dict[str, Any]]] = [("department", {"department_id": dep})]
     chain += [("subject", {"department_id": dep, "subject_id": subj})] if subj else []
@@ -278,11 +280,12 @@ async def _subject_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, vi
     if not subj:
         options, body = await prep.level(dnode, str(dnode["label"]), lambda: children(table, "subject",
                                                                                          department_id=dep),
+                                         column_title("subject"),
                                          lambda r: view.on_subjects({"department": dep, "subject": r["subject_id"]}),
                                          "subject_id")
         crumbs(path)
         charts.distribution_chart(options)
-        level_table(body, "dashboard-subjects", column_title("subject"))
+        level_table(body, "dashboard-subjects")
         return Node(str(dnode["label"]), "department", {"department_id": dep}, "parallel")
     snode = nodes[1]
     if snode is None:
@@ -293,10 +296,11 @@ async def _subject_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, vi
     if not teacher:
         options, body = await prep.level(
             snode, str(snode["label"]), lambda: children(table, "teacher", department_id=dep, subject_id=subj),
+            column_title("teacher"),
             lambda r: view.on_subjects({"department": dep, "subject": subj, "teacher": r["teacher_id"]}), "teacher_id")
         crumbs(path)
         charts.distribution_chart(options)
-        level_table(body, "dashboard-teachers", column_title("teacher"))
+        level_table(body, "dashboard-teachers")
         return Node(str(snode["label"]), "subject", keys, "parallel")
     tnode = nodes[2]
     if tnode is None:
@@ -337,10 +341,8 @@ async def _analytics(prep: Prep, facts: pd.DataFrame, view: View, parallel: int 
     shown, objectivity, risk = await prep("panels", lambda: _panels_view(node, found, view))
     charts.charts(shown)
     with ui.row().classes("w-full gap-8 items-start no-wrap"):
-        with ui.column().classes("w-1/2"):
-            panels.objectivity_panel(objectivity)
-        with ui.column().classes("w-1/2"):
-            panels.risk_panel(risk)
+        panels.objectivity_panel(objectivity).classes("w-1/2")
+        panels.risk_panel(risk).classes("w-1/2")
     return node
 
 
@@ -354,9 +356,11 @@ def create() -> None:
         levels = {k: v for k, v in request.query_params.items() if k in LEVEL_KEYS and v}
         view = View({**levels, **filters.query()}, "Школа" if scope.everything else "Мои классы")
         with frame("Аналитика: от школы к классу и педагогу"):
-            with ui.row().classes("gap-4"):
-                ui.link("Параллели и классы", view.on_classes({})).mark("axis-classes")
-                ui.link("ШМО, предметы и педагоги", view.on_subjects({})).mark("axis-subjects")
+            ui.html(tag("a", "Параллели и классы", "nicegui-link", data_part="link", data_mark="axis-classes",
+                        href=view.on_classes({}))
+                    + tag("a", "ШМО, предметы и педагоги", "nicegui-link", data_part="link", data_mark="axis-subjects",
+                          href=view.on_subjects({})), sanitize=False).classes("row gap-4").mark(
+                "axis-classes axis-subjects")
             if visible.empty:
                 ui.label("Результатов мониторинговых работ пока нет.").mark("no-results")
                 return
@@ -373,13 +377,12 @@ def create() -> None:
                 node = await _analytics(prep, facts, view, filters.parallel, seen)
                 if node is not None:
                     keys = tuple(sorted(node.keys.items()))
-                    groups = await prep("cards", lambda: panels.card_groups(
+                    block = await prep("cards", lambda: panels.cards_block(panels.card_groups(
                         cards_of(visible, seen, filters, keys), lambda card: url({**view.q, "period": card.period}),
-                        lambda card: url({**view.filters(), "period": card.period, "axis": "subjects"})))
+                        lambda card: url({**view.filters(), "period": card.period, "axis": "subjects"})),
+                        f"Показатели: {node.title}"))
                     with cards_slot:
-                        ui.label(f"Показатели: {node.title}").classes("text-subtitle2 text-grey-8").mark(
-                            "cards-level")
-                        panels.cards(groups)
+                        panels.cards(block)
                     with slot:
                         exports_panel(node.level, node.keys, filters.parallel, visible, seen.frames,
                                       filters.period, scope.everything, "dashboard-", base=base.facts)

@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
-from nicegui import ui
 
 from app.pages.downloads import XLSX, Export, export_buttons, file_name, report_exports
 from reports.analytics.rollup import parallel_label
@@ -111,5 +110,4 @@ def exports_panel(level: str, keys: Mapping[str, Any], parallel: int | None, fac
                     Export("Олимпиады (Excel)", "emoji_events", "download-olympiads",
                            file_name("Олимпиады", ext="xlsx"), XLSX, lambda: _olympiads(frames))]
     if exports:
-        with ui.column().classes("gap-1").mark(f"{marker_prefix}exports"):
-            export_buttons(exports)
+        export_buttons(exports, f"{marker_prefix}exports")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -14,8 +15,8 @@ from nicegui import ui
 
 from app.access import can_open
 from app.auth import current_account
-from app.markup import tag
-from app.pages.portfolio import link_cell, results_table
+from app.markup import Cell, Column, table_html, tag
+from app.pages.portfolio import results_table
 from reports.analytics.dashboard import (
     CARD_COLUMNS,
     SHARE_COLUMNS,
@@ -157,12 +158,19 @@ def card_html(card: CardView, link: str) -> str:
     return text
 
 
-def cards(groups: Sequence[CardGroup]) -> None:
-    """Headline cards: one row per group (the year, the last or the chosen period); every value opens the
-    parallels and classes of that period, a second link the departments. All of it is one element of plain HTML
-    (each piece named by `data-mark`): ten cards of four NiceGUI elements each were a third of building the
-    dashboard."""
-    body, marks = "", ["dashboard-cards"]
+@dataclass(frozen=True)
+class CardsBlock:
+    html: str
+    markers: tuple[str, ...]
+
+
+def cards_block(groups: Sequence[CardGroup], heading: str) -> CardsBlock:
+    """Headline cards under `heading` (whose they are): one row per group (the year, the last or the chosen
+    period); every value opens the parallels and classes of that period, a second link the departments. All of it
+    is plain HTML with each piece named by `data-mark`, made once per view in the prepared step: ten cards of four
+    NiceGUI elements each were a third of building the dashboard."""
+    body = tag("div", heading, "text-subtitle2 text-grey-8", data_part="level", data_mark="cards-level")
+    marks = ["dashboard-cards", "cards-level"]
     for group in groups:
         slug = group.slug
         head = tag("span", group.title, "text-subtitle1 text-weight-bold", data_part="title",
@@ -177,7 +185,11 @@ def cards(groups: Sequence[CardGroup]) -> None:
         body += tag("div", "", "row items-baseline gap-3", inner=head) + tag("div", "", "row gap-3", inner=row)
         marks += [f"card-{slug}-{piece}" for piece in ("title", "subjects", "previous")[:3 if group.previous else 2]]
         marks += [f"card-{slug}-{card.column}" for card in group.cards]
-    ui.html(body, sanitize=False).classes("column gap-2").mark(*marks)
+    return CardsBlock(body, tuple(marks))
+
+
+def cards(block: CardsBlock) -> None:
+    ui.html(block.html, sanitize=False).classes("column gap-2").mark(*block.markers)
 
 
 def student_works(results: pd.DataFrame) -> None:
@@ -192,102 +204,102 @@ RISK_COLUMNS = ("class", "n_twos", "n_low", "own_mean_pct")
 
 @dataclass(frozen=True)
 class ObjectivityView:
-    columns: list[dict[str, Any]]
-    rows: list[dict[str, Any]]  # empty: no ВПР results under the filters
+    """The objectivity panel as plain HTML pieces, made once per view in the prepared step."""
+
+    table: str  # "" when there are no ВПР results under the filters
     flagged: tuple[tuple[str, str, str], ...]  # (class id, name, drill-down link)
     signals: tuple[str, ...]
 
-    @property
-    def flagged_html(self) -> str:
-        """The flagged classes, each a link to its drill-down (escaped plain HTML: one element, not one per class)."""
+    @cached_property  # once per prepared view, shared by its requests
+    def html(self) -> str:
+        """The whole panel: the table per class, the flagged classes (each a link to its drill-down) and the
+        signals, folded (`<details>`: opened in the browser, no round trip)."""
+        out = tag("div", "Объективность результатов ВПР", "text-h6")
+        if not self.table:
+            return out + tag("div", "Нет результатов ВПР при выбранных фильтрах.", data_mark="objectivity-none")
+        out += tag("div", "", data_mark="objectivity-classes", inner=self.table)
+        if not self.signals:
+            return out + tag("div", "Признаков необъективности не найдено.", data_mark="objectivity-no-signals")
         links = " ".join(tag("a", name, "text-primary", data_part="flag", data_class=cid, href=href)
                          for cid, name, href in self.flagged)
-        return f'{tag("span", INDICATOR_LABELS["signals"] + ": классы", "text-weight-bold")} {links}'
+        out += tag("div", "", "row items-center gap-2", data_mark="objectivity-flagged", inner=tag(
+            "span", INDICATOR_LABELS["signals"] + ": классы", "text-weight-bold") + " " + links)
+        listed = "".join(tag("div", message, "text-body2 q-py-xs", data_part="signal") for message in self.signals)
+        return out + tag("details", "", "w-full", inner=tag(
+            "summary", f"{INDICATOR_LABELS['signals']} ({len(self.signals)})", "text-body2 cursor-pointer q-py-xs")
+            + tag("div", "", data_mark="objectivity-signals", inner=listed))
 
     @property
-    def signals_html(self) -> str:
-        return "".join(tag("div", message, "text-body2 q-py-xs", data_part="signal") for message in self.signals)
+    def markers(self) -> tuple[str, ...]:
+        if not self.table:
+            return ("objectivity-panel", "objectivity-none")
+        if not self.signals:
+            return ("objectivity-panel", "objectivity-classes", "objectivity-no-signals")
+        return ("objectivity-panel", "objectivity-classes", "objectivity-flagged", "objectivity-signals")
+
 
 def objectivity_view(node: NodeAnalytics, class_link: ClassLink) -> ObjectivityView:
     found, table = node.objectivity, node.objectivity_table
-    columns = [{"name": "class", "label": column_title("class"), "field": "class", "align": "left"}]
-    columns += [{"name": c, "label": WORKS_TITLE if c == "works" else INDICATOR_LABELS[c], "field": c,
-                 "align": "right"} for c in OBJECTIVITY_COLUMNS]
+    columns = [Column("class", column_title("class")), *(Column(c, WORKS_TITLE if c == "works"
+                                                                 else INDICATOR_LABELS[c], "right")
+                                                          for c in OBJECTIVITY_COLUMNS)]
     parallel, flagged, rows = node.parallel_of, node.flagged, []
     for rec in table.to_dict("records"):
         cid = str(rec["class_id"])
-        rows.append({"class_id": cid, "class": str(rec["class"]), "href": class_link(parallel.get(cid), cid),
-                     "css": "text-weight-bold text-negative" if cid in flagged else "text-primary",
-                     **{c: value_text(c, rec[c]) for c in OBJECTIVITY_COLUMNS}})
+        css = "text-weight-bold text-negative" if cid in flagged else "text-primary"
+        rows.append((cid, [Cell(str(rec["class"]), class_link(parallel.get(cid), cid), css),
+                           *(Cell(value_text(c, rec[c])) for c in OBJECTIVITY_COLUMNS)]))
     names = dict(zip(table["class_id"].astype(str), table["class"].astype(str), strict=True)) if len(table) else {}
-    return ObjectivityView(columns, rows, tuple((cid, names.get(cid, cid), class_link(parallel.get(cid), cid))
-                                                for cid in flagged),
+    return ObjectivityView(table_html(columns, rows, wrap=True) if rows else "",
+                           tuple((cid, names.get(cid, cid), class_link(parallel.get(cid), cid)) for cid in flagged),
                            tuple(signal.message for signal in found.signals))
 
 
-def objectivity_panel(view: ObjectivityView) -> None:
+def objectivity_panel(view: ObjectivityView) -> ui.html:
     """ВПР marks against the period marks per class, and the signals to check; a flagged class opens its
-    drill-down."""
-    ui.label("Объективность результатов ВПР").classes("text-h6")
-    with ui.column().classes("w-full gap-2").mark("objectivity-panel"):
-        if not view.rows:
-            ui.label("Нет результатов ВПР при выбранных фильтрах.").mark("objectivity-none")
-            return
-        grid = shared(ui.table(columns=view.columns, rows=[], row_key="class_id", pagination=0), rows=view.rows
-                      ).props("dense flat").mark("objectivity-classes")
-        grid.add_slot("body-cell-class", link_cell("href", "props.row.css"))
-        if not view.signals:
-            ui.label("Признаков необъективности не найдено.").mark("objectivity-no-signals")
-            return
-        ui.html(view.flagged_html, sanitize=False).classes("row items-center gap-2").mark("objectivity-flagged")
-        with ui.expansion(f"{INDICATOR_LABELS['signals']} ({len(view.signals)})").classes("w-full"):
-            ui.html(view.signals_html, sanitize=False).mark("objectivity-signals")
+    drill-down. One element of plain HTML (ObjectivityView.html)."""
+    return ui.html(view.html, sanitize=False).classes("column gap-2").mark(*view.markers)
 
 
 @dataclass(frozen=True)
 class RiskView:
     count: int
     note: str  # «Первые 10: …» when not all are listed
-    columns: list[dict[str, Any]]
-    rows: list[dict[str, Any]]  # the ones to look at first: student_id, href, reasons and the columns' texts
+    table: str  # the ones to look at first, each name opening the student's page, the reasons in its tooltip
+
+    @cached_property
+    def html(self) -> str:
+        head = tag("div", "Всего: ", "row items-baseline gap-2", inner=tag("span", str(self.count), "text-h5",
+                                                                          data_part="count"))
+        if self.count and self.note:
+            head += tag("div", self.note, "text-caption text-grey-7")
+        out = tag("div", "Обучающиеся группы риска", "text-h6") + tag("div", "", data_mark="risk-count", inner=head)
+        if not self.count:
+            return out
+        return out + tag("div", "", data_mark="risk-top", inner=self.table) + tag(
+            "div", "Причины — в подсказке у фамилии и на странице обучающегося.", "text-caption text-grey-7")
 
 
 def risk_view(node: NodeAnalytics) -> RiskView:
     risk, top = node.risk, node.top_risk
     note = (f"Первые {len(top)}: больше всего отметок «2» и результатов намного ниже обычного уровня."
             if len(risk) > len(top) else "")
-    columns = [{"name": c, "label": column_title(c), "field": c, "align": "left" if c in ("student", "class")
-                else "right"} for c in ("student", *RISK_COLUMNS)]
+    columns = [Column(c, column_title(c), "left" if c in ("student", "class") else "right")
+               for c in ("student", *RISK_COLUMNS)]
     rows = []
     for rec in top.to_dict("records") if len(risk) else []:
         sid = str(rec["student_id"])
-        rows.append({"student_id": sid, "href": f"/student/{sid}", "reasons": str(rec["reasons"]),
-                     "student": str(rec["student"]), "class": str(rec["class"]) if pd.notna(rec["class"]) else "",
-                     **{c: value_text(c, rec[c]) for c in RISK_COLUMNS[1:]}})
-    return RiskView(len(risk), note, columns, rows)
+        rows.append((sid, [Cell(str(rec["student"]), f"/student/{sid}", hint=str(rec["reasons"])),
+                           Cell(str(rec["class"]) if pd.notna(rec["class"]) else ""),
+                           *(Cell(value_text(c, rec[c])) for c in RISK_COLUMNS[1:])]))
+    return RiskView(len(risk), note, table_html(columns, rows, wrap=True) if rows else "")
 
 
-RISK_CELL = ('<q-td :props="props"><a v-if="props.col.name === \'student\'" :href="props.row.href" '
-             'class="text-primary">{{ props.value }}<q-tooltip>{{ props.row.reasons }}</q-tooltip></a>'
-             '<span v-else>{{ props.value }}</span></q-td>')
-
-
-def risk_panel(view: RiskView) -> None:
+def risk_panel(view: RiskView) -> ui.html:
     """How many students are at risk and the ones to look at first, each opening the student's page (the reasons
-    in a tooltip on the name)."""
-    ui.label("Обучающиеся группы риска").classes("text-h6")
-    with ui.column().classes("w-full gap-1").mark("risk-panel"):
-        head = tag("div", "Всего: ", "row items-baseline gap-2", inner=tag("span", str(view.count), "text-h5",
-                                                                          data_part="count"))
-        if view.count and view.note:
-            head += tag("div", view.note, "text-caption text-grey-7")
-        ui.html(head, sanitize=False).mark("risk-count")
-        if not view.count:
-            return
-        top = shared(ui.table(columns=view.columns, rows=[], row_key="student_id", pagination=0), rows=view.rows
-                     ).props("dense flat").mark("risk-top")
-        top.add_slot("body-cell", RISK_CELL)
-        ui.label("Причины — в подсказке у фамилии и на странице обучающегося.").classes("text-caption text-grey-7")
+    in a tooltip on the name). One element of plain HTML (RiskView.html)."""
+    return ui.html(view.html, sanitize=False).classes("column gap-1").mark(
+        "risk-panel risk-count" + (" risk-top" if view.count else ""))
 
 
 def quality_panel(issues: Sequence[Any], may_open: bool) -> None:

@@ -46,11 +46,11 @@ class Export:
     needs_office: bool = False  # pdf: converted by LibreOffice, refused at once with a message when it is absent
 
 
-def export_buttons(exports: Sequence[Export]) -> None:
-    """One button per export; while a file is built the buttons are disabled and a progress bar runs (made with
-    the first file asked for: most pages are only read)."""
+def export_buttons(exports: Sequence[Export], marker: str = "") -> None:
+    """One button per export (in a column marked `marker`); while a file is built the buttons are disabled and a
+    progress bar runs (made with the first file asked for: most pages are only read)."""
     buttons: list[ui.button] = []
-    with ui.column().classes("gap-1") as where:
+    with ui.column().classes("gap-1").mark(marker) as where:
         with ui.row().classes("gap-2"):
             for export in exports:
                 buttons.append(ui.button(export.label, icon=export.icon).mark(export.marker))
