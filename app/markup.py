@@ -4,6 +4,7 @@ Every text and attribute value goes through `tag`, so nothing a sheet holds can 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -20,6 +21,15 @@ def tag(name: str, text: str = "", classes: str = "", *, inner: str = "", **attr
         elif value is not None and value is not False:
             parts.append(f'{key.replace("_", "-")}="{escape(value)}"')
     return f"<{' '.join(parts)}>{escape(text)}{inner}</{name}>"
+
+
+_MARK = re.compile(r'data-mark="([^"]*)"')
+
+
+def marks_of(html: str) -> list[str]:
+    """The `data-mark` of every part of some HTML made by `tag`: the markers its one element carries, so tests
+    (and element filters) find each part as they found it when it was an element of its own."""
+    return _MARK.findall(html)
 
 
 @dataclass(frozen=True)

@@ -377,7 +377,7 @@ def create() -> None:
                 node = await _analytics(prep, facts, view, filters.parallel, seen)
                 if node is not None:
                     keys = tuple(sorted(node.keys.items()))
-                    block = await prep("cards", lambda: panels.cards_block(panels.card_groups(
+                    block = await prep("cards", lambda: panels.cards_html(panels.card_groups(
                         cards_of(visible, seen, filters, keys), lambda card: url({**view.q, "period": card.period}),
                         lambda card: url({**view.filters(), "period": card.period, "axis": "subjects"})),
                         f"Показатели: {node.title}"))

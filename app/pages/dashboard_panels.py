@@ -15,7 +15,7 @@ from nicegui import ui
 
 from app.access import can_open
 from app.auth import current_account
-from app.markup import Cell, Column, table_html, tag
+from app.markup import Cell, Column, marks_of, table_html, tag
 from app.pages.portfolio import results_table
 from reports.analytics.dashboard import (
     CARD_COLUMNS,
@@ -158,19 +158,12 @@ def card_html(card: CardView, link: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class CardsBlock:
-    html: str
-    markers: tuple[str, ...]
-
-
-def cards_block(groups: Sequence[CardGroup], heading: str) -> CardsBlock:
+def cards_html(groups: Sequence[CardGroup], heading: str) -> str:
     """Headline cards under `heading` (whose they are): one row per group (the year, the last or the chosen
     period); every value opens the parallels and classes of that period, a second link the departments. All of it
     is plain HTML with each piece named by `data-mark`, made once per view in the prepared step: ten cards of four
     NiceGUI elements each were a third of building the dashboard."""
     body = tag("div", heading, "text-subtitle2 text-grey-8", data_part="level", data_mark="cards-level")
-    marks = ["dashboard-cards", "cards-level"]
     for group in groups:
         slug = group.slug
         head = tag("span", group.title, "text-subtitle1 text-weight-bold", data_part="title",
@@ -183,13 +176,12 @@ def cards_block(groups: Sequence[CardGroup], heading: str) -> CardsBlock:
         row = "".join(tag("div", "", "q-card column min-w-[150px] q-pa-sm", inner=card_html(card, group.link),
                           data_mark=f"card-{slug}-{card.column}") for card in group.cards)
         body += tag("div", "", "row items-baseline gap-3", inner=head) + tag("div", "", "row gap-3", inner=row)
-        marks += [f"card-{slug}-{piece}" for piece in ("title", "subjects", "previous")[:3 if group.previous else 2]]
-        marks += [f"card-{slug}-{card.column}" for card in group.cards]
-    return CardsBlock(body, tuple(marks))
+    return body
 
 
-def cards(block: CardsBlock) -> None:
-    ui.html(block.html, sanitize=False).classes("column gap-2").mark(*block.markers)
+def cards(html: str) -> None:
+    """The headline cards (`cards_html`), each part found by its marker."""
+    ui.html(html, sanitize=False).classes("column gap-2").mark("dashboard-cards", *marks_of(html))
 
 
 def student_works(results: pd.DataFrame) -> None:
@@ -229,14 +221,6 @@ class ObjectivityView:
             "summary", f"{INDICATOR_LABELS['signals']} ({len(self.signals)})", "text-body2 cursor-pointer q-py-xs")
             + tag("div", "", data_mark="objectivity-signals", inner=listed))
 
-    @property
-    def markers(self) -> tuple[str, ...]:
-        if not self.table:
-            return ("objectivity-panel", "objectivity-none")
-        if not self.signals:
-            return ("objectivity-panel", "objectivity-classes", "objectivity-no-signals")
-        return ("objectivity-panel", "objectivity-classes", "objectivity-flagged", "objectivity-signals")
-
 
 def objectivity_view(node: NodeAnalytics, class_link: ClassLink) -> ObjectivityView:
     found, table = node.objectivity, node.objectivity_table
@@ -258,7 +242,7 @@ def objectivity_view(node: NodeAnalytics, class_link: ClassLink) -> ObjectivityV
 def objectivity_panel(view: ObjectivityView) -> ui.html:
     """ВПР marks against the period marks per class, and the signals to check; a flagged class opens its
     drill-down. One element of plain HTML (ObjectivityView.html)."""
-    return ui.html(view.html, sanitize=False).classes("column gap-2").mark(*view.markers)
+    return ui.html(view.html, sanitize=False).classes("column gap-2").mark("objectivity-panel", *marks_of(view.html))
 
 
 @dataclass(frozen=True)
@@ -298,8 +282,7 @@ def risk_view(node: NodeAnalytics) -> RiskView:
 def risk_panel(view: RiskView) -> ui.html:
     """How many students are at risk and the ones to look at first, each opening the student's page (the reasons
     in a tooltip on the name). One element of plain HTML (RiskView.html)."""
-    return ui.html(view.html, sanitize=False).classes("column gap-1").mark(
-        "risk-panel risk-count" + (" risk-top" if view.count else ""))
+    return ui.html(view.html, sanitize=False).classes("column gap-1").mark("risk-panel", *marks_of(view.html))
 
 
 def quality_panel(issues: Sequence[Any], may_open: bool) -> None:
