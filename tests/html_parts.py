@@ -145,3 +145,9 @@ def texts(content: str) -> list[str]:
     parser.feed(content)
     parser.close()
     return parser.texts
+
+
+def press(user: User, marker: str) -> None:
+    """Click the button `marker` of a strip of plain-HTML buttons (app.pages.downloads.strip_html): the strip's one
+    listener gets what the browser sends for that button, its marker."""
+    user.find(marker=marker).trigger("click", marker)

@@ -14,6 +14,7 @@ from app.state import ctx
 from reports import results_facts, select, summarize
 from reports.labels import fmt_num
 from tests.conftest import sign_in
+from tests.html_parts import press
 
 pytestmark = pytest.mark.ui_app("manual_drain")
 
@@ -30,11 +31,11 @@ async def test_school_spravka_and_staff_workbook_from_the_school_level(data_dir:
     await sign_in(user, "zam")
     await user.open("/dashboard")
     await user.should_see(marker="dashboard-exports")
-    user.find(marker="dashboard-download-docx").click()
+    press(user, "dashboard-download-docx")
     text = docx_text((await user.download.next(timeout=60)).content)
     assert "школ" in text.lower()
     assert f"{fmt_num(s.success_pct)} %" in text and f"{fmt_num(s.quality_pct)} %" in text
-    user.find(marker="download-staff").click()
+    press(user, "download-staff")
     staff = load_workbook(io.BytesIO((await user.download.next(timeout=60)).content))
     teachers = ctx().cache.workbook.frames["teachers"]
     numbers = [c for ws in staff.worksheets for row in ws.iter_rows(values_only=True) for c in row
@@ -52,7 +53,7 @@ async def test_class_spravka_from_the_class_level_with_a_period(data_dir: Path, 
     await sign_in(user, "zam")
     await user.open(f"/dashboard?period=2+четверть&parallel={cls['parallel']}&class={cls['class_id']}")
     await user.should_see(marker="dashboard-exports")
-    user.find(marker="dashboard-download-xlsx").click()
+    press(user, "dashboard-download-xlsx")
     book = load_workbook(io.BytesIO((await user.download.next(timeout=60)).content))
     values = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row]
     assert any(isinstance(v, float) and abs(v - s.quality_pct) < 1e-9 for v in values)
@@ -69,7 +70,7 @@ async def test_the_school_row_of_a_filtered_class_spravka_is_the_whole_school(da
     await sign_in(user, "zam")
     await user.open(f"/dashboard?period=2+четверть&parallel={cls['parallel']}&class={cls['class_id']}")
     await user.should_see(marker="dashboard-exports")
-    user.find(marker="dashboard-download-xlsx").click()
+    press(user, "dashboard-download-xlsx")
     book = load_workbook(io.BytesIO((await user.download.next(timeout=60)).content))
     rows = {row[0]: row for ws in book.worksheets for row in ws.iter_rows(values_only=True) if row and row[0]}
     assert rows["Школа"][1] == school.N and rows["Школа"][3] == pytest.approx(school.quality_pct)

@@ -30,7 +30,7 @@ from sheets_schema import SCHEMA, validate_workbook
 from sheets_schema.choices import WORK_KINDS
 from sync.convert import find_office
 from tests.conftest import sign_in
-from tests.html_parts import card_shows, href, html_now, html_of, part, table_rows
+from tests.html_parts import card_shows, href, html_now, html_of, part, press, table_rows
 from tests.waits import await_until
 
 pytestmark = pytest.mark.ui_app("manual_drain")
@@ -96,10 +96,10 @@ async def test_work_page_shows_the_report_and_offers_downloads(data_dir: Path, t
     await user.should_see(marker="work-conclusions")
     await user.should_see(content="оптимальный — от 80 %, допустимый — от 60 %, критический — ниже 60 %",
                           marker="work-scale")  # the conclusions' level words come with their scale
-    user.find(marker="download-xlsx").click()
+    press(user, "download-xlsx")
     response = await user.download.next()
     assert response.content[:2] == b"PK"
-    user.find(marker="download-pdf").click()
+    press(user, "download-pdf")
     if find_office() is None:  # a Russian notification, no crash
         await user.should_see("LibreOffice не установлен")
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from nicegui.testing import User
 
 from app.pages.downloads import XLSX, Export, export_buttons
 from reports.spravka.school import ClassNotFound
+from tests.html_parts import html_of, press
+from tests.waits import await_until
 
 pytestmark = pytest.mark.ui_app("manual_drain")
 
@@ -31,17 +34,52 @@ async def test_downloads_deliver_the_file_and_word_every_failure(data_dir: Path,
                         Export("Ошибка", "error", "broken", "broken.xlsx", XLSX, broken)])
 
     await user.open("/test-downloads")
-    user.find(marker="ok").click()
+    press(user, "ok")
     assert (await user.download.next()).content == b"PK-data"
-    user.find(marker="gone").click()
+    press(user, "gone")
     await user.should_see("cls-0099")
-    user.find(marker="broken").click()
+    press(user, "broken")
     await user.should_see("Не удалось сформировать файл «broken.xlsx»")
     await user.should_not_see("ZeroDivisionError")
     # the bug is in the server log with its traceback, for us; the user fixture fails on ERROR logs it did not expect
     [record] = [r for r in caplog.get_records("call") if r.levelname == "ERROR"]
     assert record.getMessage() == "building broken.xlsx failed" and record.exc_info is not None
     caplog.clear()
+
+
+async def test_while_a_file_is_built_the_strip_is_disabled_and_other_clicks_do_nothing(data_dir: Path,
+                                                                                         user: User) -> None:
+    release, asked = threading.Event(), []
+
+    def slow() -> bytes:
+        asked.append("slow")
+        release.wait(30)
+        return b"slow-data"
+
+    def other() -> bytes:
+        asked.append("other")
+        return b"other-data"
+
+    @ui.page("/test-strip")
+    def _page() -> None:
+        export_buttons([Export("Долго <b>", "hourglass_empty", "slow", "slow.xlsx", XLSX, slow),
+                        Export("Другое", "done", "other", "other.xlsx", XLSX, other)], "strip")
+
+    await user.open("/test-strip")
+    idle = html_of(user, "strip")
+    assert "Долго &lt;b&gt;" in idle and "disabled" not in idle and 'data-part="status"' not in idle
+    press(user, "slow")
+    await await_until(lambda: asked == ["slow"], what="the slow file asked for")
+    busy = html_of(user, "strip")
+    assert busy.count(" disabled>") == 2 and "Формируется файл «slow.xlsx»…" in busy
+    press(user, "other")  # a second file while one is built: nothing
+    user.find(marker="strip").trigger("click", "no-such-export")  # what no button of the strip sends: nothing
+    user.find(marker="strip").trigger("click", {"not": "a marker"})
+    release.set()
+    assert (await user.download.next()).content == b"slow-data"
+    assert asked == ["slow"] and "disabled" not in html_of(user, "strip")
+    press(user, "other")
+    assert (await user.download.next()).content == b"other-data"
 
 
 @pytest.mark.parametrize(("parts", "ext", "expected"), [

@@ -16,6 +16,7 @@ from app.demo.town import build_town as build_demo_town
 from app.lab.context import build_lab_context
 from sync.users import UserStore
 from tests.conftest import PASSWORD
+from tests.html_parts import press
 from tests.lab_factory import lab_site_env
 from tests.lab_staff_town import staff_town_dir
 from tests.test_lab_town_pages import no_student_names, rows, sign_in
@@ -55,7 +56,7 @@ async def test_the_methodologist_sees_the_staff_database_with_the_hand_worked_nu
         "Петрова Анна Ивановна": "не рассмотрено"}  # merged across A and B: to confirm or reject
     providers = {r["provider"]: r["hours"] for r in rows(user, "staff-providers")}
     assert providers == {"ГМЦ": "150", "Академия": "144", "ИРО": "124"}
-    user.find(marker="staff-xlsx").click()
+    press(user, "staff-xlsx")
     wb = load_workbook(io.BytesIO((await user.download.next()).content))
     assert "По школам" in wb.sheetnames
     await shown(user, "/lab/staff?on=2026-06-01&months=36", "staff-due")

@@ -22,6 +22,7 @@ from app.lab.reports_run import build_document, render, with_settings
 from reports.district.builders import ReportParams, ReportRefused, parse_params
 from reports.district.olympiads import OlympiadRule
 from sync.convert import find_office
+from tests.html_parts import press
 from tests.lab_factory import MARK_FIRST, MARK_LAST, MARK_MIDDLE, MARK_YEAR
 from tests.lab_staff_town import ON, PROTOCOLS, STAFF, build, town_frames
 from tests.test_lab_databases_pages import lab_env, town_dir  # noqa: F401  (fixtures: the hand-set town on disk)
@@ -191,7 +192,7 @@ async def test_the_reports_page_prepares_both(lab_env: Path, user: User) -> None
     [area] = user.find(marker="report-conclusions").elements
     assert "нужна аттестация, — 5" in area.value  # type: ignore[attr-defined]
     _nobody_named(no_student_names(user))
-    user.find(marker="download-xlsx").click()
+    press(user, "download-xlsx")
     assert ["ГМЦ", 4, 4, 150] in _xlsx_rows((await user.download.next()).content)
     await user.open("/lab/reports?report=olympiads&months=abc")  # a mistyped argument: a Russian message
     await user.should_see(marker="report-refused", retries=300)

@@ -13,6 +13,7 @@ from nicegui import ui
 from nicegui.testing import User
 from openpyxl import load_workbook
 
+from tests.html_parts import press
 from tests.test_lab_town_pages import lab_env, no_student_names, sign_in, town_dir  # noqa: F401  (fixtures)
 
 
@@ -36,14 +37,14 @@ async def test_the_town_spravka_is_edited_and_downloaded(lab_env: Path, user: Us
     assert conclusions.value.startswith("В работе участвовали ")
     assert "Ключевская ООШ" in conclusions.value  # the inflated school's signals, prefilled from the numbers
     conclusions.value = "Вывод методиста: =1+1\nВторой вывод"
-    user.find(marker="download-xlsx").click()
+    press(user, "download-xlsx")
     xlsx = await user.download.next()
     wb = load_workbook(io.BytesIO(xlsx.content))
     texts = [c for row in wb["Справка"].iter_rows() for c in row if isinstance(c.value, str)]
     mine = [c for c in texts if c.value == "Вывод методиста: =1+1"]
     assert mine and mine[0].data_type == "s"
     assert not any(c.value.startswith("В работе участвовали") for c in texts)  # the edit replaced the prefill
-    user.find(marker="download-docx").click()
+    press(user, "download-docx")
     docx = await user.download.next()
     paragraphs = [p.text for p in Document(io.BytesIO(docx.content)).paragraphs]
     assert "Второй вывод" in paragraphs

@@ -21,6 +21,7 @@ from app.pages.entry import ENTRY_SHEETS
 from reports.labels import fmt_date
 from sheets_schema import SCHEMA, Workbook
 from tests.conftest import sign_in, teacher_of
+from tests.html_parts import press
 
 pytestmark = pytest.mark.ui_app("manual_drain")
 
@@ -126,12 +127,12 @@ async def test_no_file_the_teacher_downloads_holds_a_foreign_student_or_a_collea
     files["шаблон результатов"] = xlsx_text((await user.download.next(timeout=180)).content)
     await user.open("/my")
     for kind, read in (("docx", docx_text), ("xlsx", xlsx_text)):
-        user.find(marker=f"teacher-download-{kind}").click()
+        press(user, f"teacher-download-{kind}")
         files[f"справка педагога {kind}"] = read((await user.download.next(timeout=180)).content)
     await user.open(f"/dashboard?parallel={parallel}&class={class_id}")
     await user.should_see(marker="dashboard-exports")
     for kind, read in (("docx", docx_text), ("xlsx", xlsx_text)):
-        user.find(marker=f"dashboard-download-{kind}").click()
+        press(user, f"dashboard-download-{kind}")
         files[f"справка класса {kind}"] = read((await user.download.next(timeout=180)).content)
     for name, text in files.items():
         assert secrets.leaks(text) == [], name
@@ -155,7 +156,7 @@ async def test_the_methodologist_reads_no_student_name_in_pages_or_files(data_di
         blob = page_blob(user)
         assert sorted(n for n in names | dates if n in blob) == [], path
     await user.open("/dashboard")
-    user.find(marker="download-olympiads").click()
+    press(user, "download-olympiads")
     text = xlsx_text((await user.download.next(timeout=180)).content)
     assert sorted(n for n in names | dates if n in text) == []
     assert "Обучающийся " in text  # the olympiad workbook still lists each participant, by a code

@@ -19,6 +19,7 @@ from sheets_schema import Workbook
 from sync.users import UserStore
 from sync.write.commands import WriteCommand
 from tests.conftest import PASSWORD, sign_in, teacher_of
+from tests.html_parts import press
 
 pytestmark = pytest.mark.ui_app("manual_drain")  # the outbox worker is drained by hand
 
@@ -297,7 +298,7 @@ async def test_the_teacher_downloads_their_own_spravka_from_the_dashboard(data_d
     quality_pct = sum(m >= 4 for m in marks) / len(marks) * 100  # by hand over the teacher's load
     await sign_in(user, "uchitel")
     await user.open("/my")
-    user.find(marker="teacher-download-docx").click()
+    press(user, "teacher-download-docx")
     doc = Document(io.BytesIO((await user.download.next(timeout=60)).content))
     text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
     assert f"{fmt_num(quality_pct)} %" in text or fmt_num(quality_pct) in text

@@ -1,5 +1,6 @@
 """Buttons that build a file (справка, tables, staff report) off the event loop and hand it to the browser, with a
-progress bar while it is being built. Pages pass builders that return bytes; nothing here knows about reports.
+progress bar while it is being built (a strip of buttons is one element of plain HTML). Pages pass builders that
+return bytes; nothing here knows about reports.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from nicegui import ui
+from nicegui.events import GenericEventArguments
 
 from app import background
+from app.markup import marks_of, tag
 from sheets_schema.errors import UserFacingError
 from sync.convert import MISSING_OFFICE, find_office
 
@@ -46,32 +49,54 @@ class Export:
     needs_office: bool = False  # pdf: converted by LibreOffice, refused at once with a message when it is absent
 
 
+# Quasar's own markup of a standard primary button with an icon on the left, and of an indeterminate progress bar:
+# the strip looks as ui.button and ui.linear_progress do, at the cost of one element for all its buttons
+_BUTTON = ("q-btn q-btn-item non-selectable no-outline q-btn--standard q-btn--rectangle bg-primary text-white "
+           "q-btn--actionable q-focusable q-hoverable")
+_CONTENT = "q-btn__content text-center col items-center q-anchor--skip justify-center row"
+_BAR = tag("div", "", "q-linear-progress text-primary w-96", role="progressbar", data_part="progress",
+           style="--q-linear-progress-speed: 2100ms; height: 4px", inner=tag(
+               "div", "", "q-linear-progress__track absolute-full q-linear-progress__track--light")
+           + tag("div", "", "q-linear-progress__model absolute-full q-linear-progress__model--indeterminate"))
+# a click on a button of the strip sends that button's marker; a disabled one (a file is being built) sends nothing
+_CLICKED = ("(e) => { const b = e.target.closest('button[data-mark]'); "
+            "if (b && !b.disabled) emit(b.dataset.mark); }")
+
+
+def strip_html(exports: Sequence[Export], marker: str, status: str = "") -> str:
+    """The buttons of `exports` (each marked with its export's marker) in a row marked `marker`; with a `status`
+    (a file is being built) the buttons are disabled and the progress bar and the status run under them."""
+    busy = bool(status)
+    buttons = "".join(tag("button", "", _BUTTON + (" disabled" if busy else ""), type="button", data_mark=e.marker,
+                          disabled=busy, inner=tag("span", "", "q-focus-helper") + tag("span", "", _CONTENT, inner=tag(
+                              "i", e.icon, "q-icon notranslate material-icons on-left", aria_hidden="true")
+                              + tag("span", e.label, "block"))) for e in exports)
+    shown = _BAR + tag("div", status, "text-caption text-grey-8", data_part="status") if busy else ""
+    return tag("div", "", "column gap-1", data_mark=marker or None, inner=tag("div", "", "row gap-2", inner=buttons)
+               + shown)
+
+
 def export_buttons(exports: Sequence[Export], marker: str = "") -> None:
-    """One button per export (in a column marked `marker`); while a file is built the buttons are disabled and a
-    progress bar runs (made with the first file asked for: most pages are only read)."""
-    buttons: list[ui.button] = []
-    with ui.column().classes("gap-1").mark(marker) as where:
-        with ui.row().classes("gap-2"):
-            for export in exports:
-                buttons.append(ui.button(export.label, icon=export.icon).mark(export.marker))
-    shown: list[tuple[ui.linear_progress, ui.label]] = []
+    """One button per export (the strip marked `marker`, each button its export's marker), all of them one element
+    of plain HTML (`strip_html`) with one click listener; while a file is built the buttons are disabled and a
+    progress bar runs. A click that names no export of the strip (or arrives while one is built) does nothing."""
+    by_marker = {e.marker: e for e in exports}
+    first = strip_html(exports, marker)
+    strip = ui.html(first, sanitize=False).mark(" ".join(marks_of(first)))
+    building: list[Export] = []
 
-    def busy(on: bool, text: str = "") -> None:
-        if not shown:
-            with where:
-                shown.append((ui.linear_progress(show_value=False).props("indeterminate").classes("w-96").mark(
-                    "export-progress"), ui.label("").classes("text-caption text-grey-8").mark("export-status")))
-        progress, status = shown[0]
-        progress.visible = status.visible = on
-        status.text = text
-        for b in buttons:
-            b.set_enabled(not on)
+    def busy(export: Export | None) -> None:
+        building[:] = [export] if export else []
+        strip.set_content(strip_html(exports, marker, f"Формируется файл «{export.filename}»…" if export else ""))
 
-    async def produce(export: Export) -> None:
+    async def produce(event: GenericEventArguments) -> None:
+        export = by_marker.get(event.args) if isinstance(event.args, str) else None
+        if export is None or building:
+            return
         if export.needs_office and find_office() is None:  # say so at once instead of building what nobody converts
             ui.notify(MISSING_OFFICE, type="warning", multi_line=True)
             return
-        busy(True, f"Формируется файл «{export.filename}»…")
+        busy(export)
         try:
             data = await background.io_bound(export.build)
         except UserFacingError as exc:  # no LibreOffice; a class or teacher gone since the page opened
@@ -83,11 +108,10 @@ def export_buttons(exports: Sequence[Export], marker: str = "") -> None:
                       type="negative", multi_line=True)
             return
         finally:
-            busy(False)
+            busy(None)
         ui.download.content(data, export.filename, export.media_type)
 
-    for button, export in zip(buttons, exports, strict=True):
-        button.on_click(lambda e=export: produce(e))
+    strip.on("click", produce, js_handler=_CLICKED)
 
 
 def report_exports(base: str, docx: Callable[[], bytes], xlsx: Callable[[], bytes], pdf: Callable[[], bytes],
