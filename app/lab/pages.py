@@ -13,7 +13,7 @@ from nicegui import events, ui
 
 from app import background
 from app.auth import current_account, page, sign_out
-from app.frame import header_strip
+from app.frame import header_strip, who_html
 from app.lab.access import (
     LAB_PAGES,
     LAB_ROLE_TITLES,
@@ -54,11 +54,8 @@ def frame(title: str) -> Any:
     account = current_account()
     with ui.header().classes("items-center justify-between bg-teal-9 q-px-md"):
         header_strip("edumon · лаборатория", "",
-                     ((label, target) for label, target, key in NAV if can_open_lab(account, key)))
-        if account is not None:
-            with ui.row().classes("items-center gap-3"):
-                ui.label(f"{account.name} ({LAB_ROLE_TITLES.get(account.role, account.role)})").mark("whoami")
-                ui.link("Выйти", "/logout").classes("text-white")
+                     ((label, target) for label, target, key in NAV if can_open_lab(account, key)),
+                     "" if account is None else who_html(account, LAB_ROLE_TITLES.get(account.role, account.role)))
     col = ui.column().classes("w-full q-pa-md gap-4")
     with col:
         ui.label(title).classes("text-h5")

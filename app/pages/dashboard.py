@@ -27,7 +27,7 @@ from app.analytics_cache import computed, page_base, part_key, prepared
 from app.auth import current_account, page
 from app.derived import kinds_of
 from app.frame import frame
-from app.markup import tag
+from app.markup import marks_of, tag
 from app.pages import dashboard_charts as charts
 from app.pages import dashboard_panels as panels
 from app.pages.dashboard_exports import exports_panel
@@ -134,11 +134,24 @@ def filter_html(view: View, options: Mapping[str, Mapping[str, str]], filters: F
     return "".join(parts)
 
 
-def filter_bar(view: View, options: Mapping[str, Mapping[str, str]], filters: Filters) -> None:
-    """The filters (filter_html): a change opens the new URL in the browser, no round trip through the server's
-    page. Four Quasar selects were the dearest part of building the dashboard."""
-    ui.html(filter_html(view, options, filters), sanitize=False).classes("row items-end gap-3").mark(
-        "dashboard-filters")
+def axis_html(view: View) -> str:
+    """The two hierarchies the drill-down walks: parallels and classes, departments, subjects and teachers."""
+    return tag("div", "", "row gap-4", inner=tag(
+        "a", "Параллели и классы", "nicegui-link", data_part="link", data_mark="axis-classes",
+        href=view.on_classes({})) + tag("a", "ШМО, предметы и педагоги", "nicegui-link", data_part="link",
+                                        data_mark="axis-subjects", href=view.on_subjects({})))
+
+
+def top_html(view: View, options: Mapping[str, Mapping[str, str]], filters: Filters) -> str:
+    """The axis links and the filters (filter_html) above the analytics: a change of a filter opens the new URL in
+    the browser, no round trip through the server's page (four Quasar selects were the dearest part of building
+    the dashboard)."""
+    return axis_html(view) + tag("div", "", "row items-end gap-3", data_mark="dashboard-filters",
+                                 inner=filter_html(view, options, filters))
+
+
+def _top(html: str) -> None:
+    ui.html(html, sanitize=False).classes("column gap-4").mark(*marks_of(html))
 
 
 def _one(table: pd.DataFrame, level: str, **keys: Any) -> pd.Series | None:
@@ -310,8 +323,7 @@ async def _subject_axis(prep: Prep, facts: pd.DataFrame, table: pd.DataFrame, vi
     return Node(str(tnode["label"]), "teacher", {**keys, "teacher_id": teacher}, "class_id")
 
 
-def _panels_view(node: Node, found: panels.NodeAnalytics, view: View
-                 ) -> tuple[charts.ChartsView, panels.ObjectivityView, panels.RiskView]:
+def _panels_view(node: Node, found: panels.NodeAnalytics, view: View) -> tuple[charts.ChartsView, str]:
     """What the charts (by class above the class level, dynamics, teachers by profile) and the objectivity and risk
     panels of the node show."""
     parallel_of = found.parallel_of
@@ -320,7 +332,7 @@ def _panels_view(node: Node, found: panels.NodeAnalytics, view: View
         "class_id": lambda key: view.class_link(parallel_of.get(key), str(key)),
     }
     return (charts.charts_view(found, node.title, view.class_link, lines.get(node.lines_by)),
-            panels.objectivity_view(found, view.class_link), panels.risk_view(found))
+            panels.panels_html(panels.objectivity_view(found, view.class_link), panels.risk_view(found)))
 
 
 async def _analytics(prep: Prep, facts: pd.DataFrame, view: View, parallel: int | None, workbook: Any
@@ -338,11 +350,9 @@ async def _analytics(prep: Prep, facts: pd.DataFrame, view: View, parallel: int 
     mine = await computed(version, narrow, tfacts if "teacher_id" in node.keys else facts, **node.keys)
     tmine = await computed(version, narrow, tfacts, **node.keys)
     found = await computed(version, panels.node_analytics, mine, tmine, workbook.frames, node.level, node.lines_by)
-    shown, objectivity, risk = await prep("panels", lambda: _panels_view(node, found, view))
+    shown, both = await prep("panels", lambda: _panels_view(node, found, view))
     charts.charts(shown)
-    with ui.row().classes("w-full gap-8 items-start no-wrap"):
-        panels.objectivity_panel(objectivity).classes("w-1/2")
-        panels.risk_panel(risk).classes("w-1/2")
+    panels.panels_row(both)
     return node
 
 
@@ -356,24 +366,21 @@ def create() -> None:
         levels = {k: v for k, v in request.query_params.items() if k in LEVEL_KEYS and v}
         view = View({**levels, **filters.query()}, "Школа" if scope.everything else "Мои классы")
         with frame("Аналитика: от школы к классу и педагогу"):
-            ui.html(tag("a", "Параллели и классы", "nicegui-link", data_part="link", data_mark="axis-classes",
-                        href=view.on_classes({}))
-                    + tag("a", "ШМО, предметы и педагоги", "nicegui-link", data_part="link", data_mark="axis-subjects",
-                          href=view.on_subjects({})), sanitize=False).classes("row gap-4").mark(
-                "axis-classes axis-subjects")
             if visible.empty:
+                _top(axis_html(view))
                 ui.label("Результатов мониторинговых работ пока нет.").mark("no-results")
                 return
-            filter_bar(view, await computed(version, filter_options, visible), filters)
+            options = await computed(version, filter_options, visible)
             facts = await computed(version, filters.apply, visible)
+            seen = base.seen  # the rows this person may read, for panels and downloads
+            prep = Prep(version, part_key(visible, facts, seen, view.root, tuple(sorted(view.q.items()))),
+                        (visible, facts, seen))
+            _top(await prep("top", lambda: top_html(view, options, filters)))
             if facts.empty:
                 ui.label("Нет результатов при выбранных фильтрах.").mark("no-results")
             else:
                 # the level's cards and downloads go above its analytics, once the level is known
-                cards_slot, slot = ui.element("div"), ui.element("div")
-                seen = base.seen  # the rows this person may read, for panels and downloads
-                prep = Prep(version, part_key(visible, facts, seen, view.root, tuple(sorted(view.q.items()))),
-                            (visible, facts, seen))
+                above = ui.element("div").classes("column gap-4")
                 node = await _analytics(prep, facts, view, filters.parallel, seen)
                 if node is not None:
                     keys = tuple(sorted(node.keys.items()))
@@ -381,9 +388,8 @@ def create() -> None:
                         cards_of(visible, seen, filters, keys), lambda card: url({**view.q, "period": card.period}),
                         lambda card: url({**view.filters(), "period": card.period, "axis": "subjects"})),
                         f"Показатели: {node.title}"))
-                    with cards_slot:
+                    with above:
                         panels.cards(block)
-                    with slot:
                         exports_panel(node.level, node.keys, filters.parallel, visible, seen.frames,
                                       filters.period, scope.everything, "dashboard-", base=base.facts)
                     if node.level == "class":  # a forecast needs the whole year, whatever period is filtered

@@ -239,12 +239,6 @@ def objectivity_view(node: NodeAnalytics, class_link: ClassLink) -> ObjectivityV
                            tuple(signal.message for signal in found.signals))
 
 
-def objectivity_panel(view: ObjectivityView) -> ui.html:
-    """ВПР marks against the period marks per class, and the signals to check; a flagged class opens its
-    drill-down. One element of plain HTML (ObjectivityView.html)."""
-    return ui.html(view.html, sanitize=False).classes("column gap-2").mark("objectivity-panel", *marks_of(view.html))
-
-
 @dataclass(frozen=True)
 class RiskView:
     count: int
@@ -279,10 +273,17 @@ def risk_view(node: NodeAnalytics) -> RiskView:
     return RiskView(len(risk), note, table_html(columns, rows, wrap=True) if rows else "")
 
 
-def risk_panel(view: RiskView) -> ui.html:
-    """How many students are at risk and the ones to look at first, each opening the student's page (the reasons
-    in a tooltip on the name). One element of plain HTML (RiskView.html)."""
-    return ui.html(view.html, sanitize=False).classes("column gap-1").mark("risk-panel", *marks_of(view.html))
+def panels_html(objectivity: ObjectivityView, risk: RiskView) -> str:
+    """The objectivity panel (ВПР marks against the period marks per class, the signals to check, a flagged class
+    opening its drill-down) beside the risk panel (how many students are at risk and the ones to look at first,
+    each opening the student's page, the reasons in a tooltip on the name), each a half marked as its own part."""
+    return (tag("div", "", "column gap-2 w-1/2", data_mark="objectivity-panel", inner=objectivity.html)
+            + tag("div", "", "column gap-1 w-1/2", data_mark="risk-panel", inner=risk.html))
+
+
+def panels_row(html: str) -> None:
+    """The two panels of `panels_html` in one row: one element of plain HTML, each part found by its marker."""
+    ui.html(html, sanitize=False).classes("row w-full gap-8 items-start no-wrap").mark(*marks_of(html))
 
 
 def quality_panel(issues: Sequence[Any], may_open: bool) -> None:
