@@ -86,6 +86,14 @@ def session_cookie(storage: Path, browser_id: str, login: str) -> str:
     return TimestampSigner(SECRET).sign(data).decode("utf-8")
 
 
+def stolen() -> float:
+    """CPU seconds the host took from this virtual machine so far (all cores; the `steal` of /proc/stat): time the
+    server and the clients wanted a core and did not get it."""
+    with open("/proc/stat", encoding="ascii") as f:
+        fields = f.readline().split()
+    return int(fields[8]) / TICKS if len(fields) > 8 else 0.0
+
+
 def cpu_of(pid: int, thread: int | None = None) -> float:
     """CPU seconds of the process, or of one of its threads (the main thread runs the event loop)."""
     stat = Path(f"/proc/{pid}/stat" if thread is None else f"/proc/{pid}/task/{thread}/stat")
@@ -291,8 +299,9 @@ def main() -> None:
         rss0 = rss_of(pid)
         line("server RSS idle, every page built once (MB)", f"{rss0:.0f}", "< 400 MB")
         cpu0 = cpu_of(pid)
+        steal0 = stolen()
         latencies, errors = asyncio.run(load(base, cookies["zam"], clients, seconds))
-        rss1 = rss_of(pid)
+        steal1, rss1 = stolen(), rss_of(pid)
         line("requests / throughput", f"{len(latencies)} / {len(latencies) / seconds:.1f} per s", "—")
         line("latency p50 / p95 / p99 (s)", f"{pct(latencies, .5):.2f} / {pct(latencies, .95):.2f} / "
              f"{pct(latencies, .99):.2f}", "p95 < 1 s")
@@ -304,6 +313,9 @@ def main() -> None:
         line("server CPU per request (ms)", f"{(cpu1 - cpu0) / max(1, len(latencies)) * 1000:.0f}", "—")
         line("server CPU share of one core during the run", f"{(cpu1 - cpu0) / seconds * 100:.0f} %",
              "(< 100 %: the machine was busy)")
+        share = (steal1 - steal0) / seconds / (os.cpu_count() or 1)
+        line("CPU taken by the host during the run (steal, of all cores)", f"{share * 100:.0f} %",
+             "(0 % on a machine of one's own; the same code is that much slower)")
         line("server RSS before / after (MB)", f"{rss0:.0f} / {rss1:.0f}", "< 400 MB, flat")
         served, rounds = len(latencies), 0
         while served < 1000 and rounds < 8:  # RSS over a thousand page views (at most 4 more minutes)
