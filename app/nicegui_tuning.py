@@ -74,6 +74,7 @@ GZIP_LEVEL = 1
 # free for the next request (the other core does the work). Starlette does so from 128 KiB; a page is 40-120 KB,
 # whose 1-2 ms of compressing the loop would otherwise spend itself.
 GZIP_IN_THREAD_FROM = 16 * 1024
+_GZIP_THREADS = "thread_minimum_size" in inspect.signature(GZipMiddleware).parameters  # this Starlette has the option
 
 
 def gzip(app: ASGIApp) -> GZipMiddleware:
@@ -82,8 +83,6 @@ def gzip(app: ASGIApp) -> GZipMiddleware:
         return GZipMiddleware(app, minimum_size=500, compresslevel=GZIP_LEVEL)
     return GZipMiddleware(app, minimum_size=500, compresslevel=GZIP_LEVEL, thread_minimum_size=GZIP_IN_THREAD_FROM)
 
-
-_GZIP_THREADS = "thread_minimum_size" in inspect.signature(GZipMiddleware).parameters
 
 
 # -- escaping the page's element JSON ----------------------------------------------------------------------------

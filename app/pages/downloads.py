@@ -5,6 +5,7 @@ return bytes; nothing here knows about reports.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -66,13 +67,18 @@ _CLICKED = ("(e) => { const b = e.target.closest('button[data-mark]'); "
 def strip_html(exports: Sequence[Export], marker: str, status: str = "") -> str:
     """The buttons of `exports` (each marked with its export's marker) in a row marked `marker`; with a `status`
     (a file is being built) the buttons are disabled and the progress bar and the status run under them."""
+    return _strip(tuple((e.label, e.icon, e.marker) for e in exports), marker, status)
+
+
+@functools.lru_cache(maxsize=128)  # a page's idle strip is the same on every request: made once
+def _strip(buttons: tuple[tuple[str, str, str], ...], marker: str, status: str) -> str:
     busy = bool(status)
-    buttons = "".join(tag("button", "", _BUTTON + (" disabled" if busy else ""), type="button", data_mark=e.marker,
-                          disabled=busy, inner=tag("span", "", "q-focus-helper") + tag("span", "", _CONTENT, inner=tag(
-                              "i", e.icon, "q-icon notranslate material-icons on-left", aria_hidden="true")
-                              + tag("span", e.label, "block"))) for e in exports)
+    row = "".join(tag("button", "", _BUTTON + (" disabled" if busy else ""), type="button", data_mark=mark,
+                      disabled=busy, inner=tag("span", "", "q-focus-helper") + tag("span", "", _CONTENT, inner=tag(
+                          "i", icon, "q-icon notranslate material-icons on-left", aria_hidden="true")
+                          + tag("span", label, "block"))) for label, icon, mark in buttons)
     shown = _BAR + tag("div", status, "text-caption text-grey-8", data_part="status") if busy else ""
-    return tag("div", "", "column gap-1", data_mark=marker or None, inner=tag("div", "", "row gap-2", inner=buttons)
+    return tag("div", "", "column gap-1", data_mark=marker or None, inner=tag("div", "", "row gap-2", inner=row)
                + shown)
 
 
